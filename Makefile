@@ -1,0 +1,32 @@
+# Two commands on a fresh machine: `make demo` serves the embedded default with a demo tenant;
+# `make test` runs the whole test suite (on PostgreSQL + Redis when DATABASE_URL / REDIS_URL
+# are set, else on the embedded default).
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+.PHONY: install demo serve test lint
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py demo --host localhost:$(PORT)
+	$(VENV)/bin/daphne -b 0.0.0.0 -p $(PORT) --websocket_timeout -1 cpms.asgi:application
+
+serve: install
+	$(PY) manage.py migrate --no-input
+	$(VENV)/bin/daphne -b 0.0.0.0 -p $(PORT) --websocket_timeout -1 cpms.asgi:application
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .

@@ -1,0 +1,20 @@
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cpms.settings")
+django_asgi_app = get_asgi_application()
+
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from django.urls import re_path  # noqa: E402
+
+from stations.ocpp.consumer import OcppConsumer  # noqa: E402
+
+# Stations send no Origin header, so the OCPP route takes no origin check; its security is the
+# Basic auth (and TLS) checked at the handshake.
+application = ProtocolTypeRouter({
+    "http": django_asgi_app,
+    "websocket": URLRouter([
+        re_path(r"^ocpp/(?P<tenant>[a-z0-9-]+)/(?P<identity>[^/]+)/?$", OcppConsumer.as_asgi()),
+    ]),
+})

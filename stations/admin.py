@@ -1,0 +1,103 @@
+"""Installers onboard stations here: a new station gets a generated password, shown once,
+with the OCPP URL to configure in the charger. Staff who are not superusers see only the
+tenants they are members of."""
+
+from django.contrib import admin, messages
+from django.utils.html import format_html
+
+from stations.models import ChargingSession, Connector, IdTag, Station
+from tenants.models import Tenant
+from tenants.secrets import hash_password, new_station_password
+
+
+class TenantScopedAdmin(admin.ModelAdmin):
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(tenant__memberships__user=request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "tenant" and not request.user.is_superuser:
+            kwargs["queryset"] = Tenant.objects.filter(memberships__user=request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ConnectorInline(admin.TabularInline):
+    model = Connector
+    extra = 0
+    can_delete = False
+    readonly_fields = ("connector_id", "status", "error_code", "info", "vendor_error_code",
+                       "updated_at")
+    exclude = ("vendor_id",)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+def _show_password(request, station: Station, password: str) -> None:
+    messages.warning(request, format_html(
+        "Station <b>{}</b>: OCPP URL <code>{}</code>, user <code>{}</code>, password "
+        "<code>{}</code>. The password is shown this once; copy it into the charger now.",
+        station.identity, station.ocpp_url, station.identity, password,
+    ))
+
+
+@admin.register(Station)
+class StationAdmin(TenantScopedAdmin):
+    list_display = ("identity", "tenant", "name", "enabled", "is_connected", "vendor", "model",
+                    "last_seen")
+    list_filter = ("tenant", "enabled", "vendor")
+    search_fields = ("identity", "name", "serial_number")
+    readonly_fields = ("ocpp_url", "vendor", "model", "serial_number", "firmware_version",
+                       "last_boot_at", "last_seen", "is_connected")
+    fields = ("tenant", "identity", "name", "enabled", "timezone", "ocpp_url", "is_connected",
+              "vendor", "model", "serial_number", "firmware_version", "last_boot_at", "last_seen")
+    inlines = [ConnectorInline]
+    actions = ["new_password"]
+
+    @admin.display(boolean=True, description="connected")
+    def is_connected(self, obj: Station) -> bool:
+        return obj.connected
+
+    @admin.display(description="OCPP URL")
+    def ocpp_url(self, obj: Station) -> str:
+        return obj.ocpp_url if obj.pk else "(shown after saving)"
+
+    def save_model(self, request, obj: Station, form, change) -> None:
+        password = None
+        if not change:
+            password = new_station_password()
+            obj.password_hash = hash_password(password)
+        super().save_model(request, obj, form, change)
+        if password:
+            _show_password(request, obj, password)
+
+    @admin.action(description="Generate a new password (the old one stops working)")
+    def new_password(self, request, queryset) -> None:
+        for station in queryset:
+            password = new_station_password()
+            station.password_hash = hash_password(password)
+            station.save(update_fields=["password_hash"])
+            _show_password(request, station, password)
+
+
+@admin.register(IdTag)
+class IdTagAdmin(TenantScopedAdmin):
+    list_display = ("id_tag", "tenant", "name", "status", "expiry_date", "parent_id_tag")
+    list_filter = ("tenant", "status")
+    search_fields = ("id_tag", "name")
+
+
+@admin.register(ChargingSession)
+class ChargingSessionAdmin(TenantScopedAdmin):
+    list_display = ("transaction_id", "station", "connector_id", "id_tag", "started_at",
+                    "stopped_at", "energy_wh")
+    list_filter = ("tenant",)
+    search_fields = ("id_tag", "station__identity")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,139 @@
+from adrf.views import APIView as AsyncAPIView
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, mixins, status, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from stations import selectors
+from stations.commands import command_send
+from stations.filters import SessionFilter
+from stations.ocpp.errors import OcppError
+from stations.ocpp.v16 import schemas
+from stations.serializers import (
+    CommandResultSerializer,
+    CommandSerializer,
+    IdTagSerializer,
+    MessageSerializer,
+    SessionSerializer,
+    StationCreatedSerializer,
+    StationSerializer,
+)
+from stations.services.stations import station_create, station_set_password
+
+IDENTITY = r"[^/]+"
+
+
+class StationViewSet(viewsets.ModelViewSet):
+    serializer_class = StationSerializer
+    lookup_field = "identity"
+    lookup_value_regex = IDENTITY
+
+    def get_queryset(self):
+        return selectors.stations_of(self.request.tenant)
+
+    @extend_schema(responses={201: StationCreatedSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        if selectors.stations_of(request.tenant).filter(identity=data["identity"]).exists():
+            raise ValidationError({"identity": ["A station with this identity exists already."]})
+        station, password = station_create(tenant=request.tenant, **data)
+        station = self.get_queryset().get(pk=station.pk)
+        body = StationCreatedSerializer(station).data | {"password": password}
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    def perform_update(self, serializer):
+        password = serializer.validated_data.pop("password", None)
+        station = serializer.save()
+        if password:
+            station_set_password(station=station, password=password)
+
+
+class IdTagViewSet(viewsets.ModelViewSet):
+    serializer_class = IdTagSerializer
+    lookup_field = "id_tag"
+    lookup_value_regex = IDENTITY
+    filterset_fields = ["status", "parent_id_tag"]
+
+    def get_queryset(self):
+        return selectors.id_tags_of(self.request.tenant)
+
+    def perform_create(self, serializer):
+        serializer.save(tenant=self.request.tenant)
+
+
+class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = SessionSerializer
+    filterset_class = SessionFilter
+
+    def get_queryset(self):
+        return selectors.sessions_of(self.request.tenant)
+
+
+class StationMessagesView(generics.ListAPIView):
+    """The station's OCPP frames, newest first."""
+
+    serializer_class = MessageSerializer
+    filterset_fields = ["direction", "action", "unique_id"]
+
+    def get_queryset(self):
+        station = get_object_or_404(selectors.stations_of(self.request.tenant),
+                                    identity=self.kwargs["identity"])
+        return selectors.messages_of(station)
+
+
+class StationCommandView(AsyncAPIView):
+    """Send one OCPP 1.6 CALL to the station and answer with its response."""
+
+    @extend_schema(
+        request=CommandSerializer,
+        responses={
+            200: CommandResultSerializer,
+            400: OpenApiResponse(description="Unknown action or a payload that fails the schema"),
+            404: OpenApiResponse(description="No such station in this tenant"),
+            409: OpenApiResponse(description="The station is not connected"),
+            502: OpenApiResponse(description="The station answered with a CALLERROR"),
+            504: OpenApiResponse(description="No answer in time"),
+        },
+    )
+    async def post(self, request, identity: str):
+        station = await sync_to_async(get_object_or_404)(
+            selectors.stations_of(request.tenant), identity=identity
+        )
+        serializer = CommandSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        action, payload = serializer.validated_data["action"], serializer.validated_data["payload"]
+        try:
+            schemas.validate(action, payload)
+        except OcppError as error:
+            raise ValidationError({"payload": [f"{error.code}: {error.description}"]}) from None
+        if not station.connected:
+            return Response({"detail": "The station is not connected."},
+                            status=status.HTTP_409_CONFLICT)
+        outcome = await command_send(channel_name=station.channel_name, action=action,
+                                     payload=payload, timeout=settings.OCPP_COMMAND_TIMEOUT)
+        return _outcome_response(action, payload, outcome)
+
+
+def _outcome_response(action: str, payload: dict, outcome: dict) -> Response:
+    kind = outcome.get("status")
+    if kind == "result":
+        return Response({"action": action, "payload": payload, "response": outcome["payload"]})
+    if kind in ("error", "invalid"):
+        detail = ("The station answered with a CALLERROR." if kind == "error"
+                  else "The station's answer breaks the OCPP schema.")
+        body = {"detail": detail, "code": outcome["code"], "description": outcome["description"]}
+        if kind == "invalid":
+            body["response"] = outcome["payload"]
+        else:
+            body["details"] = outcome.get("details", {})
+        return Response(body, status=status.HTTP_502_BAD_GATEWAY)
+    if kind == "disconnected":
+        return Response({"detail": "The station disconnected before answering."},
+                        status=status.HTTP_409_CONFLICT)
+    return Response({"detail": "The station did not answer in time."},
+                    status=status.HTTP_504_GATEWAY_TIMEOUT)

@@ -1,0 +1,52 @@
+import os
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+
+from stations.models import IdTag, Station
+from stations.services.stations import station_create, station_set_password
+from tenants.models import Membership, Role, Tenant
+from tenants.secrets import new_station_password
+from tenants.services import api_token_create
+
+TENANT, STATION, TAG = "demo", "DEMO-CP1", "DEMO-TAG-1"
+
+
+class Command(BaseCommand):
+    help = ("Create (or refresh) the demo tenant with a station, an id tag, an API token and an "
+            "admin user, and print their credentials.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("DEMO_HOST", "localhost:8000"))
+
+    def handle(self, *args, host, **options):
+        tenant, _ = Tenant.objects.get_or_create(slug=TENANT, defaults={"name": "Demo operator"})
+        station = Station.objects.filter(tenant=tenant, identity=STATION).first()
+        if station is None:
+            station, password = station_create(tenant=tenant, identity=STATION,
+                                               name="Demo charger")
+        else:  # passwords are stored hashed: a new one is the only one we can show
+            password = station_set_password(station=station)
+        IdTag.objects.get_or_create(tenant=tenant, id_tag=TAG, defaults={"name": "Demo driver"})
+        _, key = api_token_create(tenant=tenant, name="demo")
+        admin_password = new_station_password()
+        user, _ = get_user_model().objects.get_or_create(username="admin")
+        user.is_staff = user.is_superuser = True
+        user.set_password(admin_password)
+        user.save()
+        Membership.objects.get_or_create(user=user, tenant=tenant,
+                                         defaults={"role": Role.MANAGER})
+        url = f"ws://{host}/ocpp/{TENANT}/{STATION}"
+        self.stdout.write(f"""
+Demo tenant '{TENANT}' is ready.
+  Station OCPP URL : {url}
+  Basic auth       : user {STATION}  password {password}
+  Id tag           : {TAG}
+  API token        : {key}
+  Dashboard/admin  : http://{host}/   user admin  password {admin_password}
+
+Run a demo session from another terminal:
+  .venv/bin/python manage.py simulate ws://{host}/ocpp/{TENANT} --identity {STATION} --password {password}
+Then see it:
+  curl -H "Authorization: Token {key}" http://{host}/api/v1/sessions/
+""")

@@ -1,0 +1,83 @@
+from django.db import models
+
+from stations.models.station import Station
+from tenants.models import Tenant
+
+
+class ChargingSession(models.Model):
+    """One OCPP transaction. Times are the backend's view; the station's own stamps are kept."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="sessions")
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="sessions")
+    connector_id = models.PositiveIntegerField()
+    transaction_id = models.IntegerField(null=True, blank=True)
+    id_tag = models.CharField(max_length=20, blank=True)
+    id_tag_status = models.CharField(max_length=20, blank=True)
+    reservation_id = models.IntegerField(null=True, blank=True)
+    meter_start = models.BigIntegerField(null=True, blank=True)
+    meter_stop = models.BigIntegerField(null=True, blank=True)
+    meter_last = models.BigIntegerField(null=True, blank=True,
+                                        help_text="Latest energy register reading, Wh")
+    started_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    stopped_at = models.DateTimeField(null=True, blank=True)
+    station_started_at = models.DateTimeField(null=True, blank=True)
+    station_stopped_at = models.DateTimeField(null=True, blank=True)
+    start_received_at = models.DateTimeField(null=True, blank=True)
+    stop_received_at = models.DateTimeField(null=True, blank=True)
+    stop_reason = models.CharField(max_length=30, blank=True)
+    stop_id_tag = models.CharField(max_length=20, blank=True)
+    start_missing = models.BooleanField(
+        default=False, help_text="Recorded from a StopTransaction whose start the backend never saw"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["station", "transaction_id"],
+                                    name="transaction_id_per_station"),
+        ]
+        indexes = [
+            models.Index(fields=["tenant", "started_at"]),
+            models.Index(fields=["station", "connector_id", "station_started_at"]),
+        ]
+        ordering = ["-started_at", "-id"]
+
+    @property
+    def energy_wh(self) -> int | None:
+        end = self.meter_stop if self.meter_stop is not None else self.meter_last
+        if end is None or self.meter_start is None:
+            return None
+        return max(end - self.meter_start, 0)
+
+
+class MeterSample(models.Model):
+    """One sampled value of a MeterValues (or a StopTransaction's transactionData).
+
+    `value` is normalized to the base unit (Wh, W, varh, var, VA, A, V, ...); `unit` says which.
+    Signed data is kept verbatim in `raw`.
+    """
+
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="meter_samples")
+    session = models.ForeignKey(ChargingSession, null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="meter_samples")
+    connector_id = models.PositiveIntegerField()
+    timestamp = models.DateTimeField()
+    received_at = models.DateTimeField()
+    measurand = models.CharField(max_length=50)
+    phase = models.CharField(max_length=10, blank=True)
+    location = models.CharField(max_length=10, blank=True)
+    context = models.CharField(max_length=30, blank=True)
+    format = models.CharField(max_length=12, blank=True)
+    unit = models.CharField(max_length=10, blank=True)
+    value = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
+    raw = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["station", "connector_id", "timestamp", "measurand", "phase", "location",
+                        "context"],
+                name="meter_sample_once",
+            )
+        ]
+        indexes = [models.Index(fields=["session", "measurand", "timestamp"])]
+        ordering = ["timestamp"]

@@ -1,0 +1,103 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from stations.models.presence import ServerProcess
+from tenants.models import Tenant
+
+
+class Station(models.Model):
+    """A charge point, known by its OCPP identity within its tenant."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="stations")
+    identity = models.CharField(
+        max_length=48, help_text="The charge point identity: the last part of its OCPP URL."
+    )
+    name = models.CharField(max_length=200, blank=True)
+    password_hash = models.CharField(max_length=128, editable=False)
+    enabled = models.BooleanField(default=True)
+    timezone = models.CharField(max_length=64, blank=True, help_text="IANA name; blank: tenant's")
+    # From BootNotification
+    vendor = models.CharField(max_length=20, blank=True)
+    model = models.CharField(max_length=20, blank=True)
+    serial_number = models.CharField(max_length=25, blank=True)
+    firmware_version = models.CharField(max_length=50, blank=True)
+    iccid = models.CharField(max_length=20, blank=True)
+    imsi = models.CharField(max_length=20, blank=True)
+    meter_type = models.CharField(max_length=25, blank=True)
+    meter_serial_number = models.CharField(max_length=25, blank=True)
+    last_boot_at = models.DateTimeField(null=True, blank=True)
+    firmware_status = models.CharField(max_length=30, blank=True)
+    diagnostics_status = models.CharField(max_length=30, blank=True)
+    # Live link
+    last_seen = models.DateTimeField(null=True, blank=True)
+    channel_name = models.CharField(max_length=200, blank=True, editable=False)
+    server_process = models.ForeignKey(
+        ServerProcess, null=True, blank=True, on_delete=models.SET_NULL, editable=False
+    )
+    connected_since = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "identity"], name="station_identity_per_tenant")
+        ]
+        ordering = ["identity"]
+
+    def __str__(self) -> str:
+        return self.identity
+
+    @property
+    def effective_timezone(self) -> str:
+        return self.timezone or self.tenant.timezone
+
+    @property
+    def connected(self) -> bool:
+        """Live: a channel held by a server process that still beats."""
+        if not self.channel_name or self.server_process is None:
+            return False
+        cutoff = timezone.now() - timedelta(seconds=settings.PRESENCE_TIMEOUT_SECONDS)
+        return self.server_process.last_beat >= cutoff
+
+    @property
+    def ocpp_url(self) -> str:
+        return f"{settings.OCPP_PUBLIC_URL.rstrip('/')}/ocpp/{self.tenant.slug}/{self.identity}"
+
+
+class Connector(models.Model):
+    """The live status of one connector; connector 0 is the station itself."""
+
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="connectors")
+    connector_id = models.PositiveIntegerField()
+    status = models.CharField(max_length=20, default="Unknown")
+    error_code = models.CharField(max_length=30, default="NoError")
+    info = models.CharField(max_length=50, blank=True)
+    vendor_id = models.CharField(max_length=255, blank=True)
+    vendor_error_code = models.CharField(max_length=50, blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["station", "connector_id"], name="connector_per_station")
+        ]
+        ordering = ["connector_id"]
+
+
+class StatusEvent(models.Model):
+    """Every StatusNotification, as history."""
+
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="status_events")
+    connector_id = models.PositiveIntegerField()
+    status = models.CharField(max_length=20)
+    error_code = models.CharField(max_length=30)
+    info = models.CharField(max_length=50, blank=True)
+    vendor_id = models.CharField(max_length=255, blank=True)
+    vendor_error_code = models.CharField(max_length=50, blank=True)
+    station_timestamp = models.DateTimeField(null=True, blank=True)
+    received_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["station", "connector_id", "received_at"])]
+        ordering = ["-received_at"]

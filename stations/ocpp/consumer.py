@@ -1,0 +1,129 @@
+"""The station link: transport only. Authenticates at the handshake, parses frames, hands CALLs
+to the version's router, and relays backend commands from the channel layer to the socket."""
+
+import base64
+import binascii
+import logging
+import time
+
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.utils import timezone
+
+from stations import presence
+from stations.ocpp import frames
+from stations.ocpp.dbthreads import db
+from stations.ocpp.errors import OcppError
+from stations.ocpp.outbound import Command, OutboundCalls
+from stations.ocpp.process import process_id
+from stations.ocpp.session import station_authenticate, station_exchange
+from stations.ocpp.v16 import router, schemas
+
+log = logging.getLogger(__name__)
+SUBPROTOCOL = "ocpp1.6"
+SEEN_EVERY = 5.0  # seconds between writes of last_seen
+
+
+class OcppConsumer(AsyncWebsocketConsumer):
+    station = None
+    outbound: OutboundCalls | None = None
+
+    async def connect(self) -> None:
+        if SUBPROTOCOL not in self.scope.get("subprotocols", []):
+            await self.close()
+            return
+        kwargs = self.scope["url_route"]["kwargs"]
+        password = _basic_password(self.scope, kwargs["identity"])
+        self.station = await db(station_authenticate, tenant_slug=kwargs["tenant"],
+                                identity=kwargs["identity"], password=password)
+        if self.station is None:
+            log.warning("Refused station %s/%s", kwargs["tenant"], kwargs["identity"])
+            await self.close()
+            return
+        await self.accept(subprotocol=SUBPROTOCOL)
+        previous = await db(presence.station_attach, station_id=self.station.pk,
+                            channel_name=self.channel_name, process_id=await process_id())
+        if previous:
+            await self.channel_layer.send(previous, {"type": "station.replaced"})
+        self._seen_at = time.monotonic()
+        self.outbound = OutboundCalls(self._send_call, _check_result, settings.OCPP_CALL_TIMEOUT)
+
+    async def disconnect(self, code) -> None:
+        if self.station is None:
+            return
+        if self.outbound is not None:
+            await self.outbound.close()
+        await db(presence.station_detach, station_id=self.station.pk,
+                 channel_name=self.channel_name)
+
+    async def receive(self, text_data=None, bytes_data=None) -> None:
+        received_at = timezone.now()
+        text = text_data if text_data is not None else bytes_data.decode(errors="replace")
+        try:
+            frame = frames.parse(text)
+        except frames.FrameError as bad:
+            log.warning("Bad frame from %s: %s", self.station.identity, bad)
+            reply = frames.error_for(bad.unique_id, bad.error)
+            await db(station_exchange, station=self.station, inbound=None, raw=text,
+                     outbound=reply, received_at=received_at)
+            await self.send(frames.dump(reply))
+            return
+        if isinstance(frame, frames.Call):
+            reply = await db(station_exchange, station=self.station, inbound=frame,
+                             outbound=None, received_at=received_at, seen=self._seen_due())
+            await self.send(frames.dump(reply))
+            return
+        action = self.outbound.action_of(frame.unique_id)
+        if not self.outbound.resolve(frame):
+            log.info("Unexpected answer %s from %s", frame.unique_id, self.station.identity)
+        await db(station_exchange, station=self.station, inbound=frame, outbound=None,
+                 received_at=received_at, action=action, seen=self._seen_due())
+
+    def _seen_due(self) -> bool:
+        now = time.monotonic()
+        if now - self._seen_at < SEEN_EVERY:
+            return False
+        self._seen_at = now
+        return True
+
+    async def _send_call(self, call: frames.Call) -> None:
+        await db(station_exchange, station=self.station, inbound=None, outbound=call,
+                 received_at=timezone.now())
+        await self.send(frames.dump(call))
+
+    # Channel layer events ----------------------------------------------------------------
+    async def ocpp_command(self, event: dict) -> None:
+        layer, reply_to = self.channel_layer, event["reply_to"]
+
+        async def reply(outcome: dict) -> None:
+            await layer.send(reply_to, {"type": "command.outcome", **outcome})
+
+        self.outbound.submit(Command(event["action"], event["payload"], reply))
+
+    async def station_replaced(self, event: dict) -> None:
+        log.info("Station %s connected again; closing the older socket", self.station.identity)
+        await self.close(code=4000)
+
+
+async def _check_result(action: str, payload: dict) -> OcppError | None:
+    try:
+        schemas.validate(action, payload, response=True)
+    except OcppError as error:
+        return error
+    return None
+
+
+def _basic_password(scope: dict, identity: str) -> str | None:
+    """The password of an HTTP Basic header whose user is the station identity."""
+    for name, value in scope.get("headers", []):
+        if name.lower() != b"authorization":
+            continue
+        scheme, _, encoded = value.decode("latin-1").partition(" ")
+        if scheme.lower() != "basic":
+            return None
+        try:
+            user, _, password = base64.b64decode(encoded.strip()).decode("utf-8").partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            return None
+        return password if user == identity else None
+    return None

@@ -1,0 +1,101 @@
+"""OCPP-J framing: turning text into CALL / CALLRESULT / CALLERROR and back.
+
+We do not use the `ocpp` package's `unpack`: it cannot tell us the unique id of a broken frame
+(so the station could not be answered) and uses OCPP 2.0's error names.
+"""
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from stations.ocpp.errors import FormationViolation, OcppError, ProtocolError
+
+CALL, CALLRESULT, CALLERROR = 2, 3, 4
+# OCPP-J: a CALLERROR for a frame whose unique id could not be read carries "-1".
+UNKNOWN_ID = "-1"
+
+
+@dataclass
+class Call:
+    unique_id: str
+    action: str
+    payload: dict
+    message_type: int = CALL
+
+
+@dataclass
+class CallResult:
+    unique_id: str
+    payload: dict
+    message_type: int = CALLRESULT
+
+
+@dataclass
+class CallError:
+    unique_id: str
+    code: str
+    description: str
+    details: dict
+    message_type: int = CALLERROR
+
+
+class FrameError(Exception):
+    """A frame we cannot process; `error` says how to answer, `unique_id` whom (if known)."""
+
+    def __init__(self, error: OcppError, unique_id: str | None, raw: Any):
+        super().__init__(error.description)
+        self.error = error
+        self.unique_id = unique_id
+        self.raw = raw
+
+
+def parse(text: str) -> Call | CallResult | CallError:
+    try:
+        msg = json.loads(text)
+    except (ValueError, TypeError):
+        raise FrameError(FormationViolation("Frame is not valid JSON"), None, text) from None
+    if not isinstance(msg, list) or not msg:
+        raise FrameError(
+            FormationViolation("Frame is not an OCPP-J array [type, id, ...]"), None, msg
+        )
+    message_type = msg[0]
+    unique_id = msg[1] if len(msg) > 1 and isinstance(msg[1], str) else None
+    if len(msg) > 1 and unique_id is None:
+        raise FrameError(ProtocolError("Unique id must be a string"), None, msg)
+    if unique_id is not None and len(unique_id) > 36:
+        raise FrameError(ProtocolError("Unique id is longer than 36 characters"), unique_id, msg)
+    if message_type == CALL:
+        if len(msg) != 4:
+            raise FrameError(ProtocolError("A CALL has 4 elements"), unique_id, msg)
+        _, _, action, payload = msg
+        if not isinstance(action, str):
+            raise FrameError(ProtocolError("Action must be a string"), unique_id, msg)
+        if not isinstance(payload, dict):
+            raise FrameError(FormationViolation("Payload must be a JSON object"), unique_id, msg)
+        return Call(unique_id, action, payload)
+    if message_type == CALLRESULT:
+        if len(msg) != 3 or not isinstance(msg[2], dict):
+            raise FrameError(ProtocolError("A CALLRESULT is [3, id, {payload}]"), unique_id, msg)
+        return CallResult(unique_id, msg[2])
+    if message_type == CALLERROR:
+        if len(msg) < 4 or len(msg) > 5:
+            raise FrameError(ProtocolError("A CALLERROR has 5 elements"), unique_id, msg)
+        details = msg[4] if len(msg) == 5 and isinstance(msg[4], dict) else {}
+        return CallError(unique_id, str(msg[2]), str(msg[3]), details)
+    raise FrameError(
+        ProtocolError(f"Unknown message type {message_type!r}"), unique_id, msg
+    )
+
+
+def dump(frame: Call | CallResult | CallError) -> str:
+    if isinstance(frame, Call):
+        body = [CALL, frame.unique_id, frame.action, frame.payload]
+    elif isinstance(frame, CallResult):
+        body = [CALLRESULT, frame.unique_id, frame.payload]
+    else:
+        body = [CALLERROR, frame.unique_id, frame.code, frame.description, frame.details]
+    return json.dumps(body, separators=(",", ":"), default=str)
+
+
+def error_for(unique_id: str | None, error: OcppError) -> CallError:
+    return CallError(unique_id or UNKNOWN_ID, error.code, error.description, error.details)

@@ -1,0 +1,39 @@
+"""Answering one station CALL: validate, dispatch to its handler, validate the answer."""
+
+import logging
+from datetime import datetime
+
+from stations.models import Station
+from stations.ocpp.errors import InternalError, NotSupported, OcppError
+from stations.ocpp.frames import Call, CallError, CallResult, error_for
+from stations.ocpp.v16 import schemas
+from stations.ocpp.v16.handlers import HANDLERS
+
+log = logging.getLogger(__name__)
+
+# Actions a 1.6 station may send; the rest of the schemas are ours to send.
+STATION_ACTIONS = frozenset({
+    "Authorize", "BootNotification", "DataTransfer", "DiagnosticsStatusNotification",
+    "FirmwareStatusNotification", "Heartbeat", "MeterValues", "StartTransaction",
+    "StatusNotification", "StopTransaction", "LogStatusNotification",
+    "SecurityEventNotification", "SignCertificate", "SignedFirmwareStatusNotification",
+})
+CENTRAL_ACTIONS = frozenset(a for a in schemas._actions() if a not in STATION_ACTIONS) | {
+    "DataTransfer"
+}
+
+
+def answer(station: Station, call: Call, received_at: datetime) -> CallResult | CallError:
+    try:
+        schemas.validate(call.action, call.payload)
+        handler = HANDLERS.get(call.action)
+        if handler is None:
+            raise NotSupported(f"{call.action} is not supported by this central system")
+        response = handler(station, call.payload, received_at)
+        schemas.validate(call.action, response, response=True)
+        return CallResult(call.unique_id, response)
+    except OcppError as error:
+        return error_for(call.unique_id, error)
+    except Exception:
+        log.exception("Handler for %s of %s failed", call.action, station.identity)
+        return error_for(call.unique_id, InternalError(f"{call.action} could not be processed"))

@@ -1,0 +1,69 @@
+"""Which station is connected, and to which server process.
+
+A station row holds the channel of its live socket and the process that serves it. Each server
+process beats every PRESENCE_BEAT_SECONDS; a station is connected while its process beats, so
+a process that dies without cleaning up loses its stations within PRESENCE_TIMEOUT_SECONDS.
+"""
+
+import os
+import socket
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from stations.models import ServerProcess, Station
+
+
+def alive_cutoff():
+    return timezone.now() - timedelta(seconds=settings.PRESENCE_TIMEOUT_SECONDS)
+
+
+def connected_q(prefix: str = "") -> Q:
+    """Filter for stations that are live now."""
+    return Q(**{
+        f"{prefix}server_process__last_beat__gte": alive_cutoff(),
+    }) & ~Q(**{f"{prefix}channel_name": ""})
+
+
+def process_register() -> ServerProcess:
+    return ServerProcess.objects.create(
+        hostname=socket.gethostname(), pid=os.getpid(), last_beat=timezone.now()
+    )
+
+
+def process_beat(process_id) -> None:
+    """Beat, and tidy up after processes that died: their stations are no longer attached."""
+    now = timezone.now()
+    updated = ServerProcess.objects.filter(pk=process_id).update(last_beat=now)
+    if not updated:  # someone tidied us away after a long stall: come back
+        ServerProcess.objects.create(id=process_id, hostname=socket.gethostname(),
+                                     pid=os.getpid(), last_beat=now)
+    dead = ServerProcess.objects.filter(last_beat__lt=now - 6 * timedelta(
+        seconds=settings.PRESENCE_TIMEOUT_SECONDS))
+    Station.objects.filter(server_process__in=dead).update(
+        channel_name="", server_process=None, connected_since=None)
+    dead.delete()
+
+
+def station_attach(*, station_id: int, channel_name: str, process_id) -> str:
+    """Make this socket the station's live one; return the channel it replaces ('' if none)."""
+    previous = (Station.objects.filter(pk=station_id, server_process__last_beat__gte=alive_cutoff())
+                .values_list("channel_name", flat=True).first()) or ""
+    now = timezone.now()
+    Station.objects.filter(pk=station_id).update(
+        channel_name=channel_name, server_process_id=process_id, connected_since=now, last_seen=now
+    )
+    return previous if previous != channel_name else ""
+
+
+def station_detach(*, station_id: int, channel_name: str) -> None:
+    """Clear the link, unless a newer socket of the same station has taken it over."""
+    Station.objects.filter(pk=station_id, channel_name=channel_name).update(
+        channel_name="", server_process=None, connected_since=None, last_seen=timezone.now()
+    )
+
+
+def station_seen(*, station_id: int) -> None:
+    Station.objects.filter(pk=station_id).update(last_seen=timezone.now())

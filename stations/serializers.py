@@ -1,0 +1,100 @@
+from zoneinfo import available_timezones
+
+from rest_framework import serializers
+
+from stations.models import ChargingSession, Connector, IdTag, OcppMessage, Station
+from stations.ocpp.v16 import router
+
+
+class ConnectorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Connector
+        fields = ["connector_id", "status", "error_code", "info", "vendor_id",
+                  "vendor_error_code", "updated_at"]
+
+
+class StationSerializer(serializers.ModelSerializer):
+    password = serializers.CharField(
+        write_only=True, required=False, min_length=16, max_length=40,
+        help_text="HTTP Basic password of the station; generated (and returned once) if omitted.",
+    )
+    timezone = serializers.CharField(required=False, allow_blank=True,
+                                     help_text="IANA name; blank: the tenant's")
+    connected = serializers.BooleanField(read_only=True)
+    connectors = ConnectorSerializer(many=True, read_only=True)
+    ocpp_url = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Station
+        fields = ["identity", "name", "password", "enabled", "vendor", "model", "serial_number",
+                  "firmware_version", "timezone", "connected", "last_seen", "last_boot_at",
+                  "firmware_status", "diagnostics_status", "connectors", "ocpp_url", "created_at"]
+        read_only_fields = ["vendor", "model", "serial_number", "firmware_version", "last_seen",
+                            "last_boot_at", "firmware_status", "diagnostics_status", "created_at"]
+
+    def validate_identity(self, value: str) -> str:
+        if self.instance is not None and value != self.instance.identity:
+            raise serializers.ValidationError("The identity of a station cannot change.")
+        if any(c in value for c in "/?#% ") or not value.isprintable():
+            raise serializers.ValidationError("Must not contain '/', '?', '#', '%' or spaces.")
+        return value
+
+    def validate_timezone(self, value: str) -> str:
+        if value and value not in available_timezones():
+            raise serializers.ValidationError(f"{value!r} is not an IANA time zone name.")
+        return value
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["timezone"] = instance.effective_timezone
+        return data
+
+
+class StationCreatedSerializer(StationSerializer):
+    """The answer to a create: the password, shown this once."""
+
+    password = serializers.CharField(read_only=True)
+
+
+class IdTagSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = IdTag
+        fields = ["id_tag", "status", "expiry_date", "parent_id_tag", "name", "created_at"]
+        read_only_fields = ["created_at"]
+
+    def validate_id_tag(self, value: str) -> str:
+        if self.instance is not None and value != self.instance.id_tag:
+            raise serializers.ValidationError("An id tag cannot be renamed; create a new one.")
+        tenant = self.context["request"].tenant
+        if self.instance is None and IdTag.objects.filter(tenant=tenant, id_tag=value).exists():
+            raise serializers.ValidationError("This id tag exists already.")
+        return value
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    station = serializers.CharField(source="station.identity", read_only=True)
+    energy_wh = serializers.IntegerField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = ChargingSession
+        fields = ["id", "transaction_id", "station", "connector_id", "id_tag", "id_tag_status",
+                  "meter_start", "meter_stop", "energy_wh", "started_at", "stopped_at",
+                  "station_started_at", "station_stopped_at", "stop_reason", "start_missing"]
+
+
+class MessageSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OcppMessage
+        fields = ["direction", "message_type", "action", "unique_id", "payload", "raw",
+                  "created_at"]
+
+
+class CommandSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=sorted(router.CENTRAL_ACTIONS))
+    payload = serializers.DictField(default=dict)
+
+
+class CommandResultSerializer(serializers.Serializer):
+    action = serializers.CharField()
+    payload = serializers.DictField()
+    response = serializers.DictField()

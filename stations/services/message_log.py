@@ -1,0 +1,34 @@
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from stations.models import OcppMessage, Station
+from stations.ocpp.frames import Call, CallError, CallResult
+
+
+def message_log(*, station: Station, direction: str, frame: Call | CallResult | CallError | None,
+                at: datetime, action: str = "", raw: str = "") -> None:
+    """Keep one frame. `frame` is None for input that was not an OCPP frame at all."""
+    if frame is None:
+        OcppMessage.objects.create(tenant_id=station.tenant_id, station=station,
+                                   direction=direction, raw=raw[:10000], created_at=at)
+        return
+    if isinstance(frame, CallError):
+        payload = {"errorCode": frame.code, "errorDescription": frame.description,
+                   "errorDetails": frame.details}
+    else:
+        payload = frame.payload
+    OcppMessage.objects.create(
+        tenant_id=station.tenant_id, station=station, direction=direction,
+        message_type=frame.message_type, action=getattr(frame, "action", "") or action,
+        unique_id=frame.unique_id, payload=payload, created_at=at,
+    )
+
+
+def messages_purge(*, older_than_days: int | None = None) -> int:
+    days = settings.OCPP_MESSAGE_RETENTION_DAYS if older_than_days is None else older_than_days
+    deleted, _ = OcppMessage.objects.filter(
+        created_at__lt=timezone.now() - timedelta(days=days)
+    ).delete()
+    return deleted

@@ -1,0 +1,98 @@
+"""Storing sampled values: every measurand, phase, unit and context, normalized, stored once."""
+
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.db.models import Q
+
+from stations import timestamps
+from stations.models import ChargingSession, MeterSample
+
+ENERGY_REGISTER = "Energy.Active.Import.Register"
+# kilo-units are stored in their base unit.
+_SCALE = {"kWh": ("Wh", 1000), "kW": ("W", 1000), "kvarh": ("varh", 1000),
+          "kvar": ("var", 1000), "kVA": ("VA", 1000)}
+_FOUR_PLACES = Decimal("0.0001")
+
+
+def normalize(sampled: dict) -> dict:
+    """One sampledValue with the spec's defaults filled in and the value in its base unit."""
+    measurand = sampled.get("measurand", ENERGY_REGISTER)
+    unit = sampled.get("unit", "Wh" if measurand.startswith("Energy") else "")
+    fmt = sampled.get("format", "Raw")
+    raw = sampled.get("value", "")
+    value = None
+    if fmt == "Raw":
+        try:
+            value = Decimal(raw)
+        except (InvalidOperation, TypeError):
+            value = None
+        if value is not None and not value.is_finite():
+            value = None
+    if value is not None and unit in _SCALE:
+        unit, factor = _SCALE[unit]
+        value *= factor
+    return {
+        "measurand": measurand,
+        "phase": sampled.get("phase", ""),
+        "location": sampled.get("location", "Outlet"),
+        "context": sampled.get("context", "Sample.Periodic"),
+        "format": fmt,
+        "unit": unit,
+        "value": value.quantize(_FOUR_PLACES) if value is not None else None,
+        "raw": raw if value is None else "",
+    }
+
+
+def samples_from(meter_values: list[dict], *, station_id: int, connector_id: int,
+                 session: ChargingSession | None, received_at: datetime) -> list[MeterSample]:
+    samples = []
+    for meter_value in meter_values:
+        stamp = timestamps.effective(timestamps.parse(meter_value["timestamp"]), received_at)
+        for sampled in meter_value.get("sampledValue", []):
+            samples.append(MeterSample(
+                station_id=station_id, session=session, connector_id=connector_id,
+                timestamp=stamp, received_at=received_at, **normalize(sampled),
+            ))
+    return samples
+
+
+def latest_energy_register(samples: list[MeterSample]) -> int | None:
+    """The highest Wh reading of the active-import register among `samples` (whole meter)."""
+    readings = [s.value for s in samples
+                if s.measurand == ENERGY_REGISTER and s.value is not None and s.unit == "Wh"
+                and s.phase == "" and s.location in ("Outlet", "")]
+    return int(max(readings)) if readings else None
+
+
+def store(samples: list[MeterSample]) -> None:
+    """Insert samples; one the station sent before (a retransmission) is skipped."""
+    MeterSample.objects.bulk_create(samples, ignore_conflicts=True)
+
+
+def session_note_register(session: ChargingSession, reading: int | None) -> None:
+    if reading is None:
+        return
+    ChargingSession.objects.filter(pk=session.pk).filter(
+        Q(meter_last__isnull=True) | Q(meter_last__lt=reading)
+    ).update(meter_last=reading)
+
+
+def meter_values_record(*, station_id: int, payload: dict, received_at: datetime) -> None:
+    connector_id = payload["connectorId"]
+    session = _session_for(station_id, connector_id, payload.get("transactionId"))
+    samples = samples_from(payload["meterValue"], station_id=station_id, connector_id=connector_id,
+                           session=session, received_at=received_at)
+    store(samples)
+    if session is not None:
+        session_note_register(session, latest_energy_register(samples))
+
+
+def _session_for(station_id: int, connector_id: int,
+                 transaction_id: int | None) -> ChargingSession | None:
+    sessions = ChargingSession.objects.filter(station_id=station_id)
+    if transaction_id is not None:
+        return sessions.filter(transaction_id=transaction_id).first()
+    if connector_id == 0:
+        return None
+    return sessions.filter(connector_id=connector_id, stopped_at__isnull=True).order_by("-id").first()

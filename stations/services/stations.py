@@ -1,0 +1,60 @@
+from django.db import transaction
+from django.utils import timezone
+
+from stations.models import Connector, Station, StatusEvent
+from tenants.models import Tenant
+from tenants.secrets import hash_password, new_station_password
+
+
+@transaction.atomic
+def station_create(*, tenant: Tenant, identity: str, password: str | None = None,
+                   **fields) -> tuple[Station, str]:
+    """Create a station; returns it with its password (generated when not given), shown once."""
+    password = password or new_station_password()
+    station = Station(tenant=tenant, identity=identity, password_hash=hash_password(password),
+                      **fields)
+    station.full_clean()
+    station.save()
+    return station, password
+
+
+def station_set_password(*, station: Station, password: str | None = None) -> str:
+    password = password or new_station_password()
+    station.password_hash = hash_password(password)
+    station.save(update_fields=["password_hash"])
+    return password
+
+
+def station_boot(*, station_id: int, payload: dict) -> None:
+    fields = {
+        "vendor": payload.get("chargePointVendor", ""),
+        "model": payload.get("chargePointModel", ""),
+        "serial_number": payload.get("chargePointSerialNumber")
+        or payload.get("chargeBoxSerialNumber", ""),
+        "firmware_version": payload.get("firmwareVersion", ""),
+        "iccid": payload.get("iccid", ""),
+        "imsi": payload.get("imsi", ""),
+        "meter_type": payload.get("meterType", ""),
+        "meter_serial_number": payload.get("meterSerialNumber", ""),
+    }
+    now = timezone.now()
+    Station.objects.filter(pk=station_id).update(last_boot_at=now, last_seen=now, **fields)
+
+
+def connector_status_update(*, station_id: int, connector_id: int, status: str, error_code: str,
+                            info: str = "", vendor_id: str = "", vendor_error_code: str = "",
+                            station_timestamp=None, received_at) -> None:
+    values = dict(status=status, error_code=error_code, info=info, vendor_id=vendor_id,
+                  vendor_error_code=vendor_error_code)
+    StatusEvent.objects.create(station_id=station_id, connector_id=connector_id,
+                               station_timestamp=station_timestamp, received_at=received_at,
+                               **values)
+    # The latest notification wins; an older one delivered late (offline queue) only adds history.
+    updated = Connector.objects.filter(
+        station_id=station_id, connector_id=connector_id, updated_at__lte=received_at
+    ).update(updated_at=received_at, **values)
+    if not updated:
+        Connector.objects.get_or_create(
+            station_id=station_id, connector_id=connector_id,
+            defaults=dict(updated_at=received_at, **values),
+        )

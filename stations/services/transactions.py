@@ -1,0 +1,88 @@
+"""Start and stop of charging sessions, safe against what real stations do: retransmissions,
+stops for starts we never saw, and wrong clocks."""
+
+from datetime import datetime
+
+from django.db import transaction
+
+from stations import timestamps
+from stations.models import ChargingSession, Station
+from stations.services import meter_values
+from stations.services.authorization import id_tag_info
+
+
+@transaction.atomic
+def transaction_start(*, station: Station, payload: dict,
+                      received_at: datetime) -> tuple[int, dict]:
+    """Return (transactionId, idTagInfo). A retransmitted start returns the first one's id."""
+    stamp = timestamps.parse(payload["timestamp"])
+    fields = dict(station=station, connector_id=payload["connectorId"], id_tag=payload["idTag"],
+                  meter_start=payload["meterStart"], station_started_at=stamp)
+    existing = ChargingSession.objects.filter(**fields).first()
+    if existing is not None:
+        info = id_tag_info(tenant_id=station.tenant_id, id_tag=existing.id_tag,
+                           exclude_session_id=existing.pk)
+        return existing.transaction_id, info
+    info = id_tag_info(tenant_id=station.tenant_id, id_tag=payload["idTag"])
+    session = ChargingSession.objects.create(
+        tenant_id=station.tenant_id, started_at=timestamps.effective(stamp, received_at),
+        start_received_at=received_at, id_tag_status=info["status"],
+        reservation_id=payload.get("reservationId"), meter_last=payload["meterStart"], **fields,
+    )
+    session.transaction_id = _free_transaction_id(station, session.pk)
+    session.save(update_fields=["transaction_id"])
+    return session.transaction_id, info
+
+
+def _free_transaction_id(station: Station, candidate: int) -> int:
+    # Our ids are the session's primary key; a stop recorded for a start we never saw keeps the
+    # station's own id, which may take one of ours on that station: skip past it.
+    taken = ChargingSession.objects.filter(station=station)
+    while taken.filter(transaction_id=candidate).exists():
+        candidate += 1
+    return candidate
+
+
+@transaction.atomic
+def transaction_stop(*, station: Station, payload: dict, received_at: datetime) -> dict:
+    """Return the idTagInfo of the stop's idTag ({} without one). A retransmission changes nothing."""
+    transaction_id = payload["transactionId"]
+    session = (ChargingSession.objects.select_for_update()
+               .filter(station=station, transaction_id=transaction_id).first())
+    if session is None:
+        session = ChargingSession.objects.create(
+            tenant_id=station.tenant_id, station=station, transaction_id=transaction_id,
+            connector_id=0, start_missing=True,
+        )
+    elif session.stopped_at is not None:
+        return _stop_info(station, payload)
+    stamp = timestamps.parse(payload["timestamp"])
+    samples = meter_values.samples_from(
+        payload.get("transactionData", []), station_id=station.pk,
+        connector_id=session.connector_id, session=session, received_at=received_at,
+    )
+    meter_values.store(samples)
+    if session.start_missing:
+        session.meter_start = _begin_register(samples)
+        session.started_at = min((s.timestamp for s in samples), default=None)
+    session.meter_stop = payload["meterStop"]
+    session.meter_last = payload["meterStop"]
+    session.station_stopped_at = stamp
+    session.stopped_at = timestamps.effective(stamp, received_at)
+    session.stop_received_at = received_at
+    session.stop_reason = payload.get("reason", "Local")
+    session.stop_id_tag = payload.get("idTag", "")
+    session.save()
+    return _stop_info(station, payload)
+
+
+def _begin_register(samples) -> int | None:
+    begin = [s for s in samples if s.context == "Transaction.Begin"]
+    return meter_values.latest_energy_register(begin)
+
+
+def _stop_info(station: Station, payload: dict) -> dict:
+    if not payload.get("idTag"):
+        return {}
+    return id_tag_info(tenant_id=station.tenant_id, id_tag=payload["idTag"],
+                       check_concurrent=False)

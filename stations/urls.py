@@ -1,0 +1,17 @@
+from django.urls import re_path
+from rest_framework.routers import DefaultRouter
+
+from stations import api
+
+router = DefaultRouter()
+router.register("stations", api.StationViewSet, basename="station")
+router.register("id-tags", api.IdTagViewSet, basename="idtag")
+router.register("sessions", api.SessionViewSet, basename="session")
+
+urlpatterns = [
+    re_path(r"^stations/(?P<identity>[^/]+)/messages/$", api.StationMessagesView.as_view(),
+            name="station-messages"),
+    re_path(r"^stations/(?P<identity>[^/]+)/commands/$", api.StationCommandView.as_view(),
+            name="station-commands"),
+    *router.urls,
+]
