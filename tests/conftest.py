@@ -1,0 +1,95 @@
+"""The suite runs against a real server: daphne on a free port over a fresh database.
+
+With DATABASE_URL / REDIS_URL set (as CI does) that is PostgreSQL and channels-redis; with
+nothing set, the embedded default (SQLite, in-memory channel layer). Test data is made with the
+project's services in this process, on the same database; what is checked goes through the API
+or a real charge point over a real WebSocket.
+"""
+
+import os
+import secrets
+import tempfile
+from pathlib import Path
+
+import pytest
+
+TEST_RUN = secrets.token_hex(4)
+_tmp = Path(tempfile.mkdtemp(prefix="cpms-tests-"))
+
+
+def _prepare_database() -> str | None:
+    """Point DATABASE_URL at a fresh database; return its name (PostgreSQL) to drop later."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        os.environ["SQLITE_PATH"] = str(_tmp / "test.sqlite3")
+        return None
+    import psycopg
+
+    base, _, _ = url.rpartition("/")
+    name = f"cpms_test_{TEST_RUN}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    os.environ["DATABASE_URL"] = f"{base}/{name}"
+    os.environ["CPMS_TEST_ADMIN_URL"] = url
+    return name
+
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cpms.settings")
+os.environ["CHANNEL_PREFIX"] = f"cpms-test-{TEST_RUN}"
+os.environ["OCPP_CALL_TIMEOUT"] = "3"
+os.environ["OCPP_COMMAND_TIMEOUT"] = "5"
+os.environ["PRESENCE_BEAT_SECONDS"] = "1"
+os.environ["PRESENCE_TIMEOUT_SECONDS"] = "3"
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+_DB_NAME = _prepare_database()
+
+import django  # noqa: E402
+
+django.setup()
+# Tests build data with the ORM from inside their event loop; the server is another process.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+from tests.server import server_env, start_server  # noqa: E402
+
+needs_redis = pytest.mark.skipif(not os.environ.get("REDIS_URL"),
+                                 reason="needs REDIS_URL: several server processes share a fleet")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def database():
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    yield
+    if _DB_NAME:
+        import psycopg
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(os.environ["CPMS_TEST_ADMIN_URL"], autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{_DB_NAME}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def server(database):
+    srv = start_server(server_env(), _tmp)
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def second_server(database):
+    """Another server process on the same database and channel layer."""
+    if not os.environ.get("REDIS_URL"):
+        pytest.skip("needs REDIS_URL: several server processes share a fleet")
+    srv = start_server(server_env(), _tmp)
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def fresh_server(database):
+    """A server of the test's own, which it may kill."""
+    srv = start_server(server_env(), _tmp)
+    yield srv
+    srv.stop(hard=True)

@@ -1,0 +1,65 @@
+"""Test data, made with the project's own services."""
+
+import asyncio
+import inspect
+import itertools
+import time
+from contextlib import asynccontextmanager
+
+import httpx
+
+from stations.models import IdTag
+from stations.services.stations import station_create
+from stations.simulator import SimulatedChargePoint, connect
+from tenants.services import api_token_create, tenant_create
+
+_seq = itertools.count(1)
+
+
+def make_tenant(name: str = "Operator"):
+    n = next(_seq)
+    return tenant_create(slug=f"t{n}-{name.lower().replace(' ', '-')}"[:60], name=f"{name} {n}")
+
+
+def make_station(tenant, identity: str | None = None, **fields):
+    return station_create(tenant=tenant, identity=identity or f"CP-{next(_seq)}", **fields)
+
+
+def make_id_tag(tenant, id_tag: str | None = None, **fields) -> IdTag:
+    return IdTag.objects.create(tenant=tenant, id_tag=id_tag or f"TAG{next(_seq)}", **fields)
+
+
+def api_client(server, tenant) -> httpx.AsyncClient:
+    _, key = api_token_create(tenant=tenant)
+    return httpx.AsyncClient(base_url=server.http, headers={"Authorization": f"Token {key}"},
+                             timeout=20)
+
+
+@asynccontextmanager
+async def charge_point(server, tenant, station, password, connectors: int = 1,
+                       boot: bool = True, cls=SimulatedChargePoint):
+    """A real charge point connected to `server`, answering the backend's CALLs."""
+    connection = await connect(f"{server.ws}/ocpp/{tenant.slug}", station.identity, password)
+    cp = cls(station.identity, connection, connectors=connectors)
+    runner = asyncio.create_task(cp.start())
+    try:
+        if boot:
+            await cp.boot()
+        yield cp
+    finally:
+        runner.cancel()
+        await connection.close()
+
+
+async def eventually(check, timeout: float = 10.0, interval: float = 0.1):
+    """Poll `check` (sync or async) until it returns a truthy value; return it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if inspect.isawaitable(result):
+            result = await result
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true within {timeout}s: {check}")
+        await asyncio.sleep(interval)
