@@ -37,7 +37,7 @@ def id_tag_info(*, tenant_id: int, id_tag: str, check_concurrent: bool = True,
                 info["status"] = parent_status
     if info["status"] == ACCEPTED and check_concurrent:
         running = ChargingSession.objects.filter(
-            tenant_id=tenant_id, id_tag=id_tag, stopped_at__isnull=True, start_missing=False
+            tenant_id=tenant_id, id_tag=id_tag, stopped_at__isnull=True, id_tag_status=ACCEPTED
         )
         if exclude_session_id is not None:
             running = running.exclude(pk=exclude_session_id)
