@@ -17,7 +17,7 @@ from stations.ocpp.errors import OcppError
 from stations.ocpp.outbound import Command, OutboundCalls
 from stations.ocpp.process import process_id
 from stations.ocpp.session import station_authenticate, station_exchange
-from stations.ocpp.v16 import router, schemas
+from stations.ocpp.v16 import schemas
 
 log = logging.getLogger(__name__)
 SUBPROTOCOL = "ocpp1.6"
