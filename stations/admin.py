@@ -56,6 +56,10 @@ class StationAdmin(TenantScopedAdmin):
     inlines = [ConnectorInline]
     actions = ["new_password"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # An identity is what the charger is configured with: it does not change (as in the API).
+        return self.readonly_fields + (("tenant", "identity") if obj else ())
+
     @admin.display(boolean=True, description="connected")
     def is_connected(self, obj: Station) -> bool:
         return obj.connected

@@ -1,9 +1,8 @@
-from zoneinfo import available_timezones
-
 from rest_framework import serializers
 
 from stations.models import ChargingSession, Connector, IdTag, OcppMessage, Station
 from stations.ocpp.v16 import router
+from tenants.validators import validate_timezone_name
 
 
 class ConnectorSerializer(serializers.ModelSerializer):
@@ -19,6 +18,7 @@ class StationSerializer(serializers.ModelSerializer):
         help_text="HTTP Basic password of the station; generated (and returned once) if omitted.",
     )
     timezone = serializers.CharField(required=False, allow_blank=True,
+                                     validators=[validate_timezone_name],
                                      help_text="IANA name; blank: the tenant's")
     connected = serializers.BooleanField(read_only=True)
     connectors = ConnectorSerializer(many=True, read_only=True)
@@ -35,13 +35,6 @@ class StationSerializer(serializers.ModelSerializer):
     def validate_identity(self, value: str) -> str:
         if self.instance is not None and value != self.instance.identity:
             raise serializers.ValidationError("The identity of a station cannot change.")
-        if any(c in value for c in "/?#% ") or not value.isprintable():
-            raise serializers.ValidationError("Must not contain '/', '?', '#', '%' or spaces.")
-        return value
-
-    def validate_timezone(self, value: str) -> str:
-        if value and value not in available_timezones():
-            raise serializers.ValidationError(f"{value!r} is not an IANA time zone name.")
         return value
 
     def to_representation(self, instance):

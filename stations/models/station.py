@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from stations.models.presence import ServerProcess
 from tenants.models import Tenant
+from tenants.validators import validate_timezone_name, validate_url_segment
 
 
 class Station(models.Model):
@@ -13,12 +14,14 @@ class Station(models.Model):
 
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="stations")
     identity = models.CharField(
-        max_length=48, help_text="The charge point identity: the last part of its OCPP URL."
+        max_length=48, validators=[validate_url_segment],
+        help_text="The charge point identity: the last part of its OCPP URL.",
     )
     name = models.CharField(max_length=200, blank=True)
     password_hash = models.CharField(max_length=128, editable=False)
     enabled = models.BooleanField(default=True)
-    timezone = models.CharField(max_length=64, blank=True, help_text="IANA name; blank: tenant's")
+    timezone = models.CharField(max_length=64, blank=True, validators=[validate_timezone_name],
+                                help_text="IANA name; blank: the tenant's")
     # From BootNotification
     vendor = models.CharField(max_length=20, blank=True)
     model = models.CharField(max_length=20, blank=True)

@@ -16,5 +16,6 @@ class Command(BaseCommand):
         try:
             tenant = tenant_create(slug=slug, name=name, timezone_name=timezone)
         except ValidationError as exc:
-            raise CommandError("; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items()))
+            problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+            raise CommandError(problems) from None
         self.stdout.write(f"Created tenant {tenant.slug} ({tenant.name})")
