@@ -32,7 +32,9 @@ async def test_a_command_returns_the_stations_answer(server):
     assert body["response"]["configurationKey"] == [
         {"key": "HeartbeatInterval", "readonly": False, "value": "300"}]
     sent = OcppMessage.objects.get(station=station, direction="out", action="GetConfiguration")
-    answer = OcppMessage.objects.get(station=station, direction="in", unique_id=sent.unique_id)
+    # The frame log is written beside the answer's delivery, not before it.
+    answer = await eventually(lambda: OcppMessage.objects.filter(
+        station=station, direction="in", unique_id=sent.unique_id).first())
     assert answer.action == "GetConfiguration" and answer.message_type == 3
 
 

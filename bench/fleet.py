@@ -1,0 +1,240 @@
+"""Fleet simulator and benchmark: N real OCPP 1.6-J stations against a running backend.
+
+    python bench/fleet.py --ws ws://127.0.0.1:8000/ocpp/bench --tenant bench --stations 10000 \
+        --rate 500 --duration 600 --charging-share 0.1 --meter-interval 60
+
+It registers the stations (`manage.py fleetstations`, same DATABASE_URL as the server), ramps
+them up, keeps them heartbeating and charging, prints a progress line, then the report:
+connections, CALL rates, latency per action, errors, server memory, and a check that every
+session and meter value is in the database exactly once. `--floor` first runs the same fleet
+against a plain `websockets` echo server to show what the machine can do at all.
+"""
+
+import argparse
+import asyncio
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench.fleet_station import FleetStation, Options, Stats  # noqa: E402
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description="OCPP 1.6-J fleet simulator and benchmark")
+    p.add_argument("--ws", required=True, help="ws://host:port/ocpp/<tenant>")
+    p.add_argument("--tenant", required=True)
+    p.add_argument("--stations", type=int, default=100)
+    p.add_argument("--prefix", default="FLEET")
+    p.add_argument("--password", help="skip registration: the stations exist with this password")
+    p.add_argument("--rate", type=float, default=200, help="connections opened per second")
+    p.add_argument("--duration", type=float, default=60, help="seconds to run after the ramp-up")
+    p.add_argument("--heartbeat", type=float, help="seconds; default: the server's interval")
+    p.add_argument("--connectors", type=int, default=2)
+    p.add_argument("--charging-share", type=float, default=0.1)
+    p.add_argument("--meter-interval", type=float, default=60)
+    p.add_argument("--session-length", type=float, default=600)
+    p.add_argument("--progress", type=float, default=10, help="seconds between progress lines")
+    p.add_argument("--server-pids", default="", help="comma-separated; default: find daphne")
+    p.add_argument("--command-http", help="an API base URL on another server process")
+    p.add_argument("--token", help="API token for --command-http")
+    p.add_argument("--commands-per-sec", type=float, default=2)
+    p.add_argument("--floor", action="store_true", help="also run against an echo server")
+    p.add_argument("--no-verify", action="store_true")
+    return p.parse_args(argv)
+
+
+def register(args) -> str:
+    out = subprocess.run(
+        [sys.executable, "manage.py", "fleetstations", args.tenant, "--count",
+         str(args.stations), "--prefix", args.prefix, "--reset"],
+        cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    return out.strip().splitlines()[-1]
+
+
+def server_pids(spec: str) -> list[int]:
+    if spec:
+        return [int(p) for p in spec.split(",") if p]
+    found = subprocess.run(["pgrep", "-f", "daphne|cpms.asgi|cpms serve"], capture_output=True,
+                           text=True).stdout.split()
+    return [int(p) for p in found if int(p) != os.getpid()]
+
+
+def rss_kib(pids: list[int]) -> int:
+    total = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except FileNotFoundError:
+            pass
+    return total
+
+
+async def run_fleet(url: str, password: str, identities: list[str], args,
+                    pids: list[int], label: str, stats: Stats) -> float:
+    """Run the fleet until the ramp-up and `args.duration` are over; return the seconds."""
+    options = Options(url=url, password=password, connectors=args.connectors,
+                      heartbeat=args.heartbeat, charging_share=args.charging_share,
+                      meter_interval=args.meter_interval, session_length=args.session_length)
+    ramp = len(identities) / args.rate
+    until = time.monotonic() + ramp + args.duration
+    started = time.monotonic()
+    reporter = asyncio.create_task(_progress(stats, args.progress, label, pids, started))
+    commander = None
+    if args.command_http and args.token and label == "backend":
+        commander = asyncio.create_task(_commands(args, identities, stats, until))
+    tasks = []
+    for n, identity in enumerate(identities):
+        tasks.append(asyncio.create_task(FleetStation(identity, options, stats).run(until)))
+        delay = started + (n + 1) / args.rate - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+    await asyncio.gather(*tasks)
+    elapsed = time.monotonic() - started
+    reporter.cancel()
+    if commander:
+        commander.cancel()
+    return elapsed
+
+
+async def _progress(stats: Stats, every: float, label: str, pids: list[int], started) -> None:
+    last_sent, last_answered, last = 0, 0, time.monotonic()
+    while True:
+        await asyncio.sleep(every)
+        now = time.monotonic()
+        rate_s = (stats.sent - last_sent) / (now - last)
+        rate_a = (stats.answered - last_answered) / (now - last)
+        last_sent, last_answered, last = stats.sent, stats.answered, now
+        print(f"[{label} {now - started:6.0f}s] connections {stats.attempted} attempted, "
+              f"{stats.established} established, {stats.held} held | CALLs {rate_s:.0f}/s sent, "
+              f"{rate_a:.0f}/s answered | errors {sum(stats.errors.values())} | "
+              f"server RSS {rss_kib(pids) / 1024:.0f} MiB", flush=True)
+
+
+async def _commands(args, identities: list[str], stats: Stats, until: float) -> None:
+    async with httpx.AsyncClient(base_url=args.command_http, timeout=30,
+                                 headers={"Authorization": f"Token {args.token}"}) as api:
+        await asyncio.sleep(min(30.0, len(identities) / args.rate + 5))
+        while time.monotonic() < until - 5:
+            identity = random.choice(identities)
+            began = time.perf_counter()
+            response = await api.post(f"/api/v1/stations/{identity}/commands/",
+                                      json={"action": "ClearCache", "payload": {}})
+            if response.status_code == 200:
+                stats.latency("API command", time.perf_counter() - began)
+            else:
+                stats.error(f"command:{response.status_code}")
+            await asyncio.sleep(1 / args.commands_per_sec)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def report(stats: Stats, elapsed: float, label: str, rss_before: int, rss_held: int,
+           rss_end: int, stations: int) -> None:
+    print(f"\n== {label}: {elapsed:.0f} s")
+    print(f"connections: {stats.attempted} attempted, {stats.established} established, "
+          f"{stats.dropped} dropped")
+    print(f"CALLs: {stats.sent} sent, {stats.answered} answered = {stats.answered / elapsed:.0f}/s "
+          f"on average")
+    for action, values in sorted(stats.latencies.items()):
+        print(f"  {action:<20} n={len(values):<8} p50 {1000 * statistics.median(values):7.1f} ms"
+              f"  p95 {1000 * percentile(values, .95):7.1f}  p99 {1000 * percentile(values, .99):7.1f}"
+              f"  max {1000 * max(values):7.1f}")
+    print(f"errors: {stats.errors or 'none'}")
+    if rss_end:
+        per_station = (rss_held - rss_before) / max(stations, 1)
+        print(f"server RSS: {rss_before / 1024:.0f} MiB before, {rss_held / 1024:.0f} MiB with "
+              f"all connected, {rss_end / 1024:.0f} MiB at the end; "
+              f"{per_station:.1f} KiB per connected station")
+
+
+def verify(args, since: datetime, stats: Stats) -> bool:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cpms.settings")
+    import django
+
+    django.setup()
+    from stations.models import ChargingSession, MeterSample
+    from stations.services.meter_values import ENERGY_REGISTER
+
+    fleet = {"station__tenant__slug": args.tenant,
+             "station__identity__startswith": f"{args.prefix}-"}
+    sessions = ChargingSession.objects.filter(start_received_at__gte=since,
+                                              stopped_at__isnull=False, **fleet)
+    count = sessions.count()
+    energy = sum(s.energy_wh or 0 for s in sessions.only("meter_start", "meter_stop"))
+    samples = MeterSample.objects.filter(received_at__gte=since, measurand=ENERGY_REGISTER,
+                                         context="Sample.Periodic", **fleet).count()
+    ok = (count, energy, samples) == (stats.sessions, stats.session_energy_wh, stats.meter_values)
+    print(f"database: {count} sessions (sent {stats.sessions}), {energy} Wh "
+          f"(sent {stats.session_energy_wh}), {samples} MeterValues (sent {stats.meter_values})"
+          f" -> {'every one stored exactly once' if ok else 'MISMATCH'}")
+    return ok
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def main(argv=None) -> int:
+    args = parse_args(argv)
+    identities = [f"{args.prefix}-{n:05d}" for n in range(args.stations)]
+    floor = None
+    if args.floor:
+        port = free_port()
+        echo = subprocess.Popen([sys.executable, str(ROOT / "bench" / "echo_server.py"),
+                                 str(port)])
+        time.sleep(1)
+        stats = Stats()
+        try:
+            elapsed = await run_fleet(f"ws://127.0.0.1:{port}/ocpp/x", "x", identities,
+                                      args, [echo.pid], "floor", stats)
+        finally:
+            echo.terminate()
+        report(stats, elapsed, "floor (plain websockets echo server)", 0, 0, 0, args.stations)
+        floor = stats.answered / elapsed
+    password = args.password or register(args)
+    pids = server_pids(args.server_pids)
+    since = datetime.now(UTC)
+    rss_before = rss_kib(pids)
+    stats = Stats()
+
+    async def rss_when_all_held() -> int:
+        while stats.held < args.stations:
+            await asyncio.sleep(1)
+        return rss_kib(pids)
+
+    sampler = asyncio.create_task(rss_when_all_held())
+    elapsed = await run_fleet(args.ws, password, identities, args, pids, "backend", stats)
+    rss_held = sampler.result() if sampler.done() else 0
+    sampler.cancel()
+    report(stats, elapsed, "backend", rss_before, rss_held, rss_kib(pids),
+           args.stations)
+    if floor:
+        print(f"throughput vs. floor: {stats.answered / elapsed:.0f} / {floor:.0f} CALL/s = "
+              f"{stats.answered / elapsed / floor:.2f}")
+    ok = not stats.errors and stats.dropped == 0
+    if not args.no_verify:
+        await asyncio.sleep(1)
+        ok = verify(args, since, stats) and ok
+    print("RESULT:", "ok" if ok else "FAILED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))

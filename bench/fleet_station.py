@@ -1,0 +1,190 @@
+"""One simulated station of the fleet: raw OCPP-J frames over `websockets`, light enough that
+ten thousand fit in one process beside the server."""
+
+import asyncio
+import base64
+import json
+import random
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import websockets
+
+TAG = "FLEET-TAG"
+
+
+def now_iso() -> str:
+    return datetime.now(tz=UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@dataclass
+class Options:
+    url: str                  # ws://host:port/ocpp/<tenant>
+    password: str
+    connectors: int = 2
+    heartbeat: float | None = None     # None: the interval the server gives at boot
+    charging_share: float = 0.1        # share of stations that run sessions
+    meter_interval: float = 60.0       # seconds between MeterValues in a session
+    session_length: float = 600.0      # seconds a session lasts
+    call_timeout: float = 30.0
+
+
+@dataclass
+class Stats:
+    attempted: int = 0
+    established: int = 0
+    held: int = 0
+    dropped: int = 0
+    sent: int = 0
+    answered: int = 0
+    errors: dict = field(default_factory=dict)
+    latencies: dict = field(default_factory=dict)
+    sessions: int = 0
+    session_energy_wh: int = 0
+    meter_values: int = 0
+
+    def error(self, kind: str) -> None:
+        self.errors[kind] = self.errors.get(kind, 0) + 1
+
+    def latency(self, action: str, seconds: float) -> None:
+        self.latencies.setdefault(action, []).append(seconds)
+
+
+class FleetStation:
+    def __init__(self, identity: str, options: Options, stats: Stats):
+        self.identity = identity
+        self.options = options
+        self.stats = stats
+        self.connection = None
+        self.pending: dict[str, tuple[str, float, asyncio.Future]] = {}
+        self.seq = 0
+        self.meter_wh = random.randint(0, 10_000_000)
+        self.heartbeat_interval = 300.0
+
+    async def run(self, until: float) -> None:
+        stats = self.stats
+        stats.attempted += 1
+        token = base64.b64encode(f"{self.identity}:{self.options.password}".encode()).decode()
+        try:
+            self.connection = await websockets.connect(
+                f"{self.options.url}/{self.identity}", subprotocols=["ocpp1.6"],
+                additional_headers={"Authorization": f"Basic {token}"}, compression=None,
+                open_timeout=60, ping_interval=None, max_queue=16)
+        except Exception as exc:
+            stats.error(f"connect:{type(exc).__name__}")
+            return
+        stats.established += 1
+        stats.held += 1
+        reader = asyncio.create_task(self._read())
+        try:
+            await self._live(until)
+        except (websockets.ConnectionClosed, ConnectionError):
+            stats.dropped += 1
+            stats.error("dropped")
+        except TimeoutError:
+            stats.error("timeout")
+        except RuntimeError:
+            pass  # a CALLERROR, counted where it was read
+        finally:
+            stats.held -= 1
+            reader.cancel()
+            await self.connection.close()
+
+    async def _live(self, until: float) -> None:
+        boot = await self.call("BootNotification", {"chargePointVendor": "Fleet",
+                                                    "chargePointModel": "SIM"})
+        self.heartbeat_interval = self.options.heartbeat or float(boot.get("interval", 300))
+        for connector in range(0, self.options.connectors + 1):
+            await self.status(connector, "Available")
+        charging = random.random() < self.options.charging_share
+        tasks = [asyncio.create_task(self._heartbeats(until))]
+        if charging:
+            tasks.append(asyncio.create_task(self._sessions(until)))
+        try:
+            await asyncio.gather(*tasks)
+        finally:
+            for task in tasks:
+                task.cancel()
+
+    async def _heartbeats(self, until: float) -> None:
+        # Spread the fleet's heartbeats over the interval.
+        await asyncio.sleep(random.uniform(0, self.heartbeat_interval))
+        while time.monotonic() < until:
+            await self.call("Heartbeat", {})
+            await asyncio.sleep(self.heartbeat_interval)
+
+    async def _sessions(self, until: float) -> None:
+        await asyncio.sleep(random.uniform(0, self.options.meter_interval))
+        while time.monotonic() + self.options.meter_interval < until:
+            await self._session(until)
+
+    async def _session(self, until: float) -> None:
+        await self.call("Authorize", {"idTag": TAG})
+        await self.status(1, "Preparing")
+        start_wh = self.meter_wh
+        started = await self.call("StartTransaction", {"connectorId": 1, "idTag": TAG,
+                                                       "meterStart": start_wh,
+                                                       "timestamp": now_iso()})
+        transaction_id = started["transactionId"]
+        await self.status(1, "Charging")
+        ends = min(until - 1, time.monotonic() + self.options.session_length)
+        while time.monotonic() + self.options.meter_interval < ends:
+            await asyncio.sleep(self.options.meter_interval)
+            self.meter_wh += random.randint(100, 3000)
+            await self.call("MeterValues", {"connectorId": 1, "transactionId": transaction_id,
+                                            "meterValue": [self._sample()]})
+            self.stats.meter_values += 1
+        await self.call("StopTransaction", {"transactionId": transaction_id,
+                                            "meterStop": self.meter_wh, "timestamp": now_iso(),
+                                            "reason": "EVDisconnected"})
+        self.stats.sessions += 1
+        self.stats.session_energy_wh += self.meter_wh - start_wh
+        await self.status(1, "Available")
+
+    def _sample(self) -> dict:
+        values = [{"value": str(self.meter_wh), "measurand": "Energy.Active.Import.Register",
+                   "unit": "Wh"},
+                  {"value": "11040", "measurand": "Power.Active.Import", "unit": "W"}]
+        for phase in ("L1", "L2", "L3"):
+            values.append({"value": f"{random.uniform(15.5, 16.2):.2f}",
+                           "measurand": "Current.Import", "unit": "A", "phase": phase})
+            values.append({"value": f"{random.uniform(228, 233):.1f}", "measurand": "Voltage",
+                           "unit": "V", "phase": f"{phase}-N"})
+        return {"timestamp": now_iso(), "sampledValue": values}
+
+    async def status(self, connector: int, status: str) -> None:
+        await self.call("StatusNotification", {"connectorId": connector, "errorCode": "NoError",
+                                               "status": status, "timestamp": now_iso()})
+
+    async def call(self, action: str, payload: dict) -> dict:
+        self.seq += 1
+        unique_id = f"{self.seq}"
+        future = asyncio.get_running_loop().create_future()
+        started = time.perf_counter()
+        self.pending[unique_id] = (action, started, future)
+        await self.connection.send(json.dumps([2, unique_id, action, payload]))
+        self.stats.sent += 1
+        try:
+            return await asyncio.wait_for(future, self.options.call_timeout)
+        finally:
+            self.pending.pop(unique_id, None)
+
+    async def _read(self) -> None:
+        async for text in self.connection:
+            frame = json.loads(text)
+            if frame[0] == 2:  # a command from the backend: accept everything
+                await self.connection.send(json.dumps([3, frame[1], {"status": "Accepted"}]))
+                continue
+            entry = self.pending.get(frame[1])
+            if entry is None:
+                self.stats.error("unexpected-answer")
+                continue
+            action, started, future = entry
+            self.stats.answered += 1
+            self.stats.latency(action, time.perf_counter() - started)
+            if frame[0] == 4:
+                self.stats.error(f"CALLERROR:{action}:{frame[2]}")
+                future.set_exception(RuntimeError(f"{action}: {frame[2]} {frame[3]}"))
+            elif not future.done():
+                future.set_result(frame[2])
