@@ -14,6 +14,7 @@ from tenants.services import api_token_create
 from tests.factories import (
     api_client,
     charge_point,
+    eventually,
     make_id_tag,
     make_station,
     make_tenant,
@@ -429,7 +430,11 @@ async def test_station_messages_are_listed_newest_first(server):
     async with charge_point(server, tenant, station, password) as cp:
         await cp.status(1, "Available")
     async with api_client(server, tenant) as api:
-        body = (await api.get(f"/api/v1/stations/{station.identity}/messages/")).json()
+        async def all_four():
+            body = (await api.get(f"/api/v1/stations/{station.identity}/messages/")).json()
+            return body if body["count"] >= 4 else None
+
+        body = await eventually(all_four)
     frames = body["results"]
     assert body["count"] == 4
     assert {"direction", "message_type", "action", "unique_id", "payload",

@@ -7,7 +7,7 @@ import pytest
 
 from stations.models import OcppMessage
 from stations.simulator import connect
-from tests.factories import make_station, make_tenant
+from tests.factories import eventually, make_station, make_tenant
 
 
 @asynccontextmanager
@@ -37,7 +37,7 @@ async def test_a_frame_that_is_not_an_ocpp_array_gets_a_formation_violation(serv
         answer = await exchange(connection, text)
         assert answer[0] == 4 and answer[1] == "-1" and answer[2] == "FormationViolation"
         await assert_alive(connection)
-    assert OcppMessage.objects.filter(station=station, direction="in", raw=text).exists()
+    await eventually(OcppMessage.objects.filter(station=station, direction="in", raw=text).exists)
 
 
 @pytest.mark.parametrize("frame, code", [
@@ -92,7 +92,7 @@ async def test_a_payload_that_breaks_the_schema_gets_the_matching_error(server, 
         assert answer[3]  # a description says what is wrong
         await assert_alive(connection)
     logged = OcppMessage.objects.filter(station=station, unique_id="s1")
-    assert {m.direction for m in logged} == {"in", "out"}
+    await eventually(lambda: {m.direction for m in logged.all()} == {"in", "out"})
 
 
 async def test_each_call_gets_exactly_one_answer(server):
@@ -111,4 +111,4 @@ async def test_an_answer_to_no_call_is_logged_and_ignored(server):
         await connection.send(json.dumps([3, "nobody-asked", {"status": "Accepted"}]))
         await connection.send(json.dumps([4, "nobody-asked-2", "GenericError", "x", {}]))
         await assert_alive(connection)
-    assert OcppMessage.objects.filter(station=station, unique_id="nobody-asked").exists()
+    await eventually(OcppMessage.objects.filter(station=station, unique_id="nobody-asked").exists)

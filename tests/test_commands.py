@@ -31,8 +31,9 @@ async def test_a_command_returns_the_stations_answer(server):
     assert body["action"] == "GetConfiguration"
     assert body["response"]["configurationKey"] == [
         {"key": "HeartbeatInterval", "readonly": False, "value": "300"}]
-    sent = OcppMessage.objects.get(station=station, direction="out", action="GetConfiguration")
-    # The frame log is written beside the answer's delivery, not before it.
+    # The frame log is written in the next batch, beside the answer's delivery.
+    sent = await eventually(lambda: OcppMessage.objects.filter(
+        station=station, direction="out", action="GetConfiguration").first())
     answer = await eventually(lambda: OcppMessage.objects.filter(
         station=station, direction="in", unique_id=sent.unique_id).first())
     assert answer.action == "GetConfiguration" and answer.message_type == 3

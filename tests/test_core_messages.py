@@ -5,7 +5,14 @@ from datetime import UTC, datetime, timedelta
 from ocpp.v16 import call
 
 from stations.models import ChargingSession, MeterSample, Station, StatusEvent
-from tests.factories import api_client, charge_point, make_id_tag, make_station, make_tenant
+from tests.factories import (
+    api_client,
+    charge_point,
+    eventually,
+    make_id_tag,
+    make_station,
+    make_tenant,
+)
 
 
 def iso(dt: datetime) -> str:
@@ -275,8 +282,13 @@ async def test_data_transfer_and_status_notifications_of_diagnostics_and_firmwar
         await cp.call(call.FirmwareStatusNotification(status="Installing"))
         async with api_client(server, tenant) as api:
             body = (await api.get(f"/api/v1/stations/{station.identity}/")).json()
-            frames = (await api.get(f"/api/v1/stations/{station.identity}/messages/",
-                                    params={"action": "DataTransfer", "direction": "in"})).json()
+
+            async def data_transfer_frames():
+                body = (await api.get(f"/api/v1/stations/{station.identity}/messages/",
+                                      params={"action": "DataTransfer", "direction": "in"})).json()
+                return body if body["results"] else None
+
+            frames = await eventually(data_transfer_frames)
     assert (body["diagnostics_status"], body["firmware_status"]) == ("Uploaded", "Installing")
     assert frames["results"][0]["payload"] == {"vendorId": "com.acme", "messageId": "x",
                                                "data": "1"}

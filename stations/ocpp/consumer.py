@@ -4,24 +4,25 @@ to the version's router, and relays backend commands from the channel layer to t
 import base64
 import binascii
 import logging
-import time
 
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.utils import timezone
 
 from stations import presence
+from stations.models import OcppMessage
 from stations.ocpp import frames
 from stations.ocpp.dbthreads import db
 from stations.ocpp.errors import OcppError
 from stations.ocpp.outbound import Command, OutboundCalls
 from stations.ocpp.process import process_id
-from stations.ocpp.session import station_authenticate, station_exchange
-from stations.ocpp.v16 import schemas
+from stations.ocpp.session import station_authenticate
+from stations.ocpp.v16 import router, schemas
+from stations.ocpp.writer import writer
+from stations.services.message_log import message_row
 
 log = logging.getLogger(__name__)
 SUBPROTOCOL = "ocpp1.6"
-SEEN_EVERY = 5.0  # seconds between writes of last_seen
 
 
 class OcppConsumer(AsyncWebsocketConsumer):
@@ -45,7 +46,6 @@ class OcppConsumer(AsyncWebsocketConsumer):
                             channel_name=self.channel_name, process_id=await process_id())
         if previous:
             await self.channel_layer.send(previous, {"type": "station.replaced"})
-        self._seen_at = time.monotonic()
         self.outbound = OutboundCalls(self._send_call, _check_result, settings.OCPP_CALL_TIMEOUT)
 
     async def disconnect(self, code) -> None:
@@ -53,42 +53,40 @@ class OcppConsumer(AsyncWebsocketConsumer):
             return
         if self.outbound is not None:
             await self.outbound.close()
+        await writer().flush()
         await db(presence.station_detach, station_id=self.station.pk,
                  channel_name=self.channel_name)
 
     async def receive(self, text_data=None, bytes_data=None) -> None:
         received_at = timezone.now()
         text = text_data if text_data is not None else bytes_data.decode(errors="replace")
+        writer().seen(self.station.pk, received_at)
         try:
             frame = frames.parse(text)
         except frames.FrameError as bad:
             log.warning("Bad frame from %s: %s", self.station.identity, bad)
-            reply = frames.error_for(bad.unique_id, bad.error)
-            await db(station_exchange, station=self.station, inbound=None, raw=text,
-                     outbound=reply, received_at=received_at)
-            await self.send(frames.dump(reply))
+            self._log(OcppMessage.IN, None, received_at, raw=text)
+            await self._reply(frames.error_for(bad.unique_id, bad.error))
             return
         if isinstance(frame, frames.Call):
-            reply = await db(station_exchange, station=self.station, inbound=frame,
-                             outbound=None, received_at=received_at, seen=self._seen_due())
-            await self.send(frames.dump(reply))
+            self._log(OcppMessage.IN, frame, received_at)
+            await self._reply(await router.answer(self.station, frame, received_at), frame.action)
             return
         action = self.outbound.action_of(frame.unique_id)
+        self._log(OcppMessage.IN, frame, received_at, action=action)
         if not self.outbound.resolve(frame):
             log.info("Unexpected answer %s from %s", frame.unique_id, self.station.identity)
-        await db(station_exchange, station=self.station, inbound=frame, outbound=None,
-                 received_at=received_at, action=action, seen=self._seen_due())
 
-    def _seen_due(self) -> bool:
-        now = time.monotonic()
-        if now - self._seen_at < SEEN_EVERY:
-            return False
-        self._seen_at = now
-        return True
+    async def _reply(self, frame, action: str = "") -> None:
+        self._log(OcppMessage.OUT, frame, timezone.now(), action=action)
+        await self.send(frames.dump(frame))
+
+    def _log(self, direction: str, frame, at, action: str = "", raw: str = "") -> None:
+        writer().log(message_row(station=self.station, direction=direction, frame=frame, at=at,
+                                 action=action, raw=raw))
 
     async def _send_call(self, call: frames.Call) -> None:
-        await db(station_exchange, station=self.station, inbound=None, outbound=call,
-                 received_at=timezone.now())
+        self._log(OcppMessage.OUT, call, timezone.now())
         await self.send(frames.dump(call))
 
     # Channel layer events ----------------------------------------------------------------

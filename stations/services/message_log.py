@@ -7,19 +7,18 @@ from stations.models import OcppMessage, Station
 from stations.ocpp.frames import Call, CallError, CallResult
 
 
-def message_log(*, station: Station, direction: str, frame: Call | CallResult | CallError | None,
-                at: datetime, action: str = "", raw: str = "") -> None:
-    """Keep one frame. `frame` is None for input that was not an OCPP frame at all."""
+def message_row(*, station: Station, direction: str, frame: Call | CallResult | CallError | None,
+                at: datetime, action: str = "", raw: str = "") -> OcppMessage:
+    """The log row of one frame (unsaved). `frame` is None for input that was no OCPP frame."""
     if frame is None:
-        OcppMessage.objects.create(tenant_id=station.tenant_id, station=station,
-                                   direction=direction, raw=raw[:10000], created_at=at)
-        return
+        return OcppMessage(tenant_id=station.tenant_id, station=station, direction=direction,
+                           raw=raw[:10000], created_at=at)
     if isinstance(frame, CallError):
         payload = {"errorCode": frame.code, "errorDescription": frame.description,
                    "errorDetails": frame.details}
     else:
         payload = frame.payload
-    OcppMessage.objects.create(
+    return OcppMessage(
         tenant_id=station.tenant_id, station=station, direction=direction,
         message_type=frame.message_type, action=getattr(frame, "action", "") or action,
         unique_id=frame.unique_id, payload=payload, created_at=at,

@@ -3,8 +3,6 @@
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
-from django.db.models import Q
-
 from stations import timestamps
 from stations.models import ChargingSession, MeterSample
 
@@ -68,31 +66,3 @@ def latest_energy_register(samples: list[MeterSample]) -> int | None:
 def store(samples: list[MeterSample]) -> None:
     """Insert samples; one the station sent before (a retransmission) is skipped."""
     MeterSample.objects.bulk_create(samples, ignore_conflicts=True)
-
-
-def session_note_register(session: ChargingSession, reading: int | None) -> None:
-    if reading is None:
-        return
-    ChargingSession.objects.filter(pk=session.pk).filter(
-        Q(meter_last__isnull=True) | Q(meter_last__lt=reading)
-    ).update(meter_last=reading)
-
-
-def meter_values_record(*, station_id: int, payload: dict, received_at: datetime) -> None:
-    connector_id = payload["connectorId"]
-    session = _session_for(station_id, connector_id, payload.get("transactionId"))
-    samples = samples_from(payload["meterValue"], station_id=station_id, connector_id=connector_id,
-                           session=session, received_at=received_at)
-    store(samples)
-    if session is not None:
-        session_note_register(session, latest_energy_register(samples))
-
-
-def _session_for(station_id: int, connector_id: int,
-                 transaction_id: int | None) -> ChargingSession | None:
-    sessions = ChargingSession.objects.filter(station_id=station_id)
-    if transaction_id is not None:
-        return sessions.filter(transaction_id=transaction_id).first()
-    if connector_id == 0:
-        return None
-    return sessions.filter(connector_id=connector_id, stopped_at__isnull=True).order_by("-id").first()

@@ -1,7 +1,7 @@
 from django.db import transaction
 from django.utils import timezone
 
-from stations.models import Connector, Station, StatusEvent
+from stations.models import Station
 from tenants.models import Tenant
 from tenants.secrets import hash_password, new_station_password
 
@@ -41,20 +41,5 @@ def station_boot(*, station_id: int, payload: dict) -> None:
     Station.objects.filter(pk=station_id).update(last_boot_at=now, last_seen=now, **fields)
 
 
-def connector_status_update(*, station_id: int, connector_id: int, status: str, error_code: str,
-                            info: str = "", vendor_id: str = "", vendor_error_code: str = "",
-                            station_timestamp=None, received_at) -> None:
-    values = dict(status=status, error_code=error_code, info=info, vendor_id=vendor_id,
-                  vendor_error_code=vendor_error_code)
-    StatusEvent.objects.create(station_id=station_id, connector_id=connector_id,
-                               station_timestamp=station_timestamp, received_at=received_at,
-                               **values)
-    # The latest notification wins; an older one delivered late (offline queue) only adds history.
-    updated = Connector.objects.filter(
-        station_id=station_id, connector_id=connector_id, updated_at__lte=received_at
-    ).update(updated_at=received_at, **values)
-    if not updated:
-        Connector.objects.get_or_create(
-            station_id=station_id, connector_id=connector_id,
-            defaults=dict(updated_at=received_at, **values),
-        )
+def station_update(*, station_id: int, **fields) -> None:
+    Station.objects.filter(pk=station_id).update(**fields)

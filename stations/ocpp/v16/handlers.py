@@ -1,19 +1,23 @@
-"""One function per station-initiated OCPP 1.6 action. Each runs in a DB thread, calls services
-and returns the response payload. The consumer validates the request before and the response
-after."""
+"""One coroutine per station-initiated OCPP 1.6 action, returning the response payload.
 
-from collections.abc import Callable
+Hot, high-volume actions (Heartbeat, StatusNotification, MeterValues) go through the process's
+group-commit writer; the rest call services on the DB threads. The router validates the request
+before and the response after."""
+
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from django.conf import settings
 from django.utils import timezone
 
 from stations import timestamps
-from stations.models import Station
+from stations.models import Station, StatusEvent
+from stations.ocpp.dbthreads import db
+from stations.ocpp.writer import writer
 from stations.services import meter_values, stations, transactions
 from stations.services.authorization import id_tag_info
 
-Handler = Callable[[Station, dict, datetime], dict]
+Handler = Callable[[Station, dict, datetime], Awaitable[dict]]
 HANDLERS: dict[str, Handler] = {}
 
 
@@ -30,68 +34,73 @@ def _now_iso() -> str:
 
 
 @on("BootNotification")
-def boot_notification(station: Station, payload: dict, received_at: datetime) -> dict:
-    stations.station_boot(station_id=station.pk, payload=payload)
+async def boot_notification(station: Station, payload: dict, received_at: datetime) -> dict:
+    await db(stations.station_boot, station_id=station.pk, payload=payload)
     return {"status": "Accepted", "currentTime": _now_iso(),
             "interval": settings.OCPP_HEARTBEAT_INTERVAL}
 
 
 @on("Heartbeat")
-def heartbeat(station: Station, payload: dict, received_at: datetime) -> dict:
+async def heartbeat(station: Station, payload: dict, received_at: datetime) -> dict:
     return {"currentTime": _now_iso()}
 
 
 @on("StatusNotification")
-def status_notification(station: Station, payload: dict, received_at: datetime) -> dict:
-    stations.connector_status_update(
+async def status_notification(station: Station, payload: dict, received_at: datetime) -> dict:
+    await writer().status(StatusEvent(
         station_id=station.pk, connector_id=payload["connectorId"], status=payload["status"],
         error_code=payload["errorCode"], info=payload.get("info", ""),
         vendor_id=payload.get("vendorId", ""), vendor_error_code=payload.get("vendorErrorCode", ""),
         station_timestamp=timestamps.parse(payload.get("timestamp")), received_at=received_at,
-    )
+    ))
     return {}
 
 
 @on("Authorize")
-def authorize(station: Station, payload: dict, received_at: datetime) -> dict:
-    return {"idTagInfo": id_tag_info(tenant_id=station.tenant_id, id_tag=payload["idTag"])}
+async def authorize(station: Station, payload: dict, received_at: datetime) -> dict:
+    info = await db(id_tag_info, tenant_id=station.tenant_id, id_tag=payload["idTag"])
+    return {"idTagInfo": info}
 
 
 @on("StartTransaction")
-def start_transaction(station: Station, payload: dict, received_at: datetime) -> dict:
-    transaction_id, info = transactions.transaction_start(
-        station=station, payload=payload, received_at=received_at
-    )
+async def start_transaction(station: Station, payload: dict, received_at: datetime) -> dict:
+    transaction_id, info = await db(transactions.transaction_start, station=station,
+                                    payload=payload, received_at=received_at)
     return {"transactionId": transaction_id, "idTagInfo": info}
 
 
 @on("StopTransaction")
-def stop_transaction(station: Station, payload: dict, received_at: datetime) -> dict:
-    info = transactions.transaction_stop(station=station, payload=payload, received_at=received_at)
+async def stop_transaction(station: Station, payload: dict, received_at: datetime) -> dict:
+    info = await db(transactions.transaction_stop, station=station, payload=payload,
+                    received_at=received_at)
     return {"idTagInfo": info} if info else {}
 
 
 @on("MeterValues")
-def meter_values_(station: Station, payload: dict, received_at: datetime) -> dict:
-    meter_values.meter_values_record(station_id=station.pk, payload=payload,
-                                     received_at=received_at)
+async def meter_values_(station: Station, payload: dict, received_at: datetime) -> dict:
+    connector_id = payload["connectorId"]
+    samples = meter_values.samples_from(payload["meterValue"], station_id=station.pk,
+                                        connector_id=connector_id, session=None,
+                                        received_at=received_at)
+    await writer().meter_values(station.pk, connector_id, payload.get("transactionId"), samples)
     return {}
 
 
 @on("DataTransfer")
-def data_transfer(station: Station, payload: dict, received_at: datetime) -> dict:
+async def data_transfer(station: Station, payload: dict, received_at: datetime) -> dict:
     # No vendor extension is registered yet: the frame log keeps what was sent.
     return {"status": "UnknownVendorId"}
 
 
 @on("DiagnosticsStatusNotification")
-def diagnostics_status_notification(station: Station, payload: dict,
-                                    received_at: datetime) -> dict:
-    Station.objects.filter(pk=station.pk).update(diagnostics_status=payload["status"])
+async def diagnostics_status_notification(station: Station, payload: dict,
+                                          received_at: datetime) -> dict:
+    await db(stations.station_update, station_id=station.pk, diagnostics_status=payload["status"])
     return {}
 
 
 @on("FirmwareStatusNotification")
-def firmware_status_notification(station: Station, payload: dict, received_at: datetime) -> dict:
-    Station.objects.filter(pk=station.pk).update(firmware_status=payload["status"])
+async def firmware_status_notification(station: Station, payload: dict,
+                                       received_at: datetime) -> dict:
+    await db(stations.station_update, station_id=station.pk, firmware_status=payload["status"])
     return {}

@@ -23,13 +23,13 @@ CENTRAL_ACTIONS = frozenset(a for a in schemas._actions() if a not in STATION_AC
 }
 
 
-def answer(station: Station, call: Call, received_at: datetime) -> CallResult | CallError:
+async def answer(station: Station, call: Call, received_at: datetime) -> CallResult | CallError:
     try:
         schemas.validate(call.action, call.payload)
         handler = HANDLERS.get(call.action)
         if handler is None:
             raise NotSupported(f"{call.action} is not supported by this central system")
-        response = handler(station, call.payload, received_at)
+        response = await handler(station, call.payload, received_at)
         schemas.validate(call.action, response, response=True)
         return CallResult(call.unique_id, response)
     except OcppError as error:

@@ -1,0 +1,121 @@
+"""Group commit for station traffic: one writer per server process.
+
+Every socket hands its rows to the writer; it writes them all in one transaction at most
+`OCPP_BATCH_DELAY` seconds after the first arrived (sooner when `OCPP_BATCH_MAX` items wait).
+An answer that promises persistence (MeterValues, StatusNotification) is sent only after its
+batch committed; frame-log rows and last-seen marks do not hold anything up, and a closing
+socket flushes them.
+"""
+
+import asyncio
+import logging
+from datetime import datetime
+
+from django.conf import settings
+
+from stations.models import MeterSample, OcppMessage, StatusEvent
+from stations.ocpp.dbthreads import db
+from stations.services.batch import Batch, MeterValuesItem, batch_write, batch_write_each
+
+log = logging.getLogger(__name__)
+
+
+class BatchWriter:
+    def __init__(self, delay: float, max_items: int):
+        self._delay = delay
+        self._max_items = max_items
+        self._batch = Batch()
+        self._waiters: list[tuple[str, int, asyncio.Future]] = []
+        self._flushers: list[asyncio.Future] = []
+        self._wake = asyncio.Event()
+        self._full = asyncio.Event()
+        self._task = asyncio.create_task(self._run())
+
+    def log(self, row: OcppMessage) -> None:
+        self._batch.messages.append(row)
+        self._arrived()
+
+    def seen(self, station_id: int, at: datetime) -> None:
+        self._batch.seen[station_id] = at
+        self._arrived()
+
+    async def meter_values(self, station_id: int, connector_id: int, transaction_id: int | None,
+                           samples: list[MeterSample]) -> None:
+        self._batch.meter_values.append(
+            MeterValuesItem(station_id, connector_id, transaction_id, samples))
+        await self._committed("meter", len(self._batch.meter_values) - 1)
+
+    async def status(self, event: StatusEvent) -> None:
+        self._batch.statuses.append(event)
+        await self._committed("status", len(self._batch.statuses) - 1)
+
+    async def flush(self) -> None:
+        """Wait until everything handed in so far is written."""
+        if not len(self._batch):
+            return
+        done = asyncio.get_running_loop().create_future()
+        self._flushers.append(done)
+        self._full.set()
+        self._wake.set()
+        await done
+
+    def _arrived(self) -> None:
+        self._wake.set()
+        if len(self._batch) >= self._max_items:
+            self._full.set()
+
+    async def _committed(self, kind: str, index: int) -> None:
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiters.append((kind, index, waiter))
+        self._arrived()
+        await waiter
+
+    async def _run(self) -> None:
+        while True:
+            await self._wake.wait()
+            try:
+                await asyncio.wait_for(self._full.wait(), self._delay)
+            except TimeoutError:
+                pass
+            self._wake.clear()
+            self._full.clear()
+            batch, waiters, flushers = self._batch, self._waiters, self._flushers
+            self._batch, self._waiters, self._flushers = Batch(), [], []
+            try:
+                await self._write(batch, waiters)
+            except Exception as error:  # the pool itself failed: nobody may wait forever
+                log.exception("Writing a batch failed")
+                for _, _, waiter in waiters:
+                    if not waiter.done():
+                        waiter.set_exception(error)
+            for flusher in flushers:
+                if not flusher.done():
+                    flusher.set_result(None)
+
+    async def _write(self, batch: Batch, waiters: list[tuple[str, int, asyncio.Future]]) -> None:
+        try:
+            await db(batch_write, batch)
+            errors = {"meter": [None] * len(batch.meter_values),
+                      "status": [None] * len(batch.statuses)}
+        except Exception:
+            log.exception("A batch of %d items failed; writing item by item", len(batch))
+            meter_errors, status_errors = await db(batch_write_each, batch)
+            errors = {"meter": meter_errors, "status": status_errors}
+        for kind, index, waiter in waiters:
+            if waiter.done():
+                continue
+            error = errors[kind][index]
+            if error is None:
+                waiter.set_result(None)
+            else:
+                waiter.set_exception(error)
+
+
+_writer: BatchWriter | None = None
+
+
+def writer() -> BatchWriter:
+    global _writer
+    if _writer is None:
+        _writer = BatchWriter(settings.OCPP_BATCH_DELAY, settings.OCPP_BATCH_MAX)
+    return _writer

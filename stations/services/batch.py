@@ -1,0 +1,138 @@
+"""Writing what many stations sent in one transaction (group commit).
+
+The station link collects frame-log rows, meter values, status notifications and "seen" marks
+from every socket of the process into a `Batch`; `batch_write` stores it with one commit, so the
+database pays one WAL flush per batch instead of one per message.
+"""
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Q
+
+from stations.models import ChargingSession, Connector, MeterSample, OcppMessage, Station, StatusEvent
+from stations.services import meter_values
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class MeterValuesItem:
+    station_id: int
+    connector_id: int
+    transaction_id: int | None
+    samples: list[MeterSample]
+
+
+@dataclass
+class Batch:
+    messages: list[OcppMessage] = field(default_factory=list)
+    meter_values: list[MeterValuesItem] = field(default_factory=list)
+    statuses: list[StatusEvent] = field(default_factory=list)
+    seen: dict[int, datetime] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.messages) + len(self.meter_values) + len(self.statuses) + len(self.seen)
+
+
+def batch_write(batch: Batch) -> None:
+    with transaction.atomic():
+        _write_meter_values(batch.meter_values)
+        _write_statuses(batch.statuses)
+        OcppMessage.objects.bulk_create(batch.messages, batch_size=1000)
+        _write_seen(batch.seen)
+
+
+def batch_write_each(batch: Batch) -> tuple[list, list]:
+    """After a failed batch: write item by item so that one bad item fails alone. Returns the
+    error (or None) of each meter-values item and of each status, in the batch's order."""
+    meter_errors = [_try(batch_write, Batch(meter_values=[item])) for item in batch.meter_values]
+    status_errors = [_try(batch_write, Batch(statuses=[event])) for event in batch.statuses]
+    error = _try(batch_write, Batch(messages=batch.messages, seen=batch.seen))
+    if error is not None:
+        log.error("%d frame-log rows lost: %s", len(batch.messages), error)
+    return meter_errors, status_errors
+
+
+def _try(fn, *args) -> Exception | None:
+    try:
+        fn(*args)
+    except Exception as error:  # reported to the caller that waits for this item
+        log.exception("Writing a batch item failed")
+        return error
+    return None
+
+
+def _write_meter_values(items: list[MeterValuesItem]) -> None:
+    if not items:
+        return
+    sessions = _sessions_of(items)
+    samples, readings = [], defaultdict(list)
+    for item in items:
+        session_id = sessions.get((item.station_id, item.connector_id, item.transaction_id))
+        for sample in item.samples:
+            sample.session_id = session_id
+        samples.extend(item.samples)
+        reading = meter_values.latest_energy_register(item.samples)
+        if session_id is not None and reading is not None:
+            readings[session_id].append(reading)
+    MeterSample.objects.bulk_create(samples, batch_size=2000, ignore_conflicts=True)
+    for session_id, values in readings.items():
+        highest = max(values)
+        ChargingSession.objects.filter(pk=session_id).filter(
+            Q(meter_last__isnull=True) | Q(meter_last__lt=highest)).update(meter_last=highest)
+
+
+def _sessions_of(items: list[MeterValuesItem]) -> dict[tuple, int]:
+    """(station, connector, transaction id or None) -> session id, in two queries."""
+    found: dict[tuple, int] = {}
+    by_transaction = {(i.station_id, i.transaction_id) for i in items if i.transaction_id is not None}
+    if by_transaction:
+        stations = {s for s, _ in by_transaction}
+        ids = {t for _, t in by_transaction}
+        rows = ChargingSession.objects.filter(station_id__in=stations, transaction_id__in=ids)
+        by_key = {(r.station_id, r.transaction_id): r.pk for r in rows.only("pk", "station_id",
+                                                                             "transaction_id")}
+        for item in items:
+            if item.transaction_id is not None:
+                key = (item.station_id, item.transaction_id)
+                if key in by_key:
+                    found[(item.station_id, item.connector_id, item.transaction_id)] = by_key[key]
+    running = {(i.station_id, i.connector_id) for i in items
+               if i.transaction_id is None and i.connector_id > 0}
+    if running:
+        rows = (ChargingSession.objects
+                .filter(station_id__in={s for s, _ in running}, stopped_at__isnull=True)
+                .order_by("id").only("pk", "station_id", "connector_id"))
+        for row in rows:  # the latest running session per connector wins
+            if (row.station_id, row.connector_id) in running:
+                found[(row.station_id, row.connector_id, None)] = row.pk
+    return found
+
+
+def _write_statuses(events: list[StatusEvent]) -> None:
+    if not events:
+        return
+    StatusEvent.objects.bulk_create(events, batch_size=1000)
+    latest: dict[tuple, StatusEvent] = {}
+    for event in events:  # in arrival order: the last one of a connector wins
+        latest[(event.station_id, event.connector_id)] = event
+    Connector.objects.bulk_create(
+        [Connector(station_id=e.station_id, connector_id=e.connector_id, status=e.status,
+                   error_code=e.error_code, info=e.info, vendor_id=e.vendor_id,
+                   vendor_error_code=e.vendor_error_code, updated_at=e.received_at)
+         for e in latest.values()],
+        update_conflicts=True, unique_fields=["station", "connector_id"],
+        update_fields=["status", "error_code", "info", "vendor_id", "vendor_error_code",
+                       "updated_at"],
+    )
+
+
+def _write_seen(seen: dict[int, datetime]) -> None:
+    if not seen:
+        return
+    latest = max(seen.values())
+    Station.objects.filter(pk__in=list(seen)).update(last_seen=latest)
