@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "stations",
     "billing",
     "loadmgmt",
+    "cpms",
 ]
 
 MIDDLEWARE = [

@@ -5,6 +5,7 @@ import base64
 import binascii
 import logging
 
+from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.utils import timezone
@@ -47,6 +48,15 @@ class OcppConsumer(AsyncWebsocketConsumer):
         if previous:
             await self.channel_layer.send(previous, {"type": "station.replaced"})
         self.outbound = OutboundCalls(self._send_call, _check_result, settings.OCPP_CALL_TIMEOUT)
+
+    async def dispatch(self, message) -> None:
+        # Channels' dispatch first runs close_old_connections on its one sync thread for every
+        # message, which serializes a whole process's traffic; our DB work runs on our own
+        # pool, which keeps its connections healthy itself.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def disconnect(self, code) -> None:
         if self.station is None:

@@ -23,11 +23,8 @@ def _pool() -> ThreadPoolExecutor:
 
 
 def _run(fn, args, kwargs):
-    close_old_connections()
-    try:
-        return fn(*args, **kwargs)
-    finally:
-        close_old_connections()
+    close_old_connections()  # drops a connection that broke or outlived CONN_MAX_AGE
+    return fn(*args, **kwargs)
 
 
 async def db(fn, *args, **kwargs):

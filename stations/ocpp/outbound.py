@@ -37,9 +37,12 @@ class OutboundCalls:
         self._timeout = timeout
         self._queue: asyncio.Queue[Command] = asyncio.Queue()
         self._pending: _Pending | None = None
-        self._worker = asyncio.create_task(self._work())
+        self._worker: asyncio.Task | None = None  # started by the first command: most
+        # stations are idle, and an idle socket should cost as little memory as possible
 
     def submit(self, command: Command) -> None:
+        if self._worker is None:
+            self._worker = asyncio.create_task(self._work())
         self._queue.put_nowait(command)
 
     def action_of(self, unique_id: str) -> str:
@@ -55,7 +58,8 @@ class OutboundCalls:
         return True
 
     async def close(self) -> None:
-        self._worker.cancel()
+        if self._worker is not None:
+            self._worker.cancel()
         if self._pending and not self._pending.answer.done():
             self._pending.answer.cancel()
         while not self._queue.empty():

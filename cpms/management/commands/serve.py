@@ -1,0 +1,60 @@
+"""Several daphne processes behind one port: this process opens the listening socket and
+supervises N daphne workers that accept on it (`daphne --fd`), restarting any that dies."""
+
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Serve HTTP and the OCPP WebSocket on one port with several daphne worker processes."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="0.0.0.0")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument("--ping-interval", type=int, default=60,
+                            help="seconds a station link may idle before daphne pings it")
+        parser.add_argument("--backlog", type=int, default=4096)
+
+    def handle(self, *args, host, port, workers, ping_interval, backlog, **options):
+        listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((host, port))
+        listener.listen(backlog)
+        listener.set_inheritable(True)
+        fd = listener.fileno()
+        command = [sys.executable, "-m", "daphne", "--fd", str(fd), "--websocket_timeout", "-1",
+                   "--ping-interval", str(ping_interval), "--ping-timeout", "30",
+                   "--proxy-headers", "cpms.asgi:application"]
+        children: list[subprocess.Popen] = [self._spawn(command, fd) for _ in range(workers)]
+        self.stdout.write(f"Serving on {host}:{port} with {workers} workers: "
+                          f"{', '.join(str(c.pid) for c in children)}")
+        stopping = False
+
+        def stop(signum, frame):
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        while not stopping:
+            time.sleep(0.5)
+            for n, child in enumerate(children):
+                if child.poll() is not None and not stopping:
+                    self.stderr.write(f"worker {child.pid} exited ({child.returncode}); restarting")
+                    children[n] = self._spawn(command, fd)
+        for child in children:
+            child.terminate()
+        for child in children:
+            try:
+                child.wait(15)
+            except subprocess.TimeoutExpired:
+                child.kill()
+
+    def _spawn(self, command: list[str], fd: int) -> subprocess.Popen:
+        return subprocess.Popen(command, pass_fds=(fd,))
