@@ -108,11 +108,12 @@ class FleetStation:
                 task.cancel()
 
     async def _heartbeats(self, until: float) -> None:
-        # Spread the fleet's heartbeats over the interval.
-        await asyncio.sleep(random.uniform(0, self.heartbeat_interval))
-        while time.monotonic() < until:
+        delay = random.uniform(0, self.heartbeat_interval)  # spread the fleet's heartbeats
+        while time.monotonic() + delay < until:
+            await asyncio.sleep(delay)
             await self.call("Heartbeat", {})
-            await asyncio.sleep(self.heartbeat_interval)
+            delay = self.heartbeat_interval
+        await asyncio.sleep(max(0.0, until - time.monotonic()))
 
     async def _sessions(self, until: float) -> None:
         await asyncio.sleep(random.uniform(0, self.options.meter_interval))

@@ -8,12 +8,14 @@ import asyncio
 
 from channels.layers import get_channel_layer
 
+from stations.ocpp import links
+
 
 async def command_send(*, channel_name: str, action: str, payload: dict, timeout: float) -> dict:
     """The outcome: {"status": "result"|"error"|"invalid"|"timeout"|"disconnected", ...}."""
     layer = get_channel_layer()
     reply_to = await layer.new_channel()
-    await layer.send(channel_name, {"type": "ocpp.command", "action": action,
+    await links.send(channel_name, {"type": "ocpp.command", "action": action,
                                     "payload": payload, "reply_to": reply_to})
     try:
         return await asyncio.wait_for(layer.receive(reply_to), timeout)

@@ -7,12 +7,13 @@ import logging
 
 from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.layers import get_channel_layer
 from django.conf import settings
 from django.utils import timezone
 
 from stations import presence
 from stations.models import OcppMessage
-from stations.ocpp import frames
+from stations.ocpp import frames, links
 from stations.ocpp.dbthreads import db
 from stations.ocpp.errors import OcppError
 from stations.ocpp.outbound import Command, OutboundCalls
@@ -27,7 +28,10 @@ SUBPROTOCOL = "ocpp1.6"
 
 
 class OcppConsumer(AsyncWebsocketConsumer):
+    # No channel of its own: the process's one channel reaches this socket (see links.py).
+    channel_layer_alias = "stations-use-links"
     station = None
+    address = ""
     outbound: OutboundCalls | None = None
 
     async def connect(self) -> None:
@@ -43,11 +47,12 @@ class OcppConsumer(AsyncWebsocketConsumer):
             await self.close()
             return
         await self.accept(subprotocol=SUBPROTOCOL)
-        previous = await db(presence.station_attach, station_id=self.station.pk,
-                            channel_name=self.channel_name, process_id=await process_id())
-        if previous:
-            await self.channel_layer.send(previous, {"type": "station.replaced"})
+        self.address = await links.register(self)
         self.outbound = OutboundCalls(self._send_call, _check_result, settings.OCPP_CALL_TIMEOUT)
+        previous = await db(presence.station_attach, station_id=self.station.pk,
+                            channel_name=self.address, process_id=await process_id())
+        if previous:
+            await links.send(previous, {"type": "station.replaced"})
 
     async def dispatch(self, message) -> None:
         # Channels' dispatch first runs close_old_connections on its one sync thread for every
@@ -59,13 +64,14 @@ class OcppConsumer(AsyncWebsocketConsumer):
         await handler(message)
 
     async def disconnect(self, code) -> None:
-        if self.station is None:
+        if self.station is None or not self.address:
             return
+        links.unregister(self.address)
         if self.outbound is not None:
             await self.outbound.close()
         await writer().flush()
         await db(presence.station_detach, station_id=self.station.pk,
-                 channel_name=self.channel_name)
+                 channel_name=self.address)
 
     async def receive(self, text_data=None, bytes_data=None) -> None:
         received_at = timezone.now()
@@ -99,18 +105,19 @@ class OcppConsumer(AsyncWebsocketConsumer):
         self._log(OcppMessage.OUT, call, timezone.now())
         await self.send(frames.dump(call))
 
-    # Channel layer events ----------------------------------------------------------------
-    async def ocpp_command(self, event: dict) -> None:
-        layer, reply_to = self.channel_layer, event["reply_to"]
+    # Messages from other processes, through links.py -------------------------------------
+    async def deliver(self, message: dict) -> None:
+        if message["type"] == "ocpp.command":
+            reply_to = message["reply_to"]
 
-        async def reply(outcome: dict) -> None:
-            await layer.send(reply_to, {"type": "command.outcome", **outcome})
+            async def reply(outcome: dict) -> None:
+                await get_channel_layer().send(reply_to, {"type": "command.outcome", **outcome})
 
-        self.outbound.submit(Command(event["action"], event["payload"], reply))
-
-    async def station_replaced(self, event: dict) -> None:
-        log.info("Station %s connected again; closing the older socket", self.station.identity)
-        await self.close(code=4000)
+            self.outbound.submit(Command(message["action"], message["payload"], reply))
+        elif message["type"] == "station.replaced":
+            log.info("Station %s connected again; closing the older socket",
+                     self.station.identity)
+            await self.close(code=4000)
 
 
 async def _check_result(action: str, payload: dict) -> OcppError | None:
