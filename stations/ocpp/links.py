@@ -54,7 +54,9 @@ async def _process_channel() -> str:
         async with _lock:
             if _channel is None:
                 layer = get_channel_layer()
-                _channel = await layer.new_channel("ocpp-process.")
+                # The default prefix: channels-redis reads all of a process's specific
+                # channels through one loop per prefix, and reply channels use this one.
+                _channel = await layer.new_channel()
                 _listener = asyncio.create_task(_listen(layer, _channel))
     return _channel
 
