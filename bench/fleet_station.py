@@ -28,6 +28,8 @@ class Options:
     meter_interval: float = 60.0       # seconds between MeterValues in a session
     session_length: float = 600.0      # seconds a session lasts
     call_timeout: float = 30.0
+    reconnect: bool = False            # reconnect (after a random 0..reconnect_jitter s) on a drop
+    reconnect_jitter: float = 10.0
 
 
 @dataclass
@@ -43,6 +45,8 @@ class Stats:
     sessions: int = 0
     session_energy_wh: int = 0
     meter_values: int = 0
+    drops: list = field(default_factory=list)      # monotonic times of dropped links
+    reboots: list = field(default_factory=list)    # monotonic times of boots after a drop
 
     def error(self, kind: str) -> None:
         self.errors[kind] = self.errors.get(kind, 0) + 1
@@ -63,8 +67,22 @@ class FleetStation:
         self.heartbeat_interval = 300.0
 
     async def run(self, until: float) -> None:
-        stats = self.stats
-        stats.attempted += 1
+        """Connect and live until `until`; with `reconnect`, come back after every drop."""
+        dropped_before = False
+        while time.monotonic() < until:
+            if not await self._connect():
+                if not self.options.reconnect:
+                    return
+                await asyncio.sleep(random.uniform(1, self.options.reconnect_jitter))
+                continue
+            dropped = await self._hold(until, rebooting=dropped_before)
+            if not dropped or not self.options.reconnect:
+                return
+            dropped_before = True
+            await asyncio.sleep(random.uniform(0, self.options.reconnect_jitter))
+
+    async def _connect(self) -> bool:
+        self.stats.attempted += 1
         token = base64.b64encode(f"{self.identity}:{self.options.password}".encode()).decode()
         try:
             self.connection = await websockets.connect(
@@ -72,28 +90,44 @@ class FleetStation:
                 additional_headers={"Authorization": f"Basic {token}"}, compression=None,
                 open_timeout=60, ping_interval=None, max_queue=16)
         except Exception as exc:
-            stats.error(f"connect:{type(exc).__name__}")
-            return
-        stats.established += 1
+            self.stats.error(f"connect:{type(exc).__name__}")
+            return False
+        self.stats.established += 1
+        return True
+
+    async def _hold(self, until: float, rebooting: bool) -> bool:
+        """Live on the open connection; True if the server dropped it."""
+        stats = self.stats
         stats.held += 1
         reader = asyncio.create_task(self._read())
+        live = asyncio.create_task(self._live(until, rebooting))
         try:
-            await self._live(until)
-        except (websockets.ConnectionClosed, ConnectionError):
-            stats.dropped += 1
-            stats.error("dropped")
-        except TimeoutError:
-            stats.error("timeout")
-        except RuntimeError:
-            pass  # a CALLERROR, counted where it was read
+            await asyncio.wait({reader, live}, return_when=asyncio.FIRST_COMPLETED)
+            if not live.done():  # the server closed the link under us
+                live.cancel()
+                stats.dropped += 1
+                stats.drops.append(time.monotonic())
+                return True
+            error = live.exception()
+            if isinstance(error, websockets.ConnectionClosed | ConnectionError):
+                stats.dropped += 1
+                stats.drops.append(time.monotonic())
+                return True
+            if isinstance(error, TimeoutError):
+                stats.error("timeout")
+            # a RuntimeError is a CALLERROR, counted where it was read
+            return False
         finally:
             stats.held -= 1
             reader.cancel()
+            live.cancel()
             await self.connection.close()
 
-    async def _live(self, until: float) -> None:
+    async def _live(self, until: float, rebooting: bool) -> None:
         boot = await self.call("BootNotification", {"chargePointVendor": "Fleet",
                                                     "chargePointModel": "SIM"})
+        if rebooting:
+            self.stats.reboots.append(time.monotonic())
         self.heartbeat_interval = self.options.heartbeat or float(boot.get("interval", 300))
         for connector in range(0, self.options.connectors + 1):
             await self.status(connector, "Available")
@@ -172,6 +206,12 @@ class FleetStation:
             self.pending.pop(unique_id, None)
 
     async def _read(self) -> None:
+        try:
+            await self._read_frames()
+        except websockets.ConnectionClosed:
+            pass
+
+    async def _read_frames(self) -> None:
         async for text in self.connection:
             frame = json.loads(text)
             if frame[0] == 2:  # a command from the backend: accept everything
