@@ -13,7 +13,7 @@ from datetime import datetime
 
 from django.conf import settings
 
-from stations.models import MeterSample, OcppMessage, StatusEvent
+from stations.models import StatusEvent
 from stations.ocpp.dbthreads import db
 from stations.services.batch import Batch, MeterValuesItem, batch_write, batch_write_each
 
@@ -31,7 +31,7 @@ class BatchWriter:
         self._full = asyncio.Event()
         self._task = asyncio.create_task(self._run())
 
-    def log(self, row: OcppMessage) -> None:
+    def log(self, row: dict) -> None:
         self._batch.messages.append(row)
         self._arrived()
 
@@ -40,7 +40,7 @@ class BatchWriter:
         self._arrived()
 
     async def meter_values(self, station_id: int, connector_id: int, transaction_id: int | None,
-                           samples: list[MeterSample]) -> None:
+                           samples: list[dict]) -> None:
         self._batch.meter_values.append(
             MeterValuesItem(station_id, connector_id, transaction_id, samples))
         await self._committed("meter", len(self._batch.meter_values) - 1)

@@ -15,6 +15,7 @@ from django.db.models import Q
 
 from stations.models import ChargingSession, Connector, MeterSample, OcppMessage, Station, StatusEvent
 from stations.services import meter_values
+from stations.services.rows import insert_rows
 
 log = logging.getLogger(__name__)
 
@@ -24,12 +25,12 @@ class MeterValuesItem:
     station_id: int
     connector_id: int
     transaction_id: int | None
-    samples: list[MeterSample]
+    samples: list[dict]  # MeterSample fields, see meter_values.samples_from
 
 
 @dataclass
 class Batch:
-    messages: list[OcppMessage] = field(default_factory=list)
+    messages: list[dict] = field(default_factory=list)  # OcppMessage fields, see message_row
     meter_values: list[MeterValuesItem] = field(default_factory=list)
     statuses: list[StatusEvent] = field(default_factory=list)
     seen: dict[int, datetime] = field(default_factory=dict)
@@ -42,7 +43,7 @@ def batch_write(batch: Batch) -> None:
     with transaction.atomic():
         _write_meter_values(batch.meter_values)
         _write_statuses(batch.statuses)
-        OcppMessage.objects.bulk_create(batch.messages, batch_size=1000)
+        insert_rows(OcppMessage, batch.messages)
         _write_seen(batch.seen)
 
 
@@ -74,12 +75,12 @@ def _write_meter_values(items: list[MeterValuesItem]) -> None:
     for item in items:
         session_id = sessions.get((item.station_id, item.connector_id, item.transaction_id))
         for sample in item.samples:
-            sample.session_id = session_id
+            sample["session_id"] = session_id
         samples.extend(item.samples)
         reading = meter_values.latest_energy_register(item.samples)
         if session_id is not None and reading is not None:
             readings[session_id].append(reading)
-    MeterSample.objects.bulk_create(samples, batch_size=2000, ignore_conflicts=True)
+    insert_rows(MeterSample, samples, ignore_conflicts=True)
     for session_id, values in readings.items():
         highest = max(values)
         ChargingSession.objects.filter(pk=session_id).filter(

@@ -8,21 +8,22 @@ from stations.ocpp.frames import Call, CallError, CallResult
 
 
 def message_row(*, station: Station, direction: str, frame: Call | CallResult | CallError | None,
-                at: datetime, action: str = "", raw: str = "") -> OcppMessage:
-    """The log row of one frame (unsaved). `frame` is None for input that was no OCPP frame."""
+                at: datetime, action: str = "", raw: str = "") -> dict:
+    """The log row (OcppMessage fields) of one frame; `frame` is None for input that was no
+    OCPP frame at all."""
+    row = {"tenant_id": station.tenant_id, "station_id": station.pk, "direction": direction,
+           "message_type": None, "action": action, "unique_id": "", "payload": None,
+           "raw": raw[:10000], "created_at": at}
     if frame is None:
-        return OcppMessage(tenant_id=station.tenant_id, station=station, direction=direction,
-                           raw=raw[:10000], created_at=at)
+        return row
     if isinstance(frame, CallError):
         payload = {"errorCode": frame.code, "errorDescription": frame.description,
                    "errorDetails": frame.details}
     else:
         payload = frame.payload
-    return OcppMessage(
-        tenant_id=station.tenant_id, station=station, direction=direction,
-        message_type=frame.message_type, action=getattr(frame, "action", "") or action,
-        unique_id=frame.unique_id, payload=payload, created_at=at,
-    )
+    row.update(message_type=frame.message_type, action=getattr(frame, "action", "") or action,
+               unique_id=frame.unique_id, payload=payload)
+    return row
 
 
 def messages_purge(*, older_than_days: int | None = None) -> int:

@@ -1,10 +1,14 @@
-"""Storing sampled values: every measurand, phase, unit and context, normalized, stored once."""
+"""Storing sampled values: every measurand, phase, unit and context, normalized, stored once.
+
+Samples travel as plain dicts of MeterSample fields (see rows.py): a 3-phase MeterValues holds
+a dozen of them and the fleet sends thousands a second."""
 
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from stations import timestamps
-from stations.models import ChargingSession, MeterSample
+from stations.models import MeterSample
+from stations.services.rows import insert_rows
 
 ENERGY_REGISTER = "Energy.Active.Import.Register"
 # kilo-units are stored in their base unit.
@@ -43,26 +47,28 @@ def normalize(sampled: dict) -> dict:
 
 
 def samples_from(meter_values: list[dict], *, station_id: int, connector_id: int,
-                 session: ChargingSession | None, received_at: datetime) -> list[MeterSample]:
+                 received_at: datetime) -> list[dict]:
     samples = []
     for meter_value in meter_values:
         stamp = timestamps.effective(timestamps.parse(meter_value["timestamp"]), received_at)
         for sampled in meter_value.get("sampledValue", []):
-            samples.append(MeterSample(
-                station_id=station_id, session=session, connector_id=connector_id,
-                timestamp=stamp, received_at=received_at, **normalize(sampled),
-            ))
+            samples.append({"station_id": station_id, "session_id": None,
+                            "connector_id": connector_id, "timestamp": stamp,
+                            "received_at": received_at, **normalize(sampled)})
     return samples
 
 
-def latest_energy_register(samples: list[MeterSample]) -> int | None:
+def latest_energy_register(samples: list[dict]) -> int | None:
     """The highest Wh reading of the active-import register among `samples` (whole meter)."""
-    readings = [s.value for s in samples
-                if s.measurand == ENERGY_REGISTER and s.value is not None and s.unit == "Wh"
-                and s.phase == "" and s.location in ("Outlet", "")]
+    readings = [s["value"] for s in samples
+                if s["measurand"] == ENERGY_REGISTER and s["value"] is not None
+                and s["unit"] == "Wh" and s["phase"] == "" and s["location"] in ("Outlet", "")]
     return int(max(readings)) if readings else None
 
 
-def store(samples: list[MeterSample]) -> None:
+def store(samples: list[dict], *, session_id: int | None = None) -> None:
     """Insert samples; one the station sent before (a retransmission) is skipped."""
-    MeterSample.objects.bulk_create(samples, ignore_conflicts=True)
+    if session_id is not None:
+        for sample in samples:
+            sample["session_id"] = session_id
+    insert_rows(MeterSample, samples, ignore_conflicts=True)

@@ -59,12 +59,12 @@ def transaction_stop(*, station: Station, payload: dict, received_at: datetime) 
     stamp = timestamps.parse(payload["timestamp"])
     samples = meter_values.samples_from(
         payload.get("transactionData", []), station_id=station.pk,
-        connector_id=session.connector_id, session=session, received_at=received_at,
+        connector_id=session.connector_id, received_at=received_at,
     )
-    meter_values.store(samples)
+    meter_values.store(samples, session_id=session.pk)
     if session.start_missing:
         session.meter_start = _begin_register(samples)
-        session.started_at = min((s.timestamp for s in samples), default=None)
+        session.started_at = min((s["timestamp"] for s in samples), default=None)
     session.meter_stop = payload["meterStop"]
     session.meter_last = payload["meterStop"]
     session.station_stopped_at = stamp
@@ -77,7 +77,7 @@ def transaction_stop(*, station: Station, payload: dict, received_at: datetime) 
 
 
 def _begin_register(samples) -> int | None:
-    begin = [s for s in samples if s.context == "Transaction.Begin"]
+    begin = [s for s in samples if s["context"] == "Transaction.Begin"]
     return meter_values.latest_energy_register(begin)
 
 

@@ -80,8 +80,7 @@ async def stop_transaction(station: Station, payload: dict, received_at: datetim
 async def meter_values_(station: Station, payload: dict, received_at: datetime) -> dict:
     connector_id = payload["connectorId"]
     samples = meter_values.samples_from(payload["meterValue"], station_id=station.pk,
-                                        connector_id=connector_id, session=None,
-                                        received_at=received_at)
+                                        connector_id=connector_id, received_at=received_at)
     await writer().meter_values(station.pk, connector_id, payload.get("transactionId"), samples)
     return {}
 
