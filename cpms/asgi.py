@@ -5,6 +5,12 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cpms.settings")
 django_asgi_app = get_asgi_application()
 
+# autobahn (under daphne) pretty-prints ~40 settings for a debug log line on every new
+# WebSocket, whether debug logging is on or not: a tenth of a reconnect storm's CPU.
+import autobahn.websocket.protocol  # noqa: E402
+
+autobahn.websocket.protocol.pformat = lambda _: ""
+
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.urls import re_path  # noqa: E402
 
