@@ -58,11 +58,13 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 
 def register(args) -> str:
-    out = subprocess.run(
+    done = subprocess.run(
         [sys.executable, "manage.py", "fleetstations", args.tenant, "--count",
          str(args.stations), "--prefix", args.prefix, "--reset"],
-        cwd=ROOT, check=True, capture_output=True, text=True).stdout
-    return out.strip().splitlines()[-1]
+        cwd=ROOT, capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"registering the fleet failed:\n{done.stderr}")
+    return done.stdout.strip().splitlines()[-1]
 
 
 def server_pids(spec: str) -> list[int]:
