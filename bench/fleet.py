@@ -134,7 +134,10 @@ async def _commands(args, identities: list[str], stats: Stats, until: float) -> 
                                  headers={"Authorization": f"Token {args.token}"}) as api:
         await asyncio.sleep(min(30.0, len(identities) / args.rate + 5))
         while time.monotonic() < until - 5:
-            identity = random.choice(identities)
+            if not stats.online:
+                await asyncio.sleep(1)
+                continue
+            identity = random.choice(tuple(stats.online))
             began = time.perf_counter()
             response = await api.post(f"/api/v1/stations/{identity}/commands/",
                                       json={"action": "ClearCache", "payload": {}})

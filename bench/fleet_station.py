@@ -45,6 +45,7 @@ class Stats:
     sessions: int = 0
     session_energy_wh: int = 0
     meter_values: int = 0
+    online: set = field(default_factory=set)       # identities with a link up now
     drops: list = field(default_factory=list)      # monotonic times of dropped links
     reboots: list = field(default_factory=list)    # monotonic times of boots after a drop
 
@@ -99,6 +100,7 @@ class FleetStation:
         """Live on the open connection; True if the server dropped it."""
         stats = self.stats
         stats.held += 1
+        stats.online.add(self.identity)
         reader = asyncio.create_task(self._read())
         live = asyncio.create_task(self._live(until, rebooting))
         try:
@@ -119,6 +121,7 @@ class FleetStation:
             return False
         finally:
             stats.held -= 1
+            stats.online.discard(self.identity)
             reader.cancel()
             live.cancel()
             await self.connection.close()

@@ -20,6 +20,11 @@ case "${1:-start}" in
     echo "token: $(.venv/bin/python manage.py apitoken bench | tail -1)"
     echo "server pids: $(pgrep -f 'daphne --fd' | paste -sd,)"
     ;;
+  restart)  # all station-serving processes, as after a deploy or a crash
+    pkill -f "manage.py serve --host 127.0.0.1 --port 8011" || true
+    while pgrep -f "daphne --fd" >/dev/null; do sleep 0.2; done
+    nohup .venv/bin/python manage.py serve --host 127.0.0.1 --port 8011 --workers "${WORKERS:-2}" > /tmp/bench-serve.log 2>&1 &
+    ;;
   stop)
     pkill -f "manage.py serve --host 127.0.0.1 --port 8011" || true
     pkill -f "daphne -b 127.0.0.1 -p 8012" || true

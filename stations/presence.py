@@ -1,6 +1,7 @@
 """Which station is connected, and to which server process.
 
-A station row holds the channel of its live socket and the process that serves it. Each server
+A station row holds the address of its live socket (see stations/ocpp/links.py) and the process
+that serves it; the station link writes both through its group-commit writer. Each server
 process beats every PRESENCE_BEAT_SECONDS; a station is connected while its process beats, so
 a process that dies without cleaning up loses its stations within PRESENCE_TIMEOUT_SECONDS.
 """
@@ -45,25 +46,3 @@ def process_beat(process_id) -> None:
     Station.objects.filter(server_process__in=dead).update(
         channel_name="", server_process=None, connected_since=None)
     dead.delete()
-
-
-def station_attach(*, station_id: int, channel_name: str, process_id) -> str:
-    """Make this socket the station's live one; return the channel it replaces ('' if none)."""
-    previous = (Station.objects.filter(pk=station_id, server_process__last_beat__gte=alive_cutoff())
-                .values_list("channel_name", flat=True).first()) or ""
-    now = timezone.now()
-    Station.objects.filter(pk=station_id).update(
-        channel_name=channel_name, server_process_id=process_id, connected_since=now, last_seen=now
-    )
-    return previous if previous != channel_name else ""
-
-
-def station_detach(*, station_id: int, channel_name: str) -> None:
-    """Clear the link, unless a newer socket of the same station has taken it over."""
-    Station.objects.filter(pk=station_id, channel_name=channel_name).update(
-        channel_name="", server_process=None, connected_since=None, last_seen=timezone.now()
-    )
-
-
-def station_seen(*, station_id: int) -> None:
-    Station.objects.filter(pk=station_id).update(last_seen=timezone.now())

@@ -11,7 +11,6 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.utils import timezone
 
-from stations import presence
 from stations.models import OcppMessage
 from stations.ocpp import frames, links
 from stations.ocpp.dbthreads import db
@@ -40,19 +39,22 @@ class OcppConsumer(AsyncWebsocketConsumer):
             return
         kwargs = self.scope["url_route"]["kwargs"]
         password = _basic_password(self.scope, kwargs["identity"])
-        self.station = await db(station_authenticate, tenant_slug=kwargs["tenant"],
-                                identity=kwargs["identity"], password=password)
-        if self.station is None:
+        handshake = await db(station_authenticate, tenant_slug=kwargs["tenant"],
+                             identity=kwargs["identity"], password=password)
+        if handshake is None:
             log.warning("Refused station %s/%s", kwargs["tenant"], kwargs["identity"])
             await self.close()
             return
+        self.station = handshake.station
         await self.accept(subprotocol=SUBPROTOCOL)
         self.address = await links.register(self)
         self.outbound = OutboundCalls(self._send_call, _check_result, settings.OCPP_CALL_TIMEOUT)
-        previous = await db(presence.station_attach, station_id=self.station.pk,
-                            channel_name=self.address, process_id=await process_id())
-        if previous:
-            await links.send(previous, {"type": "station.replaced"})
+        await writer().attach(self.station.pk, self.address, await process_id())
+        if handshake.previous_address and handshake.previous_address != self.address:
+            try:
+                await links.send(handshake.previous_address, {"type": "station.replaced"})
+            except Exception:  # e.g. ChannelFull: that process is gone; its socket with it
+                log.warning("Could not reach the older socket of %s", self.station.identity)
 
     async def dispatch(self, message) -> None:
         # Channels' dispatch first runs close_old_connections on its one sync thread for every
@@ -69,9 +71,7 @@ class OcppConsumer(AsyncWebsocketConsumer):
         links.unregister(self.address)
         if self.outbound is not None:
             await self.outbound.close()
-        await writer().flush()
-        await db(presence.station_detach, station_id=self.station.pk,
-                 channel_name=self.address)
+        await writer().detach(self.station.pk, self.address)
 
     async def receive(self, text_data=None, bytes_data=None) -> None:
         received_at = timezone.now()

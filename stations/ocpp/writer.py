@@ -12,10 +12,20 @@ import logging
 from datetime import datetime
 
 from django.conf import settings
+from django.utils import timezone
 
 from stations.models import StatusEvent
 from stations.ocpp.dbthreads import db
-from stations.services.batch import Batch, MeterValuesItem, batch_write, batch_write_each
+from stations.services.batch import (
+    WAITED,
+    Attach,
+    Batch,
+    Boot,
+    Detach,
+    MeterValuesItem,
+    batch_write,
+    batch_write_each,
+)
 
 log = logging.getLogger(__name__)
 
@@ -39,15 +49,22 @@ class BatchWriter:
         self._batch.seen[station_id] = at
         self._arrived()
 
+    async def attach(self, station_id: int, address: str, process_id) -> None:
+        await self._add("attaches", Attach(station_id, address, process_id, timezone.now()))
+
+    async def detach(self, station_id: int, address: str) -> None:
+        await self._add("detaches", Detach(station_id, address, timezone.now()))
+
+    async def boot(self, station_id: int, fields: dict) -> None:
+        await self._add("boots", Boot(station_id, fields))
+
     async def meter_values(self, station_id: int, connector_id: int, transaction_id: int | None,
                            samples: list[dict]) -> None:
-        self._batch.meter_values.append(
-            MeterValuesItem(station_id, connector_id, transaction_id, samples))
-        await self._committed("meter", len(self._batch.meter_values) - 1)
+        await self._add("meter_values",
+                        MeterValuesItem(station_id, connector_id, transaction_id, samples))
 
     async def status(self, event: StatusEvent) -> None:
-        self._batch.statuses.append(event)
-        await self._committed("status", len(self._batch.statuses) - 1)
+        await self._add("statuses", event)
 
     async def flush(self) -> None:
         """Wait until everything handed in so far is written."""
@@ -64,9 +81,12 @@ class BatchWriter:
         if len(self._batch) >= self._max_items:
             self._full.set()
 
-    async def _committed(self, kind: str, index: int) -> None:
+    async def _add(self, kind: str, item) -> None:
+        """Add an item and wait until its batch is committed."""
+        items = getattr(self._batch, kind)
+        items.append(item)
         waiter = asyncio.get_running_loop().create_future()
-        self._waiters.append((kind, index, waiter))
+        self._waiters.append((kind, len(items) - 1, waiter))
         self._arrived()
         await waiter
 
@@ -95,12 +115,10 @@ class BatchWriter:
     async def _write(self, batch: Batch, waiters: list[tuple[str, int, asyncio.Future]]) -> None:
         try:
             await db(batch_write, batch)
-            errors = {"meter": [None] * len(batch.meter_values),
-                      "status": [None] * len(batch.statuses)}
+            errors = {kind: [None] * len(getattr(batch, kind)) for kind in WAITED}
         except Exception:
             log.exception("A batch of %d items failed; writing item by item", len(batch))
-            meter_errors, status_errors = await db(batch_write_each, batch)
-            errors = {"meter": meter_errors, "status": status_errors}
+            errors = await db(batch_write_each, batch)
         for kind, index, waiter in waiters:
             if waiter.done():
                 continue

@@ -29,33 +29,70 @@ class MeterValuesItem:
 
 
 @dataclass
+class Attach:
+    station_id: int
+    address: str
+    process_id: object
+    at: datetime
+
+
+@dataclass
+class Detach:
+    station_id: int
+    address: str
+    at: datetime
+
+
+@dataclass
+class Boot:
+    station_id: int
+    fields: dict
+
+
+# The kinds of item a caller waits for; each failing alone when its batch fails.
+WAITED = ("attaches", "boots", "meter_values", "statuses", "detaches")
+
+
+@dataclass
 class Batch:
-    messages: list[dict] = field(default_factory=list)  # OcppMessage fields, see message_row
+    attaches: list[Attach] = field(default_factory=list)
+    boots: list[Boot] = field(default_factory=list)
     meter_values: list[MeterValuesItem] = field(default_factory=list)
     statuses: list[StatusEvent] = field(default_factory=list)
+    detaches: list[Detach] = field(default_factory=list)
+    messages: list[dict] = field(default_factory=list)  # OcppMessage fields, see message_row
     seen: dict[int, datetime] = field(default_factory=dict)
 
     def __len__(self) -> int:
-        return len(self.messages) + len(self.meter_values) + len(self.statuses) + len(self.seen)
+        return sum(len(getattr(self, kind)) for kind in (*WAITED, "messages", "seen"))
 
 
 def batch_write(batch: Batch) -> None:
     with transaction.atomic():
+        for attach in batch.attaches:
+            Station.objects.filter(pk=attach.station_id).update(
+                channel_name=attach.address, server_process_id=attach.process_id,
+                connected_since=attach.at, last_seen=attach.at)
+        for boot in batch.boots:
+            Station.objects.filter(pk=boot.station_id).update(**boot.fields)
         _write_meter_values(batch.meter_values)
         _write_statuses(batch.statuses)
         insert_rows(OcppMessage, batch.messages)
         _write_seen(batch.seen)
+        for detach in batch.detaches:  # unless a newer socket of the station took over
+            Station.objects.filter(pk=detach.station_id, channel_name=detach.address).update(
+                channel_name="", server_process=None, connected_since=None, last_seen=detach.at)
 
 
-def batch_write_each(batch: Batch) -> tuple[list, list]:
-    """After a failed batch: write item by item so that one bad item fails alone. Returns the
-    error (or None) of each meter-values item and of each status, in the batch's order."""
-    meter_errors = [_try(batch_write, Batch(meter_values=[item])) for item in batch.meter_values]
-    status_errors = [_try(batch_write, Batch(statuses=[event])) for event in batch.statuses]
+def batch_write_each(batch: Batch) -> dict[str, list]:
+    """After a failed batch: write item by item so that one bad item fails alone. Returns, per
+    kind of WAITED item, the error (or None) of each item in the batch's order."""
+    errors = {kind: [_try(batch_write, Batch(**{kind: [item]})) for item in getattr(batch, kind)]
+              for kind in WAITED}
     error = _try(batch_write, Batch(messages=batch.messages, seen=batch.seen))
     if error is not None:
         log.error("%d frame-log rows lost: %s", len(batch.messages), error)
-    return meter_errors, status_errors
+    return errors
 
 
 def _try(fn, *args) -> Exception | None:

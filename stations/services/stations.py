@@ -25,8 +25,9 @@ def station_set_password(*, station: Station, password: str | None = None) -> st
     return password
 
 
-def station_boot(*, station_id: int, payload: dict) -> None:
-    fields = {
+def boot_fields(payload: dict) -> dict:
+    """The station fields a BootNotification sets."""
+    return {
         "vendor": payload.get("chargePointVendor", ""),
         "model": payload.get("chargePointModel", ""),
         "serial_number": payload.get("chargePointSerialNumber")
@@ -36,9 +37,8 @@ def station_boot(*, station_id: int, payload: dict) -> None:
         "imsi": payload.get("imsi", ""),
         "meter_type": payload.get("meterType", ""),
         "meter_serial_number": payload.get("meterSerialNumber", ""),
+        "last_boot_at": timezone.now(),
     }
-    now = timezone.now()
-    Station.objects.filter(pk=station_id).update(last_boot_at=now, last_seen=now, **fields)
 
 
 def station_update(*, station_id: int, **fields) -> None:

@@ -35,7 +35,7 @@ def _now_iso() -> str:
 
 @on("BootNotification")
 async def boot_notification(station: Station, payload: dict, received_at: datetime) -> dict:
-    await db(stations.station_boot, station_id=station.pk, payload=payload)
+    await writer().boot(station.pk, stations.boot_fields(payload))
     return {"status": "Accepted", "currentTime": _now_iso(),
             "interval": settings.OCPP_HEARTBEAT_INTERVAL}
 
