@@ -79,7 +79,8 @@ http {{
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         try:
-            httpx.get(f"https://127.0.0.1:{port}/api/schema/", verify=str(cert), timeout=1)
+            httpx.get(f"https://127.0.0.1:{port}/api/schema/",
+                      verify=ssl.create_default_context(cafile=str(cert)), timeout=1)
             break
         except httpx.TransportError:
             if process.poll() is not None:
