@@ -10,8 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
 
 from stations.models import ChargingSession, Connector, MeterSample, OcppMessage, Station, StatusEvent
 from stations.services import meter_values
@@ -118,10 +117,22 @@ def _write_meter_values(items: list[MeterValuesItem]) -> None:
         if session_id is not None and reading is not None:
             readings[session_id].append(reading)
     insert_rows(MeterSample, samples, ignore_conflicts=True)
-    for session_id, values in readings.items():
-        highest = max(values)
-        ChargingSession.objects.filter(pk=session_id).filter(
-            Q(meter_last__isnull=True) | Q(meter_last__lt=highest)).update(meter_last=highest)
+    raise_meter_last({session_id: max(values) for session_id, values in readings.items()})
+
+
+def raise_meter_last(readings: dict[int, int]) -> None:
+    """Set each session's latest register reading where it is higher, in one statement."""
+    if not readings:
+        return
+    table = connection.ops.quote_name(ChargingSession._meta.db_table)
+    values = ", ".join(["(%s, %s)"] * len(readings))
+    params = [v for pair in readings.items() for v in pair]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH v(id, reading) AS (VALUES {values}) "
+            f"UPDATE {table} SET meter_last = v.reading FROM v "
+            f"WHERE {table}.id = v.id AND ({table}.meter_last IS NULL "
+            f"OR {table}.meter_last < v.reading)", params)
 
 
 def _sessions_of(items: list[MeterValuesItem]) -> dict[tuple, int]:
@@ -154,7 +165,11 @@ def _sessions_of(items: list[MeterValuesItem]) -> dict[tuple, int]:
 def _write_statuses(events: list[StatusEvent]) -> None:
     if not events:
         return
-    StatusEvent.objects.bulk_create(events, batch_size=1000)
+    insert_rows(StatusEvent, [
+        {"station_id": e.station_id, "connector_id": e.connector_id, "status": e.status,
+         "error_code": e.error_code, "info": e.info, "vendor_id": e.vendor_id,
+         "vendor_error_code": e.vendor_error_code, "station_timestamp": e.station_timestamp,
+         "received_at": e.received_at} for e in events])
     latest: dict[tuple, StatusEvent] = {}
     for event in events:  # in arrival order: the last one of a connector wins
         latest[(event.station_id, event.connector_id)] = event

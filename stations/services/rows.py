@@ -60,3 +60,4 @@ def _converters(model: type[models.Model], columns: tuple[str, ...],
 
 def _same(value):
     return value
+

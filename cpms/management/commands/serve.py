@@ -1,5 +1,7 @@
-"""Several daphne processes behind one port: this process opens the listening socket and
-supervises N daphne workers that accept on it (`daphne --fd`), restarting any that dies."""
+"""Several daphne processes behind one port: this process opens one listening socket per worker
+on the same port (SO_REUSEPORT, so the kernel spreads new connections evenly over them) and
+supervises the daphne workers that accept on them (`daphne --fd`), restarting any that dies;
+a restarted worker takes over its socket and the connections waiting in its queue."""
 
 import signal
 import socket
@@ -22,16 +24,12 @@ class Command(BaseCommand):
         parser.add_argument("--backlog", type=int, default=4096)
 
     def handle(self, *args, host, port, workers, ping_interval, backlog, **options):
-        listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind((host, port))
-        listener.listen(backlog)
-        listener.set_inheritable(True)
-        fd = listener.fileno()
-        command = [sys.executable, "-m", "daphne", "--fd", str(fd), "--websocket_timeout", "-1",
-                   "--ping-interval", str(ping_interval), "--ping-timeout", "30",
-                   "--proxy-headers", "cpms.asgi:application"]
-        children: list[subprocess.Popen] = [self._spawn(command, fd) for _ in range(workers)]
+        listeners = [self._listen(host, port, backlog) for _ in range(workers)]
+        options = ["--websocket_timeout", "-1", "--ping-interval", str(ping_interval),
+                   "--ping-timeout", "30", "--proxy-headers", "cpms.asgi:application"]
+        commands = [[sys.executable, "-m", "daphne", "--fd", str(s.fileno()), *options]
+                    for s in listeners]
+        children = [self._spawn(command) for command in commands]
         self.stdout.write(f"Serving on {host}:{port} with {workers} workers: "
                           f"{', '.join(str(c.pid) for c in children)}")
         stopping = False
@@ -47,7 +45,7 @@ class Command(BaseCommand):
             for n, child in enumerate(children):
                 if child.poll() is not None and not stopping:
                     self.stderr.write(f"worker {child.pid} exited ({child.returncode}); restarting")
-                    children[n] = self._spawn(command, fd)
+                    children[n] = self._spawn(commands[n])
         for child in children:
             child.terminate()
         for child in children:
@@ -56,5 +54,15 @@ class Command(BaseCommand):
             except subprocess.TimeoutExpired:
                 child.kill()
 
-    def _spawn(self, command: list[str], fd: int) -> subprocess.Popen:
+    def _listen(self, host: str, port: int, backlog: int) -> socket.socket:
+        listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        listener.bind((host, port))
+        listener.listen(backlog)
+        listener.set_inheritable(True)
+        return listener
+
+    def _spawn(self, command: list[str]) -> subprocess.Popen:
+        fd = int(command[command.index("--fd") + 1])
         return subprocess.Popen(command, pass_fds=(fd,))
