@@ -11,7 +11,6 @@ import socket
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 
 from stations.models import ServerProcess, Station
@@ -19,13 +18,6 @@ from stations.models import ServerProcess, Station
 
 def alive_cutoff():
     return timezone.now() - timedelta(seconds=settings.PRESENCE_TIMEOUT_SECONDS)
-
-
-def connected_q(prefix: str = "") -> Q:
-    """Filter for stations that are live now."""
-    return Q(**{
-        f"{prefix}server_process__last_beat__gte": alive_cutoff(),
-    }) & ~Q(**{f"{prefix}channel_name": ""})
 
 
 def process_register() -> ServerProcess:

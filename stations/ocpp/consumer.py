@@ -15,9 +15,9 @@ from stations.models import OcppMessage
 from stations.ocpp import frames, links
 from stations.ocpp.dbthreads import db
 from stations.ocpp.errors import OcppError
+from stations.ocpp.handshake import station_authenticate
 from stations.ocpp.outbound import Command, OutboundCalls
 from stations.ocpp.process import process_id
-from stations.ocpp.session import station_authenticate
 from stations.ocpp.v16 import router, schemas
 from stations.ocpp.writer import writer
 from stations.services.message_log import message_row

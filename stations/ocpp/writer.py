@@ -2,9 +2,9 @@
 
 Every socket hands its rows to the writer; it writes them all in one transaction at most
 `OCPP_BATCH_DELAY` seconds after the first arrived (sooner when `OCPP_BATCH_MAX` items wait).
-An answer that promises persistence (MeterValues, StatusNotification) is sent only after its
-batch committed; frame-log rows and last-seen marks do not hold anything up, and a closing
-socket flushes them.
+An answer that promises persistence (MeterValues, StatusNotification, BootNotification) is
+sent only after its batch committed; frame-log rows and last-seen marks hold nothing up, and a
+closing socket's detach (which it awaits) commits them with it.
 """
 
 import asyncio
@@ -36,7 +36,6 @@ class BatchWriter:
         self._max_items = max_items
         self._batch = Batch()
         self._waiters: list[tuple[str, int, asyncio.Future]] = []
-        self._flushers: list[asyncio.Future] = []
         self._wake = asyncio.Event()
         self._full = asyncio.Event()
         self._task = asyncio.create_task(self._run())
@@ -66,16 +65,6 @@ class BatchWriter:
     async def status(self, event: StatusEvent) -> None:
         await self._add("statuses", event)
 
-    async def flush(self) -> None:
-        """Wait until everything handed in so far is written."""
-        if not len(self._batch):
-            return
-        done = asyncio.get_running_loop().create_future()
-        self._flushers.append(done)
-        self._full.set()
-        self._wake.set()
-        await done
-
     def _arrived(self) -> None:
         self._wake.set()
         if len(self._batch) >= self._max_items:
@@ -99,8 +88,8 @@ class BatchWriter:
                 pass
             self._wake.clear()
             self._full.clear()
-            batch, waiters, flushers = self._batch, self._waiters, self._flushers
-            self._batch, self._waiters, self._flushers = Batch(), [], []
+            batch, waiters = self._batch, self._waiters
+            self._batch, self._waiters = Batch(), []
             try:
                 await self._write(batch, waiters)
             except Exception as error:  # the pool itself failed: nobody may wait forever
@@ -108,9 +97,6 @@ class BatchWriter:
                 for _, _, waiter in waiters:
                     if not waiter.done():
                         waiter.set_exception(error)
-            for flusher in flushers:
-                if not flusher.done():
-                    flusher.set_result(None)
 
     async def _write(self, batch: Batch, waiters: list[tuple[str, int, asyncio.Future]]) -> None:
         try:
