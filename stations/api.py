@@ -114,7 +114,7 @@ class StationCommandView(AsyncAPIView):
         if not station.connected:
             return Response({"detail": "The station is not connected."},
                             status=status.HTTP_409_CONFLICT)
-        outcome = await command_send(channel_name=station.channel_name, action=action,
+        outcome = await command_send(address=station.channel_name, action=action,
                                      payload=payload, timeout=settings.OCPP_COMMAND_TIMEOUT)
         return _outcome_response(action, payload, outcome)
 

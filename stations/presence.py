@@ -16,10 +16,6 @@ from django.utils import timezone
 from stations.models import ServerProcess, Station
 
 
-def alive_cutoff():
-    return timezone.now() - timedelta(seconds=settings.PRESENCE_TIMEOUT_SECONDS)
-
-
 def process_register() -> ServerProcess:
     return ServerProcess.objects.create(
         hostname=socket.gethostname(), pid=os.getpid(), last_beat=timezone.now()

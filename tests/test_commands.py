@@ -2,8 +2,9 @@
 
 import asyncio
 import json
+import time
 
-from stations.models import OcppMessage
+from stations.models import OcppMessage, Station
 from stations.simulator import connect
 from tests.conftest import needs_redis
 from tests.factories import (
@@ -178,3 +179,19 @@ async def test_a_command_reaches_a_station_connected_to_another_server_process(
         assert ("Reset", {"type": "Soft"}) in cp.received
         body = (await api.get(f"/api/v1/stations/{station.identity}/")).json()
     assert body["connected"] is True
+
+
+async def test_a_command_for_a_socket_that_just_closed_is_a_409_at_once(server):
+    tenant = make_tenant()
+    station, password = make_station(tenant)
+    async with charge_point(server, tenant, station, password), api_client(server, tenant) as api:
+        # The row still names a live process, but a link of it that no longer exists: the
+        # window between a socket closing and its detach being written.
+        address = Station.objects.get(pk=station.pk).channel_name
+        Station.objects.filter(pk=station.pk).update(
+            channel_name=address.rpartition("#")[0] + "#999999")
+        began = time.monotonic()
+        response = await api.post(f"/api/v1/stations/{station.identity}/commands/",
+                                  json=command("ClearCache"))
+    assert response.status_code == 409
+    assert time.monotonic() - began < 2  # not the 5 s command timeout

@@ -1,6 +1,9 @@
 import uuid
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class ServerProcess(models.Model):
@@ -14,3 +17,8 @@ class ServerProcess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hostname}:{self.pid}"
+
+    @staticmethod
+    def alive_cutoff() -> datetime:
+        """A process whose last beat is older than this is taken for dead."""
+        return timezone.now() - timedelta(seconds=settings.PRESENCE_TIMEOUT_SECONDS)

@@ -1,8 +1,6 @@
-from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 
 from stations.models.presence import ServerProcess
 from tenants.models import Tenant
@@ -36,6 +34,7 @@ class Station(models.Model):
     diagnostics_status = models.CharField(max_length=30, blank=True)
     # Live link
     last_seen = models.DateTimeField(null=True, blank=True)
+    # The address of the live socket, "<process channel>#<link>" (see stations/ocpp/links.py).
     channel_name = models.CharField(max_length=200, blank=True, editable=False)
     server_process = models.ForeignKey(
         ServerProcess, null=True, blank=True, on_delete=models.SET_NULL, editable=False
@@ -61,8 +60,7 @@ class Station(models.Model):
         """Live: a channel held by a server process that still beats."""
         if not self.channel_name or self.server_process is None:
             return False
-        cutoff = timezone.now() - timedelta(seconds=settings.PRESENCE_TIMEOUT_SECONDS)
-        return self.server_process.last_beat >= cutoff
+        return self.server_process.last_beat >= ServerProcess.alive_cutoff()
 
     @property
     def ocpp_url(self) -> str:

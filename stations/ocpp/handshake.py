@@ -2,8 +2,7 @@
 
 from dataclasses import dataclass
 
-from stations import presence
-from stations.models import Station
+from stations.models import ServerProcess, Station
 from tenants.secrets import check_password
 
 
@@ -28,6 +27,6 @@ def station_authenticate(*, tenant_slug: str, identity: str,
     pk, tenant_id, enabled, password_hash, address, last_beat = found
     if not enabled or not check_password(password, password_hash):
         return None
-    alive = bool(address) and last_beat is not None and last_beat >= presence.alive_cutoff()
+    alive = bool(address) and last_beat is not None and last_beat >= ServerProcess.alive_cutoff()
     return Handshake(Station(pk=pk, tenant_id=tenant_id, identity=identity),
                      address if alive else "")

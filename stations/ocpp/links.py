@@ -73,9 +73,18 @@ async def _listen(layer, channel: str) -> None:
             continue
         link = _links.get(envelope.get("link", ""))
         if link is None:
-            log.info("Message for a closed link: %s", envelope.get("message", {}).get("type"))
+            await _closed(layer, envelope.get("message", {}))
             continue
         try:
             await link.deliver(envelope["message"])
         except Exception:
             log.exception("Delivering %s failed", envelope["message"].get("type"))
+
+
+async def _closed(layer, message: dict) -> None:
+    """A message for a socket that closed since its address was read: a command is answered
+    "disconnected" at once rather than left to time out."""
+    log.info("Message for a closed link: %s", message.get("type"))
+    if message.get("reply_to"):
+        await layer.send(message["reply_to"], {"type": "command.outcome",
+                                               "status": "disconnected"})
