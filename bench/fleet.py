@@ -43,6 +43,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--charging-share", type=float, default=0.1)
     p.add_argument("--meter-interval", type=float, default=60)
     p.add_argument("--session-length", type=float, default=600)
+    p.add_argument("--warmup", type=float, default=30,
+                   help="seconds after the ramp-up before the steady-state window opens")
     p.add_argument("--progress", type=float, default=10, help="seconds between progress lines")
     p.add_argument("--server-pids", default="", help="comma-separated; default: find daphne")
     p.add_argument("--command-http", help="an API base URL on another server process")
@@ -97,6 +99,7 @@ async def run_fleet(url: str, password: str, identities: list[str], args,
     ramp = len(identities) / args.rate
     until = time.monotonic() + ramp + args.duration
     started = time.monotonic()
+    stats.steady_from = started + ramp + args.warmup
     reporter = asyncio.create_task(_progress(stats, args.progress, label, pids, started))
     commander = None
     if args.command_http and args.token and label == "backend":
@@ -153,6 +156,15 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
+def _latency_lines(latencies: dict[str, list[float]]) -> None:
+    everything = [v for k, values in latencies.items() if k != "API command" for v in values]
+    for action, values in sorted(latencies.items()) + [("(all CALLs)", everything)]:
+        if values:
+            print(f"  {action:<20} n={len(values):<8} p50 {1000 * statistics.median(values):7.1f} ms"
+                  f"  p95 {1000 * percentile(values, .95):7.1f}"
+                  f"  p99 {1000 * percentile(values, .99):7.1f}  max {1000 * max(values):7.1f}")
+
+
 def report(stats: Stats, elapsed: float, label: str, rss_before: int, rss_held: int,
            rss_end: int, stations: int) -> None:
     print(f"\n== {label}: {elapsed:.0f} s")
@@ -160,10 +172,13 @@ def report(stats: Stats, elapsed: float, label: str, rss_before: int, rss_held: 
           f"{stats.dropped} dropped")
     print(f"CALLs: {stats.sent} sent, {stats.answered} answered = {stats.answered / elapsed:.0f}/s "
           f"on average")
-    for action, values in sorted(stats.latencies.items()):
-        print(f"  {action:<20} n={len(values):<8} p50 {1000 * statistics.median(values):7.1f} ms"
-              f"  p95 {1000 * percentile(values, .95):7.1f}  p99 {1000 * percentile(values, .99):7.1f}"
-              f"  max {1000 * max(values):7.1f}")
+    _latency_lines(stats.latencies)
+    steady = time.monotonic() - stats.steady_from
+    if steady > 0 and stats.steady_latencies:
+        calls = sum(len(v) for k, v in stats.steady_latencies.items() if k != "API command")
+        print(f"steady state (the last {steady:.0f} s, after ramp-up and warm-up): "
+              f"{calls / steady:.0f} CALL/s answered")
+        _latency_lines(stats.steady_latencies)
     print(f"errors: {stats.errors or 'none'}")
     if stats.drops:
         first = min(stats.drops)

@@ -42,6 +42,8 @@ class Stats:
     answered: int = 0
     errors: dict = field(default_factory=dict)
     latencies: dict = field(default_factory=dict)
+    steady_from: float = float("inf")              # monotonic time the steady window opens
+    steady_latencies: dict = field(default_factory=dict)
     sessions: int = 0
     session_energy_wh: int = 0
     meter_values: int = 0
@@ -54,6 +56,8 @@ class Stats:
 
     def latency(self, action: str, seconds: float) -> None:
         self.latencies.setdefault(action, []).append(seconds)
+        if time.monotonic() >= self.steady_from:
+            self.steady_latencies.setdefault(action, []).append(seconds)
 
 
 class FleetStation:

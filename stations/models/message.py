@@ -9,8 +9,12 @@ class OcppMessage(models.Model):
 
     IN, OUT = "in", "out"
 
-    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
-    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="messages")
+    # High-volume rows: no database-side foreign-key check (a row-locking lookup per insert);
+    # the ORM still cascades deletes. The composite index below serves lookups by station.
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+",
+                               db_constraint=False, db_index=False)
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="messages",
+                                db_constraint=False, db_index=False)
     direction = models.CharField(max_length=3, choices=[(IN, "in"), (OUT, "out")])
     message_type = models.PositiveSmallIntegerField(null=True)
     action = models.CharField(max_length=50, blank=True)

@@ -56,9 +56,12 @@ class MeterSample(models.Model):
     Signed data is kept verbatim in `raw`.
     """
 
-    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="meter_samples")
+    # High-volume rows: no database-side foreign-key checks (a row-locking lookup per insert);
+    # the ORM still cascades deletes; the unique constraint and the index below serve lookups.
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="meter_samples",
+                                db_constraint=False, db_index=False)
     session = models.ForeignKey(ChargingSession, null=True, blank=True, on_delete=models.CASCADE,
-                                related_name="meter_samples")
+                                related_name="meter_samples", db_constraint=False, db_index=False)
     connector_id = models.PositiveIntegerField()
     timestamp = models.DateTimeField()
     received_at = models.DateTimeField()

@@ -89,7 +89,8 @@ class Connector(models.Model):
 class StatusEvent(models.Model):
     """Every StatusNotification, as history."""
 
-    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="status_events")
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="status_events",
+                                db_constraint=False, db_index=False)  # as MeterSample's
     connector_id = models.PositiveIntegerField()
     status = models.CharField(max_length=20)
     error_code = models.CharField(max_length=30)

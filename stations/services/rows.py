@@ -1,8 +1,11 @@
 """Inserting many rows without building a model instance for each.
 
 At fleet scale the station link writes thousands of frame-log rows and meter samples a second;
-`Model()` plus `bulk_create` costs several times the SQL itself. This writes plain dicts with
-`executemany`, converting each column once the way the ORM would for the current database.
+`Model()` plus `bulk_create` costs several times the SQL itself. This writes plain dicts,
+converting each column once the way the ORM would for the current database. On PostgreSQL the
+rows go as one statement over column arrays (`unnest`): an `executemany` there is one parsed
+and planned statement per row (Django binds on the client), which cost the server about 90 µs
+a row at fleet scale.
 """
 
 import json
@@ -20,14 +23,20 @@ def insert_rows(model: type[models.Model], rows: list[dict], *,
     columns = tuple(rows[0])
     converters = _converters(model, columns, connection.vendor)
     quote = connection.ops.quote_name
-    sql = (f"INSERT INTO {quote(model._meta.db_table)} "
-           f"({', '.join(quote(_column(model, c)) for c in columns)}) "
-           f"VALUES ({', '.join(['%s'] * len(columns))})"
-           f"{' ON CONFLICT DO NOTHING' if ignore_conflicts else ''}")
+    head = (f"INSERT INTO {quote(model._meta.db_table)} "
+            f"({', '.join(quote(_column(model, c)) for c in columns)}) ")
+    tail = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
+    if connection.vendor == "postgresql":
+        arrays = [f"%s::{_fields(model)[c].db_type(connection)}[]" for c in columns]
+        values = [[convert(row[c]) for row in rows]
+                  for c, convert in zip(columns, converters, strict=True)]
+        with connection.cursor() as cursor:
+            cursor.execute(f"{head}SELECT * FROM unnest({', '.join(arrays)}){tail}", values)
+        return
     values = [tuple(convert(row[c]) for c, convert in zip(columns, converters, strict=True))
               for row in rows]
     with connection.cursor() as cursor:
-        cursor.executemany(sql, values)
+        cursor.executemany(f"{head}VALUES ({', '.join(['%s'] * len(columns))}){tail}", values)
 
 
 def _column(model: type[models.Model], attname: str) -> str:
