@@ -38,6 +38,11 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "tenants",
     "stations",
+    "stations.firmware",
+    "stations.authlist",
+    "stations.reservations",
+    "stations.smartcharging",
+    "stations.security",
     "billing",
     "loadmgmt",
     "cpms",
@@ -149,6 +154,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": None,
+    "EXCEPTION_HANDLER": "cpms.api_errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "CPMS API",

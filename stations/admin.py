@@ -5,7 +5,7 @@ tenants they are members of."""
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
-from stations.models import ChargingSession, Connector, IdTag, Station
+from stations.models import ChargingSession, Connector, IdTag, ModelQuirks, Station
 from tenants.models import Tenant
 from tenants.secrets import hash_password, new_station_password
 
@@ -105,3 +105,19 @@ class ChargingSessionAdmin(TenantScopedAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(ModelQuirks)
+class ModelQuirksAdmin(admin.ModelAdmin):
+    """Station models' known deviations: platform-wide, so for superusers only."""
+
+    list_display = ["vendor", "model_prefix", "id_tag_suffix_separator",
+                    "tx_profile_after_start_only", "max_profile_on_connector_zero_only"]
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+    has_add_permission = has_change_permission = has_delete_permission = has_view_permission

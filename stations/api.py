@@ -1,6 +1,5 @@
 from adrf.views import APIView as AsyncAPIView
 from asgiref.sync import sync_to_async
-from django.conf import settings
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, mixins, status, viewsets
@@ -8,7 +7,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from stations import selectors
-from stations.commands import command_send
+from stations.commands import station_call
 from stations.filters import SessionFilter
 from stations.ocpp.errors import OcppError
 from stations.ocpp.v16 import schemas
@@ -111,29 +110,6 @@ class StationCommandView(AsyncAPIView):
             schemas.validate(action, payload)
         except OcppError as error:
             raise ValidationError({"payload": [f"{error.code}: {error.description}"]}) from None
-        if not station.connected:
-            return Response({"detail": "The station is not connected."},
-                            status=status.HTTP_409_CONFLICT)
-        outcome = await command_send(address=station.channel_name, action=action,
-                                     payload=payload, timeout=settings.OCPP_COMMAND_TIMEOUT)
-        return _outcome_response(action, payload, outcome)
+        response = await station_call(station, action, payload)  # CommandFailed: 409/502/504
+        return Response({"action": action, "payload": payload, "response": response})
 
-
-def _outcome_response(action: str, payload: dict, outcome: dict) -> Response:
-    kind = outcome.get("status")
-    if kind == "result":
-        return Response({"action": action, "payload": payload, "response": outcome["payload"]})
-    if kind in ("error", "invalid"):
-        detail = ("The station answered with a CALLERROR." if kind == "error"
-                  else "The station's answer breaks the OCPP schema.")
-        body = {"detail": detail, "code": outcome["code"], "description": outcome["description"]}
-        if kind == "invalid":
-            body["response"] = outcome["payload"]
-        else:
-            body["details"] = outcome.get("details", {})
-        return Response(body, status=status.HTTP_502_BAD_GATEWAY)
-    if kind == "disconnected":
-        return Response({"detail": "The station disconnected before answering."},
-                        status=status.HTTP_409_CONFLICT)
-    return Response({"detail": "The station did not answer in time."},
-                    status=status.HTTP_504_GATEWAY_TIMEOUT)

@@ -1,4 +1,4 @@
-from django.urls import re_path
+from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter
 
 from stations import api
@@ -13,5 +13,10 @@ urlpatterns = [
             name="station-messages"),
     re_path(r"^stations/(?P<identity>[^/]+)/commands/$", api.StationCommandView.as_view(),
             name="station-commands"),
+    path("", include("stations.firmware.urls")),
+    path("", include("stations.authlist.urls")),
+    path("", include("stations.reservations.urls")),
+    path("", include("stations.smartcharging.urls")),
+    path("", include("stations.security.urls")),
     *router.urls,
 ]

@@ -1,6 +1,7 @@
 from stations.models.idtag import IdTag, IdTagStatus
 from stations.models.message import OcppMessage
 from stations.models.presence import ServerProcess
+from stations.models.quirks import ModelQuirks
 from stations.models.session import ChargingSession, MeterSample
 from stations.models.station import Connector, Station, StatusEvent
 
@@ -10,6 +11,7 @@ __all__ = [
     "IdTag",
     "IdTagStatus",
     "MeterSample",
+    "ModelQuirks",
     "OcppMessage",
     "ServerProcess",
     "Station",

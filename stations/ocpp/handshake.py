@@ -18,15 +18,17 @@ def station_authenticate(*, tenant_slug: str, identity: str,
 
     One narrow query, since a reconnect storm authenticates thousands of stations a minute; it
     also tells which live socket (on a process that still beats) the new one replaces. The
-    station comes back with only what the link uses: pk, tenant and identity."""
+    station comes back with only what the link uses: pk, tenant, identity, vendor and model
+    (for its quirks)."""
     found = (Station.objects.filter(tenant__slug=tenant_slug, identity=identity)
              .values_list("pk", "tenant_id", "enabled", "password_hash", "channel_name",
-                          "server_process__last_beat").first())
+                          "server_process__last_beat", "vendor", "model").first())
     if found is None or password is None:
         return None
-    pk, tenant_id, enabled, password_hash, address, last_beat = found
+    pk, tenant_id, enabled, password_hash, address, last_beat, vendor, model = found
     if not enabled or not check_password(password, password_hash):
         return None
     alive = bool(address) and last_beat is not None and last_beat >= ServerProcess.alive_cutoff()
-    return Handshake(Station(pk=pk, tenant_id=tenant_id, identity=identity),
+    return Handshake(Station(pk=pk, tenant_id=tenant_id, identity=identity, vendor=vendor,
+                             model=model),
                      address if alive else "")

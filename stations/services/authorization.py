@@ -5,6 +5,7 @@ from datetime import datetime
 from django.utils import timezone
 
 from stations.models import ChargingSession, IdTag, IdTagStatus
+from stations.quirks import id_tag_from_station, quirks_of
 
 ACCEPTED, BLOCKED, EXPIRED, INVALID = "Accepted", "Blocked", "Expired", "Invalid"
 CONCURRENT_TX = "ConcurrentTx"
@@ -44,3 +45,9 @@ def id_tag_info(*, tenant_id: int, id_tag: str, check_concurrent: bool = True,
         if running.exists():
             info["status"] = CONCURRENT_TX
     return info
+
+
+def station_id_tag_info(*, station, id_tag: str) -> dict:
+    """The idTagInfo for an id tag as `station` sent it (see its model's quirks)."""
+    return id_tag_info(tenant_id=station.tenant_id,
+                       id_tag=id_tag_from_station(id_tag, quirks_of(station)))

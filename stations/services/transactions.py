@@ -7,6 +7,7 @@ from django.db import transaction
 
 from stations import timestamps
 from stations.models import ChargingSession, Station
+from stations.quirks import id_tag_from_station, quirks_of
 from stations.services import meter_values
 from stations.services.authorization import id_tag_info
 
@@ -15,6 +16,7 @@ from stations.services.authorization import id_tag_info
 def transaction_start(*, station: Station, payload: dict,
                       received_at: datetime) -> tuple[int, dict]:
     """Return (transactionId, idTagInfo). A retransmitted start returns the first one's id."""
+    payload = _with_issued_id_tag(station, payload)
     stamp = timestamps.parse(payload["timestamp"])
     fields = dict(station=station, connector_id=payload["connectorId"], id_tag=payload["idTag"],
                   meter_start=payload["meterStart"], station_started_at=stamp)
@@ -34,6 +36,12 @@ def transaction_start(*, station: Station, payload: dict,
     return session.transaction_id, info
 
 
+def _with_issued_id_tag(station: Station, payload: dict) -> dict:
+    if not payload.get("idTag"):
+        return payload
+    return payload | {"idTag": id_tag_from_station(payload["idTag"], quirks_of(station))}
+
+
 def _free_transaction_id(station: Station, candidate: int) -> int:
     # Our ids are the session's primary key; a stop recorded for a start we never saw keeps the
     # station's own id, which may take one of ours on that station: skip past it.
@@ -46,6 +54,7 @@ def _free_transaction_id(station: Station, candidate: int) -> int:
 @transaction.atomic
 def transaction_stop(*, station: Station, payload: dict, received_at: datetime) -> dict:
     """Return the idTagInfo of the stop's idTag ({} without one). A retransmission changes nothing."""
+    payload = _with_issued_id_tag(station, payload)
     transaction_id = payload["transactionId"]
     session = (ChargingSession.objects.select_for_update()
                .filter(station=station, transaction_id=transaction_id).first())

@@ -15,7 +15,7 @@ from stations.models import Station, StatusEvent
 from stations.ocpp.dbthreads import db
 from stations.ocpp.writer import writer
 from stations.services import meter_values, stations, transactions
-from stations.services.authorization import id_tag_info
+from stations.services.authorization import station_id_tag_info
 
 Handler = Callable[[Station, dict, datetime], Awaitable[dict]]
 HANDLERS: dict[str, Handler] = {}
@@ -36,6 +36,7 @@ def _now_iso() -> str:
 @on("BootNotification")
 async def boot_notification(station: Station, payload: dict, received_at: datetime) -> dict:
     await writer().boot(station.pk, stations.boot_fields(payload))
+    station.vendor, station.model = payload["chargePointVendor"], payload["chargePointModel"]
     return {"status": "Accepted", "currentTime": _now_iso(),
             "interval": settings.OCPP_HEARTBEAT_INTERVAL}
 
@@ -58,7 +59,7 @@ async def status_notification(station: Station, payload: dict, received_at: date
 
 @on("Authorize")
 async def authorize(station: Station, payload: dict, received_at: datetime) -> dict:
-    info = await db(id_tag_info, tenant_id=station.tenant_id, id_tag=payload["idTag"])
+    info = await db(station_id_tag_info, station=station, id_tag=payload["idTag"])
     return {"idTagInfo": info}
 
 
@@ -90,6 +91,15 @@ async def data_transfer(station: Station, payload: dict, received_at: datetime) 
     # No vendor extension is registered yet: the frame log keeps what was sent.
     return {"status": "UnknownVendorId"}
 
+
+# Feature profiles and the Security extension: each section's handlers call its app's services.
+# --- Firmware Management (stations/firmware) ---
+
+# --- Local Auth List Management (stations/authlist) and Reservation (stations/reservations) ---
+
+# --- Smart Charging (stations/smartcharging) ---
+
+# --- Security extension (stations/security) ---
 
 @on("DiagnosticsStatusNotification")
 async def diagnostics_status_notification(station: Station, payload: dict,

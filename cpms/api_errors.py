@@ -1,0 +1,13 @@
+"""The API's answer to a command that reached no usable station answer, wherever it was sent
+from: a `CommandFailed` raised in a view or service becomes its status code and body."""
+
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from stations.commands import CommandFailed
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, CommandFailed):
+        return Response(exc.body, status=exc.status_code)
+    return drf_exception_handler(exc, context)

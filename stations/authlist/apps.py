@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AuthlistConfig(AppConfig):
+    name = "stations.authlist"
+    label = "authlist"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FirmwareConfig(AppConfig):
+    name = "stations.firmware"
+    label = "firmware"
