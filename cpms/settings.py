@@ -185,6 +185,12 @@ OCPP_BATCH_MAX = env_int("OCPP_BATCH_MAX", 2000)
 OCPP_DB_THREADS = env_int("OCPP_DB_THREADS", 8)
 # Public base of the station link, shown to installers, e.g. wss://cpms.example.com
 OCPP_PUBLIC_URL = env_str("OCPP_PUBLIC_URL", "ws://localhost:8000")
+# Public base of the HTTP(S) side, for URLs stations fetch or upload to (firmware files,
+# diagnostics and log uploads), e.g. https://cpms.example.com
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://localhost:8000")
+# Uploaded and received files (firmware images, diagnostics, logs, invoices)
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+MEDIA_URL = "/media/"
 
 LOGGING = {
     "version": 1,

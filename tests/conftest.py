@@ -41,6 +41,7 @@ os.environ["OCPP_COMMAND_TIMEOUT"] = "5"
 os.environ["PRESENCE_BEAT_SECONDS"] = "1"
 os.environ["PRESENCE_TIMEOUT_SECONDS"] = "3"
 os.environ.setdefault("LOG_LEVEL", "WARNING")
+os.environ["MEDIA_ROOT"] = str(_tmp / "media")  # shared by the tests and their servers
 _DB_NAME = _prepare_database()
 
 import django  # noqa: E402

@@ -48,6 +48,7 @@ class Server:
 def start_server(env: dict, log_dir: Path) -> Server:
     port = free_port()
     log_path = log_dir / f"daphne-{port}.log"
+    env = {"PUBLIC_BASE_URL": f"http://127.0.0.1:{port}"} | env
     process = subprocess.Popen(
         [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
          "--websocket_timeout", "-1", "cpms.asgi:application"],
