@@ -126,6 +126,8 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "purge-ocpp-messages": {"task": "stations.tasks.purge_ocpp_messages", "schedule": 3600.0},
+    "expire-reservations": {"task": "stations.reservations.tasks.expire_reservations",
+                            "schedule": 60.0},
 }
 
 # --- Auth, i18n, static ------------------------------------------------------------------
@@ -185,6 +187,10 @@ OCPP_BATCH_MAX = env_int("OCPP_BATCH_MAX", 2000)
 OCPP_DB_THREADS = env_int("OCPP_DB_THREADS", 8)
 # Public base of the station link, shown to installers, e.g. wss://cpms.example.com
 OCPP_PUBLIC_URL = env_str("OCPP_PUBLIC_URL", "ws://localhost:8000")
+# OCPP Security profiles 2 and 3 (TLS, client certificates) end TLS at the proxy (deploy/nginx),
+# which says so in X-Forwarded-Proto and X-SSL-Client-Cert. Set to 1 only when the server
+# processes are reachable through that proxy alone (see stations/security/profiles.py).
+OCPP_TRUST_PROXY_HEADERS = env_bool("OCPP_TRUST_PROXY_HEADERS", False)
 # Public base of the HTTP(S) side, for URLs stations fetch or upload to (firmware files,
 # diagnostics and log uploads), e.g. https://cpms.example.com
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://localhost:8000")

@@ -51,10 +51,18 @@ class StationAdmin(TenantScopedAdmin):
     search_fields = ("identity", "name", "serial_number")
     readonly_fields = ("ocpp_url", "vendor", "model", "serial_number", "firmware_version",
                        "last_boot_at", "last_seen", "is_connected")
-    fields = ("tenant", "identity", "name", "enabled", "timezone", "ocpp_url", "is_connected",
+    fields = ("tenant", "identity", "name", "enabled", "security_profile", "timezone", "ocpp_url",
+              "is_connected",
               "vendor", "model", "serial_number", "firmware_version", "last_boot_at", "last_seen")
     inlines = [ConnectorInline]
     actions = ["new_password"]
+    # The installer's word on the OCPP Security profile the station uses, either way (the API
+    # only raises it); a new station starts at 1.
+    radio_fields = {"security_profile": admin.HORIZONTAL}
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        return fields if obj else tuple(f for f in fields if f != "security_profile")
 
     def get_readonly_fields(self, request, obj=None):
         # An identity is what the charger is configured with: it does not change (as in the API).

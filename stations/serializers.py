@@ -23,18 +23,31 @@ class StationSerializer(serializers.ModelSerializer):
     connected = serializers.BooleanField(read_only=True)
     connectors = ConnectorSerializer(many=True, read_only=True)
     ocpp_url = serializers.CharField(read_only=True)
+    security_profile = serializers.ChoiceField(
+        choices=[1, 2, 3], required=False,
+        help_text="OCPP Security profile the station uses: 1 Basic auth, 2 TLS + Basic auth, "
+                  "3 TLS + client certificate. Connections below it are refused. Only upward "
+                  "here (a downgrade is 400; an installer corrects one in the admin).",
+    )
 
     class Meta:
         model = Station
         fields = ["identity", "name", "password", "enabled", "vendor", "model", "serial_number",
                   "firmware_version", "timezone", "connected", "last_seen", "last_boot_at",
-                  "firmware_status", "diagnostics_status", "connectors", "ocpp_url", "created_at"]
+                  "firmware_status", "diagnostics_status", "connectors", "ocpp_url",
+                  "security_profile", "created_at"]
         read_only_fields = ["vendor", "model", "serial_number", "firmware_version", "last_seen",
                             "last_boot_at", "firmware_status", "diagnostics_status", "created_at"]
 
     def validate_identity(self, value: str) -> str:
         if self.instance is not None and value != self.instance.identity:
             raise serializers.ValidationError("The identity of a station cannot change.")
+        return value
+
+    def validate_security_profile(self, value: int) -> int:
+        if self.instance is not None and value < self.instance.security_profile:
+            raise serializers.ValidationError(
+                f"A station's security profile is never lowered (it is {self.instance.security_profile}).")
         return value
 
     def to_representation(self, instance):

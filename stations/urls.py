@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("stations.reservations.urls")),
     path("", include("stations.smartcharging.urls")),
     path("", include("stations.security.urls")),
+    path("", include("stations.api_triggers")),  # POST stations/<identity>/trigger/
     *router.urls,
 ]

@@ -97,15 +97,21 @@ async def test_a_command_to_a_station_that_is_not_connected_is_a_409(server):
 
 async def test_a_callerror_from_the_station_is_a_502_with_its_code(server):
     tenant = make_tenant()
-    station, password = make_station(tenant)
-    async with charge_point(server, tenant, station, password), api_client(server, tenant) as api:
-        # The simulator has no ReserveNow handler: it answers CALLERROR NotImplemented.
-        response = await api.post(
-            f"/api/v1/stations/{station.identity}/commands/",
-            json=command("ReserveNow", {"connectorId": 1, "expiryDate": "2030-01-01T00:00:00Z",
-                                        "idTag": "T", "reservationId": 1}))
+    station, connection = await _raw_station(server, tenant)
+
+    async def refuse():
+        frame = json.loads(await connection.recv())
+        await connection.send(json.dumps([4, frame[1], "NotImplemented", "not here", {}]))
+
+    refusing = asyncio.create_task(refuse())
+    async with api_client(server, tenant) as api:
+        response = await api.post(f"/api/v1/stations/{station.identity}/commands/",
+                                  json=command("ClearCache"))
+    await refusing
+    await connection.close()
     assert response.status_code == 502
     assert response.json()["code"] == "NotImplemented"
+    assert response.json()["description"] == "not here"
 
 
 async def _raw_station(server, tenant):

@@ -1,1 +1,141 @@
-from django.db import models  # noqa: F401
+"""Firmware images, the update jobs that send them to stations, and the files stations upload
+(diagnostics and logs).
+
+Stations fetch and upload over plain HTTP(S) with no API token: each job or upload request
+carries an unguessable token that is its URL (see `views.py`)."""
+
+import secrets
+from pathlib import PurePath
+
+from django.db import models
+
+from stations.models import Station
+from tenants.models import Tenant
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def firmware_path(instance: "FirmwareFile", filename: str) -> str:
+    return f"firmware/{instance.tenant_id}/{secrets.token_hex(8)}/{PurePath(filename).name}"
+
+
+def upload_path(instance: "UploadRequest", filename: str) -> str:
+    return f"uploads/{instance.tenant_id}/{instance.token[:16]}/{PurePath(filename).name}"
+
+
+class FirmwareFile(models.Model):
+    """A firmware image an operator uploaded; signed updates also need its signing certificate
+    and signature (Security extension)."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="firmware_files")
+    name = models.CharField(max_length=200)
+    version = models.CharField(max_length=50, help_text="As the station reports it in BootNotification")
+    file = models.FileField(upload_to=firmware_path, max_length=300)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    signing_certificate = models.TextField(blank=True, help_text="PEM, for SignedUpdateFirmware")
+    signature = models.TextField(blank=True, help_text="Base64, for SignedUpdateFirmware")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.version}"
+
+    @property
+    def filename(self) -> str:
+        return PurePath(self.file.name).name
+
+    @property
+    def is_signed(self) -> bool:
+        return bool(self.signing_certificate and self.signature)
+
+
+class Rollout(models.Model):
+    """One firmware image sent to many stations: a job per station."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="firmware_rollouts")
+    firmware = models.ForeignKey(FirmwareFile, on_delete=models.RESTRICT, related_name="rollouts")
+    signed = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+
+class FirmwareJob(models.Model):
+    """UpdateFirmware (or SignedUpdateFirmware) for one station: what was sent, the answer and
+    the status history the station reported."""
+
+    PENDING, SENT, REJECTED, FAILED, INSTALLED = "pending", "sent", "rejected", "failed", "installed"
+    STATES = [(s, s) for s in (PENDING, SENT, REJECTED, FAILED, INSTALLED)]
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="firmware_jobs")
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="firmware_jobs")
+    firmware = models.ForeignKey(FirmwareFile, on_delete=models.RESTRICT, related_name="jobs")
+    rollout = models.ForeignKey(Rollout, null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="jobs")
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    signed = models.BooleanField(default=False)
+    request_id = models.PositiveIntegerField(null=True, blank=True)
+    location = models.CharField(max_length=512)
+    retrieve_date = models.DateTimeField()
+    retries = models.PositiveIntegerField(null=True, blank=True)
+    retry_interval = models.PositiveIntegerField(null=True, blank=True)
+    state = models.CharField(max_length=10, choices=STATES, default=PENDING)
+    status = models.CharField(max_length=30, blank=True, help_text="The last status reported")
+    action = models.CharField(max_length=30, blank=True)
+    request = models.JSONField(null=True, blank=True)
+    response = models.JSONField(null=True, blank=True)
+    error = models.JSONField(null=True, blank=True)
+    history = models.JSONField(default=list, blank=True)
+    downloads = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["station", "state"])]
+
+
+class UploadRequest(models.Model):
+    """GetDiagnostics or GetLog: the request, the station's answer, the status history and the
+    file it uploaded to the one-time URL."""
+
+    DIAGNOSTICS, LOG = "diagnostics", "log"
+    KINDS = [(DIAGNOSTICS, DIAGNOSTICS), (LOG, LOG)]
+    PENDING, SENT, REJECTED, FAILED = "pending", "sent", "rejected", "failed"
+    STATES = [(s, s) for s in (PENDING, SENT, REJECTED, FAILED)]
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="upload_requests")
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="upload_requests")
+    kind = models.CharField(max_length=12, choices=KINDS)
+    log_type = models.CharField(max_length=20, blank=True)
+    request_id = models.PositiveIntegerField(null=True, blank=True)
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    location = models.CharField(max_length=512)
+    start_time = models.DateTimeField(null=True, blank=True)
+    stop_time = models.DateTimeField(null=True, blank=True)
+    retries = models.PositiveIntegerField(null=True, blank=True)
+    retry_interval = models.PositiveIntegerField(null=True, blank=True)
+    state = models.CharField(max_length=10, choices=STATES, default=PENDING)
+    status = models.CharField(max_length=30, blank=True, help_text="The last status reported")
+    file_name = models.CharField(max_length=255, blank=True, help_text="As the station named it")
+    action = models.CharField(max_length=30, blank=True)
+    request = models.JSONField(null=True, blank=True)
+    response = models.JSONField(null=True, blank=True)
+    error = models.JSONField(null=True, blank=True)
+    history = models.JSONField(default=list, blank=True)
+    file = models.FileField(upload_to=upload_path, max_length=300, blank=True)
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    received_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["station", "kind", "state"])]

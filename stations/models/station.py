@@ -18,6 +18,15 @@ class Station(models.Model):
     name = models.CharField(max_length=200, blank=True)
     password_hash = models.CharField(max_length=128, editable=False)
     enabled = models.BooleanField(default=True)
+    # OCPP 1.6 Security: 1 Basic auth (ws/wss), 2 TLS + Basic auth, 3 TLS + client certificate.
+    # The handshake refuses any connection below this level (see stations/security/profiles.py).
+    security_profile = models.PositiveSmallIntegerField(
+        choices=[(1, "1: Basic auth"), (2, "2: TLS + Basic auth"), (3, "3: TLS + client certificate")],
+        default=1,
+    )
+    # A new password the station accepted (ChangeConfiguration AuthorizationKey) but has not yet
+    # used: both it and the old one open the link until it connects with the new one.
+    pending_password_hash = models.CharField(max_length=128, blank=True, editable=False)
     timezone = models.CharField(max_length=64, blank=True, validators=[validate_timezone_name],
                                 help_text="IANA name; blank: the tenant's")
     # From BootNotification

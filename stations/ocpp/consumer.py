@@ -20,6 +20,7 @@ from stations.ocpp.outbound import Command, OutboundCalls
 from stations.ocpp.process import process_id
 from stations.ocpp.v16 import router, schemas
 from stations.ocpp.writer import writer
+from stations.security.profiles import link_security
 from stations.services.message_log import message_row
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,8 @@ class OcppConsumer(AsyncWebsocketConsumer):
         kwargs = self.scope["url_route"]["kwargs"]
         password = _basic_password(self.scope, kwargs["identity"])
         handshake = await db(station_authenticate, tenant_slug=kwargs["tenant"],
-                             identity=kwargs["identity"], password=password)
+                             identity=kwargs["identity"], password=password,
+                             link=link_security(self.scope))
         if handshake is None:
             log.warning("Refused station %s/%s", kwargs["tenant"], kwargs["identity"])
             await self.close()

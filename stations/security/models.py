@@ -1,1 +1,104 @@
-from django.db import models  # noqa: F401
+"""OCPP 1.6 Security extension: each tenant's certificate authority, the certificates issued to
+and installed on stations, and the security events stations report."""
+
+from django.db import models
+
+from stations.models import Station
+from tenants.models import Tenant
+
+
+class CertificateAuthority(models.Model):
+    """The tenant's own CA: it signs its stations' client certificates (profile 3).
+
+    The private key is stored PEM-encrypted with a key derived from SECRET_KEY (see ca.py), so a
+    database dump alone does not give it away; changing SECRET_KEY makes it unreadable."""
+
+    tenant = models.OneToOneField(Tenant, on_delete=models.CASCADE, related_name="certificate_authority")
+    certificate_pem = models.TextField()
+    private_key_pem = models.TextField(editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"CA of {self.tenant}"
+
+
+class IssuedCertificate(models.Model):
+    """A ChargePointCertificate our CA signed from a station's CSR (SignCertificate)."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="issued_certificates")
+    serial_number = models.CharField(max_length=64)  # hex
+    not_before = models.DateTimeField()
+    not_after = models.DateTimeField()
+    certificate_pem = models.TextField()
+    # What the station answered to CertificateSigned: Accepted, Rejected, or the failure.
+    delivery_status = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class InstalledCertificate(models.Model):
+    """A root certificate on a station: sent by InstallCertificate and/or reported by
+    GetInstalledCertificateIds (then known only by its hash data)."""
+
+    MANUFACTURER = "ManufacturerRootCertificate"
+    CENTRAL_SYSTEM = "CentralSystemRootCertificate"
+    TYPES = [(MANUFACTURER, MANUFACTURER), (CENTRAL_SYSTEM, CENTRAL_SYSTEM)]
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
+    station = models.ForeignKey(Station, on_delete=models.CASCADE,
+                                related_name="installed_certificates")
+    certificate_type = models.CharField(max_length=40, choices=TYPES)
+    certificate_pem = models.TextField(blank=True)
+    hash_algorithm = models.CharField(max_length=10, default="SHA256")
+    issuer_name_hash = models.CharField(max_length=128)
+    issuer_key_hash = models.CharField(max_length=128)
+    serial_number = models.CharField(max_length=40)
+    # InstallCertificate's answer (Accepted, Failed, Rejected) or "Reported" from the station's list
+    install_status = models.CharField(max_length=20)
+    installed = models.BooleanField(default=False)
+    # DeleteCertificate's answer (Accepted, Failed, NotFound) once asked
+    delete_status = models.CharField(max_length=20, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def hash_data(self) -> dict:
+        return {"hashAlgorithm": self.hash_algorithm, "issuerNameHash": self.issuer_name_hash,
+                "issuerKeyHash": self.issuer_key_hash, "serialNumber": self.serial_number}
+
+
+class SecurityEvent(models.Model):
+    """A SecurityEventNotification; `critical` per the whitepaper's list of security events."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="security_events")
+    type = models.CharField(max_length=50)
+    tech_info = models.CharField(max_length=255, blank=True)
+    timestamp = models.DateTimeField(null=True, blank=True)
+    received_at = models.DateTimeField()
+    critical = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        indexes = [models.Index(fields=["tenant", "received_at"]),
+                   models.Index(fields=["station", "received_at"])]
+
+
+class SecurityCommand(models.Model):
+    """What the central system asked a station in the Security extension and how it answered
+    (its status, or why there was none): the audit trail of password and profile changes."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="security_commands")
+    action = models.CharField(max_length=40)
+    detail = models.CharField(max_length=200, blank=True)  # never a password
+    status = models.CharField(max_length=40)  # the station's status, or the failure
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]

@@ -8,6 +8,7 @@ from django.db import transaction
 from stations import timestamps
 from stations.models import ChargingSession, Station
 from stations.quirks import id_tag_from_station, quirks_of
+from stations.reservations.services import reservation_use
 from stations.services import meter_values
 from stations.services.authorization import id_tag_info
 
@@ -33,6 +34,8 @@ def transaction_start(*, station: Station, payload: dict,
     )
     session.transaction_id = _free_transaction_id(station, session.pk)
     session.save(update_fields=["transaction_id"])
+    if session.reservation_id is not None:
+        reservation_use(session=session, reservation_id=session.reservation_id)
     return session.transaction_id, info
 
 

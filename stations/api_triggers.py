@@ -1,0 +1,62 @@
+"""POST /api/v1/stations/<identity>/trigger/: Remote Trigger through the API."""
+
+from adrf.views import APIView as AsyncAPIView
+from asgiref.sync import sync_to_async
+from django.shortcuts import get_object_or_404
+from django.urls import re_path
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+
+from stations import selectors
+from stations.triggers import EXTENDED, STANDARD, trigger_send
+
+
+class TriggerSerializer(serializers.Serializer):
+    requested_message = serializers.ChoiceField(choices=sorted(STANDARD | EXTENDED))
+    connector_id = serializers.IntegerField(min_value=0, required=False)
+    extended = serializers.BooleanField(default=False,
+                                        help_text="Send ExtendedTriggerMessage (Security extension)")
+
+    def validate(self, data):
+        if data["extended"] and data["requested_message"] not in EXTENDED:
+            raise serializers.ValidationError(
+                {"requested_message": ["ExtendedTriggerMessage cannot request this message."]})
+        return data
+
+
+class TriggerResultSerializer(serializers.Serializer):
+    action = serializers.CharField()
+    requested_message = serializers.CharField()
+    connector_id = serializers.IntegerField(allow_null=True)
+    status = serializers.ChoiceField(choices=["Accepted", "Rejected", "NotImplemented"])
+
+
+class StationTriggerView(AsyncAPIView):
+    """Ask the station to send a message now; answer with the station's status."""
+
+    @extend_schema(
+        request=TriggerSerializer,
+        responses={
+            200: TriggerResultSerializer,
+            400: OpenApiResponse(description="A message the trigger cannot request"),
+            404: OpenApiResponse(description="No such station in this tenant"),
+            409: OpenApiResponse(description="The station is not connected"),
+            502: OpenApiResponse(description="The station answered with a CALLERROR"),
+            504: OpenApiResponse(description="No answer in time"),
+        },
+    )
+    async def post(self, request, identity: str):
+        station = await sync_to_async(get_object_or_404)(
+            selectors.stations_of(request.tenant), identity=identity
+        )
+        serializer = TriggerSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        result = await trigger_send(station=station, **serializer.validated_data)
+        return Response(TriggerResultSerializer(result).data)
+
+
+urlpatterns = [
+    re_path(r"^stations/(?P<identity>[^/]+)/trigger/$", StationTriggerView.as_view(),
+            name="station-trigger"),
+]

@@ -1,0 +1,70 @@
+from adrf.views import APIView as AsyncAPIView
+from asgiref.sync import sync_to_async
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+
+from stations import selectors as station_selectors
+from stations.authlist import selectors, services
+from stations.authlist.serializers import (
+    LocalListSendSerializer,
+    LocalListStateSerializer,
+    LocalListUpdateSerializer,
+    LocalListVersionSerializer,
+)
+
+FAILURES = {
+    404: OpenApiResponse(description="No such station in this tenant"),
+    409: OpenApiResponse(description="The station is not connected"),
+    502: OpenApiResponse(description="The station answered with a CALLERROR"),
+    504: OpenApiResponse(description="No answer in time"),
+}
+
+
+async def _station(request, identity: str):
+    return await sync_to_async(get_object_or_404)(
+        station_selectors.stations_of(request.tenant), identity=identity)
+
+
+def _validated_send(request) -> dict:
+    serializer = LocalListSendSerializer(
+        data=request.data, context={"id_tags": station_selectors.id_tags_of(request.tenant)})
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class LocalListView(AsyncAPIView):
+    """The station's local authorization list: its state, and sending it (SendLocalList)."""
+
+    @extend_schema(responses={200: LocalListStateSerializer, 404: FAILURES[404]})
+    async def get(self, request, identity: str):
+        station = await _station(request, identity)
+        state = await sync_to_async(selectors.local_list_state)(station)
+        return Response(await sync_to_async(lambda: LocalListStateSerializer(state).data)())
+
+    @extend_schema(request=LocalListSendSerializer,
+                   responses={201: LocalListUpdateSerializer,
+                              400: OpenApiResponse(description="Bad update_type or group"),
+                              **FAILURES})
+    async def post(self, request, identity: str):
+        """Send the list as version (last accepted + 1) and answer with the station's verdict
+        (201 whatever it was). After a VersionMismatch the full list is sent too: `resend`."""
+        station = await _station(request, identity)
+        data = await sync_to_async(_validated_send)(request)
+        update = await services.local_list_send(station=station, update_type=data["update_type"],
+                                                group=data.get("group"))
+        body = await sync_to_async(lambda: LocalListUpdateSerializer(update).data)()
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class LocalListVersionView(AsyncAPIView):
+    """GetLocalListVersion: ask the station which list version it holds."""
+
+    @extend_schema(request=None, responses={200: LocalListVersionSerializer, **FAILURES})
+    async def post(self, request, identity: str):
+        station = await _station(request, identity)
+        held = await services.local_list_version_get(station=station)
+        return Response({"list_version": held.station_version,
+                         "supported": held.station_version != -1,
+                         "checked_at": held.station_version_at})

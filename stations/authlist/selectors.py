@@ -1,0 +1,76 @@
+"""Reads: the list a station should hold, and the state of what it holds."""
+
+from datetime import datetime
+
+from django.utils import timezone
+
+from stations.authlist.models import LocalList, LocalListUpdate
+from stations.models import IdTag, IdTagStatus, Station
+
+HISTORY_LENGTH = 50
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def _own_status(tag: IdTag, now: datetime) -> str:
+    if tag.status != IdTagStatus.ACCEPTED:
+        return tag.status
+    if tag.expiry_date is not None and tag.expiry_date <= now:
+        return IdTagStatus.EXPIRED
+    return IdTagStatus.ACCEPTED
+
+
+def id_tag_infos(tags: list[IdTag], now: datetime) -> dict[str, dict]:
+    """idTag -> idTagInfo as the station should answer offline, as Authorize would: a member of a
+    blocked or expired group is blocked or expired too. `tags` includes the parents."""
+    by_name = {tag.id_tag: tag for tag in tags}
+    infos = {}
+    for tag in tags:
+        info: dict = {"status": str(_own_status(tag, now))}
+        if tag.expiry_date is not None:
+            info["expiryDate"] = _iso(tag.expiry_date)
+        if tag.parent_id_tag:
+            info["parentIdTag"] = tag.parent_id_tag
+            parent = by_name.get(tag.parent_id_tag)
+            if info["status"] == IdTagStatus.ACCEPTED and parent is not None:
+                info["status"] = str(_own_status(parent, now))
+        infos[tag.id_tag] = info
+    return infos
+
+
+def local_list_entries(*, tenant_id: int, group: str = "") -> dict[str, dict]:
+    """The list a station should hold: every id tag of the tenant, or the members of `group`."""
+    tags = list(IdTag.objects.filter(tenant_id=tenant_id))
+    infos = id_tag_infos(tags, timezone.now())
+    if group:
+        members = {tag.id_tag for tag in tags if tag.parent_id_tag == group}
+        return {name: info for name, info in infos.items() if name in members}
+    return infos
+
+
+def local_list_of(station: Station) -> LocalList | None:
+    return LocalList.objects.filter(station=station, tenant_id=station.tenant_id).first()
+
+
+def local_list_state(station: Station) -> dict:
+    """What the API shows: confirmed version, whether that is what the station should hold now."""
+    held = local_list_of(station)
+    group = held.group if held else ""
+    desired = local_list_entries(tenant_id=station.tenant_id, group=group)
+    history = (LocalListUpdate.objects.filter(local_list=held, tenant_id=station.tenant_id)
+               .select_related("resend")[:HISTORY_LENGTH] if held else [])
+    return {
+        "station": station.identity,
+        "group": group,
+        "version": held.version if held else 0,
+        "in_sync": bool(held and held.version > 0 and held.snapshot == desired),
+        "entry_count": len(desired),
+        "confirmed_entry_count": len(held.snapshot) if held else 0,
+        "entries_hash": held.entries_hash if held else "",
+        "confirmed_at": held.confirmed_at if held else None,
+        "station_version": held.station_version if held else None,
+        "station_version_at": held.station_version_at if held else None,
+        "history": list(history),
+    }

@@ -1,0 +1,18 @@
+from asgiref.sync import async_to_sync
+from celery import shared_task
+
+from stations.authlist.services import local_list_send
+from stations.commands import CommandFailed
+from stations.models import Station
+
+
+@shared_task
+def send_local_list(station_id: int, update_type: str = "Full") -> str:
+    """Send a station its list from a worker (e.g. after id tags changed); the answer is recorded."""
+    station = Station.objects.select_related("server_process").filter(pk=station_id).first()
+    if station is None:
+        return "gone"
+    try:
+        return async_to_sync(local_list_send)(station=station, update_type=update_type).status
+    except CommandFailed as failure:
+        return failure.body["detail"]

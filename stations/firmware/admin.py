@@ -1,0 +1,44 @@
+from django.contrib import admin
+
+from stations.admin import TenantScopedAdmin
+from stations.firmware.models import FirmwareFile, FirmwareJob, Rollout, UploadRequest
+
+
+@admin.register(FirmwareFile)
+class FirmwareFileAdmin(TenantScopedAdmin):
+    list_display = ("name", "version", "tenant", "size", "created_at")
+    list_filter = ("tenant",)
+    search_fields = ("name", "version")
+    readonly_fields = ("size", "sha256", "created_at")
+
+
+class ReadOnlyTenantScopedAdmin(TenantScopedAdmin):
+    """Jobs and requests are made through the API (which sends them); here they are looked at."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(FirmwareJob)
+class FirmwareJobAdmin(ReadOnlyTenantScopedAdmin):
+    list_display = ("id", "station", "firmware", "state", "status", "action", "sent_at", "finished_at")
+    list_filter = ("tenant", "state", "status")
+    search_fields = ("station__identity",)
+    exclude = ("token",)
+
+
+@admin.register(Rollout)
+class RolloutAdmin(ReadOnlyTenantScopedAdmin):
+    list_display = ("id", "firmware", "tenant", "signed", "created_at")
+    list_filter = ("tenant",)
+
+
+@admin.register(UploadRequest)
+class UploadRequestAdmin(ReadOnlyTenantScopedAdmin):
+    list_display = ("id", "station", "kind", "log_type", "state", "status", "file_name", "received_at")
+    list_filter = ("tenant", "kind", "state")
+    search_fields = ("station__identity", "file_name")
+    exclude = ("token",)

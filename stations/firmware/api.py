@@ -1,0 +1,249 @@
+"""Firmware files and rollouts (tenant-wide), and per station: firmware jobs, diagnostics and logs.
+
+Creating a job or a request sends it at once; a station that is not connected or does not answer
+is a 409/502/504 as for the command API, the job kept with its error (its `id` in the body)."""
+
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from stations import selectors as station_selectors
+from stations.firmware import selectors, serializers
+from stations.firmware.models import FirmwareFile, FirmwareJob, Rollout, UploadRequest
+from stations.firmware.services.firmware import (
+    FirmwareInUse,
+    firmware_file_create,
+    firmware_file_delete,
+    firmware_job_create,
+    firmware_job_send,
+    rollout_create,
+)
+from stations.firmware.services.uploads import upload_request_create, upload_request_send
+from stations.models import Station
+
+SEND_ERRORS = {
+    409: OpenApiResponse(description="The station is not connected (the job is kept, failed)"),
+    502: OpenApiResponse(description="The station answered with a CALLERROR"),
+    504: OpenApiResponse(description="No answer in time"),
+}
+
+
+class Conflict(APIException):
+    status_code = 409
+    default_code = "conflict"
+
+
+def schema_only(view) -> bool:
+    """drf-spectacular calls get_queryset without a tenant or a station."""
+    return getattr(view, "swagger_fake_view", False)
+
+
+def station_of(request, identity: str) -> Station:
+    return get_object_or_404(station_selectors.stations_of(request.tenant), identity=identity)
+
+
+class FirmwareFileList(generics.ListCreateAPIView):
+    """Firmware images (multipart upload: name, version, file, signing_certificate, signature)."""
+
+    serializer_class = serializers.FirmwareFileSerializer
+    parser_classes = [MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        if schema_only(self):
+            return FirmwareFile.objects.none()
+        return selectors.firmware_files_of(self.request.tenant)
+
+    def perform_create(self, serializer):
+        serializer.instance = firmware_file_create(tenant=self.request.tenant, **serializer.validated_data)
+
+
+class FirmwareFileDetail(generics.RetrieveDestroyAPIView):
+    serializer_class = serializers.FirmwareFileSerializer
+
+    def get_queryset(self):
+        if schema_only(self):
+            return FirmwareFile.objects.none()
+        return selectors.firmware_files_of(self.request.tenant)
+
+    @extend_schema(responses={204: None, 409: OpenApiResponse(description="The file has update jobs")})
+    def delete(self, request, *args, **kwargs):
+        return super().delete(request, *args, **kwargs)
+
+    def perform_destroy(self, instance):
+        try:
+            firmware_file_delete(firmware=instance)
+        except FirmwareInUse as error:
+            raise Conflict(str(error)) from None
+
+
+class RolloutList(generics.ListCreateAPIView):
+    """One firmware image to many stations. Connected stations get it at once (a task); the
+    others when they next boot."""
+
+    serializer_class = serializers.RolloutSerializer
+
+    def get_queryset(self):
+        if schema_only(self):
+            return Rollout.objects.none()
+        return selectors.rollouts_of(self.request.tenant)
+
+    @extend_schema(request=serializers.RolloutCreateSerializer,
+                   responses={201: serializers.RolloutSerializer})
+    def post(self, request, *args, **kwargs):
+        given = serializers.RolloutCreateSerializer(data=request.data, context={"request": request})
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        stations = station_selectors.stations_of(request.tenant)
+        if not data["all"]:
+            stations = stations.filter(identity__in=data["stations"])
+            unknown = sorted(set(data["stations"]) - {s.identity for s in stations})
+            if unknown:
+                raise ValidationError({"stations": [f"Unknown station: {i}" for i in unknown]})
+        rollout = rollout_create(tenant=request.tenant, firmware=data["firmware"], stations=list(stations),
+                                 signed=data["signed"])
+        rollout = self.get_queryset().get(pk=rollout.pk)
+        return Response(self.get_serializer(rollout).data, status=status.HTTP_201_CREATED)
+
+
+class RolloutDetail(generics.RetrieveAPIView):
+    serializer_class = serializers.RolloutSerializer
+
+    def get_queryset(self):
+        if schema_only(self):
+            return Rollout.objects.none()
+        return selectors.rollouts_of(self.request.tenant)
+
+
+class StationFirmwareJobs(generics.ListAPIView):
+    """The station's firmware update jobs, newest first; POST sends a new one."""
+
+    serializer_class = serializers.FirmwareJobSerializer
+
+    def get_queryset(self):
+        if schema_only(self):
+            return FirmwareJob.objects.none()
+        return selectors.firmware_jobs_of(station_of(self.request, self.kwargs["identity"]))
+
+    @extend_schema(request=serializers.FirmwareJobCreateSerializer,
+                   responses={201: serializers.FirmwareJobSerializer, **SEND_ERRORS})
+    def post(self, request, identity: str):
+        station = station_of(request, identity)
+        given = serializers.FirmwareJobCreateSerializer(data=request.data, context={"request": request})
+        given.is_valid(raise_exception=True)
+        job = firmware_job_create(station=station, **given.validated_data)
+        job = firmware_job_send(job_id=job.pk, reraise=True)
+        return Response(self.get_serializer(self.get_queryset().get(pk=job.pk)).data,
+                        status=status.HTTP_201_CREATED)
+
+
+class StationFirmwareJob(generics.RetrieveAPIView):
+    serializer_class = serializers.FirmwareJobSerializer
+
+    def get_queryset(self):
+        if schema_only(self):
+            return FirmwareJob.objects.none()
+        return selectors.firmware_jobs_of(station_of(self.request, self.kwargs["identity"]))
+
+
+class _UploadRequests(generics.ListAPIView):
+    kind = ""
+    create_serializer: type = serializers.DiagnosticsCreateSerializer
+    serializer_class = serializers.UploadRequestSerializer
+
+    def get_queryset(self):
+        if schema_only(self):
+            return UploadRequest.objects.none()
+        return selectors.upload_requests_of(station_of(self.request, self.kwargs["identity"]), self.kind)
+
+    def create_request(self, station: Station, data: dict) -> UploadRequest:
+        raise NotImplementedError
+
+    def post(self, request, identity: str):
+        station = station_of(request, identity)
+        given = self.create_serializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        created = self.create_request(station, given.validated_data)
+        upload_request_send(request_id=created.pk, reraise=True)
+        return Response(self.get_serializer(self.get_queryset().get(pk=created.pk)).data,
+                        status=status.HTTP_201_CREATED)
+
+
+class StationDiagnostics(_UploadRequests):
+    """GetDiagnostics requests of the station, newest first; POST sends one with its upload URL."""
+
+    kind = UploadRequest.DIAGNOSTICS
+
+    def create_request(self, station: Station, data: dict) -> UploadRequest:
+        return upload_request_create(station=station, kind=self.kind, **data)
+
+    @extend_schema(request=serializers.DiagnosticsCreateSerializer,
+                   responses={201: serializers.UploadRequestSerializer, **SEND_ERRORS})
+    def post(self, request, identity: str):
+        return super().post(request, identity)
+
+
+class StationLogs(_UploadRequests):
+    """GetLog requests of the station (Security extension), newest first; POST sends one."""
+
+    kind = UploadRequest.LOG
+    create_serializer = serializers.LogCreateSerializer
+
+    def create_request(self, station: Station, data: dict) -> UploadRequest:
+        return upload_request_create(station=station, kind=self.kind, log_type=data["log_type"],
+                                     start_time=data.get("oldest"), stop_time=data.get("latest"),
+                                     retries=data.get("retries"), retry_interval=data.get("retry_interval"))
+
+    @extend_schema(request=serializers.LogCreateSerializer,
+                   responses={201: serializers.UploadRequestSerializer, **SEND_ERRORS})
+    def post(self, request, identity: str):
+        return super().post(request, identity)
+
+
+class _UploadRequestDetail(generics.RetrieveAPIView):
+    kind = ""
+    serializer_class = serializers.UploadRequestSerializer
+
+    def get_queryset(self):
+        if schema_only(self):
+            return UploadRequest.objects.none()
+        return selectors.upload_requests_of(station_of(self.request, self.kwargs["identity"]), self.kind)
+
+
+class StationDiagnosticsDetail(_UploadRequestDetail):
+    kind = UploadRequest.DIAGNOSTICS
+
+
+class StationLogDetail(_UploadRequestDetail):
+    kind = UploadRequest.LOG
+
+
+class _UploadedFile(APIView):
+    kind = ""
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiResponse(description="The file"),
+                              404: OpenApiResponse(description="No such request, or nothing received")})
+    def get(self, request, identity: str, pk: int):
+        requests = selectors.upload_requests_of(station_of(request, identity), self.kind)
+        received = get_object_or_404(requests, pk=pk)
+        if not received.file:
+            raise Http404("Nothing was uploaded for this request yet.")
+        name = received.file.name.rsplit("/", 1)[-1]
+        return FileResponse(received.file.open("rb"), as_attachment=True, filename=name,
+                            content_type="application/octet-stream")
+
+
+class StationDiagnosticsFile(_UploadedFile):
+    """The diagnostics file the station uploaded."""
+
+    kind = UploadRequest.DIAGNOSTICS
+
+
+class StationLogFile(_UploadedFile):
+    """The log file the station uploaded."""
+
+    kind = UploadRequest.LOG

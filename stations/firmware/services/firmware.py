@@ -1,0 +1,177 @@
+"""Firmware images, update jobs, rollouts and the FirmwareStatusNotifications that drive them."""
+
+import hashlib
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import RestrictedError
+from django.utils import timezone
+
+from stations.firmware.models import FirmwareFile, FirmwareJob, Rollout
+from stations.firmware.services import sending
+from stations.models import Station
+from tenants.models import Tenant
+
+# Statuses after which the station gives up on this image (it may still retry: a later
+# progress status reopens the job).
+FAILURE_STATUSES = frozenset({"DownloadFailed", "InstallationFailed", "InvalidSignature",
+                              "InstallVerificationFailed"})
+QUIET_STATUSES = frozenset({"Idle"})
+
+
+class FirmwareInUse(Exception):
+    """A firmware file with jobs is kept: the jobs' history refers to it."""
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def public_url(path: str) -> str:
+    return settings.PUBLIC_BASE_URL.rstrip("/") + path
+
+
+@transaction.atomic
+def firmware_file_create(*, tenant: Tenant, name: str, version: str, file: UploadedFile,
+                         signing_certificate: str = "", signature: str = "") -> FirmwareFile:
+    digest, size = hashlib.sha256(), 0
+    for chunk in file.chunks():
+        digest.update(chunk)
+        size += len(chunk)
+    file.seek(0)
+    return FirmwareFile.objects.create(
+        tenant=tenant, name=name, version=version, file=file, size=size, sha256=digest.hexdigest(),
+        signing_certificate=signing_certificate, signature=signature)
+
+
+def firmware_file_delete(*, firmware: FirmwareFile) -> None:
+    stored = firmware.file
+    try:
+        firmware.delete()
+    except RestrictedError:
+        raise FirmwareInUse("This firmware file has update jobs; it is kept with them.") from None
+    stored.delete(save=False)
+
+
+def firmware_job_create(*, station: Station, firmware: FirmwareFile, retrieve_date: datetime | None = None,
+                        retries: int | None = None, retry_interval: int | None = None,
+                        signed: bool = False, rollout: Rollout | None = None) -> FirmwareJob:
+    """A pending job with its own download URL; SignedUpdateFirmware when asked or when the file
+    is signed."""
+    job = FirmwareJob(tenant_id=station.tenant_id, station=station, firmware=firmware, rollout=rollout,
+                      signed=signed or firmware.is_signed, retrieve_date=retrieve_date or timezone.now(),
+                      retries=retries, retry_interval=retry_interval)
+    job.location = public_url(f"/ocpp-files/firmware/{job.token}/{firmware.filename}")
+    job.save()
+    job.request_id = job.pk
+    job.save(update_fields=["request_id"])
+    return job
+
+
+def firmware_job_payload(job: FirmwareJob) -> tuple[str, dict]:
+    options = {k: v for k, v in (("retries", job.retries), ("retryInterval", job.retry_interval))
+               if v is not None}
+    if job.signed:
+        firmware = job.firmware
+        return "SignedUpdateFirmware", {
+            "requestId": job.request_id,
+            "firmware": {"location": job.location, "retrieveDateTime": iso(job.retrieve_date),
+                         "signingCertificate": firmware.signing_certificate,
+                         "signature": firmware.signature},
+            **options}
+    return "UpdateFirmware", {"location": job.location, "retrieveDate": iso(job.retrieve_date), **options}
+
+
+def _firmware_answered(job: FirmwareJob, response: dict) -> None:
+    # UpdateFirmware.conf is empty; SignedUpdateFirmware.conf says whether the station took it.
+    if job.signed and response.get("status") not in ("Accepted", "AcceptedCanceled") \
+            and job.state == FirmwareJob.SENT:
+        job.state, job.status = FirmwareJob.REJECTED, response.get("status", "")
+        job.finished_at = timezone.now()
+
+
+def firmware_job_send(*, job_id: int, reraise: bool = False) -> FirmwareJob:
+    return sending.send(FirmwareJob, job_id, firmware_job_payload, _firmware_answered, reraise=reraise)
+
+
+async def firmware_job_send_async(*, job_id: int) -> FirmwareJob:
+    return await sending.send_async(FirmwareJob, job_id, firmware_job_payload, _firmware_answered)
+
+
+@transaction.atomic
+def rollout_create(*, tenant: Tenant, firmware: FirmwareFile, stations: list[Station],
+                   signed: bool = False) -> Rollout:
+    """A pending job per station; the connected ones are sent by a task after commit, the others
+    when they next boot (see `firmware_station_booted`)."""
+    from stations.firmware.tasks import rollout_send_task
+
+    rollout = Rollout.objects.create(tenant=tenant, firmware=firmware, signed=signed or firmware.is_signed)
+    for station in stations:
+        firmware_job_create(station=station, firmware=firmware, signed=signed, rollout=rollout)
+    rollout_send_task.delay_on_commit(rollout.pk)
+    return rollout
+
+
+def rollout_send(*, rollout_id: int) -> int:
+    """Send the rollout's pending jobs to the stations that are connected; returns how many."""
+    jobs = (FirmwareJob.objects.filter(rollout_id=rollout_id, state=FirmwareJob.PENDING)
+            .select_related("station__server_process"))
+    sent = 0
+    for job in list(jobs):
+        if job.station.connected:
+            firmware_job_send(job_id=job.pk)
+            sent += 1
+    return sent
+
+
+def _history(job: FirmwareJob, status: str, received_at: datetime, **extra) -> None:
+    job.history = [*job.history, {"status": status, "at": iso(received_at), **extra}]
+
+
+@transaction.atomic
+def firmware_status_record(*, station_id: int, status: str, received_at: datetime,
+                           request_id: int | None = None) -> FirmwareJob | None:
+    """A (Signed)FirmwareStatusNotification: on the job with that requestId, else on the station's
+    latest sent job. Station.firmware_status follows too."""
+    Station.objects.filter(pk=station_id).update(firmware_status=status)
+    jobs = FirmwareJob.objects.select_for_update().filter(station_id=station_id, sent_at__isnull=False)
+    if request_id is not None:
+        job = jobs.filter(request_id=request_id).first()
+    else:
+        job = jobs.order_by("-sent_at", "-id").first()
+    if job is None:
+        return None
+    _history(job, status, received_at)
+    if status in QUIET_STATUSES:
+        job.save(update_fields=["history"])
+        return job
+    job.status = status
+    if status in FAILURE_STATUSES and job.state == FirmwareJob.SENT:
+        job.state, job.finished_at = FirmwareJob.FAILED, received_at
+    elif status not in FAILURE_STATUSES and job.state == FirmwareJob.FAILED and not job.error:
+        job.state, job.finished_at = FirmwareJob.SENT, None  # the station retries
+    job.save(update_fields=["history", "status", "state", "finished_at"])
+    return job
+
+
+@transaction.atomic
+def firmware_station_booted(*, station_id: int, firmware_version: str, received_at: datetime) -> int | None:
+    """A boot: the sent jobs whose image has this version end as installed. Returns the newest
+    pending job of the station to send now (older pending ones are superseded by it)."""
+    done = (FirmwareJob.objects.select_for_update()
+            .filter(station_id=station_id, state=FirmwareJob.SENT, firmware__version=firmware_version)
+            .exclude(firmware__version=""))
+    for job in done:
+        _history(job, "Booted", received_at, firmware_version=firmware_version)
+        job.state, job.finished_at = FirmwareJob.INSTALLED, received_at
+        job.save(update_fields=["history", "state", "finished_at"])
+    pending = list(FirmwareJob.objects.filter(station_id=station_id, state=FirmwareJob.PENDING)
+                   .order_by("-created_at", "-id").values_list("pk", flat=True))
+    if not pending:
+        return None
+    FirmwareJob.objects.filter(pk__in=pending[1:]).update(
+        state=FirmwareJob.FAILED, finished_at=received_at,
+        error={"detail": f"Superseded by firmware job {pending[0]}."})
+    return pending[0]

@@ -1,0 +1,78 @@
+"""Sending one stored request (a firmware job, a diagnostics or log request) to its station.
+
+The row is claimed with a conditional UPDATE (pending -> sent) and committed before the CALL, so
+a redelivered task sends nothing twice and the station's status notifications, which may arrive
+before its answer, find the row. The answer (or the failure) is recorded afterwards."""
+
+from collections.abc import Callable
+
+from asgiref.sync import sync_to_async
+from django.db import models, transaction
+from django.utils import timezone
+
+from stations.commands import CommandFailed, station_call, station_call_sync
+from stations.models import Station
+
+PayloadOf = Callable[[models.Model], tuple[str, dict]]
+Answered = Callable[[models.Model, dict], None]
+
+
+def claim(model: type[models.Model], pk: int, payload_of: PayloadOf) -> tuple[Station, str, dict] | None:
+    """Mark the pending row sent; return (station, action, payload), or None if it was not pending."""
+    row = model.objects.get(pk=pk)
+    action, payload = payload_of(row)
+    claimed = model.objects.filter(pk=pk, state="pending").update(
+        state="sent", sent_at=timezone.now(), action=action, request=payload)
+    if not claimed:
+        return None
+    station = Station.objects.select_related("tenant", "server_process").get(pk=row.station_id)
+    return station, action, payload
+
+
+@transaction.atomic
+def record(model: type[models.Model], pk: int, answered: Answered, *, response: dict | None = None,
+           failure: CommandFailed | None = None) -> models.Model:
+    row = model.objects.select_for_update().get(pk=pk)
+    if failure is not None:
+        row.error = failure.body | {"status_code": failure.status_code}
+        if row.state == "sent":
+            row.state = "failed"
+    else:
+        row.response = response
+        answered(row, response)
+    row.save()
+    return row
+
+
+def send(model: type[models.Model], pk: int, payload_of: PayloadOf, answered: Answered, *,
+         reraise: bool = False) -> models.Model:
+    """Claim, call the station (blocking), record. With `reraise` a failed CALL is raised again
+    (after being recorded) so the API answers 409/502/504 as the command API does."""
+    claimed = claim(model, pk, payload_of)
+    if claimed is None:
+        return model.objects.get(pk=pk)
+    station, action, payload = claimed
+    try:
+        response = station_call_sync(station, action, payload)
+    except CommandFailed as failure:
+        record(model, pk, answered, failure=failure)
+        if reraise:
+            failure.body["id"] = pk
+            raise
+        return model.objects.get(pk=pk)
+    return record(model, pk, answered, response=response)
+
+
+async def send_async(model: type[models.Model], pk: int, payload_of: PayloadOf,
+                     answered: Answered) -> models.Model:
+    """`send` for the event loop of a server process (e.g. after a station's boot)."""
+    claimed = await sync_to_async(claim, thread_sensitive=False)(model, pk, payload_of)
+    if claimed is None:
+        return await model.objects.aget(pk=pk)
+    station, action, payload = claimed
+    kwargs: dict = {}
+    try:
+        kwargs["response"] = await station_call(station, action, payload)
+    except CommandFailed as failure:
+        kwargs["failure"] = failure
+    return await sync_to_async(record, thread_sensitive=False)(model, pk, answered, **kwargs)

@@ -1,0 +1,119 @@
+"""GetDiagnostics and GetLog: the request with its one-time upload URL, the station's answer,
+its status notifications and the file it uploads."""
+
+import shutil
+import tempfile
+from datetime import datetime
+from pathlib import PurePath
+from typing import BinaryIO
+
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+
+from stations.firmware.models import UploadRequest
+from stations.firmware.services import sending
+from stations.firmware.services.firmware import iso, public_url
+from stations.models import Station
+
+FAILURE_STATUSES = frozenset({"UploadFailed", "BadMessage", "NotSupportedOperation", "PermissionDenied",
+                              "UploadFailure"})
+
+
+class UploadNotFound(Exception):
+    pass
+
+
+class UploadGone(Exception):
+    """The URL was used already: it takes one file."""
+
+
+def upload_request_create(*, station: Station, kind: str, log_type: str = "",
+                          start_time: datetime | None = None, stop_time: datetime | None = None,
+                          retries: int | None = None, retry_interval: int | None = None) -> UploadRequest:
+    request = UploadRequest(tenant_id=station.tenant_id, station=station, kind=kind, log_type=log_type,
+                            start_time=start_time, stop_time=stop_time, retries=retries,
+                            retry_interval=retry_interval)
+    request.location = public_url(f"/ocpp-files/upload/{request.token}/")
+    request.save()
+    request.request_id = request.pk
+    request.save(update_fields=["request_id"])
+    return request
+
+
+def upload_request_payload(request: UploadRequest) -> tuple[str, dict]:
+    options = {k: v for k, v in (("retries", request.retries), ("retryInterval", request.retry_interval))
+               if v is not None}
+    if request.kind == UploadRequest.DIAGNOSTICS:
+        times = {k: iso(v) for k, v in (("startTime", request.start_time), ("stopTime", request.stop_time))
+                 if v is not None}
+        return "GetDiagnostics", {"location": request.location, **times, **options}
+    log = {"remoteLocation": request.location}
+    log |= {k: iso(v) for k, v in (("oldestTimestamp", request.start_time),
+                                    ("latestTimestamp", request.stop_time)) if v is not None}
+    return "GetLog", {"logType": request.log_type, "requestId": request.request_id, "log": log, **options}
+
+
+def _answered(request: UploadRequest, response: dict) -> None:
+    if request.kind == UploadRequest.DIAGNOSTICS:
+        request.file_name = response.get("fileName", "")  # absent: the station has nothing to send
+        return
+    request.file_name = response.get("filename", "")
+    if response.get("status") not in ("Accepted", "AcceptedCanceled") and request.state == UploadRequest.SENT:
+        request.state, request.status = UploadRequest.REJECTED, response.get("status", "")
+
+
+def upload_request_send(*, request_id: int, reraise: bool = False) -> UploadRequest:
+    return sending.send(UploadRequest, request_id, upload_request_payload, _answered, reraise=reraise)
+
+
+@transaction.atomic
+def upload_status_record(*, station_id: int, kind: str, status: str, received_at: datetime,
+                         request_id: int | None = None) -> UploadRequest | None:
+    """A DiagnosticsStatusNotification or LogStatusNotification: on the request with that
+    requestId, else on the station's latest sent request of that kind."""
+    if kind == UploadRequest.DIAGNOSTICS:
+        Station.objects.filter(pk=station_id).update(diagnostics_status=status)
+    requests = UploadRequest.objects.select_for_update().filter(
+        station_id=station_id, kind=kind, sent_at__isnull=False)
+    if request_id is not None:
+        request = requests.filter(request_id=request_id).first()
+    else:
+        request = requests.order_by("-sent_at", "-id").first()
+    if request is None:
+        return None
+    request.history = [*request.history, {"status": status, "at": iso(received_at)}]
+    if status != "Idle":
+        request.status = status
+    if status in FAILURE_STATUSES and request.state == UploadRequest.SENT:
+        request.state = UploadRequest.FAILED
+    request.save(update_fields=["history", "status", "state"])
+    return request
+
+
+def _safe_name(name: str, fallback: str) -> str:
+    try:
+        return get_valid_filename(PurePath(name.replace("\\", "/")).name) if name else fallback
+    except SuspiciousFileOperation:
+        return fallback
+
+
+def upload_receive(*, token: str, content: BinaryIO, filename: str = "") -> UploadRequest:
+    """Store the file a station uploaded to its one-time URL; a second upload is refused."""
+    with tempfile.TemporaryFile() as spool:
+        shutil.copyfileobj(content, spool, 64 * 1024)
+        size = spool.tell()
+        spool.seek(0)
+        with transaction.atomic():
+            request = UploadRequest.objects.select_for_update().filter(token=token).first()
+            if request is None:
+                raise UploadNotFound(token)
+            if request.received_at is not None:
+                raise UploadGone(token)
+            name = _safe_name(filename or request.file_name, f"{request.kind}-{request.pk}.bin")
+            request.file.save(name, File(spool, name=name), save=False)
+            request.size, request.received_at = size, timezone.now()
+            request.save(update_fields=["file", "size", "received_at"])
+    return request

@@ -1,0 +1,99 @@
+from adrf.views import APIView as AsyncAPIView
+from asgiref.sync import sync_to_async
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import status
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.response import Response
+
+from stations import selectors as station_selectors
+from stations.reservations import selectors, services
+from stations.reservations.models import ReservationStatus
+from stations.reservations.serializers import (
+    ReservationCreateSerializer,
+    ReservationPageSerializer,
+    ReservationSerializer,
+)
+
+FAILURES = {
+    404: OpenApiResponse(description="No such station (or reservation) in this tenant"),
+    409: OpenApiResponse(description="The station is not connected"),
+    502: OpenApiResponse(description="The station answered with a CALLERROR"),
+    504: OpenApiResponse(description="No answer in time"),
+}
+CANCELLABLE = [ReservationStatus.PENDING, ReservationStatus.ACCEPTED]
+
+
+async def _station(request, identity: str):
+    return await sync_to_async(get_object_or_404)(
+        station_selectors.stations_of(request.tenant), identity=identity)
+
+
+async def _data(serializer) -> dict:
+    return await sync_to_async(lambda: serializer.data)()
+
+
+class ReservationsView(AsyncAPIView):
+    """The station's reservations (newest first), and making one (ReserveNow)."""
+
+    @extend_schema(operation_id="v1_stations_reservations_list",
+                   responses={200: ReservationPageSerializer, 404: FAILURES[404]},
+                   parameters=[OpenApiParameter("limit", int), OpenApiParameter("offset", int)])
+    async def get(self, request, identity: str):
+        station = await _station(request, identity)
+
+        def page() -> Response:
+            paginator = LimitOffsetPagination()
+            rows = paginator.paginate_queryset(selectors.reservations_of(station), request, self)
+            return paginator.get_paginated_response(ReservationSerializer(rows, many=True).data)
+
+        return await sync_to_async(page)()
+
+    @extend_schema(request=ReservationCreateSerializer,
+                   responses={201: ReservationSerializer,
+                              400: OpenApiResponse(description="Bad connector, id tag or expiry"),
+                              **FAILURES})
+    async def post(self, request, identity: str):
+        """Send ReserveNow. 201 with the reservation and the station's answer as its status,
+        also when that is Occupied, Faulted, Unavailable or Rejected."""
+        station = await _station(request, identity)
+        serializer = ReservationCreateSerializer(
+            data=request.data, context={"id_tags": station_selectors.id_tags_of(request.tenant)})
+        await sync_to_async(serializer.is_valid)(raise_exception=True)
+        reservation = await services.reservation_reserve(station=station,
+                                                         **serializer.validated_data)
+        return Response(await _data(ReservationSerializer(reservation)),
+                        status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    get=extend_schema(parameters=[OpenApiParameter("reservation_id", int, OpenApiParameter.PATH)]),
+    delete=extend_schema(parameters=[OpenApiParameter("reservation_id", int, OpenApiParameter.PATH)]),
+)
+class ReservationView(AsyncAPIView):
+    """One reservation; DELETE cancels it (CancelReservation)."""
+
+    async def _reservation(self, request, identity: str, reservation_id: int):
+        station = await _station(request, identity)
+        reservation = await sync_to_async(get_object_or_404)(
+            selectors.reservations_of(station), reservation_id=reservation_id)
+        return station, reservation
+
+    @extend_schema(responses={200: ReservationSerializer, 404: FAILURES[404]})
+    async def get(self, request, identity: str, reservation_id: int):
+        _, reservation = await self._reservation(request, identity, reservation_id)
+        return Response(await _data(ReservationSerializer(reservation)))
+
+    @extend_schema(responses={200: ReservationSerializer,
+                              400: OpenApiResponse(description="Not a pending or accepted one"),
+                              **FAILURES})
+    async def delete(self, request, identity: str, reservation_id: int):
+        """Send CancelReservation: 200 with the reservation, `cancel_status` the station's answer
+        (Accepted: now Cancelled; Rejected: unchanged)."""
+        station, reservation = await self._reservation(request, identity, reservation_id)
+        if reservation.status not in CANCELLABLE:
+            raise ValidationError({"status": [f"A reservation that is {reservation.status} "
+                                              "cannot be cancelled."]})
+        reservation = await services.reservation_cancel(station=station, reservation=reservation)
+        return Response(await _data(ReservationSerializer(reservation)))

@@ -1,0 +1,98 @@
+"""Reservations: ReserveNow and CancelReservation with their answers, a StartTransaction that
+names a reservation using it, and expiry kept by the backend as well as by the station."""
+
+import json
+from datetime import datetime
+
+from asgiref.sync import sync_to_async
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from stations.commands import CommandFailed, station_call
+from stations.models import ChargingSession, IdTag, Station
+from stations.reservations.models import Reservation, ReservationStatus
+
+# The reservations a StartTransaction may still consume (the station enforces; we record).
+OPEN = [ReservationStatus.PENDING, ReservationStatus.ACCEPTED, ReservationStatus.EXPIRED]
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+@transaction.atomic
+def reservation_create(*, station: Station, connector_id: int, id_tag: IdTag,
+                       expiry_date: datetime) -> Reservation:
+    """A Pending reservation with the station's next free reservationId."""
+    Station.objects.select_for_update().filter(pk=station.pk).first()  # serializes id choice
+    last = Reservation.objects.filter(station=station).aggregate(last=Max("reservation_id"))["last"]
+    return Reservation.objects.create(
+        tenant_id=station.tenant_id, station=station, reservation_id=(last or 0) + 1,
+        connector_id=connector_id, id_tag=id_tag.id_tag, parent_id_tag=id_tag.parent_id_tag,
+        expiry_date=expiry_date)
+
+
+@transaction.atomic
+def reservation_answer(*, reservation_id: int, status: str, error: str = "") -> Reservation:
+    """Record the station's answer to ReserveNow (by primary key); only a Pending one changes."""
+    Reservation.objects.filter(pk=reservation_id, status=ReservationStatus.PENDING).update(
+        status=status, error=error, updated_at=timezone.now())
+    return Reservation.objects.select_related("station", "session").get(pk=reservation_id)
+
+
+@transaction.atomic
+def reservation_cancel_answer(*, reservation_id: int, status: str) -> Reservation:
+    """Record the answer to CancelReservation: Accepted cancels, Rejected leaves it as it was."""
+    reservation = Reservation.objects.select_for_update().get(pk=reservation_id)
+    reservation.cancel_status = status
+    if status == "Accepted" and reservation.status in OPEN:
+        reservation.status = ReservationStatus.CANCELLED
+    reservation.save(update_fields=["cancel_status", "status", "updated_at"])
+    return Reservation.objects.select_related("station", "session").get(pk=reservation_id)
+
+
+@transaction.atomic
+def reservation_use(*, session: ChargingSession, reservation_id: int) -> bool:
+    """A StartTransaction named `reservation_id`: the reservation is used by `session`."""
+    return bool(Reservation.objects.filter(
+        station_id=session.station_id, reservation_id=reservation_id, status__in=OPEN,
+    ).update(status=ReservationStatus.USED, session=session, updated_at=timezone.now()))
+
+
+@transaction.atomic
+def reservations_expire(*, now: datetime | None = None) -> int:
+    """Mark accepted reservations past their expiry Expired; return how many. Idempotent."""
+    now = now or timezone.now()
+    return Reservation.objects.filter(status=ReservationStatus.ACCEPTED,
+                                      expiry_date__lte=now).update(
+        status=ReservationStatus.EXPIRED, updated_at=now)
+
+
+async def reservation_reserve(*, station: Station, connector_id: int, id_tag: IdTag,
+                              expiry_date: datetime) -> Reservation:
+    """ReserveNow: the reservation with the station's answer, whatever it was. CommandFailed
+    (recorded as SendFailed) when the station gives no usable answer."""
+    reservation = await sync_to_async(reservation_create)(
+        station=station, connector_id=connector_id, id_tag=id_tag, expiry_date=expiry_date)
+    payload = {"connectorId": connector_id, "expiryDate": _iso(expiry_date),
+               "idTag": reservation.id_tag, "reservationId": reservation.reservation_id}
+    if reservation.parent_id_tag:
+        payload["parentIdTag"] = reservation.parent_id_tag
+    try:
+        response = await station_call(station, "ReserveNow", payload)
+    except CommandFailed as failure:
+        await sync_to_async(reservation_answer)(reservation_id=reservation.pk,
+                                                status=ReservationStatus.SEND_FAILED,
+                                                error=json.dumps(failure.body))
+        raise
+    return await sync_to_async(reservation_answer)(reservation_id=reservation.pk,
+                                                   status=response["status"])
+
+
+async def reservation_cancel(*, station: Station, reservation: Reservation) -> Reservation:
+    """CancelReservation; the answer (Accepted or Rejected) is recorded."""
+    response = await station_call(station, "CancelReservation",
+                                  {"reservationId": reservation.reservation_id})
+    return await sync_to_async(reservation_cancel_answer)(reservation_id=reservation.pk,
+                                                          status=response["status"])

@@ -1,0 +1,66 @@
+"""The Security extension in the admin, each tenant's staff seeing their own tenants only.
+Records here are written by the backend (station messages, API commands): read-only, except
+that a certificate record may be deleted. The CA's private key is never shown."""
+
+from django.contrib import admin
+
+from stations.admin import TenantScopedAdmin
+from stations.security.models import (
+    CertificateAuthority,
+    InstalledCertificate,
+    IssuedCertificate,
+    SecurityCommand,
+    SecurityEvent,
+)
+
+
+class ReadOnlyAdmin(TenantScopedAdmin):
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(ReadOnlyAdmin):
+    list_display = ("received_at", "station", "type", "critical", "tech_info", "tenant")
+    list_filter = ("critical", "type", "tenant")
+    search_fields = ("station__identity", "type", "tech_info")
+    date_hierarchy = "received_at"
+    list_select_related = ("station", "tenant")
+
+
+@admin.register(SecurityCommand)
+class SecurityCommandAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "station", "action", "detail", "status", "tenant")
+    list_filter = ("action", "status", "tenant")
+    search_fields = ("station__identity", "detail")
+    list_select_related = ("station", "tenant")
+
+
+@admin.register(IssuedCertificate)
+class IssuedCertificateAdmin(ReadOnlyAdmin):
+    list_display = ("station", "serial_number", "not_before", "not_after", "delivery_status",
+                    "created_at", "tenant")
+    list_filter = ("delivery_status", "tenant")
+    search_fields = ("station__identity", "serial_number")
+    list_select_related = ("station", "tenant")
+
+
+@admin.register(InstalledCertificate)
+class InstalledCertificateAdmin(ReadOnlyAdmin):
+    list_display = ("station", "certificate_type", "serial_number", "install_status", "installed",
+                    "delete_status", "updated_at", "tenant")
+    list_filter = ("certificate_type", "installed", "tenant")
+    search_fields = ("station__identity", "serial_number")
+    list_select_related = ("station", "tenant")
+
+
+@admin.register(CertificateAuthority)
+class CertificateAuthorityAdmin(ReadOnlyAdmin):
+    list_display = ("tenant", "created_at")
+    exclude = ("private_key_pem",)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # every certificate it issued would stop working

@@ -1,0 +1,204 @@
+"""The Security extension's API: thin views over actions (commands to stations), services
+and selectors, all within the caller's tenant."""
+
+import django_filters
+from adrf.views import APIView as AsyncAPIView
+from asgiref.sync import sync_to_async
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from stations import selectors as station_selectors
+from stations.security import actions, selectors, services
+from stations.security.models import IssuedCertificate, SecurityCommand, SecurityEvent
+from stations.security.serializers import (
+    CertificateInstallSerializer,
+    CertificateTypeSerializer,
+    InstalledCertificateSerializer,
+    IssuedCertificateSerializer,
+    PasswordChangedSerializer,
+    PasswordChangeSerializer,
+    SecurityCommandSerializer,
+    SecurityEventSerializer,
+    SecurityProfileSerializer,
+    StatusSerializer,
+)
+
+COMMAND_ERRORS = {
+    404: OpenApiResponse(description="No such station (or certificate) in this tenant"),
+    409: OpenApiResponse(description="The station is not connected"),
+    502: OpenApiResponse(description="The station answered with a CALLERROR"),
+    504: OpenApiResponse(description="No answer in time"),
+}
+
+
+def _station(request, identity: str):
+    return get_object_or_404(station_selectors.stations_of(request.tenant), identity=identity)
+
+
+_astation = sync_to_async(_station)
+
+
+class SecurityEventFilter(django_filters.FilterSet):
+    station = django_filters.CharFilter(field_name="station__identity")
+    since = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="gte")
+    critical = django_filters.BooleanFilter()
+
+    class Meta:
+        model = SecurityEvent
+        fields = ["station", "since", "critical", "type"]
+
+
+class SecurityEventListView(generics.ListAPIView):
+    """The tenant's security events (SecurityEventNotification), newest first."""
+
+    serializer_class = SecurityEventSerializer
+    filterset_class = SecurityEventFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the OpenAPI schema
+            return SecurityEvent.objects.none()
+        return selectors.security_events_of(self.request.tenant)
+
+
+class StationSecurityEventListView(SecurityEventListView):
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return SecurityEvent.objects.none()
+        return selectors.station_security_events(_station(self.request, self.kwargs["identity"]))
+
+
+class CertificateAuthorityView(APIView):
+    """The tenant's CA certificate (made on first use): what stations' client certificates
+    (profile 3) are signed with."""
+
+    @extend_schema(responses=inline_serializer("CaCertificate", {"certificate": serializers.CharField()}))
+    def get(self, request):
+        authority = services.ca_of(tenant_id=request.tenant.pk)
+        return Response({"certificate": authority.certificate_pem})
+
+
+class StationIssuedCertificatesView(generics.ListAPIView):
+    """The certificates our CA issued to the station (SignCertificate)."""
+
+    serializer_class = IssuedCertificateSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return IssuedCertificate.objects.none()
+        return selectors.issued_certificates_of(_station(self.request, self.kwargs["identity"]))
+
+
+class StationSecurityCommandsView(generics.ListAPIView):
+    """What was asked of the station (passwords, profile, certificates) and its answers."""
+
+    serializer_class = SecurityCommandSerializer
+    filterset_fields = ["action", "status"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return SecurityCommand.objects.none()
+        return selectors.security_commands_of(_station(self.request, self.kwargs["identity"]))
+
+
+class StationPasswordView(AsyncAPIView):
+    """Rotate the station's Basic-auth password: ChangeConfiguration AuthorizationKey. Once the
+    station accepts, it may connect with the new password, and with the old one until it has
+    used the new one."""
+
+    @extend_schema(request=PasswordChangeSerializer,
+                   responses={200: PasswordChangedSerializer, 400: OpenApiResponse(), **COMMAND_ERRORS})
+    async def post(self, request, identity: str):
+        station = await _astation(request, identity)
+        serializer = PasswordChangeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        if station.security_profile >= 3:
+            raise ValidationError({"non_field_errors": [
+                "A profile 3 station authenticates with its certificate, not a password."]})
+        answer, password = await actions.password_change(station,
+                                                         serializer.validated_data.get("password"))
+        return Response({"status": answer, "password": password if answer == "Accepted" else None})
+
+
+class StationSecurityProfileView(AsyncAPIView):
+    """Raise the station's security profile: ChangeConfiguration SecurityProfile."""
+
+    @extend_schema(request=SecurityProfileSerializer,
+                   responses={200: StatusSerializer, 400: OpenApiResponse(), **COMMAND_ERRORS})
+    async def post(self, request, identity: str):
+        station = await _astation(request, identity)
+        serializer = SecurityProfileSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        profile = serializer.validated_data["profile"]
+        if profile <= station.security_profile:
+            raise ValidationError({"profile": [f"Only an upgrade: the station is at profile "
+                                               f"{station.security_profile}."]})
+        if profile == 3:
+            await sync_to_async(services.ca_of)(tenant_id=station.tenant_id)
+        return Response({"status": await actions.security_profile_upgrade(station, profile)})
+
+
+class StationCertificatesView(AsyncAPIView):
+    """GET: the root certificates the backend knows the station has; POST: InstallCertificate."""
+
+    @extend_schema(responses=InstalledCertificateSerializer(many=True))
+    async def get(self, request, identity: str):
+        station = await _astation(request, identity)
+        return await sync_to_async(_page)(request, self, selectors.installed_certificates_of(station),
+                                          InstalledCertificateSerializer)
+
+    @extend_schema(request=CertificateInstallSerializer,
+                   responses={201: InstalledCertificateSerializer, 400: OpenApiResponse(),
+                              **COMMAND_ERRORS})
+    async def post(self, request, identity: str):
+        station = await _astation(request, identity)
+        serializer = CertificateInstallSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        installed = await actions.certificate_install(
+            station, serializer.validated_data["certificate_type"],
+            serializer.validated_data["certificate"])
+        return Response(InstalledCertificateSerializer(installed).data, status=status.HTTP_201_CREATED)
+
+
+class StationCertificatesRefreshView(AsyncAPIView):
+    """GetInstalledCertificateIds for one type; the answer replaces what we know of that type."""
+
+    @extend_schema(request=CertificateTypeSerializer,
+                   responses={200: StatusSerializer, 400: OpenApiResponse(), **COMMAND_ERRORS})
+    async def post(self, request, identity: str):
+        station = await _astation(request, identity)
+        serializer = CertificateTypeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        answer = await actions.certificates_refresh(station,
+                                                    serializer.validated_data["certificate_type"])
+        return Response({"status": answer})
+
+
+class StationCertificateDeleteView(AsyncAPIView):
+    """DeleteCertificate with the certificate's hash data."""
+
+    @extend_schema(responses={200: StatusSerializer, **COMMAND_ERRORS})
+    async def delete(self, request, identity: str, pk: int):
+        station = await _astation(request, identity)
+        certificate = await sync_to_async(get_object_or_404)(
+            selectors.installed_certificates_of(station), pk=pk)
+        return Response({"status": await actions.certificate_delete(station, certificate)})
+
+
+class StationCertificateRenewView(AsyncAPIView):
+    """ExtendedTriggerMessage SignChargePointCertificate: the station sends a new CSR."""
+
+    @extend_schema(request=None, responses={200: StatusSerializer, **COMMAND_ERRORS})
+    async def post(self, request, identity: str):
+        station = await _astation(request, identity)
+        return Response({"status": await actions.certificate_renewal_request(station)})
+
+
+def _page(request, view, queryset, serializer_class) -> Response:
+    paginator = LimitOffsetPagination()
+    page = paginator.paginate_queryset(queryset, request, view=view)
+    return paginator.get_paginated_response(serializer_class(page, many=True).data)

@@ -1,0 +1,146 @@
+"""X.509 with `cryptography`: a tenant's CA, signing station CSRs, checking client certificates
+and the OCPP certificateHashData. Plain functions of PEM text; no database."""
+
+import hashlib
+import hmac
+from datetime import UTC, datetime, timedelta
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.x509.oid import NameOID
+from django.conf import settings
+
+CA_YEARS = 20
+STATION_CERTIFICATE_DAYS = 2 * 365
+
+
+class BadCertificate(ValueError):
+    """A CSR or certificate that does not parse or does not hold what it must."""
+
+
+def _key_password() -> bytes:
+    # The CA keys are encrypted at rest with a key derived from SECRET_KEY: a database dump
+    # alone does not give them away. Rotating SECRET_KEY makes existing CA keys unreadable.
+    return hmac.new(settings.SECRET_KEY.encode(), b"cpms-ca-private-key", hashlib.sha256).hexdigest().encode()
+
+
+def new_ca(common_name: str, now: datetime | None = None) -> tuple[str, str]:
+    """A self-signed CA certificate and its encrypted private key, both PEM."""
+    now = now or datetime.now(tz=UTC)
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, common_name[:64]),
+                      x509.NameAttribute(NameOID.COMMON_NAME, f"{common_name[:50]} OCPP CA")])
+    certificate = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name)
+        .public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=365 * CA_YEARS))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(x509.KeyUsage(digital_signature=True, key_cert_sign=True, crl_sign=True,
+                                     content_commitment=False, key_encipherment=False,
+                                     data_encipherment=False, key_agreement=False,
+                                     encipher_only=False, decipher_only=False), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.BestAvailableEncryption(_key_password()))
+    return pem(certificate), key_pem.decode()
+
+
+def csr_common_name(csr_pem: str) -> str:
+    """The subject CN of a CSR whose self-signature holds; BadCertificate otherwise."""
+    try:
+        csr = x509.load_pem_x509_csr(csr_pem.encode())
+    except ValueError as error:
+        raise BadCertificate(f"The CSR does not parse: {error}") from None
+    if not csr.is_signature_valid:
+        raise BadCertificate("The CSR's signature does not verify.")
+    names = csr.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+    if not names:
+        raise BadCertificate("The CSR has no common name.")
+    return str(names[0].value)
+
+
+def sign_csr(*, ca_certificate_pem: str, ca_key_pem: str, csr_pem: str,
+             now: datetime | None = None) -> x509.Certificate:
+    """A client certificate for the CSR's key and subject, signed by the CA."""
+    now = now or datetime.now(tz=UTC)
+    csr = x509.load_pem_x509_csr(csr_pem.encode())
+    ca_certificate = x509.load_pem_x509_certificate(ca_certificate_pem.encode())
+    ca_key = serialization.load_pem_private_key(ca_key_pem.encode(), _key_password())
+    return (
+        x509.CertificateBuilder().subject_name(csr.subject).issuer_name(ca_certificate.subject)
+        .public_key(csr.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=STATION_CERTIFICATE_DAYS))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.CLIENT_AUTH]),
+                       critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
+                       critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+
+
+def client_certificate_problem(*, ca_certificate_pem: str, certificate_pem: str, identity: str,
+                               now: datetime | None = None) -> str | None:
+    """Why the certificate does not prove it is station `identity` of this CA; None if it does:
+    signed by the CA, within its validity, and its subject CN is the identity."""
+    now = now or datetime.now(tz=UTC)
+    try:
+        certificate = x509.load_pem_x509_certificate(certificate_pem.encode())
+    except ValueError:
+        return "does not parse"
+    ca_certificate = x509.load_pem_x509_certificate(ca_certificate_pem.encode())
+    if certificate.issuer != ca_certificate.subject:
+        return "not issued by the tenant's CA"
+    try:
+        _verify_signature(ca_certificate.public_key(), certificate)
+    except (InvalidSignature, TypeError, ValueError):
+        return "signature does not verify against the tenant's CA"
+    if not certificate.not_valid_before_utc <= now <= certificate.not_valid_after_utc:
+        return "outside its validity"
+    names = certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+    if not names or names[0].value != identity:
+        return "its common name is not the station identity"
+    return None
+
+
+def _verify_signature(public_key, certificate: x509.Certificate) -> None:
+    if isinstance(public_key, rsa.RSAPublicKey):
+        public_key.verify(certificate.signature, certificate.tbs_certificate_bytes,
+                          padding.PKCS1v15(), certificate.signature_hash_algorithm)
+    elif isinstance(public_key, ec.EllipticCurvePublicKey):
+        public_key.verify(certificate.signature, certificate.tbs_certificate_bytes,
+                          ec.ECDSA(certificate.signature_hash_algorithm))
+    else:
+        raise TypeError("unsupported CA key type")
+
+
+def load_certificate(pem: str) -> x509.Certificate:
+    try:
+        return x509.load_pem_x509_certificate(pem.encode())
+    except ValueError as error:
+        raise BadCertificate(f"The certificate does not parse: {error}") from None
+
+
+def hash_data(certificate: x509.Certificate) -> dict:
+    """OCPP certificateHashData (SHA256) of a root certificate: it is its own issuer, so the
+    issuer key is its own public key (the BIT STRING of its SubjectPublicKeyInfo)."""
+    key = certificate.public_key()
+    if isinstance(key, ec.EllipticCurvePublicKey):
+        key_bits = key.public_bytes(serialization.Encoding.X962,
+                                    serialization.PublicFormat.UncompressedPoint)
+    else:
+        key_bits = key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.PKCS1)
+    return {"hashAlgorithm": "SHA256",
+            "issuerNameHash": hashlib.sha256(certificate.issuer.public_bytes()).hexdigest(),
+            "issuerKeyHash": hashlib.sha256(key_bits).hexdigest(),
+            "serialNumber": format(certificate.serial_number, "x")[:40]}
+
+
+def pem(certificate: x509.Certificate) -> str:
+    return certificate.public_bytes(serialization.Encoding.PEM).decode()

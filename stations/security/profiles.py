@@ -1,0 +1,61 @@
+"""Security profiles at the handshake: what the link offers (TLS? a client certificate?) and
+whether that is enough for the station's profile.
+
+TLS ends at the proxy (deploy/nginx.conf), which tells us the scheme in X-Forwarded-Proto and
+passes the client certificate it saw (not verified by it: `ssl_verify_client optional_no_ca`,
+since each tenant has its own CA) URL-escaped in X-SSL-Client-Cert. Anyone who reaches a server
+process directly could send these headers too, so they count only with
+OCPP_TRUST_PROXY_HEADERS=1, which a deployment sets when the server processes are reachable only
+through that proxy (daphne on 127.0.0.1 or a private network) and the proxy overwrites both
+headers on every request. Without it every link counts as plain ws without a certificate."""
+
+import logging
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+from django.conf import settings
+
+from stations.security import ca
+from stations.security.models import CertificateAuthority
+
+log = logging.getLogger(__name__)
+
+BASIC_AUTH, TLS_BASIC_AUTH, TLS_CLIENT_CERTIFICATE = 1, 2, 3
+
+
+@dataclass(frozen=True)
+class LinkSecurity:
+    tls: bool = False
+    client_certificate: str = ""  # PEM, as the proxy passed it on
+
+
+PLAIN_LINK = LinkSecurity()
+
+
+def link_security(scope: dict) -> LinkSecurity:
+    if not settings.OCPP_TRUST_PROXY_HEADERS:
+        return PLAIN_LINK
+    headers = {name.lower(): value for name, value in scope.get("headers", [])}
+    tls = headers.get(b"x-forwarded-proto", b"").decode("latin-1").lower() in ("https", "wss")
+    certificate = unquote(headers.get(b"x-ssl-client-cert", b"").decode("latin-1")) if tls else ""
+    return LinkSecurity(tls=tls, client_certificate=certificate.strip())
+
+
+def link_refusal(*, profile: int, link: LinkSecurity, tenant_id: int, identity: str) -> str | None:
+    """Why this link is below the station's profile; None if it is enough. Runs on a DB thread.
+    (For profiles 1 and 2 the password is checked too, by the caller.)"""
+    if profile >= TLS_BASIC_AUTH and not link.tls:
+        return f"profile {profile} needs TLS"
+    if profile >= TLS_CLIENT_CERTIFICATE:
+        if not link.client_certificate:
+            return "profile 3 needs a client certificate"
+        ca_pem = (CertificateAuthority.objects.filter(tenant_id=tenant_id)
+                  .values_list("certificate_pem", flat=True).first())
+        if ca_pem is None:
+            return "the tenant has no CA yet"
+        problem = ca.client_certificate_problem(ca_certificate_pem=ca_pem,
+                                                certificate_pem=link.client_certificate,
+                                                identity=identity)
+        if problem:
+            return f"client certificate {problem}"
+    return None

@@ -1,0 +1,30 @@
+"""Reads of the Security extension, always within one tenant."""
+
+from stations.models import Station
+from stations.security.models import (
+    InstalledCertificate,
+    IssuedCertificate,
+    SecurityCommand,
+    SecurityEvent,
+)
+from tenants.models import Tenant
+
+
+def security_events_of(tenant: Tenant):
+    return SecurityEvent.objects.filter(tenant=tenant).select_related("station")
+
+
+def station_security_events(station: Station):
+    return SecurityEvent.objects.filter(tenant_id=station.tenant_id, station=station)
+
+
+def installed_certificates_of(station: Station):
+    return InstalledCertificate.objects.filter(tenant_id=station.tenant_id, station=station)
+
+
+def issued_certificates_of(station: Station):
+    return IssuedCertificate.objects.filter(tenant_id=station.tenant_id, station=station)
+
+
+def security_commands_of(station: Station):
+    return SecurityCommand.objects.filter(tenant_id=station.tenant_id, station=station)

@@ -1,0 +1,39 @@
+"""Charging profiles and clearings as history: read-only, each staff member sees their tenants'."""
+
+from django.contrib import admin
+
+from stations.admin import TenantScopedAdmin
+from stations.smartcharging.models import ChargingProfile, ProfileClearing, SchedulePeriod
+
+
+class ReadOnly:
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class SchedulePeriodInline(ReadOnly, admin.TabularInline):
+    model = SchedulePeriod
+    extra = 0
+    can_delete = False
+
+
+@admin.register(ChargingProfile)
+class ChargingProfileAdmin(ReadOnly, TenantScopedAdmin):
+    list_display = ("charging_profile_id", "station", "connector_id", "purpose", "stack_level",
+                    "status", "failure", "waiting_for", "installed", "ended", "sent_at")
+    list_filter = ("tenant", "purpose", "installed", "status")
+    search_fields = ("station__identity", "=charging_profile_id", "=transaction_id")
+    list_select_related = ("station",)
+    inlines = [SchedulePeriodInline]
+
+
+@admin.register(ProfileClearing)
+class ProfileClearingAdmin(ReadOnly, TenantScopedAdmin):
+    list_display = ("station", "charging_profile_id", "connector_id", "purpose", "stack_level",
+                    "status", "failure", "sent_at")
+    list_filter = ("tenant", "status")
+    search_fields = ("station__identity",)
+    list_select_related = ("station",)

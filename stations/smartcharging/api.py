@@ -1,0 +1,170 @@
+"""Smart charging under /api/v1/stations/<identity>/: charging profiles, clearing them, the
+composite schedule, and a remote start with a profile. Views wait for the station's answer;
+a command that reaches no usable answer is a 409/502/504 (cpms/api_errors.py)."""
+
+from adrf.views import APIView as AsyncAPIView
+from asgiref.sync import sync_to_async
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.response import Response
+
+from stations import selectors as station_selectors
+from stations.smartcharging import selectors, services
+from stations.smartcharging.serializers import (
+    ChargingProfileSerializer,
+    CompositeQuerySerializer,
+    ProfileClearingSerializer,
+    ProfileClearSerializer,
+    ProfileSetSerializer,
+    RemoteStartSerializer,
+)
+
+FAILURES = {
+    404: OpenApiResponse(description="No such station (or profile) in this tenant"),
+    409: OpenApiResponse(description="The station is not connected"),
+    502: OpenApiResponse(description="The station answered with a CALLERROR"),
+    504: OpenApiResponse(description="No answer in time"),
+}
+
+
+class StationScoped(AsyncAPIView):
+    async def station(self, request, identity: str):
+        return await sync_to_async(get_object_or_404)(
+            station_selectors.stations_of(request.tenant), identity=identity)
+
+
+def _bool(value: str | None) -> bool | None:
+    if value is None or value == "":
+        return None
+    if value.lower() in ("true", "1", "yes"):
+        return True
+    if value.lower() in ("false", "0", "no"):
+        return False
+    raise ValidationError({"installed": ["true or false"]})
+
+
+def _profiles_page(view, request, station) -> Response:
+    profiles = selectors.charging_profiles_of(station)
+    params = request.query_params
+    installed = _bool(params.get("installed"))
+    if installed is not None:
+        profiles = profiles.filter(installed=installed)
+    if params.get("connector", "") != "":
+        if not params["connector"].isdigit():
+            raise ValidationError({"connector": ["A connector id"]})
+        profiles = profiles.filter(connector_id=int(params["connector"]))
+    if params.get("purpose"):
+        profiles = profiles.filter(purpose=params["purpose"])
+    paginator = LimitOffsetPagination()
+    page = paginator.paginate_queryset(profiles, request, view=view)
+    return paginator.get_paginated_response(ChargingProfileSerializer(page, many=True).data)
+
+
+def _stored(rows) -> dict:
+    body = ChargingProfileSerializer(rows[0]).data
+    if len(rows) > 1:
+        body["fanned_out"] = ChargingProfileSerializer(rows, many=True).data
+    return body
+
+
+class ChargingProfilesView(StationScoped):
+    @extend_schema(
+        parameters=[OpenApiParameter("installed", bool), OpenApiParameter("connector", int),
+                    OpenApiParameter("purpose", str)],
+        responses={200: ChargingProfileSerializer(many=True)})
+    async def get(self, request, identity: str):
+        """The profiles sent to the station, newest first."""
+        station = await self.station(request, identity)
+        return await sync_to_async(_profiles_page)(self, request, station)
+
+    @extend_schema(request=ProfileSetSerializer,
+                   responses={201: ChargingProfileSerializer,
+                              400: OpenApiResponse(description="An invalid profile"), **FAILURES})
+    async def post(self, request, identity: str):
+        """SetChargingProfile; 201 with the station's answer, Rejected and NotSupported too.
+        Where a quirk sends the profile to each connector, `fanned_out` lists every one sent."""
+        station = await self.station(request, identity)
+        serializer = ProfileSetSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        rows = await services.acharging_profile_set(
+            station=station, connector_id=serializer.validated_data["connector_id"],
+            profile=serializer.validated_data["charging_profile"])
+        rows = [await selectors.charging_profiles_of(station).aget(pk=row.pk) for row in rows]
+        return Response(await sync_to_async(_stored)(rows), status=status.HTTP_201_CREATED)
+
+
+class ChargingProfileView(StationScoped):
+    async def profile(self, request, identity: str, pk: int):
+        station = await self.station(request, identity)
+        profile = await sync_to_async(get_object_or_404)(
+            selectors.charging_profiles_of(station), pk=pk)
+        return station, profile
+
+    @extend_schema(responses={200: ChargingProfileSerializer})
+    async def get(self, request, identity: str, pk: int):
+        _, profile = await self.profile(request, identity, pk)
+        return Response(await sync_to_async(lambda: ChargingProfileSerializer(profile).data)())
+
+    @extend_schema(responses={200: ProfileClearingSerializer, **FAILURES})
+    async def delete(self, request, identity: str, pk: int):
+        """ClearChargingProfile with this profile's chargingProfileId; the answer (Accepted or
+        Unknown) is recorded, the profile kept as history."""
+        station, profile = await self.profile(request, identity, pk)
+        clearing = await services.acharging_profiles_clear(
+            station=station, charging_profile_id=profile.charging_profile_id)
+        return Response(await sync_to_async(lambda: ProfileClearingSerializer(clearing).data)())
+
+
+class ProfilesClearView(StationScoped):
+    @extend_schema(request=ProfileClearSerializer,
+                   responses={200: ProfileClearingSerializer, **FAILURES})
+    async def post(self, request, identity: str):
+        """ClearChargingProfile by id, or by connector, purpose and stack level."""
+        station = await self.station(request, identity)
+        serializer = ProfileClearSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        clearing = await services.acharging_profiles_clear(
+            station=station, charging_profile_id=data.get("id"),
+            connector_id=data.get("connector_id"), purpose=data.get("purpose", ""),
+            stack_level=data.get("stack_level"))
+        return Response(await sync_to_async(lambda: ProfileClearingSerializer(clearing).data)())
+
+
+class CompositeScheduleView(StationScoped):
+    @extend_schema(parameters=[CompositeQuerySerializer],
+                   responses={200: OpenApiResponse(description="The station's answer: status, "
+                              "connectorId, scheduleStart, chargingSchedule"), **FAILURES})
+    async def get(self, request, identity: str):
+        """GetCompositeSchedule: the limits the station will apply from now."""
+        station = await self.station(request, identity)
+        query = CompositeQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        answer = await services.acomposite_schedule_get(
+            station=station, connector_id=query.validated_data["connector_id"],
+            duration=query.validated_data["duration"], unit=query.validated_data.get("unit"))
+        return Response(answer)
+
+
+class RemoteStartView(StationScoped):
+    @extend_schema(request=RemoteStartSerializer,
+                   responses={200: OpenApiResponse(description="{status, id_tag, connector_id, "
+                              "charging_profile}"), **FAILURES})
+    async def post(self, request, identity: str):
+        """RemoteStartTransaction, optionally with a TxProfile that is recorded and bound to the
+        transaction when it starts."""
+        station = await self.station(request, identity)
+        serializer = RemoteStartSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        answer, profile = await services.aremote_start(
+            station=station, id_tag=data["id_tag"], connector_id=data.get("connector_id"),
+            profile=data.get("charging_profile"))
+        if profile is not None:
+            profile = await selectors.charging_profiles_of(station).aget(pk=profile.pk)
+            profile = await sync_to_async(lambda: ChargingProfileSerializer(profile).data)()
+        return Response({"status": answer, "id_tag": data["id_tag"],
+                         "connector_id": data.get("connector_id"), "charging_profile": profile})

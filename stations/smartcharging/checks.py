@@ -1,0 +1,104 @@
+"""What a charging profile must satisfy before it is sent: the OCPP schema, then the rules of
+OCPP 1.6 section 3.13 the schema cannot express. A failure is a 400 naming the field."""
+
+from decimal import Decimal
+
+from stations import timestamps
+from stations.commands import CommandInvalid
+from stations.models import ChargingSession, Station
+from stations.ocpp.errors import OcppError
+from stations.ocpp.v16 import schemas
+from stations.smartcharging.models import Purpose
+
+
+class ProfileInvalid(CommandInvalid):
+    """A 400 with the reason under the offending request field (as DRF's field errors)."""
+
+    def __init__(self, reason: str, field: str = "charging_profile"):
+        super().__init__(reason)
+        self.body = {field: [reason]}
+
+
+def check_schema(action: str, payload: dict, field: str = "charging_profile") -> None:
+    try:
+        schemas.validate(action, payload)
+    except OcppError as error:
+        raise ProfileInvalid(f"{error.code}: {error.description}", field) from None
+
+
+def check_schedule(profile: dict) -> None:
+    """Rules on the schedule and validity that hold for every purpose."""
+    schedule = profile["chargingSchedule"]
+    periods = schedule["chargingSchedulePeriod"]
+    if not periods:
+        raise ProfileInvalid("The schedule needs at least one period.")
+    starts = [p["startPeriod"] for p in periods]
+    if starts[0] != 0 or any(b <= a for a, b in zip(starts, starts[1:], strict=False)):
+        raise ProfileInvalid("Periods start at 0 and their startPeriod increases.")
+    # 0 is allowed: it pauses charging (IEC 61851 cannot signal 0 < I < 6 A).
+    if any(Decimal(str(p["limit"])) < 0 for p in periods):
+        raise ProfileInvalid("A period's limit cannot be negative.")
+    if any(p.get("numberPhases") not in (None, 1, 2, 3) for p in periods):
+        raise ProfileInvalid("numberPhases is 1, 2 or 3.")
+    if Decimal(str(schedule.get("minChargingRate", 0))) < 0:
+        raise ProfileInvalid("minChargingRate cannot be negative.")
+    if schedule.get("duration") is not None and schedule["duration"] <= 0:
+        raise ProfileInvalid("A schedule's duration is positive.")
+    valid_from = timestamps.parse(profile.get("validFrom"))
+    valid_to = timestamps.parse(profile.get("validTo"))
+    if valid_from and valid_to and valid_to <= valid_from:
+        raise ProfileInvalid("validTo must be after validFrom.")
+    if profile["chargingProfileKind"] == "Recurring":
+        if not profile.get("recurrencyKind") or not schedule.get("startSchedule"):
+            raise ProfileInvalid("A Recurring profile needs recurrencyKind and startSchedule.")
+    elif profile.get("recurrencyKind"):
+        raise ProfileInvalid("recurrencyKind belongs to a Recurring profile only.")
+
+
+def running_transaction(station: Station, connector_id: int,
+                        transaction_id: int | None = None) -> int | None:
+    """The id of the transaction running on the connector (the given one, if it runs there)."""
+    sessions = ChargingSession.objects.filter(station=station, connector_id=connector_id,
+                                              stopped_at__isnull=True, transaction_id__isnull=False)
+    if transaction_id is not None:
+        sessions = sessions.filter(transaction_id=transaction_id)
+    return sessions.order_by("-started_at").values_list("transaction_id", flat=True).first()
+
+
+def checked_profile(station: Station, connector_id: int, profile: dict) -> dict:
+    """The profile to send with SetChargingProfile; a TxProfile is bound to its transaction."""
+    check_schema("SetChargingProfile", {"connectorId": connector_id, "csChargingProfiles": profile})
+    check_schedule(profile)
+    purpose = profile["chargingProfilePurpose"]
+    if purpose == Purpose.CHARGE_POINT_MAX and connector_id != 0:
+        raise ProfileInvalid("A ChargePointMaxProfile is set on connector 0 only.", "connector_id")
+    if purpose == Purpose.TX:
+        if connector_id == 0:
+            raise ProfileInvalid("A TxProfile is set on a connector with a transaction, not 0.",
+                                 "connector_id")
+        given = profile.get("transactionId")
+        running = running_transaction(station, connector_id, given)
+        if running is None:
+            where = f"transaction {given}" if given is not None else "transaction"
+            raise ProfileInvalid(f"A TxProfile needs a running {where} on connector {connector_id}.")
+        profile = profile | {"transactionId": running}
+    elif "transactionId" in profile:
+        raise ProfileInvalid("Only a TxProfile has a transactionId.")
+    return profile
+
+
+def checked_remote_start(id_tag: str, connector_id: int | None, profile: dict | None) -> dict:
+    """The RemoteStartTransaction payload, its profile checked (a TxProfile, no transaction yet)."""
+    payload = {"idTag": id_tag}
+    if connector_id is not None:
+        payload["connectorId"] = connector_id
+    if profile is not None:
+        payload["chargingProfile"] = profile
+    check_schema("RemoteStartTransaction", payload)
+    if profile is not None:
+        if profile["chargingProfilePurpose"] != Purpose.TX:
+            raise ProfileInvalid("A remote start's profile is a TxProfile.")
+        if "transactionId" in profile:
+            raise ProfileInvalid("A remote start's profile has no transactionId: it starts one.")
+        check_schedule(profile)
+    return payload

@@ -1,0 +1,17 @@
+from stations.models import Station
+from stations.smartcharging.models import ChargingProfile, ProfileClearing
+
+
+def charging_profiles_of(station: Station):
+    return (ChargingProfile.objects.filter(station=station, tenant_id=station.tenant_id)
+            .prefetch_related("periods"))
+
+
+def installed_profiles_of(station: Station, connector_id: int | None = None):
+    """What the station holds now, as far as its answers tell (load management reads this)."""
+    profiles = charging_profiles_of(station).filter(installed=True)
+    return profiles if connector_id is None else profiles.filter(connector_id=connector_id)
+
+
+def clearings_of(station: Station):
+    return ProfileClearing.objects.filter(station=station, tenant_id=station.tenant_id)

@@ -1,0 +1,72 @@
+from rest_framework import serializers
+
+from stations.smartcharging.models import ChargingProfile, ProfileClearing, Purpose, SchedulePeriod
+
+UNITS = [("A", "A"), ("W", "W")]
+
+
+class SchedulePeriodSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SchedulePeriod
+        fields = ["start_period", "limit", "number_phases"]
+
+
+class ChargingProfileSerializer(serializers.ModelSerializer):
+    charging_profile = serializers.JSONField(source="payload", read_only=True,
+                                             help_text="csChargingProfiles as sent (OCPP JSON)")
+    periods = SchedulePeriodSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ChargingProfile
+        fields = ["id", "connector_id", "requested_connector_id", "sent_with", "id_tag",
+                  "charging_profile_id", "stack_level", "purpose", "kind", "recurrency_kind",
+                  "valid_from", "valid_to", "transaction_id", "duration", "start_schedule",
+                  "charging_rate_unit", "min_charging_rate", "periods", "charging_profile",
+                  "status", "failure", "failure_detail", "waiting_for", "installed", "ended",
+                  "created_at", "sent_at", "answered_at", "ended_at"]
+        read_only_fields = fields
+
+
+class ProfileSetSerializer(serializers.Serializer):
+    connector_id = serializers.IntegerField(min_value=0)
+    charging_profile = serializers.JSONField(help_text="csChargingProfiles in OCPP 1.6 JSON")
+
+    def validate_charging_profile(self, value):
+        if not isinstance(value, dict):
+            raise serializers.ValidationError("An OCPP ChargingProfile object.")
+        return value
+
+
+class ProfileClearSerializer(serializers.Serializer):
+    id = serializers.IntegerField(required=False, help_text="chargingProfileId")
+    connector_id = serializers.IntegerField(required=False, min_value=0)
+    purpose = serializers.ChoiceField(choices=Purpose.choices, required=False)
+    stack_level = serializers.IntegerField(required=False, min_value=0)
+
+
+class ProfileClearingSerializer(serializers.ModelSerializer):
+    cleared = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = ProfileClearing
+        fields = ["id", "charging_profile_id", "connector_id", "purpose", "stack_level", "status",
+                  "failure", "failure_detail", "cleared", "sent_at", "answered_at"]
+        read_only_fields = fields
+
+
+class CompositeQuerySerializer(serializers.Serializer):
+    connector_id = serializers.IntegerField(min_value=0)
+    duration = serializers.IntegerField(min_value=1)
+    unit = serializers.ChoiceField(choices=UNITS, required=False)
+
+
+class RemoteStartSerializer(serializers.Serializer):
+    connector_id = serializers.IntegerField(required=False, min_value=1)
+    id_tag = serializers.CharField(max_length=20)
+    charging_profile = serializers.JSONField(required=False,
+                                             help_text="A TxProfile in OCPP 1.6 JSON")
+
+    def validate_charging_profile(self, value):
+        if not isinstance(value, dict):
+            raise serializers.ValidationError("An OCPP ChargingProfile object.")
+        return value

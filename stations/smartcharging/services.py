@@ -1,0 +1,307 @@
+"""Setting, clearing and reading charging profiles on stations (OCPP 1.6 Smart Charging).
+
+Load management builds on these. The async functions are the core (the API and the station
+handlers run in an event loop); `charging_profile_set`, `charging_profiles_clear` and
+`composite_schedule_get` are their twins for synchronous code (services, Celery tasks).
+Every profile sent is recorded with the station's answer or the failure; a failure is then
+raised on as the `CommandFailed` it was (409 not connected, 502 CALLERROR, 504 timeout).
+"""
+
+import logging
+from decimal import Decimal
+
+from asgiref.sync import async_to_sync, sync_to_async
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from stations import timestamps
+from stations.commands import CommandFailed, StationNotConnected, StationTimedOut, station_call
+from stations.models import ChargingSession, Connector, Station
+from stations.quirks import quirks_of
+from stations.smartcharging.checks import ProfileInvalid, checked_profile, checked_remote_start
+from stations.smartcharging.models import (
+    Answer,
+    ChargingProfile,
+    Ended,
+    Failure,
+    ProfileClearing,
+    Purpose,
+    SchedulePeriod,
+    Waiting,
+)
+
+log = logging.getLogger(__name__)
+
+
+# Setting a profile ---------------------------------------------------------------------------
+async def acharging_profile_set(*, station: Station, connector_id: int,
+                                profile: dict) -> list[ChargingProfile]:
+    """Send `profile` (OCPP JSON) to the connector; return the stored profiles: one, or one
+    per connector where a quirk sends it to each (see `_targets`)."""
+    targets = await sync_to_async(_checked_targets)(station, connector_id, profile)
+    rows = []
+    for target, sent in targets:
+        row = await sync_to_async(_profile_record)(
+            station=station, connector_id=target, profile=sent,
+            requested_connector_id=connector_id if target != connector_id else None)
+        rows.append(await _send(station, row))
+    return rows
+
+
+def charging_profile_set(*, station: Station, connector_id: int,
+                         profile: dict) -> list[ChargingProfile]:
+    return async_to_sync(acharging_profile_set)(station=station, connector_id=connector_id,
+                                                profile=profile)
+
+
+def _checked_targets(station: Station, connector_id: int, profile: dict) -> list[tuple[int, dict]]:
+    profile = checked_profile(station, connector_id, profile)
+    return _targets(station, connector_id, profile)
+
+
+def _targets(station: Station, connector_id: int, profile: dict) -> list[tuple[int, dict]]:
+    """(connector, profile) pairs to send."""
+    # Quirk `max_profile_on_connector_zero_only`: such stations take a ChargePointMaxProfile on
+    # connector 0 only and reject a TxDefaultProfile there too, so a TxDefaultProfile for the
+    # whole station (connector 0) goes to each of its connectors 1..N instead. Each copy after
+    # the first gets a free id of its own: a station replaces a profile with the same id on
+    # any connector (OCPP 1.6, 3.13.2).
+    if (connector_id != 0 or profile["chargingProfilePurpose"] != Purpose.TX_DEFAULT
+            or not quirks_of(station).max_profile_on_connector_zero_only):
+        return [(connector_id, profile)]
+    connectors = list(Connector.objects.filter(station=station, connector_id__gt=0)
+                      .order_by("connector_id").values_list("connector_id", flat=True))
+    if not connectors:
+        raise ProfileInvalid("This station model takes a TxDefaultProfile per connector, and it "
+                             "has reported no connectors yet.", "connector_id")
+    taken = set(ChargingProfile.objects.filter(station=station, installed=True)
+                .values_list("charging_profile_id", flat=True))
+    targets, profile_id = [(connectors[0], profile)], profile["chargingProfileId"]
+    for connector in connectors[1:]:
+        profile_id += 1
+        while profile_id in taken:
+            profile_id += 1
+        targets.append((connector, profile | {"chargingProfileId": profile_id}))
+    return targets
+
+
+async def _send(station: Station, row: ChargingProfile) -> ChargingProfile:
+    payload = {"connectorId": row.connector_id, "csChargingProfiles": row.payload}
+    try:
+        answer = await station_call(station, "SetChargingProfile", payload)
+    except CommandFailed as failure:
+        await sync_to_async(charging_profile_fail)(profile_id=row.pk, failure=failure)
+        raise
+    return await sync_to_async(charging_profile_answer)(profile_id=row.pk, status=answer["status"])
+
+
+@transaction.atomic
+def _profile_record(*, station: Station, connector_id: int | None, profile: dict,
+                    requested_connector_id: int | None = None, sent_with: str = "SetChargingProfile",
+                    id_tag: str = "", waiting_for: str = "") -> ChargingProfile:
+    schedule = profile["chargingSchedule"]
+    row = ChargingProfile.objects.create(
+        tenant_id=station.tenant_id, station=station, connector_id=connector_id,
+        requested_connector_id=requested_connector_id, sent_with=sent_with, id_tag=id_tag,
+        payload=profile, charging_profile_id=profile["chargingProfileId"],
+        stack_level=profile["stackLevel"], purpose=profile["chargingProfilePurpose"],
+        kind=profile["chargingProfileKind"], recurrency_kind=profile.get("recurrencyKind", ""),
+        valid_from=timestamps.parse(profile.get("validFrom")),
+        valid_to=timestamps.parse(profile.get("validTo")),
+        transaction_id=profile.get("transactionId"), duration=schedule.get("duration"),
+        start_schedule=timestamps.parse(schedule.get("startSchedule")),
+        charging_rate_unit=schedule["chargingRateUnit"],
+        min_charging_rate=_decimal(schedule.get("minChargingRate")),
+        waiting_for=waiting_for, sent_at=None if waiting_for == Waiting.HELD else timezone.now(),
+    )
+    SchedulePeriod.objects.bulk_create(
+        SchedulePeriod(profile=row, start_period=p["startPeriod"], limit=_decimal(p["limit"]),
+                       number_phases=p.get("numberPhases"))
+        for p in schedule["chargingSchedulePeriod"])
+    return row
+
+
+def _decimal(value) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+@transaction.atomic
+def charging_profile_answer(*, profile_id: int, status: str) -> ChargingProfile:
+    """Record the station's answer; an accepted profile replaces the one with its id and the one
+    with its stack level and purpose on its connector (OCPP 1.6, 3.13.2)."""
+    row = ChargingProfile.objects.select_for_update().get(pk=profile_id)
+    row.status, row.answered_at = status, timezone.now()
+    if row.sent_with == "RemoteStartTransaction" and status == Answer.ACCEPTED:
+        pass  # installed once its transaction starts (charging_profiles_transaction_started)
+    elif status == Answer.ACCEPTED:
+        _install(row)
+    else:
+        row.waiting_for = Waiting.NOTHING
+    row.save()
+    return row
+
+
+def _install(row: ChargingProfile) -> None:
+    now = timezone.now()
+    row.installed, row.waiting_for = True, Waiting.NOTHING
+    (ChargingProfile.objects.filter(station_id=row.station_id, installed=True)
+     .filter(Q(charging_profile_id=row.charging_profile_id)
+             | Q(connector_id=row.connector_id, stack_level=row.stack_level, purpose=row.purpose))
+     .exclude(pk=row.pk).update(installed=False, ended=Ended.REPLACED, ended_at=now))
+
+
+@transaction.atomic
+def charging_profile_fail(*, profile_id: int, failure: CommandFailed) -> None:
+    ChargingProfile.objects.filter(pk=profile_id).update(
+        failure=_failure_kind(failure), failure_detail=failure.body, waiting_for=Waiting.NOTHING,
+        answered_at=timezone.now())
+
+
+def _failure_kind(failure: CommandFailed) -> str:
+    if isinstance(failure, StationNotConnected):
+        return Failure.NOT_CONNECTED
+    if isinstance(failure, StationTimedOut):
+        return Failure.TIMEOUT
+    return Failure.CALL_ERROR
+
+
+# Clearing ------------------------------------------------------------------------------------
+async def acharging_profiles_clear(*, station: Station, charging_profile_id: int | None = None,
+                                   connector_id: int | None = None, purpose: str = "",
+                                   stack_level: int | None = None) -> ProfileClearing:
+    """ClearChargingProfile: by id, or by the criteria given (none: every profile)."""
+    criteria = {"id": charging_profile_id, "connectorId": connector_id,
+                "chargingProfilePurpose": purpose or None, "stackLevel": stack_level}
+    clearing = await ProfileClearing.objects.acreate(
+        tenant_id=station.tenant_id, station=station, charging_profile_id=charging_profile_id,
+        connector_id=connector_id, purpose=purpose, stack_level=stack_level)
+    try:
+        answer = await station_call(station, "ClearChargingProfile",
+                                    {k: v for k, v in criteria.items() if v is not None})
+    except CommandFailed as failure:
+        clearing.failure, clearing.failure_detail = _failure_kind(failure), failure.body
+        clearing.answered_at = timezone.now()
+        await clearing.asave()
+        raise
+    return await sync_to_async(profiles_cleared)(clearing_id=clearing.pk, status=answer["status"])
+
+
+def charging_profiles_clear(**kwargs) -> ProfileClearing:
+    return async_to_sync(acharging_profiles_clear)(**kwargs)
+
+
+@transaction.atomic
+def profiles_cleared(*, clearing_id: int, status: str) -> ProfileClearing:
+    """Record the answer. Accepted: the matching profiles are gone. Unknown: the station holds
+    none that match, so any we count as installed are not there either."""
+    clearing = ProfileClearing.objects.select_for_update().get(pk=clearing_id)
+    clearing.status, clearing.answered_at = status, timezone.now()
+    clearing.save()
+    matching = ChargingProfile.objects.filter(station_id=clearing.station_id, installed=True)
+    if clearing.charging_profile_id is not None:
+        matching = matching.filter(charging_profile_id=clearing.charging_profile_id)
+    else:
+        if clearing.connector_id is not None:
+            matching = matching.filter(connector_id=clearing.connector_id)
+        if clearing.purpose:
+            matching = matching.filter(purpose=clearing.purpose)
+        if clearing.stack_level is not None:
+            matching = matching.filter(stack_level=clearing.stack_level)
+    cleared = list(matching.select_for_update())
+    clearing.cleared.set(cleared)
+    matching.update(installed=False, ended=Ended.CLEARED, ended_at=clearing.answered_at)
+    return clearing
+
+
+# The composite schedule ----------------------------------------------------------------------
+async def acomposite_schedule_get(*, station: Station, connector_id: int, duration: int,
+                                  unit: str | None = None) -> dict:
+    """The station's GetCompositeSchedule answer: what it will actually allow from now."""
+    payload = {"connectorId": connector_id, "duration": duration}
+    if unit:
+        payload["chargingRateUnit"] = unit
+    return await station_call(station, "GetCompositeSchedule", payload)
+
+
+def composite_schedule_get(**kwargs) -> dict:
+    return async_to_sync(acomposite_schedule_get)(**kwargs)
+
+
+# Remote start with a profile, and the profile's transaction ----------------------------------
+async def aremote_start(*, station: Station, id_tag: str, connector_id: int | None = None,
+                        profile: dict | None = None) -> tuple[str, ChargingProfile | None]:
+    """RemoteStartTransaction; its TxProfile is recorded, waiting for the transaction. Returns
+    the station's answer and the profile."""
+    payload = checked_remote_start(id_tag, connector_id, profile)
+    if profile is None:
+        return (await station_call(station, "RemoteStartTransaction", payload))["status"], None
+    # Quirk `tx_profile_after_start_only`: the station rejects a TxProfile until it has the
+    # StartTransaction answer, so the profile is held back and sent right after it.
+    held = (await sync_to_async(quirks_of)(station)).tx_profile_after_start_only
+    if held:
+        payload.pop("chargingProfile")
+    row = await sync_to_async(_profile_record)(
+        station=station, connector_id=connector_id, profile=profile, id_tag=id_tag,
+        sent_with="SetChargingProfile" if held else "RemoteStartTransaction",
+        waiting_for=Waiting.HELD if held else Waiting.START)
+    try:
+        status = (await station_call(station, "RemoteStartTransaction", payload))["status"]
+    except CommandFailed as failure:
+        await sync_to_async(charging_profile_fail)(profile_id=row.pk, failure=failure)
+        raise
+    if held:
+        if status != Answer.ACCEPTED:
+            await ChargingProfile.objects.filter(pk=row.pk).aupdate(
+                waiting_for=Waiting.NOTHING, failure_detail={"RemoteStartTransaction": status})
+        return status, await ChargingProfile.objects.aget(pk=row.pk)
+    return status, await sync_to_async(charging_profile_answer)(profile_id=row.pk, status=status)
+
+
+@transaction.atomic
+def charging_profiles_transaction_started(*, station_id: int, transaction_id: int) -> list[int]:
+    """Bind the remote start's profile to the transaction that began: sent with the start, it
+    is installed now; held back, it is made ready to send. Returns the ids to send."""
+    waiting = ChargingProfile.objects.filter(station_id=station_id,
+                                             waiting_for__in=[Waiting.START, Waiting.HELD])
+    if not waiting.exists():  # the common case: a start without a profile
+        return []
+    session = (ChargingSession.objects.filter(station_id=station_id, transaction_id=transaction_id)
+               .only("connector_id", "id_tag").first())
+    if session is None:
+        return []
+    waiting = (waiting.select_for_update().filter(id_tag=session.id_tag)
+               .filter(Q(connector_id=session.connector_id) | Q(connector_id__isnull=True))
+               .order_by("-created_at"))
+    to_send = []
+    for row in waiting[:1]:
+        row.connector_id, row.transaction_id = session.connector_id, transaction_id
+        if row.waiting_for == Waiting.HELD:
+            row.payload = row.payload | {"transactionId": transaction_id}
+            row.sent_at = timezone.now()
+            to_send.append(row.pk)
+        else:
+            _install(row)
+        row.save()
+    return to_send
+
+
+async def asend_held_profiles(*, station_id: int, profile_ids: list[int]) -> None:
+    """Send profiles held back for a transaction; each answer or failure is recorded."""
+    station = await Station.objects.select_related("server_process").aget(pk=station_id)
+    for profile_id in profile_ids:
+        row = await ChargingProfile.objects.aget(pk=profile_id)
+        try:
+            await _send(station, row)
+        except CommandFailed as failure:
+            log.warning("Held profile %s for %s not set: %s", profile_id, station.identity, failure)
+
+
+@transaction.atomic
+def charging_profiles_transaction_stopped(*, station_id: int, transaction_id: int) -> int:
+    """A TxProfile ends with its transaction. Returns how many ended."""
+    return (ChargingProfile.objects
+            .filter(station_id=station_id, transaction_id=transaction_id, purpose=Purpose.TX)
+            .filter(Q(installed=True) | ~Q(waiting_for=Waiting.NOTHING))
+            .update(installed=False, waiting_for=Waiting.NOTHING, ended=Ended.TRANSACTION_STOPPED,
+                    ended_at=timezone.now()))

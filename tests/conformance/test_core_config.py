@@ -1,0 +1,164 @@
+"""OCPP 1.6 Core conformance (OCA test cases): reset, unlock and configuration, sent by the central
+system through our command API; the station's negative answers reach the API caller as they are."""
+
+from stations.models import Station
+from stations.simulator import SimulatedChargePoint
+from tests.conformance.core_steps import (
+    command,
+    connector_status,
+    logged_command,
+    session_stopped,
+    sessions,
+)
+from tests.factories import (
+    api_client,
+    charge_point,
+    eventually,
+    make_id_tag,
+    make_station,
+    make_tenant,
+)
+
+
+class FixedCableStation(SimulatedChargePoint):
+    fixed_cable = True
+
+
+class StuckLockStation(SimulatedChargePoint):
+    unlock_fails = True
+
+
+def _last_boot(station):
+    return Station.objects.get(pk=station.pk).last_boot_at
+
+
+async def _reset_without_transaction(server, reset_type: str) -> None:
+    tenant = make_tenant()
+    station, password = make_station(tenant)
+    async with api_client(server, tenant) as api:
+        async with charge_point(server, tenant, station, password) as cp:
+            await cp.status(1, "Available")
+            answer = await command(api, station, "Reset", {"type": reset_type})
+            first_boot = await eventually(lambda: _last_boot(station))
+        # The station restarts: a new connection, a boot and its connectors' statuses.
+        async with charge_point(server, tenant, station, password, boot=False) as again:
+            boot = await again.boot()
+            for connector_id in (0, 1):
+                await again.status(connector_id, "Available")
+            await connector_status(api, station, 0, "Available")
+            await eventually(lambda: _last_boot(station) > first_boot)
+            body = (await api.get(f"/api/v1/stations/{station.identity}/")).json()
+    assert answer == {"status": "Accepted"}
+    assert cp.received == [("Reset", {"type": reset_type})]
+    assert await logged_command(station, "Reset") == ({"type": reset_type}, {"status": "Accepted"})
+    assert boot.status == "Accepted" and body["connected"] is True
+
+
+async def test_tc_013_hard_reset_without_transaction(server):
+    """Hard Reset Without Transaction"""
+    await _reset_without_transaction(server, "Hard")
+
+
+async def test_tc_014_soft_reset_without_transaction(server):
+    """Soft Reset Without Transaction"""
+    await _reset_without_transaction(server, "Soft")
+
+
+async def _unlock(server, cls=SimulatedChargePoint, connector_id: int = 1) -> dict:
+    tenant = make_tenant()
+    station, password = make_station(tenant)
+    async with charge_point(server, tenant, station, password, cls=cls) as cp, \
+            api_client(server, tenant) as api:
+        answer = await command(api, station, "UnlockConnector", {"connectorId": connector_id})
+    assert cp.received == [("UnlockConnector", {"connector_id": connector_id})]
+    assert await logged_command(station, "UnlockConnector") == ({"connectorId": connector_id}, answer)
+    return answer
+
+
+async def test_tc_017_1_unlock_connector_no_charging_session_not_fixed_cable(server):
+    """Unlock Connector – No Charging Session (not fixed cable)"""
+    assert await _unlock(server) == {"status": "Unlocked"}
+
+
+async def test_tc_017_2_unlock_connector_no_charging_session_fixed_cable(server):
+    """Unlock Connector – No Charging Session (fixed cable)"""
+    assert await _unlock(server, cls=FixedCableStation) == {"status": "NotSupported"}
+
+
+async def test_tc_018_1_unlock_connector_with_charging_session(server):
+    """Unlock Connector – With Charging Session"""
+    tenant = make_tenant()
+    station, password = make_station(tenant)
+    make_id_tag(tenant, "OCTT-9")
+    async with charge_point(server, tenant, station, password) as cp, \
+            api_client(server, tenant) as api:
+        await cp.start_transaction(1, "OCTT-9")
+        await cp.status(1, "Charging")
+        await cp.meter_values(1, 800)
+        answer = await command(api, station, "UnlockConnector", {"connectorId": 1})
+        [running] = await sessions(api, station)
+        session = await session_stopped(api, running["id"], "UnlockCommand")
+        await connector_status(api, station, 1, "Finishing")
+    assert answer == {"status": "Unlocked"}
+    assert session["energy_wh"] == 800
+
+
+async def test_tc_030_unlock_connector_unlock_failure(server):
+    """Unlock Connector – Unlock Failure"""
+    assert await _unlock(server, cls=StuckLockStation) == {"status": "UnlockFailed"}
+
+
+async def test_tc_031_unlock_connector_unknown_connector(server):
+    """Unlock Connector – Unknown Connector"""
+    assert await _unlock(server, connector_id=7) == {"status": "NotSupported"}
+
+
+async def _configure(server, *steps: tuple[str, dict]) -> list[dict]:
+    tenant = make_tenant()
+    station, password = make_station(tenant)
+    async with charge_point(server, tenant, station, password), api_client(server, tenant) as api:
+        return [await command(api, station, action, payload) for action, payload in steps]
+
+
+async def test_tc_019_1_retrieve_all_configuration_keys(server):
+    """Retrieve All Configuration Keys"""
+    [answer] = await _configure(server, ("GetConfiguration", {}))
+    keys = {k["key"]: k["value"] for k in answer["configurationKey"]}
+    assert keys == {"HeartbeatInterval": "300", "MeterValueSampleInterval": "60",
+                    "NumberOfConnectors": "1"}
+    assert "unknownKey" not in answer
+
+
+async def test_tc_019_2_retrieve_specific_configuration_key(server):
+    """Retrieve Specific Configuration Key"""
+    [answer, unknown] = await _configure(
+        server, ("GetConfiguration", {"key": ["MeterValueSampleInterval"]}),
+        ("GetConfiguration", {"key": ["MeterValueSampleInterval", "NoSuchKey"]}))
+    assert answer == {"configurationKey": [
+        {"key": "MeterValueSampleInterval", "readonly": False, "value": "60"}]}
+    assert unknown["unknownKey"] == ["NoSuchKey"]
+
+
+async def test_tc_021_change_set_configuration(server):
+    """Change/Set Configuration"""
+    changed, read = await _configure(
+        server, ("ChangeConfiguration", {"key": "MeterValueSampleInterval", "value": "30"}),
+        ("GetConfiguration", {"key": ["MeterValueSampleInterval"]}))
+    assert changed == {"status": "Accepted"}
+    assert read["configurationKey"][0]["value"] == "30"
+
+
+async def test_tc_040_1_configuration_keys_not_supported(server):
+    """Configuration Keys – NotSupported"""
+    [answer] = await _configure(server, ("ChangeConfiguration", {"key": "NoSuchKey", "value": "1"}))
+    assert answer == {"status": "NotSupported"}
+
+
+async def test_tc_040_2_configuration_keys_invalid_value(server):
+    """Configuration Keys – Invalid Value"""
+    invalid, read_only, read = await _configure(
+        server, ("ChangeConfiguration", {"key": "HeartbeatInterval", "value": "-1"}),
+        ("ChangeConfiguration", {"key": "NumberOfConnectors", "value": "4"}),
+        ("GetConfiguration", {"key": ["HeartbeatInterval"]}))
+    assert invalid == {"status": "Rejected"} and read_only == {"status": "Rejected"}
+    assert read["configurationKey"][0]["value"] == "300"

@@ -1,0 +1,110 @@
+"""OCPP 1.6 Remote Trigger conformance (OCA test cases): the central system asks for a message
+through POST /api/v1/stations/<identity>/trigger/; the station answers, then sends it, and the
+central system handles what it sent."""
+
+import asyncio
+
+import pytest
+
+from stations.models import MeterSample, OcppMessage, Station
+from stations.ocpp.v16.handlers import HANDLERS
+from stations.simulator import SecureChargePoint
+from tests.conformance.core_steps import answered
+from tests.factories import api_client, charge_point, eventually, make_station, make_tenant
+
+# requested message -> the CALL the station sends for it
+TRIGGERED = {
+    ("BootNotification", False): "BootNotification",
+    ("DiagnosticsStatusNotification", False): "DiagnosticsStatusNotification",
+    ("FirmwareStatusNotification", False): "FirmwareStatusNotification",
+    ("Heartbeat", False): "Heartbeat",
+    ("MeterValues", False): "MeterValues",
+    ("StatusNotification", False): "StatusNotification",
+    ("Heartbeat", True): "Heartbeat",
+    ("StatusNotification", True): "StatusNotification",
+    ("LogStatusNotification", True): "LogStatusNotification",
+    ("FirmwareStatusNotification", True): "SignedFirmwareStatusNotification",
+}
+# The Security-extension notifications are handled once their feature is in (see handlers.py).
+CASES = [(message, extended) for (message, extended), sent in TRIGGERED.items() if sent in HANDLERS]
+
+
+async def _trigger(api, station, body: dict) -> dict:
+    response = await api.post(f"/api/v1/stations/{station.identity}/trigger/", json=body)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def _answers(station, action: str, count: int) -> list[dict] | None:
+    answers = await answered(station, action)
+    return answers if len(answers) == count else None
+
+
+@pytest.mark.parametrize(("requested_message", "extended"), CASES,
+                         ids=[f"{m}{'-extended' if e else ''}" for m, e in CASES])
+async def test_tc_054_trigger_message(server, requested_message, extended):
+    """Trigger Message"""
+    tenant = make_tenant()
+    station, password = make_station(tenant)
+    sent = TRIGGERED[(requested_message, extended)]
+    async with charge_point(server, tenant, station, password) as cp, \
+            api_client(server, tenant) as api:
+        await cp.status(1, "Available")
+        body = {"requested_message": requested_message, "extended": extended}
+        if requested_message in ("MeterValues", "StatusNotification"):
+            body["connector_id"] = 1
+        result = await _trigger(api, station, body)
+        # The station booted and sent a StatusNotification itself first; then the triggered message.
+        expected = 2 if sent in ("BootNotification", "StatusNotification") else 1
+        answers = await eventually(lambda: _answers(station, sent, expected))
+        answer = answers[-1]
+        if sent == "StatusNotification":
+            await eventually(lambda: station.status_events.count() == 2)
+    assert result == {"action": "ExtendedTriggerMessage" if extended else "TriggerMessage",
+                      "requested_message": requested_message, "connector_id": body.get("connector_id"),
+                      "status": "Accepted"}
+    assert cp.triggered == [requested_message]
+    if sent == "BootNotification":
+        assert answer["status"] == "Accepted" and answer["interval"] > 0
+    elif sent == "Heartbeat":
+        assert "currentTime" in answer
+    else:
+        assert answer == {}
+    if sent == "MeterValues":
+        await eventually(lambda: MeterSample.objects.filter(station=station, connector_id=1).exists())
+    if sent == "DiagnosticsStatusNotification":
+        assert Station.objects.get(pk=station.pk).diagnostics_status == "Idle"
+    if sent == "FirmwareStatusNotification":
+        assert Station.objects.get(pk=station.pk).firmware_status == "Idle"
+
+
+async def test_tc_055_trigger_message_rejected(server):
+    """Trigger Message – Rejected"""
+    tenant = make_tenant()
+    station, password = make_station(tenant)
+    async with charge_point(server, tenant, station, password) as cp, \
+            api_client(server, tenant) as api:
+        rejected = await _trigger(api, station, {"requested_message": "MeterValues",
+                                                 "connector_id": 5})
+        not_implemented = await _trigger(api, station,
+                                         {"requested_message": "SignChargePointCertificate"})
+    assert rejected["status"] == "Rejected" and rejected["action"] == "TriggerMessage"
+    assert not_implemented["status"] == "NotImplemented"
+    assert not_implemented["action"] == "ExtendedTriggerMessage"
+    assert cp.triggered == []
+    assert not OcppMessage.objects.filter(station=station, direction="in",
+                                          action__in=["MeterValues", "SignCertificate"]).exists()
+
+
+async def test_tc_054_trigger_message_sign_charge_point_certificate(server):
+    """Trigger Message"""
+    tenant = make_tenant()
+    station, password = make_station(tenant)
+    async with charge_point(server, tenant, station, password, cls=SecureChargePoint) as cp, \
+            api_client(server, tenant) as api:
+        result = await _trigger(api, station, {"requested_message": "SignChargePointCertificate"})
+        [answer] = await answered(station, "SignCertificate")
+        await asyncio.wait_for(cp.certificate_signed.wait(), 10)  # the central system signed it
+    assert (result["action"], result["status"]) == ("ExtendedTriggerMessage", "Accepted")
+    assert answer == {"status": "Accepted"}
+    assert "BEGIN CERTIFICATE" in cp.client_certificate

@@ -1,0 +1,109 @@
+"""`manage.py conformance`: the catalogue of OCA cases, how scenarios map onto it, the report."""
+
+import ast
+import re
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from cpms import conformance
+from cpms.conformance import Case, case_of, case_outcomes, report
+
+CONFORMANCE_DIR = Path(__file__).parent / "conformance"
+
+
+def test_the_catalogue_has_every_profile_and_unique_well_formed_ids():
+    ids = [case.id for case in conformance.CATALOGUE]
+    assert len(ids) == len(set(ids)) == 75
+    assert all(re.fullmatch(r"TC_\d{3}(_\d)?", case_id) for case_id in ids)
+    assert all(case.title for case in conformance.CATALOGUE)
+    assert {case.profile for case in conformance.CATALOGUE} == {
+        "Core", "Local Auth List Management", "Firmware Management", "Reservation",
+        "Remote Trigger", "Smart Charging", "Security extension"}
+    assert {"TC_001", "TC_039", "TC_043_5", "TC_044_1", "TC_048_4", "TC_055", "TC_067",
+            "TC_075_2", "TC_088"} <= set(ids)
+
+
+def test_a_scenario_maps_to_the_case_it_is_named_after():
+    assert case_of("test_tc_004_1_regular_charging_session_identification_first") == "TC_004_1"
+    assert case_of("test_tc_003_regular_charging_session_plugin_first") == "TC_003"
+    assert case_of("test_tc_054_trigger_message[Heartbeat-extended]") == "TC_054"
+    assert case_of("tests/conformance/test_x.py::test_tc_075_2_install[a]") == "TC_075_2"
+    assert case_of("TEST_TC_088_WebSocket") == "TC_088"
+
+
+def test_a_name_of_no_case_maps_to_nothing():
+    assert case_of("test_tc_004_regular_charging") is None  # TC_004 alone is no case
+    assert case_of("test_tc_0010_x") is None
+    assert case_of("test_tc_001") is None  # no slug
+    assert case_of("test_cold_boot") is None
+    assert case_of("helper_tc_001_x") is None
+
+
+def test_every_conformance_scenario_names_a_case_of_the_catalogue():
+    names = [node.name for path in CONFORMANCE_DIR.glob("test_*.py")
+             for node in ast.walk(ast.parse(path.read_text()))
+             if isinstance(node, ast.AsyncFunctionDef | ast.FunctionDef)
+             and node.name.startswith("test_tc_")]
+    assert names
+    assert [name for name in names if case_of(name) is None] == []
+
+
+def test_a_case_fails_when_any_of_its_scenarios_fails_and_skips_only_when_all_skip():
+    outcomes = case_outcomes({
+        "test_tc_054_trigger_message[Heartbeat]": "passed",
+        "test_tc_054_trigger_message[MeterValues]": "failed",
+        "test_tc_001_cold_boot": "passed",
+        "test_tc_086_tls[a]": "skipped",
+        "test_tc_087_tls": "skipped", "test_tc_087_tls_again": "passed",
+        "test_unrelated": "failed",
+    })
+    assert outcomes == {"TC_054": "fail", "TC_001": "pass", "TC_086": "skip", "TC_087": "pass"}
+
+
+def test_the_report_lists_each_case_by_profile_with_a_summary():
+    cases = [Case("TC_001", "Cold Boot Charge Point", "Core"), Case("TC_003", "Plugin First", "Core"),
+             Case("TC_054", "Trigger Message", "Remote Trigger"),
+             Case("TC_055", "Rejected", "Remote Trigger")]
+    lines, all_pass = report(cases, {"TC_001": "pass", "TC_003": "fail", "TC_054": "skip"})
+    assert lines == [
+        "Core",
+        "  pass     TC_001    Cold Boot Charge Point",
+        "  fail     TC_003    Plugin First",
+        "Remote Trigger",
+        "  skip     TC_054    Trigger Message",
+        "  missing  TC_055    Rejected",
+        "4 cases: 1 pass, 1 fail, 1 skip, 1 missing",
+    ]
+    assert all_pass is False
+    assert report(cases[:1], {"TC_001": "pass"}) == (
+        ["Core", "  pass     TC_001    Cold Boot Charge Point", "1 case: 1 pass"], True)
+
+
+def test_the_command_runs_the_chosen_scenarios_and_reports_them():
+    out = StringIO()
+    call_command("conformance", "--only", "TC_088", "tc_031", stdout=out, stderr=StringIO())
+    lines = out.getvalue().splitlines()
+    assert "  pass     TC_031    Unlock Connector – Unknown Connector" in lines
+    assert "  pass     TC_088    WebSocket Subprotocol validation" in lines
+    assert lines[-1] == "2 cases: 2 pass"
+    assert not any("TC_001" in line for line in lines)
+
+
+def test_the_command_fails_for_a_case_without_a_scenario(monkeypatch):
+    ghost = Case("TC_999", "A case nobody wrote", "Core")
+    monkeypatch.setattr(conformance, "CATALOGUE", (*conformance.CATALOGUE, ghost))
+    monkeypatch.setattr(conformance, "CASE_IDS", conformance.CASE_IDS | {"TC_999"})
+    out = StringIO()
+    with pytest.raises(CommandError, match="Not every case passes"):
+        call_command("conformance", "--only", "TC_999", stdout=out, stderr=StringIO())
+    assert out.getvalue().splitlines()[-2:] == ["  missing  TC_999    A case nobody wrote",
+                                                "1 case: 1 missing"]
+
+
+def test_an_unknown_case_id_is_refused():
+    with pytest.raises(CommandError, match="TC_998"):
+        call_command("conformance", "--only", "TC_998", stdout=StringIO())

@@ -1,0 +1,43 @@
+"""Firmware files, jobs and upload requests in the Django admin: each staff member sees only
+the tenants they belong to."""
+
+from django.core.files.base import ContentFile
+
+from stations.firmware.models import FirmwareFile
+from stations.firmware.services.firmware import firmware_job_create
+from stations.firmware.services.uploads import upload_request_create
+from tenants.models import Tenant
+from tests.factories import make_station, make_tenant
+from tests.test_admin import admin_session, make_user
+
+
+def firmware_of(tenant, name: str) -> FirmwareFile:
+    return FirmwareFile.objects.create(tenant=tenant, name=name, version="9.9",
+                                       file=ContentFile(b"image", name=f"{name}.bin"))
+
+
+async def test_staff_see_the_firmware_files_jobs_and_uploads_of_their_tenant_only(server):
+    mine, theirs = make_tenant(), make_tenant()
+    station, _ = make_station(mine, identity="ADMIN-FW-MINE")
+    their_station, _ = make_station(theirs, identity="ADMIN-FW-THEIRS")
+    firmware_job_create(station=station, firmware=firmware_of(mine, "mine-image"))
+    firmware_job_create(station=their_station, firmware=firmware_of(theirs, "their-image"))
+    upload_request_create(station=station, kind="log", log_type="SecurityLog")
+    upload_request_create(station=their_station, kind="log", log_type="SecurityLog")
+    user = make_user(tenant=mine, permissions=("view_firmwarefile", "view_firmwarejob",
+                                               "view_uploadrequest"))
+    async with admin_session(server, user) as http:
+        files = (await http.get("/admin/firmware/firmwarefile/")).text
+        jobs = (await http.get("/admin/firmware/firmwarejob/")).text
+        uploads = (await http.get("/admin/firmware/uploadrequest/")).text
+    assert "mine-image" in files and "their-image" not in files
+    assert "ADMIN-FW-MINE" in jobs and "ADMIN-FW-THEIRS" not in jobs
+    assert "ADMIN-FW-MINE" in uploads and "ADMIN-FW-THEIRS" not in uploads
+
+
+def test_a_tenant_is_deleted_with_its_firmware_and_jobs():
+    tenant = make_tenant()
+    station, _ = make_station(tenant)
+    firmware_job_create(station=station, firmware=firmware_of(tenant, "gone"))
+    Tenant.objects.filter(pk=tenant.pk).delete()
+    assert not FirmwareFile.objects.filter(tenant_id=tenant.pk).exists()

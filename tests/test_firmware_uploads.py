@@ -1,0 +1,203 @@
+"""GetDiagnostics and GetLog end to end: the simulated station really uploads its file to the
+one-time URL (raw PUT or multipart POST) and the operator downloads it through the API."""
+
+import httpx
+from ocpp.v16 import call
+
+from stations.models import Station
+from stations.simulator import SimulatedChargePoint
+from tests.factories import api_client, charge_point, make_station, make_tenant
+
+DIAGNOSTICS = b"2026-11-25T06:00:00Z boot ok\n2026-11-25T06:01:00Z meter ok\n" * 100
+SECURITY_LOG = b"2026-11-25T06:00:00Z FirmwareUpdated\n"
+
+
+async def request_diagnostics(api, station, **fields) -> dict:
+    response = await api.post(f"/api/v1/stations/{station.identity}/diagnostics/", json=fields)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def request_log(api, station, log_type: str = "SecurityLog", **fields) -> dict:
+    response = await api.post(f"/api/v1/stations/{station.identity}/logs/",
+                              json={"log_type": log_type, **fields})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def diagnostics_status(cp, *statuses: str) -> None:
+    for status in statuses:
+        await cp.call(call.DiagnosticsStatusNotification(status=status))
+
+
+async def log_status(cp, request_id: int, *statuses: str) -> None:
+    for status in statuses:
+        await cp.call(call.LogStatusNotification(status=status, request_id=request_id))
+
+
+async def test_a_station_uploads_its_diagnostics_and_the_operator_downloads_them(server):
+    tenant = make_tenant()
+    station, password = make_station(tenant)
+    base = f"/api/v1/stations/{station.identity}/diagnostics"
+    async with charge_point(server, tenant, station, password) as cp, api_client(server, tenant) as api:
+        asked = await request_diagnostics(api, station, start_time="2026-11-24T00:00:00Z",
+                                          stop_time="2026-11-25T00:00:00Z", retries=2, retry_interval=30)
+        await diagnostics_status(cp, "Uploading")
+        uploaded = await cp.upload(asked["location"], DIAGNOSTICS, "ignored.log", method="PUT")
+        await diagnostics_status(cp, "Uploaded")
+        listed = (await api.get(f"{base}/")).json()
+        download = await api.get(f"{base}/{asked['id']}/file/")
+        again = await cp.upload(asked["location"], b"a second file", "x.log", method="PUT")
+        still = await api.get(f"{base}/{asked['id']}/file/")
+    assert asked["action"] == "GetDiagnostics" and asked["file_name"] == f"diagnostics-{station.identity}.log"
+    assert asked["request"] == {"location": asked["location"], "startTime": "2026-11-24T00:00:00Z",
+                                "stopTime": "2026-11-25T00:00:00Z", "retries": 2, "retryInterval": 30}
+    assert asked["location"].startswith(f"{server.http}/ocpp-files/upload/")
+    assert ("GetDiagnostics", {"location": asked["location"], "retries": 2, "retry_interval": 30,
+                               "start_time": "2026-11-24T00:00:00Z", "stop_time": "2026-11-25T00:00:00Z"}
+            ) in cp.received
+    assert uploaded == 201
+    [shown] = listed["results"]
+    assert shown["status"] == "Uploaded" and shown["received"] is True and shown["size"] == len(DIAGNOSTICS)
+    assert [h["status"] for h in shown["history"]] == ["Uploading", "Uploaded"]
+    assert download.status_code == 200 and download.content == DIAGNOSTICS
+    assert f"diagnostics-{station.identity}.log" in download.headers["content-disposition"]
+    assert again == 410 and still.content == DIAGNOSTICS
+    assert Station.objects.get(pk=station.pk).diagnostics_status == "Uploaded"
+
+
+async def test_a_multipart_post_upload_keeps_the_stations_file_name(server):
+    tenant = make_tenant()
+    station, password = make_station(tenant)
+    async with charge_point(server, tenant, station, password) as cp, api_client(server, tenant) as api:
+        asked = await request_diagnostics(api, station)
+        status = await cp.upload(asked["location"], DIAGNOSTICS, "../../etc/diag 1.tgz", method="POST")
+        download = await api.get(f"/api/v1/stations/{station.identity}/diagnostics/{asked['id']}/file/")
+        second = await cp.upload(asked["location"], DIAGNOSTICS, "diag.tgz", method="POST")
+    assert status == 200 and download.content == DIAGNOSTICS
+    assert 'filename="diag_1.tgz"' in download.headers["content-disposition"]
+    assert second == 410
+
+
+async def test_an_unknown_upload_token_is_a_404_and_a_get_a_405(server):
+    tenant = make_tenant()
+    station, password = make_station(tenant)
+    async with charge_point(server, tenant, station, password), api_client(server, tenant) as api:
+        asked = await request_diagnostics(api, station)
+        async with httpx.AsyncClient() as anonymous:
+            unknown = await anonymous.put(f"{server.http}/ocpp-files/upload/{'y' * 43}/", content=b"x")
+            fetched = await anonymous.get(asked["location"])
+        nothing_yet = await api.get(f"/api/v1/stations/{station.identity}/diagnostics/{asked['id']}/file/")
+    assert unknown.status_code == 404 and fetched.status_code == 405 and nothing_yet.status_code == 404
+
+
+async def test_a_large_raw_upload_is_streamed_to_its_file(server):
+    tenant = make_tenant()
+    station, password = make_station(tenant)
+    big = bytes(range(256)) * (12 * 1024)  # 3 MiB: beyond Django's in-memory request body limit
+    async with charge_point(server, tenant, station, password) as cp, api_client(server, tenant) as api:
+        asked = await request_diagnostics(api, station)
+        status = await cp.upload(asked["location"], big, "big.bin", method="PUT")
+        download = await api.get(f"/api/v1/stations/{station.identity}/diagnostics/{asked['id']}/file/")
+    assert status == 201 and download.content == big
+
+
+async def test_a_failed_upload_is_recorded(server):
+    tenant = make_tenant()
+    station, password = make_station(tenant)
+    async with charge_point(server, tenant, station, password) as cp, api_client(server, tenant) as api:
+        asked = await request_diagnostics(api, station)
+        await diagnostics_status(cp, "Uploading", "UploadFailed", "Idle")
+        shown = (await api.get(f"/api/v1/stations/{station.identity}/diagnostics/{asked['id']}/")).json()
+    assert shown["state"] == "failed" and shown["status"] == "UploadFailed" and shown["received"] is False
+    assert [h["status"] for h in shown["history"]] == ["Uploading", "UploadFailed", "Idle"]
+
+
+async def test_a_station_uploads_its_security_log_for_get_log(server):
+    tenant = make_tenant()
+    station, password = make_station(tenant)
+    base = f"/api/v1/stations/{station.identity}/logs"
+    async with charge_point(server, tenant, station, password) as cp, api_client(server, tenant) as api:
+        older = await request_log(api, station, "DiagnosticsLog")
+        asked = await request_log(api, station, "SecurityLog", oldest="2026-11-01T00:00:00Z",
+                                  latest="2026-11-25T00:00:00Z", retries=1)
+        await log_status(cp, asked["request_id"], "Uploading")
+        status = await cp.upload(asked["location"], SECURITY_LOG, "security.log", method="POST")
+        await log_status(cp, asked["request_id"], "Uploaded")
+        shown = (await api.get(f"{base}/{asked['id']}/")).json()
+        untouched = (await api.get(f"{base}/{older['id']}/")).json()
+        download = await api.get(f"{base}/{asked['id']}/file/")
+    assert asked["action"] == "GetLog" and asked["file_name"] == f"SecurityLog-{station.identity}.log"
+    assert asked["request"] == {
+        "logType": "SecurityLog", "requestId": asked["request_id"], "retries": 1,
+        "log": {"remoteLocation": asked["location"], "oldestTimestamp": "2026-11-01T00:00:00Z",
+                "latestTimestamp": "2026-11-25T00:00:00Z"}}
+    assert asked["response"] == {"status": "Accepted", "filename": f"SecurityLog-{station.identity}.log"}
+    assert status == 200 and download.content == SECURITY_LOG
+    assert shown["status"] == "Uploaded"
+    assert [h["status"] for h in shown["history"]] == ["Uploading", "Uploaded"]
+    assert untouched["history"] == [] and untouched["log_type"] == "DiagnosticsLog"
+
+
+class LoglessStation(SimulatedChargePoint):
+    log_answer = "Rejected"
+
+
+async def test_a_get_log_the_station_rejects_and_a_log_it_cannot_upload(server):
+    tenant = make_tenant()
+    station, password = make_station(tenant)
+    async with charge_point(server, tenant, station, password, cls=LoglessStation) as cp, \
+            api_client(server, tenant) as api:
+        rejected = await request_log(api, station)
+        LoglessStation.log_answer = "Accepted"
+        try:
+            denied = await request_log(api, station, "DiagnosticsLog")
+        finally:
+            LoglessStation.log_answer = "Rejected"
+        await log_status(cp, denied["request_id"], "PermissionDenied")
+        shown = (await api.get(f"/api/v1/stations/{station.identity}/logs/{denied['id']}/")).json()
+    assert rejected["state"] == "rejected" and rejected["status"] == "Rejected"
+    assert shown["state"] == "failed" and shown["status"] == "PermissionDenied"
+
+
+async def test_bad_diagnostics_and_log_requests_are_a_400(server):
+    tenant = make_tenant()
+    station, _ = make_station(tenant)
+    base = f"/api/v1/stations/{station.identity}"
+    async with api_client(server, tenant) as api:
+        backwards = await api.post(f"{base}/diagnostics/", json={"start_time": "2026-11-25T00:00:00Z",
+                                                                 "stop_time": "2026-11-24T00:00:00Z"})
+        bad_time = await api.post(f"{base}/diagnostics/", json={"start_time": "yesterday", "retries": -2})
+        bad_type = await api.post(f"{base}/logs/", json={"log_type": "EverythingLog"})
+        no_type = await api.post(f"{base}/logs/", json={})
+        offline = await api.post(f"{base}/logs/", json={"log_type": "SecurityLog"})
+    assert backwards.status_code == 400 and "stop_time" in backwards.json()
+    assert bad_time.status_code == 400 and {"start_time", "retries"} <= set(bad_time.json())
+    assert bad_type.status_code == 400 and "log_type" in bad_type.json()
+    assert no_type.status_code == 400 and "log_type" in no_type.json()
+    assert offline.status_code == 409 and "id" in offline.json()
+
+
+async def test_another_tenant_gets_404_on_every_diagnostics_and_log_endpoint(server):
+    tenant, other = make_tenant(), make_tenant()
+    station, password = make_station(tenant)
+    base = f"/api/v1/stations/{station.identity}"
+    async with charge_point(server, tenant, station, password) as cp, api_client(server, tenant) as api, \
+            api_client(server, other) as outsider:
+        diagnostics = await request_diagnostics(api, station)
+        log = await request_log(api, station)
+        await cp.upload(diagnostics["location"], DIAGNOSTICS, "d.log")
+        await cp.upload(log["location"], SECURITY_LOG, "s.log")
+        answers = [
+            await outsider.get(f"{base}/diagnostics/"),
+            await outsider.post(f"{base}/diagnostics/", json={}),
+            await outsider.get(f"{base}/diagnostics/{diagnostics['id']}/"),
+            await outsider.get(f"{base}/diagnostics/{diagnostics['id']}/file/"),
+            await outsider.get(f"{base}/logs/"),
+            await outsider.post(f"{base}/logs/", json={"log_type": "SecurityLog"}),
+            await outsider.get(f"{base}/logs/{log['id']}/"),
+            await outsider.get(f"{base}/logs/{log['id']}/file/"),
+        ]
+        mine = await api.get(f"{base}/logs/{log['id']}/file/")
+    assert [a.status_code for a in answers] == [404] * len(answers)
+    assert mine.status_code == 200 and mine.content == SECURITY_LOG

@@ -1,0 +1,42 @@
+"""The Security extension in the admin: each tenant's staff see their own records; an installer
+may set a station's profile either way (the API only raises it)."""
+
+from django.utils import timezone
+
+from stations.models import Station
+from stations.security.models import SecurityEvent
+from tenants.models import Role
+from tests.factories import make_station, make_tenant
+from tests.test_admin import _hidden_fields, admin_session, make_user
+
+
+def make_event(station, type: str) -> SecurityEvent:
+    return SecurityEvent.objects.create(tenant=station.tenant, station=station, type=type,
+                                        received_at=timezone.now())
+
+
+async def test_staff_see_only_the_security_events_of_their_tenant(server):
+    mine, theirs = make_tenant("Mine"), make_tenant("Theirs")
+    make_event(make_station(mine)[0], "TamperDetectionActivated")
+    make_event(make_station(theirs)[0], "MemoryExhaustion")
+    user = make_user(tenant=mine, role=Role.MANAGER, permissions=("view_securityevent",))
+    async with admin_session(server, user) as http:
+        page = await http.get("/admin/security/securityevent/")
+    assert page.status_code == 200
+    assert "TamperDetectionActivated" in page.text
+    assert "MemoryExhaustion" not in page.text
+
+
+async def test_an_installer_may_lower_a_stations_profile_in_the_admin(server):
+    tenant = make_tenant()
+    station, _ = make_station(tenant, security_profile=3)
+    user = make_user(superuser=True)
+    url = f"/admin/stations/station/{station.pk}/change/"
+    async with admin_session(server, user) as http:
+        form = await http.get(url)
+        assert 'name="security_profile"' in form.text
+        data = _hidden_fields(form.text) | {"name": "", "enabled": "on", "timezone": "",
+                                            "security_profile": "1", "_save": "Save"}
+        response = await http.post(url, data=data)
+    assert response.url.path == "/admin/stations/station/", response.text[:2000]
+    assert Station.objects.get(pk=station.pk).security_profile == 1
