@@ -1,6 +1,7 @@
 """The station link: transport only. Authenticates at the handshake, parses frames, hands CALLs
 to the version's router, and relays backend commands from the channel layer to the socket."""
 
+import asyncio
 import base64
 import binascii
 import logging
@@ -24,6 +25,14 @@ from stations.security.profiles import link_security
 from stations.services.message_log import message_row
 
 log = logging.getLogger(__name__)
+_follow_ups: set[asyncio.Task] = set()  # held so that they are not collected while they run
+
+
+def _follow_up_finished(task: asyncio.Task, station, action: str) -> None:
+    _follow_ups.discard(task)
+    if not task.cancelled() and task.exception() is not None:
+        log.error("A follow-up of %s from %s failed", action, station.identity,
+                  exc_info=task.exception())
 SUBPROTOCOL = "ocpp1.6"
 
 
@@ -88,12 +97,20 @@ class OcppConsumer(AsyncWebsocketConsumer):
             return
         if isinstance(frame, frames.Call):
             self._log(OcppMessage.IN, frame, received_at)
-            await self._reply(await router.answer(self.station, frame, received_at), frame.action)
+            reply, follow_ups = await router.answer(self.station, frame, received_at)
+            await self._reply(reply, frame.action)
+            for follow_up in follow_ups:  # e.g. a CALL that must come after this answer
+                self._background(follow_up(), frame.action)
             return
         action = self.outbound.action_of(frame.unique_id)
         self._log(OcppMessage.IN, frame, received_at, action=action)
         if not self.outbound.resolve(frame):
             log.info("Unexpected answer %s from %s", frame.unique_id, self.station.identity)
+
+    def _background(self, work, action: str) -> None:
+        task = asyncio.create_task(work)
+        _follow_ups.add(task)
+        task.add_done_callback(lambda done: _follow_up_finished(done, self.station, action))
 
     async def _reply(self, frame, action: str = "") -> None:
         self._log(OcppMessage.OUT, frame, timezone.now(), action=action)

@@ -13,7 +13,6 @@ from stations.security.models import InstalledCertificate
 from tenants.secrets import new_station_password
 
 log = logging.getLogger(__name__)
-_background: set[asyncio.Task] = set()
 
 
 async def _call(station: Station, action: str, payload: dict, detail: str) -> dict:
@@ -91,15 +90,9 @@ async def certificate_renewal_request(station: Station) -> str:
     return response["status"]
 
 
-def certificate_sign_later(station_id: int, csr_pem: str) -> None:
-    """After answering SignCertificate: sign the CSR and send CertificateSigned, from a task in
-    this (the consumer's) process, so no worker is needed and the answer goes out first."""
-    task = asyncio.get_running_loop().create_task(_certificate_sign_and_send(station_id, csr_pem))
-    _background.add(task)
-    task.add_done_callback(_background.discard)
-
-
-async def _certificate_sign_and_send(station_id: int, csr_pem: str) -> None:
+async def certificate_sign_and_send(station_id: int, csr_pem: str) -> None:
+    """After answering SignCertificate: sign the CSR with the tenant's CA and send
+    CertificateSigned (run by the consumer once the answer is out, so no worker is needed)."""
     try:
         await _certificate_send(station_id, csr_pem)
     except Exception:

@@ -2,24 +2,37 @@
 
 Hot, high-volume actions (Heartbeat, StatusNotification, MeterValues) go through the process's
 group-commit writer; the rest call services on the DB threads. The router validates the request
-before and the response after."""
+before and the response after. What must reach the station only after the answer (a CALL of
+ours that the station would refuse before it: a held-back profile, a signed certificate) is
+registered with `after_answer`, and the consumer runs it once the answer is sent."""
 
-import asyncio
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from datetime import datetime
 
 from django.conf import settings
 from django.utils import timezone
 
 from stations import timestamps
+from stations.firmware.services import firmware, uploads
 from stations.models import Station, StatusEvent
 from stations.ocpp.dbthreads import db
 from stations.ocpp.writer import writer
+from stations.security import actions as security_actions
+from stations.security import services as security
 from stations.services import meter_values, stations, transactions
 from stations.services.authorization import station_id_tag_info
+from stations.smartcharging import services as smartcharging
 
 Handler = Callable[[Station, dict, datetime], Awaitable[dict]]
 HANDLERS: dict[str, Handler] = {}
+FollowUp = Callable[[], Awaitable]
+FOLLOW_UPS: ContextVar[list[FollowUp]] = ContextVar("follow_ups")
+
+
+def after_answer(follow_up: FollowUp) -> None:
+    """Run `follow_up()` once the answer to the CALL being handled has been sent."""
+    FOLLOW_UPS.get().append(follow_up)
 
 
 def on(action: str):
@@ -38,6 +51,13 @@ def _now_iso() -> str:
 async def boot_notification(station: Station, payload: dict, received_at: datetime) -> dict:
     await writer().boot(station.pk, stations.boot_fields(payload))
     station.vendor, station.model = payload["chargePointVendor"], payload["chargePointModel"]
+    # A job sent before ends as installed when the station boots its image's version; one left
+    # pending while the station was offline (a rollout's) goes out now.
+    pending_job = await db(firmware.firmware_station_booted, station_id=station.pk,
+                           firmware_version=payload.get("firmwareVersion", ""),
+                           received_at=received_at)
+    if pending_job is not None:
+        after_answer(lambda: firmware.firmware_job_send_async(job_id=pending_job))
     return {"status": "Accepted", "currentTime": _now_iso(),
             "interval": settings.OCPP_HEARTBEAT_INTERVAL}
 
@@ -68,6 +88,13 @@ async def authorize(station: Station, payload: dict, received_at: datetime) -> d
 async def start_transaction(station: Station, payload: dict, received_at: datetime) -> dict:
     transaction_id, info = await db(transactions.transaction_start, station=station,
                                     payload=payload, received_at=received_at)
+    # A remote start's TxProfile binds to the transaction; one held back for a station that
+    # refuses it before this answer (quirk tx_profile_after_start_only) follows the answer.
+    held = await db(smartcharging.charging_profiles_transaction_started, station_id=station.pk,
+                    transaction_id=transaction_id)
+    if held:
+        after_answer(lambda: smartcharging.asend_held_profiles(station_id=station.pk,
+                                                               profile_ids=held))
     return {"transactionId": transaction_id, "idTagInfo": info}
 
 
@@ -75,6 +102,8 @@ async def start_transaction(station: Station, payload: dict, received_at: dateti
 async def stop_transaction(station: Station, payload: dict, received_at: datetime) -> dict:
     info = await db(transactions.transaction_stop, station=station, payload=payload,
                     received_at=received_at)
+    await db(smartcharging.charging_profiles_transaction_stopped, station_id=station.pk,
+             transaction_id=payload["transactionId"])  # its TxProfiles end with it
     return {"idTagInfo": info} if info else {}
 
 
@@ -98,9 +127,7 @@ async def data_transfer(station: Station, payload: dict, received_at: datetime) 
 @on("FirmwareStatusNotification")
 async def firmware_status_notification(station: Station, payload: dict,
                                        received_at: datetime) -> dict:
-    from stations.firmware.services.firmware import firmware_status_record
-
-    await db(firmware_status_record, station_id=station.pk, status=payload["status"],
+    await db(firmware.firmware_status_record, station_id=station.pk, status=payload["status"],
              received_at=received_at)
     return {}
 
@@ -108,9 +135,7 @@ async def firmware_status_notification(station: Station, payload: dict,
 @on("SignedFirmwareStatusNotification")
 async def signed_firmware_status_notification(station: Station, payload: dict,
                                               received_at: datetime) -> dict:
-    from stations.firmware.services.firmware import firmware_status_record
-
-    await db(firmware_status_record, station_id=station.pk, status=payload["status"],
+    await db(firmware.firmware_status_record, station_id=station.pk, status=payload["status"],
              request_id=payload.get("requestId"), received_at=received_at)
     return {}
 
@@ -118,108 +143,34 @@ async def signed_firmware_status_notification(station: Station, payload: dict,
 @on("DiagnosticsStatusNotification")
 async def diagnostics_status_notification(station: Station, payload: dict,
                                           received_at: datetime) -> dict:
-    from stations.firmware.services.uploads import upload_status_record
-
-    await db(upload_status_record, station_id=station.pk, kind="diagnostics",
+    await db(uploads.upload_status_record, station_id=station.pk, kind="diagnostics",
              status=payload["status"], received_at=received_at)
     return {}
 
 
 @on("LogStatusNotification")
 async def log_status_notification(station: Station, payload: dict, received_at: datetime) -> dict:
-    from stations.firmware.services.uploads import upload_status_record
-
-    await db(upload_status_record, station_id=station.pk, kind="log", status=payload["status"],
+    await db(uploads.upload_status_record, station_id=station.pk, kind="log", status=payload["status"],
              request_id=payload.get("requestId"), received_at=received_at)
     return {}
-
-
-_boot_before_firmware = HANDLERS["BootNotification"]
-
-
-@on("BootNotification")
-async def boot_notification_firmware(station: Station, payload: dict, received_at: datetime) -> dict:
-    """The core boot, then: a sent job whose image has the version booted ends as installed, and
-    a job left pending while the station was offline (a rollout's) is sent after the answer."""
-    from stations.firmware.services.firmware import firmware_job_send_async, firmware_station_booted
-
-    response = await _boot_before_firmware(station, payload, received_at)
-    pending = await db(firmware_station_booted, station_id=station.pk,
-                       firmware_version=payload.get("firmwareVersion", ""), received_at=received_at)
-    if pending is not None:
-        async def send_after_answer() -> None:
-            await asyncio.sleep(0.5)  # the BootNotification answer goes out first
-            await firmware_job_send_async(job_id=pending)
-
-        _background.add(task := asyncio.create_task(send_after_answer()))
-        task.add_done_callback(_background.discard)
-    return response
-
-
-_background: set[asyncio.Task] = set()
 
 
 # --- Local Auth List Management (stations/authlist) and Reservation (stations/reservations) ---
 
 # --- Smart Charging (stations/smartcharging) ---
-_start_before_smart_charging = HANDLERS["StartTransaction"]
-_stop_before_smart_charging = HANDLERS["StopTransaction"]
-_smart_charging_tasks: set[asyncio.Task] = set()
-
-
-@on("StartTransaction")
-async def start_transaction_smart_charging(station: Station, payload: dict,
-                                           received_at: datetime) -> dict:
-    """The core start, then: a remote start's TxProfile is bound to the new transaction, and
-    one held back for a station that rejects it before this answer (quirk
-    tx_profile_after_start_only) is sent once the answer is out."""
-    from stations.smartcharging.services import (
-        asend_held_profiles,
-        charging_profiles_transaction_started,
-    )
-
-    response = await _start_before_smart_charging(station, payload, received_at)
-    held = await db(charging_profiles_transaction_started, station_id=station.pk,
-                    transaction_id=response["transactionId"])
-    if held:
-        async def send_after_answer() -> None:
-            await asyncio.sleep(0.2)  # the StartTransaction answer goes out first
-            await asend_held_profiles(station_id=station.pk, profile_ids=held)
-
-        _smart_charging_tasks.add(task := asyncio.create_task(send_after_answer()))
-        task.add_done_callback(_smart_charging_tasks.discard)
-    return response
-
-
-@on("StopTransaction")
-async def stop_transaction_smart_charging(station: Station, payload: dict,
-                                          received_at: datetime) -> dict:
-    """The core stop, then the transaction's TxProfiles end with it."""
-    from stations.smartcharging.services import charging_profiles_transaction_stopped
-
-    response = await _stop_before_smart_charging(station, payload, received_at)
-    await db(charging_profiles_transaction_stopped, station_id=station.pk,
-             transaction_id=payload["transactionId"])
-    return response
-
 
 # --- Security extension (stations/security) ---
 @on("SecurityEventNotification")
 async def security_event_notification(station: Station, payload: dict,
                                       received_at: datetime) -> dict:
-    from stations.security.services import security_event_record
-
-    await db(security_event_record, station=station, payload=payload, received_at=received_at)
+    await db(security.security_event_record, station=station, payload=payload, received_at=received_at)
     return {}
 
 
 @on("SignCertificate")
 async def sign_certificate(station: Station, payload: dict, received_at: datetime) -> dict:
-    from stations.security.actions import certificate_sign_later
-    from stations.security.services import csr_check
-
-    refusal = await db(csr_check, identity=station.identity, csr_pem=payload["csr"])
+    refusal = await db(security.csr_check, identity=station.identity, csr_pem=payload["csr"])
     if refusal:
         return {"status": "Rejected"}
-    certificate_sign_later(station.pk, payload["csr"])  # CertificateSigned follows the answer
+    after_answer(lambda: security_actions.certificate_sign_and_send(station.pk, payload["csr"]))
     return {"status": "Accepted"}

@@ -7,7 +7,7 @@ from stations.models import Station
 from stations.ocpp.errors import InternalError, NotSupported, OcppError
 from stations.ocpp.frames import Call, CallError, CallResult, error_for
 from stations.ocpp.v16 import schemas
-from stations.ocpp.v16.handlers import HANDLERS
+from stations.ocpp.v16.handlers import FOLLOW_UPS, HANDLERS, FollowUp
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +23,11 @@ CENTRAL_ACTIONS = frozenset(a for a in schemas._actions() if a not in STATION_AC
 }
 
 
-async def answer(station: Station, call: Call, received_at: datetime) -> CallResult | CallError:
+async def answer(station: Station, call: Call,
+                 received_at: datetime) -> tuple[CallResult | CallError, list[FollowUp]]:
+    """The answer to `call`, and what its handler asked to run once that answer is sent."""
+    follow_ups: list[FollowUp] = []
+    token = FOLLOW_UPS.set(follow_ups)
     try:
         schemas.validate(call.action, call.payload)
         handler = HANDLERS.get(call.action)
@@ -31,9 +35,11 @@ async def answer(station: Station, call: Call, received_at: datetime) -> CallRes
             raise NotSupported(f"{call.action} is not supported by this central system")
         response = await handler(station, call.payload, received_at)
         schemas.validate(call.action, response, response=True)
-        return CallResult(call.unique_id, response)
+        return CallResult(call.unique_id, response), follow_ups
     except OcppError as error:
-        return error_for(call.unique_id, error)
+        return error_for(call.unique_id, error), []
     except Exception:
         log.exception("Handler for %s of %s failed", call.action, station.identity)
-        return error_for(call.unique_id, InternalError(f"{call.action} could not be processed"))
+        return error_for(call.unique_id, InternalError(f"{call.action} could not be processed")), []
+    finally:
+        FOLLOW_UPS.reset(token)

@@ -1,0 +1,70 @@
+"""Firmware Management, diagnostics, and the Security extension's signed updates and logs."""
+
+import asyncio
+
+from ocpp.routing import on
+from ocpp.v16 import call_result
+from ocpp.v16.enums import Action
+
+
+class FirmwareStation:
+    """Firmware Management, diagnostics, and the Security extension's signed updates and logs."""
+
+    firmware_answer = "Accepted"  # SignedUpdateFirmware's answer
+    log_answer = "Accepted"  # GetLog's answer
+
+    @property
+    def downloads(self) -> dict[str, bytes | int]:
+        """Firmware fetched by URL: the image, or the HTTP status that refused it."""
+        if not hasattr(self, "_downloads"):
+            self._downloads: dict[str, bytes | int] = {}
+        return self._downloads
+
+    async def download(self, url: str) -> bytes | int:
+        import httpx  # only the file transfers need it
+
+        async with httpx.AsyncClient(timeout=15) as client:
+            response = await client.get(url)
+        self.downloads[url] = response.content if response.status_code == 200 else response.status_code
+        return self.downloads[url]
+
+    async def upload(self, location: str, content: bytes, filename: str, method: str = "PUT") -> int:
+        """Upload a diagnostics or log file as stations do: the raw body (PUT) or a form (POST)."""
+        import httpx
+
+        async with httpx.AsyncClient(timeout=15) as client:
+            if method == "PUT":
+                response = await client.put(location, content=content,
+                                            headers={"Content-Type": "application/octet-stream"})
+            else:
+                response = await client.post(location, files={"file": (filename, content)})
+        return response.status_code
+
+    @on(Action.update_firmware)
+    async def on_update_firmware(self, location, retrieve_date, **kwargs):
+        self.received.append(("UpdateFirmware", {"location": location, "retrieve_date": retrieve_date,
+                                                  **kwargs}))
+        asyncio.get_running_loop().call_soon(lambda: asyncio.ensure_future(self.download(location)))
+        return call_result.UpdateFirmware()
+
+    @on(Action.signed_update_firmware)
+    async def on_signed_update_firmware(self, request_id, firmware, **kwargs):
+        self.received.append(("SignedUpdateFirmware", {"request_id": request_id, "firmware": firmware,
+                                                        **kwargs}))
+        if self.firmware_answer == "Accepted":
+            asyncio.get_running_loop().call_soon(
+                lambda: asyncio.ensure_future(self.download(firmware["location"])))
+        return call_result.SignedUpdateFirmware(status=self.firmware_answer)
+
+    @on(Action.get_diagnostics)
+    async def on_get_diagnostics(self, location, **kwargs):
+        self.received.append(("GetDiagnostics", {"location": location, **kwargs}))
+        return call_result.GetDiagnostics(file_name=f"diagnostics-{self.id}.log")
+
+    @on(Action.get_log)
+    async def on_get_log(self, log_type, request_id, log, **kwargs):
+        self.received.append(("GetLog", {"log_type": log_type, "request_id": request_id, "log": log,
+                                         **kwargs}))
+        if self.log_answer != "Accepted":
+            return call_result.GetLog(status=self.log_answer)
+        return call_result.GetLog(status="Accepted", filename=f"{log_type}-{self.id}.log")

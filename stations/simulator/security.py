@@ -1,0 +1,102 @@
+"""A simulated charge point that speaks the OCPP 1.6 Security extension."""
+
+import asyncio
+
+from ocpp.routing import on
+from ocpp.v16 import call, call_result
+from ocpp.v16.enums import Action
+
+from stations.simulator.core import utcnow
+from stations.simulator.station import SimulatedChargePoint
+
+
+class SecureChargePoint(SimulatedChargePoint):
+    """A charge point that speaks the OCPP 1.6 Security extension: it takes a new password
+    (AuthorizationKey) and security profile, makes a key and CSR for its client certificate,
+    keeps the root certificates installed on it, and reports security events."""
+
+    def __init__(self, identity: str, connection, connectors: int = 1):
+        super().__init__(identity, connection, connectors=connectors)
+        self.configuration |= {"AuthorizationKey": "", "SecurityProfile": "1",
+                               "CpoName": "Simulator"}
+        self.certificates: dict[str, list[str]] = {"CentralSystemRootCertificate": [],
+                                                   "ManufacturerRootCertificate": []}
+        self.client_key = None
+        self.client_certificate: str | None = None
+        self.certificate_signed = asyncio.Event()
+
+    async def security_event(self, type: str, tech_info: str | None = None) -> None:
+        await self.call(call.SecurityEventNotification(type=type, timestamp=utcnow(),
+                                                       tech_info=tech_info))
+
+    async def sign_certificate(self, common_name: str | None = None) -> str:
+        """A new key and a CSR for it (CN: this identity unless given); returns the status."""
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+        from cryptography.x509.oid import NameOID
+
+        self.client_key = ec.generate_private_key(ec.SECP256R1())
+        csr = (x509.CertificateSigningRequestBuilder()
+               .subject_name(x509.Name([
+                   x509.NameAttribute(NameOID.ORGANIZATION_NAME, self.configuration["CpoName"]),
+                   x509.NameAttribute(NameOID.COMMON_NAME, common_name or self.id)]))
+               .sign(self.client_key, hashes.SHA256()))
+        self.certificate_signed.clear()
+        result = await self.call(call.SignCertificate(
+            csr=csr.public_bytes(serialization.Encoding.PEM).decode()))
+        return result.status
+
+    @on(Action.certificate_signed)
+    async def on_certificate_signed(self, certificate_chain, **kwargs):
+        self.received.append(("CertificateSigned", {"certificate_chain": certificate_chain}))
+        if self.client_key is None:
+            return call_result.CertificateSigned(status="Rejected")
+        self.client_certificate = certificate_chain
+        self.certificate_signed.set()
+        return call_result.CertificateSigned(status="Accepted")
+
+    @on(Action.install_certificate)
+    async def on_install_certificate(self, certificate_type, certificate, **kwargs):
+        self.received.append(("InstallCertificate", {"certificate_type": certificate_type}))
+        self.certificates[certificate_type].append(certificate)
+        return call_result.InstallCertificate(status="Accepted")
+
+    @on(Action.get_installed_certificate_ids)
+    async def on_get_installed_certificate_ids(self, certificate_type, **kwargs):
+        from stations.security.ca import hash_data, load_certificate
+
+        installed = [hash_data(load_certificate(pem)) for pem in self.certificates[certificate_type]]
+        if not installed:
+            return call_result.GetInstalledCertificateIds(status="NotFound")
+        return call_result.GetInstalledCertificateIds(status="Accepted",
+                                                      certificate_hash_data=installed)
+
+    @on(Action.delete_certificate)
+    async def on_delete_certificate(self, certificate_hash_data, **kwargs):
+        from stations.security.ca import hash_data, load_certificate
+
+        self.received.append(("DeleteCertificate", certificate_hash_data))
+        for pems in self.certificates.values():
+            for pem in pems:
+                if _same_hash_data(hash_data(load_certificate(pem)), certificate_hash_data):
+                    pems.remove(pem)
+                    return call_result.DeleteCertificate(status="Accepted")
+        return call_result.DeleteCertificate(status="NotFound")
+
+    @on(Action.extended_trigger_message)
+    async def on_extended_trigger_message(self, requested_message, connector_id=None, **kwargs):
+        if requested_message != "SignChargePointCertificate":
+            return await super().on_extended_trigger_message(requested_message, connector_id,
+                                                             **kwargs)
+        self.received.append(("ExtendedTriggerMessage", {"requested_message": requested_message,
+                                                         "connector_id": connector_id}))
+        asyncio.get_running_loop().call_soon(lambda: asyncio.ensure_future(self.sign_certificate()))
+        return call_result.ExtendedTriggerMessage(status="Accepted")
+
+
+def _same_hash_data(a: dict, b: dict) -> bool:
+    """certificateHashData compared whatever the key case (the ocpp package snake-cases them)."""
+    def norm(data: dict) -> dict:
+        return {k.replace("_", "").lower(): str(v).lower() for k, v in data.items()}
+    return norm(a) == norm(b)
