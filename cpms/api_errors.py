@@ -11,3 +11,15 @@ def exception_handler(exc, context):
     if isinstance(exc, CommandFailed):
         return Response(exc.body, status=exc.status_code)
     return drf_exception_handler(exc, context)
+
+
+def command_failures(not_found: str = "No such station in this tenant") -> dict:
+    """The OpenAPI responses of an endpoint that sends a CALL to a station."""
+    from drf_spectacular.utils import OpenApiResponse
+
+    return {
+        404: OpenApiResponse(description=not_found),
+        409: OpenApiResponse(description="The station is not connected"),
+        502: OpenApiResponse(description="The station answered with a CALLERROR"),
+        504: OpenApiResponse(description="No answer in time"),
+    }

@@ -6,9 +6,11 @@ from rest_framework import generics, mixins, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from cpms.api_errors import command_failures
 from stations import selectors
 from stations.commands import station_call
 from stations.filters import SessionFilter
+from stations.models import ChargingSession, IdTag, OcppMessage, Station
 from stations.ocpp.errors import OcppError
 from stations.ocpp.v16 import schemas
 from stations.serializers import (
@@ -26,6 +28,7 @@ IDENTITY = r"[^/]+"
 
 
 class StationViewSet(viewsets.ModelViewSet):
+    queryset = Station.objects.none()  # for the schema; requests use get_queryset
     serializer_class = StationSerializer
     lookup_field = "identity"
     lookup_value_regex = IDENTITY
@@ -53,6 +56,7 @@ class StationViewSet(viewsets.ModelViewSet):
 
 
 class IdTagViewSet(viewsets.ModelViewSet):
+    queryset = IdTag.objects.none()  # for the schema; requests use get_queryset
     serializer_class = IdTagSerializer
     lookup_field = "id_tag"
     lookup_value_regex = IDENTITY
@@ -66,6 +70,7 @@ class IdTagViewSet(viewsets.ModelViewSet):
 
 
 class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    queryset = ChargingSession.objects.none()  # for the schema; requests use get_queryset
     serializer_class = SessionSerializer
     filterset_class = SessionFilter
 
@@ -76,6 +81,7 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 class StationMessagesView(generics.ListAPIView):
     """The station's OCPP frames, newest first."""
 
+    queryset = OcppMessage.objects.none()  # for the schema; requests use get_queryset
     serializer_class = MessageSerializer
     filterset_fields = ["direction", "action", "unique_id"]
 
@@ -93,10 +99,7 @@ class StationCommandView(AsyncAPIView):
         responses={
             200: CommandResultSerializer,
             400: OpenApiResponse(description="Unknown action or a payload that fails the schema"),
-            404: OpenApiResponse(description="No such station in this tenant"),
-            409: OpenApiResponse(description="The station is not connected"),
-            502: OpenApiResponse(description="The station answered with a CALLERROR"),
-            504: OpenApiResponse(description="No answer in time"),
+            **command_failures(),
         },
     )
     async def post(self, request, identity: str):

@@ -8,6 +8,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
+from cpms.api_errors import command_failures
 from stations import selectors
 from stations.triggers import EXTENDED, STANDARD, trigger_send
 
@@ -40,10 +41,7 @@ class StationTriggerView(AsyncAPIView):
         responses={
             200: TriggerResultSerializer,
             400: OpenApiResponse(description="A message the trigger cannot request"),
-            404: OpenApiResponse(description="No such station in this tenant"),
-            409: OpenApiResponse(description="The station is not connected"),
-            502: OpenApiResponse(description="The station answered with a CALLERROR"),
-            504: OpenApiResponse(description="No answer in time"),
+            **command_failures(),
         },
     )
     async def post(self, request, identity: str):

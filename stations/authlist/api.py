@@ -5,6 +5,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
+from cpms.api_errors import command_failures
 from stations import selectors as station_selectors
 from stations.authlist import selectors, services
 from stations.authlist.serializers import (
@@ -14,12 +15,7 @@ from stations.authlist.serializers import (
     LocalListVersionSerializer,
 )
 
-FAILURES = {
-    404: OpenApiResponse(description="No such station in this tenant"),
-    409: OpenApiResponse(description="The station is not connected"),
-    502: OpenApiResponse(description="The station answered with a CALLERROR"),
-    504: OpenApiResponse(description="No answer in time"),
-}
+FAILURES = command_failures("No such station in this tenant")
 
 
 async def _station(request, identity: str):

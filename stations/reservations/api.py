@@ -7,6 +7,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
+from cpms.api_errors import command_failures
 from stations import selectors as station_selectors
 from stations.reservations import selectors, services
 from stations.reservations.models import ReservationStatus
@@ -16,12 +17,7 @@ from stations.reservations.serializers import (
     ReservationSerializer,
 )
 
-FAILURES = {
-    404: OpenApiResponse(description="No such station (or reservation) in this tenant"),
-    409: OpenApiResponse(description="The station is not connected"),
-    502: OpenApiResponse(description="The station answered with a CALLERROR"),
-    504: OpenApiResponse(description="No answer in time"),
-}
+FAILURES = command_failures("No such station (or reservation) in this tenant")
 CANCELLABLE = [ReservationStatus.PENDING, ReservationStatus.ACCEPTED]
 
 

@@ -12,6 +12,7 @@ from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cpms.api_errors import command_failures
 from stations import selectors as station_selectors
 from stations.security import actions, selectors, services
 from stations.security.models import IssuedCertificate, SecurityCommand, SecurityEvent
@@ -28,12 +29,7 @@ from stations.security.serializers import (
     StatusSerializer,
 )
 
-COMMAND_ERRORS = {
-    404: OpenApiResponse(description="No such station (or certificate) in this tenant"),
-    409: OpenApiResponse(description="The station is not connected"),
-    502: OpenApiResponse(description="The station answered with a CALLERROR"),
-    504: OpenApiResponse(description="No answer in time"),
-}
+COMMAND_ERRORS = command_failures("No such station (or certificate) in this tenant")
 
 
 def _station(request, identity: str):

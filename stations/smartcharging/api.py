@@ -11,6 +11,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
+from cpms.api_errors import command_failures
 from stations import selectors as station_selectors
 from stations.smartcharging import selectors, services
 from stations.smartcharging.serializers import (
@@ -22,12 +23,7 @@ from stations.smartcharging.serializers import (
     RemoteStartSerializer,
 )
 
-FAILURES = {
-    404: OpenApiResponse(description="No such station (or profile) in this tenant"),
-    409: OpenApiResponse(description="The station is not connected"),
-    502: OpenApiResponse(description="The station answered with a CALLERROR"),
-    504: OpenApiResponse(description="No answer in time"),
-}
+FAILURES = command_failures("No such station (or profile) in this tenant")
 
 
 class StationScoped(AsyncAPIView):
