@@ -33,6 +33,8 @@ def _follow_up_finished(task: asyncio.Task, station, action: str) -> None:
     if not task.cancelled() and task.exception() is not None:
         log.error("A follow-up of %s from %s failed", action, station.identity,
                   exc_info=task.exception())
+
+
 SUBPROTOCOL = "ocpp1.6"
 
 
