@@ -12,14 +12,16 @@ import autobahn.websocket.protocol  # noqa: E402
 autobahn.websocket.protocol.pformat = lambda _: ""
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from django.conf import settings  # noqa: E402
 from django.urls import re_path  # noqa: E402
 
+from cpms.body_limit import BodySizeLimit  # noqa: E402
 from stations.ocpp.consumer import OcppConsumer  # noqa: E402
 
 # Stations send no Origin header, so the OCPP route takes no origin check; its security is the
 # Basic auth (and TLS) checked at the handshake.
 application = ProtocolTypeRouter({
-    "http": django_asgi_app,
+    "http": BodySizeLimit(django_asgi_app, settings.OCPP_UPLOAD_MAX_BYTES),
     "websocket": URLRouter([
         re_path(r"^ocpp/(?P<tenant>[a-z0-9-]+)/(?P<identity>[^/]+)/?$", OcppConsumer.as_asgi()),
     ]),

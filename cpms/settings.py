@@ -197,6 +197,9 @@ PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://localhost:8000")
 # Uploaded and received files (firmware images, diagnostics, logs, invoices)
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
+# The largest file accepted: a firmware image an operator uploads, a diagnostics or log file a
+# station uploads (deploy/nginx.conf's client_max_body_size must not be below it).
+OCPP_UPLOAD_MAX_BYTES = env_int("OCPP_UPLOAD_MAX_BYTES", 100 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

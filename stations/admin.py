@@ -5,7 +5,9 @@ tenants they are members of."""
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
+from stations.authlist.services import local_lists_resync
 from stations.models import ChargingSession, Connector, IdTag, ModelQuirks, Station
+from stations.services.stations import station_set_password
 from tenants.models import Tenant
 from tenants.secrets import hash_password, new_station_password
 
@@ -88,10 +90,7 @@ class StationAdmin(TenantScopedAdmin):
     @admin.action(description="Generate a new password (the old one stops working)")
     def new_password(self, request, queryset) -> None:
         for station in queryset:
-            password = new_station_password()
-            station.password_hash = hash_password(password)
-            station.save(update_fields=["password_hash"])
-            _show_password(request, station, password)
+            _show_password(request, station, station_set_password(station=station))
 
 
 @admin.register(IdTag)
@@ -99,6 +98,21 @@ class IdTagAdmin(TenantScopedAdmin):
     list_display = ("id_tag", "tenant", "name", "status", "expiry_date", "parent_id_tag")
     list_filter = ("tenant", "status")
     search_fields = ("id_tag", "name")
+
+    # Stations' local lists follow their tenant's id tags.
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        local_lists_resync(tenant_id=obj.tenant_id)
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        local_lists_resync(tenant_id=obj.tenant_id)
+
+    def delete_queryset(self, request, queryset) -> None:
+        tenant_ids = set(queryset.values_list("tenant_id", flat=True))
+        super().delete_queryset(request, queryset)
+        for tenant_id in tenant_ids:
+            local_lists_resync(tenant_id=tenant_id)
 
 
 @admin.register(ChargingSession)

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from cpms.api_errors import command_failures
 from stations import selectors
+from stations.authlist.services import local_lists_resync
 from stations.commands import station_call
 from stations.filters import SessionFilter
 from stations.models import ChargingSession, IdTag, OcppMessage, Station
@@ -67,6 +68,15 @@ class IdTagViewSet(viewsets.ModelViewSet):
 
     def perform_create(self, serializer):
         serializer.save(tenant=self.request.tenant)
+        local_lists_resync(tenant_id=self.request.tenant.pk)  # stations' local lists follow
+
+    def perform_update(self, serializer):
+        serializer.save()
+        local_lists_resync(tenant_id=self.request.tenant.pk)
+
+    def perform_destroy(self, instance):
+        instance.delete()
+        local_lists_resync(tenant_id=self.request.tenant.pk)
 
 
 class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

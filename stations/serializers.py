@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from stations.models import ChargingSession, Connector, IdTag, OcppMessage, Station
 from stations.ocpp.v16 import router
+from stations.security.profiles import SECURITY_KEYS
 from tenants.validators import validate_timezone_name
 
 
@@ -98,6 +99,13 @@ class MessageSerializer(serializers.ModelSerializer):
 class CommandSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=sorted(router.CENTRAL_ACTIONS))
     payload = serializers.DictField(default=dict)
+
+    def validate(self, attrs: dict) -> dict:
+        key = attrs["payload"].get("key")
+        if attrs["action"] == "ChangeConfiguration" and str(key).lower() in SECURITY_KEYS:
+            raise serializers.ValidationError({"payload": [
+                f"{key} is changed through the station's password/ or security-profile/ endpoint."]})
+        return attrs
 
 
 class CommandResultSerializer(serializers.Serializer):

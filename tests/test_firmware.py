@@ -15,12 +15,13 @@ from ocpp.v16.enums import Action
 from stations.firmware.models import FirmwareFile, FirmwareJob
 from stations.firmware.tasks import rollout_send_task
 from stations.models import Station
+from stations.security import ca
 from stations.simulator import SimulatedChargePoint
 from tests.factories import api_client, charge_point, eventually, make_station, make_tenant
 
 IMAGE = b"\x7fFIRMWARE v2.0.0\n" + bytes(range(256)) * 64
-CERTIFICATE = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUSIMULATED\n-----END CERTIFICATE-----\n"
-SIGNATURE = "MEUCIQDsimulatedsignature=="
+CERTIFICATE, _ = ca.new_ca("Firmware signer")
+SIGNATURE = "MEUCIQDsimulatedsignature+/A"
 
 
 async def upload_firmware(api, version: str = "2.0.0", signed: bool = False, content: bytes = IMAGE) -> dict:
@@ -93,6 +94,22 @@ async def test_a_firmware_file_without_its_fields_or_with_half_a_signature_is_a_
     assert empty.status_code == 400 and {"version", "file"} <= set(empty.json())
     assert half.status_code == 400 and "signature" in half.json()
     assert not_pem.status_code == 400 and "signing_certificate" in not_pem.json()
+
+
+async def test_a_signing_certificate_must_parse_and_the_signature_be_base64(server):
+    tenant = make_tenant()
+    async with api_client(server, tenant) as api:
+        def post(certificate: str, signature: str):
+            return api.post("/api/v1/firmware/", files={"file": ("a.bin", b"a")}, data={
+                "name": "x", "version": "1", "signing_certificate": certificate, "signature": signature})
+
+        garbage = await post("-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n",
+                             SIGNATURE)
+        not_base64 = await post(CERTIFICATE, "not base64!")
+        listed = (await api.get("/api/v1/firmware/")).json()
+    assert garbage.status_code == 400 and "signing_certificate" in garbage.json()
+    assert not_base64.status_code == 400 and "signature" in not_base64.json()
+    assert listed["count"] == 0
 
 
 async def test_a_station_downloads_installs_and_boots_with_the_new_firmware(server):
@@ -203,6 +220,25 @@ async def test_an_invalid_signature_fails_the_job_it_names(server):
 
 class CertificateRejectingStation(SimulatedChargePoint):
     firmware_answer = "InvalidCertificate"
+
+
+async def test_the_download_url_serves_only_while_the_station_may_fetch(server):
+    tenant = make_tenant()
+    station, password = make_station(tenant)
+    async with charge_point(server, tenant, station, password) as cp, api_client(server, tenant) as api:
+        job = await update(api, station, await upload_firmware(api))
+        await eventually(lambda: cp.downloads.get(job["location"]))
+        await boot_with(cp, "2.0.0")
+        assert (await job_of(api, station, job))["state"] == "installed"
+        async with httpx.AsyncClient() as anonymous:
+            after_install = await anonymous.get(job["location"])
+    async with charge_point(server, tenant, station, password, cls=CertificateRejectingStation), \
+            api_client(server, tenant) as api:
+        refused = await update(api, station, await upload_firmware(api, "2.1", signed=True))
+        async with httpx.AsyncClient() as anonymous:
+            after_refusal = await anonymous.get(refused["location"])
+    assert refused["state"] == "rejected"
+    assert after_install.status_code == 404 and after_refusal.status_code == 404
 
 
 async def test_a_signed_update_the_station_refuses_is_rejected(server):

@@ -41,3 +41,21 @@ def test_a_tenant_is_deleted_with_its_firmware_and_jobs():
     firmware_job_create(station=station, firmware=firmware_of(tenant, "gone"))
     Tenant.objects.filter(pk=tenant.pk).delete()
     assert not FirmwareFile.objects.filter(tenant_id=tenant.pk).exists()
+
+
+async def test_an_image_added_in_the_admin_gets_its_size_and_hash(server):
+    import hashlib
+
+    from tests.test_admin import _hidden_fields
+
+    tenant = make_tenant()
+    image = b"admin image " * 100
+    async with admin_session(server, make_user(superuser=True)) as http:
+        form = await http.get("/admin/firmware/firmwarefile/add/")
+        response = await http.post("/admin/firmware/firmwarefile/add/", data=_hidden_fields(form.text) | {
+            "tenant": str(tenant.pk), "name": "added-in-admin", "version": "3.1",
+            "signing_certificate": "", "signature": "", "_save": "Save"},
+            files={"file": ("admin.bin", image, "application/octet-stream")})
+    assert response.url.path == "/admin/firmware/firmwarefile/", response.text[:2000]
+    added = FirmwareFile.objects.get(tenant=tenant, name="added-in-admin")
+    assert (added.size, added.sha256) == (len(image), hashlib.sha256(image).hexdigest())

@@ -2,11 +2,16 @@
 one-time URL (raw PUT or multipart POST) and the operator downloads it through the API."""
 
 import httpx
+import pytest
 from ocpp.v16 import call
 
+from stations.firmware.models import UploadRequest
+from stations.firmware.services.uploads import upload_request_create
 from stations.models import Station
 from stations.simulator import SimulatedChargePoint
+from tests.conftest import _tmp
 from tests.factories import api_client, charge_point, make_station, make_tenant
+from tests.server import server_env, start_server
 
 DIAGNOSTICS = b"2026-11-25T06:00:00Z boot ok\n2026-11-25T06:01:00Z meter ok\n" * 100
 SECURITY_LOG = b"2026-11-25T06:00:00Z FirmwareUpdated\n"
@@ -160,6 +165,20 @@ async def test_a_get_log_the_station_rejects_and_a_log_it_cannot_upload(server):
     assert shown["state"] == "failed" and shown["status"] == "PermissionDenied"
 
 
+async def test_an_upload_url_takes_no_file_once_the_station_refused_or_before_it_was_sent(server):
+    tenant = make_tenant()
+    station, password = make_station(tenant)
+    async with charge_point(server, tenant, station, password, cls=LoglessStation), \
+            api_client(server, tenant) as api:
+        refused = await request_log(api, station)
+    never_sent = upload_request_create(station=station, kind="diagnostics")
+    urls = [refused["location"], f"{server.http}/ocpp-files/upload/{never_sent.token}/"]
+    async with httpx.AsyncClient() as anonymous:
+        answers = [(await anonymous.put(location, content=b"log")).status_code for location in urls]
+    assert refused["state"] == "rejected" and answers == [404, 404]
+    assert not UploadRequest.objects.filter(station=station, received_at__isnull=False).exists()
+
+
 async def test_bad_diagnostics_and_log_requests_are_a_400(server):
     tenant = make_tenant()
     station, _ = make_station(tenant)
@@ -201,3 +220,68 @@ async def test_another_tenant_gets_404_on_every_diagnostics_and_log_endpoint(ser
         mine = await api.get(f"{base}/logs/{log['id']}/file/")
     assert [a.status_code for a in answers] == [404] * len(answers)
     assert mine.status_code == 200 and mine.content == SECURITY_LOG
+
+
+@pytest.fixture(scope="module")
+def small_server(database):
+    """A server that takes files of 1 KiB at most."""
+    srv = start_server(server_env() | {"OCPP_UPLOAD_MAX_BYTES": "1024"}, _tmp)
+    yield srv
+    srv.stop()
+
+
+async def test_an_upload_over_the_limit_is_a_413_and_leaves_the_url_unused(small_server):
+    tenant = make_tenant()
+    station, password = make_station(tenant)
+    too_big = b"x" * 2048
+
+    async def chunks():
+        for _ in range(4):
+            yield b"y" * 512
+
+    async with charge_point(small_server, tenant, station, password) as cp, \
+            api_client(small_server, tenant) as api:
+        asked = await request_diagnostics(api, station)
+        raw = await cp.upload(asked["location"], too_big, "big.log", method="PUT")
+        form = await cp.upload(asked["location"], too_big, "big.log", method="POST")
+        async with httpx.AsyncClient() as anonymous:  # no Content-Length: counted while copied
+            chunked = await anonymous.put(asked["location"], content=chunks())
+        fitting = await cp.upload(asked["location"], b"z" * 1000, "small.log", method="PUT")
+        download = await api.get(f"/api/v1/stations/{station.identity}/diagnostics/{asked['id']}/file/")
+    assert (raw, form, chunked.status_code) == (413, 413, 413)
+    assert fitting == 201 and download.content == b"z" * 1000
+
+
+async def test_a_firmware_image_over_the_limit_is_a_400(small_server):
+    tenant = make_tenant()
+    async with api_client(small_server, tenant) as api:
+        response = await api.post("/api/v1/firmware/", data={"name": "big", "version": "9"},
+                                  files={"file": ("big.bin", b"x" * 2048, "application/octet-stream")})
+        listed = (await api.get("/api/v1/firmware/")).json()
+    assert response.status_code == 400 and "file" in response.json()
+    assert listed["count"] == 0
+
+
+async def test_a_very_long_file_name_is_shortened_to_its_end(server):
+    tenant = make_tenant()
+    station, password = make_station(tenant)
+    name = "d" * 300 + ".log"
+    async with charge_point(server, tenant, station, password), api_client(server, tenant) as api:
+        asked = await request_diagnostics(api, station)
+        async with httpx.AsyncClient() as anonymous:
+            uploaded = await anonymous.put(asked["location"], content=b"log",
+                                           headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        download = await api.get(f"/api/v1/stations/{station.identity}/diagnostics/{asked['id']}/file/")
+    assert uploaded.status_code == 201
+    assert download.content == b"log"
+    assert f'filename="{name[-100:]}"' in download.headers["content-disposition"]
+
+
+async def test_a_body_announced_over_the_limit_is_refused_before_it_is_read(small_server):
+    tenant = make_tenant()
+    async with api_client(small_server, tenant) as api:
+        response = await api.post("/api/v1/stations/", content=b"{" + b" " * (200 * 1024) + b"}",
+                                   headers={"Content-Type": "application/json"})
+        fits = await api.post("/api/v1/stations/", json={"identity": "CP-BODY-OK"})
+    assert response.status_code == 413
+    assert fits.status_code == 201

@@ -10,7 +10,7 @@ from ocpp.v16.enums import Action
 
 from stations.models import ChargingSession
 from stations.reservations.models import Reservation
-from stations.reservations.services import reservations_expire
+from stations.reservations.services import reservation_answer, reservation_create, reservations_expire
 from stations.reservations.tasks import expire_reservations
 from stations.simulator import SimulatedChargePoint
 from tests.factories import api_client, charge_point, make_id_tag, make_station, make_tenant
@@ -167,6 +167,26 @@ async def test_the_backend_expires_accepted_reservations_past_their_expiry_once(
     assert cp.reservations  # the station keeps its own; it expires them itself
 
 
+async def test_a_reservation_left_pending_past_its_expiry_expires_too(server):
+    tenant = make_tenant()
+    alice = make_id_tag(tenant, "ALICE")
+    station, _ = make_station(tenant)
+    # ReserveNow went out but its answer was never recorded: the sending process died.
+    lost = reservation_create(station=station, connector_id=1, id_tag=alice,
+                              expiry_date=datetime.now(UTC) + timedelta(minutes=1))
+    waiting = reservation_create(station=station, connector_id=0, id_tag=alice,
+                                 expiry_date=datetime.now(UTC) + timedelta(hours=1))
+    Reservation.objects.filter(pk=lost.pk).update(expiry_date=datetime.now(UTC) - timedelta(seconds=1))
+    expired = expire_reservations()
+    late = reservation_answer(reservation_id=lost.pk, status="Accepted")
+    async with api_client(server, tenant) as api:
+        statuses = {r["reservation_id"]: r["status"]
+                    for r in (await api.get(url(station))).json()["results"]}
+    assert expired == 1
+    assert late.status == "Expired"  # an answer arriving after all changes nothing
+    assert statuses == {lost.reservation_id: "Expired", waiting.reservation_id: "Pending"}
+
+
 async def test_cancelling_a_reservation_the_station_holds_cancels_it(server):
     tenant = make_tenant()
     make_id_tag(tenant, "ALICE")
@@ -276,7 +296,8 @@ async def test_the_admin_shows_an_installer_only_the_reservations_of_their_tenan
     for tenant, id_tag in ((mine, "MINE-TAG"), (theirs, "THEIR-TAG")):
         station, _ = make_station(tenant)
         Reservation.objects.create(tenant=tenant, station=station, reservation_id=1, connector_id=1,
-                                   id_tag=id_tag, expiry_date=datetime.now(UTC), status="Accepted")
+                                   id_tag=id_tag, expiry_date=datetime.now(UTC) + timedelta(days=1),
+                                   status="Accepted")
     theirs_pk = Reservation.objects.get(tenant=theirs).pk
     user = make_user(tenant=mine, permissions=("view_reservation",))
     async with admin_session(server, user) as http:

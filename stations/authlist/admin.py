@@ -1,7 +1,22 @@
+from django import forms
 from django.contrib import admin
 
 from stations.admin import TenantScopedAdmin
 from stations.authlist.models import LocalList, LocalListUpdate
+from stations.authlist.services import local_lists_resync
+from stations.models import IdTag
+
+
+class LocalListForm(forms.ModelForm):
+    class Meta:
+        model = LocalList
+        fields = ["group"]
+
+    def clean_group(self) -> str:
+        group = self.cleaned_data["group"]
+        if group and not IdTag.objects.filter(tenant_id=self.instance.tenant_id, id_tag=group).exists():
+            raise forms.ValidationError("No id tag of this station's tenant has this id.")
+        return group
 
 
 class LocalListUpdateInline(admin.TabularInline):
@@ -19,7 +34,9 @@ class LocalListUpdateInline(admin.TabularInline):
 
 @admin.register(LocalList)
 class LocalListAdmin(TenantScopedAdmin):
-    """Choose a station's group here; lists are sent through the API."""
+    """Choose a station's group here: the station gets its members as a differential update."""
+
+    form = LocalListForm
 
     list_display = ("station", "tenant", "group", "version", "confirmed_at", "station_version")
     list_filter = ("tenant",)
@@ -32,6 +49,11 @@ class LocalListAdmin(TenantScopedAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if "group" in form.changed_data:
+            local_lists_resync(tenant_id=obj.tenant_id)
 
 
 @admin.register(LocalListUpdate)

@@ -22,6 +22,10 @@ class LocalList(models.Model):
     # The answer to the last GetLocalListVersion: -1 not supported, 0 no list.
     station_version = models.IntegerField(null=True, blank=True)
     station_version_at = models.DateTimeField(null=True, blank=True)
+    # Set when the tenant's id tags changed the list this station should hold; cleared when a
+    # differential update for it is sent. A station offline then gets it at its next boot.
+    sync_due = models.BooleanField(default=False,
+                                   help_text="A differential update is due (sent when connected)")
 
     def __str__(self) -> str:
         return f"local list of {self.station_id} v{self.version}"

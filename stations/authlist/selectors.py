@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from django.db.models import Q
 from django.utils import timezone
 
 from stations.authlist.models import LocalList, LocalListUpdate
@@ -40,14 +41,29 @@ def id_tag_infos(tags: list[IdTag], now: datetime) -> dict[str, dict]:
     return infos
 
 
+def group_entries(infos: dict[str, dict], group: str = "") -> dict[str, dict]:
+    """The entries of `infos` (from `id_tag_infos`) a station chosen for `group` holds."""
+    if group:
+        return {name: info for name, info in infos.items() if info.get("parentIdTag") == group}
+    return infos
+
+
 def local_list_entries(*, tenant_id: int, group: str = "") -> dict[str, dict]:
     """The list a station should hold: every id tag of the tenant, or the members of `group`."""
     tags = list(IdTag.objects.filter(tenant_id=tenant_id))
-    infos = id_tag_infos(tags, timezone.now())
-    if group:
-        members = {tag.id_tag for tag in tags if tag.parent_id_tag == group}
-        return {name: info for name, info in infos.items() if name in members}
-    return infos
+    return group_entries(id_tag_infos(tags, timezone.now()), group)
+
+
+def local_lists_held(*, tenant_id: int):
+    """The tenant's stations that hold a local list (one accepted, or a group chosen), except
+    those that said they have none."""
+    return (LocalList.objects.filter(tenant_id=tenant_id)
+            .filter(Q(version__gt=0) | ~Q(group="")).exclude(station_version=-1))
+
+
+def local_list_due(*, station_id: int) -> bool:
+    """Whether a differential update waits for this station (one indexed lookup)."""
+    return LocalList.objects.filter(station_id=station_id, sync_due=True).exists()
 
 
 def local_list_of(station: Station) -> LocalList | None:

@@ -1,22 +1,43 @@
 """Sending a station its local authorization list (SendLocalList, full or differential) and
 asking which version it holds (GetLocalListVersion).
 
-Versions count what the station accepted: each update is sent as that version + 1. A station
-that answers VersionMismatch (its list is not the one we think) gets the full list at once."""
+Versions count what the station accepted: each update is sent as that version + 1, and only one
+update of a station's list is on its way at a time (a Pending one claims the list). A station
+that answers VersionMismatch (its list is not the one we think) gets the full list at once.
+
+The lists keep themselves in sync: when the tenant's id tags change, each station whose list
+should now hold something else is marked due a differential update, sent at once when it is
+connected and otherwise when it next boots."""
 
 import hashlib
 import json
+from datetime import timedelta
 
 from asgiref.sync import sync_to_async
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from stations.authlist.models import LocalList, LocalListUpdate, UpdateStatus
-from stations.authlist.selectors import local_list_entries
+from stations.authlist.selectors import (
+    group_entries,
+    id_tag_infos,
+    local_list_due,
+    local_list_entries,
+    local_lists_held,
+)
 from stations.commands import CommandFailed, station_call
-from stations.models import Station
+from stations.models import IdTag, Station
+from stations.ocpp.dbthreads import db
 
 FULL, DIFFERENTIAL = LocalListUpdate.FULL, LocalListUpdate.DIFFERENTIAL
+SYNC_ROUNDS = 10  # differential updates one sync sends at most, one after the other
+
+
+class LocalListBusy(CommandFailed):
+    """Another update of this station's list awaits its answer: two must not claim one version."""
+
+    status_code = 409
 
 
 def entries_hash(snapshot: dict[str, dict]) -> str:
@@ -37,21 +58,40 @@ def _local_list_for_update(station: Station) -> LocalList:
     return LocalList.objects.select_for_update().get(station=station, tenant_id=station.tenant_id)
 
 
+def _in_flight(held: LocalList) -> bool:
+    """Whether an update of this (locked) list awaits its answer. One older than any answer can
+    be (its sender stopped before recording it) is closed as SendFailed instead."""
+    now = timezone.now()
+    pending = LocalListUpdate.objects.filter(local_list=held, status=UpdateStatus.PENDING)
+    pending.filter(created_at__lt=now - timedelta(seconds=2 * settings.OCPP_COMMAND_TIMEOUT + 10)
+                   ).update(status=UpdateStatus.SEND_FAILED, answered_at=now,
+                            error="No answer was recorded: the sender stopped.")
+    return pending.exists()
+
+
 @transaction.atomic
 def local_list_update_create(*, station: Station, update_type: str, group: str | None = None,
                              resend_of: LocalListUpdate | None = None) -> LocalListUpdate:
-    """Record the next update (Pending), choosing the station's group when `group` is given."""
+    """Record the next update (Pending), choosing the station's group when `group` is given.
+    LocalListBusy while another update of the list awaits its answer."""
     held = _local_list_for_update(station)
+    if _in_flight(held):
+        raise LocalListBusy("Another update of this station's list awaits its answer; try again.")
     if group is not None and group != held.group:
         held.group = group
         held.save(update_fields=["group"])
     desired = local_list_entries(tenant_id=station.tenant_id, group=held.group)
+    return _update_record(held, update_type, desired, resend_of)
+
+
+def _update_record(held: LocalList, update_type: str, desired: dict[str, dict],
+                   resend_of: LocalListUpdate | None = None) -> LocalListUpdate:
     if update_type == FULL:
         entries = [{"idTag": name, "idTagInfo": info} for name, info in sorted(desired.items())]
     else:
         entries = list_difference(held.snapshot, desired)
     return LocalListUpdate.objects.create(
-        tenant_id=station.tenant_id, local_list=held, update_type=update_type,
+        tenant_id=held.tenant_id, local_list=held, update_type=update_type,
         list_version=held.version + 1, group=held.group, entries=entries, snapshot=desired,
         resend_of=resend_of)
 
@@ -80,6 +120,51 @@ def local_list_version_record(*, station: Station, version: int) -> LocalList:
     return held
 
 
+@transaction.atomic
+def local_list_update_claim_due(*, station: Station) -> LocalListUpdate | None:
+    """The differential update the station's list is due, recorded Pending; None when nothing is
+    due or another update awaits its answer (its sender sends this one after it)."""
+    held = (LocalList.objects.select_for_update()
+            .filter(station=station, tenant_id=station.tenant_id, sync_due=True).first())
+    if held is None or _in_flight(held):
+        return None
+    held.sync_due = False
+    held.save(update_fields=["sync_due"])
+    desired = local_list_entries(tenant_id=station.tenant_id, group=held.group)
+    if desired == held.snapshot:
+        return None
+    return _update_record(held, DIFFERENTIAL, desired)
+
+
+@transaction.atomic
+def local_list_mark_due(*, station_id: int) -> None:
+    LocalList.objects.filter(station_id=station_id).update(sync_due=True)
+
+
+@transaction.atomic
+def local_lists_resync(*, tenant_id: int) -> list[int]:
+    """The lists the tenant's stations should hold may have changed (id tags created, edited or
+    deleted, a group chosen): each station holding a list that now differs from what it accepted
+    is due a differential update, sent after commit to those connected (the others get it at
+    their next boot). Returns the ids of the stations due one."""
+    from stations.authlist.tasks import send_local_list
+
+    held = list(local_lists_held(tenant_id=tenant_id).select_related("station__server_process"))
+    if not held:
+        return []
+    infos = id_tag_infos(list(IdTag.objects.filter(tenant_id=tenant_id)), timezone.now())
+    # An update on its way may carry what this change undid: its list is checked again after it.
+    in_flight = set(LocalListUpdate.objects.filter(local_list__in=held, status=UpdateStatus.PENDING)
+                    .values_list("local_list_id", flat=True))
+    due = [local_list for local_list in held if local_list.pk in in_flight
+           or group_entries(infos, local_list.group) != local_list.snapshot]
+    LocalList.objects.filter(pk__in=[local_list.pk for local_list in due]).update(sync_due=True)
+    for local_list in due:
+        if local_list.station.connected:
+            send_local_list.delay_on_commit(local_list.station_id, DIFFERENTIAL, due_only=True)
+    return [local_list.station_id for local_list in due]
+
+
 async def _send(station: Station, update: LocalListUpdate) -> LocalListUpdate:
     payload: dict = {"listVersion": update.list_version, "updateType": update.update_type}
     if update.entries:
@@ -100,6 +185,10 @@ async def local_list_send(*, station: Station, update_type: str,
     VersionMismatch the full list follows; the returned update then has it as `resend`."""
     update = await sync_to_async(local_list_update_create)(station=station, update_type=update_type,
                                                            group=group)
+    return await _send_and_resend(station, update)
+
+
+async def _send_and_resend(station: Station, update: LocalListUpdate) -> LocalListUpdate:
     update = await _send(station, update)
     if update.status == UpdateStatus.VERSION_MISMATCH:
         resend = await sync_to_async(local_list_update_create)(station=station, update_type=FULL,
@@ -114,3 +203,39 @@ async def local_list_version_get(*, station: Station) -> LocalList:
     response = await station_call(station, "GetLocalListVersion", {})
     return await sync_to_async(local_list_version_record)(station=station,
                                                           version=response["listVersion"])
+
+
+def _station_with_link(station_id: int) -> Station | None:
+    return Station.objects.select_related("server_process").filter(pk=station_id).first()
+
+
+async def local_list_sync(*, station_id: int) -> LocalListUpdate | None:
+    """Send the station the differential updates its list is due while it is connected, one at a
+    time: a change made while one awaits its answer goes out after it, as the next version. One
+    the station does not take stays due (for its next boot). Returns the last update sent."""
+    last = None
+    for _ in range(SYNC_ROUNDS):
+        station = await sync_to_async(_station_with_link)(station_id)
+        if station is None or not station.connected:
+            break
+        update = await sync_to_async(local_list_update_claim_due)(station=station)
+        if update is None:
+            break
+        try:
+            last = await _send_and_resend(station, update)
+        except CommandFailed:
+            last = await LocalListUpdate.objects.aget(pk=update.pk)
+        outcome = last
+        if last.status == UpdateStatus.VERSION_MISMATCH:  # then the full list followed (or not)
+            outcome = getattr(last, "resend", None) or last
+        if outcome.status not in (UpdateStatus.ACCEPTED, UpdateStatus.NOT_SUPPORTED):
+            await sync_to_async(local_list_mark_due)(station_id=station_id)
+            break
+    return last
+
+
+async def local_list_send_due(*, station_id: int) -> None:
+    """At boot: a station that was offline when its list changed gets the update now. Nothing
+    due costs one lookup by station."""
+    if await db(local_list_due, station_id=station_id):
+        await local_list_sync(station_id=station_id)

@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from stations.admin import TenantScopedAdmin
 from stations.firmware.models import FirmwareFile, FirmwareJob, Rollout, UploadRequest
+from stations.firmware.services.firmware import firmware_digest
 
 
 @admin.register(FirmwareFile)
@@ -10,6 +11,11 @@ class FirmwareFileAdmin(TenantScopedAdmin):
     list_filter = ("tenant",)
     search_fields = ("name", "version")
     readonly_fields = ("size", "sha256", "created_at")
+
+    def save_model(self, request, obj: FirmwareFile, form, change) -> None:
+        if "file" in form.changed_data:  # as the API would: size and hash of the image stored
+            obj.sha256, obj.size = firmware_digest(obj.file)
+        super().save_model(request, obj, form, change)
 
 
 class ReadOnlyTenantScopedAdmin(TenantScopedAdmin):

@@ -7,7 +7,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import APIException
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -98,13 +98,7 @@ class RolloutList(generics.ListCreateAPIView):
         given = serializers.RolloutCreateSerializer(data=request.data, context={"request": request})
         given.is_valid(raise_exception=True)
         data = given.validated_data
-        stations = station_selectors.stations_of(request.tenant)
-        if not data["all"]:
-            stations = stations.filter(identity__in=data["stations"])
-            unknown = sorted(set(data["stations"]) - {s.identity for s in stations})
-            if unknown:
-                raise ValidationError({"stations": [f"Unknown station: {i}" for i in unknown]})
-        rollout = rollout_create(tenant=request.tenant, firmware=data["firmware"], stations=list(stations),
+        rollout = rollout_create(tenant=request.tenant, firmware=data["firmware"], stations=data["stations"],
                                  signed=data["signed"])
         rollout = self.get_queryset().get(pk=rollout.pk)
         return Response(self.get_serializer(rollout).data, status=status.HTTP_201_CREATED)

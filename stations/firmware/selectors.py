@@ -37,4 +37,7 @@ def upload_requests_of(station: Station, kind: str) -> QuerySet[UploadRequest]:
 
 
 def firmware_job_by_token(token: str) -> FirmwareJob | None:
-    return FirmwareJob.objects.select_related("firmware").filter(token=token).first()
+    """The job whose URL this is, while its station may fetch it: sent, or failed (a station
+    retries). Before it is sent, once installed or refused, the URL serves nothing."""
+    return (FirmwareJob.objects.select_related("firmware")
+            .filter(token=token, state__in=[FirmwareJob.SENT, FirmwareJob.FAILED]).first())

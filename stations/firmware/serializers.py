@@ -1,6 +1,12 @@
+import base64
+import binascii
+
+from django.conf import settings
 from rest_framework import serializers
 
 from stations.firmware.models import FirmwareFile, FirmwareJob, Rollout, UploadRequest
+from stations.security.ca import BadCertificate, load_certificate
+from stations.selectors import stations_of
 
 
 class FirmwareFileSerializer(serializers.ModelSerializer):
@@ -16,12 +22,25 @@ class FirmwareFileSerializer(serializers.ModelSerializer):
         extra_kwargs = {"signing_certificate": {"max_length": 5500, "trim_whitespace": False},
                         "signature": {"max_length": 800}}
 
+    def validate_file(self, file):
+        if file.size > settings.OCPP_UPLOAD_MAX_BYTES:
+            raise serializers.ValidationError(
+                f"The file is larger than {settings.OCPP_UPLOAD_MAX_BYTES} bytes (OCPP_UPLOAD_MAX_BYTES).")
+        return file
+
     def validate(self, attrs: dict) -> dict:
         if bool(attrs.get("signing_certificate")) != bool(attrs.get("signature")):
             raise serializers.ValidationError(
                 {"signature": ["A signed image needs both its signing certificate and its signature."]})
-        if attrs.get("signing_certificate") and "BEGIN CERTIFICATE" not in attrs["signing_certificate"]:
-            raise serializers.ValidationError({"signing_certificate": ["Not a PEM certificate."]})
+        if attrs.get("signing_certificate"):
+            try:
+                load_certificate(attrs["signing_certificate"])
+            except BadCertificate as bad:
+                raise serializers.ValidationError({"signing_certificate": [str(bad)]}) from None
+            try:
+                base64.b64decode(attrs["signature"], validate=True)
+            except binascii.Error:
+                raise serializers.ValidationError({"signature": ["Not Base64."]}) from None
         return attrs
 
 
@@ -75,6 +94,13 @@ class RolloutCreateSerializer(serializers.Serializer):
         if attrs["signed"] and not attrs["firmware"].is_signed:
             raise serializers.ValidationError(
                 {"signed": ["This firmware file has no signing certificate and signature."]})
+        stations = stations_of(self.context["request"].tenant)  # identities of this tenant only
+        if not attrs["all"]:
+            stations = stations.filter(identity__in=attrs["stations"])
+            unknown = sorted(set(attrs["stations"]) - {s.identity for s in stations})
+            if unknown:
+                raise serializers.ValidationError({"stations": [f"Unknown station: {i}" for i in unknown]})
+        attrs["stations"] = list(stations)
         return attrs
 
 

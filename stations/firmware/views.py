@@ -1,13 +1,20 @@
 """The HTTP endpoints stations use, outside the API: no API token, the per-job token in the URL
 is the credential. A firmware job's URL serves only its own image; an upload URL takes one file."""
 
+from django.db.models import F
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from stations.firmware import selectors
 from stations.firmware.models import FirmwareJob
-from stations.firmware.services.uploads import UploadGone, UploadNotFound, upload_receive
+from stations.firmware.services.uploads import (
+    UploadGone,
+    UploadNotFound,
+    UploadTooLarge,
+    upload_check,
+    upload_receive,
+)
 
 
 @csrf_exempt  # stations hold no CSRF cookie: anything but GET is a 405, not a 403
@@ -16,7 +23,7 @@ def firmware_download(request: HttpRequest, token: str, filename: str) -> FileRe
     job = selectors.firmware_job_by_token(token)
     if job is None or job.firmware.filename != filename or not job.firmware.file:
         raise Http404("No such firmware file")
-    FirmwareJob.objects.filter(pk=job.pk).update(downloads=job.downloads + 1)
+    FirmwareJob.objects.filter(pk=job.pk).update(downloads=F("downloads") + 1)  # parallel fetches count
     return FileResponse(job.firmware.file.open("rb"), as_attachment=True, filename=filename,
                         content_type="application/octet-stream")
 
@@ -25,20 +32,35 @@ def firmware_download(request: HttpRequest, token: str, filename: str) -> FileRe
 @require_http_methods(["PUT", "POST"])
 def upload(request: HttpRequest, token: str) -> HttpResponse:
     """Stations send a multipart form (POST, the first file in it) or the raw body (PUT or POST)."""
-    if request.content_type == "multipart/form-data":
-        files = list(request.FILES.values())
-        if not files:
-            return HttpResponse("No file in the form\n", status=400, content_type="text/plain")
-        content, filename = files[0], files[0].name
-    else:
-        content, filename = request, _disposition_filename(request)
-    try:
+    form = request.content_type == "multipart/form-data"
+    try:  # a raw body is the file: its announced length tells (a form's counts the fields too)
+        upload_check(token=token, size=None if form else _content_length(request))
+        if form:
+            files = list(request.FILES.values())
+            if not files:
+                return _text("No file in the form", 400)
+            content, filename = files[0], files[0].name
+        else:
+            content, filename = request, _disposition_filename(request)
         upload_receive(token=token, content=content, filename=filename)
     except UploadNotFound:
         raise Http404("No such upload") from None
     except UploadGone:
-        return HttpResponse("This upload URL was used already\n", status=410, content_type="text/plain")
+        return _text("This upload URL was used already", 410)
+    except UploadTooLarge as error:
+        return _text(str(error), 413)
     return HttpResponse(status=201 if request.method == "PUT" else 200)
+
+
+def _text(message: str, status: int) -> HttpResponse:
+    return HttpResponse(f"{message}\n", status=status, content_type="text/plain")
+
+
+def _content_length(request: HttpRequest) -> int | None:
+    try:
+        return int(request.headers["Content-Length"])
+    except (KeyError, ValueError):
+        return None
 
 
 def _disposition_filename(request: HttpRequest) -> str:

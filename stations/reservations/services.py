@@ -62,9 +62,10 @@ def reservation_use(*, session: ChargingSession, reservation_id: int) -> bool:
 
 @transaction.atomic
 def reservations_expire(*, now: datetime | None = None) -> int:
-    """Mark accepted reservations past their expiry Expired; return how many. Idempotent."""
+    """Mark accepted reservations past their expiry Expired, and pending ones too (their answer
+    never came: the sender stopped); return how many. Idempotent."""
     now = now or timezone.now()
-    return Reservation.objects.filter(status=ReservationStatus.ACCEPTED,
+    return Reservation.objects.filter(status__in=[ReservationStatus.ACCEPTED, ReservationStatus.PENDING],
                                       expiry_date__lte=now).update(
         status=ReservationStatus.EXPIRED, updated_at=now)
 

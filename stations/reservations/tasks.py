@@ -5,5 +5,5 @@ from stations.reservations.services import reservations_expire
 
 @shared_task
 def expire_reservations() -> int:
-    """Beat: accepted reservations past their expiry become Expired (idempotent)."""
+    """Beat: accepted or pending reservations past their expiry become Expired (idempotent)."""
     return reservations_expire()

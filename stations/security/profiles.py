@@ -21,6 +21,10 @@ from stations.security.models import CertificateAuthority
 log = logging.getLogger(__name__)
 
 BASIC_AUTH, TLS_BASIC_AUTH, TLS_CLIENT_CERTIFICATE = 1, 2, 3
+# Configuration keys only the Security endpoints change (the password rotation keeps the old
+# password working until the station uses the new one; the profile is only ever raised), never
+# a raw ChangeConfiguration. Lower case: OCPP configuration keys are case-insensitive.
+SECURITY_KEYS = frozenset({"authorizationkey", "securityprofile"})
 
 
 @dataclass(frozen=True)

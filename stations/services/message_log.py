@@ -21,9 +21,29 @@ def message_row(*, station: Station, direction: str, frame: Call | CallResult | 
                    "errorDetails": frame.details}
     else:
         payload = frame.payload
-    row.update(message_type=frame.message_type, action=getattr(frame, "action", "") or action,
-               unique_id=frame.unique_id, payload=payload)
+    action = getattr(frame, "action", "") or action
+    row.update(message_type=frame.message_type, action=action, unique_id=frame.unique_id,
+               payload=_redacted(action, payload))
     return row
+
+
+SECRET_KEYS = frozenset({"authorizationkey"})  # a station's Basic-auth password (Security ext.)
+REDACTED = "(redacted)"
+
+
+def _redacted(action: str, payload):
+    """The payload without the station password a ChangeConfiguration sets (or a station that
+    should not reports in GetConfiguration): the log is listed through the API, passwords are not."""
+    if not isinstance(payload, dict) or action not in ("ChangeConfiguration", "GetConfiguration"):
+        return payload
+    if str(payload.get("key", "")).lower() in SECRET_KEYS:
+        return payload | {"value": REDACTED}
+    keys = payload.get("configurationKey")
+    if isinstance(keys, list):
+        return payload | {"configurationKey": [
+            k | {"value": REDACTED} if isinstance(k, dict) and str(k.get("key", "")).lower() in SECRET_KEYS
+            else k for k in keys]}
+    return payload
 
 
 def messages_purge(*, older_than_days: int | None = None) -> int:

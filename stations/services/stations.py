@@ -19,9 +19,12 @@ def station_create(*, tenant: Tenant, identity: str, password: str | None = None
 
 
 def station_set_password(*, station: Station, password: str | None = None) -> str:
+    """Set the station's password (generated when not given); a rotated password still pending
+    (stations/security) stops working too: only this one opens the link."""
     password = password or new_station_password()
     station.password_hash = hash_password(password)
-    station.save(update_fields=["password_hash"])
+    station.pending_password_hash = ""
+    station.save(update_fields=["password_hash", "pending_password_hash"])
     return password
 
 

@@ -10,6 +10,9 @@ from stations.ocpp.errors import OcppError
 from stations.ocpp.v16 import schemas
 from stations.smartcharging.models import Purpose
 
+INT_MAX = 2**31 - 1  # OCPP's integers are 32-bit, and so are the columns that store them
+LIMIT_MAX = Decimal("99999999.9")  # what the limit columns hold (max_digits=9, decimal_places=1)
+
 
 class ProfileInvalid(CommandInvalid):
     """A 400 with the reason under the offending request field (as DRF's field errors)."""
@@ -30,6 +33,7 @@ def check_schedule(profile: dict) -> None:
     """Rules on the schedule and validity that hold for every purpose."""
     schedule = profile["chargingSchedule"]
     periods = schedule["chargingSchedulePeriod"]
+    check_ranges(profile)
     if not periods:
         raise ProfileInvalid("The schedule needs at least one period.")
     starts = [p["startPeriod"] for p in periods]
@@ -53,6 +57,19 @@ def check_schedule(profile: dict) -> None:
             raise ProfileInvalid("A Recurring profile needs recurrencyKind and startSchedule.")
     elif profile.get("recurrencyKind"):
         raise ProfileInvalid("recurrencyKind belongs to a Recurring profile only.")
+
+
+def check_ranges(profile: dict) -> None:
+    """Numbers the schema leaves unbounded, within what a station and our columns hold."""
+    schedule = profile["chargingSchedule"]
+    integers = [profile["chargingProfileId"], profile["stackLevel"], profile.get("transactionId"),
+                schedule.get("duration"), *(p["startPeriod"] for p in schedule["chargingSchedulePeriod"])]
+    if any(abs(n) > INT_MAX for n in integers if n is not None):
+        raise ProfileInvalid(f"chargingProfileId, stackLevel, transactionId, duration and startPeriod "
+                             f"are at most {INT_MAX}.")
+    rates = [schedule.get("minChargingRate"), *(p["limit"] for p in schedule["chargingSchedulePeriod"])]
+    if any(Decimal(str(r)) > LIMIT_MAX for r in rates if r is not None):
+        raise ProfileInvalid(f"A limit or minChargingRate is at most {LIMIT_MAX}.")
 
 
 def running_transaction(station: Station, connector_id: int,

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from stations.smartcharging.checks import INT_MAX
 from stations.smartcharging.models import ChargingProfile, ProfileClearing, Purpose, SchedulePeriod
 
 UNITS = [("A", "A"), ("W", "W")]
@@ -28,7 +29,7 @@ class ChargingProfileSerializer(serializers.ModelSerializer):
 
 
 class ProfileSetSerializer(serializers.Serializer):
-    connector_id = serializers.IntegerField(min_value=0)
+    connector_id = serializers.IntegerField(min_value=0, max_value=INT_MAX)
     charging_profile = serializers.JSONField(help_text="csChargingProfiles in OCPP 1.6 JSON")
 
     def validate_charging_profile(self, value):
@@ -38,10 +39,11 @@ class ProfileSetSerializer(serializers.Serializer):
 
 
 class ProfileClearSerializer(serializers.Serializer):
-    id = serializers.IntegerField(required=False, help_text="chargingProfileId")
-    connector_id = serializers.IntegerField(required=False, min_value=0)
+    id = serializers.IntegerField(required=False, min_value=-INT_MAX, max_value=INT_MAX,
+                                  help_text="chargingProfileId")
+    connector_id = serializers.IntegerField(required=False, min_value=0, max_value=INT_MAX)
     purpose = serializers.ChoiceField(choices=Purpose.choices, required=False)
-    stack_level = serializers.IntegerField(required=False, min_value=0)
+    stack_level = serializers.IntegerField(required=False, min_value=0, max_value=INT_MAX)
 
 
 class ProfileClearingSerializer(serializers.ModelSerializer):
@@ -55,13 +57,13 @@ class ProfileClearingSerializer(serializers.ModelSerializer):
 
 
 class CompositeQuerySerializer(serializers.Serializer):
-    connector_id = serializers.IntegerField(min_value=0)
-    duration = serializers.IntegerField(min_value=1)
+    connector_id = serializers.IntegerField(min_value=0, max_value=INT_MAX)
+    duration = serializers.IntegerField(min_value=1, max_value=INT_MAX)
     unit = serializers.ChoiceField(choices=UNITS, required=False)
 
 
 class RemoteStartSerializer(serializers.Serializer):
-    connector_id = serializers.IntegerField(required=False, min_value=1)
+    connector_id = serializers.IntegerField(required=False, min_value=1, max_value=INT_MAX)
     id_tag = serializers.CharField(max_length=20)
     charging_profile = serializers.JSONField(required=False,
                                              help_text="A TxProfile in OCPP 1.6 JSON")

@@ -4,6 +4,7 @@ import hashlib
 from datetime import UTC, datetime
 
 from django.conf import settings
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import RestrictedError
@@ -33,16 +34,22 @@ def public_url(path: str) -> str:
     return settings.PUBLIC_BASE_URL.rstrip("/") + path
 
 
-@transaction.atomic
-def firmware_file_create(*, tenant: Tenant, name: str, version: str, file: UploadedFile,
-                         signing_certificate: str = "", signature: str = "") -> FirmwareFile:
+def firmware_digest(file: File) -> tuple[str, int]:
+    """The SHA-256 (hex) and size of an image; the admin uses it too when it stores one."""
     digest, size = hashlib.sha256(), 0
     for chunk in file.chunks():
         digest.update(chunk)
         size += len(chunk)
     file.seek(0)
+    return digest.hexdigest(), size
+
+
+@transaction.atomic
+def firmware_file_create(*, tenant: Tenant, name: str, version: str, file: UploadedFile,
+                         signing_certificate: str = "", signature: str = "") -> FirmwareFile:
+    sha256, size = firmware_digest(file)
     return FirmwareFile.objects.create(
-        tenant=tenant, name=name, version=version, file=file, size=size, sha256=digest.hexdigest(),
+        tenant=tenant, name=name, version=version, file=file, size=size, sha256=sha256,
         signing_certificate=signing_certificate, signature=signature)
 
 

@@ -1,12 +1,12 @@
 """GetDiagnostics and GetLog: the request with its one-time upload URL, the station's answer,
 its status notifications and the file it uploads."""
 
-import shutil
 import tempfile
 from datetime import datetime
 from pathlib import PurePath
 from typing import BinaryIO
 
+from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files import File
 from django.db import transaction
@@ -28,6 +28,10 @@ class UploadNotFound(Exception):
 
 class UploadGone(Exception):
     """The URL was used already: it takes one file."""
+
+
+class UploadTooLarge(Exception):
+    """Larger than OCPP_UPLOAD_MAX_BYTES: nothing is kept and the URL stays unused."""
 
 
 def upload_request_create(*, station: Station, kind: str, log_type: str = "",
@@ -93,21 +97,53 @@ def upload_status_record(*, station_id: int, kind: str, status: str, received_at
     return request
 
 
+MAX_NAME = 100  # characters of the station's file name kept (its end: the extension)
+
+
 def _safe_name(name: str, fallback: str) -> str:
     try:
-        return get_valid_filename(PurePath(name.replace("\\", "/")).name) if name else fallback
+        return get_valid_filename(PurePath(name.replace("\\", "/")).name)[-MAX_NAME:] if name else fallback
     except SuspiciousFileOperation:
         return fallback
 
 
+def _spool(content: BinaryIO, spool: BinaryIO) -> int:
+    """Copy the upload to `spool`; its size, or UploadTooLarge past OCPP_UPLOAD_MAX_BYTES."""
+    size, limit = 0, settings.OCPP_UPLOAD_MAX_BYTES
+    while chunk := content.read(64 * 1024):
+        size += len(chunk)
+        if size > limit:
+            raise UploadTooLarge(f"The file is larger than {limit} bytes.")
+        spool.write(chunk)
+    return size
+
+
+def _open(requests):
+    """Requests whose URL takes a file: sent, or failed (a station retries); not one never
+    sent or that the station refused."""
+    return requests.filter(state__in=[UploadRequest.SENT, UploadRequest.FAILED])
+
+
+def upload_check(*, token: str, size: int | None = None) -> None:
+    """Raise what `upload_receive` would for this token and announced size, before the body is
+    read: UploadNotFound, UploadGone or UploadTooLarge."""
+    received = _open(UploadRequest.objects.filter(token=token)).values_list("received_at", flat=True)
+    if not received:
+        raise UploadNotFound(token)
+    if received[0] is not None:
+        raise UploadGone(token)
+    if size is not None and size > settings.OCPP_UPLOAD_MAX_BYTES:
+        raise UploadTooLarge(f"The file is larger than {settings.OCPP_UPLOAD_MAX_BYTES} bytes.")
+
+
 def upload_receive(*, token: str, content: BinaryIO, filename: str = "") -> UploadRequest:
     """Store the file a station uploaded to its one-time URL; a second upload is refused."""
+    upload_check(token=token)
     with tempfile.TemporaryFile() as spool:
-        shutil.copyfileobj(content, spool, 64 * 1024)
-        size = spool.tell()
+        size = _spool(content, spool)
         spool.seek(0)
         with transaction.atomic():
-            request = UploadRequest.objects.select_for_update().filter(token=token).first()
+            request = _open(UploadRequest.objects.select_for_update().filter(token=token)).first()
             if request is None:
                 raise UploadNotFound(token)
             if request.received_at is not None:

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from stations import timestamps
+from stations.authlist import services as authlist
 from stations.firmware.services import firmware, uploads
 from stations.models import Station, StatusEvent
 from stations.ocpp.dbthreads import db
@@ -58,6 +59,8 @@ async def boot_notification(station: Station, payload: dict, received_at: dateti
                            received_at=received_at)
     if pending_job is not None:
         after_answer(lambda: firmware.firmware_job_send_async(job_id=pending_job))
+    # A local list that changed while the station was offline (one indexed lookup when not).
+    after_answer(lambda: authlist.local_list_send_due(station_id=station.pk))
     return {"status": "Accepted", "currentTime": _now_iso(),
             "interval": settings.OCPP_HEARTBEAT_INTERVAL}
 
