@@ -124,6 +124,7 @@ class OcppConsumer(AsyncWebsocketConsumer):
 
     async def _send_call(self, call: frames.Call) -> None:
         self._log(OcppMessage.OUT, call, timezone.now())
+        router.sent(self.station, call)
         await self.send(frames.dump(call))
 
     # Messages from other processes, through links.py -------------------------------------

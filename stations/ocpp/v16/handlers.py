@@ -31,6 +31,14 @@ FollowUp = Callable[[], Awaitable]
 FOLLOW_UPS: ContextVar[list[FollowUp]] = ContextVar("follow_ups")
 
 
+def call_sent(station: Station, action: str) -> None:
+    """A CALL of ours went out on this link: note what a later boot on it must check."""
+    if action in ("UpdateFirmware", "SignedUpdateFirmware"):
+        station.firmware_due = True
+    elif action == "SendLocalList":
+        station.local_list_due = True
+
+
 def after_answer(follow_up: FollowUp) -> None:
     """Run `follow_up()` once the answer to the CALL being handled has been sent."""
     FOLLOW_UPS.get().append(follow_up)
@@ -53,14 +61,16 @@ async def boot_notification(station: Station, payload: dict, received_at: dateti
     await writer().boot(station.pk, stations.boot_fields(payload))
     station.vendor, station.model = payload["chargePointVendor"], payload["chargePointModel"]
     # A job sent before ends as installed when the station boots its image's version; one left
-    # pending while the station was offline (a rollout's) goes out now.
-    pending_job = await db(firmware.firmware_station_booted, station_id=station.pk,
-                           firmware_version=payload.get("firmwareVersion", ""),
-                           received_at=received_at)
-    if pending_job is not None:
-        after_answer(lambda: firmware.firmware_job_send_async(job_id=pending_job))
-    # A local list that changed while the station was offline (one indexed lookup when not).
-    after_answer(lambda: authlist.local_list_send_due(station_id=station.pk))
+    # pending while the station was offline (a rollout's) goes out now. A local list that
+    # changed while it was offline follows too. (What is due was learnt at the handshake.)
+    if getattr(station, "firmware_due", True):
+        pending_job = await db(firmware.firmware_station_booted, station_id=station.pk,
+                               firmware_version=payload.get("firmwareVersion", ""),
+                               received_at=received_at)
+        if pending_job is not None:
+            after_answer(lambda: firmware.firmware_job_send_async(job_id=pending_job))
+    if getattr(station, "local_list_due", True):
+        after_answer(lambda: authlist.local_list_send_due(station_id=station.pk))
     return {"status": "Accepted", "currentTime": _now_iso(),
             "interval": settings.OCPP_HEARTBEAT_INTERVAL}
 
@@ -132,6 +142,7 @@ async def firmware_status_notification(station: Station, payload: dict,
                                        received_at: datetime) -> dict:
     await db(firmware.firmware_status_record, station_id=station.pk, status=payload["status"],
              received_at=received_at)
+    station.firmware_due = True  # a boot on this link may finish the job
     return {}
 
 
@@ -140,6 +151,7 @@ async def signed_firmware_status_notification(station: Station, payload: dict,
                                               received_at: datetime) -> dict:
     await db(firmware.firmware_status_record, station_id=station.pk, status=payload["status"],
              request_id=payload.get("requestId"), received_at=received_at)
+    station.firmware_due = True  # a boot on this link may finish the job
     return {}
 
 

@@ -7,7 +7,7 @@ from stations.models import Station
 from stations.ocpp.errors import InternalError, NotSupported, OcppError
 from stations.ocpp.frames import Call, CallError, CallResult, error_for
 from stations.ocpp.v16 import schemas
-from stations.ocpp.v16.handlers import FOLLOW_UPS, HANDLERS, FollowUp
+from stations.ocpp.v16.handlers import FOLLOW_UPS, HANDLERS, FollowUp, call_sent
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +21,10 @@ STATION_ACTIONS = frozenset({
 CENTRAL_ACTIONS = frozenset(a for a in schemas._actions() if a not in STATION_ACTIONS) | {
     "DataTransfer"
 }
+
+
+def sent(station: Station, call: Call) -> None:
+    call_sent(station, call.action)
 
 
 async def answer(station: Station, call: Call,
