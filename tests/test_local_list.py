@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from asgiref.sync import sync_to_async
+from ocpp.exceptions import InternalError
 from ocpp.routing import on
 from ocpp.v16 import call_result
 from ocpp.v16.enums import Action
@@ -542,3 +543,29 @@ async def test_a_station_that_boots_with_another_list_gets_the_full_list_after_i
     assert [(h["update_type"], h["status"]) for h in state["history"]] == [
         ("Full", "Accepted"), ("Differential", "VersionMismatch")]
     assert (state["version"], state["in_sync"]) == (2, True)
+
+
+class MismatchThenBroken(SimulatedChargePoint):
+    local_list_version = 7
+
+    @on(Action.send_local_list)
+    async def on_send_local_list(self, list_version, update_type, **kwargs):
+        self.received.append(("SendLocalList", {"update_type": update_type}))
+        if update_type == "Differential":
+            return call_result.SendLocalList(status="VersionMismatch")
+        raise InternalError(description="the list storage is broken")
+
+
+async def test_a_full_list_the_station_fails_to_take_after_a_mismatch_stays_due(server):
+    tenant = make_tenant()
+    make_id_tag(tenant, "ALICE")
+    station, password = make_station(tenant)
+    LocalList.objects.create(tenant=tenant, station=station, version=1,
+                             snapshot=local_list_entries(tenant_id=tenant.pk))
+    make_id_tag(tenant, "BOB")
+    local_lists_resync(tenant_id=tenant.pk)
+    async with charge_point(server, tenant, station, password, cls=MismatchThenBroken) as cp:
+        await eventually(lambda: len(cp.received) == 2)
+        await eventually(lambda: LocalList.objects.get(station=station).sync_due)
+    assert [payload["update_type"] for _, payload in cp.received] == ["Differential", "Full"]
+    assert LocalList.objects.get(station=station).version == 1

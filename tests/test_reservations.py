@@ -238,7 +238,10 @@ async def test_bad_input_is_a_400_and_sends_nothing(server):
                                                      "expiry_date": in_an_hour()})
         negative = await api.post(url(station), json={"connector_id": -1, "id_tag": "ALICE",
                                                       "expiry_date": in_an_hour()})
+        huge = await api.post(url(station), json={"connector_id": 2**31, "id_tag": "ALICE",
+                                                  "expiry_date": in_an_hour()})
         empty = await api.post(url(station), json={})
+    assert huge.status_code == 400 and "connector_id" in huge.json()
     assert past.status_code == 400 and "expiry_date" in past.json()
     assert unknown.status_code == 400 and "id_tag" in unknown.json()
     assert foreign.status_code == 400 and "id_tag" in foreign.json()

@@ -185,7 +185,12 @@ async def local_list_send(*, station: Station, update_type: str,
     VersionMismatch the full list follows; the returned update then has it as `resend`."""
     update = await sync_to_async(local_list_update_create)(station=station, update_type=update_type,
                                                            group=group)
-    return await _send_and_resend(station, update)
+    sent = await _send_and_resend(station, update)
+    try:  # an id-tag change made while this update was on its way follows it
+        await local_list_sync(station_id=station.pk)
+    except CommandFailed:
+        pass  # it stays due: sent at the next change or boot
+    return sent
 
 
 async def _send_and_resend(station: Station, update: LocalListUpdate) -> LocalListUpdate:
@@ -215,23 +220,30 @@ async def local_list_sync(*, station_id: int) -> LocalListUpdate | None:
     the station does not take stays due (for its next boot). Returns the last update sent."""
     last = None
     for _ in range(SYNC_ROUNDS):
-        station = await sync_to_async(_station_with_link)(station_id)
+        station = await db(_station_with_link, station_id)
         if station is None or not station.connected:
             break
-        update = await sync_to_async(local_list_update_claim_due)(station=station)
+        update = await db(local_list_update_claim_due, station=station)
         if update is None:
             break
         try:
             last = await _send_and_resend(station, update)
         except CommandFailed:
-            last = await LocalListUpdate.objects.aget(pk=update.pk)
+            last = await db(_update_with_resend, update.pk)
+        except BaseException:  # e.g. cancelled at shutdown: the list stays due, nothing is lost
+            await db(local_list_mark_due, station_id=station_id)
+            raise
         outcome = last
         if last.status == UpdateStatus.VERSION_MISMATCH:  # then the full list followed (or not)
             outcome = getattr(last, "resend", None) or last
         if outcome.status not in (UpdateStatus.ACCEPTED, UpdateStatus.NOT_SUPPORTED):
-            await sync_to_async(local_list_mark_due)(station_id=station_id)
+            await db(local_list_mark_due, station_id=station_id)
             break
     return last
+
+
+def _update_with_resend(update_id: int) -> LocalListUpdate:
+    return LocalListUpdate.objects.select_related("resend").get(pk=update_id)
 
 
 async def local_list_send_due(*, station_id: int) -> None:

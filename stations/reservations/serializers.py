@@ -19,7 +19,7 @@ class ReservationSerializer(serializers.ModelSerializer):
 
 
 class ReservationCreateSerializer(serializers.Serializer):
-    connector_id = serializers.IntegerField(min_value=0, help_text="0: any connector")
+    connector_id = serializers.IntegerField(min_value=0, max_value=2**31 - 1, help_text="0: any connector")
     id_tag = serializers.CharField(max_length=20)
     expiry_date = serializers.DateTimeField()
 
