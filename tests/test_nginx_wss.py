@@ -3,11 +3,7 @@ in front of two server processes. A station connects over wss:// with Basic auth
 profile 2), charges, and commands reach it whichever process serves the API call."""
 
 import asyncio
-import shutil
 import ssl
-import subprocess
-import time
-from pathlib import Path
 
 import httpx
 import pytest
@@ -16,79 +12,18 @@ from websockets.exceptions import InvalidStatus
 from stations.simulator import SimulatedChargePoint, connect
 from tests.conftest import needs_redis
 from tests.factories import api_client, eventually, make_id_tag, make_station, make_tenant
-from tests.server import ROOT, free_port
+from tests.nginx import needs_nginx, running_nginx
 
 pytestmark = [
     needs_redis,
-    pytest.mark.skipif(shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists(),
-                       reason="needs nginx (Debian's package; .ci/run installs it)"),
+    needs_nginx,
 ]
-
-
-def _certificate(folder: Path) -> tuple[Path, Path]:
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                    "-keyout", str(key), "-out", str(cert), "-subj", "/CN=localhost",
-                    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
-                   check=True, capture_output=True)
-    return cert, key
-
-
-def _site(port: int, backends: list[int], cert: Path, key: Path) -> str:
-    """deploy/nginx.conf with this test's port, certificate and server processes."""
-    site = (ROOT / "deploy" / "nginx.conf").read_text()
-    replacements = {
-        "listen 443 ssl;": f"listen 127.0.0.1:{port} ssl;",
-        "/etc/ssl/cpms/fullchain.pem": str(cert),
-        "/etc/ssl/cpms/privkey.pem": str(key),
-        "    server 127.0.0.1:8001;\n    server 127.0.0.1:8002;\n":
-            "".join(f"    server 127.0.0.1:{b};\n" for b in backends),
-    }
-    for old, new in replacements.items():
-        assert old in site, f"deploy/nginx.conf no longer has {old!r}"
-        site = site.replace(old, new)
-    return site
 
 
 @pytest.fixture
 def nginx(server, second_server, tmp_path):
-    cert, key = _certificate(tmp_path)
-    port = free_port()
-    (tmp_path / "site.conf").write_text(_site(port, [server.port, second_server.port], cert, key))
-    temp = tmp_path / "temp"
-    temp.mkdir()
-    (tmp_path / "nginx.conf").write_text(f"""
-daemon off;
-worker_processes 1;
-pid {tmp_path}/nginx.pid;
-error_log {tmp_path}/error.log;
-events {{ worker_connections 1024; }}
-http {{
-    access_log off;
-    client_body_temp_path {temp}/body;
-    proxy_temp_path {temp}/proxy;
-    fastcgi_temp_path {temp}/fastcgi;
-    uwsgi_temp_path {temp}/uwsgi;
-    scgi_temp_path {temp}/scgi;
-    include {tmp_path}/site.conf;
-}}
-""")
-    process = subprocess.Popen([shutil.which("nginx") or "/usr/sbin/nginx", "-c",
-                                str(tmp_path / "nginx.conf"), "-p", str(tmp_path)],
-                               stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"https://127.0.0.1:{port}/api/schema/",
-                      verify=ssl.create_default_context(cafile=str(cert)), timeout=1)
-            break
-        except httpx.TransportError:
-            if process.poll() is not None:
-                raise RuntimeError(process.stderr.read().decode()) from None
-            time.sleep(0.1)
-    yield port, cert
-    process.terminate()
-    process.wait(10)
+    with running_nginx(tmp_path, [server.port, second_server.port]) as proxy:
+        yield proxy
 
 
 async def test_a_station_charges_over_wss_behind_nginx_and_commands_reach_it(nginx, server):

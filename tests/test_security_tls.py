@@ -3,14 +3,10 @@ certificate without verifying it) in front of a server process that trusts its h
 (OCPP_TRUST_PROXY_HEADERS=1); the backend checks the certificate against the tenant's CA."""
 
 import asyncio
-import shutil
 import ssl
-import subprocess
-import time
 from pathlib import Path
 from urllib.parse import quote
 
-import httpx
 import pytest
 import websockets
 from cryptography import x509
@@ -23,11 +19,10 @@ from stations.security import ca
 from stations.security.services import ca_of
 from stations.simulator import SecureChargePoint, basic_auth
 from tests.factories import make_station, make_tenant
-from tests.server import free_port, server_env, start_server
-from tests.test_nginx_wss import _certificate, _site
+from tests.nginx import needs_nginx, running_nginx
+from tests.server import server_env, start_server
 
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-pytestmark = pytest.mark.skipif(not Path(NGINX).exists(), reason="needs nginx (Debian's package)")
+pytestmark = needs_nginx
 
 
 @pytest.fixture(scope="module")
@@ -41,43 +36,8 @@ def trusting_server(database, tmp_path_factory):
 @pytest.fixture(scope="module")
 def tls_proxy(trusting_server, tmp_path_factory):
     """nginx with deploy/nginx.conf in front of `trusting_server`: (port, server certificate)."""
-    folder = tmp_path_factory.mktemp("nginx")
-    cert, key = _certificate(folder)
-    port = free_port()
-    (folder / "site.conf").write_text(_site(port, [trusting_server.port], cert, key))
-    temp = folder / "temp"
-    temp.mkdir()
-    (folder / "nginx.conf").write_text(f"""
-daemon off;
-worker_processes 1;
-pid {folder}/nginx.pid;
-error_log {folder}/error.log;
-events {{ worker_connections 256; }}
-http {{
-    access_log off;
-    client_body_temp_path {temp}/body;
-    proxy_temp_path {temp}/proxy;
-    fastcgi_temp_path {temp}/fastcgi;
-    uwsgi_temp_path {temp}/uwsgi;
-    scgi_temp_path {temp}/scgi;
-    include {folder}/site.conf;
-}}
-""")
-    process = subprocess.Popen([NGINX, "-c", str(folder / "nginx.conf"), "-p", str(folder)],
-                               stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"https://127.0.0.1:{port}/api/schema/",
-                      verify=ssl.create_default_context(cafile=str(cert)), timeout=1)
-            break
-        except httpx.TransportError:
-            if process.poll() is not None:
-                raise RuntimeError(process.stderr.read().decode()) from None
-            time.sleep(0.1)
-    yield port, cert
-    process.terminate()
-    process.wait(10)
+    with running_nginx(tmp_path_factory.mktemp("nginx"), [trusting_server.port]) as proxy:
+        yield proxy
 
 
 def client_certificate(folder: Path, common_name: str, ca_certificate_pem: str,
