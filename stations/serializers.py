@@ -3,7 +3,7 @@ from rest_framework import serializers
 from stations.models import ChargingSession, Connector, IdTag, OcppMessage, Station
 from stations.ocpp.v16 import router
 from stations.security.profiles import SECURITY_KEYS
-from tenants.validators import validate_timezone_name
+from tenants.validators import validate_station_password, validate_timezone_name
 
 
 class ConnectorSerializer(serializers.ModelSerializer):
@@ -16,6 +16,7 @@ class ConnectorSerializer(serializers.ModelSerializer):
 class StationSerializer(serializers.ModelSerializer):
     password = serializers.CharField(
         write_only=True, required=False, min_length=16, max_length=40,
+        validators=[validate_station_password],
         help_text="HTTP Basic password of the station; generated (and returned once) if omitted.",
     )
     timezone = serializers.CharField(required=False, allow_blank=True,

@@ -22,3 +22,9 @@ def validate_url_segment(value: str) -> None:
     """A station identity ends the OCPP URL, so it must survive as one path segment."""
     if any(c in value for c in "/?#% ") or not value.isprintable():
         raise ValidationError("Must not contain '/', '?', '#', '%' or spaces.")
+
+
+def validate_station_password(value: str) -> None:
+    """An HTTP Basic password a station can send: printable ASCII, no ':' (OCPP 1.6 Security)."""
+    if not value.isascii() or not value.isprintable() or ":" in value:
+        raise ValidationError("Printable ASCII without ':' only.")

@@ -205,6 +205,18 @@ async def test_a_short_password_is_a_400(server):
     assert "password" in response.json()
 
 
+async def test_a_password_a_station_cannot_send_in_basic_auth_is_a_400(server):
+    tenant = make_tenant()
+    station, _ = make_station(tenant)
+    async with api_client(server, tenant) as api:
+        created = await api.post("/api/v1/stations/", json={"identity": "S2",
+                                                            "password": "with:colon-0123456789"})
+        patched = await api.patch(f"/api/v1/stations/{station.identity}/",
+                                  json={"password": "not ascii é 0123456789"})
+    assert created.status_code == 400 and "password" in created.json()
+    assert patched.status_code == 400 and "password" in patched.json()
+
+
 async def test_a_duplicate_identity_is_a_400_with_a_field_error(server):
     tenant = make_tenant()
     make_station(tenant, "TWICE")

@@ -7,6 +7,7 @@ from stations.security.models import (
     SecurityCommand,
     SecurityEvent,
 )
+from tenants.validators import validate_station_password
 
 
 class SecurityEventSerializer(serializers.ModelSerializer):
@@ -19,13 +20,8 @@ class SecurityEventSerializer(serializers.ModelSerializer):
 
 class PasswordChangeSerializer(serializers.Serializer):
     password = serializers.CharField(
-        required=False, min_length=16, max_length=40,
+        required=False, min_length=16, max_length=40, validators=[validate_station_password],
         help_text="The new password (16-40 characters); generated if omitted.")
-
-    def validate_password(self, value: str) -> str:
-        if not value.isascii() or not value.isprintable() or ":" in value:
-            raise serializers.ValidationError("Printable ASCII without ':' only.")
-        return value
 
 
 class PasswordChangedSerializer(serializers.Serializer):
