@@ -1,0 +1,107 @@
+"""Sharing a load group's capacity among the cars charging in it: a pure function.
+
+The steps are those of DOMAIN.md §5: what offline or uncontrollable stations may draw and the
+building's base load come off the cap first; sessions are admitted by priority, then arrival,
+while every phase they load can still give them the minimum (the rest are paused at 0 A); what
+is left is shared by water-filling, a session capped by its own maximum giving its surplus to
+the others; a car that keeps drawing clearly less than its limit is held near what it draws; the
+limits are rounded down to 0.1 A and anything under the minimum becomes 0. Currents are amperes
+per phase, as Decimal.
+"""
+
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import ROUND_DOWN, Decimal
+
+PHASES = (1, 2, 3)
+STEP = Decimal("0.1")
+UNDER_DRAW_INTERVALS = 2  # meter intervals a car must draw clearly less before it is held down
+UNDER_DRAW_HEADROOM = Decimal("1.1")
+EPSILON = Decimal("1e-9")  # what Decimal division leaves over counts as nothing
+
+
+@dataclass(frozen=True)
+class Demand:
+    """One charging session as the allocator sees it."""
+
+    key: Hashable  # e.g. (station identity, connector id)
+    started_at: datetime
+    max_current: Decimal  # the lowest of connector, station and car
+    phases: tuple[int, ...] = PHASES  # the phases it loads (a single-phase car: one of them)
+    priority: int = 0  # higher first
+    measured_current: Decimal | None = None
+    under_draw_intervals: int = 0  # consecutive meter intervals it drew clearly below its limit
+
+
+@dataclass(frozen=True)
+class Group:
+    cap: Decimal  # amperes per phase
+    min_current: Decimal = Decimal(6)  # IEC 61851-1 cannot signal less
+    safety_margin: Decimal = Decimal(0)
+    base_load: dict[int, Decimal] = field(default_factory=dict)  # per phase
+    reserved: dict[int, Decimal] = field(default_factory=dict)  # offline/uncontrollable, per phase
+
+
+def available(group: Group) -> dict[int, Decimal]:
+    """Step 1: what the group can give its controllable sessions, per phase."""
+    return {p: max(group.cap - group.safety_margin - group.base_load.get(p, Decimal(0))
+                   - group.reserved.get(p, Decimal(0)), Decimal(0)) for p in PHASES}
+
+
+def allocate(group: Group, demands: Iterable[Demand]) -> dict[Hashable, Decimal]:
+    """The limit of every session: the sum on each phase never exceeds what is available, each
+    admitted session gets at least the minimum and at most its maximum, the others 0."""
+    demands = list(demands)
+    room = available(group)
+    admitted = _admit(group, demands, room)
+    ceilings = {d.key: _ceiling(group, d) for d in admitted}
+    levels = _water_fill(admitted, ceilings, room)
+    limits = {d.key: Decimal(0) for d in demands}
+    for key, level in levels.items():
+        rounded = level.quantize(STEP, rounding=ROUND_DOWN)
+        limits[key] = rounded if rounded >= group.min_current else Decimal(0)
+    return limits
+
+
+def _admit(group: Group, demands: list[Demand], room: dict[int, Decimal]) -> list[Demand]:
+    """Step 2: by priority, then arrival, while each of its phases can still give the minimum."""
+    needed = {p: Decimal(0) for p in PHASES}
+    admitted = []
+    for demand in sorted(demands, key=lambda d: (-d.priority, d.started_at)):
+        if demand.max_current < group.min_current:
+            continue  # it could never be given a current a car accepts
+        if all(needed[p] + group.min_current <= room[p] for p in demand.phases):
+            admitted.append(demand)
+            for p in demand.phases:
+                needed[p] += group.min_current
+    return admitted
+
+
+def _ceiling(group: Group, demand: Demand) -> Decimal:
+    """Step 4: a car that keeps drawing clearly less than it may is held near what it draws."""
+    if demand.measured_current is None or demand.under_draw_intervals < UNDER_DRAW_INTERVALS:
+        return demand.max_current
+    held = max(demand.measured_current * UNDER_DRAW_HEADROOM, group.min_current)
+    return min(held, demand.max_current)
+
+
+def _water_fill(admitted: list[Demand], ceilings: dict[Hashable, Decimal],
+                room: dict[int, Decimal]) -> dict[Hashable, Decimal]:
+    """Step 3: raise every unsettled session's level together until it meets its ceiling or one
+    of its phases is full; repeat with the rest."""
+    levels = {d.key: Decimal(0) for d in admitted}
+    left = dict(room)
+    rising = {d.key: d for d in admitted}
+    while rising:
+        on_phase = {p: [d for d in rising.values() if p in d.phases] for p in PHASES}
+        step = min([left[p] / len(ds) for p, ds in on_phase.items() if ds]
+                   + [ceilings[key] - levels[key] for key in rising])
+        for key, demand in rising.items():
+            levels[key] += step
+            for p in demand.phases:
+                left[p] -= step
+        full = {p for p in PHASES if on_phase[p] and left[p] <= EPSILON}
+        rising = {key: d for key, d in rising.items()
+                  if ceilings[key] - levels[key] > EPSILON and not full.intersection(d.phases)}
+    return levels
