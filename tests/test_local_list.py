@@ -15,7 +15,7 @@ from ocpp.v16.enums import Action
 from stations.authlist.models import LocalList, LocalListUpdate
 from stations.authlist.selectors import local_list_entries
 from stations.authlist.services import local_lists_resync
-from stations.authlist.tasks import send_local_list
+from stations.authlist.tasks import send_local_list, sync_local_list
 from stations.models import IdTag, Station
 from stations.simulator import SimulatedChargePoint
 from tests.conftest import needs_redis
@@ -443,17 +443,17 @@ async def test_a_change_while_an_update_is_on_its_way_goes_out_after_it_as_the_n
     tenant = make_tenant()
     make_id_tag(tenant, "ALICE")
     station, password = make_station(tenant)
-    sync = sync_to_async(send_local_list, thread_sensitive=False)
+    sync = sync_to_async(sync_local_list, thread_sensitive=False)
     async with charge_point(server, tenant, station, password, cls=SlowToStore) as cp, \
             api_client(server, tenant) as api:
         await api.post(url(station), json={"update_type": "Full"})
         make_id_tag(tenant, "BOB")
         due = await sync_to_async(local_lists_resync)(tenant_id=tenant.pk)
-        first = asyncio.create_task(sync(station.pk, "Differential", due_only=True))
+        first = asyncio.create_task(sync(station.pk))
         await eventually(lambda: len([a for a, _ in cp.received if a.endswith("(storing)")]) == 2)
         IdTag.objects.filter(tenant=tenant, id_tag="BOB").delete()
         due_again = await sync_to_async(local_lists_resync)(tenant_id=tenant.pk)
-        second = await sync(station.pk, "Differential", due_only=True)
+        second = await sync(station.pk)
         first = await first
         state = (await api.get(url(station))).json()
     assert due == due_again == [station.pk]

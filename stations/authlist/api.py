@@ -42,7 +42,9 @@ class LocalListView(AsyncAPIView):
     @extend_schema(request=LocalListSendSerializer,
                    responses={201: LocalListUpdateSerializer,
                               400: OpenApiResponse(description="Bad update_type or group"),
-                              **FAILURES})
+                              **FAILURES, 409: OpenApiResponse(
+                                  description="The station is not connected, or another update "
+                                              "of its list awaits the station's answer")})
     async def post(self, request, identity: str):
         """Send the list as version (last accepted + 1) and answer with the station's verdict
         (201 whatever it was). After a VersionMismatch the full list is sent too: `resend`."""

@@ -147,7 +147,7 @@ def local_lists_resync(*, tenant_id: int) -> list[int]:
     deleted, a group chosen): each station holding a list that now differs from what it accepted
     is due a differential update, sent after commit to those connected (the others get it at
     their next boot). Returns the ids of the stations due one."""
-    from stations.authlist.tasks import send_local_list
+    from stations.authlist.tasks import sync_local_list
 
     held = list(local_lists_held(tenant_id=tenant_id).select_related("station__server_process"))
     if not held:
@@ -161,7 +161,7 @@ def local_lists_resync(*, tenant_id: int) -> list[int]:
     LocalList.objects.filter(pk__in=[local_list.pk for local_list in due]).update(sync_due=True)
     for local_list in due:
         if local_list.station.connected:
-            send_local_list.delay_on_commit(local_list.station_id, DIFFERENTIAL, due_only=True)
+            sync_local_list.delay_on_commit(local_list.station_id)
     return [local_list.station_id for local_list in due]
 
 

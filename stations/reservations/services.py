@@ -62,8 +62,8 @@ def reservation_use(*, session: ChargingSession, reservation_id: int) -> bool:
 
 @transaction.atomic
 def reservations_expire(*, now: datetime | None = None) -> int:
-    """Mark accepted reservations past their expiry Expired, and pending ones too (their answer
-    never came: the sender stopped); return how many. Idempotent."""
+    """Mark accepted and pending reservations past their expiry Expired (a pending one's answer
+    never came or comes too late: it then changes nothing); return how many. Idempotent."""
     now = now or timezone.now()
     return Reservation.objects.filter(status__in=[ReservationStatus.ACCEPTED, ReservationStatus.PENDING],
                                       expiry_date__lte=now).update(
