@@ -20,6 +20,7 @@ class IdTag(models.Model):
     expiry_date = models.DateTimeField(null=True, blank=True)
     parent_id_tag = models.CharField(max_length=20, blank=True)
     name = models.CharField(max_length=200, blank=True)
+    priority = models.SmallIntegerField(default=0, help_text="Load management: higher is served first")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

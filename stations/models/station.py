@@ -1,5 +1,6 @@
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 
 from stations.models.presence import ServerProcess
@@ -40,6 +41,12 @@ class Station(models.Model):
     meter_serial_number = models.CharField(max_length=25, blank=True)
     last_boot_at = models.DateTimeField(null=True, blank=True)
     firmware_status = models.CharField(max_length=30, blank=True)
+    # Load management: the most any of its connectors may draw, and the group it shares a cap in
+    max_current = models.DecimalField(max_digits=7, decimal_places=1, default=32,
+                                      validators=[MinValueValidator(0)],
+                                      help_text="Amperes per phase, the most a connector draws")
+    load_group = models.ForeignKey("loadmgmt.LoadGroup", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="stations")
     diagnostics_status = models.CharField(max_length=30, blank=True)
     # Live link
     last_seen = models.DateTimeField(null=True, blank=True)
@@ -87,6 +94,7 @@ class Connector(models.Model):
     vendor_id = models.CharField(max_length=255, blank=True)
     vendor_error_code = models.CharField(max_length=50, blank=True)
     updated_at = models.DateTimeField(null=True, blank=True)
+    priority = models.SmallIntegerField(default=0, help_text="Load management: higher is served first")
 
     class Meta:
         constraints = [
