@@ -51,6 +51,8 @@ class LoadGroup(models.Model):
     base_load_measured = models.JSONField(default=dict, blank=True,
                                           help_text='Per phase, e.g. {"1": "12.5", ...}')
     base_load_measured_at = models.DateTimeField(null=True, blank=True)
+    tariff = models.ForeignKey("billing.Tariff", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+", help_text="For its stations that have none of their own")
     # A rebalance is asked for by setting this (if unset) and queuing one task; the task clears
     # it as it starts, so a burst of triggers makes one run (see loadmgmt/triggers.py).
     rebalance_due_at = models.DateTimeField(null=True, blank=True, editable=False)

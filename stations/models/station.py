@@ -47,6 +47,8 @@ class Station(models.Model):
                                       help_text="Amperes per phase, the most a connector draws")
     load_group = models.ForeignKey("loadmgmt.LoadGroup", null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="stations")
+    tariff = models.ForeignKey("billing.Tariff", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+", help_text="Blank: the load group's, else the tenant's default")
     diagnostics_status = models.CharField(max_length=30, blank=True)
     # Live link
     last_seen = models.DateTimeField(null=True, blank=True)

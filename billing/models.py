@@ -1,1 +1,0 @@
-"""Models arrive with their issue (see the open issues)."""

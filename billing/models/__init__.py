@@ -1,0 +1,3 @@
+from billing.models.tariff import Tariff
+
+__all__ = ["Tariff"]
