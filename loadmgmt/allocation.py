@@ -32,6 +32,7 @@ class Demand:
     priority: int = 0  # higher first
     measured_current: Decimal | None = None
     under_draw_intervals: int = 0  # consecutive meter intervals it drew clearly below its limit
+    station: Hashable | None = None  # sessions of one station share its `Group.station_max`
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class Group:
     safety_margin: Decimal = Decimal(0)
     base_load: dict[int, Decimal] = field(default_factory=dict)  # per phase
     reserved: dict[int, Decimal] = field(default_factory=dict)  # offline/uncontrollable, per phase
+    station_max: dict[Hashable, Decimal] = field(default_factory=dict)  # what a station's sessions share
 
 
 def available(group: Group) -> dict[int, Decimal]:
@@ -50,10 +52,11 @@ def available(group: Group) -> dict[int, Decimal]:
 
 
 def allocate(group: Group, demands: Iterable[Demand]) -> dict[Hashable, Decimal]:
-    """The limit of every session: the sum on each phase never exceeds what is available, each
-    admitted session gets at least the minimum and at most its maximum, the others 0."""
+    """The limit of every session: the sum on each phase never exceeds what is available (nor
+    a station's sessions' sum its maximum), each admitted session gets at least the minimum and
+    at most its own maximum, the others 0."""
     demands = list(demands)
-    room = available(group)
+    room = _room(group, demands)
     admitted = _admit(group, demands, room)
     ceilings = {d.key: _ceiling(group, d) for d in admitted}
     levels = _water_fill(admitted, ceilings, room)
@@ -64,17 +67,33 @@ def allocate(group: Group, demands: Iterable[Demand]) -> dict[Hashable, Decimal]
     return limits
 
 
-def _admit(group: Group, demands: list[Demand], room: dict[int, Decimal]) -> list[Demand]:
+def _room(group: Group, demands: list[Demand]) -> dict[Hashable, Decimal]:
+    """What each resource can give: the phases, and every station with a maximum of its own."""
+    room: dict[Hashable, Decimal] = dict(available(group))
+    for d in demands:
+        if d.station is not None and d.station in group.station_max:
+            room[("station", d.station)] = group.station_max[d.station]
+    return room
+
+
+def _loads(demand: Demand, room: dict[Hashable, Decimal]) -> tuple[Hashable, ...]:
+    """The resources a session draws on: its phases, and its station where that has a maximum."""
+    station = ("station", demand.station)
+    return (*demand.phases, station) if station in room else demand.phases
+
+
+def _admit(group: Group, demands: list[Demand], room: dict[Hashable, Decimal]) -> list[Demand]:
     """Step 2: by priority, then arrival, while each of its phases can still give the minimum."""
-    needed = {p: Decimal(0) for p in PHASES}
+    needed = dict.fromkeys(room, Decimal(0))
     admitted = []
     for demand in sorted(demands, key=lambda d: (-d.priority, d.started_at)):
         if demand.max_current < group.min_current:
             continue  # it could never be given a current a car accepts
-        if all(needed[p] + group.min_current <= room[p] for p in demand.phases):
+        loads = _loads(demand, room)
+        if all(needed[r] + group.min_current <= room[r] for r in loads):
             admitted.append(demand)
-            for p in demand.phases:
-                needed[p] += group.min_current
+            for r in loads:
+                needed[r] += group.min_current
     return admitted
 
 
@@ -87,21 +106,21 @@ def _ceiling(group: Group, demand: Demand) -> Decimal:
 
 
 def _water_fill(admitted: list[Demand], ceilings: dict[Hashable, Decimal],
-                room: dict[int, Decimal]) -> dict[Hashable, Decimal]:
+                room: dict[Hashable, Decimal]) -> dict[Hashable, Decimal]:
     """Step 3: raise every unsettled session's level together until it meets its ceiling or one
-    of its phases is full; repeat with the rest."""
+    of the resources it loads is full; repeat with the rest."""
     levels = {d.key: Decimal(0) for d in admitted}
     left = dict(room)
-    rising = {d.key: d for d in admitted}
+    loads = {d.key: _loads(d, room) for d in admitted}
+    rising = {d.key for d in admitted}
     while rising:
-        on_phase = {p: [d for d in rising.values() if p in d.phases] for p in PHASES}
-        step = min([left[p] / len(ds) for p, ds in on_phase.items() if ds]
-                   + [ceilings[key] - levels[key] for key in rising])
-        for key, demand in rising.items():
+        users = {r: [k for k in rising if r in loads[k]] for r in left}
+        step = min([left[r] / len(ks) for r, ks in users.items() if ks]
+                   + [ceilings[k] - levels[k] for k in rising])
+        for key in rising:
             levels[key] += step
-            for p in demand.phases:
-                left[p] -= step
-        full = {p for p in PHASES if on_phase[p] and left[p] <= EPSILON}
-        rising = {key: d for key, d in rising.items()
-                  if ceilings[key] - levels[key] > EPSILON and not full.intersection(d.phases)}
+            for r in loads[key]:
+                left[r] -= step
+        full = {r for r, ks in users.items() if ks and left[r] <= EPSILON}
+        rising = {k for k in rising if ceilings[k] - levels[k] > EPSILON and not full.intersection(loads[k])}
     return levels

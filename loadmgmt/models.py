@@ -87,6 +87,8 @@ class ConnectorLimit(models.Model):
     connector_id = models.PositiveIntegerField()
     transaction_id = models.IntegerField(null=True, blank=True)
     limit = models.DecimalField(max_digits=7, decimal_places=1)
+    held = models.BooleanField(default=False, help_text="Held near what the car draws (it drew "
+                                                        "clearly less than its share)")
     status = models.CharField(max_length=15, help_text="The answer, or the failure")
     updated_at = models.DateTimeField()
 

@@ -7,6 +7,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from cpms.api_errors import command_failures
+from loadmgmt.services import station_group_changed
 from stations import selectors
 from stations.authlist.services import local_lists_resync
 from stations.commands import station_call
@@ -45,15 +46,20 @@ class StationViewSet(viewsets.ModelViewSet):
         if selectors.stations_of(request.tenant).filter(identity=data["identity"]).exists():
             raise ValidationError({"identity": ["A station with this identity exists already."]})
         station, password = station_create(tenant=request.tenant, **data)
+        if station.load_group_id is not None:
+            station_group_changed(station_id=station.pk, old_group_id=None)
         station = self.get_queryset().get(pk=station.pk)
         body = StationCreatedSerializer(station).data | {"password": password}
         return Response(body, status=status.HTTP_201_CREATED)
 
     def perform_update(self, serializer):
         password = serializer.validated_data.pop("password", None)
+        old_group_id = serializer.instance.load_group_id
         station = serializer.save()
         if password:
             station_set_password(station=station, password=password)
+        if station.load_group_id != old_group_id:
+            station_group_changed(station_id=station.pk, old_group_id=old_group_id)
 
 
 class IdTagViewSet(viewsets.ModelViewSet):

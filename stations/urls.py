@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("stations.reservations.urls")),
     path("", include("stations.smartcharging.urls")),
     path("", include("stations.security.urls")),
+    path("", include("loadmgmt.urls")),
     path("", include("stations.api_triggers")),  # POST stations/<identity>/trigger/
     *router.urls,
 ]

@@ -41,6 +41,8 @@ os.environ["OCPP_COMMAND_TIMEOUT"] = "5"
 os.environ["PRESENCE_BEAT_SECONDS"] = "1"
 os.environ["PRESENCE_TIMEOUT_SECONDS"] = "3"
 os.environ.setdefault("LOG_LEVEL", "WARNING")
+os.environ["CELERY_QUEUE"] = f"cpms-test-{TEST_RUN}"  # the workers of this run take its tasks only
+os.environ["LOAD_REBALANCE_DEBOUNCE"] = "0.2"
 os.environ["MEDIA_ROOT"] = str(_tmp / "media")  # shared by the tests and their servers
 _DB_NAME = _prepare_database()
 
@@ -50,7 +52,7 @@ django.setup()
 # Tests build data with the ORM from inside their event loop; the server is another process.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-from tests.server import server_env, start_server  # noqa: E402
+from tests.server import server_env, start_celery_worker, start_server  # noqa: E402
 
 needs_redis = pytest.mark.skipif(not os.environ.get("REDIS_URL"),
                                  reason="needs REDIS_URL: several server processes share a fleet")
@@ -94,3 +96,15 @@ def fresh_server(database):
     srv = start_server(server_env(), _tmp)
     yield srv
     srv.stop(hard=True)
+
+
+@pytest.fixture(scope="module")
+def celery_worker(database):
+    """With Redis, a real Celery worker for the module's tests (tasks the servers queue run on
+    it); on the embedded default tasks run in the server, so there is nothing to start."""
+    if not os.environ.get("REDIS_URL"):
+        yield None
+        return
+    worker = start_celery_worker(server_env(), _tmp)
+    yield worker
+    worker.stop()

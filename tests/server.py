@@ -71,3 +71,23 @@ def server_env() -> dict:
     env = dict(os.environ)
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     return env
+
+
+def start_celery_worker(env: dict, log_dir: Path) -> Server:
+    """A Celery worker (threads pool) on the run's queue; ready once it says so in its log."""
+    log_path = log_dir / f"celery-{free_port()}.log"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "cpms", "worker", "--pool", "threads",
+         "--concurrency", "8", "--without-gossip", "--without-mingle", "--without-heartbeat",
+         "--loglevel", "INFO", "-Q", env["CELERY_QUEUE"]],
+        cwd=ROOT, env=env, stdout=log_path.open("w"), stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"celery exited:\n{log_path.read_text()}")
+        if " ready." in log_path.read_text(errors="replace"):
+            return Server(0, process, log_path)
+        time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"celery did not start:\n{log_path.read_text()}")

@@ -69,6 +69,22 @@ def test_base_load_and_safety_margin_come_off_the_cap():
     assert set(allocate(group, cars(2)).values()) == {Decimal("15.0")}
 
 
+def test_two_connectors_of_one_station_share_its_maximum():
+    twin = [Demand(key=f"c{i}", started_at=T0 + timedelta(minutes=i), max_current=Decimal(32),
+                   station="dual") for i in range(2)]
+    other = Demand(key="other", started_at=T0, max_current=Decimal(32), station="single")
+    group = Group(cap=Decimal(100), station_max={"dual": Decimal(32), "single": Decimal(32)})
+    assert allocate(group, [*twin, other]) == {"c0": Decimal("16.0"), "c1": Decimal("16.0"),
+                                               "other": Decimal("32.0")}
+
+
+def test_a_station_too_small_for_two_sessions_pauses_the_later_one():
+    twin = [Demand(key=f"c{i}", started_at=T0 + timedelta(minutes=i), max_current=Decimal(32),
+                   station="dual") for i in range(2)]
+    group = Group(cap=Decimal(100), station_max={"dual": Decimal(10)})
+    assert allocate(group, twin) == {"c0": Decimal("10.0"), "c1": Decimal(0)}
+
+
 demands = st.lists(
     st.builds(
         Demand,
@@ -80,6 +96,7 @@ demands = st.lists(
         priority=st.integers(min_value=0, max_value=2),
         measured_current=st.none() | st.decimals(min_value=0, max_value=80, places=1),
         under_draw_intervals=st.integers(min_value=0, max_value=3),
+        station=st.sampled_from(["a", "b", "c", None]),
     ),
     max_size=25,
 )
@@ -89,6 +106,8 @@ groups = st.builds(
     safety_margin=st.decimals(min_value=0, max_value=10, places=1),
     base_load=st.dictionaries(st.sampled_from(PHASES), st.decimals(min_value=0, max_value=50, places=1)),
     reserved=st.dictionaries(st.sampled_from(PHASES), st.decimals(min_value=0, max_value=64, places=1)),
+    station_max=st.dictionaries(st.sampled_from(["a", "b"]),
+                                st.decimals(min_value=0, max_value=64, places=1)),
 )
 
 
@@ -99,6 +118,8 @@ def test_no_phase_exceeds_what_is_available_and_every_limit_is_zero_or_within_bo
     assert set(limits) == {d.key for d in sessions}
     for p in PHASES:
         assert sum(limits[d.key] for d in sessions if p in d.phases) <= room[p]
+    for station, most in group.station_max.items():
+        assert sum(limits[d.key] for d in sessions if d.station == station) <= most
     for d in sessions:
         limit = limits[d.key]
         assert limit == 0 or group.min_current <= limit <= d.max_current
@@ -110,6 +131,10 @@ def test_a_paused_session_did_not_fit_beside_those_charging(group, sessions):
     limits = allocate(group, sessions)
     room = available(group)
     charging = {p: sum(1 for d in sessions if p in d.phases and limits[d.key] > 0) for p in PHASES}
+    at_station = {s: sum(1 for d in sessions if d.station == s and limits[d.key] > 0)
+                  for s in group.station_max}
     for d in sessions:
         if limits[d.key] == 0 and d.max_current >= group.min_current:
-            assert any((charging[p] + 1) * group.min_current > room[p] for p in d.phases)
+            most = group.station_max.get(d.station)
+            station_full = most is not None and (at_station[d.station] + 1) * group.min_current > most
+            assert station_full or any((charging[p] + 1) * group.min_current > room[p] for p in d.phases)

@@ -31,6 +31,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='station',
             name='max_current',
-            field=models.DecimalField(decimal_places=1, default=32, help_text='Amperes per phase, the most a connector draws', max_digits=7, validators=[django.core.validators.MinValueValidator(0)]),
+            field=models.DecimalField(decimal_places=1, default=32, help_text='Amperes per phase: the most the station draws (its connectors share it)', max_digits=7, validators=[django.core.validators.MinValueValidator(0)]),
         ),
     ]

@@ -41,14 +41,16 @@ class Station(models.Model):
     meter_serial_number = models.CharField(max_length=25, blank=True)
     last_boot_at = models.DateTimeField(null=True, blank=True)
     firmware_status = models.CharField(max_length=30, blank=True)
-    # Load management: the most any of its connectors may draw, and the group it shares a cap in
+    # Load management: the most it may draw, and the group it shares a cap in
     max_current = models.DecimalField(max_digits=7, decimal_places=1, default=32,
                                       validators=[MinValueValidator(0)],
-                                      help_text="Amperes per phase, the most a connector draws")
+                                      help_text="Amperes per phase: the most the station draws "
+                                                "(its connectors share it)")
     load_group = models.ForeignKey("loadmgmt.LoadGroup", null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="stations")
     tariff = models.ForeignKey("billing.Tariff", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="+", help_text="Blank: the load group's, else the tenant's default")
+                               related_name="+",
+                               help_text="Blank: the load group's, else the tenant's default")
     diagnostics_status = models.CharField(max_length=30, blank=True)
     # Live link
     last_seen = models.DateTimeField(null=True, blank=True)

@@ -51,16 +51,17 @@ def station_authenticate(*, tenant_slug: str, identity: str, password: str | Non
     One narrow query, since a reconnect storm authenticates thousands of stations a minute; it
     also tells which live socket (on a process that still beats) the new one replaces. The
     station comes back with only what the link uses: pk, tenant, identity, vendor and model
-    (for its quirks)."""
+    (for its quirks), and its load group (see loadmgmt/triggers.py)."""
     found = (Station.objects.filter(tenant__slug=tenant_slug, identity=identity)
              .extra(select=_BOOT_WORK)
              .values_list("pk", "tenant_id", "enabled", "password_hash", "channel_name",
                           "server_process__last_beat", "vendor", "model", "security_profile",
-                          "pending_password_hash", "firmware_due", "local_list_due").first())
+                          "pending_password_hash", "firmware_due", "local_list_due",
+                          "load_group_id").first())
     if found is None:
         return None
     (pk, tenant_id, enabled, password_hash, address, last_beat, vendor, model, profile,
-     pending_hash, firmware_due, local_list_due) = found
+     pending_hash, firmware_due, local_list_due, load_group_id) = found
     if not enabled:
         return None
     refusal = link_refusal(profile=profile, link=link, tenant_id=tenant_id, identity=identity)
@@ -77,6 +78,7 @@ def station_authenticate(*, tenant_slug: str, identity: str, password: str | Non
             Station.objects.filter(pk=pk, pending_password_hash=pending_hash).update(
                 password_hash=pending_hash, pending_password_hash="")
     alive = bool(address) and last_beat is not None and last_beat >= ServerProcess.alive_cutoff()
-    station = Station(pk=pk, tenant_id=tenant_id, identity=identity, vendor=vendor, model=model)
+    station = Station(pk=pk, tenant_id=tenant_id, identity=identity, vendor=vendor, model=model,
+                      load_group_id=load_group_id)
     station.firmware_due, station.local_list_due = bool(firmware_due), bool(local_list_due)
     return Handshake(station, address if alive else "")

@@ -49,7 +49,8 @@ class CoreChargePoint(ChargePoint):
         super().__init__(identity, connection, response_timeout=15)
         self.connectors = {n: ConnectorState() for n in range(1, connectors + 1)}
         self.configuration = {"HeartbeatInterval": "300", "MeterValueSampleInterval": "60",
-                              "NumberOfConnectors": str(connectors)}
+                              "NumberOfConnectors": str(connectors),
+                              "ChargingScheduleAllowedChargingRateUnit": "Current"}
         self.received: list[tuple[str, dict]] = []
 
     # What the station sends --------------------------------------------------------------

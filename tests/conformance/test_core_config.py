@@ -125,7 +125,7 @@ async def test_tc_019_1_retrieve_all_configuration_keys(server):
     [answer] = await _configure(server, ("GetConfiguration", {}))
     keys = {k["key"]: k["value"] for k in answer["configurationKey"]}
     assert keys == {"HeartbeatInterval": "300", "MeterValueSampleInterval": "60",
-                    "NumberOfConnectors": "1"}
+                    "NumberOfConnectors": "1", "ChargingScheduleAllowedChargingRateUnit": "Current"}
     assert "unknownKey" not in answer
 
 

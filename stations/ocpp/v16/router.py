@@ -24,7 +24,7 @@ CENTRAL_ACTIONS = frozenset(a for a in schemas._actions() if a not in STATION_AC
 
 
 def sent(station: Station, call: Call) -> None:
-    call_sent(station, call.action)
+    call_sent(station, call.action, call.payload)
 
 
 async def answer(station: Station, call: Call,

@@ -1,0 +1,207 @@
+"""Running the allocator over a group and bringing its stations to the result (DOMAIN.md §5).
+
+Lowered limits go out first, raised ones only once every lowering is answered, so the cap holds
+while the change is under way. A station that refuses a profile (or does not answer, after one
+retry) is then counted at its maximum and the group is allocated again. Profiles go through the
+smart-charging services, so each is recorded with its answer and reaches the station over the
+same command path as the API, from whichever process runs this."""
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from decimal import Decimal
+
+from asgiref.sync import async_to_sync, sync_to_async
+from django.conf import settings
+
+from loadmgmt import profiles
+from loadmgmt.allocation import allocate
+from loadmgmt.locks import group_lock
+from loadmgmt.models import Allocation, ConnectorLimit, LoadGroup, StationControl
+from loadmgmt.selectors import ConnectorState, GroupState, group_state, is_held
+from loadmgmt.services import allocation_record, limit_result_record, station_control_update
+from stations.commands import (
+    CommandFailed,
+    StationAnsweredError,
+    StationNotConnected,
+    StationTimedOut,
+    station_call,
+)
+from stations.models import Station
+from stations.smartcharging.models import Purpose
+from stations.smartcharging.services import acharging_profile_set, acharging_profiles_clear
+
+log = logging.getLogger(__name__)
+MAX_ROUNDS = 4  # allocations per rebalance: the first, and one after each round of refusals
+
+
+@dataclass(frozen=True)
+class Change:
+    connector: ConnectorState
+    limit: Decimal
+    lowers: bool
+    held: bool
+
+
+async def arebalance(group_id: int, reason: str) -> Allocation | None:
+    async with group_lock(group_id):
+        if not await LoadGroup.objects.filter(pk=group_id).aupdate(rebalance_due_at=None):
+            return None  # the group is gone
+        refused: set[int] = set()
+        allocation = None
+        for attempt in range(MAX_ROUNDS):
+            state = await sync_to_async(group_state)(group_id=group_id, refused=frozenset(refused))
+            limits = allocate(state.spec(), state.demands)
+            why = reason if attempt == 0 else f"{reason} (after a refusal)"
+            allocation = await sync_to_async(allocation_record)(state=state, limits=limits, reason=why)
+            changes = changes_to_send(state, limits)
+            newly = await _send_all(state, allocation, [c for c in changes if c.lowers])
+            if not newly:
+                newly = await _send_all(state, allocation, [c for c in changes if not c.lowers])
+            if not newly:
+                break
+            refused |= newly
+        return allocation
+
+
+def rebalance(group_id: int, reason: str) -> Allocation | None:
+    return async_to_sync(arebalance)(group_id, reason)
+
+
+def changes_to_send(state: GroupState, limits: dict) -> list[Change]:
+    changes = []
+    demands = {d.key: d for d in state.demands}
+    for c in state.connectors:
+        if c.key not in limits:
+            continue
+        new, held = limits[c.key], is_held(demands[c.key])
+        sent = c.limit
+        if (sent and sent.accepted and sent.transaction_id == c.session.transaction_id
+                and sent.limit == new and sent.held == held):
+            continue  # the station holds it already
+        changes.append(Change(connector=c, limit=new, lowers=new < _in_force(state, c), held=held))
+    return changes
+
+
+def _in_force(state: GroupState, c: ConnectorState) -> Decimal:
+    """The limit the connector charges under now, as far as we know."""
+    sent = c.limit
+    if sent and sent.accepted and sent.transaction_id == c.session.transaction_id:
+        return sent.limit
+    failsafe = state.failsafe.get(c.station.pk)
+    return failsafe.limit if failsafe is not None else c.station.max_current
+
+
+async def _send_all(state: GroupState, allocation: Allocation, changes: list[Change]) -> set[int]:
+    """Send the changes (one CALL at a time per station, stations in parallel); return the
+    stations that refused."""
+    outcomes = await asyncio.gather(*(_send(state, allocation, c) for c in changes))
+    return {c.connector.station.pk for c, ok in zip(changes, outcomes, strict=True) if not ok}
+
+
+async def _send(state: GroupState, allocation: Allocation, change: Change) -> bool:
+    c, group = change.connector, state.group
+    demand_phases = next(len(d.phases) for d in state.demands if d.key == c.key)
+    control = await _control(c.station)
+    profile = profiles.tx_profile(connector_id=c.connector_id,
+                                  transaction_id=c.session.transaction_id, limit=change.limit,
+                                  phases=demand_phases, voltage=group.voltage,
+                                  rate_units=control)
+    return await profile_send(station=c.station, connector_id=c.connector_id, profile=profile,
+                              limit=change.limit, allocation_id=allocation.pk,
+                              transaction_id=c.session.transaction_id, held=change.held)
+
+
+async def _control(station: Station) -> str:
+    control = await StationControl.objects.filter(station=station).afirst()
+    return control.rate_units if control else ""
+
+
+async def profile_send(*, station: Station, connector_id: int, profile: dict, limit: Decimal,
+                       allocation_id: int | None, transaction_id: int | None = None,
+                       held: bool = False) -> bool:
+    """Send one of our profiles, once more after a timeout; record the outcome. True: accepted,
+    or the station went offline (it is then counted as offline, not as refusing)."""
+    purpose = profile["chargingProfilePurpose"]
+    status, note, row_id = "", "", None
+    for _ in range(2):
+        try:
+            rows = await acharging_profile_set(station=station, connector_id=connector_id,
+                                               profile=profile)
+        except StationTimedOut:
+            status, note = "Timeout", "no answer, twice"
+            continue
+        except StationNotConnected:
+            status = "NotConnected"
+        except StationAnsweredError as error:
+            status, note = "CallError", f"{error.body.get('code', '')} {error.body.get('description', '')}"
+        except CommandFailed as error:  # invalid: a bug of ours, not the station's
+            log.error("Load profile for %s/%s not sent: %s", station.identity, connector_id, error.body)
+            status, note = "CallError", str(error)
+        else:
+            refused = [r for r in rows if r.status != "Accepted"]
+            status = refused[0].status if refused else "Accepted"
+            row_id = rows[0].pk
+        break
+    await sync_to_async(limit_result_record)(
+        station_id=station.pk, connector_id=connector_id, transaction_id=transaction_id,
+        purpose=purpose, limit=limit, status=status, profile_id=row_id,
+        allocation_id=allocation_id, note=note, held=held)
+    return status in ("Accepted", "NotConnected")
+
+
+# Stations joining, booting in, and leaving a group ---------------------------------------------
+async def afailsafe_send(station_id: int) -> bool:
+    """Learn which rate unit the station takes and give it the group's failsafe default."""
+    station = await Station.objects.select_related("server_process", "load_group").aget(pk=station_id)
+    group = station.load_group
+    if group is None or not station.connected:
+        return False
+    units = await _rate_units(station)
+    if units is not None:
+        await sync_to_async(station_control_update)(station_id=station.pk, controllable=True,
+                                                    rate_units=units)
+    phases = 3 if group.phases == 3 else 1
+    profile = profiles.failsafe_profile(limit=group.failsafe_current, phases=phases,
+                                        voltage=group.voltage, rate_units=units or "")
+    return await profile_send(station=station, connector_id=0, profile=profile,
+                              limit=group.failsafe_current, allocation_id=None)
+
+
+async def _rate_units(station: Station) -> str | None:
+    """ChargingScheduleAllowedChargingRateUnit, or None when the station does not say."""
+    try:
+        answer = await station_call(station, "GetConfiguration",
+                                    {"key": ["ChargingScheduleAllowedChargingRateUnit"]})
+    except CommandFailed:
+        return None
+    for item in answer.get("configurationKey", []):
+        if item.get("key") == "ChargingScheduleAllowedChargingRateUnit":
+            return item.get("value", "")
+    return None
+
+
+async def aprofiles_clear(station_id: int) -> None:
+    """A station left its group: take back the load manager's profiles (best effort)."""
+    station = await Station.objects.select_related("server_process").aget(pk=station_id)
+    await ConnectorLimit.objects.filter(station=station).adelete()
+    if not station.connected:
+        return
+    for purpose in (Purpose.TX, Purpose.TX_DEFAULT):
+        try:
+            await acharging_profiles_clear(station=station, purpose=purpose,
+                                           stack_level=settings.LOAD_STACK_LEVEL)
+        except CommandFailed as error:
+            log.warning("Could not clear load profiles of %s: %s", station.identity, error.body)
+
+
+async def astation_moved(station_id: int, old_group_id: int | None) -> None:
+    station = await Station.objects.filter(pk=station_id).only("load_group_id").afirst()
+    new_group_id = station.load_group_id if station else None
+    if old_group_id is not None:
+        if station is not None:
+            await aprofiles_clear(station_id)
+        await arebalance(old_group_id, "station left")
+    if new_group_id is not None:
+        await afailsafe_send(station_id)
+        await arebalance(new_group_id, "station joined")

@@ -1,0 +1,116 @@
+from decimal import Decimal
+
+from rest_framework import serializers
+
+from loadmgmt.models import Allocation, BaseLoadSource, LoadGroup
+from stations.models import Station
+
+SIGNALLABLE = Decimal(6)  # IEC 61851-1: a car is given 0 A or at least 6 A
+
+
+class StationIdentityField(serializers.SlugRelatedField):
+    """A station of the request's tenant, by identity."""
+
+    def get_queryset(self):
+        return Station.objects.filter(tenant=self.context["request"].tenant)
+
+
+class LoadGroupSerializer(serializers.ModelSerializer):
+    stations = StationIdentityField(slug_field="identity", many=True, required=False,
+                                    help_text="Identities of the stations sharing the cap")
+    base_load_meter = StationIdentityField(
+        slug_field="identity", required=False, allow_null=True,
+        help_text="For base_load_source 'meter': the station whose connector-0 meter measures "
+                  "the building without the chargers")
+
+    class Meta:
+        model = LoadGroup
+        fields = ["id", "name", "max_current", "max_power", "phases", "voltage", "min_current",
+                  "failsafe_current", "base_load_current", "base_load_source", "base_load_meter",
+                  "base_load_measured", "base_load_measured_at", "safety_margin", "tariff",
+                  "stations", "created_at", "updated_at"]
+        read_only_fields = ["base_load_measured", "base_load_measured_at", "created_at", "updated_at"]
+
+    def validate_min_current(self, value: Decimal) -> Decimal:
+        if value < SIGNALLABLE:
+            raise serializers.ValidationError("A car cannot be signalled less than 6 A (IEC 61851-1).")
+        return value
+
+    def validate_failsafe_current(self, value: Decimal) -> Decimal:
+        if 0 < value < SIGNALLABLE:
+            raise serializers.ValidationError("0 (pause) or at least 6 A (IEC 61851-1).")
+        return value
+
+    def validate_tariff(self, value):
+        if value is not None and value.tenant_id != self.context["request"].tenant.pk:
+            raise serializers.ValidationError("No such tariff.")
+        return value
+
+    def validate(self, attrs):
+        def field(name):
+            return attrs.get(name, getattr(self.instance, name, None))
+
+        if field("base_load_source") == BaseLoadSource.METER and field("base_load_meter") is None:
+            raise serializers.ValidationError(
+                {"base_load_meter": ["A measured base load needs the station whose meter measures it."]})
+        if field("max_current") is not None and field("max_current") < (field("min_current") or SIGNALLABLE):
+            raise serializers.ValidationError(
+                {"max_current": ["The cap is below the minimum current: no car could charge."]})
+        return attrs
+
+
+class AllocatedConnectorSerializer(serializers.Serializer):
+    station = serializers.CharField()
+    connector_id = serializers.IntegerField()
+    transaction_id = serializers.IntegerField(allow_null=True)
+    limit = serializers.DecimalField(max_digits=7, decimal_places=1, allow_null=True,
+                                     help_text="A per phase; null: no session to steer")
+    measured_current = serializers.DecimalField(max_digits=9, decimal_places=1, allow_null=True)
+    status = serializers.CharField(help_text="The connector's OCPP status")
+    phases = serializers.ListField(child=serializers.IntegerField())
+    priority = serializers.IntegerField()
+    steered = serializers.BooleanField(help_text="False: offline or refusing profiles, counted at "
+                                                 "its last limits or its maximum")
+    connected = serializers.BooleanField()
+
+
+class AllocationSerializer(serializers.ModelSerializer):
+    available_current = serializers.SerializerMethodField(
+        help_text="The least any phase can give the sessions (cap - margin - base load - reserved)")
+    allocated_current = serializers.SerializerMethodField(help_text="The most given on any phase")
+    connectors = AllocatedConnectorSerializer(many=True)
+
+    class Meta:
+        model = Allocation
+        fields = ["id", "created_at", "reason", "max_current", "available_current",
+                  "allocated_current", "available", "allocated", "reserved", "base_load",
+                  "connectors"]
+
+    def _phases(self, obj) -> list[str]:
+        return ["1", "2", "3"] if obj.group.phases == 3 else ["1"]
+
+    def get_available_current(self, obj) -> str:
+        return str(min(Decimal(obj.available[p]) for p in self._phases(obj)))
+
+    def get_allocated_current(self, obj) -> str:
+        return str(max(Decimal(obj.allocated[p]) for p in self._phases(obj)))
+
+
+class BaseLoadSerializer(serializers.Serializer):
+    current = serializers.DecimalField(max_digits=7, decimal_places=1, min_value=Decimal(0),
+                                       required=False, help_text="The same on every phase, A")
+    currents = serializers.DictField(
+        child=serializers.DecimalField(max_digits=7, decimal_places=1, min_value=Decimal(0)),
+        required=False, help_text='Per phase, e.g. {"1": 12.5, "2": 9, "3": 10}')
+    measured_at = serializers.DateTimeField(required=False)
+
+    def validate(self, attrs):
+        if ("current" in attrs) == ("currents" in attrs):
+            raise serializers.ValidationError("Give either current or currents.")
+        if "currents" in attrs:
+            if not set(attrs["currents"]) <= {"1", "2", "3"}:
+                raise serializers.ValidationError({"currents": ["Phases are 1, 2 and 3."]})
+            attrs["per_phase"] = {int(p): v for p, v in attrs["currents"].items()}
+        else:
+            attrs["per_phase"] = dict.fromkeys((1, 2, 3), attrs["current"])
+        return attrs

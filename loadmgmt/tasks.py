@@ -1,0 +1,33 @@
+from asgiref.sync import async_to_sync
+from celery import shared_task
+
+from loadmgmt.models import LoadGroup
+from loadmgmt.rebalance import afailsafe_send, astation_moved, rebalance
+from loadmgmt.triggers import request_rebalance
+
+
+@shared_task
+def rebalance_group(group_id: int, reason: str) -> int | None:
+    """Allocate the group and bring its stations to the result; returns the allocation's id.
+    Runs one at a time per group (loadmgmt/locks.py); a redelivered task just allocates anew."""
+    allocation = rebalance(group_id, reason)
+    return allocation.pk if allocation else None
+
+
+@shared_task
+def rebalance_all() -> int:
+    """Celery beat: every group with stations is rebalanced (measured draws move, offline
+    stations come and go, refused stations are tried again). Returns how many were queued."""
+    groups = LoadGroup.objects.filter(stations__isnull=False).distinct().values_list("pk", flat=True)
+    return sum(request_rebalance(group_id=pk, reason="periodic") for pk in groups)
+
+
+@shared_task
+def station_moved(station_id: int, old_group_id: int | None) -> None:
+    async_to_sync(astation_moved)(station_id, old_group_id)
+
+
+@shared_task
+def failsafe_send(station_id: int) -> bool:
+    """Give a station of a group its failsafe default (if it is connected); True if accepted."""
+    return async_to_sync(afailsafe_send)(station_id)

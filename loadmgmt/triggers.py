@@ -1,0 +1,157 @@
+"""When a group is rebalanced: a session starts or stops, a connector's status or a car's draw
+changes materially, a station boots, the group is edited, and every minute (Celery beat).
+
+A trigger claims the group with a conditional UPDATE (`rebalance_due_at` from NULL, or from a
+claim so old its task must have been lost) and only the claimant queues a rebalance, after a
+short debounce: a burst of triggers makes one run. With Redis the run is a Celery task on a
+worker; on the embedded default it runs on the server's event loop (the in-memory channel layer
+lives there). The station's handlers get their follow-ups from the `on_*` functions below; they
+run after the station has its answer."""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from loadmgmt.models import LoadGroup
+from loadmgmt.rebalance import afailsafe_send, arebalance
+from loadmgmt.selectors import NEAR_LIMIT, UNDER_DRAW
+from stations.models import Station
+from stations.ocpp.dbthreads import db
+
+STALE_CLAIM = timedelta(seconds=60)
+MATERIAL_AMPS = Decimal(2)  # a change in draw smaller than this is noise
+MATERIAL_SHARE = Decimal("0.2")
+FollowUp = Callable[[], Awaitable]
+
+
+def rebalance_claim(*, group_id: int) -> bool:
+    now = timezone.now()
+    return bool(LoadGroup.objects
+                .filter(Q(rebalance_due_at__isnull=True) | Q(rebalance_due_at__lt=now - STALE_CLAIM),
+                        pk=group_id)
+                .update(rebalance_due_at=now))
+
+
+def request_rebalance(*, group_id: int, reason: str) -> bool:
+    """From synchronous code (API views, services, tasks). True if a run was queued."""
+    if not rebalance_claim(group_id=group_id):
+        return False
+    from loadmgmt.tasks import rebalance_group
+
+    transaction.on_commit(lambda: rebalance_group.apply_async(
+        (group_id, reason), countdown=settings.LOAD_REBALANCE_DEBOUNCE))
+    return True
+
+
+async def arequest_rebalance(group_id: int, reason: str) -> None:
+    """From the station link's event loop."""
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        await db(request_rebalance, group_id=group_id, reason=reason)
+        return
+    if await db(rebalance_claim, group_id=group_id):
+        await asyncio.sleep(settings.LOAD_REBALANCE_DEBOUNCE)
+        await arebalance(group_id, reason)
+
+
+# Follow-ups for the station handlers ----------------------------------------------------------
+def on_boot(station: Station) -> FollowUp | None:
+    """A station of a group boots: it gets its failsafe default, and the group is rebalanced
+    (it may have come back from offline, where it was counted at its last limits)."""
+    if station.load_group_id is None:
+        return None
+    group_id = station.load_group_id
+
+    async def follow_up():
+        await afailsafe_send(station.pk)
+        await arequest_rebalance(group_id, "station booted")
+
+    return follow_up
+
+
+def on_transaction(station: Station, started: bool) -> FollowUp:
+    """A session started or stopped: the group (looked up now: a station may have joined one
+    since it connected) is rebalanced."""
+    async def follow_up():
+        group_id = await db(_group_of, station.pk)
+        if group_id is not None:
+            station.load_group_id = group_id
+            await arequest_rebalance(group_id, "session started" if started else "session stopped")
+
+    return follow_up
+
+
+def _group_of(station_id: int) -> int | None:
+    return Station.objects.filter(pk=station_id).values_list("load_group_id", flat=True).first()
+
+
+def on_status(station: Station, connector_id: int, status: str) -> FollowUp | None:
+    if station.load_group_id is None or connector_id == 0:
+        return None
+    known = _memo(station, "load_statuses")
+    if known.get(connector_id) == status:
+        return None
+    known[connector_id] = status
+    return lambda: arequest_rebalance(station.load_group_id, f"status {status}")
+
+
+def profile_sent(station: Station, payload: dict) -> None:
+    """Note the limit of a TxProfile of ours (in A) that went out on this link."""
+    profile = payload["csChargingProfiles"]
+    connector_id = payload["connectorId"]
+    schedule = profile["chargingSchedule"]
+    if (profile["chargingProfileId"] == settings.LOAD_PROFILE_ID + connector_id
+            and schedule["chargingRateUnit"] == "A"):
+        _memo(station, "load_limits")[connector_id] = Decimal(str(
+            schedule["chargingSchedulePeriod"][0]["limit"]))
+
+
+def on_meter_values(station: Station, connector_id: int, samples) -> FollowUp | None:
+    """A car's draw changed materially, or moved between clearly below, between and near the
+    limit we gave it (and the sample after it went below: a car that keeps drawing less is held
+    down after two intervals, and given its share back when it draws near its limit: DOMAIN.md
+    §5 step 4); or a base-load meter (connector 0) reported."""
+    currents = [s["value"] for s in samples
+                if s["measurand"] == "Current.Import" and s["value"] is not None]
+    if not currents:
+        return None
+    if connector_id == 0:
+        return lambda: _base_load_reported(station.pk)
+    if station.load_group_id is None:
+        return None
+    draw, seen = max(currents), _memo(station, "load_draws")
+    band = _band(draw, _memo(station, "load_limits").get(connector_id))
+    before, band_before, samples_in_band = seen.get(connector_id, (None, None, 0))
+    samples_in_band = samples_in_band + 1 if band == band_before else 1
+    material = before is None or abs(draw - before) >= max(MATERIAL_AMPS, before * MATERIAL_SHARE)
+    seen[connector_id] = (draw if material else before, band, samples_in_band)
+    if material or samples_in_band == 1 or (band == "under" and samples_in_band == 2):
+        return lambda: arequest_rebalance(station.load_group_id, "draw changed")
+    return None
+
+
+def _band(draw: Decimal, limit: Decimal | None) -> str:
+    if limit is None or limit == 0:
+        return "unknown"
+    if draw < limit * UNDER_DRAW:
+        return "under"
+    return "near" if draw >= limit * NEAR_LIMIT else "between"
+
+
+async def _base_load_reported(station_id: int) -> None:
+    groups = await db(lambda: list(LoadGroup.objects.filter(
+        base_load_meter_id=station_id, base_load_source="meter").values_list("pk", flat=True)))
+    for group_id in groups:
+        await arequest_rebalance(group_id, "base load measured")
+
+
+def _memo(station: Station, name: str) -> dict:
+    """What this link has seen of the station, kept on its Station object."""
+    if not hasattr(station, name):
+        setattr(station, name, {})
+    return getattr(station, name)
