@@ -122,13 +122,28 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CELERY_BROKER_URL = "memory://"
     CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "purge-ocpp-messages": {"task": "stations.tasks.purge_ocpp_messages", "schedule": 3600.0},
     "expire-reservations": {"task": "stations.reservations.tasks.expire_reservations",
                             "schedule": 60.0},
+    "rebalance-load-groups": {"task": "loadmgmt.tasks.rebalance_all", "schedule": 60.0},
+    "price-sessions-due": {"task": "billing.tasks.price_sessions_due", "schedule": 60.0},
 }
+
+# --- Load management (loadmgmt/) -------------------------------------------------------------
+# Triggers within this many seconds make one rebalance of a group.
+LOAD_REBALANCE_DEBOUNCE = env_float("LOAD_REBALANCE_DEBOUNCE", 2.0)
+# The load manager's profiles: ids LOAD_PROFILE_ID (TxDefaultProfile, connector 0) and
+# LOAD_PROFILE_ID + n (TxProfile, connector n), at this stack level.
+LOAD_PROFILE_ID = env_int("LOAD_PROFILE_ID", 9000)
+LOAD_STACK_LEVEL = env_int("LOAD_STACK_LEVEL", 1)
+# A station that refused a profile is tried again after this long (and at its next boot).
+LOAD_RETRY_REFUSED_SECONDS = env_int("LOAD_RETRY_REFUSED_SECONDS", 3600)
+# A measured base load older than this is stale: the fixed base_load_current holds instead.
+LOAD_BASE_LOAD_STALE_SECONDS = env_int("LOAD_BASE_LOAD_STALE_SECONDS", 300)
 
 # --- Auth, i18n, static ------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

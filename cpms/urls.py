@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("stations.urls")),
+    path("api/v1/", include("billing.urls")),
     # Firmware downloads and diagnostics/log uploads for stations: the token in the URL is the key.
     path("ocpp-files/", include("stations.firmware.file_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

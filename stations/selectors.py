@@ -12,7 +12,7 @@ def id_tags_of(tenant: Tenant):
 
 
 def sessions_of(tenant: Tenant):
-    return ChargingSession.objects.filter(tenant=tenant).select_related("station")
+    return ChargingSession.objects.filter(tenant=tenant).select_related("station", "price__tariff")
 
 
 def messages_of(station: Station):

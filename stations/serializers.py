@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from billing.serializers import SessionCostFields
 from stations.models import ChargingSession, Connector, IdTag, OcppMessage, Station
 from stations.ocpp.v16 import router
 from stations.security.profiles import SECURITY_KEYS
@@ -37,9 +38,20 @@ class StationSerializer(serializers.ModelSerializer):
         fields = ["identity", "name", "password", "enabled", "vendor", "model", "serial_number",
                   "firmware_version", "timezone", "connected", "last_seen", "last_boot_at",
                   "firmware_status", "diagnostics_status", "connectors", "ocpp_url",
-                  "security_profile", "created_at"]
+                  "security_profile", "max_current", "load_group", "tariff", "created_at"]
         read_only_fields = ["vendor", "model", "serial_number", "firmware_version", "last_seen",
                             "last_boot_at", "firmware_status", "diagnostics_status", "created_at"]
+
+    def validate_load_group(self, value):
+        if value is not None and value.tenant_id != self.context["request"].tenant.pk:
+            raise serializers.ValidationError("No such load group.")
+        return value
+
+    def validate_tariff(self, value):
+        if value is not None and (value.tenant_id != self.context["request"].tenant.pk
+                                  or value.superseded_at is not None):
+            raise serializers.ValidationError("No such tariff (or an old version of one).")
+        return value
 
     def validate_identity(self, value: str) -> str:
         if self.instance is not None and value != self.instance.identity:
@@ -67,8 +79,14 @@ class StationCreatedSerializer(StationSerializer):
 class IdTagSerializer(serializers.ModelSerializer):
     class Meta:
         model = IdTag
-        fields = ["id_tag", "status", "expiry_date", "parent_id_tag", "name", "created_at"]
+        fields = ["id_tag", "status", "expiry_date", "parent_id_tag", "name", "priority", "customer",
+                  "internal", "created_at"]
         read_only_fields = ["created_at"]
+
+    def validate_customer(self, value):
+        if value is not None and value.tenant_id != self.context["request"].tenant.pk:
+            raise serializers.ValidationError("No such customer.")
+        return value
 
     def validate_id_tag(self, value: str) -> str:
         if self.instance is not None and value != self.instance.id_tag:
@@ -79,7 +97,7 @@ class IdTagSerializer(serializers.ModelSerializer):
         return value
 
 
-class SessionSerializer(serializers.ModelSerializer):
+class SessionSerializer(SessionCostFields, serializers.ModelSerializer):
     station = serializers.CharField(source="station.identity", read_only=True)
     energy_wh = serializers.IntegerField(read_only=True, allow_null=True)
 
@@ -87,7 +105,8 @@ class SessionSerializer(serializers.ModelSerializer):
         model = ChargingSession
         fields = ["id", "transaction_id", "station", "connector_id", "id_tag", "id_tag_status",
                   "meter_start", "meter_stop", "energy_wh", "started_at", "stopped_at",
-                  "station_started_at", "station_stopped_at", "stop_reason", "start_missing"]
+                  "station_started_at", "station_stopped_at", "stop_reason", "start_missing",
+                  "currency", "cost_net", "cost_vat", "cost", "cost_lines"]
 
 
 class MessageSerializer(serializers.ModelSerializer):

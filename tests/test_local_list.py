@@ -477,7 +477,7 @@ async def test_id_tag_changes_in_the_admin_reach_a_station_when_it_boots(server)
         changed = await http.post(f"/admin/stations/idtag/{alice.pk}/change/", data=_hidden_fields(
             page.text) | {"tenant": str(tenant.pk), "id_tag": "ALICE", "status": "Blocked",
                           "expiry_date_0": "", "expiry_date_1": "", "parent_id_tag": "",
-                          "name": "", "_save": "Save"})
+                          "name": "", "priority": "0", "_save": "Save"})
         page = await http.get(f"/admin/stations/idtag/{bob.pk}/delete/")
         deleted = await http.post(f"/admin/stations/idtag/{bob.pk}/delete/",
                                   data=_hidden_fields(page.text) | {"post": "yes"})

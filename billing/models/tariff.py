@@ -30,7 +30,11 @@ class Tariff(models.Model):
 
     class Meta:
         ordering = ["name", "-version"]
-        constraints = [models.UniqueConstraint(fields=["family", "version"], name="tariff_version_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["family", "version"], name="tariff_version_once"),
+            models.UniqueConstraint(fields=["tenant"], condition=models.Q(is_default=True),
+                                    name="one_default_tariff_per_tenant"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} v{self.version}"

@@ -21,6 +21,10 @@ class IdTag(models.Model):
     parent_id_tag = models.CharField(max_length=20, blank=True)
     name = models.CharField(max_length=200, blank=True)
     priority = models.SmallIntegerField(default=0, help_text="Load management: higher is served first")
+    customer = models.ForeignKey("billing.Customer", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="id_tags", help_text="The billing account it charges to")
+    internal = models.BooleanField(default=False, help_text="Free sessions (still metered); also for "
+                                                            "the tags whose parent id tag is internal")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

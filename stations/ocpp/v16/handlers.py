@@ -13,6 +13,8 @@ from datetime import datetime
 from django.conf import settings
 from django.utils import timezone
 
+from billing.services.session_prices import session_price_open, session_price_queue
+from loadmgmt import triggers as load
 from stations import timestamps
 from stations.authlist import services as authlist
 from stations.firmware.services import firmware, uploads
@@ -31,17 +33,26 @@ FollowUp = Callable[[], Awaitable]
 FOLLOW_UPS: ContextVar[list[FollowUp]] = ContextVar("follow_ups")
 
 
-def call_sent(station: Station, action: str) -> None:
-    """A CALL of ours went out on this link: note what a later boot on it must check."""
+def call_sent(station: Station, action: str, payload: dict | None = None) -> None:
+    """A CALL of ours went out on this link: note what a later boot on it must check, and the
+    limits the load manager gives (to tell when a car draws less than it may)."""
     if action in ("UpdateFirmware", "SignedUpdateFirmware"):
         station.firmware_due = True
     elif action == "SendLocalList":
         station.local_list_due = True
+    elif action == "SetChargingProfile" and payload is not None:
+        load.profile_sent(station, payload)
 
 
 def after_answer(follow_up: FollowUp) -> None:
     """Run `follow_up()` once the answer to the CALL being handled has been sent."""
     FOLLOW_UPS.get().append(follow_up)
+
+
+def _load_follow_up(follow_up: FollowUp | None) -> None:
+    """Load management's reaction to what the station reported (see loadmgmt/triggers.py)."""
+    if follow_up is not None:
+        after_answer(follow_up)
 
 
 def on(action: str):
@@ -71,6 +82,7 @@ async def boot_notification(station: Station, payload: dict, received_at: dateti
             after_answer(lambda: firmware.firmware_job_send_async(job_id=pending_job))
     if getattr(station, "local_list_due", True):
         after_answer(lambda: authlist.local_list_send_due(station_id=station.pk))
+    _load_follow_up(load.on_boot(station))
     return {"status": "Accepted", "currentTime": _now_iso(),
             "interval": settings.OCPP_HEARTBEAT_INTERVAL}
 
@@ -88,6 +100,7 @@ async def status_notification(station: Station, payload: dict, received_at: date
         vendor_id=payload.get("vendorId", ""), vendor_error_code=payload.get("vendorErrorCode", ""),
         station_timestamp=timestamps.parse(payload.get("timestamp")), received_at=received_at,
     ))
+    _load_follow_up(load.on_status(station, payload["connectorId"], payload["status"]))
     return {}
 
 
@@ -108,6 +121,9 @@ async def start_transaction(station: Station, payload: dict, received_at: dateti
     if held:
         after_answer(lambda: smartcharging.asend_held_profiles(station_id=station.pk,
                                                                profile_ids=held))
+    after_answer(lambda: db(session_price_open, station_id=station.pk,
+                            transaction_id=transaction_id))  # the tariff version it started under
+    after_answer(load.on_transaction(station, started=True))
     return {"transactionId": transaction_id, "idTagInfo": info}
 
 
@@ -117,6 +133,9 @@ async def stop_transaction(station: Station, payload: dict, received_at: datetim
                     received_at=received_at)
     await db(smartcharging.charging_profiles_transaction_stopped, station_id=station.pk,
              transaction_id=payload["transactionId"])  # its TxProfiles end with it
+    after_answer(lambda: db(session_price_queue, station_id=station.pk,
+                            transaction_id=payload["transactionId"]))  # priced by a task
+    after_answer(load.on_transaction(station, started=False))
     return {"idTagInfo": info} if info else {}
 
 
@@ -126,6 +145,7 @@ async def meter_values_(station: Station, payload: dict, received_at: datetime) 
     samples = meter_values.samples_from(payload["meterValue"], station_id=station.pk,
                                         connector_id=connector_id, received_at=received_at)
     await writer().meter_values(station.pk, connector_id, payload.get("transactionId"), samples)
+    _load_follow_up(load.on_meter_values(station, connector_id, samples))
     return {}
 
 

@@ -1,0 +1,64 @@
+"""Tariffs and customers. Views translate; billing.services writes, billing.selectors reads."""
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.exceptions import APIException
+
+from billing import selectors
+from billing.models import Customer, Tariff
+from billing.serializers import CustomerSerializer, TariffSerializer
+from billing.services.tariffs import TariffInUse, tariff_create, tariff_delete, tariff_update
+
+
+class Conflict(APIException):
+    status_code = 409
+    default_code = "conflict"
+
+
+VERSIONED = ("A tariff in use (a session priced with it or running under it) is not changed in place: "
+             "the answer is a new version (new id, version + 1) and the stations, load groups and "
+             "default that pointed at the old one follow it. 409: an old, superseded version.")
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[OpenApiParameter(
+        "all_versions", bool, description="Include superseded versions (default: current ones only)")]),
+    update=extend_schema(description=VERSIONED, responses={200: TariffSerializer, 409: OpenApiResponse()}),
+    partial_update=extend_schema(description=VERSIONED,
+                                 responses={200: TariffSerializer, 409: OpenApiResponse()}),
+    destroy=extend_schema(responses={204: None, 409: OpenApiResponse(
+        description="In use by sessions, or assigned to stations or load groups")}),
+)
+class TariffViewSet(viewsets.ModelViewSet):
+    queryset = Tariff.objects.none()  # for the schema; requests use get_queryset
+    serializer_class = TariffSerializer
+
+    def get_queryset(self):
+        every = self.action != "list" or self.request.query_params.get("all_versions") in ("1", "true")
+        return selectors.tariffs_of(self.request.tenant, include_superseded=every)
+
+    def perform_create(self, serializer):
+        serializer.instance = tariff_create(tenant=self.request.tenant, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        try:
+            serializer.instance = tariff_update(tariff=serializer.instance, **serializer.validated_data)
+        except TariffInUse as error:
+            raise Conflict(str(error)) from None
+
+    def perform_destroy(self, instance):
+        try:
+            tariff_delete(tariff=instance)
+        except TariffInUse as error:
+            raise Conflict(str(error)) from None
+
+
+class CustomerViewSet(viewsets.ModelViewSet):
+    queryset = Customer.objects.none()  # for the schema; requests use get_queryset
+    serializer_class = CustomerSerializer
+
+    def get_queryset(self):
+        return selectors.customers_of(self.request.tenant)
+
+    def perform_create(self, serializer):
+        serializer.save(tenant=self.request.tenant)

@@ -1,0 +1,224 @@
+"""Tariffs (OCPI 2.2.1 elements, validated strictly), customers, and the cost fields of a session."""
+
+import re
+from datetime import date
+from decimal import Decimal
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from billing.models import Customer, Tariff
+
+COMPONENT_TYPES = ["ENERGY", "TIME", "PARKING_TIME", "FLAT"]
+DAYS = ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"]
+HH_MM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+def decimal_text(value: Decimal, places: int = 0) -> str:
+    """A decimal as a plain string with at least `places` decimals: "0.30", "12.5", "10"."""
+    value = value.normalize()
+    if value.as_tuple().exponent > -places:
+        value = value.quantize(Decimal(1).scaleb(-places))
+    return format(value, "f")
+
+
+class Money(serializers.DecimalField):
+    """A price, net of VAT: a string in JSON, as precise as given (at least two decimals)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 12)
+        kwargs.setdefault("decimal_places", 4)
+        kwargs.setdefault("min_value", Decimal(0))
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return None if value is None else decimal_text(Decimal(value), 2)
+
+
+class Strict(serializers.Serializer):
+    """Unknown keys are an error (a misspelt restriction would otherwise be silently ignored)."""
+
+    def to_internal_value(self, data):
+        unknown = {key: [f"Unknown field; use one of: {', '.join(self.fields)}."]
+                   for key in sorted(set(data) - set(self.fields))} if isinstance(data, dict) else {}
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            if unknown and isinstance(error.detail, dict):
+                raise serializers.ValidationError(error.detail | unknown) from None
+            raise
+        if unknown:
+            raise serializers.ValidationError(unknown)
+        return value
+
+
+class PriceComponentSerializer(Strict):
+    type = serializers.ChoiceField(choices=COMPONENT_TYPES)
+    price = Money(help_text="Per kWh (ENERGY), per hour (TIME, PARKING_TIME) or once (FLAT)")
+    step_size = serializers.IntegerField(min_value=1, default=1,
+                                         help_text="Quantities are rounded up to it: Wh or seconds")
+    vat_rate = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=Decimal(0),
+                                        max_value=Decimal(100), required=False,
+                                        help_text="Percent; default: the tariff's")
+
+    def to_internal_value(self, data):
+        value = dict(super().to_internal_value(data))
+        value["price"] = decimal_text(value["price"], 2)
+        if "vat_rate" in value:
+            value["vat_rate"] = decimal_text(value["vat_rate"])
+        return value
+
+
+class RestrictionsSerializer(Strict):
+    start_time = serializers.CharField(required=False, help_text='"HH:MM", local to the station')
+    end_time = serializers.CharField(required=False, help_text='"HH:MM"; before start_time: wraps midnight')
+    start_date = serializers.DateField(required=False, input_formats=["iso-8601"])
+    end_date = serializers.DateField(required=False, input_formats=["iso-8601"], help_text="Exclusive")
+    day_of_week = serializers.ListField(child=serializers.ChoiceField(choices=DAYS), required=False,
+                                        allow_empty=False)
+    min_kwh = serializers.DecimalField(max_digits=12, decimal_places=3, min_value=Decimal(0), required=False)
+    max_kwh = serializers.DecimalField(max_digits=12, decimal_places=3, min_value=Decimal(0), required=False)
+    min_duration = serializers.IntegerField(min_value=0, required=False, help_text="Seconds")
+    max_duration = serializers.IntegerField(min_value=0, required=False, help_text="Seconds")
+    min_power = serializers.DecimalField(max_digits=9, decimal_places=3, min_value=Decimal(0), required=False,
+                                         help_text="kW")
+    max_power = serializers.DecimalField(max_digits=9, decimal_places=3, min_value=Decimal(0), required=False,
+                                         help_text="kW")
+    min_current = serializers.DecimalField(max_digits=7, decimal_places=1, min_value=Decimal(0),
+                                           required=False, help_text="A")
+    max_current = serializers.DecimalField(max_digits=7, decimal_places=1, min_value=Decimal(0),
+                                           required=False, help_text="A")
+
+    def validate_start_time(self, value: str) -> str:
+        return self._time(value)
+
+    def validate_end_time(self, value: str) -> str:
+        return self._time(value)
+
+    @staticmethod
+    def _time(value: str) -> str:
+        if not HH_MM.match(value):
+            raise serializers.ValidationError('Use "HH:MM" (00:00 to 23:59).')
+        return value
+
+    def validate_day_of_week(self, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise serializers.ValidationError("A day is named twice.")
+        return value
+
+    def validate(self, attrs: dict) -> dict:
+        errors = {}
+        for low, high in [("min_kwh", "max_kwh"), ("min_duration", "max_duration"),
+                          ("min_power", "max_power"), ("min_current", "max_current"),
+                          ("start_date", "end_date")]:
+            if low in attrs and high in attrs and attrs[low] > attrs[high]:
+                errors[high] = [f"Must not be below {low}."]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return {name: _json(value) for name, value in attrs.items()}
+
+
+def _json(value):
+    if isinstance(value, Decimal):
+        return decimal_text(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+class ElementSerializer(Strict):
+    price_components = PriceComponentSerializer(many=True, allow_empty=False)
+    restrictions = RestrictionsSerializer(required=False, allow_null=True)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if not value.get("restrictions"):
+            value.pop("restrictions", None)
+        return value
+
+
+@extend_schema_field(ElementSerializer(many=True))
+class ElementsField(serializers.Field):
+    """Validated as a whole, never partially (a PATCH replaces the list), stored as JSON."""
+
+    def to_internal_value(self, data):
+        elements = ElementSerializer(data=data, many=True, allow_empty=False)
+        if not elements.is_valid():
+            raise serializers.ValidationError(elements.errors)
+        return [dict(element) | ({"restrictions": dict(element["restrictions"])}
+                                 if "restrictions" in element else {})
+                for element in elements.validated_data]
+
+    def to_representation(self, value):
+        return value
+
+
+class TariffSerializer(serializers.ModelSerializer):
+    currency = serializers.RegexField(r"^[A-Z]{3}$", required=False, default="EUR",
+                                      error_messages={"invalid": "An ISO 4217 code, e.g. EUR."})
+    min_price = Money(required=False, allow_null=True)
+    max_price = Money(required=False, allow_null=True)
+    elements = ElementsField()
+
+    class Meta:
+        model = Tariff
+        fields = ["id", "name", "currency", "vat_rate", "idle_grace_minutes", "min_price", "max_price",
+                  "is_default", "elements", "family", "version", "superseded_at", "created_at"]
+        read_only_fields = ["family", "version", "superseded_at", "created_at"]
+
+    def validate(self, attrs: dict) -> dict:
+        low = attrs.get("min_price", getattr(self.instance, "min_price", None))
+        high = attrs.get("max_price", getattr(self.instance, "max_price", None))
+        if low is not None and high is not None and low > high:
+            raise serializers.ValidationError({"max_price": ["Must not be below min_price."]})
+        return attrs
+
+
+class CustomerSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Customer
+        fields = ["id", "name", "address", "email", "vat_id", "created_at"]
+        read_only_fields = ["created_at"]
+
+
+class CostLineSerializer(serializers.Serializer):
+    component = serializers.CharField(help_text="ENERGY, TIME, PARKING_TIME, FLAT, MIN_PRICE or MAX_PRICE")
+    quantity = serializers.CharField(help_text="kWh, hours or 1 (a decimal string)")
+    unit = serializers.CharField(help_text='"kWh", "h" or "session"')
+    unit_price = serializers.CharField(help_text="Net")
+    net = serializers.CharField(help_text="Rounded to the currency's minor unit")
+    vat_rate = serializers.CharField(help_text="Percent")
+
+
+class SessionCostFields(serializers.Serializer):
+    """The cost fields of a session (priced on read while it runs or waits for its price)."""
+
+    currency = serializers.SerializerMethodField()
+    cost_net = serializers.SerializerMethodField()
+    cost_vat = serializers.SerializerMethodField()
+    cost = serializers.SerializerMethodField(help_text="Gross")
+    cost_lines = serializers.SerializerMethodField()
+
+    def _cost(self, session) -> dict:
+        from billing.selectors import session_cost
+
+        cache = self.__dict__.setdefault("_costs", {})
+        if session.pk not in cache:
+            cache[session.pk] = session_cost(session)
+        return cache[session.pk]
+
+    def get_currency(self, session) -> str | None:
+        return self._cost(session)["currency"]
+
+    def get_cost_net(self, session) -> str | None:
+        return self._cost(session)["cost_net"]
+
+    def get_cost_vat(self, session) -> str | None:
+        return self._cost(session)["cost_vat"]
+
+    def get_cost(self, session) -> str | None:
+        return self._cost(session)["cost"]
+
+    @extend_schema_field(CostLineSerializer(many=True))
+    def get_cost_lines(self, session) -> list[dict]:
+        return self._cost(session)["cost_lines"]

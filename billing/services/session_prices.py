@@ -1,0 +1,125 @@
+"""Pricing sessions. A session's tariff version is chosen once (a snapshot row, at the start or
+at the latest when it is first priced); the stop queues a task that prices it; a beat re-prices
+stopped sessions without a final price (a lost task, or a car still plugged in: parking after
+the stop is billed, so the price is final only once the connector is unplugged)."""
+
+import logging
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from billing import selectors
+from billing.models import SessionPrice, Tariff
+from billing.pricing import Price
+from stations.models import ChargingSession
+
+log = logging.getLogger(__name__)
+
+
+def session_price_open(*, station_id: int, transaction_id: int) -> SessionPrice | None:
+    """Snapshot the tariff version a starting session is priced with (idempotent)."""
+    session_id = _session_id(station_id, transaction_id)
+    return None if session_id is None else _open(session_id)
+
+
+@transaction.atomic
+def _open(session_id: int) -> SessionPrice | None:
+    session = ChargingSession.objects.select_for_update().filter(pk=session_id).first()
+    return None if session is None else _snapshot(session)
+
+
+def sessions_snapshot_running(*, tariff: Tariff) -> int:
+    """Snapshot the sessions not priced yet that would be priced with `tariff`, before what
+    points at it changes (so that they keep the version they started under)."""
+    made = 0
+    for session in selectors.sessions_unpriced_resolving_to(tariff):
+        SessionPrice.objects.get_or_create(session=session, defaults=_snapshot_fields(session, tariff))
+        made += 1
+    return made
+
+
+def session_price_queue(*, station_id: int, transaction_id: int) -> None:
+    """The session stopped: price it in a task, after commit."""
+    from billing.tasks import price_session_task
+
+    session_id = _session_id(station_id, transaction_id)
+    if session_id is not None:
+        price_session_task.delay_on_commit(session_id)
+
+
+@transaction.atomic
+def session_price_final(*, session_id: int) -> SessionPrice | None:
+    """Price a stopped session. Idempotent: a final price is returned as it is; one row per
+    session. Returns None for a session that is not stopped (or no longer exists)."""
+    session = (ChargingSession.objects.select_for_update().select_related("station__tenant")
+               .filter(pk=session_id).first())
+    if session is None or session.stopped_at is None:
+        return None
+    record = _snapshot(session)
+    if record.final:
+        return record
+    now = timezone.now()
+    if record.tariff is None and not record.free:  # no tariff applies: nothing to charge
+        record.final, record.priced_at = True, now
+        record.save(update_fields=["final", "priced_at"])
+        return record
+    timeline = selectors.session_timeline(session)
+    price = selectors.session_quote(session, tariff=record.tariff, free=record.free, timeline=timeline)
+    _store(record, price)
+    record.final = (record.free or timeline.unplugged_at is not None
+                    or not _bills_parking(record.tariff)
+                    or now - session.stopped_at >= selectors.PLUGGED_AFTER_STOP_AT_MOST)
+    record.priced_at = now
+    record.save()
+    return record
+
+
+def sessions_price_due(*, batch: int = 1000) -> int:
+    """Price the stopped sessions that have no final price (oldest first, `batch` of them);
+    returns how many became final."""
+    finals = 0
+    for session_id in list(selectors.sessions_to_price().values_list("pk", flat=True)[:batch]):
+        try:
+            record = session_price_final(session_id=session_id)
+        except Exception:  # one session's bad data must not hold the others back
+            log.exception("Pricing session %s failed", session_id)
+            continue
+        finals += bool(record is not None and record.final)
+    return finals
+
+
+def _session_id(station_id: int, transaction_id: int) -> int | None:
+    return (ChargingSession.objects.filter(station_id=station_id, transaction_id=transaction_id)
+            .values_list("pk", flat=True).first())
+
+
+def _snapshot(session: ChargingSession) -> SessionPrice:
+    record = SessionPrice.objects.filter(session=session).select_related("tariff").first()
+    if record is None:
+        tariff = selectors.tariff_for_session(session)
+        record = SessionPrice.objects.create(session=session, **_snapshot_fields(session, tariff))
+    return record
+
+
+def _snapshot_fields(session: ChargingSession, tariff: Tariff | None) -> dict:
+    if tariff is not None:
+        tariff = selectors.tariff_version_at(tariff, selectors.session_began(session))
+    return {"tenant_id": session.tenant_id, "tariff": tariff, "free": selectors.session_is_free(session),
+            "currency": tariff.currency if tariff is not None else ""}
+
+
+def _bills_parking(tariff: Tariff | None) -> bool:
+    return tariff is not None and any(
+        component.get("type") == "PARKING_TIME" and Decimal(str(component.get("price", 0))) > 0
+        for element in tariff.elements for component in element.get("price_components", []))
+
+
+def _store(record: SessionPrice, price: Price) -> None:
+    record.currency = price.currency
+    record.net, record.vat, record.gross = price.net, price.vat, price.gross
+    record.lines = selectors.cost_lines(price)
+    record.vat_by_rate = {str(rate): [str(net), str(vat)] for rate, (net, vat) in price.vat_by_rate.items()}
+    record.energy_wh = price.energy_wh
+    record.charging_seconds = int(price.charging_seconds)
+    record.parking_seconds = int(price.parking_seconds)
