@@ -9,6 +9,7 @@ limits are rounded down to 0.1 A and anything under the minimum becomes 0. Curre
 per phase, as Decimal.
 """
 
+import heapq
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,7 +19,6 @@ PHASES = (1, 2, 3)
 STEP = Decimal("0.1")
 UNDER_DRAW_INTERVALS = 2  # meter intervals a car must draw clearly less before it is held down
 UNDER_DRAW_HEADROOM = Decimal("1.1")
-EPSILON = Decimal("1e-9")  # what Decimal division leaves over counts as nothing
 
 
 @dataclass(frozen=True)
@@ -107,20 +107,53 @@ def _ceiling(group: Group, demand: Demand) -> Decimal:
 
 def _water_fill(admitted: list[Demand], ceilings: dict[Hashable, Decimal],
                 room: dict[Hashable, Decimal]) -> dict[Hashable, Decimal]:
-    """Step 3: raise every unsettled session's level together until it meets its ceiling or one
-    of the resources it loads is full; repeat with the rest."""
-    levels = {d.key: Decimal(0) for d in admitted}
-    left = dict(room)
+    """Step 3: every unsettled session rises at one common level (the water); a session settles
+    when the level meets its ceiling or one of the resources it loads is full. Events are taken
+    in order of the level they happen at (two heaps), so a group of N sessions costs about
+    N log N, not N squared."""
     loads = {d.key: _loads(d, room) for d in admitted}
-    rising = {d.key for d in admitted}
-    while rising:
-        users = {r: [k for k in rising if r in loads[k]] for r in left}
-        step = min([left[r] / len(ks) for r, ks in users.items() if ks]
-                   + [ceilings[k] - levels[k] for k in rising])
-        for key in rising:
-            levels[key] += step
-            for r in loads[key]:
-                left[r] -= step
-        full = {r for r, ks in users.items() if ks and left[r] <= EPSILON}
-        rising = {k for k in rising if ceilings[k] - levels[k] > EPSILON and not full.intersection(loads[k])}
+    users: dict[Hashable, set] = {r: set() for r in room}
+    for key, resources in loads.items():
+        for r in resources:
+            users[r].add(key)
+    settled_sum = dict.fromkeys(room, Decimal(0))
+    levels: dict[Hashable, Decimal] = {}
+    order = {r: i for i, r in enumerate(room)}  # heaps compare numbers, never keys
+    ceiling_events = [(ceilings[k], i, k) for i, k in enumerate(loads)]
+    heapq.heapify(ceiling_events)
+    full_events: list = []
+
+    def push_fill(r) -> None:
+        if users[r]:
+            level = (room[r] - settled_sum[r]) / len(users[r])
+            heapq.heappush(full_events, (level, order[r], r, len(users[r]), settled_sum[r]))
+
+    def settle(key, level: Decimal) -> None:
+        levels[key] = max(level, Decimal(0))
+        for r in loads[key]:
+            users[r].discard(key)
+            settled_sum[r] += levels[key]
+        for r in loads[key]:
+            push_fill(r)
+
+    for r in room:
+        push_fill(r)
+    while len(levels) < len(loads):
+        while full_events and _stale(full_events[0], users, settled_sum):
+            heapq.heappop(full_events)
+        while ceiling_events and ceiling_events[0][2] in levels:
+            heapq.heappop(ceiling_events)
+        if full_events and (not ceiling_events or full_events[0][0] <= ceiling_events[0][0]):
+            level, _, r, _, _ = heapq.heappop(full_events)
+            for key in list(users[r]):
+                settle(key, level)
+        else:
+            level, _, key = heapq.heappop(ceiling_events)
+            settle(key, level)
     return levels
+
+
+def _stale(event, users, settled_sum) -> bool:
+    """A fill event computed before one of the resource's users settled."""
+    _, _, r, count, settled = event
+    return count != len(users[r]) or settled != settled_sum[r]

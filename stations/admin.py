@@ -5,6 +5,7 @@ tenants they are members of."""
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
+from loadmgmt.services import station_group_changed
 from stations.authlist.services import local_lists_resync
 from stations.models import ChargingSession, Connector, IdTag, ModelQuirks, Station
 from stations.services.stations import station_set_password
@@ -54,7 +55,7 @@ class StationAdmin(TenantScopedAdmin):
     readonly_fields = ("ocpp_url", "vendor", "model", "serial_number", "firmware_version",
                        "last_boot_at", "last_seen", "is_connected")
     fields = ("tenant", "identity", "name", "enabled", "security_profile", "timezone", "ocpp_url",
-              "is_connected",
+              "is_connected", "max_current", "load_group", "tariff",
               "vendor", "model", "serial_number", "firmware_version", "last_boot_at", "last_seen")
     inlines = [ConnectorInline]
     actions = ["new_password"]
@@ -78,6 +79,12 @@ class StationAdmin(TenantScopedAdmin):
     def ocpp_url(self, obj: Station) -> str:
         return obj.ocpp_url if obj.pk else "(shown after saving)"
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in ("load_group", "tariff") and not request.user.is_superuser:
+            kwargs["queryset"] = db_field.related_model.objects.filter(
+                tenant__memberships__user=request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def save_model(self, request, obj: Station, form, change) -> None:
         password = None
         if not change:
@@ -86,6 +93,8 @@ class StationAdmin(TenantScopedAdmin):
         super().save_model(request, obj, form, change)
         if password:
             _show_password(request, obj, password)
+        if "load_group" in form.changed_data:
+            station_group_changed(station_id=obj.pk, old_group_id=form.initial.get("load_group"))
 
     @admin.action(description="Generate a new password (the old one stops working)")
     def new_password(self, request, queryset) -> None:

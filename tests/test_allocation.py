@@ -138,3 +138,26 @@ def test_a_paused_session_did_not_fit_beside_those_charging(group, sessions):
             most = group.station_max.get(d.station)
             station_full = most is not None and (at_station[d.station] + 1) * group.min_current > most
             assert station_full or any((charging[p] + 1) * group.min_current > room[p] for p in d.phases)
+
+
+@given(groups, demands)
+def test_a_session_below_its_maximum_is_held_by_a_full_phase_or_station(group, sessions):
+    """Water-filling leaves nothing unused: a charging car short of its own ceiling shares a
+    phase (or its station) that is full, up to the 0.1 A each limit loses to rounding."""
+    limits = allocate(group, sessions)
+    room = available(group)
+    for d in sessions:
+        limit = limits[d.key]
+        ceiling = d.max_current
+        if d.measured_current is not None and d.under_draw_intervals >= 2:
+            ceiling = min(max(d.measured_current * Decimal("1.1"), group.min_current), d.max_current)
+        if limit == 0 or limit >= ceiling - Decimal("0.1"):
+            continue
+        sharing = {p: [e for e in sessions if p in e.phases] for p in d.phases}
+        phase_full = any(sum(limits[e.key] for e in es) >= room[p] - Decimal("0.1") * len(es)
+                         for p, es in sharing.items())
+        at_station = [e for e in sessions if d.station is not None and e.station == d.station]
+        most = group.station_max.get(d.station)
+        station_full = most is not None and sum(
+            limits[e.key] for e in at_station) >= most - Decimal("0.1") * len(at_station)
+        assert phase_full or station_full, (d, limit)

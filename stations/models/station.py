@@ -1,5 +1,6 @@
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 
@@ -70,6 +71,12 @@ class Station(models.Model):
 
     def __str__(self) -> str:
         return self.identity
+
+    def clean(self) -> None:
+        for name in ("load_group", "tariff"):
+            related = getattr(self, name)
+            if related is not None and self.tenant_id and related.tenant_id != self.tenant_id:
+                raise ValidationError({name: "It belongs to another tenant."})
 
     @property
     def effective_timezone(self) -> str:

@@ -1,0 +1,99 @@
+"""Load groups for installers and managers: the cap, the stations sharing it, and the record of
+what the load manager did (allocations and the limits sent, read-only)."""
+
+from django.contrib import admin
+
+from loadmgmt.models import Allocation, LimitSent, LoadGroup, StationControl
+from loadmgmt.services import station_group_changed
+from loadmgmt.triggers import request_rebalance
+from stations.admin import TenantScopedAdmin
+from stations.models import Station
+
+
+class StationInline(admin.TabularInline):
+    model = Station
+    fields = ("identity", "name", "max_current")
+    readonly_fields = ("identity", "name")
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False  # a station joins a group from its own page (or the API)
+
+
+@admin.register(LoadGroup)
+class LoadGroupAdmin(TenantScopedAdmin):
+    list_display = ("name", "tenant", "max_current", "phases", "min_current", "failsafe_current",
+                    "base_load_source", "updated_at")
+    list_filter = ("tenant",)
+    search_fields = ("name",)
+    readonly_fields = ("base_load_measured", "base_load_measured_at", "created_at", "updated_at")
+    inlines = [StationInline]
+    actions = ["rebalance_now"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in ("base_load_meter", "tariff") and not request.user.is_superuser:
+            kwargs["queryset"] = db_field.related_model.objects.filter(
+                tenant__memberships__user=request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if change:
+            request_rebalance(group_id=obj.pk, reason="group edited")
+
+    def delete_model(self, request, obj) -> None:
+        for station_id in obj.stations.values_list("pk", flat=True):
+            station_group_changed(station_id=station_id, old_group_id=obj.pk)
+        super().delete_model(request, obj)
+
+    @admin.action(description="Rebalance now")
+    def rebalance_now(self, request, queryset) -> None:
+        for group in queryset:
+            request_rebalance(group_id=group.pk, reason="on demand")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Allocation)
+class AllocationAdmin(ReadOnlyAdmin):
+    list_display = ("group", "created_at", "reason", "max_current")
+    list_filter = ("group",)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(group__tenant__memberships__user=request.user)
+
+
+@admin.register(LimitSent)
+class LimitSentAdmin(ReadOnlyAdmin):
+    list_display = ("station", "connector_id", "purpose", "limit", "status", "sent_at")
+    list_filter = ("status", "purpose")
+    search_fields = ("station__identity",)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(station__tenant__memberships__user=request.user)
+
+
+@admin.register(StationControl)
+class StationControlAdmin(ReadOnlyAdmin):
+    list_display = ("station", "controllable", "rate_units", "reason", "checked_at")
+    list_filter = ("controllable",)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(station__tenant__memberships__user=request.user)
