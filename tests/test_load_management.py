@@ -10,11 +10,12 @@ import time
 from contextlib import AsyncExitStack
 
 from ocpp.routing import on
-from ocpp.v16 import call_result
+from ocpp.v16 import call, call_result
 from ocpp.v16.enums import Action
 
 from loadmgmt.models import Allocation, LimitSent, StationControl
 from stations.simulator import SimulatedChargePoint
+from stations.simulator.core import utcnow
 from tests.factories import api_client, charge_point, eventually, make_id_tag, make_station, make_tenant
 
 
@@ -233,3 +234,67 @@ async def test_allocations_and_profiles_sent_are_recorded(server, celery_worker)
     assert sent.filter(purpose="TxDefaultProfile", connector_id=0, status="Accepted").exists()
     assert all(s.profile_id is not None for s in sent)
     assert Allocation.objects.filter(group_id=group["id"]).count() >= 2
+
+
+async def send_currents(cp, connector_id: int, per_phase: dict[str, float]) -> None:
+    """A MeterValues with Current.Import per phase (e.g. a single-phase car on L1)."""
+    sampled = [{"value": f"{amps:.1f}", "measurand": "Current.Import", "unit": "A", "phase": phase}
+               for phase, amps in per_phase.items()]
+    transaction_id = cp.connectors[connector_id].transaction_id if connector_id else None
+    await cp.call(call.MeterValues(connector_id=connector_id, transaction_id=transaction_id,
+                                   meter_value=[{"timestamp": utcnow(), "sampledValue": sampled}]))
+
+
+async def test_single_phase_cars_on_different_phases_each_get_the_whole_cap(server, celery_worker):
+    tenant = make_tenant()
+    pairs = [make_station(tenant) for _ in range(2)]
+    tag = make_id_tag(tenant)
+    async with api_client(server, tenant) as api, AsyncExitStack() as stack:
+        await make_group(api, [s for s, _ in pairs], max_current="16")
+        a, b = await connected(stack, server, tenant, pairs)
+        for cp in (a, b):
+            await cp.start_transaction(1, tag.id_tag)
+        await limits_become({a: 8.0, b: 8.0})  # three-phase until the meters tell otherwise
+        await send_currents(a, 1, {"L1": 8.0, "L2": 0.0, "L3": 0.0})
+        await send_currents(b, 1, {"L1": 0.0, "L2": 8.0, "L3": 0.0})
+        await limits_become({a: 16.0, b: 16.0})
+        allocation = (await api.get(f"/api/v1/load-groups/{(await group_of(api))}/allocation/")).json()
+    assert sorted(e["phases"] for e in allocation["connectors"]) == [[1], [2]]
+
+
+async def group_of(api) -> int:
+    return (await api.get("/api/v1/load-groups/")).json()["results"][0]["id"]
+
+
+async def test_an_id_tag_with_priority_is_served_before_earlier_arrivals(server, celery_worker):
+    tenant = make_tenant()
+    pairs = [make_station(tenant) for _ in range(2)]
+    plain, fleet = make_id_tag(tenant), make_id_tag(tenant, priority=5)
+    async with api_client(server, tenant) as api, AsyncExitStack() as stack:
+        await make_group(api, [s for s, _ in pairs], max_current="10")
+        early, late = await connected(stack, server, tenant, pairs)
+        await early.start_transaction(1, plain.id_tag)
+        await limits_become({early: 10.0})
+        await late.start_transaction(1, fleet.id_tag)
+        await limits_become({early: 0.0, late: 10.0})
+
+
+async def test_a_building_meter_on_connector_0_is_the_base_load(server, celery_worker):
+    tenant = make_tenant()
+    pairs = [make_station(tenant) for _ in range(2)]
+    meter, meter_password = make_station(tenant, identity=f"METER-{tenant.pk}")
+    tag = make_id_tag(tenant)
+    async with api_client(server, tenant) as api, AsyncExitStack() as stack:
+        created = await api.post("/api/v1/load-groups/", json={
+            "name": "Site", "max_current": "40", "stations": [s.identity for s, _ in pairs],
+            "base_load_source": "meter", "base_load_meter": meter.identity})
+        assert created.status_code == 201, created.text
+        a, b = await connected(stack, server, tenant, pairs)
+        m, = await connected(stack, server, tenant, [(meter, meter_password)])
+        for cp in (a, b):
+            await cp.start_transaction(1, tag.id_tag)
+        await limits_become({a: 20.0, b: 20.0})
+        await send_currents(m, 0, {"L1": 10.0, "L2": 4.0, "L3": 6.0})
+        await limits_become({a: 15.0, b: 15.0})  # L1 carries 10 A of the building
+        await send_currents(m, 0, {"L1": 2.0, "L2": 2.0, "L3": 2.0})
+        await limits_become({a: 19.0, b: 19.0})
