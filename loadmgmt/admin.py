@@ -54,7 +54,17 @@ class LoadGroupAdmin(TenantScopedAdmin):
             request_rebalance(group_id=group.pk, reason="on demand")
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class RecordAdmin(admin.ModelAdmin):
+    """What the load manager recorded: read-only, scoped to the user's tenants."""
+
+    tenant_path = ""  # the lookup from a row to its tenant
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(**{f"{self.tenant_path}__memberships__user": request.user})
+
     def has_add_permission(self, request) -> bool:
         return False
 
@@ -63,37 +73,22 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Allocation)
-class AllocationAdmin(ReadOnlyAdmin):
+class AllocationAdmin(RecordAdmin):
+    tenant_path = "group__tenant"
     list_display = ("group", "created_at", "reason", "max_current")
     list_filter = ("group",)
 
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(group__tenant__memberships__user=request.user)
-
 
 @admin.register(LimitSent)
-class LimitSentAdmin(ReadOnlyAdmin):
+class LimitSentAdmin(RecordAdmin):
+    tenant_path = "station__tenant"
     list_display = ("station", "connector_id", "purpose", "limit", "status", "sent_at")
     list_filter = ("status", "purpose")
     search_fields = ("station__identity",)
 
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(station__tenant__memberships__user=request.user)
-
 
 @admin.register(StationControl)
-class StationControlAdmin(ReadOnlyAdmin):
+class StationControlAdmin(RecordAdmin):
+    tenant_path = "station__tenant"
     list_display = ("station", "controllable", "rate_units", "reason", "checked_at")
     list_filter = ("controllable",)
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(station__tenant__memberships__user=request.user)

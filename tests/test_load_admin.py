@@ -1,0 +1,40 @@
+"""Load groups in the admin: installers see and edit their tenants' groups only, a station joins
+a group from its own page (and gets the failsafe), and the load manager's records are read-only."""
+
+from loadmgmt.models import LoadGroup
+from tests.factories import charge_point, eventually, make_station, make_tenant
+from tests.test_admin import _hidden_fields, admin_session, make_user
+from tests.test_load_management import limit_of
+
+PERMISSIONS = ("view_loadgroup", "change_loadgroup", "view_station", "change_station",
+               "view_allocation", "view_limitsent")
+
+
+async def test_an_installer_sees_only_their_tenants_groups(server):
+    tenant, other = make_tenant(), make_tenant()
+    mine = LoadGroup.objects.create(tenant=tenant, name="Our car park", max_current=63)
+    LoadGroup.objects.create(tenant=other, name="Their car park", max_current=63)
+    user = make_user(tenant=tenant, permissions=PERMISSIONS)
+    async with admin_session(server, user) as http:
+        listing = (await http.get("/admin/loadmgmt/loadgroup/")).text
+        foreign = await http.get(f"/admin/loadmgmt/loadgroup/{mine.pk + 1}/change/")
+        allocations = await http.get("/admin/loadmgmt/allocation/")
+    assert "Our car park" in listing and "Their car park" not in listing
+    assert foreign.url.path == "/admin/" and "doesn’t exist" in foreign.text  # admin's redirect
+    assert allocations.status_code == 200
+
+
+async def test_a_station_put_in_a_group_from_its_admin_page_gets_the_failsafe(server):
+    tenant = make_tenant()
+    group = LoadGroup.objects.create(tenant=tenant, name="Site", max_current=32, failsafe_current=7)
+    station, password = make_station(tenant)
+    user = make_user(tenant=tenant, permissions=PERMISSIONS)
+    async with charge_point(server, tenant, station, password) as cp, admin_session(server, user) as http:
+        page = await http.get(f"/admin/stations/station/{station.pk}/change/")
+        fields = _hidden_fields(page.text)
+        saved = await http.post(f"/admin/stations/station/{station.pk}/change/", data=fields | {
+            "name": "", "enabled": "on", "security_profile": "1", "timezone": "",
+            "max_current": "32", "load_group": str(group.pk), "tariff": "",
+            "connectors-TOTAL_FORMS": fields.get("connectors-TOTAL_FORMS", "0"), "_save": "Save"})
+        await eventually(lambda: limit_of(cp) == 7.0)
+    assert saved.url.path == "/admin/stations/station/", saved.text[-2000:]
