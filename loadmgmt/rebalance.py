@@ -158,12 +158,14 @@ async def afailsafe_send(station_id: int) -> bool:
     if group is None or not station.connected:
         return False
     units = await _rate_units(station)
-    if units is not None:
-        await sync_to_async(station_control_update)(station_id=station.pk, controllable=True,
-                                                    rate_units=units)
+    if units is None:
+        units = await _control(station)  # what it said before
+    # A boot (or joining) is a fresh chance for a station that refused before.
+    await sync_to_async(station_control_update)(station_id=station.pk, controllable=True,
+                                                rate_units=units)
     phases = 3 if group.phases == 3 else 1
     profile = profiles.failsafe_profile(limit=group.failsafe_current, phases=phases,
-                                        voltage=group.voltage, rate_units=units or "")
+                                        voltage=group.voltage, rate_units=units)
     return await profile_send(station=station, connector_id=0, profile=profile,
                               limit=group.failsafe_current, allocation_id=None)
 

@@ -74,6 +74,8 @@ def limit_result_record(*, station_id: int, connector_id: int, transaction_id: i
                       "held": held, "updated_at": now})
     if status == "Accepted":
         station_control_update(station_id=station_id, controllable=True)
+    elif status == "Rejected" and purpose == "TxDefaultProfile":
+        pass  # some stations take no default on connector 0 but obey a TxProfile: not a refusal
     elif status in REFUSALS:
         station_control_update(station_id=station_id, controllable=False,
                                reason=f"{purpose} on connector {connector_id}: {note or status}")

@@ -145,8 +145,6 @@ async def test_a_station_that_rejects_profiles_is_counted_at_its_maximum(server,
         group = await make_group(api, [s for s, _ in [*steerable, refusing]], max_current="63")
         a, b = await connected(stack, server, tenant, steerable)
         r, = await connected(stack, server, tenant, [refusing], cls=RefusingChargePoint)
-        refused = StationControl.objects.filter(station=refusing[0], controllable=False)
-        await eventually(refused.exists)
         for cp in (a, b, r):
             await cp.start_transaction(1, tag.id_tag)
         await limits_become({a: 21.5, b: 21.5})  # (63 - 20) / 2
@@ -154,7 +152,8 @@ async def test_a_station_that_rejects_profiles_is_counted_at_its_maximum(server,
     assert allocation["reserved"] == {"1": "20.0", "2": "20.0", "3": "20.0"}
     entry = next(e for e in allocation["connectors"] if e["station"] == refusing[0].identity)
     assert entry["steered"] is False and entry["limit"] is None
-    assert LimitSent.objects.filter(station=refusing[0], status="Rejected").exists()
+    assert LimitSent.objects.filter(station=refusing[0], purpose="TxProfile", status="Rejected").exists()
+    assert StationControl.objects.get(station=refusing[0]).controllable is False
 
 
 async def test_a_car_drawing_less_than_its_limit_gives_the_spare_to_the_others(server, celery_worker):
@@ -298,3 +297,26 @@ async def test_a_building_meter_on_connector_0_is_the_base_load(server, celery_w
         await limits_become({a: 15.0, b: 15.0})  # L1 carries 10 A of the building
         await send_currents(m, 0, {"L1": 2.0, "L2": 2.0, "L3": 2.0})
         await limits_become({a: 19.0, b: 19.0})
+
+
+class NoDefaultChargePoint(SimulatedChargePoint):
+    """Takes a TxProfile but no TxDefaultProfile on connector 0 (seen on real stations)."""
+
+    @on(Action.set_charging_profile)
+    async def on_set_charging_profile(self, connector_id, cs_charging_profiles, **kwargs):
+        if cs_charging_profiles["charging_profile_purpose"] == "TxDefaultProfile":
+            return call_result.SetChargingProfile(status="Rejected")
+        return await super().on_set_charging_profile(connector_id, cs_charging_profiles, **kwargs)
+
+
+async def test_a_station_that_takes_no_default_profile_is_still_steered(server, celery_worker):
+    tenant = make_tenant()
+    pairs = [make_station(tenant) for _ in range(2)]
+    tag = make_id_tag(tenant)
+    async with api_client(server, tenant) as api, AsyncExitStack() as stack:
+        await make_group(api, [s for s, _ in pairs])
+        a, b = await connected(stack, server, tenant, pairs, cls=NoDefaultChargePoint)
+        for cp in (a, b):
+            await cp.start_transaction(1, tag.id_tag)
+        await limits_become({a: 16.0, b: 16.0})
+    assert not StationControl.objects.filter(station__in=[s for s, _ in pairs], controllable=False).exists()

@@ -1,0 +1,3 @@
+"""Dashboard pages of this app (see tenants/access.py for who may see them)."""
+
+urlpatterns: list = []
