@@ -1,6 +1,12 @@
 """Times the load allocator (loadmgmt/allocation.py) for one group of N connectors.
 
     .venv/bin/python bench/allocation.py --connectors 1000 --runs 7
+    DATABASE_URL=postgres://... .venv/bin/python bench/allocation.py --connectors 1000 --db
+
+With --db it also times what a rebalance does before it sends anything: reading the group's
+live state from the database (stations, connectors, open sessions, the latest Current.Import
+samples, the limits sent), allocating, and recording the allocation. It makes a throw-away
+tenant with that fleet first (and deletes it after).
 
 The group: a 3-phase cap that cannot give every car its maximum, stations of 1 or 2 connectors
 sharing a 32 A (or 22 A) rating, a mix of priorities, one car in five on a single phase, one in
@@ -42,11 +48,63 @@ def group_of(connectors: int, seed: int = 1) -> tuple[Group, list[Demand]]:
                  safety_margin=Decimal(5), station_max=station_max), demands[:connectors]
 
 
+def with_database(connectors: int, runs: int) -> None:
+    import os
+    import secrets
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cpms.settings")
+    django.setup()
+    from django.utils import timezone
+
+    from loadmgmt.models import LoadGroup
+    from loadmgmt.selectors import group_state
+    from loadmgmt.services import allocation_record
+    from stations.models import ChargingSession, Connector, MeterSample, Station
+    from tenants.models import Tenant
+
+    tenant = Tenant.objects.create(slug=f"bench-lm-{secrets.token_hex(3)}", name="Bench LM")
+    try:
+        group = LoadGroup.objects.create(tenant=tenant, name="Big car park", max_current=connectors * 9)
+        stations = Station.objects.bulk_create(
+            Station(tenant=tenant, identity=f"LM-{n}", password_hash="x", load_group=group)
+            for n in range(connectors // 2))
+        now = timezone.now()
+        Connector.objects.bulk_create(Connector(station=s, connector_id=c, status="Charging", updated_at=now)
+                                      for s in stations for c in (1, 2))
+        sessions = ChargingSession.objects.bulk_create(
+            ChargingSession(tenant=tenant, station=s, connector_id=c, transaction_id=n * 2 + c,
+                            started_at=now - timedelta(minutes=30), meter_start=0)
+            for n, s in enumerate(stations) for c in (1, 2))
+        MeterSample.objects.bulk_create(
+            MeterSample(station_id=x.station_id, session=x, connector_id=x.connector_id,
+                        timestamp=now - timedelta(seconds=60 * k), received_at=now,
+                        measurand="Current.Import", phase=phase, unit="A", value=Decimal(12))
+            for x in sessions for k in range(3) for phase in ("L1", "L2", "L3"))
+        times = []
+        for _ in range(runs):
+            began = time.perf_counter()
+            state = group_state(group_id=group.pk)
+            limits = allocate(state.spec(), state.demands)
+            allocation_record(state=state, limits=limits, reason="bench")
+            times.append(time.perf_counter() - began)
+        print(f"read state + allocate + record, {len(sessions)} charging connectors on {len(stations)} "
+              f"stations: median {statistics.median(times) * 1000:.0f} ms, min {min(times) * 1000:.0f} ms, "
+              f"max {max(times) * 1000:.0f} ms over {runs} runs")
+    finally:
+        tenant.delete()
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--connectors", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--db", action="store_true", help="also time reading the state from the database")
     args = parser.parse_args()
+    if args.db:
+        with_database(args.connectors, args.runs)
     group, demands = group_of(args.connectors)
     times = []
     for _ in range(args.runs):
