@@ -7,7 +7,8 @@ It makes a scratch database (PostgreSQL: `cpms_bench_<hex>` next to DATABASE_URL
 a temporary SQLite file), migrates it, and bulk-inserts one tenant with stations, customers
 (one id tag each) and N stopped sessions of last month with two energy register samples each.
 Then it times, and prints:
-1. pricing: `session_price_final` (the service the stop's task runs) for every session, one by one;
+1. pricing: `session_price_final` (the service the stop's task runs) for every session, one by one,
+   and, for comparison, the pure pricing function alone over the same timelines built in memory;
 2. one invoice run over the month (`invoice_run`, PDFs not rendered: each is a task of its own);
 3. rendering the PDF of the largest invoice.
 The scratch database is dropped at the end unless `--keep`.
@@ -21,6 +22,7 @@ import sys
 import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -130,6 +132,25 @@ def populate(args) -> tuple[object, list[int]]:
     return tenant, ids
 
 
+def pure_pricing(tenant) -> float:
+    """Seconds `price_session` takes over every session's timeline (built beforehand, not timed)."""
+    from billing.pricing import MeterPoint, Timeline, price_session
+    from billing.selectors import tariff_default, tariff_document
+    from stations.models import ChargingSession
+
+    document = tariff_document(tariff_default(tenant.pk))
+    timelines = [Timeline(started_at=start, stopped_at=stop, meter_start_wh=Decimal(begin),
+                          meter_stop_wh=Decimal(end),
+                          samples=(MeterPoint(at=start, energy_wh=Decimal(begin)),
+                                   MeterPoint(at=stop, energy_wh=Decimal(end))))
+                 for start, stop, begin, end in ChargingSession.objects.filter(tenant=tenant).values_list(
+                     "started_at", "stopped_at", "meter_start", "meter_stop").iterator(chunk_size=10_000)]
+    began = time.perf_counter()
+    for timeline in timelines:
+        price_session(document, timeline, "UTC")
+    return time.perf_counter() - began
+
+
 def main(argv=None) -> None:
     args = parse_args(argv)
     name, admin_url = scratch_database()
@@ -161,6 +182,10 @@ def main(argv=None) -> None:
         finals = SessionPrice.objects.filter(tenant=tenant, final=True, gross__gt=0).count()
         print(f"pricing: {len(ids):,} sessions in {pricing:.1f} s = {len(ids) / pricing:,.0f} sessions/s "
               f"({finals:,} final, {pricing / len(ids) * 1000:.2f} ms each)")
+
+        pure = pure_pricing(tenant)
+        print(f"pure pricing function alone: {len(ids) / pure:,.0f} sessions/s "
+              f"({pure / len(ids) * 1000:.2f} ms each)")
 
         first, last = previous_month()
         began = time.perf_counter()

@@ -30,6 +30,7 @@ VERSIONED = ("A tariff in use (a session priced with it or running under it) is 
         description="In use by sessions, or assigned to stations or load groups")}),
 )
 class TariffViewSet(viewsets.ModelViewSet):
+    area = "money"
     queryset = Tariff.objects.none()  # for the schema; requests use get_queryset
     serializer_class = TariffSerializer
 
@@ -54,6 +55,7 @@ class TariffViewSet(viewsets.ModelViewSet):
 
 
 class CustomerViewSet(viewsets.ModelViewSet):
+    area = "money"
     queryset = Customer.objects.none()  # for the schema; requests use get_queryset
     serializer_class = CustomerSerializer
 

@@ -1,6 +1,12 @@
-from celery import shared_task
+from datetime import date
 
+from celery import shared_task
+from django.utils import timezone
+
+from billing.services.invoice_pdf import invoice_pdf_render
+from billing.services.invoices import invoice_run, invoice_runs_due
 from billing.services.session_prices import session_price_final, sessions_price_due
+from tenants.models import Tenant
 
 
 @shared_task
@@ -15,3 +21,26 @@ def price_sessions_due() -> int:
     """Beat: price the stopped sessions without a final price (a lost task, a car that stayed
     plugged in after its stop)."""
     return sessions_price_due()
+
+
+@shared_task
+def render_invoice_pdf_task(invoice_id: int) -> str:
+    """Render an issued invoice's PDF (queued after the commit that issued it). A stored PDF is
+    kept as it is, so a redelivery is harmless."""
+    return invoice_pdf_render(invoice_id=invoice_id).pdf.name
+
+
+@shared_task
+def invoice_run_task(tenant_id: int, period_start: str, period_end: str) -> list[str]:
+    """Issue the invoices of a period (ISO dates, both included); returns the numbers issued."""
+    tenant = Tenant.objects.get(pk=tenant_id)
+    run = invoice_run(tenant=tenant, period_start=date.fromisoformat(period_start),
+                      period_end=date.fromisoformat(period_end))
+    return [invoice.number for invoice in run.issued]
+
+
+@shared_task
+def invoice_runs_monthly() -> int:
+    """Beat (hourly): each tenant's previous month, on the first two days of a month in its time
+    zone (see invoice_runs_due). Returns how many invoices were issued."""
+    return len(invoice_runs_due(now=timezone.now()))

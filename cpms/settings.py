@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "django_htmx",
     "tenants",
     "stations",
     "stations.firmware",
@@ -56,6 +57,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "cpms.urls"
@@ -129,9 +131,16 @@ CELERY_BEAT_SCHEDULE = {
     "purge-ocpp-messages": {"task": "stations.tasks.purge_ocpp_messages", "schedule": 3600.0},
     "expire-reservations": {"task": "stations.reservations.tasks.expire_reservations",
                             "schedule": 60.0},
-    "rebalance-load-groups": {"task": "loadmgmt.tasks.rebalance_all", "schedule": 60.0},
+    "rebalance-load-groups": {"task": "loadmgmt.tasks.rebalance_all",
+                              "schedule": env_float("LOAD_REBALANCE_INTERVAL", 60.0)},
     "price-sessions-due": {"task": "billing.tasks.price_sessions_due", "schedule": 60.0},
+    # Hourly; each tenant's previous month is invoiced on the 1st and 2nd in its own time zone.
+    "invoice-runs-monthly": {"task": "billing.tasks.invoice_runs_monthly", "schedule": 3600.0},
 }
+
+# On the embedded default (no Redis, tasks run eagerly) the server process runs this schedule
+# itself (stations/ocpp/embedded_beat.py); with Redis, `celery beat` does.
+EMBEDDED_BEAT = env_bool("EMBEDDED_BEAT", True)
 
 # --- Load management (loadmgmt/) -------------------------------------------------------------
 # Triggers within this many seconds make one rebalance of a group.
@@ -154,6 +163,15 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
+# Password reset mails: printed to the server's console unless an SMTP host is set.
+EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
+                        else "django.core.mail.backends.console.EmailBackend")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "cpms@localhost")
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -165,7 +183,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # --- REST API ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["tenants.auth.TenantTokenAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["tenants.auth.HasTenant"],
+    "DEFAULT_PERMISSION_CLASSES": ["tenants.permissions.RolePermission"],  # tenant + token role
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

@@ -18,9 +18,9 @@ class TenantAdmin(admin.ModelAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ("prefix", "tenant", "name", "created_at", "last_used_at", "revoked")
-    list_filter = ("revoked",)
-    fields = ("tenant", "name", "revoked", "prefix", "created_at", "last_used_at")
+    list_display = ("prefix", "tenant", "name", "role", "created_at", "last_used_at", "revoked")
+    list_filter = ("role", "revoked")
+    fields = ("tenant", "name", "role", "revoked", "prefix", "created_at", "last_used_at")
     readonly_fields = ("prefix", "created_at", "last_used_at")
 
     def save_model(self, request, obj, form, change):

@@ -1,7 +1,7 @@
 from django.db import transaction
 from django.utils import timezone
 
-from tenants.models import ApiToken, Tenant
+from tenants.models import ApiToken, Role, Tenant
 from tenants.secrets import api_key_hash, new_api_key
 
 
@@ -13,11 +13,13 @@ def tenant_create(*, slug: str, name: str, timezone_name: str = "UTC") -> Tenant
 
 
 @transaction.atomic
-def api_token_create(*, tenant: Tenant, name: str = "") -> tuple[ApiToken, str]:
+def api_token_create(*, tenant: Tenant, name: str = "", role: str = Role.MANAGER) -> tuple[ApiToken, str]:
     """Return the token and its key; the key is not stored and cannot be shown again."""
+    if role not in Role.values:
+        raise ValueError(f"Unknown role {role!r}; use one of: {', '.join(Role.values)}")
     key = new_api_key()
     token = ApiToken.objects.create(
-        tenant=tenant, name=name, prefix=key[:8], key_hash=api_key_hash(key)
+        tenant=tenant, name=name, role=role, prefix=key[:8], key_hash=api_key_hash(key)
     )
     return token, key
 

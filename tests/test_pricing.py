@@ -100,7 +100,7 @@ def test_suspended_ev_during_the_transaction_is_parking_too():
 
 
 def test_flat_fee_energy_at_10_percent_and_parking_in_15_minute_steps_cost_7_00_net():
-    tariff_ = tariff(element({"type": FLAT, "price": "0.50"}, energy("0.25", vat="10"),
+    tariff_ = tariff(element({"type": FLAT, "price": "0.50"}, energy("0.25", vat_rate="10"),
                              parking("2.00", step_size=900)))
     price = price_session(tariff_, parked_after_stop(120, 20000, 40), "Europe/Berlin")
     lines = by_component(price)
@@ -430,7 +430,7 @@ def restricted_element(draw):
         restrictions["day_of_week"] = draw(days)
     if draw(st.booleans()):
         restrictions["max_kwh"] = str(draw(st.integers(1, 60)))
-    components = [energy(draw(prices), vat=draw(st.sampled_from(["19", "7", "0"])))]
+    components = [energy(draw(prices), vat_rate=draw(st.sampled_from(["19", "7", "0"])))]
     if draw(st.booleans()):
         components.append({"type": TIME, "price": draw(prices)})
     if draw(st.booleans()):

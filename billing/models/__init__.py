@@ -1,5 +1,8 @@
 from billing.models.customer import Customer
+from billing.models.invoice import Invoice, InvoiceKind, InvoiceLine, InvoiceSequence
+from billing.models.seller import Seller
 from billing.models.session_price import SessionPrice
 from billing.models.tariff import Tariff
 
-__all__ = ["Customer", "SessionPrice", "Tariff"]
+__all__ = ["Customer", "Invoice", "InvoiceKind", "InvoiceLine", "InvoiceSequence", "Seller", "SessionPrice",
+           "Tariff"]

@@ -75,10 +75,10 @@ def _element(raw: Mapping, vat_rate: Decimal, index: int) -> Element:
         step = to_decimal(c.get("step_size") or 1, field=f"elements[{index}].step_size")
         if step < 1 or step != step.to_integral_value():
             raise ValueError(f"elements[{index}].step_size: a whole number of at least 1")
-        vat = c.get("vat")
+        vat = c.get("vat_rate", c.get("vat"))  # the API's name; OCPI's own is "vat"
         components.setdefault(kind, Component(
             type=kind, price=price, step_size=int(step),
-            vat_rate=vat_rate if vat is None else _rate(vat, f"elements[{index}].vat")))
+            vat_rate=vat_rate if vat is None else _rate(vat, f"elements[{index}].vat_rate")))
     return Element(components=components, restrictions=parse_restrictions(raw.get("restrictions")))
 
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from tenants.models import Tenant
+from tenants.models import Role, Tenant
 from tenants.services import api_token_create
 
 
@@ -10,11 +10,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("slug")
         parser.add_argument("--name", default="")
+        parser.add_argument("--role", default=Role.MANAGER, choices=Role.values,
+                            help="manager (default): everything; accountant: reads everything, "
+                                 "writes money only; installer: stations only, no money")
 
-    def handle(self, *args, slug, name, **options):
+    def handle(self, *args, slug, name, role, **options):
         tenant = Tenant.objects.filter(slug=slug).first()
         if tenant is None:
             raise CommandError(f"No tenant {slug!r}")
-        token, key = api_token_create(tenant=tenant, name=name)
-        self.stdout.write(f"API token {token.prefix}… for {tenant.slug} (shown once):")
+        token, key = api_token_create(tenant=tenant, name=name, role=role)
+        self.stdout.write(f"API token {token.prefix}… ({token.role}) for {tenant.slug} (shown once):")
         self.stdout.write(key)

@@ -1,0 +1,98 @@
+"""Invoices (read-only: issued invoices never change), the invoice run, credit notes, PDFs and
+the seller's details. Views translate; billing.services.invoices writes."""
+
+import django_filters
+from django.http import HttpResponse
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from billing import selectors_invoices as selectors
+from billing.api import Conflict
+from billing.models import Invoice
+from billing.serializers_invoices import InvoiceRunSerializer, InvoiceSerializer, SellerSerializer
+from billing.services.invoice_pdf import invoice_pdf_render
+from billing.services.invoices import InvoiceNotCreditable, invoice_credit, invoice_run, seller_update
+
+
+class InvoiceFilter(django_filters.FilterSet):
+    customer = django_filters.NumberFilter(field_name="customer_id")
+    since = django_filters.IsoDateTimeFilter(field_name="issued_at", lookup_expr="gte")
+    until = django_filters.IsoDateTimeFilter(field_name="issued_at", lookup_expr="lt")
+    kind = django_filters.ChoiceFilter(choices=[("invoice", "invoice"), ("credit_note", "credit_note")])
+
+    class Meta:
+        model = Invoice
+        fields = ["customer", "since", "until", "kind"]
+
+
+class InvoiceViewSet(viewsets.ReadOnlyModelViewSet):
+    """Issued invoices and credit notes: no PUT, PATCH or DELETE (405); a correction is a credit note."""
+
+    area = "money"
+    queryset = Invoice.objects.none()  # for the schema; requests use get_queryset
+    serializer_class = InvoiceSerializer
+    filterset_class = InvoiceFilter
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return selectors.invoices_of(self.request.tenant).prefetch_related("lines", "credit_notes")
+
+    @extend_schema(request=InvoiceRunSerializer, responses={
+        201: InvoiceSerializer(many=True), 200: OpenApiResponse(
+            InvoiceSerializer(many=True), description="Nothing new to invoice: the period's invoices")})
+    @action(detail=False, methods=["post"], url_path="run", pagination_class=None, filter_backends=[])
+    def run(self, request):
+        """Issue the invoices of a period (days in the tenant's time zone, both included):
+        idempotent; answers every invoice of the period, 201 if this call issued any."""
+        serializer = InvoiceRunSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        done = invoice_run(tenant=request.tenant, **serializer.validated_data)
+        ids = [invoice.pk for invoice in done.invoices]
+        invoices = self.get_queryset().filter(pk__in=ids).order_by("number")
+        body = InvoiceSerializer(invoices, many=True, context=self.get_serializer_context()).data
+        return Response(body, status=status.HTTP_201_CREATED if done.issued else status.HTTP_200_OK)
+
+    @extend_schema(request=None, responses={201: InvoiceSerializer, 409: OpenApiResponse(
+        description="A credit note of a credit note, or the invoice has one already")})
+    @action(detail=True, methods=["post"], url_path="credit-note")
+    def credit_note(self, request, pk=None):
+        """A full credit note of the invoice (negative amounts, referring to it). Its sessions
+        are not invoiced again."""
+        try:
+            note = invoice_credit(invoice=self.get_object())
+        except InvoiceNotCreditable as error:
+            raise Conflict(str(error)) from None
+        note = self.get_queryset().get(pk=note.pk)
+        return Response(self.get_serializer(note).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(description="The invoice as a PDF")})
+    @action(detail=True, methods=["get"], url_path="pdf")
+    def pdf(self, request, pk=None):
+        """The stored PDF (rendered now if the task has not yet)."""
+        invoice = invoice_pdf_render(invoice_id=self.get_object().pk)
+        with invoice.pdf.open("rb") as document:
+            content = document.read()
+        response = HttpResponse(content, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{invoice.number.replace("/", "-")}.pdf"'
+        return response
+
+
+class SellerView(generics.GenericAPIView):
+    """The tenant's details as a seller, printed on every invoice (copied at issue). A logo is
+    uploaded as multipart form data."""
+
+    area = "money"
+    serializer_class = SellerSerializer
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get(self, request):
+        return Response(self.get_serializer(selectors.seller_of(request.tenant)).data)
+
+    def put(self, request):
+        serializer = self.get_serializer(selectors.seller_of(request.tenant), data=request.data)
+        serializer.is_valid(raise_exception=True)
+        seller = seller_update(tenant=request.tenant, **serializer.validated_data)
+        return Response(self.get_serializer(seller).data)

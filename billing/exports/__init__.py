@@ -1,0 +1,2 @@
+"""Exports for accountants: sessions, energy per station and day or month, revenue per month,
+tariff and VAT rate; CSV (as Excel opens it) or JSON, streamed. See DESIGN.md (exports)."""

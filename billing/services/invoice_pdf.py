@@ -1,0 +1,98 @@
+"""An invoice as a PDF: the Django template billing/invoice.html rendered by WeasyPrint, stored
+with the invoice. Rendering is repeatable (the same invoice gives the same document), so a
+second render (a redelivered task, a download racing the task) only replaces the file."""
+
+import logging
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from django.core.files.base import ContentFile
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from billing import selectors_invoices as selectors
+from billing.models import Invoice, InvoiceKind
+from billing.pricing import currency_exponent
+
+log = logging.getLogger(__name__)
+COMPONENTS = {"ENERGY": "Energy", "TIME": "Charging time", "PARKING_TIME": "Parking", "FLAT": "Session fee",
+              "MIN_PRICE": "Minimum price", "MAX_PRICE": "Price cap"}
+
+
+def invoice_pdf_render(*, invoice_id: int, force: bool = False) -> Invoice:
+    """Render and store the invoice's PDF (unless stored already and not `force`)."""
+    invoice = selectors.invoice_with_lines(invoice_id)
+    if invoice.pdf and invoice.pdf_rendered_at and not force and invoice.pdf.storage.exists(invoice.pdf.name):
+        return invoice
+    document = invoice_pdf_bytes(invoice)
+    name = f"{invoice.number.replace('/', '-')}.pdf"
+    storage = invoice.pdf.storage
+    path = invoice.pdf.field.generate_filename(invoice, name)
+    if storage.exists(path):
+        storage.delete(path)
+    stored = storage.save(path, ContentFile(document))
+    rendered_at = timezone.now()
+    Invoice.objects.filter(pk=invoice.pk).update(pdf=stored, pdf_rendered_at=rendered_at)
+    invoice.pdf.name, invoice.pdf_rendered_at = stored, rendered_at
+    return invoice
+
+
+def invoice_pdf_bytes(invoice: Invoice) -> bytes:
+    from weasyprint import HTML  # imported when used: it loads Pango and fonts
+
+    html = render_to_string("billing/invoice.html", invoice_document(invoice))
+    return HTML(string=html, base_url=str(Path.cwd())).write_pdf()
+
+
+def invoice_document(invoice: Invoice) -> dict:
+    """What the template shows, every amount already formatted in the currency's minor unit."""
+    money = _money(invoice.currency)
+    zone = ZoneInfo(invoice.tenant.timezone or "UTC")
+    seller = selectors.seller_of(invoice.tenant)
+    logo = None
+    if seller.logo:
+        try:
+            logo = Path(seller.logo.path).as_uri()
+        except (NotImplementedError, ValueError):  # a storage without local paths
+            logo = None
+    lines = []
+    for line in invoice.lines.all():
+        lines.append({
+            "position": line.position, "description": line.description, "quantity": f"{line.quantity}",
+            "unit": line.unit, "unit_price": None if line.unit_price is None else _price(line.unit_price),
+            "net": money(line.net), "vat_rate": "mixed" if line.vat_rate is None else _rate(line.vat_rate),
+            "components": [{"name": COMPONENTS.get(c.get("component"), c.get("component")),
+                            "quantity": c.get("quantity"), "unit": c.get("unit"),
+                            "unit_price": _price(Decimal(c.get("unit_price", "0"))),
+                            "net": money(Decimal(c.get("net", "0"))) if invoice.kind == InvoiceKind.INVOICE
+                            else money(Decimal(0) - Decimal(c.get("net", "0")))}
+                           for c in line.components] if len(line.components) > 1 or line.unit_price is None
+            else []})
+    return {
+        "invoice": invoice, "credit_note": invoice.kind == InvoiceKind.CREDIT_NOTE,
+        "title": "Credit note" if invoice.kind == InvoiceKind.CREDIT_NOTE else "Invoice",
+        "tenant_name": invoice.tenant.name, "logo": logo,
+        "issued_on": invoice.issued_at.astimezone(zone).date().isoformat(),
+        "period": f"{invoice.period_start.isoformat()} – {invoice.period_end.isoformat()}",
+        "lines": lines,
+        "breakdown": [{"rate": row["rate"]} | {k: money(Decimal(row[k])) for k in ("net", "vat", "gross")}
+                      for row in invoice.vat_breakdown],
+        "net": money(invoice.net), "vat": money(invoice.vat), "gross": money(invoice.gross),
+        "currency": invoice.currency,
+    }
+
+
+def _money(currency: str):
+    unit = Decimal(1).scaleb(-currency_exponent(currency))
+    return lambda amount: f"{Decimal(amount).quantize(unit):,}"
+
+
+def _price(value: Decimal) -> str:
+    """A unit price with at least two decimals and no trailing zeros beyond them: 0.30, 0.2875."""
+    value = value.normalize()
+    return f"{value.quantize(Decimal('0.01')) if value.as_tuple().exponent > -2 else value}"
+
+
+def _rate(value: Decimal) -> str:
+    return f"{value.normalize():f} %"

@@ -1,0 +1,230 @@
+"""Issuing invoices and credit notes (DOMAIN.md §3).
+
+An invoice run makes one invoice per customer and currency of the final-priced sessions stopped
+in a period. Each invoice is issued in a transaction of its own that takes the customer's row
+lock, re-reads what is still to invoice, takes the next number under the (tenant, year) sequence
+row lock and writes the invoice with its lines: a run that fails half-way leaves whole invoices
+only, and rerunning it issues the rest (a session's line is unique, so nothing is invoiced
+twice). The number is taken in the transaction that writes the invoice, so a rollback returns it.
+"""
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from fractions import Fraction
+from zoneinfo import ZoneInfo
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from billing import selectors_invoices as selectors
+from billing.models import Customer, Invoice, InvoiceKind, InvoiceLine, InvoiceSequence, Seller, SessionPrice
+from billing.pricing import currency_exponent
+from billing.pricing.money import round_half_up
+from billing.serializers import decimal_text
+from tenants.models import Tenant
+
+log = logging.getLogger(__name__)
+
+
+class InvoiceNotCreditable(Exception):
+    """A credit note of a credit note, or a second credit note of one invoice."""
+
+
+@dataclass
+class InvoiceRun:
+    invoices: list[Invoice]  # every invoice of the period, issued now or before
+    issued: list[Invoice] = field(default_factory=list)  # those issued by this run
+
+
+def seller_update(*, tenant: Tenant, **fields) -> Seller:
+    seller, _ = Seller.objects.get_or_create(tenant=tenant)
+    for name, value in fields.items():
+        setattr(seller, name, value)
+    seller.save()
+    return seller
+
+
+def invoice_run(*, tenant: Tenant, period_start: date, period_end: date,
+                render_pdf: bool = True) -> InvoiceRun:
+    """Invoice every customer's final-priced sessions stopped in the period (days in the tenant's
+    time zone, both included) that are not invoiced yet. Idempotent and restartable."""
+    if period_end < period_start:
+        raise ValueError("period_end is before period_start")
+    since, until = selectors.period_bounds(tenant, period_start, period_end)
+    issued = []
+    for (customer_id, currency), session_ids in selectors.groups_to_invoice(tenant, since, until).items():
+        invoice = invoice_issue(tenant=tenant, customer_id=customer_id, currency=currency,
+                                period_start=period_start, period_end=period_end, session_ids=session_ids,
+                                render_pdf=render_pdf)
+        if invoice is not None:
+            issued.append(invoice)
+    invoices = list(selectors.invoices_of(tenant).filter(kind=InvoiceKind.INVOICE, period_start=period_start,
+                                                         period_end=period_end).order_by("number"))
+    return InvoiceRun(invoices=invoices, issued=issued)
+
+
+def invoice_runs_due(*, now: datetime, tenants: Iterable[Tenant] | None = None) -> list[Invoice]:
+    """The monthly runs: for each tenant whose local date at `now` is the 1st or 2nd of a month,
+    invoice its previous calendar month. Rerunning is harmless (a run is idempotent); running
+    through the second day also invoices sessions whose price became final after midnight (a car
+    left plugged in after its stop). One tenant's failure does not hold the others back."""
+    issued = []
+    for tenant in Tenant.objects.all() if tenants is None else tenants:
+        today = now.astimezone(ZoneInfo(tenant.timezone or "UTC")).date()
+        if today.day > 2:
+            continue
+        start, end = selectors.previous_month(today)
+        try:
+            issued += invoice_run(tenant=tenant, period_start=start, period_end=end).issued
+        except Exception:
+            log.exception("The invoice run of %s for %s..%s failed", tenant, start, end)
+    return issued
+
+
+@transaction.atomic
+def invoice_issue(*, tenant: Tenant, customer_id: int, currency: str, period_start: date, period_end: date,
+                  session_ids: list[int] | None = None, render_pdf: bool = True) -> Invoice | None:
+    """One customer's invoice in one currency for the period (of those sessions, if given: what
+    the run read); None if nothing is left to invoice (another run got there first)."""
+    customer = Customer.objects.select_for_update().get(pk=customer_id, tenant=tenant)
+    since, until = selectors.period_bounds(tenant, period_start, period_end)
+    prices = selectors.prices_to_invoice(tenant, since, until)
+    if session_ids is not None:
+        prices = prices.filter(session_id__in=session_ids)
+    prices = list(prices.filter(customer_id=customer_id, currency=currency)
+                  .select_related("session__station__tenant")
+                  .order_by("session__stopped_at", "session__started_at", "session_id"))
+    if not prices:
+        return None
+    lines = [_session_line(price, position) for position, price in enumerate(prices, start=1)]
+    seller = selectors.seller_of(tenant)
+    issued_at, number = _take_number(tenant, seller.invoice_prefix)
+    invoice = Invoice.objects.create(
+        tenant=tenant, number=number, kind=InvoiceKind.INVOICE, customer=customer,
+        buyer_name=customer.name, buyer_address=customer.address, buyer_email=customer.email,
+        buyer_vat_id=customer.vat_id, seller_name=seller.name, seller_address=seller.address,
+        seller_email=seller.email, seller_vat_id=seller.vat_id, issued_at=issued_at,
+        period_start=period_start, period_end=period_end, currency=currency,
+        **_totals(lines, currency))
+    for line in lines:
+        line.invoice = invoice
+    InvoiceLine.objects.bulk_create(lines, batch_size=1000)
+    if render_pdf:
+        _render_after_commit(invoice.pk)
+    return invoice
+
+
+@transaction.atomic
+def invoice_credit(*, invoice: Invoice) -> Invoice:
+    """A full credit note of `invoice`: every line and total negated, referring to it. The
+    sessions stay invoiced (their lines are the original's): they are not invoiced again."""
+    original = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    if original.kind != InvoiceKind.INVOICE:
+        raise InvoiceNotCreditable("A credit note cannot be credited.")
+    if Invoice.objects.filter(credits=original).exists():
+        raise InvoiceNotCreditable("This invoice has a credit note already.")
+    seller = selectors.seller_of(original.tenant)
+    issued_at, number = _take_number(original.tenant, seller.invoice_prefix)
+    copied = ["tenant", "customer", "buyer_name", "buyer_address", "buyer_email", "buyer_vat_id",
+              "seller_name", "seller_address", "seller_email", "seller_vat_id", "period_start",
+              "period_end", "currency"]
+    try:
+        with transaction.atomic():
+            note = Invoice.objects.create(
+                number=number, kind=InvoiceKind.CREDIT_NOTE, credits=original, issued_at=issued_at,
+                net=_negated(original.net), vat=_negated(original.vat), gross=_negated(original.gross),
+                vat_breakdown=[{key: _negated_text(value) if key != "rate" else value
+                                for key, value in row.items()} for row in original.vat_breakdown],
+                **{name: getattr(original, name) for name in copied})
+    except IntegrityError:
+        raise InvoiceNotCreditable("This invoice has a credit note already.") from None
+    InvoiceLine.objects.bulk_create([
+        InvoiceLine(invoice=note, position=line.position, credited_line=line, description=line.description,
+                    started_at=line.started_at, stopped_at=line.stopped_at, quantity=line.quantity,
+                    unit=line.unit, unit_price=line.unit_price, components=line.components,
+                    net=_negated(line.net), vat_rate=line.vat_rate, vat=_negated(line.vat),
+                    gross=_negated(line.gross),
+                    vat_by_rate={rate: [_negated_text(v) for v in values]
+                                 for rate, values in line.vat_by_rate.items()})
+        for line in original.lines.order_by("position")], batch_size=1000)
+    _render_after_commit(note.pk)
+    return note
+
+
+def _take_number(tenant: Tenant, prefix: str) -> tuple[datetime, str]:
+    """The issue time and the next number of the tenant's series of that (local) year, under the
+    sequence row's lock: held until the calling transaction ends, so numbers follow issue times."""
+    zone = ZoneInfo(tenant.timezone or "UTC")
+    year = timezone.now().astimezone(zone).year
+    InvoiceSequence.objects.bulk_create([InvoiceSequence(tenant=tenant, year=year)], ignore_conflicts=True)
+    sequence = InvoiceSequence.objects.select_for_update().get(tenant=tenant, year=year)
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    issued_at = timezone.now()
+    return issued_at, f"{prefix}{year}-{sequence.last:06d}"
+
+
+def _session_line(price: SessionPrice, position: int) -> InvoiceLine:
+    session = price.session
+    station = session.station
+    zone = ZoneInfo(station.effective_timezone or "UTC")
+    energy_wh = price.energy_wh if price.energy_wh is not None else Decimal(session.energy_wh or 0)
+    kwh = (Decimal(energy_wh) / 1000).quantize(Decimal("0.001"))
+    rates = {Decimal(rate): values for rate, values in price.vat_by_rate.items()}
+    prices = {line.get("unit_price") for line in price.lines}
+    only_energy = price.lines and all(line.get("component") == "ENERGY" for line in price.lines)
+    return InvoiceLine(
+        position=position, session=session, started_at=session.started_at, stopped_at=session.stopped_at,
+        description=(f"Charging session, {kwh} kWh, station {station.identity} connector "
+                     f"{session.connector_id}, {_span(session.started_at, session.stopped_at, zone)}"),
+        quantity=kwh, unit_price=Decimal(prices.pop()) if only_energy and len(prices) == 1 else None,
+        components=price.lines, net=price.net, vat=price.vat, gross=price.gross,
+        vat_rate=next(iter(rates)) if len(rates) == 1 else None, vat_by_rate=price.vat_by_rate)
+
+
+def _span(start: datetime | None, stop: datetime | None, zone: ZoneInfo) -> str:
+    """"2026-03-01 18:02–19:40" in the station's local time (both dates when they differ)."""
+    stop_local = stop.astimezone(zone)
+    if start is None:
+        return f"stopped {stop_local:%Y-%m-%d %H:%M}"
+    start_local = start.astimezone(zone)
+    end = f"{stop_local:%H:%M}" if start_local.date() == stop_local.date() else f"{stop_local:%Y-%m-%d %H:%M}"
+    return f"{start_local:%Y-%m-%d %H:%M}\u2013{end}"
+
+
+def _totals(lines: list[InvoiceLine], currency: str) -> dict:
+    """Taxable amount per VAT rate (the sum of the lines' nets at that rate), its VAT computed once
+    on it and rounded half-up to the currency's minor unit, and the totals."""
+    exponent = currency_exponent(currency)
+    zero = Decimal(0).scaleb(-exponent)
+    net_by_rate: dict[Decimal, Decimal] = {}
+    for line in lines:
+        for rate, (net, _) in line.vat_by_rate.items():
+            key = Decimal(rate).normalize()
+            net_by_rate[key] = net_by_rate.get(key, zero) + Decimal(net).quantize(zero)
+    breakdown = []
+    for rate in sorted(net_by_rate):
+        net = net_by_rate[rate]
+        vat = round_half_up(Fraction(net) * Fraction(rate) / 100, exponent)
+        breakdown.append({"rate": decimal_text(rate), "net": str(net), "vat": str(vat),
+                          "gross": str(net + vat)})
+    net = sum((Decimal(row["net"]) for row in breakdown), zero)
+    vat = sum((Decimal(row["vat"]) for row in breakdown), zero)
+    return {"net": net, "vat": vat, "gross": net + vat, "vat_breakdown": breakdown}
+
+
+def _negated(value: Decimal) -> Decimal:
+    return Decimal(0) - value  # 0 stays 0, never -0
+
+
+def _negated_text(value: str) -> str:
+    return str(_negated(Decimal(value)))
+
+
+def _render_after_commit(invoice_id: int) -> None:
+    from billing.tasks import render_invoice_pdf_task
+
+    render_invoice_pdf_task.delay_on_commit(invoice_id)
