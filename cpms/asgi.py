@@ -11,18 +11,25 @@ import autobahn.websocket.protocol  # noqa: E402
 
 autobahn.websocket.protocol.pformat = lambda _: ""
 
+from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.urls import re_path  # noqa: E402
 
 from cpms.body_limit import BodySizeLimit  # noqa: E402
+from stations.dashboard_consumer import DashboardConsumer  # noqa: E402
 from stations.ocpp.consumer import OcppConsumer  # noqa: E402
 
 # Stations send no Origin header, so the OCPP route takes no origin check; its security is the
-# Basic auth (and TLS) checked at the handshake.
+# Basic auth (and TLS) checked at the handshake. The dashboard's feed is the browser's: its
+# session cookie signs it in, and its Origin must be one of ALLOWED_HOSTS.
+dashboard_feed = AllowedHostsOriginValidator(AuthMiddlewareStack(DashboardConsumer.as_asgi()))
+
 application = ProtocolTypeRouter({
     "http": BodySizeLimit(django_asgi_app, settings.OCPP_UPLOAD_MAX_BYTES),
     "websocket": URLRouter([
         re_path(r"^ocpp/(?P<tenant>[a-z0-9-]+)/(?P<identity>[^/]+)/?$", OcppConsumer.as_asgi()),
+        re_path(r"^ws/dashboard/$", dashboard_feed),
     ]),
 })

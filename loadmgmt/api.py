@@ -1,7 +1,6 @@
 """Load groups, their allocation (latest and history), a rebalance on demand, and measured base
 loads pushed by a building's energy meter (see DESIGN.md, Load management)."""
 
-from django.db import transaction
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -12,13 +11,7 @@ from loadmgmt import selectors
 from loadmgmt.models import BaseLoadSource, LoadGroup
 from loadmgmt.rebalance import rebalance
 from loadmgmt.serializers import AllocationSerializer, BaseLoadSerializer, LoadGroupSerializer
-from loadmgmt.services import (
-    base_load_measured_set,
-    failsafe_of,
-    failsafe_resend,
-    load_group_delete,
-    load_group_stations_set,
-)
+from loadmgmt.services import base_load_measured_set, load_group_delete, load_group_save
 from loadmgmt.triggers import request_rebalance
 
 HISTORY = 20
@@ -31,22 +24,11 @@ class LoadGroupViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         return selectors.load_groups_of(self.request.tenant)
 
-    @transaction.atomic
     def perform_create(self, serializer):
-        stations = serializer.validated_data.pop("stations", [])
-        group = serializer.save(tenant=self.request.tenant)
-        load_group_stations_set(group=group, stations=stations)
+        load_group_save(serializer=serializer, tenant=self.request.tenant)
 
-    @transaction.atomic
     def perform_update(self, serializer):
-        stations = serializer.validated_data.pop("stations", None)
-        failsafe_before = failsafe_of(serializer.instance)
-        group = serializer.save()
-        if stations is not None:
-            load_group_stations_set(group=group, stations=stations)
-        if failsafe_of(group) != failsafe_before:
-            failsafe_resend(group=group)
-        request_rebalance(group_id=group.pk, reason="group edited")
+        load_group_save(serializer=serializer, tenant=self.request.tenant)
 
     def perform_destroy(self, instance):
         load_group_delete(group=instance)

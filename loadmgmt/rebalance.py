@@ -13,13 +13,14 @@ from decimal import Decimal
 
 from asgiref.sync import async_to_sync, sync_to_async
 from django.conf import settings
+from django.utils import timezone
 
 from loadmgmt import profiles
 from loadmgmt.allocation import allocate
 from loadmgmt.locks import group_lock
 from loadmgmt.models import Allocation, ConnectorLimit, LoadGroup, StationControl
 from loadmgmt.selectors import ConnectorState, GroupState, group_state, is_held
-from loadmgmt.services import allocation_record, limit_result_record, station_control_update
+from loadmgmt.services import allocation_record, limit_result_record, station_control_reset
 from stations.commands import (
     CommandFailed,
     StationAnsweredError,
@@ -152,7 +153,9 @@ async def profile_send(*, station: Station, connector_id: int, profile: dict, li
 
 # Stations joining, booting in, and leaving a group ---------------------------------------------
 async def afailsafe_send(station_id: int) -> bool:
-    """Learn which rate unit the station takes and give it the group's failsafe default."""
+    """Learn which rate unit the station takes and give it the group's failsafe default. A
+    refusal recorded before this call is forgiven: a boot (or joining) is a fresh chance."""
+    began = timezone.now()
     station = await Station.objects.select_related("server_process", "load_group").aget(pk=station_id)
     group = station.load_group
     if group is None or not station.connected:
@@ -160,9 +163,7 @@ async def afailsafe_send(station_id: int) -> bool:
     units = await _rate_units(station)
     if units is None:
         units = await _control(station)  # what it said before
-    # A boot (or joining) is a fresh chance for a station that refused before.
-    await sync_to_async(station_control_update)(station_id=station.pk, controllable=True,
-                                                rate_units=units)
+    await sync_to_async(station_control_reset)(station_id=station.pk, before=began, rate_units=units)
     phases = 3 if group.phases == 3 else 1
     profile = profiles.failsafe_profile(limit=group.failsafe_current, phases=phases,
                                         voltage=group.voltage, rate_units=units)

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from loadmgmt.allocation import PHASES, available
+from loadmgmt.live import allocation_published
 from loadmgmt.models import Allocation, ConnectorLimit, LimitSent, LoadGroup, StationControl
 from loadmgmt.selectors import GroupState
 from stations.models import Station
@@ -18,6 +19,7 @@ REFUSALS = {"Rejected", "NotSupported", "CallError", "Timeout"}
 def allocation_record(*, state: GroupState, limits: dict, reason: str) -> Allocation:
     allocation = allocation_build(state=state, limits=limits, reason=reason)
     allocation.save()
+    allocation_published(allocation)  # the load group pages update live, after commit
     return allocation
 
 
@@ -72,21 +74,28 @@ def limit_result_record(*, station_id: int, connector_id: int, transaction_id: i
             station_id=station_id, connector_id=connector_id,
             defaults={"transaction_id": transaction_id, "limit": limit, "status": status,
                       "held": held, "updated_at": now})
-    if status == "Accepted":
+    if purpose == "TxDefaultProfile" and status in ("Accepted", "Rejected"):
+        pass  # says nothing of TxProfiles: some stations take no default but obey a TxProfile
+    elif status == "Accepted":
         station_control_update(station_id=station_id, controllable=True)
-    elif status == "Rejected" and purpose == "TxDefaultProfile":
-        pass  # some stations take no default on connector 0 but obey a TxProfile: not a refusal
     elif status in REFUSALS:
         station_control_update(station_id=station_id, controllable=False,
                                reason=f"{purpose} on connector {connector_id}: {note or status}")
 
 
-def station_control_update(*, station_id: int, controllable: bool, reason: str = "",
-                           rate_units: str | None = None) -> None:
-    defaults = {"controllable": controllable, "reason": reason[:200], "checked_at": timezone.now()}
-    if rate_units is not None:
-        defaults["rate_units"] = rate_units[:20]
-    StationControl.objects.update_or_create(station_id=station_id, defaults=defaults)
+def station_control_update(*, station_id: int, controllable: bool, reason: str = "") -> None:
+    StationControl.objects.update_or_create(station_id=station_id, defaults={
+        "controllable": controllable, "reason": reason[:200], "checked_at": timezone.now()})
+
+
+def station_control_reset(*, station_id: int, before: datetime, rate_units: str) -> None:
+    """The station takes our profiles again unless it refused one since `before` (a refusal
+    that raced this reset stands)."""
+    control, _ = StationControl.objects.get_or_create(station_id=station_id)
+    control.rate_units = rate_units[:20]
+    if control.checked_at is None or control.checked_at < before:
+        control.controllable, control.reason = True, ""
+    control.save()
 
 
 def base_load_measured_set(*, group: LoadGroup, currents: dict[int, Decimal],
@@ -140,3 +149,26 @@ def failsafe_resend(*, group: LoadGroup) -> None:
 
     for station_id in group.stations.values_list("pk", flat=True):
         transaction.on_commit(lambda sid=station_id: failsafe_send.delay(sid))
+
+
+@transaction.atomic
+def load_group_save(*, serializer, tenant) -> LoadGroup:
+    """Create or update a group from a valid LoadGroupSerializer (API and dashboard alike):
+    stations join and leave through `load_group_stations_set`, a changed failsafe is sent again,
+    an edit rebalances the group."""
+    from loadmgmt.triggers import request_rebalance
+
+    creating = serializer.instance is None
+    stations = serializer.validated_data.pop("stations", [] if creating else None)
+    if creating:
+        group = serializer.save(tenant=tenant)
+        load_group_stations_set(group=group, stations=stations)
+        return group
+    failsafe_before = failsafe_of(serializer.instance)
+    group = serializer.save()
+    if stations is not None:
+        load_group_stations_set(group=group, stations=stations)
+    if failsafe_of(group) != failsafe_before:
+        failsafe_resend(group=group)
+    request_rebalance(group_id=group.pk, reason="group edited")
+    return group

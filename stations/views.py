@@ -1,15 +1,82 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+"""The stations side of the dashboard: overview, station list (live), station detail, onboarding.
 
+Thin: each view checks the role (tenants/access.py), reads through selectors and renders. The
+actions that send a CALL to a station are in stations/views_actions.py."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+
+from loadmgmt.services import station_group_changed
+from stations import dashboard_selectors as reads
 from stations import selectors
-from tenants.models import Tenant
+from stations.dashboard_forms import (
+    AvailabilityForm,
+    OnboardingForm,
+    RemoteStartForm,
+    RemoteStopForm,
+    ResetForm,
+    TriggerForm,
+    UnlockForm,
+)
+from stations.services.stations import station_create
+from tenants.access import EVERYONE, MONEY_ROLES, STATION_ROLES, dashboard_view
+
+MESSAGES_PER_PAGE = 25
 
 
-@login_required
-def dashboard(request):
-    """The operator's overview: stations of the tenants the user belongs to, live."""
-    tenants = Tenant.objects.filter(memberships__user=request.user).order_by("name")
-    if request.user.is_superuser:
-        tenants = Tenant.objects.order_by("name")
-    rows = [(tenant, list(selectors.stations_of(tenant))) for tenant in tenants]
-    return render(request, "dashboard.html", {"rows": rows})
+@dashboard_view(*EVERYONE)
+def overview(request):
+    figures = reads.overview(request.tenant, with_money=request.role in MONEY_ROLES)
+    return render(request, "stations/overview.html", {"figures": figures})
+
+
+@dashboard_view(*EVERYONE)
+def stations_page(request):
+    filters = {"q": request.GET.get("q", "").strip(), "status": request.GET.get("status", ""),
+               "connected": request.GET.get("connected", "")}
+    stations = reads.stations_filtered(request.tenant, **filters)
+    context = {"stations": stations, "filters": filters, "statuses": reads.CONNECTOR_STATUSES}
+    if request.htmx and request.htmx.target == "stations-table":
+        return render(request, "stations/_table.html", context)
+    return render(request, "stations/list.html", context)
+
+
+@dashboard_view(*EVERYONE)
+def station_page(request, identity: str):
+    station = get_object_or_404(selectors.stations_of(request.tenant), identity=identity)
+    log_filters = {"action": request.GET.get("action", "").strip(),
+                   "direction": request.GET.get("direction", "")}
+    messages = Paginator(reads.messages_filtered(station, **log_filters), MESSAGES_PER_PAGE)
+    page = messages.get_page(request.GET.get("page"))
+    context = {"station": station, "page": page, "log_filters": log_filters,
+               "sessions": selectors.sessions_of(request.tenant).filter(station=station)[:10],
+               "can_act": request.role in STATION_ROLES}
+    if request.htmx and request.htmx.target == "message-log":
+        return render(request, "stations/_messages.html", context)
+    if context["can_act"]:
+        running = list(reads.running_sessions(station).values_list("transaction_id", flat=True))
+        tags = list(selectors.id_tags_of(request.tenant).values_list("id_tag", flat=True))
+        context["forms"] = {
+            "remote_start": RemoteStartForm(tags=tags, auto_id="remote-start-%s"),
+            "remote_stop": RemoteStopForm(transactions=running, auto_id="remote-stop-%s"),
+            "reset": ResetForm(auto_id="reset-%s"), "unlock": UnlockForm(auto_id="unlock-%s"),
+            "availability": AvailabilityForm(auto_id="availability-%s"),
+            "trigger": TriggerForm(auto_id="trigger-%s"),
+        }
+        context["running"] = running
+    return render(request, "stations/detail.html", context)
+
+
+@dashboard_view(*STATION_ROLES)
+def onboarding(request):
+    form = OnboardingForm(request.POST or None, tenant=request.tenant)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        station, password = station_create(
+            tenant=request.tenant, identity=data["identity"], name=data["name"],
+            max_current=data["max_current"], load_group=data["load_group"])
+        if station.load_group_id is not None:
+            station_group_changed(station_id=station.pk, old_group_id=None)
+        # The password is in this answer only: it is stored hashed.
+        return render(request, "stations/onboarded.html", {"station": station, "password": password})
+    return render(request, "stations/onboarding.html", {"form": form}, status=400 if form.errors else 200)

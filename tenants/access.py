@@ -45,6 +45,7 @@ def dashboard_view(*roles: str):
             request.memberships = memberships_of(request.user)
             return view(request, *args, **kwargs)
 
+        wrapped.roles = allowed  # the nav shows a link only to the roles its view admits
         return wrapped
 
     return decorate

@@ -54,7 +54,7 @@ async def add_station(http: httpx.AsyncClient, tenant, identity: str,
     assert form.status_code == 200
     data = _hidden_fields(form.text) | {
         "tenant": str(tenant.pk), "identity": identity, "name": "Installed today",
-        "enabled": "on", "timezone": timezone, "_save": "Save",
+        "enabled": "on", "timezone": timezone, "max_current": "32", "_save": "Save",
     }
     return await http.post("/admin/stations/station/add/", data=data)
 

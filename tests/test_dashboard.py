@@ -1,45 +1,143 @@
-"""The dashboard at `/`: anonymous visitors go to the login page; a member sees the stations of
-their tenants, live, and nothing of other tenants. (The full dashboard is its own issue.)"""
+"""The dashboard's frame and overview: sign-in, password reset by email, the tenant switcher,
+and the overview's figures (stations, sessions, energy, revenue for money roles, faults)."""
+
+import re
+from datetime import timedelta
+from decimal import Decimal
 
 import httpx
+from django.utils import timezone
 
+from billing.models import SessionPrice
+from stations.models import ChargingSession
+from tenants.models import Membership, Role
+from tests.browser import member
+from tests.dashboard_helpers import logged_in, post
 from tests.factories import charge_point, make_station, make_tenant
-from tests.test_admin import PASSWORD, _hidden_fields, make_user
+from tests.test_admin import _hidden_fields
 
 
-async def _logged_in(server, user) -> httpx.AsyncClient:
-    http = httpx.AsyncClient(base_url=server.http, follow_redirects=True, timeout=20)
-    page = await http.get("/accounts/login/")
-    response = await http.post("/accounts/login/", data={
-        "username": user.username, "password": PASSWORD, "next": "/",
-        "csrfmiddlewaretoken": _hidden_fields(page.text)["csrfmiddlewaretoken"]})
-    assert response.url.path == "/", response.text
-    return http
+def _figure(page: str, name: str) -> str:
+    match = re.search(rf'id="fig-{name}">([^<]*)<', page)
+    assert match, f"no figure {name}"
+    return match.group(1).strip()
+
+
+def _session(tenant, station, wh: int, started_at, running: bool = False, **fields):
+    return ChargingSession.objects.create(
+        tenant=tenant, station=station, connector_id=1, transaction_id=fields.pop("tx"),
+        meter_start=1000, meter_stop=None if running else 1000 + wh,
+        meter_last=1000 + wh, started_at=started_at, stopped_at=None if running else started_at, **fields)
 
 
 async def test_an_anonymous_visitor_is_sent_to_the_login_page(server):
     async with httpx.AsyncClient(base_url=server.http) as http:
         response = await http.get("/")
+        login = await http.get("/accounts/login/")
     assert response.status_code == 302
     assert response.headers["location"].startswith("/accounts/login/")
+    assert '<label for="id_username">Username</label>' in login.text and "Log in</button>" in login.text
 
 
-async def test_a_member_sees_their_stations_live_and_not_another_tenants(server):
-    tenant, other = make_tenant("Mine"), make_tenant("Theirs")
-    online, password = make_station(tenant, identity="DASH-ONLINE")
-    make_station(tenant, identity="DASH-OFFLINE")
-    make_station(other, identity="DASH-FOREIGN")
-    user = make_user(tenant=tenant)
-    http = await _logged_in(server, user)
+async def test_a_wrong_password_is_refused_with_a_reason(server):
+    user = member(make_tenant("Login"), Role.MANAGER)
+    async with httpx.AsyncClient(base_url=server.http) as http:
+        page = await http.get("/accounts/login/")
+        response = await http.post("/accounts/login/", data={
+            "username": user.username, "password": "wrong",
+            "csrfmiddlewaretoken": _hidden_fields(page.text)["csrfmiddlewaretoken"]})
+    assert response.status_code == 200 and "didn't match" in response.text
+
+
+async def test_the_overview_counts_the_tenants_stations_sessions_energy_and_revenue(server):
+    tenant, other = make_tenant("Overview"), make_tenant("Elsewhere")
+    online, password = make_station(tenant, identity="OV-ONLINE")
+    faulted, faulted_password = make_station(tenant, identity="OV-FAULTED")
+    make_station(tenant, identity="OV-OFFLINE")
+    foreign, _ = make_station(other, identity="OV-FOREIGN")
+    now = timezone.now()
+    today = _session(tenant, online, 7500, now - timedelta(minutes=5), tx=1)
+    _session(tenant, online, 2500, now - timedelta(minutes=2), running=True, tx=2)
+    _session(tenant, online, 100_000, now - timedelta(days=40), tx=3)  # not this month
+    _session(other, foreign, 50_000, now, tx=4)
+    SessionPrice.objects.create(session=today, tenant=tenant, currency="EUR", net=Decimal("3"),
+                                vat=Decimal("0.57"), gross=Decimal("3.57"))
+    manager, installer = member(tenant, Role.MANAGER), member(tenant, Role.INSTALLER)
+    as_manager, as_installer = await logged_in(server, manager), await logged_in(server, installer)
     try:
         async with charge_point(server, tenant, online, password) as cp:
-            await cp.status(1, "Charging")
-            page = (await http.get("/")).text
+            await cp.status(1, "Available")
+            async with charge_point(server, tenant, faulted, faulted_password) as bad:
+                await bad.status(1, "Faulted", error_code="GroundFailure")
+                page = (await as_manager.get("/")).text
+        installer_page = (await as_installer.get("/")).text
+    finally:
+        await as_manager.aclose()
+        await as_installer.aclose()
+    assert _figure(page, "online") == "2" and _figure(page, "offline") == "1"
+    assert _figure(page, "faulted") == "1"
+    assert _figure(page, "running") == "1"
+    assert _figure(page, "energy-today") == "10.0 kWh"  # 7.5 done + 2.5 so far, not the foreign 50
+    assert _figure(page, "energy-month") == "10.0 kWh"  # the 40-day-old session is not in it
+    assert _figure(page, "revenue-today") == "3.57 EUR"
+    assert "GroundFailure" in page and "OV-FOREIGN" not in page
+    assert 'id="energy-data"' in page and '"kwh": 10.0' in page
+    assert "fig-revenue" not in installer_page  # no money for installers
+    assert _figure(installer_page, "energy-today") == "10.0 kWh"
+
+
+async def test_the_tenant_switcher_lists_only_the_users_tenants_and_switches(server):
+    first, second, foreign = make_tenant("First"), make_tenant("Second"), make_tenant("Foreign")
+    make_station(second, identity="SW-SECOND")
+    user = member(first, Role.MANAGER)
+    Membership.objects.create(user=user, tenant=second, role=Role.ACCOUNTANT)
+    http = await logged_in(server, user)
+    try:
+        before = (await http.get("/stations/")).text
+        switched = await post(http, "/tenant/", {"tenant": second.pk, "next": "/stations/"}, htmx=False)
+        after = (await http.get("/stations/")).text
+        detail_switch = await post(http, "/tenant/", {"tenant": first.pk,
+                                                      "next": "/stations/SW-SECOND/"}, htmx=False)
+        refused = await post(http, "/tenant/", {"tenant": foreign.pk, "next": "/"}, htmx=False)
     finally:
         await http.aclose()
-    assert tenant.name in page and other.name not in page
-    assert "DASH-FOREIGN" not in page
-    online_row = page[page.index("DASH-ONLINE"):page.index("</tr>", page.index("DASH-ONLINE"))]
-    offline_row = page[page.index("DASH-OFFLINE"):page.index("</tr>", page.index("DASH-OFFLINE"))]
-    assert "connected" in online_row and "1: Charging" in online_row
-    assert "offline" in offline_row
+    assert first.name in before and second.name in before and foreign.name not in before
+    assert "SW-SECOND" not in before
+    assert switched.status_code == 302 and switched.headers["location"] == "/stations/"
+    assert "SW-SECOND" in after and "· accountant" in after
+    assert detail_switch.headers["location"] == "/"  # not another tenant's station page
+    assert refused.status_code == 404
+
+
+async def test_a_user_of_no_tenant_is_told_why_they_see_nothing(server):
+    from tests.test_admin import make_user
+
+    user = make_user()
+    http = await logged_in(server, user)
+    try:
+        response = await http.get("/")
+    finally:
+        await http.aclose()
+    assert response.status_code == 403 and "not a member of any tenant" in response.text
+
+
+async def test_a_password_is_reset_through_the_emailed_link(server):
+    user = member(make_tenant("Reset"), Role.ACCOUNTANT)
+    user.email = f"{user.username}@example.com"
+    user.save(update_fields=["email"])
+    async with httpx.AsyncClient(base_url=server.http, timeout=20) as http:
+        form = await http.get("/accounts/password_reset/")
+        sent = await http.post("/accounts/password_reset/", data={
+            "email": user.email, "csrfmiddlewaretoken": _hidden_fields(form.text)["csrfmiddlewaretoken"]})
+        done_page = await http.get(sent.headers["location"])
+        assert sent.status_code == 302 and "Check your email" in done_page.text
+        mail = server.log()[server.log().rindex(f"To: {user.email}"):]
+        path = re.search(r"http://[^/\s]+(/accounts/reset/\S+/)", mail).group(1)
+        confirm = await http.get(path, follow_redirects=True)
+        assert "Choose a new password" in confirm.text
+        done = await http.post(str(confirm.url.path), data={
+            "new_password1": "a-new-Pass-4321", "new_password2": "a-new-Pass-4321",
+            "csrfmiddlewaretoken": _hidden_fields(confirm.text)["csrfmiddlewaretoken"]})
+        assert done.status_code == 302
+    signed_in = await logged_in(server, user, password="a-new-Pass-4321")
+    await signed_in.aclose()

@@ -24,7 +24,7 @@ async def test_an_installer_sees_only_their_tenants_groups(server):
     assert allocations.status_code == 200
 
 
-async def test_a_station_put_in_a_group_from_its_admin_page_gets_the_failsafe(server):
+async def test_a_station_put_in_a_group_from_its_admin_page_gets_the_failsafe(server, celery_worker):
     tenant = make_tenant()
     group = LoadGroup.objects.create(tenant=tenant, name="Site", max_current=32, failsafe_current=7)
     station, password = make_station(tenant)

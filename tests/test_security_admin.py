@@ -35,7 +35,7 @@ async def test_an_installer_may_lower_a_stations_profile_in_the_admin(server):
     async with admin_session(server, user) as http:
         form = await http.get(url)
         assert 'name="security_profile"' in form.text
-        data = _hidden_fields(form.text) | {"name": "", "enabled": "on", "timezone": "",
+        data = _hidden_fields(form.text) | {"name": "", "enabled": "on", "timezone": "", "max_current": "32",
                                             "security_profile": "1", "_save": "Save"}
         response = await http.post(url, data=data)
     assert response.url.path == "/admin/stations/station/", response.text[:2000]

@@ -12,6 +12,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.utils import timezone
 
+from stations import live
 from stations.models import OcppMessage
 from stations.ocpp import frames, links
 from stations.ocpp.dbthreads import db
@@ -44,6 +45,7 @@ class OcppConsumer(AsyncWebsocketConsumer):
     station = None
     address = ""
     outbound: OutboundCalls | None = None
+    replaced = False
 
     async def connect(self) -> None:
         if SUBPROTOCOL not in self.scope.get("subprotocols", []):
@@ -63,6 +65,8 @@ class OcppConsumer(AsyncWebsocketConsumer):
         self.address = await links.register(self)
         self.outbound = OutboundCalls(self._send_call, _check_result, settings.OCPP_CALL_TIMEOUT)
         await writer().attach(self.station.pk, self.address, await process_id())
+        live.publish_soon(self.station.tenant_id, {"type": "station.connected",
+                                                   "station": self.station.identity})
         if handshake.previous_address and handshake.previous_address != self.address:
             try:
                 await links.send(handshake.previous_address, {"type": "station.replaced"})
@@ -85,6 +89,9 @@ class OcppConsumer(AsyncWebsocketConsumer):
         if self.outbound is not None:
             await self.outbound.close()
         await writer().detach(self.station.pk, self.address)
+        if not self.replaced:  # a replaced socket's station is connected on its new one
+            live.publish_soon(self.station.tenant_id, {"type": "station.disconnected",
+                                                       "station": self.station.identity})
 
     async def receive(self, text_data=None, bytes_data=None) -> None:
         received_at = timezone.now()
@@ -139,6 +146,7 @@ class OcppConsumer(AsyncWebsocketConsumer):
         elif message["type"] == "station.replaced":
             log.info("Station %s connected again; closing the older socket",
                      self.station.identity)
+            self.replaced = True
             await self.close(code=4000)
 
 

@@ -1,0 +1,196 @@
+"""Forms of the money pages. They parse what the browser sends; the rules are the API's: each
+form's data goes through the API's serializer (see billing/dashboard.py serializer_into_form)."""
+
+import json
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+
+from billing.models import Tariff
+from stations.models import IdTagStatus
+
+DATE = forms.DateInput(attrs={"type": "date"})
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+MONEY = {"max_digits": 12, "decimal_places": 4, "min_value": Decimal(0)}
+
+
+class Form(forms.Form):
+    """Labels without a colon (the dashboard's style)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class SessionFilterForm(Form):
+    since = forms.DateField(required=False, widget=DATE, label="Started from")
+    until = forms.DateField(required=False, widget=DATE, label="Started until")
+    station = forms.ChoiceField(required=False)
+    id_tag = forms.CharField(required=False, max_length=20, label="Id tag")
+    customer = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any customer")
+
+    def __init__(self, *args, stations: list[str], customers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["station"].choices = [("", "Any station")] + [(s, s) for s in stations]
+        if customers is None:
+            del self.fields["customer"]
+        else:
+            self.fields["customer"].queryset = customers
+
+    def clean(self):
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["until"] < data["since"]:
+            self.add_error("until", "Must not be before the first day.")
+        return data
+
+
+class IdTagForm(Form):
+    id_tag = forms.CharField(max_length=20, label="Id tag",
+                             help_text="As the card or app sends it (at most 20 characters)")
+    name = forms.CharField(max_length=200, required=False)
+    status = forms.ChoiceField(choices=IdTagStatus.choices, initial=IdTagStatus.ACCEPTED)
+    expiry_date = forms.DateTimeField(required=False, widget=DATETIME, label="Expires",
+                                      help_text="Blank: never")
+    parent_id_tag = forms.CharField(max_length=20, required=False, label="Parent (group) id tag")
+    priority = forms.IntegerField(initial=0, min_value=-32768, max_value=32767,
+                                  help_text="Load management: higher is served first")
+    customer = forms.ModelChoiceField(queryset=None, required=False, empty_label="No customer")
+    internal = forms.BooleanField(required=False, label="Internal (charges for free, still metered)")
+
+    def __init__(self, *args, customers, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["customer"].queryset = customers
+        if editing:
+            self.fields["id_tag"].disabled = True
+            self.fields["id_tag"].help_text = "An id tag cannot be renamed; create a new one."
+
+    def api_data(self) -> dict:
+        data = self.cleaned_data
+        expiry = data.get("expiry_date")
+        return {"id_tag": data["id_tag"], "name": data.get("name", ""), "status": data["status"],
+                "expiry_date": expiry.isoformat() if expiry else None,
+                "parent_id_tag": data.get("parent_id_tag", ""), "priority": data["priority"],
+                "customer": data["customer"].pk if data.get("customer") else None,
+                "internal": bool(data.get("internal"))}
+
+
+class CustomerForm(Form):
+    name = forms.CharField(max_length=200)
+    address = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text="Postal address, as printed on invoices")
+    email = forms.EmailField(required=False)
+    vat_id = forms.CharField(max_length=30, required=False, label="VAT id",
+                             help_text="Needed where reverse charge applies")
+
+    def api_data(self) -> dict:
+        return {name: self.cleaned_data.get(name, "") for name in ("name", "address", "email", "vat_id")}
+
+
+SIMPLE, ELEMENTS = "simple", "elements"
+SIMPLE_TYPES = {"ENERGY": "energy_price", "PARKING_TIME": "parking_price", "TIME": "time_price",
+                "FLAT": "flat_fee"}
+
+
+class TariffForm(Form):
+    name = forms.CharField(max_length=200)
+    currency = forms.CharField(max_length=3, initial="EUR", help_text="ISO 4217, e.g. EUR")
+    vat_rate = forms.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100, initial=0,
+                                  label="VAT rate (%)")
+    idle_grace_minutes = forms.IntegerField(min_value=0, initial=0, label="Parking grace (minutes)",
+                                            help_text="Parking is billed only beyond it")
+    min_price = forms.DecimalField(**MONEY, required=False, label="Minimum price (net)")
+    max_price = forms.DecimalField(**MONEY, required=False, label="Maximum price (net)")
+    is_default = forms.BooleanField(required=False, label="The tenant's default tariff")
+    mode = forms.ChoiceField(choices=[(SIMPLE, "Simple prices"), (ELEMENTS, "Elements (OCPI JSON)")],
+                             initial=SIMPLE, widget=forms.RadioSelect, label="Prices given as")
+    energy_price = forms.DecimalField(**MONEY, required=False, label="Energy (per kWh)")
+    parking_price = forms.DecimalField(**MONEY, required=False, label="Parking (per hour)")
+    time_price = forms.DecimalField(**MONEY, required=False, label="Charging time (per hour)")
+    flat_fee = forms.DecimalField(**MONEY, required=False, label="Session fee (once)")
+    elements_json = forms.CharField(
+        required=False, label="Elements", widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}),
+        help_text='OCPI 2.2.1 elements: [{"price_components": [{"type": "ENERGY", "price": "0.30"}], '
+                  '"restrictions": {"start_time": "22:00", "end_time": "06:00"}}, ...]')
+
+    def clean(self):
+        data = super().clean()
+        if data.get("mode") == ELEMENTS:
+            try:
+                data["elements"] = json.loads(data.get("elements_json") or "")
+            except ValueError as error:
+                self.add_error("elements_json", f"Not valid JSON: {error}.")
+        else:
+            components = [{"type": kind, "price": str(data[field])} for kind, field in SIMPLE_TYPES.items()
+                          if data.get(field) is not None]
+            if not components:
+                self.add_error("energy_price", "Give at least one price (0 for free).")
+            data["elements"] = [{"price_components": components}]
+        return data
+
+    def api_data(self) -> dict:
+        data = self.cleaned_data
+        return {"name": data["name"], "currency": data["currency"].upper(), "vat_rate": str(data["vat_rate"]),
+                "idle_grace_minutes": data["idle_grace_minutes"],
+                "min_price": _text(data.get("min_price")), "max_price": _text(data.get("max_price")),
+                "is_default": bool(data.get("is_default")), "elements": data["elements"]}
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def tariff_initial(tariff: Tariff) -> dict:
+    """A tariff as the form's initial values: simple prices where the elements are that simple."""
+    initial = {"name": tariff.name, "currency": tariff.currency, "vat_rate": tariff.vat_rate,
+               "idle_grace_minutes": tariff.idle_grace_minutes, "min_price": tariff.min_price,
+               "max_price": tariff.max_price, "is_default": tariff.is_default,
+               "elements_json": json.dumps(tariff.elements, indent=2)}
+    simple = simple_prices(tariff.elements)
+    initial["mode"] = SIMPLE if simple is not None else ELEMENTS
+    return initial | (simple or {})
+
+
+def simple_prices(elements: list) -> dict | None:
+    """{"energy_price": ..., ...} if the tariff is one unrestricted element with at most one
+    component of each type, step 1 and no VAT rate of its own; else None."""
+    if len(elements) != 1 or elements[0].get("restrictions"):
+        return None
+    prices = {}
+    for component in elements[0].get("price_components", []):
+        field = SIMPLE_TYPES.get(component.get("type"))
+        if field is None or field in prices or component.get("step_size", 1) != 1 or "vat_rate" in component:
+            return None
+        prices[field] = Decimal(component["price"])
+    return prices
+
+
+class TariffPreviewForm(Form):
+    tariff = forms.ModelChoiceField(queryset=None, empty_label=None)
+    start = forms.DateTimeField(widget=DATETIME, label="Starts at")
+    minutes = forms.IntegerField(min_value=1, max_value=7 * 24 * 60, initial=60, label="Charging (minutes)")
+    kwh = forms.DecimalField(min_value=0, max_digits=9, decimal_places=3, initial=10, label="Energy (kWh)")
+    parking_minutes = forms.IntegerField(min_value=0, max_value=7 * 24 * 60, initial=0,
+                                         label="Parked after charging (minutes)")
+
+    def __init__(self, *args, tariffs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tariff"].queryset = tariffs
+        evening = timezone.localtime().replace(hour=18, minute=0, second=0, microsecond=0)
+        self.fields["start"].initial = evening
+
+
+class PeriodForm(Form):
+    period_start = forms.DateField(widget=DATE, label="First day")
+    period_end = forms.DateField(widget=DATE, label="Last day (included)")
+
+
+class ExportForm(Form):
+    since = forms.DateField(required=False, widget=DATE, label="Stopped from")
+    until = forms.DateField(required=False, widget=DATE, label="Stopped before")
+    station = forms.ChoiceField(required=False)
+
+    def __init__(self, *args, stations: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["station"].choices = [("", "All stations")] + [(s, s) for s in stations]
+

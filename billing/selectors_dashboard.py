@@ -1,0 +1,115 @@
+"""Reads for the dashboard's money pages: the filtered session list (and its CSV rows, in the
+sessions export's columns), a session's meter series for its plot, the price of a sample
+session under a tariff (the tariff page's preview)."""
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+
+from billing.exports.sessions import FIELDS, session_row
+from billing.models import Tariff
+from billing.pricing import MeterPoint, Price, StatusPoint, Timeline, price_session
+from billing.selectors import POWER, tariff_document
+from stations.models import ChargingSession, IdTag, MeterSample
+from stations.selectors import sessions_of
+from stations.services.meter_values import ENERGY_REGISTER
+from tenants.models import Tenant
+
+PHASES = ("L1", "L2", "L3", "L1-N", "L2-N", "L3-N")
+
+
+@dataclass(frozen=True)
+class SessionQuery:
+    """The sessions page's filters: started in [since, until] (days in the tenant's zone, both
+    included), a station, an id tag, a customer (the sessions of its id tags)."""
+
+    since: date | None = None
+    until: date | None = None
+    station: str = ""
+    id_tag: str = ""
+    customer_id: int | None = None
+
+
+def sessions_filtered(tenant: Tenant, query: SessionQuery) -> QuerySet[ChargingSession]:
+    zone = ZoneInfo(tenant.timezone or "UTC")
+    sessions = sessions_of(tenant)
+    if query.since:
+        sessions = sessions.filter(started_at__gte=datetime.combine(query.since, time(), tzinfo=zone))
+    if query.until:
+        end = datetime.combine(query.until + timedelta(days=1), time(), tzinfo=zone)
+        sessions = sessions.filter(started_at__lt=end)
+    if query.station:
+        sessions = sessions.filter(station__identity=query.station)
+    if query.id_tag:
+        sessions = sessions.filter(id_tag=query.id_tag)
+    if query.customer_id:
+        tags = IdTag.objects.filter(tenant=tenant, customer_id=query.customer_id).values("id_tag")
+        sessions = sessions.filter(id_tag__in=tags)
+    return sessions
+
+
+def session_csv_rows(tenant: Tenant, query: SessionQuery) -> Iterator[dict]:
+    """The filtered sessions as the sessions export's rows (same columns), newest first."""
+    customer = IdTag.objects.filter(tenant_id=OuterRef("tenant_id"), id_tag=OuterRef("id_tag"),
+                                    customer__isnull=False).values("customer__name")[:1]
+    values = (sessions_filtered(tenant, query).annotate(customer_name=Subquery(customer))
+              .order_by("-started_at", "-id").values(*FIELDS))
+    for row in values.iterator(chunk_size=2000):
+        yield session_row(row)
+
+
+def session_duration(session: ChargingSession, now: datetime) -> timedelta | None:
+    if session.started_at is None:
+        return None
+    return (session.stopped_at or now) - session.started_at
+
+
+def session_series(session: ChargingSession) -> dict:
+    """Power (kW, all phases) and energy charged (kWh since the start) over time, for uPlot:
+    parallel arrays, times in Unix seconds; a missing value is null."""
+    rows = (MeterSample.objects.filter(session_id=session.pk, measurand__in=[ENERGY_REGISTER, POWER])
+            .filter(Q(location__in=["", "Outlet"]))
+            .exclude(value__isnull=True)
+            .values_list("timestamp", "measurand", "phase", "unit", "value"))
+    power: dict[datetime, dict[str, Decimal]] = defaultdict(dict)
+    energy: dict[datetime, Decimal] = {}
+    for stamp, measurand, phase, unit, value in rows:
+        if measurand == POWER and unit == "W":
+            power[stamp][phase] = value
+        elif measurand == ENERGY_REGISTER and unit == "Wh" and not phase:
+            energy[stamp] = value
+    start = Decimal(session.meter_start or 0)
+    times = sorted(set(power) | set(energy))
+    return {
+        "t": [int(stamp.timestamp()) for stamp in times],
+        "power_kw": [_kw(power.get(stamp)) for stamp in times],
+        "energy_kwh": [float(max(energy[stamp] - start, Decimal(0)) / 1000) if stamp in energy else None
+                       for stamp in times],
+    }
+
+
+def _kw(by_phase: dict[str, Decimal] | None) -> float | None:
+    if not by_phase:
+        return None
+    watts = by_phase[""] if "" in by_phase else sum((v for p, v in by_phase.items() if p in PHASES),
+                                                    Decimal(0))
+    return float(watts / 1000)
+
+
+def sample_price(tariff: Tariff, *, start: datetime, minutes: int, kwh: Decimal,
+                 parking_minutes: int, zone: str) -> Price:
+    """What a session would cost under `tariff`: charging `kwh` evenly for `minutes` from
+    `start`, then plugged in without charging for `parking_minutes`."""
+    stop = start + timedelta(minutes=minutes)
+    timeline = Timeline(
+        started_at=start, stopped_at=stop, meter_start_wh=Decimal(0), meter_stop_wh=kwh * 1000,
+        samples=(MeterPoint(at=start, energy_wh=Decimal(0)), MeterPoint(at=stop, energy_wh=kwh * 1000)),
+        statuses=(StatusPoint(at=start, status="Charging"),)
+        + ((StatusPoint(at=stop, status="Finishing"),) if parking_minutes else ()),
+        unplugged_at=stop + timedelta(minutes=parking_minutes))
+    return price_session(tariff_document(tariff), timeline, zone)

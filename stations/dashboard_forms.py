@@ -1,0 +1,74 @@
+"""Forms of the stations pages: each validates on the server and names the field at fault."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from loadmgmt.models import LoadGroup
+from stations.models import Station
+from stations.triggers import STANDARD
+from tenants.validators import validate_url_segment
+
+
+class OnboardingForm(forms.Form):
+    identity = forms.CharField(max_length=48, validators=[validate_url_segment],
+                               help_text="The charge point identity, as set in the station.")
+    name = forms.CharField(max_length=200, required=False, help_text="Where it is, for people.")
+    max_current = forms.DecimalField(label="Max current (A)", min_value=0, max_digits=7,
+                                     decimal_places=1, initial=32,
+                                     help_text="Amperes per phase the station may draw.")
+    load_group = forms.ModelChoiceField(queryset=LoadGroup.objects.none(), required=False,
+                                        help_text="Optional: the group whose cap it shares.")
+
+    def __init__(self, *args, tenant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tenant = tenant
+        self.fields["load_group"].queryset = LoadGroup.objects.filter(tenant=tenant).order_by("name")
+
+    def clean_identity(self) -> str:
+        identity = self.cleaned_data["identity"].strip()
+        if Station.objects.filter(tenant=self.tenant, identity=identity).exists():
+            raise ValidationError("A station with this identity exists already.")
+        return identity
+
+
+class RemoteStartForm(forms.Form):
+    id_tag = forms.ChoiceField(label="Id tag")
+    connector_id = forms.IntegerField(label="Connector", min_value=1, required=False,
+                                      help_text="Blank: the station chooses.")
+
+    def __init__(self, *args, tags: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["id_tag"].choices = [(tag, tag) for tag in tags]
+
+
+class RemoteStopForm(forms.Form):
+    transaction_id = forms.TypedChoiceField(label="Transaction", coerce=int)
+
+    def __init__(self, *args, transactions: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["transaction_id"].choices = [(t, t) for t in transactions]
+
+
+class ResetForm(forms.Form):
+    type = forms.ChoiceField(choices=[("Soft", "Soft"), ("Hard", "Hard")])
+
+
+class UnlockForm(forms.Form):
+    connector_id = forms.IntegerField(label="Connector", min_value=1, initial=1)
+
+
+class AvailabilityForm(forms.Form):
+    connector_id = forms.IntegerField(label="Connector", min_value=0, initial=0,
+                                      help_text="0: the whole station.")
+    type = forms.ChoiceField(label="Availability", choices=[("Operative", "Operative"),
+                                                            ("Inoperative", "Inoperative")])
+
+
+class TriggerForm(forms.Form):
+    requested_message = forms.ChoiceField(label="Message", choices=[(m, m) for m in sorted(STANDARD)])
+    connector_id = forms.IntegerField(label="Connector", min_value=0, required=False)
+
+
+class ConfigurationForm(forms.Form):
+    key = forms.CharField(max_length=50)
+    value = forms.CharField(max_length=500, required=False)

@@ -1,0 +1,134 @@
+"""Reads for the stations side of the dashboard: the overview's figures, the filtered station
+list, a station's message log. Every function takes the tenant (or a station of it)."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.db.models import F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+
+from stations import selectors
+from stations.models import ChargingSession, OcppMessage, Station, StatusEvent
+from stations.models.presence import ServerProcess
+from tenants.models import Tenant
+
+CONNECTOR_STATUSES = ("Available", "Preparing", "Charging", "SuspendedEVSE", "SuspendedEV",
+                      "Finishing", "Reserved", "Unavailable", "Faulted", "Unknown")
+
+
+def online_q() -> Q:
+    """Stations whose live socket is held by a server process that still beats."""
+    return (~Q(channel_name="") & Q(server_process__isnull=False)
+            & Q(server_process__last_beat__gte=ServerProcess.alive_cutoff()))
+
+
+def stations_filtered(tenant: Tenant, *, q: str = "", status: str = "",
+                      connected: str = "") -> QuerySet[Station]:
+    stations = selectors.stations_of(tenant)
+    if q:
+        stations = stations.filter(Q(identity__icontains=q) | Q(name__icontains=q))
+    if status:
+        stations = stations.filter(connectors__status=status).distinct()
+    if connected == "yes":
+        stations = stations.filter(online_q())
+    elif connected == "no":
+        stations = stations.exclude(online_q())
+    return stations
+
+
+@dataclass
+class Period:
+    start: datetime
+    end: datetime
+
+
+def _local_periods(tz: ZoneInfo, now: datetime) -> tuple[Period, Period, date]:
+    local = now.astimezone(tz)
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    today = Period(midnight, midnight + timedelta(days=1))
+    first = midnight.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return today, Period(first, following), local.date()
+
+
+def _energy_wh(sessions: QuerySet[ChargingSession]) -> int:
+    """Energy of sessions: each from its start reading to its stop (or latest) reading."""
+    total = (sessions.filter(meter_start__isnull=False)
+             .aggregate(wh=Sum(Coalesce("meter_stop", "meter_last", "meter_start") - F("meter_start"))))
+    return max(int(total["wh"] or 0), 0)
+
+
+def _started_in(tenant: Tenant, period: Period) -> QuerySet[ChargingSession]:
+    return ChargingSession.objects.filter(tenant=tenant, started_at__gte=period.start,
+                                          started_at__lt=period.end)
+
+
+def revenue(tenant: Tenant, period: Period) -> list[tuple[str, Decimal]]:
+    """Gross revenue of the sessions started in `period`, per currency."""
+    from billing.models import SessionPrice
+
+    rows = (SessionPrice.objects.filter(tenant=tenant, session__started_at__gte=period.start,
+                                        session__started_at__lt=period.end)
+            .exclude(currency="").values("currency").annotate(gross=Sum("gross")).order_by("currency"))
+    return [(row["currency"], row["gross"] or Decimal("0")) for row in rows]
+
+
+def energy_per_day(tenant: Tenant, tz: ZoneInfo, last_day: date, days: int = 30) -> list[dict]:
+    """[{"day": "YYYY-MM-DD", "kwh": float}] for each of the last `days` local days (a plot's data)."""
+    first_day = last_day - timedelta(days=days - 1)
+    start = datetime.combine(first_day, datetime.min.time(), tzinfo=tz)
+    rows = (ChargingSession.objects.filter(tenant=tenant, started_at__gte=start,
+                                           meter_start__isnull=False)
+            .annotate(day=TruncDate("started_at", tzinfo=tz)).values("day")
+            .annotate(wh=Sum(Coalesce("meter_stop", "meter_last", "meter_start") - F("meter_start"))))
+    by_day = {row["day"]: int(row["wh"] or 0) for row in rows}
+    return [{"day": (first_day + timedelta(days=n)).isoformat(),
+             "kwh": round(max(by_day.get(first_day + timedelta(days=n), 0), 0) / 1000, 3)}
+            for n in range(days)]
+
+
+def overview(tenant: Tenant, *, with_money: bool, now: datetime | None = None) -> dict:
+    tz = ZoneInfo(tenant.timezone or "UTC")
+    today, month, local_date = _local_periods(tz, now or timezone.now())
+    stations = Station.objects.filter(tenant=tenant)
+    total = stations.count()
+    online = stations.filter(online_q()).count()
+    figures = {
+        "timezone": str(tz),
+        "stations_total": total,
+        "stations_online": online,
+        "stations_offline": total - online,
+        "stations_faulted": stations.filter(connectors__status="Faulted").distinct().count(),
+        "sessions_running": ChargingSession.objects.filter(
+            tenant=tenant, started_at__isnull=False, stopped_at__isnull=True).count(),
+        "energy_today_kwh": Decimal(_energy_wh(_started_in(tenant, today))) / 1000,
+        "energy_month_kwh": Decimal(_energy_wh(_started_in(tenant, month))) / 1000,
+        "energy_per_day": energy_per_day(tenant, tz, local_date),
+        "faults": latest_faults(tenant),
+    }
+    if with_money:
+        figures["revenue_today"] = revenue(tenant, today)
+        figures["revenue_month"] = revenue(tenant, month)
+    return figures
+
+
+def latest_faults(tenant: Tenant, limit: int = 10) -> list[StatusEvent]:
+    return list(StatusEvent.objects.filter(station__tenant=tenant).exclude(error_code="NoError")
+                .select_related("station").order_by("-received_at")[:limit])
+
+
+def messages_filtered(station: Station, *, action: str = "", direction: str = "") -> QuerySet:
+    messages = selectors.messages_of(station)
+    if action:
+        messages = messages.filter(action=action)
+    if direction in (OcppMessage.IN, OcppMessage.OUT):
+        messages = messages.filter(direction=direction)
+    return messages
+
+
+def running_sessions(station: Station) -> QuerySet[ChargingSession]:
+    return ChargingSession.objects.filter(station=station, tenant_id=station.tenant_id,
+                                          transaction_id__isnull=False, stopped_at__isnull=True)

@@ -1,0 +1,185 @@
+"""Station actions of the dashboard: each POST sends one OCPP CALL and shows the station's answer
+(or why there is none: not connected, timeout, CALLERROR). With htmx the answer replaces the
+action's answer box; without it, it comes back as a message on the station page.
+
+These views are async: waiting for a station must not hold the one thread that runs Django's
+sync views. Only installers and managers may act (accountants get 403, as the pages say)."""
+
+import json
+from functools import wraps
+
+from asgiref.sync import sync_to_async
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from stations import dashboard_selectors as reads
+from stations import selectors
+from stations.commands import (
+    CommandFailed,
+    StationAnsweredError,
+    StationNotConnected,
+    StationTimedOut,
+    station_call,
+)
+from stations.dashboard_forms import (
+    AvailabilityForm,
+    ConfigurationForm,
+    RemoteStartForm,
+    RemoteStopForm,
+    ResetForm,
+    TriggerForm,
+    UnlockForm,
+)
+from stations.models import Station
+from stations.smartcharging.services import aremote_start
+from stations.triggers import trigger_send
+from tenants.access import STATION_ROLES, current_membership, memberships_of
+
+
+def station_view(view):
+    """Async `dashboard_view(*STATION_ROLES)` that also finds the station in the current tenant
+    (404 otherwise) and passes it on."""
+
+    @wraps(view)
+    async def wrapped(request, identity: str, *args, **kwargs):
+        user = await request.auser()
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        membership = await sync_to_async(current_membership)(request)
+        if membership is None or membership.role not in STATION_ROLES:
+            raise PermissionDenied("Your role in this tenant does not allow changing a station.")
+        request.tenant, request.role = membership.tenant, membership.role
+        request.memberships = await sync_to_async(memberships_of)(user)
+        station = await (Station.objects.select_related("tenant", "server_process")
+                         .filter(tenant=request.tenant, identity=identity).afirst())
+        if station is None:
+            raise Http404("No such station in this tenant.")
+        return await view(request, station, *args, **kwargs)
+
+    return wrapped
+
+
+def _failure(failure: CommandFailed) -> dict:
+    kind = {StationNotConnected: "Not connected", StationTimedOut: "Timeout",
+            StationAnsweredError: "CALLERROR"}.get(type(failure), "Refused")
+    detail = failure.body.get("detail") or "; ".join(
+        f"{field}: {' '.join(reasons)}" for field, reasons in failure.body.items())
+    return {"kind": kind, "detail": detail, "code": failure.body.get("code", ""),
+            "description": failure.body.get("description", "")}
+
+
+def _answer(request, station: Station, action: str, *, response: dict | None = None,
+            error: dict | None = None, form=None):
+    context = {"action": action, "response": response, "error": error, "form": form,
+               "station": station, "more": json.dumps(response) if response and set(response) - {"status"}
+               else ""}
+    if request.htmx:
+        return render(request, "stations/_answer.html", context, status=400 if form else 200)
+    text = render_to_string("stations/_answer_text.txt", context).strip()
+    messages.add_message(request, messages.SUCCESS if response is not None else messages.ERROR, text)
+    return redirect(reverse("station-page", args=[station.identity]))
+
+
+_aanswer = sync_to_async(_answer)  # templates may read request.user: the ORM, so a sync thread
+
+
+async def _call(request, station: Station, action: str, send):
+    try:
+        response = await send()
+    except CommandFailed as failure:
+        return await _aanswer(request, station, action, error=_failure(failure))
+    return await _aanswer(request, station, action, response=response)
+
+
+def _post_only(view):
+    @wraps(view)
+    async def wrapped(request, *args, **kwargs):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        return await view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@_post_only
+@station_view
+async def remote_start(request, station: Station):
+    tags = await sync_to_async(lambda: list(
+        selectors.id_tags_of(request.tenant).values_list("id_tag", flat=True)))()
+    form = RemoteStartForm(request.POST, tags=tags)
+    if not form.is_valid():
+        return await _aanswer(request, station, "RemoteStartTransaction", form=form)
+
+    async def send():
+        status, _ = await aremote_start(station=station, id_tag=form.cleaned_data["id_tag"],
+                                        connector_id=form.cleaned_data["connector_id"])
+        return {"status": status}
+
+    return await _call(request, station, "RemoteStartTransaction", send)
+
+
+@_post_only
+@station_view
+async def remote_stop(request, station: Station):
+    running = await sync_to_async(lambda: list(
+        reads.running_sessions(station).values_list("transaction_id", flat=True)))()
+    form = RemoteStopForm(request.POST, transactions=running)
+    if not form.is_valid():
+        return await _aanswer(request, station, "RemoteStopTransaction", form=form)
+    payload = {"transactionId": form.cleaned_data["transaction_id"]}
+    return await _call(request, station, "RemoteStopTransaction",
+                       lambda: station_call(station, "RemoteStopTransaction", payload))
+
+
+def _simple(action: str, form_class, payload_of):
+    """A view that validates `form_class` and sends `action` with `payload_of(cleaned_data)`."""
+
+    @_post_only
+    @station_view
+    async def view(request, station: Station):
+        form = form_class(request.POST)
+        if not form.is_valid():
+            return await _aanswer(request, station, action, form=form)
+        payload = payload_of(form.cleaned_data)
+        return await _call(request, station, action, lambda: station_call(station, action, payload))
+
+    return view
+
+
+reset = _simple("Reset", ResetForm, lambda data: {"type": data["type"]})
+unlock = _simple("UnlockConnector", UnlockForm, lambda data: {"connectorId": data["connector_id"]})
+availability = _simple("ChangeAvailability", AvailabilityForm,
+                       lambda data: {"connectorId": data["connector_id"], "type": data["type"]})
+change_configuration = _simple("ChangeConfiguration", ConfigurationForm,
+                               lambda data: {"key": data["key"], "value": data["value"]})
+
+
+@_post_only
+@station_view
+async def trigger(request, station: Station):
+    form = TriggerForm(request.POST)
+    if not form.is_valid():
+        return await _aanswer(request, station, "TriggerMessage", form=form)
+    return await _call(request, station, "TriggerMessage", lambda: trigger_send(
+        station=station, requested_message=form.cleaned_data["requested_message"],
+        connector_id=form.cleaned_data["connector_id"]))
+
+
+@station_view
+async def configuration(request, station: Station):
+    """GetConfiguration, shown as a table whose writable keys can be changed one by one."""
+    context = {"station": station, "keys": None, "unknown": [], "error": None}
+    try:
+        response = await station_call(station, "GetConfiguration", {})
+    except CommandFailed as failure:
+        context["error"] = _failure(failure)
+    else:
+        context["keys"] = sorted(response.get("configurationKey", []), key=lambda k: k["key"])
+        context["unknown"] = response.get("unknownKey", [])
+    template = "stations/_configuration.html" if request.htmx else "stations/configuration.html"
+    return await sync_to_async(render)(request, template, context)
