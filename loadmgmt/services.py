@@ -37,7 +37,8 @@ def allocation_build(*, state: GroupState, limits: dict, reason: str) -> Allocat
             "station": c.station.identity, "connector_id": c.connector_id,
             "transaction_id": c.session.transaction_id if c.session else None,
             "limit": _str(limits.get(c.key)) if demand else None,
-            "measured_current": _str(c.measured_current),
+            "measured_current": _str(None if c.measured_current is None
+                                     else c.measured_current.quantize(Decimal("0.1"))),
             "status": c.status,
             "phases": list(demand.phases) if demand else [],
             "priority": c.priority,

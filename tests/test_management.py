@@ -88,6 +88,8 @@ def test_the_demo_credentials_run_a_simulated_session_that_the_api_shows(server)
     assert session["id_tag"] == "DEMO-TAG-1"
     assert session["energy_wh"] == 3000
     assert session["stopped_at"] is not None
+    # the demo's default tariff: 3 kWh at 0.35 net, 19 % VAT (parking is free for 15 minutes)
+    assert (session["currency"], session["cost_net"], session["cost"]) == ("EUR", "1.05", "1.25")
 
 
 def test_a_wrong_password_makes_simulate_fail(server):

@@ -3,6 +3,9 @@ import os
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
+from billing.models import Customer, Tariff
+from billing.services.tariffs import tariff_create
+from loadmgmt.models import LoadGroup
 from stations.models import IdTag, Station
 from stations.services.stations import station_create, station_set_password
 from tenants.models import Membership, Role, Tenant
@@ -13,8 +16,9 @@ TENANT, STATION, TAG = "demo", "DEMO-CP1", "DEMO-TAG-1"
 
 
 class Command(BaseCommand):
-    help = ("Create (or refresh) the demo tenant with a station, an id tag, an API token and an "
-            "admin user, and print their credentials.")
+    help = ("Create (or refresh) the demo tenant with a station in a load group, an id tag of a "
+            "customer, a default tariff, an API token and an admin user, and print their "
+            "credentials.")
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("DEMO_HOST", "localhost:8000"))
@@ -27,7 +31,20 @@ class Command(BaseCommand):
                                                name="Demo charger")
         else:  # passwords are stored hashed: a new one is the only one we can show
             password = station_set_password(station=station)
-        IdTag.objects.get_or_create(tenant=tenant, id_tag=TAG, defaults={"name": "Demo driver"})
+        customer, _ = Customer.objects.get_or_create(
+            tenant=tenant, name="Demo Fleet GmbH",
+            defaults={"address": "Hauptstraße 1\n10115 Berlin", "email": "fleet@example.com"})
+        IdTag.objects.get_or_create(tenant=tenant, id_tag=TAG,
+                                    defaults={"name": "Demo driver", "customer": customer})
+        if not Tariff.objects.filter(tenant=tenant, is_default=True).exists():
+            tariff_create(tenant=tenant, name="Standard", currency="EUR", vat_rate="19",
+                          idle_grace_minutes=15, is_default=True, elements=[{"price_components": [
+                              {"type": "ENERGY", "price": "0.35", "step_size": 1},
+                              {"type": "PARKING_TIME", "price": "6.00", "step_size": 1}]}])
+        group, created = LoadGroup.objects.get_or_create(
+            tenant=tenant, name="Demo car park", defaults={"max_current": 32})
+        if created or station.load_group_id is None:
+            Station.objects.filter(pk=station.pk).update(load_group=group)
         _, key = api_token_create(tenant=tenant, name="demo")
         admin_password = new_station_password()
         user, _ = get_user_model().objects.get_or_create(username="admin")
