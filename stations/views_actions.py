@@ -10,8 +10,6 @@ from functools import wraps
 
 from asgiref.sync import sync_to_async
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -38,23 +36,16 @@ from stations.dashboard_forms import (
 from stations.models import Station
 from stations.smartcharging.services import aremote_start
 from stations.triggers import trigger_send
-from tenants.access import STATION_ROLES, current_membership, memberships_of
+from tenants.access import STATION_ROLES, dashboard_view
 
 
 def station_view(view):
-    """Async `dashboard_view(*STATION_ROLES)` that also finds the station in the current tenant
-    (404 otherwise) and passes it on."""
+    """`dashboard_view(*STATION_ROLES)` that also finds the station in the current tenant (404
+    otherwise) and passes it on."""
 
+    @dashboard_view(*STATION_ROLES)
     @wraps(view)
     async def wrapped(request, identity: str, *args, **kwargs):
-        user = await request.auser()
-        if not user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        membership = await sync_to_async(current_membership)(request)
-        if membership is None or membership.role not in STATION_ROLES:
-            raise PermissionDenied("Your role in this tenant does not allow changing a station.")
-        request.tenant, request.role = membership.tenant, membership.role
-        request.memberships = await sync_to_async(memberships_of)(user)
         station = await (Station.objects.select_related("tenant", "server_process")
                          .filter(tenant=request.tenant, identity=identity).afirst())
         if station is None:

@@ -4,8 +4,11 @@ wrapped in `dashboard_view(...)`, which sets `request.tenant`, `request.role` an
 `request.memberships` (for the header's tenant switcher) or answers 403."""
 
 from functools import wraps
+from inspect import iscoroutinefunction
 
+from asgiref.sync import sync_to_async
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
 from tenants.models import Membership, Role
@@ -30,22 +33,36 @@ def current_membership(request) -> Membership | None:
     return memberships[0] if memberships else None
 
 
+def admit(request, allowed) -> None:
+    """Set `request.tenant`, `request.role` and `request.memberships`, or raise PermissionDenied."""
+    membership = current_membership(request)
+    if membership is None or membership.role not in allowed:
+        raise PermissionDenied("Your role in this tenant does not allow this page.")
+    request.tenant, request.role = membership.tenant, membership.role
+    request.memberships = memberships_of(request.user)
+
+
 def dashboard_view(*roles: str):
-    """Sign-in required; the current tenant's role must be one of `roles` (default: any)."""
+    """Sign-in required; the current tenant's role must be one of `roles` (default: any).
+    Works on sync and async views alike."""
     allowed = roles or EVERYONE
 
     def decorate(view):
-        @login_required
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            membership = current_membership(request)
-            if membership is None or membership.role not in allowed:
-                raise PermissionDenied("Your role in this tenant does not allow this page.")
-            request.tenant, request.role = membership.tenant, membership.role
-            request.memberships = memberships_of(request.user)
-            return view(request, *args, **kwargs)
+        if iscoroutinefunction(view):
+            @wraps(view)
+            async def checked(request, *args, **kwargs):
+                if not (await request.auser()).is_authenticated:
+                    return redirect_to_login(request.get_full_path())
+                await sync_to_async(admit)(request, allowed)
+                return await view(request, *args, **kwargs)
+        else:
+            @login_required
+            @wraps(view)
+            def checked(request, *args, **kwargs):
+                admit(request, allowed)
+                return view(request, *args, **kwargs)
 
-        wrapped.roles = allowed  # the nav shows a link only to the roles its view admits
-        return wrapped
+        checked.roles = allowed  # the nav shows a link only to the roles its view admits
+        return checked
 
     return decorate
