@@ -320,3 +320,25 @@ async def test_a_station_that_takes_no_default_profile_is_still_steered(server, 
             await cp.start_transaction(1, tag.id_tag)
         await limits_become({a: 16.0, b: 16.0})
     assert not StationControl.objects.filter(station__in=[s for s, _ in pairs], controllable=False).exists()
+
+
+class WattsOnlyChargePoint(SimulatedChargePoint):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.configuration["ChargingScheduleAllowedChargingRateUnit"] = "Power"
+
+
+async def test_a_station_that_takes_watts_gets_its_limits_in_watts(server, celery_worker):
+    tenant = make_tenant()
+    pairs = [make_station(tenant) for _ in range(2)]
+    tag = make_id_tag(tenant)
+    async with api_client(server, tenant) as api, AsyncExitStack() as stack:
+        await make_group(api, [s for s, _ in pairs])
+        a, b = await connected(stack, server, tenant, pairs, cls=WattsOnlyChargePoint)
+        for cp in (a, b):
+            await cp.start_transaction(1, tag.id_tag)
+        await limits_become({a: 16.0, b: 16.0})
+    tx = [p for name, p in a.received if name == "SetChargingProfile"
+          and p["charging_profile_purpose"] == "TxProfile"][-1]
+    assert tx["charging_schedule"]["charging_rate_unit"] == "W"
+    assert tx["charging_schedule"]["charging_schedule_period"][0]["limit"] == 11040.0  # 16 A x 230 V x 3
