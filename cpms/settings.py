@@ -149,6 +149,9 @@ LOAD_REBALANCE_DEBOUNCE = env_float("LOAD_REBALANCE_DEBOUNCE", 2.0)
 # LOAD_PROFILE_ID + n (TxProfile, connector n), at this stack level.
 LOAD_PROFILE_ID = env_int("LOAD_PROFILE_ID", 9000)
 LOAD_STACK_LEVEL = env_int("LOAD_STACK_LEVEL", 1)
+# A TxProfile rejected this soon after its transaction began is sent again (the station may not
+# have read our StartTransaction answer yet) before it counts as a refusal.
+LOAD_EARLY_REJECTION_SECONDS = env_float("LOAD_EARLY_REJECTION_SECONDS", 10.0)
 # A station that refused a profile is tried again after this long (and at its next boot).
 LOAD_RETRY_REFUSED_SECONDS = env_int("LOAD_RETRY_REFUSED_SECONDS", 3600)
 # A measured base load older than this is stale: the fixed base_load_current holds instead.

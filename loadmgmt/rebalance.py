@@ -9,6 +9,7 @@ same command path as the API, from whichever process runs this."""
 import asyncio
 import logging
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from asgiref.sync import async_to_sync, sync_to_async
@@ -34,6 +35,7 @@ from stations.smartcharging.services import acharging_profile_set, acharging_pro
 
 log = logging.getLogger(__name__)
 MAX_ROUNDS = 4  # allocations per rebalance: the first, and one after each round of refusals
+EARLY_RETRY = timedelta(seconds=0.5)
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,8 @@ async def _send(state: GroupState, allocation: Allocation, change: Change) -> bo
                                   rate_units=control)
     return await profile_send(station=c.station, connector_id=c.connector_id, profile=profile,
                               limit=change.limit, allocation_id=allocation.pk,
-                              transaction_id=c.session.transaction_id, held=change.held)
+                              transaction_id=c.session.transaction_id, held=change.held,
+                              started_at=c.session.start_received_at or c.session.started_at)
 
 
 async def _control(station: Station) -> str:
@@ -120,18 +123,24 @@ async def _control(station: Station) -> str:
 
 async def profile_send(*, station: Station, connector_id: int, profile: dict, limit: Decimal,
                        allocation_id: int | None, transaction_id: int | None = None,
-                       held: bool = False) -> bool:
+                       held: bool = False, started_at: datetime | None = None) -> bool:
     """Send one of our profiles, once more after a timeout; record the outcome. True: accepted,
-    or the station went offline (it is then counted as offline, not as refusing)."""
+    or the station went offline (it is then counted as offline, not as refusing).
+
+    A TxProfile for a transaction that began moments ago may reach the station before it has
+    read our StartTransaction answer, and stations reject it then: it is sent again, a little
+    later, for up to LOAD_EARLY_REJECTION_SECONDS after the start, before it counts as a
+    refusal."""
     purpose = profile["chargingProfilePurpose"]
-    status, note, row_id = "", "", None
-    for _ in range(2):
+    status, note, row_id, timeouts = "", "", None, 0
+    while True:
         try:
             rows = await acharging_profile_set(station=station, connector_id=connector_id,
                                                profile=profile)
         except StationTimedOut:
-            status, note = "Timeout", "no answer, twice"
-            continue
+            status, note, timeouts = "Timeout", "no answer, twice", timeouts + 1
+            if timeouts < 2:
+                continue
         except StationNotConnected:
             status = "NotConnected"
         except StationAnsweredError as error:
@@ -143,12 +152,20 @@ async def profile_send(*, station: Station, connector_id: int, profile: dict, li
             refused = [r for r in rows if r.status != "Accepted"]
             status = refused[0].status if refused else "Accepted"
             row_id = rows[0].pk
+            if status == "Rejected" and _just_started(started_at):
+                await asyncio.sleep(EARLY_RETRY.total_seconds())
+                continue
         break
     await sync_to_async(limit_result_record)(
         station_id=station.pk, connector_id=connector_id, transaction_id=transaction_id,
         purpose=purpose, limit=limit, status=status, profile_id=row_id,
         allocation_id=allocation_id, note=note, held=held)
     return status in ("Accepted", "NotConnected")
+
+
+def _just_started(started_at: datetime | None) -> bool:
+    early = timedelta(seconds=settings.LOAD_EARLY_REJECTION_SECONDS)
+    return started_at is not None and timezone.now() - started_at < early
 
 
 # Stations joining, booting in, and leaving a group ---------------------------------------------

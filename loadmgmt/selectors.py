@@ -108,11 +108,15 @@ def group_state(*, group_id: int, refused: frozenset[int] = frozenset(),
     failsafe = {sid: lim for (sid, cid), lim in limits.items() if cid == 0 and lim.accepted}
     reserved = {p: Decimal(0) for p in PHASES}
     for station in stations:
-        if station.pk not in steerable:
+        if station.pk in steerable:
+            continue
+        if station.connected:  # it refuses our profiles: whatever it may draw
+            held = station.max_current
+        else:  # offline: what it last accepted from us, else its maximum
             held = _held_back(station, [c for c in connectors if c.station.pk == station.pk],
                               failsafe.get(station.pk))
-            for p in phases:
-                reserved[p] += held
+        for p in phases:
+            reserved[p] += held
     demands = [_demand(c, phases) for c in connectors if c.session and c.station.pk in steerable]
     return GroupState(group=group, cap=group_cap(group), base_load=base_load(group, now),
                       reserved=reserved, connectors=connectors, demands=demands,
@@ -217,7 +221,7 @@ def _demand(state: ConnectorState, group_phases_: tuple[int, ...]) -> Demand:
 
 def _held_back(station: Station, connectors: list[ConnectorState],
                failsafe: ConnectorLimit | None) -> Decimal:
-    """What a station we cannot steer may draw: the limits it accepted, else its maximum."""
+    """What an offline station may draw: the limits it accepted, else its maximum."""
     total = Decimal(0)
     for c in connectors:
         given = _limit_of(c) if c.session else None

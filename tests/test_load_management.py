@@ -139,7 +139,7 @@ async def test_lowered_limits_go_out_before_raised_ones_so_the_cap_holds(server,
 async def test_a_station_that_rejects_profiles_is_counted_at_its_maximum(server, celery_worker):
     tenant = make_tenant()
     steerable = [make_station(tenant) for _ in range(2)]
-    refusing = make_station(tenant, max_current="20")
+    refusing = make_station(tenant)
     tag = make_id_tag(tenant)
     async with api_client(server, tenant) as api, AsyncExitStack() as stack:
         group = await make_group(api, [s for s, _ in [*steerable, refusing]], max_current="63")
@@ -147,13 +147,19 @@ async def test_a_station_that_rejects_profiles_is_counted_at_its_maximum(server,
         r, = await connected(stack, server, tenant, [refusing], cls=RefusingChargePoint)
         for cp in (a, b, r):
             await cp.start_transaction(1, tag.id_tag)
-        await limits_become({a: 21.5, b: 21.5})  # (63 - 20) / 2
+        # 21.0 each while its refusal may still be the station being slow to read our
+        # StartTransaction answer (LOAD_EARLY_REJECTION_SECONDS); then it counts at its 32 A
+        await limits_become({a: 15.5, b: 15.5})  # (63 - 32) / 2
         allocation = (await api.get(f"/api/v1/load-groups/{group['id']}/allocation/")).json()
-    assert allocation["reserved"] == {"1": "20.0", "2": "20.0", "3": "20.0"}
+    assert allocation["reserved"] == {"1": "32.0", "2": "32.0", "3": "32.0"}
     entry = next(e for e in allocation["connectors"] if e["station"] == refusing[0].identity)
     assert entry["steered"] is False and entry["limit"] is None
-    assert LimitSent.objects.filter(station=refusing[0], purpose="TxProfile", status="Rejected").exists()
+    rejected = LimitSent.objects.filter(station=refusing[0], purpose="TxProfile", status="Rejected")
+    assert rejected.count() == 1  # recorded once, after the retries
     assert StationControl.objects.get(station=refusing[0]).controllable is False
+    tries = [p for name, p in r.received if name == "SetChargingProfile"
+             and p["charging_profile_purpose"] == "TxProfile"]
+    assert len(tries) >= 2
 
 
 async def test_a_car_drawing_less_than_its_limit_gives_the_spare_to_the_others(server, celery_worker):
@@ -342,3 +348,29 @@ async def test_a_station_that_takes_watts_gets_its_limits_in_watts(server, celer
           and p["charging_profile_purpose"] == "TxProfile"][-1]
     assert tx["charging_schedule"]["charging_rate_unit"] == "W"
     assert tx["charging_schedule"]["charging_schedule_period"][0]["limit"] == 11040.0  # 16 A x 230 V x 3
+
+
+class SlowReaderChargePoint(SimulatedChargePoint):
+    """Takes a moment to read the StartTransaction answer: a TxProfile sent right after it is
+    rejected, as real stations do."""
+
+    async def start_transaction(self, connector_id: int, id_tag: str):
+        result = await super().start_transaction(connector_id, id_tag)
+        self.connectors[connector_id].transaction_id = None
+        asyncio.get_running_loop().call_later(
+            1.0, lambda: setattr(self.connectors[connector_id], "transaction_id", result.transaction_id))
+        return result
+
+
+async def test_a_profile_rejected_just_after_the_start_is_sent_again(server, celery_worker):
+    tenant = make_tenant()
+    pairs = [make_station(tenant) for _ in range(2)]
+    tag = make_id_tag(tenant)
+    async with api_client(server, tenant) as api, AsyncExitStack() as stack:
+        await make_group(api, [s for s, _ in pairs])
+        a, b = await connected(stack, server, tenant, pairs, cls=SlowReaderChargePoint)
+        for cp in (a, b):
+            await cp.start_transaction(1, tag.id_tag)
+        await limits_become({a: 16.0, b: 16.0})
+    assert not StationControl.objects.filter(station__in=[s for s, _ in pairs], controllable=False).exists()
+    assert not LimitSent.objects.filter(station__in=[s for s, _ in pairs], status="Rejected").exists()

@@ -8,6 +8,7 @@ import logging
 
 from asgiref.sync import sync_to_async
 from celery.schedules import schedule as interval_schedule
+from celery.utils.imports import symbol_by_name
 from django.conf import settings
 from django.utils import timezone
 
@@ -42,4 +43,4 @@ def _schedule_of(value):
 
 
 def _run(task_name: str) -> None:
-    app.tasks[task_name].apply().get()
+    symbol_by_name(task_name).apply()  # imports the task's module; eager errors propagate
