@@ -16,7 +16,7 @@ pytestmark = pytest.mark.skipif(bool(os.environ.get("REDIS_URL")),
 
 @pytest.fixture
 def beating_server(database):
-    srv = start_server(server_env() | {"LOAD_REBALANCE_INTERVAL": "1"}, _tmp)
+    srv = start_server(server_env() | {"EMBEDDED_BEAT": "1", "LOAD_REBALANCE_INTERVAL": "1"}, _tmp)
     yield srv
     srv.stop()
 
@@ -33,3 +33,5 @@ async def test_the_server_rebalances_load_groups_on_schedule(beating_server):
         periodic = Allocation.objects.filter(group_id=group["id"], reason="periodic")
         await eventually(lambda: periodic.count() >= 2, timeout=15)
     assert limit_of(cp) == 32.0
+    # every scheduled task runs once at the start (then on schedule), each without an error
+    assert "Periodic task" not in beating_server.log()

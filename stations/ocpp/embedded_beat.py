@@ -1,10 +1,12 @@
 """Celery beat for the embedded default: with no Redis there is no `celery beat`, so the server
 process runs `CELERY_BEAT_SCHEDULE` itself (tasks run eagerly, on worker threads, so that a
 task reaching a station over the in-memory channel layer comes back to this event loop).
-Started with the process's presence, on the first station connect."""
+Started with the process's presence, on the first station connect; every task runs once then
+(work that fell due while the server was down), and on its schedule after."""
 
 import asyncio
 import logging
+from datetime import UTC, datetime
 
 from asgiref.sync import sync_to_async
 from celery.schedules import schedule as interval_schedule
@@ -24,7 +26,7 @@ def enabled() -> bool:
 
 async def run_forever() -> None:
     entries = {name: _schedule_of(entry["schedule"]) for name, entry in settings.CELERY_BEAT_SCHEDULE.items()}
-    last_run = dict.fromkeys(entries, timezone.now())
+    last_run = dict.fromkeys(entries, datetime(2000, 1, 1, tzinfo=UTC))  # all due at the start
     while True:
         await asyncio.sleep(TICK)
         for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
