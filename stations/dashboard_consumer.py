@@ -45,3 +45,7 @@ class DashboardConsumer(AsyncJsonWebsocketConsumer):
 
     async def live_event(self, message: dict) -> None:
         await self.send_json(message["event"])
+
+    async def live_events(self, message: dict) -> None:
+        for event in message["events"]:  # a batch from a station link (stations/live.py)
+            await self.send_json(event)

@@ -15,6 +15,8 @@ from channels.layers import get_channel_layer
 
 log = logging.getLogger(__name__)
 _pending: set[asyncio.Task] = set()  # fire-and-forget sends, held until they finish
+_batch: dict[int, list[dict]] = {}  # events of this process not sent yet, per tenant
+BATCH_DELAY = 0.2  # seconds
 
 
 def group_name(tenant_id: int) -> str:
@@ -37,7 +39,30 @@ def publish(tenant_id: int, event: dict) -> None:
 
 
 def publish_soon(tenant_id: int, event: dict) -> None:
-    """Send `event` without waiting (from the event loop, e.g. the OCPP consumer)."""
-    task = asyncio.get_running_loop().create_task(apublish(tenant_id, event))
-    _pending.add(task)
-    task.add_done_callback(_pending.discard)
+    """Send `event` without waiting (from the event loop: the OCPP consumer and handlers).
+
+    Events are gathered per tenant for `BATCH_DELAY` and sent as one group message: a fleet's
+    status changes then cost a few group sends a second, not one each (a channels-redis group
+    send is far dearer than a send to one channel)."""
+    first = not _batch
+    _batch.setdefault(tenant_id, []).append(event)
+    if first:  # the batch was empty: no flush is scheduled yet
+        asyncio.get_running_loop().call_later(BATCH_DELAY, _flush_soon)
+
+
+def _flush_soon() -> None:
+    batches = dict(_batch)
+    _batch.clear()
+    for tenant_id, events in batches.items():
+        task = asyncio.get_running_loop().create_task(_send_batch(tenant_id, events))
+        _pending.add(task)
+        task.add_done_callback(_pending.discard)
+
+
+async def _send_batch(tenant_id: int, events: list[dict]) -> None:
+    try:
+        await get_channel_layer().group_send(group_name(tenant_id),
+                                             {"type": "live.events", "events": events})
+    except Exception:
+        log.warning("Could not publish %d events to tenant %s", len(events), tenant_id,
+                    exc_info=True)

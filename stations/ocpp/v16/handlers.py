@@ -83,9 +83,9 @@ async def boot_notification(station: Station, payload: dict, received_at: dateti
     if getattr(station, "local_list_due", True):
         after_answer(lambda: authlist.local_list_send_due(station_id=station.pk))
     _load_follow_up(load.on_boot(station))
-    after_answer(lambda: live.apublish(station.tenant_id, {
+    live.publish_soon(station.tenant_id, {
         "type": "station.booted", "station": station.identity, "vendor": station.vendor,
-        "model": station.model, "firmware_version": payload.get("firmwareVersion", "")}))
+        "model": station.model, "firmware_version": payload.get("firmwareVersion", "")})
     return {"status": "Accepted", "currentTime": _now_iso(),
             "interval": settings.OCPP_HEARTBEAT_INTERVAL}
 
@@ -104,10 +104,10 @@ async def status_notification(station: Station, payload: dict, received_at: date
         station_timestamp=timestamps.parse(payload.get("timestamp")), received_at=received_at,
     ))
     _load_follow_up(load.on_status(station, payload["connectorId"], payload["status"]))
-    after_answer(lambda: live.apublish(station.tenant_id, {
+    live.publish_soon(station.tenant_id, {
         "type": "station.status", "station": station.identity,
         "connector_id": payload["connectorId"], "status": payload["status"],
-        "error_code": payload["errorCode"], "info": payload.get("info", "")}))
+        "error_code": payload["errorCode"], "info": payload.get("info", "")})
     return {}
 
 
