@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from billing.services.session_prices import sessions_snapshot_station
 from loadmgmt.allocation import PHASES, available
 from loadmgmt.live import allocation_published
 from loadmgmt.models import Allocation, ConnectorLimit, LimitSent, LoadGroup, StationControl
@@ -121,6 +122,8 @@ def load_group_stations_set(*, group: LoadGroup, stations) -> None:
     are handled as `station_group_changed` says."""
     wanted = {s.pk: s for s in stations}
     current = set(group.stations.values_list("pk", flat=True))
+    for station_id in current ^ set(wanted):  # their running sessions keep their tariff
+        sessions_snapshot_station(station_id=station_id)
     for station_id in current - set(wanted):
         Station.objects.filter(pk=station_id).update(load_group=None)
         station_group_changed(station_id=station_id, old_group_id=group.pk)
@@ -166,6 +169,10 @@ def load_group_save(*, serializer, tenant) -> LoadGroup:
         load_group_stations_set(group=group, stations=stations)
         return group
     failsafe_before = failsafe_of(serializer.instance)
+    tariff = serializer.validated_data.get("tariff", serializer.instance.tariff)
+    if tariff != serializer.instance.tariff:  # its stations' running sessions keep their tariff
+        for station_id in serializer.instance.stations.values_list("pk", flat=True):
+            sessions_snapshot_station(station_id=station_id)
     group = serializer.save()
     if stations is not None:
         load_group_stations_set(group=group, stations=stations)

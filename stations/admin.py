@@ -5,6 +5,7 @@ tenants they are members of."""
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
+from billing.services.session_prices import sessions_snapshot_station
 from loadmgmt.services import station_group_changed
 from stations.authlist.services import local_lists_resync
 from stations.models import ChargingSession, Connector, IdTag, ModelQuirks, Station
@@ -86,6 +87,8 @@ class StationAdmin(TenantScopedAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj: Station, form, change) -> None:
+        if change and {"tariff", "load_group"} & set(form.changed_data):
+            sessions_snapshot_station(station_id=obj.pk)  # running sessions keep their tariff
         password = None
         if not change:
             password = new_station_password()

@@ -6,6 +6,7 @@ from rest_framework import generics, mixins, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from billing.services.session_prices import sessions_snapshot_station
 from cpms.api_errors import command_failures
 from loadmgmt.services import station_group_changed
 from stations import selectors
@@ -55,6 +56,10 @@ class StationViewSet(viewsets.ModelViewSet):
     def perform_update(self, serializer):
         password = serializer.validated_data.pop("password", None)
         old_group_id = serializer.instance.load_group_id
+        data = serializer.validated_data
+        if any(name in data and data[name] != getattr(serializer.instance, name)
+               for name in ("tariff", "load_group")):
+            sessions_snapshot_station(station_id=serializer.instance.pk)  # they keep their tariff
         station = serializer.save()
         if password:
             station_set_password(station=station, password=password)

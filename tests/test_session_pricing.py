@@ -10,7 +10,7 @@ from ocpp.v16 import call
 
 from billing import selectors
 from billing.models import SessionPrice
-from billing.services.session_prices import session_price_open
+from billing.services.session_prices import sessions_snapshot_station
 from billing.services.tariffs import tariff_create
 from billing.tasks import price_session_task, price_sessions_due
 from loadmgmt.models import LoadGroup
@@ -181,6 +181,25 @@ async def test_a_tariff_edited_mid_session_does_not_change_that_sessions_price(s
     assert (old["cost_net"], old["cost"]) == ("3.00", "3.57")
     assert (new["cost_net"], new["cost"]) == ("5.00", "5.95")
     assert SessionPrice.objects.get(session_id=first.id).tariff_id == tariff.pk
+
+
+async def test_a_station_moved_to_another_tariff_through_the_api_mid_session_keeps_the_first(server):
+    tenant = make_tenant()
+    station, password = make_station(tenant)
+    make_id_tag(tenant, "DRIVER")
+    first, second = make_tariff(tenant, name="First"), make_tariff(
+        tenant, [{"price_components": [{"type": "ENERGY", "price": "0.50"}]}], name="Second")
+    Station.objects.filter(pk=station.pk).update(tariff=first)
+    t0 = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
+    async with charge_point(server, tenant, station, password) as cp, api_client(server, tenant) as api:
+        session = Session(cp, "DRIVER", t0)
+        await session.start(0)
+        moved = await api.patch(f"/api/v1/stations/{station.identity}/", json={"tariff": second.pk})
+        await session.stop(30, 10_000)
+        await priced(session.id)
+        cost = (await api.get(f"/api/v1/sessions/{session.id}/")).json()
+    assert moved.status_code == 200 and moved.json()["tariff"] == second.pk
+    assert (cost["cost_net"], cost["cost"]) == ("3.00", "3.57")  # 10 kWh x 0.30, not 0.50
 
 
 async def test_a_running_session_shows_its_cost_so_far(server):
@@ -356,7 +375,7 @@ async def test_the_timeline_has_meter_points_statuses_the_unplug_and_the_load_ma
     assert list(timeline.load_paused) == [(at(40), at(50))]
 
 
-async def test_a_snapshot_at_the_start_keeps_the_tariff_when_the_station_gets_another():
+async def test_a_station_given_another_tariff_mid_session_keeps_the_first_for_that_session():
     tenant = make_tenant()
     station, _ = make_station(tenant)
     first, second = make_tariff(tenant, name="First"), make_tariff(
@@ -365,7 +384,7 @@ async def test_a_snapshot_at_the_start_keeps_the_tariff_when_the_station_gets_an
     now = datetime.now(UTC)
     transaction_id, _ = transaction_start(station=station, received_at=now, payload={
         "connectorId": 1, "idTag": "X", "meterStart": 0, "timestamp": iso(now - timedelta(hours=1))})
-    session_price_open(station_id=station.pk, transaction_id=transaction_id)
+    sessions_snapshot_station(station_id=station.pk)  # what the API and the admin do first
     Station.objects.filter(pk=station.pk).update(tariff=second)
     transaction_stop(station=station, received_at=now, payload={
         "transactionId": transaction_id, "meterStop": 4_000, "timestamp": iso(now)})

@@ -18,9 +18,19 @@ log = logging.getLogger(__name__)
 
 
 def session_price_open(*, station_id: int, transaction_id: int) -> SessionPrice | None:
-    """Snapshot the tariff version a starting session is priced with (idempotent)."""
+    """Snapshot the tariff version a session is priced with (idempotent)."""
     session_id = _session_id(station_id, transaction_id)
     return None if session_id is None else _open(session_id)
+
+
+def sessions_snapshot_station(*, station_id: int) -> int:
+    """Before a station's tariff or load group changes: its running sessions keep the tariff
+    they started under. (Otherwise a session's tariff is resolved when it is priced, as the
+    version in force at its start: no work on the station link at StartTransaction.)"""
+    running = (ChargingSession.objects.filter(station_id=station_id, stopped_at__isnull=True,
+                                              price__isnull=True)
+               .values_list("pk", flat=True))
+    return sum(_open(session_id) is not None for session_id in running)
 
 
 @transaction.atomic

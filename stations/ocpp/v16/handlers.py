@@ -13,7 +13,7 @@ from datetime import datetime
 from django.conf import settings
 from django.utils import timezone
 
-from billing.services.session_prices import session_price_open, session_price_queue
+from billing.services.session_prices import session_price_queue
 from loadmgmt import triggers as load
 from stations import live, timestamps
 from stations.authlist import services as authlist
@@ -128,8 +128,6 @@ async def start_transaction(station: Station, payload: dict, received_at: dateti
     if held:
         after_answer(lambda: smartcharging.asend_held_profiles(station_id=station.pk,
                                                                profile_ids=held))
-    after_answer(lambda: db(session_price_open, station_id=station.pk,
-                            transaction_id=transaction_id))  # the tariff version it started under
     after_answer(load.on_transaction(station, started=True))
     return {"transactionId": transaction_id, "idTagInfo": info}
 
