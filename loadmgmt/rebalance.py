@@ -30,6 +30,7 @@ from stations.commands import (
     station_call,
 )
 from stations.models import Station
+from stations.ocpp import links
 from stations.smartcharging.models import Purpose
 from stations.smartcharging.services import acharging_profile_set, acharging_profiles_clear
 
@@ -216,8 +217,11 @@ async def aprofiles_clear(station_id: int) -> None:
 
 
 async def astation_moved(station_id: int, old_group_id: int | None) -> None:
-    station = await Station.objects.filter(pk=station_id).only("load_group_id").afirst()
+    station = await Station.objects.select_related("server_process").filter(pk=station_id).afirst()
     new_group_id = station.load_group_id if station else None
+    if station is not None and station.connected:  # its link reacts to its new group's triggers
+        await links.send(station.channel_name, {"type": "station.load_group",
+                                                "load_group_id": new_group_id})
     if old_group_id is not None:
         if station is not None:
             await aprofiles_clear(station_id)

@@ -74,20 +74,12 @@ def on_boot(station: Station) -> FollowUp | None:
     return follow_up
 
 
-def on_transaction(station: Station, started: bool) -> FollowUp:
-    """A session started or stopped: the group (looked up now: a station may have joined one
-    since it connected) is rebalanced."""
-    async def follow_up():
-        group_id = await db(_group_of, station.pk)
-        if group_id is not None:
-            station.load_group_id = group_id
-            await arequest_rebalance(group_id, "session started" if started else "session stopped")
-
-    return follow_up
-
-
-def _group_of(station_id: int) -> int | None:
-    return Station.objects.filter(pk=station_id).values_list("load_group_id", flat=True).first()
+def on_transaction(station: Station, started: bool) -> FollowUp | None:
+    """A session started or stopped: the group is rebalanced."""
+    if station.load_group_id is None:
+        return None
+    group_id = station.load_group_id
+    return lambda: arequest_rebalance(group_id, "session started" if started else "session stopped")
 
 
 def on_status(station: Station, connector_id: int, status: str) -> FollowUp | None:

@@ -139,3 +139,16 @@ async def test_a_base_load_is_pushed_only_to_a_group_that_takes_measurements(ser
     assert both.status_code == 400 and bad_phase.status_code == 400
     assert pushed.status_code == 200
     assert pushed.json()["base_load_measured"] == {"1": "12.5", "2": "3.0", "3": "0"}
+
+
+async def test_a_connected_station_that_joins_a_group_is_steered_from_its_next_session(server, celery_worker):
+    tenant = make_tenant()
+    pair = make_station(tenant)
+    tag = make_id_tag(tenant)
+    async with api_client(server, tenant) as api, charge_point(server, tenant, *pair) as cp:
+        group = await make_group(api, [], max_current="20")
+        joined = await api.patch(f"/api/v1/stations/{pair[0].identity}/", json={"load_group": group["id"]})
+        await eventually(lambda: limit_of(cp) == 6.0)  # the failsafe, on joining
+        await cp.start_transaction(1, tag.id_tag)
+        await eventually(lambda: limit_of(cp) == 20.0, timeout=5)  # not a minute later: at once
+    assert joined.status_code == 200

@@ -148,6 +148,8 @@ class OcppConsumer(AsyncWebsocketConsumer):
                      self.station.identity)
             self.replaced = True
             await self.close(code=4000)
+        elif message["type"] == "station.load_group":  # it joined or left a load group
+            self.station.load_group_id = message["load_group_id"]
 
 
 async def _check_result(action: str, payload: dict) -> OcppError | None:

@@ -128,7 +128,7 @@ async def start_transaction(station: Station, payload: dict, received_at: dateti
     if held:
         after_answer(lambda: smartcharging.asend_held_profiles(station_id=station.pk,
                                                                profile_ids=held))
-    after_answer(load.on_transaction(station, started=True))
+    _load_follow_up(load.on_transaction(station, started=True))
     return {"transactionId": transaction_id, "idTagInfo": info}
 
 
@@ -140,7 +140,7 @@ async def stop_transaction(station: Station, payload: dict, received_at: datetim
              transaction_id=payload["transactionId"])  # its TxProfiles end with it
     after_answer(lambda: db(session_price_queue, station_id=station.pk,
                             transaction_id=payload["transactionId"]))  # priced by a task
-    after_answer(load.on_transaction(station, started=False))
+    _load_follow_up(load.on_transaction(station, started=False))
     return {"idTagInfo": info} if info else {}
 
 
