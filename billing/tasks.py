@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from billing.services.invoice_pdf import invoice_pdf_render
 from billing.services.invoices import invoice_run, invoice_runs_due
-from billing.services.session_prices import session_price_final, sessions_price_due
+from billing.services.session_prices import session_id_of, session_price_final, sessions_price_due
 from tenants.models import Tenant
 
 
@@ -14,6 +14,13 @@ def price_session_task(session_id: int) -> str | None:
     """Price a stopped session. A final price is kept as it is, so a redelivery is harmless."""
     record = session_price_final(session_id=session_id)
     return None if record is None else str(record.gross)
+
+
+@shared_task
+def price_stopped_transaction(station_id: int, transaction_id: int) -> str | None:
+    """Queued by StopTransaction (the session is looked up here, not on the station link)."""
+    session_id = session_id_of(station_id=station_id, transaction_id=transaction_id)
+    return None if session_id is None else price_session_task(session_id)
 
 
 @shared_task

@@ -108,14 +108,14 @@ def on_meter_values(station: Station, connector_id: int, samples) -> FollowUp | 
     limit we gave it (and the sample after it went below: a car that keeps drawing less is held
     down after two intervals, and given its share back when it draws near its limit: DOMAIN.md
     §5 step 4); or a base-load meter (connector 0) reported."""
+    if station.load_group_id is None and connector_id != 0:
+        return None  # the common case: a station in no group
     currents = [s["value"] for s in samples
                 if s["measurand"] == "Current.Import" and s["value"] is not None]
     if not currents:
         return None
     if connector_id == 0:
         return lambda: _base_load_reported(station.pk)
-    if station.load_group_id is None:
-        return None
     draw, seen = max(currents), _memo(station, "load_draws")
     band = _band(draw, _memo(station, "load_limits").get(connector_id))
     before, band_before, samples_in_band = seen.get(connector_id, (None, None, 0))

@@ -51,11 +51,13 @@ def sessions_snapshot_running(*, tariff: Tariff) -> int:
 
 def session_price_queue(*, station_id: int, transaction_id: int) -> None:
     """The session stopped: price it in a task, after commit."""
-    from billing.tasks import price_session_task
+    from billing.tasks import price_stopped_transaction
 
-    session_id = _session_id(station_id, transaction_id)
-    if session_id is not None:
-        price_session_task.delay_on_commit(session_id)
+    price_stopped_transaction.delay_on_commit(station_id, transaction_id)
+
+
+def session_id_of(*, station_id: int, transaction_id: int) -> int | None:
+    return _session_id(station_id, transaction_id)
 
 
 @transaction.atomic
