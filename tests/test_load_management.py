@@ -7,7 +7,7 @@ embedded default they run in the server."""
 
 import asyncio
 import time
-from contextlib import AsyncExitStack
+from contextlib import AsyncExitStack, asynccontextmanager
 
 from ocpp.routing import on
 from ocpp.v16 import call, call_result
@@ -67,6 +67,21 @@ def async_not_connected(api, identity: str):
 
 async def connected(stack: AsyncExitStack, server, tenant, pairs, cls=SimulatedChargePoint) -> list:
     return [await stack.enter_async_context(charge_point(server, tenant, s, p, cls=cls)) for s, p in pairs]
+
+
+@asynccontextmanager
+async def cars_charging(server, cars: int = 2, cls=SimulatedChargePoint, **group_fields):
+    """`cars` charge points of one tenant, in one load group, each with a session started;
+    yields (api client, group, charge points, stations)."""
+    tenant = make_tenant()
+    pairs = [make_station(tenant) for _ in range(cars)]
+    tag = make_id_tag(tenant)
+    async with api_client(server, tenant) as api, AsyncExitStack() as stack:
+        group = await make_group(api, [s for s, _ in pairs], **group_fields)
+        cps = await connected(stack, server, tenant, pairs, cls=cls)
+        for cp in cps:
+            await cp.start_transaction(1, tag.id_tag)
+        yield api, group, cps, [s for s, _ in pairs]
 
 
 async def test_cars_share_the_cap_and_the_others_are_raised_when_one_stops(server, celery_worker):
@@ -163,14 +178,7 @@ async def test_a_station_that_rejects_profiles_is_counted_at_its_maximum(server,
 
 
 async def test_a_car_drawing_less_than_its_limit_gives_the_spare_to_the_others(server, celery_worker):
-    tenant = make_tenant()
-    pairs = [make_station(tenant) for _ in range(2)]
-    tag = make_id_tag(tenant)
-    async with api_client(server, tenant) as api, AsyncExitStack() as stack:
-        await make_group(api, [s for s, _ in pairs])
-        a, b = await connected(stack, server, tenant, pairs)
-        for cp in (a, b):
-            await cp.start_transaction(1, tag.id_tag)
+    async with cars_charging(server) as (_, _, (a, b), _):
         await limits_become({a: 16.0, b: 16.0})
         for _ in range(3):  # the car on `a` takes 8 A of its 16 A, interval after interval
             await a.meter_values(1, 100, power_w=5500.0, current_a=8.0)
@@ -208,15 +216,8 @@ async def test_an_offline_station_is_counted_at_its_last_limit(server, celery_wo
 
 
 async def test_a_base_load_pushed_through_the_api_comes_off_the_cap(server, celery_worker):
-    tenant = make_tenant()
-    pairs = [make_station(tenant) for _ in range(2)]
-    tag = make_id_tag(tenant)
-    async with api_client(server, tenant) as api, AsyncExitStack() as stack:
-        group = await make_group(api, [s for s, _ in pairs], max_current="40", base_load_source="api",
-                                 base_load_current="10")
-        a, b = await connected(stack, server, tenant, pairs)
-        for cp in (a, b):
-            await cp.start_transaction(1, tag.id_tag)
+    async with cars_charging(server, max_current="40", base_load_source="api",
+                             base_load_current="10") as (api, group, (a, b), _):
         await limits_become({a: 15.0, b: 15.0})  # the fixed base load, no measurement yet
         pushed = await api.post(f"/api/v1/load-groups/{group['id']}/base-load/",
                                 json={"currents": {"1": "4", "2": "8", "3": "2"}})
@@ -251,24 +252,13 @@ async def send_currents(cp, connector_id: int, per_phase: dict[str, float]) -> N
 
 
 async def test_single_phase_cars_on_different_phases_each_get_the_whole_cap(server, celery_worker):
-    tenant = make_tenant()
-    pairs = [make_station(tenant) for _ in range(2)]
-    tag = make_id_tag(tenant)
-    async with api_client(server, tenant) as api, AsyncExitStack() as stack:
-        await make_group(api, [s for s, _ in pairs], max_current="16")
-        a, b = await connected(stack, server, tenant, pairs)
-        for cp in (a, b):
-            await cp.start_transaction(1, tag.id_tag)
+    async with cars_charging(server, max_current="16") as (api, group, (a, b), _):
         await limits_become({a: 8.0, b: 8.0})  # three-phase until the meters tell otherwise
         await send_currents(a, 1, {"L1": 8.0, "L2": 0.0, "L3": 0.0})
         await send_currents(b, 1, {"L1": 0.0, "L2": 8.0, "L3": 0.0})
         await limits_become({a: 16.0, b: 16.0})
-        allocation = (await api.get(f"/api/v1/load-groups/{(await group_of(api))}/allocation/")).json()
+        allocation = (await api.get(f"/api/v1/load-groups/{group['id']}/allocation/")).json()
     assert sorted(e["phases"] for e in allocation["connectors"]) == [[1], [2]]
-
-
-async def group_of(api) -> int:
-    return (await api.get("/api/v1/load-groups/")).json()["results"][0]["id"]
 
 
 async def test_an_id_tag_with_priority_is_served_before_earlier_arrivals(server, celery_worker):
@@ -316,16 +306,9 @@ class NoDefaultChargePoint(SimulatedChargePoint):
 
 
 async def test_a_station_that_takes_no_default_profile_is_still_steered(server, celery_worker):
-    tenant = make_tenant()
-    pairs = [make_station(tenant) for _ in range(2)]
-    tag = make_id_tag(tenant)
-    async with api_client(server, tenant) as api, AsyncExitStack() as stack:
-        await make_group(api, [s for s, _ in pairs])
-        a, b = await connected(stack, server, tenant, pairs, cls=NoDefaultChargePoint)
-        for cp in (a, b):
-            await cp.start_transaction(1, tag.id_tag)
+    async with cars_charging(server, cls=NoDefaultChargePoint) as (_, _, (a, b), stations):
         await limits_become({a: 16.0, b: 16.0})
-    assert not StationControl.objects.filter(station__in=[s for s, _ in pairs], controllable=False).exists()
+    assert not StationControl.objects.filter(station__in=stations, controllable=False).exists()
 
 
 class WattsOnlyChargePoint(SimulatedChargePoint):
@@ -335,14 +318,7 @@ class WattsOnlyChargePoint(SimulatedChargePoint):
 
 
 async def test_a_station_that_takes_watts_gets_its_limits_in_watts(server, celery_worker):
-    tenant = make_tenant()
-    pairs = [make_station(tenant) for _ in range(2)]
-    tag = make_id_tag(tenant)
-    async with api_client(server, tenant) as api, AsyncExitStack() as stack:
-        await make_group(api, [s for s, _ in pairs])
-        a, b = await connected(stack, server, tenant, pairs, cls=WattsOnlyChargePoint)
-        for cp in (a, b):
-            await cp.start_transaction(1, tag.id_tag)
+    async with cars_charging(server, cls=WattsOnlyChargePoint) as (_, _, (a, b), _):
         await limits_become({a: 16.0, b: 16.0})
     tx = [p for name, p in a.received if name == "SetChargingProfile"
           and p["charging_profile_purpose"] == "TxProfile"][-1]
@@ -363,14 +339,7 @@ class SlowReaderChargePoint(SimulatedChargePoint):
 
 
 async def test_a_profile_rejected_just_after_the_start_is_sent_again(server, celery_worker):
-    tenant = make_tenant()
-    pairs = [make_station(tenant) for _ in range(2)]
-    tag = make_id_tag(tenant)
-    async with api_client(server, tenant) as api, AsyncExitStack() as stack:
-        await make_group(api, [s for s, _ in pairs])
-        a, b = await connected(stack, server, tenant, pairs, cls=SlowReaderChargePoint)
-        for cp in (a, b):
-            await cp.start_transaction(1, tag.id_tag)
+    async with cars_charging(server, cls=SlowReaderChargePoint) as (_, _, (a, b), stations):
         await limits_become({a: 16.0, b: 16.0})
-    assert not StationControl.objects.filter(station__in=[s for s, _ in pairs], controllable=False).exists()
-    assert not LimitSent.objects.filter(station__in=[s for s, _ in pairs], status="Rejected").exists()
+    assert not StationControl.objects.filter(station__in=stations, controllable=False).exists()
+    assert not LimitSent.objects.filter(station__in=stations, status="Rejected").exists()
