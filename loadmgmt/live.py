@@ -7,15 +7,17 @@ from decimal import Decimal
 from django.db import transaction
 
 from loadmgmt.models import Allocation
+from loadmgmt.serializers import AllocationSerializer
+from stations.live import publish
 
 log = logging.getLogger(__name__)
 EVENT = "load.allocation"
-CONNECTOR_FIELDS = ("station", "connector_id", "transaction_id", "limit", "measured_current", "status",
-                    "steered", "connected")
 
 
 def allocation_event(allocation: Allocation) -> dict:
-    """JSON-ready: currents as strings in the connectors (as the API), numbers for the plot."""
+    """JSON-ready: the allocation as the API gives it, with the measured current and numbers for
+    the plot."""
+    body = AllocationSerializer(allocation).data
     phases = ["1", "2", "3"] if allocation.group.phases == 3 else ["1"]
     measured = dict.fromkeys(phases, Decimal(0))
     drawn = [entry for entry in allocation.connectors if entry.get("measured_current") is not None]
@@ -24,19 +26,16 @@ def allocation_event(allocation: Allocation) -> dict:
             if phase in measured:
                 measured[phase] += Decimal(entry["measured_current"])
     total_measured = max(measured.values()) if drawn else None
-    allocated = {p: Decimal(allocation.allocated.get(p, 0)) for p in phases}
     created = allocation.created_at
     return {
-        "type": EVENT, "group": allocation.group_id, "id": allocation.pk, "reason": allocation.reason,
-        "at": created.isoformat() if created else None, "t": created.timestamp() if created else None,
-        "max_current": str(allocation.max_current),
-        "available_current": str(min(Decimal(allocation.available.get(p, 0)) for p in phases)),
-        "allocated_current": str(max(allocated.values())),
+        "type": EVENT, "group": allocation.group_id,
+        **{key: body[key] for key in ("id", "reason", "max_current", "available_current",
+                                      "allocated_current", "connectors")},
+        "at": body["created_at"], "t": created.timestamp() if created else None,
         "measured_current": None if total_measured is None else str(total_measured),
         "plot": {"cap": float(allocation.max_current),
-                 "allocated": [float(allocated[p]) for p in phases],
+                 "allocated": [float(allocation.allocated.get(p, 0)) for p in phases],
                  "measured": None if total_measured is None else float(total_measured)},
-        "connectors": [{key: entry.get(key) for key in CONNECTOR_FIELDS} for entry in allocation.connectors],
     }
 
 
@@ -48,10 +47,6 @@ def allocation_published(allocation: Allocation) -> None:
 
 
 def _publish(tenant_id: int, allocation: Allocation) -> None:
-    try:
-        from stations.live import publish
-    except ImportError:  # the dashboard's live channel is not there (yet)
-        return
     try:
         publish(tenant_id, allocation_event(allocation))
     except Exception:

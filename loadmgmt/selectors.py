@@ -14,7 +14,14 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils import timezone
 
-from loadmgmt.allocation import PHASES, UNDER_DRAW_HEADROOM, UNDER_DRAW_INTERVALS, Demand, Group
+from loadmgmt.allocation import (
+    PHASES,
+    UNDER_DRAW_HEADROOM,
+    UNDER_DRAW_INTERVALS,
+    Demand,
+    Group,
+    allocate,
+)
 from loadmgmt.models import BaseLoadSource, ConnectorLimit, LoadGroup, StationControl
 from stations.models import ChargingSession, Connector, IdTag, MeterSample, Station
 
@@ -266,8 +273,7 @@ def load_groups_of(tenant):
 
 def allocation_preview(*, group: LoadGroup):
     """What the allocator would give now, unsaved and unsent (a group that never ran)."""
-    from loadmgmt.allocation import allocate
-    from loadmgmt.services import allocation_build
+    from loadmgmt.services import allocation_build  # (services reads this module)
 
     state = group_state(group_id=group.pk)
     return allocation_build(state=state, limits=allocate(state.spec(), state.demands),

@@ -1,7 +1,7 @@
 """The API key resolves to its tenant once, here; views read `request.tenant`."""
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from rest_framework import authentication, exceptions, permissions
+from rest_framework import authentication, exceptions
 
 from tenants.services import api_token_resolve
 
@@ -25,11 +25,6 @@ class TenantTokenAuthentication(authentication.BaseAuthentication):
     def authenticate_header(self, request) -> str:
         # Makes DRF answer 401 (not 403) when no key is given.
         return self.keyword
-
-
-class HasTenant(permissions.BasePermission):
-    def has_permission(self, request, view) -> bool:
-        return getattr(request._request, "tenant", None) is not None
 
 
 class TokenScheme(OpenApiAuthenticationExtension):

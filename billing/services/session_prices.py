@@ -1,5 +1,6 @@
-"""Pricing sessions. A session's tariff version is chosen once (a snapshot row, at the start or
-at the latest when it is first priced); the stop queues a task that prices it; a beat re-prices
+"""Pricing sessions. A session's tariff version is chosen once (a snapshot row): the version in
+force at its start, resolved when it is first priced, or earlier when its station's tariff or
+load group changes while it runs; the stop queues a task that prices it; a beat re-prices
 stopped sessions without a final price (a lost task, or a car still plugged in: parking after
 the stop is billed, so the price is final only once the connector is unplugged)."""
 
@@ -15,12 +16,6 @@ from billing.pricing import Price
 from stations.models import ChargingSession
 
 log = logging.getLogger(__name__)
-
-
-def session_price_open(*, station_id: int, transaction_id: int) -> SessionPrice | None:
-    """Snapshot the tariff version a session is priced with (idempotent)."""
-    session_id = _session_id(station_id, transaction_id)
-    return None if session_id is None else _open(session_id)
 
 
 def sessions_snapshot_station(*, station_id: int) -> int:
