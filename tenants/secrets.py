@@ -15,8 +15,12 @@ def new_api_key() -> str:
 
 
 def new_station_password() -> str:
-    # 32 URL-safe characters: within OCPP 1.6 Security's 16..40, safe in a Basic auth header.
-    return secrets.token_urlsafe(24)
+    """32 URL-safe characters: within OCPP 1.6 Security's 16..40, safe in a Basic auth header,
+    and never starting with "-" (a command line would take it for an option)."""
+    while True:
+        password = secrets.token_urlsafe(24)
+        if not password.startswith("-"):
+            return password
 
 
 def api_key_hash(key: str) -> str:

@@ -3,6 +3,7 @@ test database; what they print is used against the running server."""
 
 import os
 import re
+import shlex
 import subprocess
 import sys
 
@@ -75,8 +76,10 @@ def test_the_demo_credentials_run_a_simulated_session_that_the_api_shows(server)
     key = re.search(r"API token\s*:\s*(\S+)", demo.stdout).group(1)
     assert f"ws://127.0.0.1:{server.port}/ocpp/demo/{identity}" in demo.stdout
 
-    run = manage("simulate", f"{server.ws}/ocpp/demo", "--identity", identity,
-                 "--password", password, "--samples", "2", "--interval", "0.05")
+    # the simulate line exactly as printed, as a user pastes it
+    printed = re.search(r"\.venv/bin/python manage\.py (simulate .*)", demo.stdout).group(1)
+    assert password in printed
+    run = manage(*shlex.split(printed), "--samples", "2", "--interval", "0.05")
     assert run.returncode == 0, run.stdout + run.stderr
     transaction_id = int(re.search(r"Session (\d+) done", run.stdout).group(1))
 

@@ -63,7 +63,7 @@ Demo tenant '{TENANT}' is ready.
   Dashboard/admin  : http://{host}/   user admin  password {admin_password}
 
 Run a demo session from another terminal:
-  .venv/bin/python manage.py simulate ws://{host}/ocpp/{TENANT} --identity {STATION} --password {password}
+  .venv/bin/python manage.py simulate ws://{host}/ocpp/{TENANT} --identity {STATION} --password={password}
 Then see it:
   curl -H "Authorization: Token {key}" http://{host}/api/v1/sessions/
 """)
