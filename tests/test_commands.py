@@ -107,7 +107,7 @@ async def test_a_callerror_from_the_station_is_a_502_with_its_code(server):
     async with api_client(server, tenant) as api:
         response = await api.post(f"/api/v1/stations/{station.identity}/commands/",
                                   json=command("ClearCache"))
-    await refusing
+    await asyncio.wait_for(refusing, 10)  # the station got the CALL (else the test fails, not hangs)
     await connection.close()
     assert response.status_code == 502
     assert response.json()["code"] == "NotImplemented"
@@ -115,8 +115,11 @@ async def test_a_callerror_from_the_station_is_a_502_with_its_code(server):
 
 
 async def _raw_station(server, tenant):
+    """A station speaking raw frames, once the backend counts it as connected (its link is
+    recorded by the group-commit writer, a few milliseconds after the handshake)."""
     station, password = make_station(tenant)
     connection = await connect(f"{server.ws}/ocpp/{tenant.slug}", station.identity, password)
+    await eventually(lambda: Station.objects.select_related("server_process").get(pk=station.pk).connected)
     return station, connection
 
 
