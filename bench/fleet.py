@@ -56,6 +56,7 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help="a station waits a random 0..N s before reconnecting")
     p.add_argument("--floor", action="store_true", help="also run against an echo server")
     p.add_argument("--no-verify", action="store_true")
+    p.add_argument("--trace", help="write every answer's time, action and latency to this CSV")
     return p.parse_args(argv)
 
 
@@ -100,6 +101,9 @@ async def run_fleet(url: str, password: str, identities: list[str], args,
     until = time.monotonic() + ramp + args.duration
     started = time.monotonic()
     stats.steady_from = started + ramp + args.warmup
+    # The wind-down: at the end every running session stops at once (a burst of StopTransaction
+    # and StatusNotification no real fleet sends), after its last MeterValues.
+    stats.steady_until = until - 2 - (args.meter_interval if args.charging_share else 0)
     reporter = asyncio.create_task(_progress(stats, args.progress, label, pids, started))
     commander = None
     if args.command_http and args.token and label == "backend":
@@ -173,11 +177,11 @@ def report(stats: Stats, elapsed: float, label: str, rss_before: int, rss_held: 
     print(f"CALLs: {stats.sent} sent, {stats.answered} answered = {stats.answered / elapsed:.0f}/s "
           f"on average")
     _latency_lines(stats.latencies)
-    steady = time.monotonic() - stats.steady_from
+    steady = min(time.monotonic(), stats.steady_until) - stats.steady_from
     if steady > 0 and stats.steady_latencies:
         calls = sum(len(v) for k, v in stats.steady_latencies.items() if k != "API command")
-        print(f"steady state (the last {steady:.0f} s, after ramp-up and warm-up): "
-              f"{calls / steady:.0f} CALL/s answered")
+        print(f"steady state ({steady:.0f} s, after ramp-up and warm-up, before the wind-down "
+              f"where every session stops): {calls / steady:.0f} CALL/s answered")
         _latency_lines(stats.steady_latencies)
     print(f"errors: {stats.errors or 'none'}")
     if stats.drops:
@@ -242,7 +246,7 @@ async def main(argv=None) -> int:
     pids = server_pids(args.server_pids)
     since = datetime.now(UTC)
     rss_before = rss_kib(pids)
-    stats = Stats()
+    stats = Stats(trace=[] if args.trace else None)
 
     async def rss_when_all_held() -> int:
         while stats.held < args.stations:
@@ -253,6 +257,12 @@ async def main(argv=None) -> int:
     elapsed = await run_fleet(args.ws, password, identities, args, pids, "backend", stats)
     rss_held = sampler.result() if sampler.done() else 0
     sampler.cancel()
+    if args.trace:
+        with open(args.trace, "w") as out:
+            started = stats.trace[0][0] if stats.trace else 0.0
+            out.write("seconds,action,latency_ms\n")
+            out.writelines(f"{at - started:.3f},{action},{seconds * 1000:.1f}\n"
+                           for at, action, seconds in stats.trace)
     report(stats, elapsed, "backend", rss_before, rss_held, rss_kib(pids),
            args.stations)
     if floor:

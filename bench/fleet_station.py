@@ -26,7 +26,7 @@ class Options:
     heartbeat: float | None = None     # None: the interval the server gives at boot
     charging_share: float = 0.1        # share of stations that run sessions
     meter_interval: float = 60.0       # seconds between MeterValues in a session
-    session_length: float = 600.0      # seconds a session lasts
+    session_length: float = 600.0      # seconds a session lasts on average (0.5-1.5 times it)
     call_timeout: float = 30.0
     reconnect: bool = False            # reconnect (after a random 0..reconnect_jitter s) on a drop
     reconnect_jitter: float = 10.0
@@ -43,6 +43,7 @@ class Stats:
     errors: dict = field(default_factory=dict)
     latencies: dict = field(default_factory=dict)
     steady_from: float = float("inf")              # monotonic time the steady window opens
+    steady_until: float = float("inf")             # and closes (the wind-down begins)
     steady_latencies: dict = field(default_factory=dict)
     sessions: int = 0
     session_energy_wh: int = 0
@@ -50,13 +51,16 @@ class Stats:
     online: set = field(default_factory=set)       # identities with a link up now
     drops: list = field(default_factory=list)      # monotonic times of dropped links
     reboots: list = field(default_factory=list)    # monotonic times of boots after a drop
+    trace: list | None = None                      # (monotonic answer time, action, seconds)
 
     def error(self, kind: str) -> None:
         self.errors[kind] = self.errors.get(kind, 0) + 1
 
     def latency(self, action: str, seconds: float) -> None:
         self.latencies.setdefault(action, []).append(seconds)
-        if time.monotonic() >= self.steady_from:
+        if self.trace is not None:
+            self.trace.append((time.monotonic(), action, seconds))
+        if self.steady_from <= time.monotonic() < self.steady_until:
             self.steady_latencies.setdefault(action, []).append(seconds)
 
 
@@ -170,7 +174,10 @@ class FleetStation:
                                                        "timestamp": now_iso()})
         transaction_id = started["transactionId"]
         await self.status(1, "Charging")
-        ends = min(until - 1, time.monotonic() + self.options.session_length)
+        # Lengths vary around the mean: with one fixed length, the fleet's sessions, begun in
+        # the ramp-up, stayed in step and their starts and stops came as waves every cycle.
+        length = self.options.session_length * random.uniform(0.5, 1.5)
+        ends = min(until - 1, time.monotonic() + length)
         while time.monotonic() + self.options.meter_interval < ends:
             await asyncio.sleep(self.options.meter_interval)
             self.meter_wh += random.randint(100, 3000)

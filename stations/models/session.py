@@ -38,6 +38,9 @@ class ChargingSession(models.Model):
         indexes = [
             models.Index(fields=["tenant", "started_at"]),
             models.Index(fields=["station", "connector_id", "station_started_at"]),
+            # Is this id tag charging already (Authorize, StartTransaction)? Running sessions only.
+            models.Index(fields=["tenant", "id_tag"], condition=models.Q(stopped_at__isnull=True),
+                         name="session_running_by_id_tag"),
         ]
         ordering = ["-started_at", "-id"]
 
