@@ -35,6 +35,7 @@ class BatchWriter:
         self._delay = delay
         self._max_items = max_items
         self._batch = Batch()
+        self._items = 0  # added to the batch (a recount of the batch costs at every arrival)
         self._waiters: list[tuple[str, int, asyncio.Future]] = []
         self._wake = asyncio.Event()
         self._full = asyncio.Event()
@@ -66,8 +67,9 @@ class BatchWriter:
         await self._add("statuses", event)
 
     def _arrived(self) -> None:
+        self._items += 1
         self._wake.set()
-        if len(self._batch) >= self._max_items:
+        if self._items >= self._max_items:
             self._full.set()
 
     async def _add(self, kind: str, item) -> None:
@@ -89,7 +91,7 @@ class BatchWriter:
             self._wake.clear()
             self._full.clear()
             batch, waiters = self._batch, self._waiters
-            self._batch, self._waiters = Batch(), []
+            self._batch, self._waiters, self._items = Batch(), [], 0
             try:
                 await self._write(batch, waiters)
             except Exception as error:  # the pool itself failed: nobody may wait forever

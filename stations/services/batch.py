@@ -135,21 +135,41 @@ def raise_meter_last(readings: dict[int, int]) -> None:
             f"OR {table}.meter_last < v.reading)", params)
 
 
+class _KnownSessions:
+    """(station, transaction id) -> session id, as found before. The pair never changes once the
+    session exists, and a running session's MeterValues come every few seconds: most lookups of
+    a batch are of pairs seen before. Bounded; emptied when full."""
+
+    LIMIT = 100_000
+
+    def __init__(self):
+        self.ids: dict[tuple[int, int], int] = {}
+
+    def add(self, found: dict[tuple[int, int], int]) -> None:
+        if len(self.ids) + len(found) > self.LIMIT:
+            self.ids.clear()
+        self.ids.update(found)
+
+
+_known_sessions = _KnownSessions()
+
+
 def _sessions_of(items: list[MeterValuesItem]) -> dict[tuple, int]:
-    """(station, connector, transaction id or None) -> session id, in two queries."""
+    """(station, connector, transaction id or None) -> session id, in at most two queries."""
     found: dict[tuple, int] = {}
-    by_transaction = {(i.station_id, i.transaction_id) for i in items if i.transaction_id is not None}
-    if by_transaction:
-        stations = {s for s, _ in by_transaction}
-        ids = {t for _, t in by_transaction}
-        rows = ChargingSession.objects.filter(station_id__in=stations, transaction_id__in=ids)
-        by_key = {(r.station_id, r.transaction_id): r.pk for r in rows.only("pk", "station_id",
-                                                                             "transaction_id")}
-        for item in items:
-            if item.transaction_id is not None:
-                key = (item.station_id, item.transaction_id)
-                if key in by_key:
-                    found[(item.station_id, item.connector_id, item.transaction_id)] = by_key[key]
+    known = _known_sessions.ids
+    unknown = {(i.station_id, i.transaction_id) for i in items
+               if i.transaction_id is not None and (i.station_id, i.transaction_id) not in known}
+    if unknown:
+        rows = ChargingSession.objects.filter(station_id__in={s for s, _ in unknown},
+                                              transaction_id__in={t for _, t in unknown})
+        _known_sessions.add({(r.station_id, r.transaction_id): r.pk
+                             for r in rows.only("pk", "station_id", "transaction_id")})
+    for item in items:
+        if item.transaction_id is not None:
+            session_id = known.get((item.station_id, item.transaction_id))
+            if session_id is not None:
+                found[(item.station_id, item.connector_id, item.transaction_id)] = session_id
     running = {(i.station_id, i.connector_id) for i in items
                if i.transaction_id is None and i.connector_id > 0}
     if running:

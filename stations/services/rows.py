@@ -17,6 +17,7 @@ import weakref
 import zlib
 from collections.abc import Callable
 from functools import cache
+from operator import itemgetter
 
 from django.db import connection, models, transaction
 
@@ -30,9 +31,7 @@ def insert_rows(model: type[models.Model], rows: list[dict], *,
     if not rows:
         return
     columns = tuple(rows[0])
-    converters = _converters(model, columns, connection.vendor)
-    values = [tuple(convert(row[c]) for c, convert in zip(columns, converters, strict=True))
-              for row in rows]
+    values = _values(rows, columns, _converters(model, columns, connection.vendor))
     if connection.vendor == "postgresql":
         _copy_rows(model, columns, values, ignore_conflicts)
         return
@@ -79,25 +78,39 @@ def _fields(model: type[models.Model]) -> dict[str, models.Field]:
     return {f.attname: f for f in model._meta.concrete_fields}
 
 
+def _values(rows: list[dict], columns: tuple[str, ...],
+            converters: tuple[tuple[int, Callable], ...]) -> list[tuple]:
+    """Each row as a tuple in `columns` order, converted where the driver needs it."""
+    row_of = itemgetter(*columns)
+    values = [row_of(row) for row in rows] if len(columns) > 1 else [(row_of(r),) for r in rows]
+    if not converters:
+        return values
+    converted = []
+    for row in values:
+        items = list(row)
+        for index, convert in converters:
+            items[index] = convert(items[index])
+        converted.append(tuple(items))
+    return converted
+
+
 @cache
 def _converters(model: type[models.Model], columns: tuple[str, ...],
-                vendor: str) -> list[Callable]:
+                vendor: str) -> tuple[tuple[int, Callable], ...]:
+    """(index, converter) of the columns whose values the driver can't take as they are, as the
+    ORM would convert them (psycopg takes datetimes and decimals as they are)."""
     ops = connection.ops
-    converters: list[Callable] = []
-    for name in columns:
+    converters: list[tuple[int, Callable]] = []
+    for index, name in enumerate(columns):
         field = _fields(model)[name]
         if isinstance(field, models.JSONField):
-            converters.append(lambda v: None if v is None else json.dumps(v, default=str))
+            converters.append((index, lambda v: None if v is None else json.dumps(v, default=str)))
+        elif vendor == "postgresql":
+            continue
         elif isinstance(field, models.DateTimeField):
-            converters.append(ops.adapt_datetimefield_value)
+            converters.append((index, ops.adapt_datetimefield_value))
         elif isinstance(field, models.DecimalField):
-            converters.append(lambda v, f=field: None if v is None else
-                              ops.adapt_decimalfield_value(v, f.max_digits, f.decimal_places))
-        else:
-            converters.append(_same)
-    return converters
-
-
-def _same(value):
-    return value
+            converters.append((index, lambda v, f=field: None if v is None else
+                               ops.adapt_decimalfield_value(v, f.max_digits, f.decimal_places)))
+    return tuple(converters)
 
