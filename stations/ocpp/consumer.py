@@ -7,6 +7,7 @@ import binascii
 import logging
 
 from channels.consumer import get_handler_name
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 from django.conf import settings
@@ -72,6 +73,18 @@ class OcppConsumer(AsyncWebsocketConsumer):
                 await links.send(handshake.previous_address, {"type": "station.replaced"})
             except Exception:  # e.g. ChannelFull: that process is gone; its socket with it
                 log.warning("Could not reach the older socket of %s", self.station.identity)
+
+    async def __call__(self, scope, receive, send) -> None:
+        # Channels' loop waits on a new task per message, as it can wait on a channel layer too;
+        # this consumer has no channel of its own, so it reads its one queue directly.
+        self.scope = scope
+        self.channel_layer = None
+        self.base_send = send
+        try:
+            while True:
+                await self.dispatch(await receive())
+        except StopConsumer:
+            pass
 
     async def dispatch(self, message) -> None:
         # Channels' dispatch first runs close_old_connections on its one sync thread for every
