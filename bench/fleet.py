@@ -12,6 +12,7 @@ against a plain `websockets` echo server to show what the machine can do at all.
 
 import argparse
 import asyncio
+import gc
 import os
 import random
 import socket
@@ -78,6 +79,39 @@ def server_pids(spec: str) -> list[int]:
     return [int(p) for p in found if int(p) != os.getpid()]
 
 
+class GcPauses:
+    """The simulator's own garbage-collection pauses: while one lasts no station of the fleet
+    reads or sends, so every latency measured across it grows by the pause. With CPython's
+    default thresholds a full collection over 2,000 stations' sockets took up to 0.4-0.7 s
+    every few seconds; the fleet runs with a larger youngest generation and freezes what the
+    ramp-up made, and the report says what pauses were left."""
+
+    def __init__(self):
+        self.pauses: list[float] = []
+        self._began = 0.0
+        gc.set_threshold(50_000, 50, 100)
+        gc.callbacks.append(self._callback)
+
+    def _callback(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._began = time.perf_counter()
+        else:
+            self.pauses.append(time.perf_counter() - self._began)
+
+    def freeze(self) -> None:
+        """Keep the long-lived objects made so far out of every later collection, and count
+        the pauses from here."""
+        gc.collect()
+        gc.freeze()
+        self.pauses.clear()
+
+    def line(self) -> str:
+        long = [p for p in self.pauses if p > 0.01]
+        return (f"simulator GC after the ramp-up: {len(self.pauses)} collections, "
+                f"{len(long)} over 10 ms, "
+                f"{1000 * sum(long):.0f} ms in those, longest {1000 * max(self.pauses, default=0):.0f} ms")
+
+
 def rss_kib(pids: list[int]) -> int:
     total = 0
     for pid in pids:
@@ -91,7 +125,7 @@ def rss_kib(pids: list[int]) -> int:
 
 
 async def run_fleet(url: str, password: str, identities: list[str], args,
-                    pids: list[int], label: str, stats: Stats) -> float:
+                    pids: list[int], label: str, stats: Stats, gc_pauses: "GcPauses") -> float:
     """Run the fleet until the ramp-up and `args.duration` are over; return the seconds."""
     options = Options(url=url, password=password, connectors=args.connectors,
                       heartbeat=args.heartbeat, charging_share=args.charging_share,
@@ -114,6 +148,9 @@ async def run_fleet(url: str, password: str, identities: list[str], args,
         delay = started + (n + 1) / args.rate - time.monotonic()
         if delay > 0:
             await asyncio.sleep(delay)
+    while stats.held + stats.dropped < len(identities) and time.monotonic() < stats.steady_from:
+        await asyncio.sleep(0.5)
+    gc_pauses.freeze()  # the fleet's sockets, before the steady window opens
     await asyncio.gather(*tasks)
     elapsed = time.monotonic() - started
     reporter.cancel()
@@ -227,6 +264,7 @@ def free_port() -> int:
 
 async def main(argv=None) -> int:
     args = parse_args(argv)
+    gc_pauses = GcPauses()
     identities = [f"{args.prefix}-{n:05d}" for n in range(args.stations)]
     floor = None
     if args.floor:
@@ -237,7 +275,7 @@ async def main(argv=None) -> int:
         stats = Stats()
         try:
             elapsed = await run_fleet(f"ws://127.0.0.1:{port}/ocpp/x", "x", identities,
-                                      args, [echo.pid], "floor", stats)
+                                      args, [echo.pid], "floor", stats, gc_pauses)
         finally:
             echo.terminate()
         report(stats, elapsed, "floor (plain websockets echo server)", 0, 0, 0, args.stations)
@@ -254,17 +292,20 @@ async def main(argv=None) -> int:
         return rss_kib(pids)
 
     sampler = asyncio.create_task(rss_when_all_held())
-    elapsed = await run_fleet(args.ws, password, identities, args, pids, "backend", stats)
+    elapsed = await run_fleet(args.ws, password, identities, args, pids, "backend", stats,
+                              gc_pauses)
     rss_held = sampler.result() if sampler.done() else 0
     sampler.cancel()
     if args.trace:
         with open(args.trace, "w") as out:
-            started = stats.trace[0][0] if stats.trace else 0.0
+            trace = stats.trace
+            started = trace[0] if trace else 0.0
             out.write("seconds,action,latency_ms\n")
             out.writelines(f"{at - started:.3f},{action},{seconds * 1000:.1f}\n"
-                           for at, action, seconds in stats.trace)
+                           for at, action, seconds in zip(trace[::3], trace[1::3], trace[2::3], strict=True))
     report(stats, elapsed, "backend", rss_before, rss_held, rss_kib(pids),
            args.stations)
+    print(gc_pauses.line())
     if floor:
         print(f"throughput vs. floor: {stats.answered / elapsed:.0f} / {floor:.0f} CALL/s = "
               f"{stats.answered / elapsed / floor:.2f}")

@@ -51,7 +51,9 @@ class Stats:
     online: set = field(default_factory=set)       # identities with a link up now
     drops: list = field(default_factory=list)      # monotonic times of dropped links
     reboots: list = field(default_factory=list)    # monotonic times of boots after a drop
-    trace: list | None = None                      # (monotonic answer time, action, seconds)
+    # monotonic answer time, action, seconds, ... flat: a tuple per answer would be an object
+    # for the garbage collector to track, a float or an interned action name is none
+    trace: list | None = None
 
     def error(self, kind: str) -> None:
         self.errors[kind] = self.errors.get(kind, 0) + 1
@@ -59,7 +61,7 @@ class Stats:
     def latency(self, action: str, seconds: float) -> None:
         self.latencies.setdefault(action, []).append(seconds)
         if self.trace is not None:
-            self.trace.append((time.monotonic(), action, seconds))
+            self.trace.extend((time.monotonic(), action, seconds))
         if self.steady_from <= time.monotonic() < self.steady_until:
             self.steady_latencies.setdefault(action, []).append(seconds)
 

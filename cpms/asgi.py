@@ -33,3 +33,9 @@ application = ProtocolTypeRouter({
         re_path(r"^ws/dashboard/$", dashboard_feed),
     ]),
 })
+
+from cpms.db_connections import close_connections_after_requests  # noqa: E402
+from cpms.gc_tuning import gc_tune  # noqa: E402
+
+close_connections_after_requests()
+gc_tune()

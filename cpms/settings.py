@@ -86,6 +86,9 @@ if DATABASE_URL:
             DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 600), conn_health_checks=True
         )
     }
+    # How the server's connections are named in pg_stat_activity (e.g. per role: web, worker).
+    DATABASES["default"].setdefault("OPTIONS", {})["application_name"] = env_str(
+        "DB_APPLICATION_NAME", "cpms")
 else:
     DATABASES = {
         "default": {
@@ -221,6 +224,9 @@ OCPP_BATCH_DELAY = env_float("OCPP_BATCH_DELAY", 0.02)
 OCPP_BATCH_MAX = env_int("OCPP_BATCH_MAX", 2000)
 # Threads that run the ORM for station traffic in each server process.
 OCPP_DB_THREADS = env_int("OCPP_DB_THREADS", 8)
+# The server processes' garbage-collection thresholds (see cpms/gc_tuning.py).
+PYTHON_GC_THRESHOLDS = tuple(
+    int(n) for n in env_list("PYTHON_GC_THRESHOLDS", ["50000", "50", "100"]))
 # Public base of the station link, shown to installers, e.g. wss://cpms.example.com
 OCPP_PUBLIC_URL = env_str("OCPP_PUBLIC_URL", "ws://localhost:8000")
 # OCPP Security profiles 2 and 3 (TLS, client certificates) end TLS at the proxy (deploy/nginx),
