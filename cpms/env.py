@@ -49,3 +49,14 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_ints(name: str, default: tuple[int, ...]) -> tuple[int, ...]:
+    """Comma-separated integers, e.g. PYTHON_GC_THRESHOLDS=50000,50,100."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return tuple(int(item) for item in raw.split(","))
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a comma-separated list of integers") from None

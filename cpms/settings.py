@@ -9,7 +9,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from cpms.env import env_bool, env_float, env_int, env_list, env_str
+from cpms.env import env_bool, env_float, env_int, env_ints, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -225,8 +225,7 @@ OCPP_BATCH_MAX = env_int("OCPP_BATCH_MAX", 2000)
 # Threads that run the ORM for station traffic in each server process.
 OCPP_DB_THREADS = env_int("OCPP_DB_THREADS", 8)
 # The server processes' garbage-collection thresholds (see cpms/gc_tuning.py).
-PYTHON_GC_THRESHOLDS = tuple(
-    int(n) for n in env_list("PYTHON_GC_THRESHOLDS", ["50000", "50", "100"]))
+PYTHON_GC_THRESHOLDS = env_ints("PYTHON_GC_THRESHOLDS", (50_000, 50, 100))
 # Public base of the station link, shown to installers, e.g. wss://cpms.example.com
 OCPP_PUBLIC_URL = env_str("OCPP_PUBLIC_URL", "ws://localhost:8000")
 # OCPP Security profiles 2 and 3 (TLS, client certificates) end TLS at the proxy (deploy/nginx),

@@ -59,6 +59,12 @@ def test_a_bad_boolean_fails_loudly():
     assert "DJANGO_DEBUG" in out["message"]
 
 
+def test_bad_gc_thresholds_fail_loudly():
+    code, out = load_settings(PYTHON_GC_THRESHOLDS="50000,lots")
+    assert code == 3
+    assert "PYTHON_GC_THRESHOLDS" in out["message"]
+
+
 def test_nothing_set_is_the_embedded_default():
     code, out = load_settings()
     assert code == 0
