@@ -84,13 +84,20 @@ class GcPauses:
     reads or sends, so every latency measured across it grows by the pause. With CPython's
     default thresholds a full collection over 2,000 stations' sockets took up to 0.4-0.7 s
     every few seconds; the fleet runs with a larger youngest generation and freezes what the
-    ramp-up made, and the report says what pauses were left."""
+    ramp-up made, and the report says what pauses were left. `close` gives the process its
+    collector back as it was (the test suite runs the fleet in its own process)."""
 
     def __init__(self):
         self.pauses: list[float] = []
         self._began = 0.0
+        self._thresholds = gc.get_threshold()
         gc.set_threshold(50_000, 50, 100)
         gc.callbacks.append(self._callback)
+
+    def close(self) -> None:
+        gc.callbacks.remove(self._callback)
+        gc.set_threshold(*self._thresholds)
+        gc.unfreeze()
 
     def _callback(self, phase: str, info: dict) -> None:
         if phase == "start":
@@ -265,6 +272,13 @@ def free_port() -> int:
 async def main(argv=None) -> int:
     args = parse_args(argv)
     gc_pauses = GcPauses()
+    try:
+        return await _main(args, gc_pauses)
+    finally:
+        gc_pauses.close()
+
+
+async def _main(args, gc_pauses: GcPauses) -> int:
     identities = [f"{args.prefix}-{n:05d}" for n in range(args.stations)]
     floor = None
     if args.floor:

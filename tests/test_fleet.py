@@ -2,6 +2,7 @@
 every session and meter value it sent is in the database exactly once."""
 
 import csv
+import gc
 import re
 
 from bench import fleet
@@ -11,6 +12,7 @@ from tests.factories import make_tenant
 async def test_a_small_fleet_runs_without_error_and_is_persisted_exactly_once(server, capsys,
                                                                                tmp_path):
     tenant = make_tenant("fleet")
+    thresholds = gc.get_threshold()
     trace = tmp_path / "trace.csv"
     code = await fleet.main([
         "--ws", f"{server.ws}/ocpp/{tenant.slug}", "--tenant", tenant.slug,
@@ -22,6 +24,8 @@ async def test_a_small_fleet_runs_without_error_and_is_persisted_exactly_once(se
     assert code == 0, out
     assert "every one stored exactly once" in out
     assert "50 established, 0 dropped" in out
+    assert "simulator GC after the ramp-up:" in out
+    assert gc.get_threshold() == thresholds and gc.get_freeze_count() == 0  # the collector as it was
     assert "MeterValues" in out and "StartTransaction" in out
     answered = int(re.search(r"CALLs: \d+ sent, (\d+) answered", out).group(1))
     rows = list(csv.DictReader(trace.open()))  # --trace: one row per answer, in answer order
