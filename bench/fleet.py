@@ -85,7 +85,7 @@ class GcPauses:
     default thresholds a full collection over 2,000 stations' sockets took up to 0.4-0.7 s
     every few seconds; the fleet runs with a larger youngest generation and freezes what the
     ramp-up made, and the report says what pauses were left. `close` gives the process its
-    collector back as it was (the test suite runs the fleet in its own process)."""
+    collector back as it was (the test suite runs the fleet inside the test process)."""
 
     def __init__(self):
         self.pauses: list[float] = []
@@ -132,7 +132,7 @@ def rss_kib(pids: list[int]) -> int:
 
 
 async def run_fleet(url: str, password: str, identities: list[str], args,
-                    pids: list[int], label: str, stats: Stats, gc_pauses: "GcPauses") -> float:
+                    pids: list[int], label: str, stats: Stats, gc_pauses: GcPauses) -> float:
     """Run the fleet until the ramp-up and `args.duration` are over; return the seconds."""
     options = Options(url=url, password=password, connectors=args.connectors,
                       heartbeat=args.heartbeat, charging_share=args.charging_share,
