@@ -15,6 +15,9 @@ class Tenant(models.Model):
     slug = models.CharField(max_length=63, unique=True, validators=[slug_validator])
     name = models.CharField(max_length=200)
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone_name])
+    max_sessions_per_id_tag = models.PositiveSmallIntegerField(
+        default=1, help_text="Sessions one id tag may run at once (0: unlimited); an id tag may "
+                             "set its own")
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

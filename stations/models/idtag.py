@@ -1,4 +1,5 @@
 from django.db import models
+from django.db.models.functions import Lower
 
 from tenants.models import Tenant
 
@@ -10,8 +11,19 @@ class IdTagStatus(models.TextChoices):
     INVALID = "Invalid"
 
 
+models.CharField.register_lookup(Lower)  # `id_tag__lower=`: served by the index below
+
+
+class IdTagQuerySet(models.QuerySet):
+    def spelt(self, id_tag: str) -> "IdTagQuerySet":
+        """The tag `id_tag` however its case is written (OCPP's IdToken is case-insensitive)."""
+        return self.filter(id_tag__lower=id_tag.lower())
+
+
 class IdTag(models.Model):
     """An RFID card or app token a driver authorizes with."""
+
+    objects = IdTagQuerySet.as_manager()
 
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="id_tags")
     id_tag = models.CharField(max_length=20)
@@ -25,11 +37,15 @@ class IdTag(models.Model):
                                  related_name="id_tags", help_text="The billing account it charges to")
     internal = models.BooleanField(default=False, help_text="Free sessions (still metered); also for "
                                                             "the tags whose parent id tag is internal")
+    max_sessions = models.PositiveSmallIntegerField(
+        null=True, blank=True,
+        help_text="Sessions it may run at once (0: unlimited; blank: the tenant's default)")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        # OCPP 1.6 IdToken is case-insensitive: "04a2b3c4" and "04A2B3C4" are one card.
         constraints = [
-            models.UniqueConstraint(fields=["tenant", "id_tag"], name="id_tag_per_tenant")
+            models.UniqueConstraint(Lower("id_tag"), "tenant", name="id_tag_per_tenant_ci")
         ]
         ordering = ["id_tag"]
 

@@ -20,6 +20,10 @@ class ModelQuirks(models.Model):
     max_profile_on_connector_zero_only = models.BooleanField(
         default=False,
         help_text="The station accepts ChargePointMaxProfile only on connector 0.")
+    file_transfer = models.CharField(
+        max_length=4, blank=True, choices=[("http", "HTTP(S)"), ("ftp", "FTP")],
+        help_text="How its stations fetch firmware and upload files by default (blank: HTTP); a "
+                  "station may override it")
     note = models.TextField(blank=True, help_text="Where the behaviour was seen")
 
     class Meta:

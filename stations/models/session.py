@@ -4,6 +4,14 @@ from stations.models.station import Station
 from tenants.models import Tenant
 
 
+class CloseReason(models.TextChoices):
+    SUPERSEDED = "superseded", "A new transaction started on its connector"
+    CONNECTOR_AVAILABLE = "connector_available", "Its connector became free, with no stop"
+    STATION_SILENT = "station_silent", "Its station stayed silent"
+    UNKNOWN_TO_STATION = "unknown_to_station", "Its station no longer knows it"
+    OPERATOR = "operator", "Closed by an operator"
+
+
 class ChargingSession(models.Model):
     """One OCPP transaction. Times are the backend's view; the station's own stamps are kept."""
 
@@ -29,6 +37,17 @@ class ChargingSession(models.Model):
     start_missing = models.BooleanField(
         default=False, help_text="Recorded from a StopTransaction whose start the backend never saw"
     )
+    # The session lifecycle (docs/sessions.md): a session the station never stopped is closed by
+    # the backend; the station's own StopTransaction, if it comes later, still completes it.
+    closed_reason = models.CharField(
+        max_length=30, blank=True, choices=CloseReason.choices,
+        help_text="Why the backend closed it (blank: the station stopped it)")
+    closed_by = models.CharField(max_length=150, blank=True,
+                                 help_text="The operator who closed it (user or API token)")
+    stale_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text="When the station showed it no longer knows the transaction (a TxProfile for it "
+                  "rejected with the connector idle): no longer running for the lifecycle rules")
 
     class Meta:
         constraints = [

@@ -53,6 +53,10 @@ class Station(models.Model):
                                related_name="+",
                                help_text="Blank: the load group's, else the tenant's default")
     diagnostics_status = models.CharField(max_length=30, blank=True)
+    file_transfer = models.CharField(
+        max_length=4, blank=True, choices=[("http", "HTTP(S)"), ("ftp", "FTP")],
+        help_text="How it fetches firmware and uploads diagnostics and logs (blank: its model's "
+                  "default from the quirks, else HTTP)")
     # Live link
     last_seen = models.DateTimeField(null=True, blank=True)
     # The address of the live socket, "<process channel>#<link>" (see stations/ocpp/links.py).
