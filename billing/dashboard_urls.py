@@ -8,6 +8,7 @@ urlpatterns = [
     path("sessions/", views.sessions_page, name="sessions-page"),
     path("sessions/export.csv", views.sessions_csv, name="sessions-csv"),
     path("sessions/<int:pk>/", views.session_page, name="session-page"),
+    path("sessions/<int:pk>/close/", views.session_close, name="session-close"),
     path("id-tags/", views_people.idtags_page, name="idtags-page"),
     path("id-tags/new/", views_people.idtag_edit, name="idtag-new"),
     path("id-tags/<int:pk>/", views_people.idtag_edit, name="idtag-edit"),

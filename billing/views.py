@@ -3,8 +3,10 @@ session with its cost lines and a plot of its meter values, and the list as CSV.
 
 from decimal import Decimal
 
+from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 from django.utils import timezone
 
 from billing import selectors, selectors_dashboard
@@ -14,7 +16,9 @@ from billing.exports.sessions import COLUMNS, session_cell
 from billing.forms import SessionFilterForm
 from billing.selectors_dashboard import SessionQuery
 from stations.selectors import sessions_of, stations_of
-from tenants.access import EVERYONE
+from stations.services.session_lifecycle import SessionNotOpen, session_close_by_operator
+from tenants.access import EVERYONE, STATION_ROLES
+from tenants.actors import closer_of
 
 MONEY_COLUMNS = {"tariff", "internal", "currency", "cost_lines", "net", "vat", "gross", "price_status"}
 
@@ -70,6 +74,26 @@ def session_page(request, pk: int):
     money = sees_money(request)
     return render(request, "billing/session.html", {
         "session": session, "money": money, "cost": selectors.session_cost(session) if money else None,
+        "may_close": request.role in STATION_ROLES and session.stopped_at is None,
         "energy_kwh": _kwh(session.energy_wh),
         "duration": selectors_dashboard.session_duration(session, timezone.now()),
         "series": selectors_dashboard.session_series(session)})
+
+
+@require_POST
+@page(*STATION_ROLES)
+def session_close(request, pk: int):
+    """An operator closes a session its station will not stop (docs/sessions.md)."""
+    session = sessions_of(request.tenant).filter(pk=pk).first()
+    if session is None:
+        raise Http404("No such session.")
+    meter_stop = request.POST.get("meter_stop", "").strip()
+    try:
+        session_close_by_operator(tenant_id=request.tenant.pk, session_id=session.pk,
+                                  by=closer_of(request),
+                                  meter_stop=int(meter_stop) if meter_stop else None)
+    except (SessionNotOpen, ValueError) as refused:
+        messages.error(request, f"Not closed: {refused}")
+    else:
+        messages.success(request, "The session is closed and will be priced.")
+    return redirect("session-page", pk=session.pk)

@@ -1,7 +1,8 @@
 """The live state of a load group, read from the stations app, as the allocator's inputs.
 
-A connector counts as charging while its session is open and its status, if reported after the
-start, is not one where no car draws (Available, Unavailable, Faulted). What a car draws comes
+A connector counts as charging while its session runs (accepted, open, known to the station:
+docs/sessions.md) and its status, if reported after the start, is not one where no car draws
+(Available, Preparing for another car, Unavailable, Faulted). What a car draws comes
 from its latest Current.Import samples; a car that loads one or two phases only is counted on
 those. Stations that are offline or refuse profiles cannot be steered: what they may draw is
 held back from the cap (their last accepted limits, else their maximum)."""
@@ -24,6 +25,7 @@ from loadmgmt.allocation import (
 )
 from loadmgmt.models import BaseLoadSource, ConnectorLimit, LoadGroup, StationControl
 from stations.models import ChargingSession, Connector, IdTag, MeterSample, Station
+from stations.services.session_lifecycle import freed_after_start, running_sessions
 
 IDLE_STATUSES = {"Available", "Unavailable", "Faulted"}
 PHASE_OF = {"L1": 1, "L2": 2, "L3": 3, "L1-N": 1, "L2-N": 2, "L3-N": 3}
@@ -154,16 +156,15 @@ def _connectors(stations: list[Station], limits: dict) -> list[ConnectorState]:
 def _attach_sessions(connectors: list[ConnectorState], now: datetime) -> None:
     """The open session of each connector, unless a later status says no car is there."""
     by_key = {c.key: c for c in connectors}
-    sessions = (ChargingSession.objects
-                .filter(station_id__in={k[0] for k in by_key}, stopped_at__isnull=True,
-                        transaction_id__isnull=False)
+    sessions = (running_sessions().filter(station_id__in={k[0] for k in by_key})
                 .order_by("started_at"))
-    for session in sessions:  # the latest open one per connector wins
+    for session in sessions:  # the latest running one per connector wins
         state = by_key.get((session.station_id, session.connector_id))
         if state is None:
             continue
         reported_after = state.status_at is not None and state.status_at >= session.started_at
-        if not (state.status in IDLE_STATUSES and reported_after):
+        idle = state.status in IDLE_STATUSES and reported_after
+        if not (idle or freed_after_start(session, state.status, state.status_at)):
             state.session = session
     tags = {c.session.id_tag for c in connectors if c.session}
     priorities = dict(IdTag.objects.filter(id_tag__in=tags, priority__gt=0)

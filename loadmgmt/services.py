@@ -12,9 +12,13 @@ from loadmgmt.allocation import PHASES, available
 from loadmgmt.live import allocation_published
 from loadmgmt.models import Allocation, ConnectorLimit, LimitSent, LoadGroup, StationControl
 from loadmgmt.selectors import GroupState
-from stations.models import Station
+from stations.models import Connector, Station
+from stations.services.session_lifecycle import session_mark_stale
 
 REFUSALS = {"Rejected", "NotSupported", "CallError", "Timeout"}
+# A connector in one of these may have a car drawing current: a TxProfile refused there is the
+# station refusing our profiles, not a transaction it does not know.
+DRAWING_STATUSES = {"Charging", "SuspendedEV", "SuspendedEVSE", "Finishing"}
 
 
 def allocation_record(*, state: GroupState, limits: dict, reason: str) -> Allocation:
@@ -78,11 +82,23 @@ def limit_result_record(*, station_id: int, connector_id: int, transaction_id: i
                       "held": held, "updated_at": now})
     if purpose == "TxDefaultProfile" and status in ("Accepted", "Rejected"):
         pass  # says nothing of TxProfiles: some stations take no default but obey a TxProfile
+    elif _unknown_transaction(station_id, connector_id, transaction_id, purpose, status):
+        # The station does not know the transaction (its connector is idle): the session is
+        # stale for the lifecycle rules, and the station is not counted at its maximum for it.
+        session_mark_stale(station_id=station_id, transaction_id=transaction_id)
     elif status == "Accepted":
         station_control_update(station_id=station_id, controllable=True)
     elif status in REFUSALS:
         station_control_update(station_id=station_id, controllable=False,
                                reason=f"{purpose} on connector {connector_id}: {note or status}")
+
+
+def _unknown_transaction(station_id: int, connector_id: int, transaction_id: int | None,
+                         purpose: str, status: str) -> bool:
+    if purpose != "TxProfile" or status != "Rejected" or transaction_id is None:
+        return False
+    connector = Connector.objects.filter(station_id=station_id, connector_id=connector_id).first()
+    return connector is None or connector.status not in DRAWING_STATUSES
 
 
 def station_control_update(*, station_id: int, controllable: bool, reason: str = "") -> None:

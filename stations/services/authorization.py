@@ -1,11 +1,14 @@
-"""Deciding an idTagInfo: the tag, its parent group, its expiry and its running sessions."""
+"""Deciding an idTagInfo: the tag (in any case: OCPP's IdToken is case-insensitive), its parent
+group, its expiry and how many sessions it runs against its limit (docs/sessions.md)."""
 
 from datetime import datetime
 
 from django.utils import timezone
 
-from stations.models import ChargingSession, IdTag, IdTagStatus
+from stations.models import IdTag, IdTagStatus
 from stations.quirks import id_tag_from_station, quirks_of
+from stations.services.session_lifecycle import live_sessions_of_id_tag
+from tenants.models import Tenant
 
 ACCEPTED, BLOCKED, EXPIRED, INVALID = "Accepted", "Blocked", "Expired", "Invalid"
 CONCURRENT_TX = "ConcurrentTx"
@@ -21,9 +24,10 @@ def _own_status(tag: IdTag, now: datetime) -> str:
 
 def id_tag_info(*, tenant_id: int, id_tag: str, check_concurrent: bool = True,
                 exclude_session_id: int | None = None) -> dict:
-    """The idTagInfo for `id_tag`: a blocked or expired parent group blocks its members too."""
+    """The idTagInfo for `id_tag`: a blocked or expired parent group blocks its members too; a
+    tag running as many live sessions as it may gets ConcurrentTx."""
     now = timezone.now()
-    tag = IdTag.objects.filter(tenant_id=tenant_id, id_tag=id_tag).first()
+    tag = id_tag_known(tenant_id=tenant_id, id_tag=id_tag)
     if tag is None:
         return {"status": INVALID}
     info: dict = {"status": _own_status(tag, now)}
@@ -31,20 +35,30 @@ def id_tag_info(*, tenant_id: int, id_tag: str, check_concurrent: bool = True,
         info["expiryDate"] = tag.expiry_date.isoformat().replace("+00:00", "Z")
     if tag.parent_id_tag:
         info["parentIdTag"] = tag.parent_id_tag
-        parent = IdTag.objects.filter(tenant_id=tenant_id, id_tag=tag.parent_id_tag).first()
+        parent = id_tag_known(tenant_id=tenant_id, id_tag=tag.parent_id_tag)
         if info["status"] == ACCEPTED and parent is not None:
             parent_status = _own_status(parent, now)
             if parent_status != ACCEPTED:
                 info["status"] = parent_status
-    if info["status"] == ACCEPTED and check_concurrent:
-        running = ChargingSession.objects.filter(
-            tenant_id=tenant_id, id_tag=id_tag, stopped_at__isnull=True, id_tag_status=ACCEPTED
-        )
-        if exclude_session_id is not None:
-            running = running.exclude(pk=exclude_session_id)
-        if running.exists():
-            info["status"] = CONCURRENT_TX
+    if info["status"] == ACCEPTED and check_concurrent and _at_limit(tag, exclude_session_id):
+        info["status"] = CONCURRENT_TX
     return info
+
+
+def id_tag_known(*, tenant_id: int, id_tag: str) -> IdTag | None:
+    return IdTag.objects.filter(tenant_id=tenant_id).spelt(id_tag).first()
+
+
+def _at_limit(tag: IdTag, exclude_session_id: int | None) -> bool:
+    limit = tag.max_sessions
+    if limit is None:
+        limit = Tenant.objects.filter(pk=tag.tenant_id).values_list(
+            "max_sessions_per_id_tag", flat=True).first() or 0
+    if limit == 0:  # unlimited
+        return False
+    running = live_sessions_of_id_tag(tenant_id=tag.tenant_id, id_tag=tag.id_tag,
+                                      exclude_session_id=exclude_session_id)
+    return running >= limit
 
 
 def station_id_tag_info(*, station, id_tag: str) -> dict:

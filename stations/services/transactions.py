@@ -1,6 +1,8 @@
 """Start and stop of charging sessions, safe against what real stations do: retransmissions,
-stops for starts we never saw, and wrong clocks."""
+stops for starts we never saw, stops that come after the backend closed the session, starts on
+a connector whose last session never stopped, and wrong clocks (docs/sessions.md)."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
@@ -10,25 +12,31 @@ from stations.models import ChargingSession, Station
 from stations.quirks import id_tag_from_station, quirks_of
 from stations.reservations.services import reservation_use
 from stations.services import meter_values
-from stations.services.authorization import id_tag_info
+from stations.services.authorization import id_tag_info, id_tag_known
+from stations.services.session_lifecycle import sessions_supersede
 
 
 @transaction.atomic
 def transaction_start(*, station: Station, payload: dict,
                       received_at: datetime) -> tuple[int, dict]:
-    """Return (transactionId, idTagInfo). A retransmitted start returns the first one's id."""
+    """Return (transactionId, idTagInfo). A retransmitted start returns the first one's id; a
+    new one first closes the connector's older open session (superseded)."""
     payload = _with_issued_id_tag(station, payload)
     stamp = timestamps.parse(payload["timestamp"])
-    fields = dict(station=station, connector_id=payload["connectorId"], id_tag=payload["idTag"],
+    fields = dict(station=station, connector_id=payload["connectorId"],
+                  id_tag=_stored_spelling(station, payload["idTag"]),
                   meter_start=payload["meterStart"], station_started_at=stamp)
     existing = ChargingSession.objects.filter(**fields).first()
     if existing is not None:
         info = id_tag_info(tenant_id=station.tenant_id, id_tag=existing.id_tag,
                            exclude_session_id=existing.pk)
         return existing.transaction_id, info
-    info = id_tag_info(tenant_id=station.tenant_id, id_tag=payload["idTag"])
+    started_at = timestamps.effective(stamp, received_at)
+    sessions_supersede(station_id=station.pk, connector_id=payload["connectorId"],
+                       started_at=started_at, station_started_at=stamp)
+    info = id_tag_info(tenant_id=station.tenant_id, id_tag=fields["id_tag"])
     session = ChargingSession.objects.create(
-        tenant_id=station.tenant_id, started_at=timestamps.effective(stamp, received_at),
+        tenant_id=station.tenant_id, started_at=started_at,
         start_received_at=received_at, id_tag_status=info["status"],
         reservation_id=payload.get("reservationId"), meter_last=payload["meterStart"], **fields,
     )
@@ -45,6 +53,12 @@ def _with_issued_id_tag(station: Station, payload: dict) -> dict:
     return payload | {"idTag": id_tag_from_station(payload["idTag"], quirks_of(station))}
 
 
+def _stored_spelling(station: Station, id_tag: str) -> str:
+    """The tag as the tenant wrote it (the station may send it in another case), else as sent."""
+    tag = id_tag_known(tenant_id=station.tenant_id, id_tag=id_tag)
+    return tag.id_tag if tag is not None else id_tag
+
+
 def _free_transaction_id(station: Station, candidate: int) -> int:
     # Our ids are the session's primary key; a stop recorded for a start we never saw keeps the
     # station's own id, which may take one of ours on that station: skip past it.
@@ -54,9 +68,17 @@ def _free_transaction_id(station: Station, candidate: int) -> int:
     return candidate
 
 
+@dataclass(frozen=True)
+class StopOutcome:
+    id_tag_info: dict  # of the stop's idTag ({} without one)
+    session_id: int | None = None
+    completed_late: bool = False  # the backend had closed it: its price must be corrected
+
+
 @transaction.atomic
-def transaction_stop(*, station: Station, payload: dict, received_at: datetime) -> dict:
-    """Return the idTagInfo of the stop's idTag ({} without one). A retransmission changes nothing."""
+def transaction_stop(*, station: Station, payload: dict, received_at: datetime) -> StopOutcome:
+    """Record a StopTransaction. A retransmission changes nothing; the station's stop of a
+    session the backend closed before completes it with the station's own values, once."""
     payload = _with_issued_id_tag(station, payload)
     transaction_id = payload["transactionId"]
     session = (ChargingSession.objects.select_for_update()
@@ -66,8 +88,10 @@ def transaction_stop(*, station: Station, payload: dict, received_at: datetime) 
             tenant_id=station.tenant_id, station=station, transaction_id=transaction_id,
             connector_id=0, start_missing=True,
         )
-    elif session.stopped_at is not None:
-        return _stop_info(station, payload)
+    elif session.stop_received_at is not None or (session.stopped_at is not None
+                                                  and not session.closed_reason):
+        return StopOutcome(_stop_info(station, payload), session.pk)
+    completed_late = session.stopped_at is not None
     stamp = timestamps.parse(payload["timestamp"])
     samples = meter_values.samples_from(
         payload.get("transactionData", []), station_id=station.pk,
@@ -85,7 +109,7 @@ def transaction_stop(*, station: Station, payload: dict, received_at: datetime) 
     session.stop_reason = payload.get("reason", "Local")
     session.stop_id_tag = payload.get("idTag", "")
     session.save()
-    return _stop_info(station, payload)
+    return StopOutcome(_stop_info(station, payload), session.pk, completed_late)
 
 
 def _begin_register(samples) -> int | None:

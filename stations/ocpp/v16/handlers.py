@@ -13,7 +13,7 @@ from datetime import datetime
 from django.conf import settings
 from django.utils import timezone
 
-from billing.services.session_prices import session_price_queue
+from billing.services.session_prices import session_price_correct_queue, session_price_queue
 from loadmgmt import triggers as load
 from stations import live, timestamps
 from stations.authlist import services as authlist
@@ -134,14 +134,17 @@ async def start_transaction(station: Station, payload: dict, received_at: dateti
 
 @on("StopTransaction")
 async def stop_transaction(station: Station, payload: dict, received_at: datetime) -> dict:
-    info = await db(transactions.transaction_stop, station=station, payload=payload,
-                    received_at=received_at)
+    outcome = await db(transactions.transaction_stop, station=station, payload=payload,
+                       received_at=received_at)
     await db(smartcharging.charging_profiles_transaction_stopped, station_id=station.pk,
              transaction_id=payload["transactionId"])  # its TxProfiles end with it
-    after_answer(lambda: db(session_price_queue, station_id=station.pk,
-                            transaction_id=payload["transactionId"]))  # priced by a task
+    if outcome.completed_late:  # the backend had closed and priced it: the price is corrected
+        after_answer(lambda: db(session_price_correct_queue, session_id=outcome.session_id))
+    else:
+        after_answer(lambda: db(session_price_queue, station_id=station.pk,
+                                transaction_id=payload["transactionId"]))  # priced by a task
     _load_follow_up(load.on_transaction(station, started=False))
-    return {"idTagInfo": info} if info else {}
+    return {"idTagInfo": outcome.id_tag_info} if outcome.id_tag_info else {}
 
 
 @on("MeterValues")
