@@ -12,6 +12,9 @@ from dataclasses import dataclass
 
 RESULTS_ENV = "CONFORMANCE_RESULTS"  # where the plugin writes {test name: outcome}
 ONLY_ENV = "CONFORMANCE_ONLY"  # comma-separated case ids: run only their scenarios
+# 1: every scenario runs against one tenant, one station and one valid card, in the catalogue's
+# order, nothing reset between cases: as the OCA tool runs them (tests/conformance/conftest.py)
+SHARED_ENV = "CONFORMANCE_SHARED"
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from stations.models import ChargingSession, OcppMessage
+from stations.models import OcppMessage
 from tests.factories import eventually
 
 
@@ -32,10 +32,6 @@ async def connector_status(api, station, connector_id: int, expected: str) -> di
     return await eventually(shown)
 
 
-async def sessions(api, station) -> list[dict]:
-    return (await api.get("/api/v1/sessions/", params={"station": station.identity})).json()["results"]
-
-
 async def session_stopped(api, session_id: int, reason: str) -> dict:
     async def stopped():
         body = (await api.get(f"/api/v1/sessions/{session_id}/")).json()
@@ -44,32 +40,33 @@ async def session_stopped(api, session_id: int, reason: str) -> dict:
     return await eventually(stopped)
 
 
-async def answered(station, action: str) -> list[dict]:
-    """The central system's answers to the station's `action` CALLs, from the frame log."""
+def frames(octt, **filters):
+    """The station's frames logged since the case began."""
+    return OcppMessage.objects.filter(station=octt.station, created_at__gte=octt.began, **filters)
+
+
+async def answered(octt, action: str) -> list[dict]:
+    """The central system's answers to the station's `action` CALLs since the case began, from
+    the frame log."""
     def logged():
-        calls = OcppMessage.objects.filter(station=station, direction="in", action=action,
-                                           message_type=2).values_list("unique_id", flat=True)
-        results = list(OcppMessage.objects.filter(station=station, direction="out", message_type=3,
-                                                  unique_id__in=list(calls))
+        calls = frames(octt, direction="in", action=action,
+                       message_type=2).values_list("unique_id", flat=True)
+        results = list(frames(octt, direction="out", message_type=3, unique_id__in=list(calls))
                        .order_by("created_at").values_list("payload", flat=True))
         return results if results and len(results) == len(calls) else None
 
     return await eventually(logged)
 
 
-def no_session(station) -> bool:
-    return not ChargingSession.objects.filter(station=station).exists()
-
-
-async def logged_command(station, action: str) -> tuple[dict, dict]:
-    """(request, response) of the last `action` CALL the central system sent, from the frame log."""
+async def logged_command(octt, action: str) -> tuple[dict, dict]:
+    """(request, response) of the last `action` CALL the central system sent in this case, from
+    the frame log."""
     def logged():
-        sent = OcppMessage.objects.filter(station=station, direction="out", action=action,
-                                          message_type=2).order_by("-created_at").first()
+        sent = frames(octt, direction="out", action=action,
+                      message_type=2).order_by("-created_at").first()
         if sent is None:
             return None
-        reply = OcppMessage.objects.filter(station=station, direction="in", message_type=3,
-                                           unique_id=sent.unique_id).first()
+        reply = frames(octt, direction="in", message_type=3, unique_id=sent.unique_id).first()
         return (sent.payload, reply.payload) if reply else None
 
     return await eventually(logged)

@@ -6,14 +6,11 @@ from datetime import datetime
 from ocpp.v16 import call
 
 from stations.models import ChargingSession, MeterSample
-from tests.conformance.core_steps import ago, answered, connector_status, iso, sessions
+from tests.conformance.core_steps import ago, answered, connector_status, iso
 from tests.factories import (
     api_client,
     charge_point,
     eventually,
-    make_id_tag,
-    make_station,
-    make_tenant,
 )
 
 
@@ -34,13 +31,11 @@ async def _offline_then_back(server, tenant, station, password):
     return charge_point(server, tenant, station, password, boot=False)
 
 
-async def test_tc_032_1_power_failure_boot_charging_point_stop_transactions(server):
+async def test_tc_032_1_power_failure_boot_charging_point_stop_transactions(server, octt):
     """Power Failure Boot Charging Point – Stop Transaction(s)"""
-    tenant = make_tenant()
-    station, password = make_station(tenant)
-    make_id_tag(tenant, "OCTT-10")
+    tenant, station, password = octt.tenant, octt.station, octt.password
     async with charge_point(server, tenant, station, password, connectors=2) as cp:
-        start = await cp.start_transaction(1, "OCTT-10")
+        start = await cp.start_transaction(1, octt.valid)
         await cp.status(1, "Charging")
         await cp.meter_values(1, 4200)
     # Power is lost and comes back: the station boots and stops what ran before.
@@ -52,10 +47,10 @@ async def test_tc_032_1_power_failure_boot_charging_point_stop_transactions(serv
         await cp.status(2, "Available")
         stop = await cp.call(call.StopTransaction(
             transaction_id=start.transaction_id, meter_stop=4200, timestamp=iso(ago(0)),
-            reason="PowerLoss", id_tag="OCTT-10"))
+            reason="PowerLoss", id_tag=octt.valid))
         await connector_status(api, station, 1, "Finishing")
         await connector_status(api, station, 2, "Available")
-        [session] = await sessions(api, station)
+        [session] = await octt.sessions(api)
     assert boot.status == "Accepted"
     assert stop.id_tag_info["status"] == "Accepted"
     assert (session["transaction_id"], session["stop_reason"], session["energy_wh"]) == (
@@ -63,13 +58,11 @@ async def test_tc_032_1_power_failure_boot_charging_point_stop_transactions(serv
     assert session["stopped_at"] is not None
 
 
-async def test_tc_037_1_offline_start_transaction_valid_idtag(server):
+async def test_tc_037_1_offline_start_transaction_valid_idtag(server, octt):
     """Offline Start Transaction – Valid IdTag"""
-    tenant = make_tenant()
-    station, password = make_station(tenant)
-    make_id_tag(tenant, "OFFLINE-OK")
+    tenant, station, password = octt.tenant, octt.station, octt.password
     started = ago(20)
-    queued = call.StartTransaction(connector_id=1, id_tag="OFFLINE-OK", meter_start=500,
+    queued = call.StartTransaction(connector_id=1, id_tag=octt.valid, meter_start=500,
                                    timestamp=iso(started))
     async with await _offline_then_back(server, tenant, station, password) as cp, \
             api_client(server, tenant) as api:
@@ -77,30 +70,29 @@ async def test_tc_037_1_offline_start_transaction_valid_idtag(server):
         again = await cp.call(queued)  # sent again: the station never saw the answer
         await cp.status(1, "Charging")
         await connector_status(api, station, 1, "Charging")
-        [session] = await sessions(api, station)
+        [session] = await octt.sessions(api)
     assert first.id_tag_info["status"] == "Accepted"
     assert again.transaction_id == first.transaction_id
     assert session["transaction_id"] == first.transaction_id
     assert at(session["started_at"]) == started and session["stopped_at"] is None
 
 
-async def test_tc_037_3_offline_start_transaction_invalid_idtag(server):
+async def test_tc_037_3_offline_start_transaction_invalid_idtag(server, octt):
     """Offline Start Transaction – Invalid IdTag"""
-    tenant = make_tenant()
-    station, password = make_station(tenant)
+    tenant, station, password = octt.tenant, octt.station, octt.password
     started = ago(15)
     async with await _offline_then_back(server, tenant, station, password) as cp, \
             api_client(server, tenant) as api:
-        start = await cp.call(call.StartTransaction(connector_id=1, id_tag="UNKNOWN-TAG",
+        start = await cp.call(call.StartTransaction(connector_id=1, id_tag=octt.invalid,
                                                     meter_start=100, timestamp=iso(started)))
         await cp.status(1, "Charging")
         # StopTransactionOnInvalidId: the station stops the session the central system refused.
         await cp.call(call.StopTransaction(transaction_id=start.transaction_id, meter_stop=350,
                                            timestamp=iso(ago(0)), reason="DeAuthorized"))
         await cp.status(1, "Finishing")
-        [session] = await sessions(api, station)
+        [session] = await octt.sessions(api)
     assert start.id_tag_info == {"status": "Invalid"}
-    assert [a["idTagInfo"] for a in await answered(station, "StartTransaction")] == [
+    assert [a["idTagInfo"] for a in await answered(octt, "StartTransaction")] == [
         {"status": "Invalid"}]
     assert (session["transaction_id"], session["stop_reason"], session["energy_wh"]) == (
         start.transaction_id, "DeAuthorized", 250)
@@ -108,15 +100,13 @@ async def test_tc_037_3_offline_start_transaction_invalid_idtag(server):
     assert ChargingSession.objects.get(pk=session["id"]).id_tag_status == "Invalid"
 
 
-async def test_tc_039_offline_transaction(server):
+async def test_tc_039_offline_transaction(server, octt):
     """Offline Transaction"""
-    tenant = make_tenant()
-    station, password = make_station(tenant)
-    make_id_tag(tenant, "OFFLINE-2")
+    tenant, station, password = octt.tenant, octt.station, octt.password
     started, sampled, stopped = ago(40), ago(30), ago(25)
     async with await _offline_then_back(server, tenant, station, password) as cp, \
             api_client(server, tenant) as api:
-        start = await cp.call(call.StartTransaction(connector_id=1, id_tag="OFFLINE-2",
+        start = await cp.call(call.StartTransaction(connector_id=1, id_tag=octt.valid,
                                                     meter_start=1000, timestamp=iso(started)))
         values = call.MeterValues(connector_id=1, transaction_id=start.transaction_id,
                                   meter_value=energy(2500, sampled))
@@ -124,10 +114,10 @@ async def test_tc_039_offline_transaction(server):
         await cp.call(values)  # a queued message sent twice is stored once
         stop = await cp.call(call.StopTransaction(
             transaction_id=start.transaction_id, meter_stop=4000, timestamp=iso(stopped),
-            reason="Local", id_tag="OFFLINE-2",
+            reason="Local", id_tag=octt.valid,
             transaction_data=energy(4000, stopped, "Transaction.End")))
         await cp.status(1, "Available")
-        [session] = await sessions(api, station)
+        [session] = await octt.sessions(api)
     assert start.id_tag_info["status"] == "Accepted" and stop.id_tag_info["status"] == "Accepted"
     assert (session["meter_start"], session["meter_stop"], session["energy_wh"]) == (1000, 4000, 3000)
     assert (at(session["started_at"]), at(session["stopped_at"])) == (started, stopped)

@@ -11,11 +11,9 @@ from tests.conformance.core_steps import (
     command,
     connector_status,
     logged_command,
-    no_session,
     session_stopped,
-    sessions,
 )
-from tests.factories import api_client, charge_point, eventually, make_id_tag, make_station, make_tenant
+from tests.factories import api_client, charge_point, eventually
 
 
 class AuthorizingStation(SimulatedChargePoint):
@@ -47,116 +45,102 @@ class RejectingStation(SimulatedChargePoint):
         return call_result.RemoteStopTransaction(status="Rejected")
 
 
-async def test_tc_010_remote_start_charging_session_cable_plugged_in_first(server):
+async def test_tc_010_remote_start_charging_session_cable_plugged_in_first(server, octt):
     """Remote Start Charging Session – Cable Plugged in First"""
-    tenant = make_tenant()
-    station, password = make_station(tenant)
-    make_id_tag(tenant, "APP-1")
+    tenant, station, password = octt.tenant, octt.station, octt.password
     async with charge_point(server, tenant, station, password, cls=AuthorizingStation) as cp, \
             api_client(server, tenant) as api:
         await cp.status(1, "Preparing")
         answer = await command(api, station, "RemoteStartTransaction",
-                               {"idTag": "APP-1", "connectorId": 1})
+                               {"idTag": octt.valid, "connectorId": 1})
         await connector_status(api, station, 1, "Charging")
-        [session] = await eventually(lambda: sessions(api, station))
+        [session] = await eventually(lambda: octt.sessions(api))
     assert answer == {"status": "Accepted"}
-    assert [a["idTagInfo"]["status"] for a in await answered(station, "Authorize")] == ["Accepted"]
-    [start] = await answered(station, "StartTransaction")
+    assert [a["idTagInfo"]["status"] for a in await answered(octt, "Authorize")] == ["Accepted"]
+    [start] = await answered(octt, "StartTransaction")
     assert start["idTagInfo"]["status"] == "Accepted"
-    assert (session["transaction_id"], session["id_tag"]) == (start["transactionId"], "APP-1")
+    assert (session["transaction_id"], session["id_tag"]) == (start["transactionId"], octt.valid)
 
 
-async def test_tc_011_1_remote_start_charging_session_remote_start_first(server):
+async def test_tc_011_1_remote_start_charging_session_remote_start_first(server, octt):
     """Remote Start Charging Session – Remote Start First"""
-    tenant = make_tenant()
-    station, password = make_station(tenant)
-    make_id_tag(tenant, "APP-2")
+    tenant, station, password = octt.tenant, octt.station, octt.password
     async with charge_point(server, tenant, station, password, cls=AuthorizingStation) as cp, \
             api_client(server, tenant) as api:
-        answer = await command(api, station, "RemoteStartTransaction", {"idTag": "APP-2"})
+        answer = await command(api, station, "RemoteStartTransaction", {"idTag": octt.valid})
         await connector_status(api, station, 1, "Charging")
-        [session] = await eventually(lambda: sessions(api, station))
+        [session] = await eventually(lambda: octt.sessions(api))
     assert answer == {"status": "Accepted"}
-    assert ("RemoteStartTransaction", {"id_tag": "APP-2"}) in cp.received
-    assert session["id_tag"] == "APP-2" and session["stopped_at"] is None
+    assert ("RemoteStartTransaction", {"id_tag": octt.valid}) in cp.received
+    assert session["id_tag"] == octt.valid and session["stopped_at"] is None
     assert session["transaction_id"] == cp.connectors[1].transaction_id
 
 
-async def test_tc_011_2_remote_start_charging_session_time_out(server):
+async def test_tc_011_2_remote_start_charging_session_time_out(server, octt):
     """Remote Start Charging Session – Time Out"""
-    tenant = make_tenant()
-    station, password = make_station(tenant)
-    make_id_tag(tenant, "APP-3")
+    tenant, station, password = octt.tenant, octt.station, octt.password
     async with charge_point(server, tenant, station, password, cls=NoCableStation), \
             api_client(server, tenant) as api:
         answer = await command(api, station, "RemoteStartTransaction",
-                               {"idTag": "APP-3", "connectorId": 1})
-        assert [a["idTagInfo"]["status"] for a in await answered(station, "Authorize")] == [
+                               {"idTag": octt.valid, "connectorId": 1})
+        assert [a["idTagInfo"]["status"] for a in await answered(octt, "Authorize")] == [
             "Accepted"]
-        await eventually(lambda: len(station.status_events.all()) == 2)
+        await eventually(lambda: station.status_events.filter(received_at__gte=octt.began).count() == 2)
         await connector_status(api, station, 1, "Available")
     assert answer == {"status": "Accepted"}
-    assert no_session(station)
+    assert octt.no_session()
 
 
-async def test_tc_012_remote_stop_charging_session(server):
+async def test_tc_012_remote_stop_charging_session(server, octt):
     """Remote Stop Charging Session"""
-    tenant = make_tenant()
-    station, password = make_station(tenant)
-    make_id_tag(tenant, "OCTT-6")
+    tenant, station, password = octt.tenant, octt.station, octt.password
     async with charge_point(server, tenant, station, password) as cp, \
             api_client(server, tenant) as api:
-        start = await cp.start_transaction(1, "OCTT-6")
+        start = await cp.start_transaction(1, octt.valid)
         await cp.status(1, "Charging")
         await cp.meter_values(1, 3000)
         answer = await command(api, station, "RemoteStopTransaction",
                                {"transactionId": start.transaction_id})
-        [running] = await sessions(api, station)
+        [running] = await octt.sessions(api)
         session = await session_stopped(api, running["id"], "Remote")
     assert answer == {"status": "Accepted"}
     assert session["energy_wh"] == 3000
     assert ("RemoteStopTransaction", {"transaction_id": start.transaction_id}) in cp.received
 
 
-async def test_tc_026_remote_start_charging_session_rejected(server):
+async def test_tc_026_remote_start_charging_session_rejected(server, octt):
     """Remote Start Charging Session – Rejected"""
-    tenant = make_tenant()
-    station, password = make_station(tenant)
-    make_id_tag(tenant, "APP-4")
+    tenant, station, password = octt.tenant, octt.station, octt.password
     async with charge_point(server, tenant, station, password, cls=RejectingStation) as cp, \
             api_client(server, tenant) as api:
         answer = await command(api, station, "RemoteStartTransaction",
-                               {"idTag": "APP-4", "connectorId": 1})
+                               {"idTag": octt.valid, "connectorId": 1})
     assert answer == {"status": "Rejected"}
-    assert cp.received == [("RemoteStartTransaction", {"id_tag": "APP-4"})]
-    assert no_session(station)
+    assert cp.received == [("RemoteStartTransaction", {"id_tag": octt.valid})]
+    assert octt.no_session()
 
 
-async def test_tc_028_remote_stop_transaction_rejected(server):
+async def test_tc_028_remote_stop_transaction_rejected(server, octt):
     """Remote Stop Transaction – Rejected"""
-    tenant = make_tenant()
-    station, password = make_station(tenant)
-    make_id_tag(tenant, "OCTT-7")
+    tenant, station, password = octt.tenant, octt.station, octt.password
     async with charge_point(server, tenant, station, password, cls=RejectingStation) as cp, \
             api_client(server, tenant) as api:
-        start = await cp.start_transaction(1, "OCTT-7")
+        start = await cp.start_transaction(1, octt.valid)
         answer = await command(api, station, "RemoteStopTransaction",
                                {"transactionId": start.transaction_id})
-        [session] = await sessions(api, station)
+        [session] = await octt.sessions(api)
     assert answer == {"status": "Rejected"}
     assert session["stopped_at"] is None  # the session runs on
-    assert await logged_command(station, "RemoteStopTransaction") == (
+    assert await logged_command(octt, "RemoteStopTransaction") == (
         {"transactionId": start.transaction_id}, {"status": "Rejected"})
 
 
-async def test_tc_061_clear_authorization_data_in_authorization_cache(server):
+async def test_tc_061_clear_authorization_data_in_authorization_cache(server, octt):
     """Clear Authorization Data in Authorization Cache"""
-    tenant = make_tenant()
-    station, password = make_station(tenant)
-    make_id_tag(tenant, "OCTT-8")
+    tenant, station, password = octt.tenant, octt.station, octt.password
     async with charge_point(server, tenant, station, password) as cp, \
             api_client(server, tenant) as api:
         answer = await command(api, station, "ClearCache")
         # With an empty cache the station asks the central system again.
-        assert await cp.authorize("OCTT-8") == "Accepted"
+        assert await cp.authorize(octt.valid) == "Accepted"
     assert answer == {"status": "Accepted"}

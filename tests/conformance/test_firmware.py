@@ -5,7 +5,7 @@ system acts through our API."""
 from ocpp.v16 import call
 
 from tests.conformance.core_steps import answered
-from tests.factories import api_client, charge_point, eventually, make_station, make_tenant
+from tests.factories import api_client, charge_point, eventually
 from tests.test_firmware import IMAGE, boot_with, job_of, report, update, upload_firmware
 from tests.test_firmware_uploads import request_diagnostics, request_log
 
@@ -13,31 +13,29 @@ DIAGNOSTICS = b"diagnostics of the charge point\n" * 64
 SECURITY_LOG = b"2026-11-25T06:00:00Z SettingSystemTime\n"
 
 
-async def answers(station, action: str, count: int) -> list[dict]:
-    """The central system's answers to the station's `count` CALLs of `action` (the frame log is
-    written in batches: wait for all of them)."""
+async def answers(octt, action: str, count: int) -> list[dict]:
+    """The central system's answers to the station's `count` CALLs of `action` in this case (the
+    frame log is written in batches: wait for all of them)."""
     async def all_logged():
-        found = await answered(station, action)
+        found = await answered(octt, action)
         return found if len(found) >= count else None
 
     return await eventually(all_logged)
 
 
-async def _firmware_fails(server, *statuses: str) -> dict:
-    tenant = make_tenant()
-    station, password = make_station(tenant)
+async def _firmware_fails(server, octt, *statuses: str) -> dict:
+    tenant, station, password = octt.tenant, octt.station, octt.password
     async with charge_point(server, tenant, station, password) as cp, api_client(server, tenant) as api:
         job = await update(api, station, await upload_firmware(api))
         await report(cp, *statuses)
         job = await job_of(api, station, job)
-    assert await answers(station, "FirmwareStatusNotification", len(statuses)) == [{}] * len(statuses)
+    assert await answers(octt, "FirmwareStatusNotification", len(statuses)) == [{}] * len(statuses)
     return job
 
 
-async def test_tc_044_1_firmware_update_download_and_install(server):
+async def test_tc_044_1_firmware_update_download_and_install(server, octt):
     """Firmware Update – Download and Install"""
-    tenant = make_tenant()
-    station, password = make_station(tenant)
+    tenant, station, password = octt.tenant, octt.station, octt.password
     async with api_client(server, tenant) as api:
         firmware = await upload_firmware(api)
         async with charge_point(server, tenant, station, password) as cp:
@@ -55,25 +53,24 @@ async def test_tc_044_1_firmware_update_download_and_install(server):
     assert [h["status"] for h in job["history"]] == ["Downloading", "Downloaded", "Installing", "Booted",
                                                      "Installed"]
     assert shown["firmware_version"] == "2.0.0"
-    assert await answers(station, "FirmwareStatusNotification", 4) == [{}] * 4
+    assert await answers(octt, "FirmwareStatusNotification", 4) == [{}] * 4
 
 
-async def test_tc_044_2_firmware_update_download_failed(server):
+async def test_tc_044_2_firmware_update_download_failed(server, octt):
     """Firmware Update – Download Failed"""
-    job = await _firmware_fails(server, "Downloading", "DownloadFailed")
+    job = await _firmware_fails(server, octt, "Downloading", "DownloadFailed")
     assert job["state"] == "failed" and job["status"] == "DownloadFailed"
 
 
-async def test_tc_044_3_firmware_update_installation_failed(server):
+async def test_tc_044_3_firmware_update_installation_failed(server, octt):
     """Firmware Update – Installation Failed"""
-    job = await _firmware_fails(server, "Downloading", "Downloaded", "Installing", "InstallationFailed")
+    job = await _firmware_fails(server, octt, "Downloading", "Downloaded", "Installing", "InstallationFailed")
     assert job["state"] == "failed" and job["status"] == "InstallationFailed"
 
 
-async def test_tc_045_1_get_diagnostics_of_a_charge_point(server):
+async def test_tc_045_1_get_diagnostics_of_a_charge_point(server, octt):
     """Get Diagnostics of a Charge Point"""
-    tenant = make_tenant()
-    station, password = make_station(tenant)
+    tenant, station, password = octt.tenant, octt.station, octt.password
     base = f"/api/v1/stations/{station.identity}/diagnostics"
     async with charge_point(server, tenant, station, password) as cp, api_client(server, tenant) as api:
         asked = await request_diagnostics(api, station)
@@ -85,13 +82,12 @@ async def test_tc_045_1_get_diagnostics_of_a_charge_point(server):
     assert asked["response"] == {"fileName": f"diagnostics-{station.identity}.log"}
     assert shown["status"] == "Uploaded" and shown["received"] is True
     assert received.content == DIAGNOSTICS
-    assert await answers(station, "DiagnosticsStatusNotification", 2) == [{}, {}]
+    assert await answers(octt, "DiagnosticsStatusNotification", 2) == [{}, {}]
 
 
-async def test_tc_079_get_security_log(server):
+async def test_tc_079_get_security_log(server, octt):
     """Get Security Log"""
-    tenant = make_tenant()
-    station, password = make_station(tenant)
+    tenant, station, password = octt.tenant, octt.station, octt.password
     base = f"/api/v1/stations/{station.identity}/logs"
     async with charge_point(server, tenant, station, password) as cp, api_client(server, tenant) as api:
         asked = await request_log(api, station, "SecurityLog")
@@ -102,13 +98,12 @@ async def test_tc_079_get_security_log(server):
         received = await api.get(f"{base}/{asked['id']}/file/")
     assert asked["request"]["logType"] == "SecurityLog" and asked["response"]["status"] == "Accepted"
     assert shown["status"] == "Uploaded" and received.content == SECURITY_LOG
-    assert await answers(station, "LogStatusNotification", 2) == [{}, {}]
+    assert await answers(octt, "LogStatusNotification", 2) == [{}, {}]
 
 
-async def test_tc_080_secure_firmware_update(server):
+async def test_tc_080_secure_firmware_update(server, octt):
     """Secure Firmware Update"""
-    tenant = make_tenant()
-    station, password = make_station(tenant)
+    tenant, station, password = octt.tenant, octt.station, octt.password
     async with api_client(server, tenant) as api:
         firmware = await upload_firmware(api, signed=True)
         async with charge_point(server, tenant, station, password) as cp:
@@ -123,16 +118,15 @@ async def test_tc_080_secure_firmware_update(server):
     assert job["action"] == "SignedUpdateFirmware" and job["response"] == {"status": "Accepted"}
     assert job["request"]["firmware"]["signature"] == firmware["signature"]
     assert job["state"] == "installed" and job["status"] == "Installed"
-    assert await answers(station, "SignedFirmwareStatusNotification", 6) == [{}] * 6
+    assert await answers(octt, "SignedFirmwareStatusNotification", 6) == [{}] * 6
 
 
-async def test_tc_081_secure_firmware_update_invalid_signature(server):
+async def test_tc_081_secure_firmware_update_invalid_signature(server, octt):
     """Secure Firmware Update – Invalid Signature"""
-    tenant = make_tenant()
-    station, password = make_station(tenant)
+    tenant, station, password = octt.tenant, octt.station, octt.password
     async with charge_point(server, tenant, station, password) as cp, api_client(server, tenant) as api:
         job = await update(api, station, await upload_firmware(api, signed=True))
         await report(cp, "Downloading", "Downloaded", "InvalidSignature", request_id=job["request_id"])
         job = await job_of(api, station, job)
     assert job["state"] == "failed" and job["status"] == "InvalidSignature"
-    assert await answers(station, "SignedFirmwareStatusNotification", 3) == [{}] * 3
+    assert await answers(octt, "SignedFirmwareStatusNotification", 3) == [{}] * 3

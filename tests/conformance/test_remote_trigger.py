@@ -6,11 +6,11 @@ import asyncio
 
 import pytest
 
-from stations.models import MeterSample, OcppMessage, Station
+from stations.models import MeterSample, Station
 from stations.ocpp.v16.handlers import HANDLERS
 from stations.simulator import SecureChargePoint
-from tests.conformance.core_steps import answered
-from tests.factories import api_client, charge_point, eventually, make_station, make_tenant
+from tests.conformance.core_steps import answered, frames
+from tests.factories import api_client, charge_point, eventually
 
 # requested message -> the CALL the station sends for it
 TRIGGERED = {
@@ -35,17 +35,16 @@ async def _trigger(api, station, body: dict) -> dict:
     return response.json()
 
 
-async def _answers(station, action: str, count: int) -> list[dict] | None:
-    answers = await answered(station, action)
+async def _answers(octt, action: str, count: int) -> list[dict] | None:
+    answers = await answered(octt, action)
     return answers if len(answers) == count else None
 
 
 @pytest.mark.parametrize(("requested_message", "extended"), CASES,
                          ids=[f"{m}{'-extended' if e else ''}" for m, e in CASES])
-async def test_tc_054_trigger_message(server, requested_message, extended):
+async def test_tc_054_trigger_message(server, octt, requested_message, extended):
     """Trigger Message"""
-    tenant = make_tenant()
-    station, password = make_station(tenant)
+    tenant, station, password = octt.tenant, octt.station, octt.password
     sent = TRIGGERED[(requested_message, extended)]
     async with charge_point(server, tenant, station, password) as cp, \
             api_client(server, tenant) as api:
@@ -56,10 +55,11 @@ async def test_tc_054_trigger_message(server, requested_message, extended):
         result = await _trigger(api, station, body)
         # The station booted and sent a StatusNotification itself first; then the triggered message.
         expected = 2 if sent in ("BootNotification", "StatusNotification") else 1
-        answers = await eventually(lambda: _answers(station, sent, expected))
+        answers = await eventually(lambda: _answers(octt, sent, expected))
         answer = answers[-1]
         if sent == "StatusNotification":
-            await eventually(lambda: station.status_events.count() == 2)
+            await eventually(lambda: station.status_events.filter(
+                received_at__gte=octt.began).count() == 2)
     assert result == {"action": "ExtendedTriggerMessage" if extended else "TriggerMessage",
                       "requested_message": requested_message, "connector_id": body.get("connector_id"),
                       "status": "Accepted"}
@@ -71,17 +71,17 @@ async def test_tc_054_trigger_message(server, requested_message, extended):
     else:
         assert answer == {}
     if sent == "MeterValues":
-        await eventually(lambda: MeterSample.objects.filter(station=station, connector_id=1).exists())
+        await eventually(lambda: MeterSample.objects.filter(station=station, connector_id=1,
+                                                             received_at__gte=octt.began).exists())
     if sent == "DiagnosticsStatusNotification":
         assert Station.objects.get(pk=station.pk).diagnostics_status == "Idle"
     if sent == "FirmwareStatusNotification":
         assert Station.objects.get(pk=station.pk).firmware_status == "Idle"
 
 
-async def test_tc_055_trigger_message_rejected(server):
+async def test_tc_055_trigger_message_rejected(server, octt):
     """Trigger Message – Rejected"""
-    tenant = make_tenant()
-    station, password = make_station(tenant)
+    tenant, station, password = octt.tenant, octt.station, octt.password
     async with charge_point(server, tenant, station, password) as cp, \
             api_client(server, tenant) as api:
         rejected = await _trigger(api, station, {"requested_message": "MeterValues",
@@ -92,18 +92,16 @@ async def test_tc_055_trigger_message_rejected(server):
     assert not_implemented["status"] == "NotImplemented"
     assert not_implemented["action"] == "ExtendedTriggerMessage"
     assert cp.triggered == []
-    assert not OcppMessage.objects.filter(station=station, direction="in",
-                                          action__in=["MeterValues", "SignCertificate"]).exists()
+    assert not frames(octt, direction="in", action__in=["MeterValues", "SignCertificate"]).exists()
 
 
-async def test_tc_054_trigger_message_sign_charge_point_certificate(server):
+async def test_tc_054_trigger_message_sign_charge_point_certificate(server, octt):
     """Trigger Message"""
-    tenant = make_tenant()
-    station, password = make_station(tenant)
+    tenant, station, password = octt.tenant, octt.station, octt.password
     async with charge_point(server, tenant, station, password, cls=SecureChargePoint) as cp, \
             api_client(server, tenant) as api:
         result = await _trigger(api, station, {"requested_message": "SignChargePointCertificate"})
-        [answer] = await answered(station, "SignCertificate")
+        [answer] = await answered(octt, "SignCertificate")
         await asyncio.wait_for(cp.certificate_signed.wait(), 10)  # the central system signed it
     assert (result["action"], result["status"]) == ("ExtendedTriggerMessage", "Accepted")
     assert answer == {"status": "Accepted"}

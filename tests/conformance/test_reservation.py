@@ -11,14 +11,14 @@ from stations.reservations.models import Reservation
 from stations.reservations.tasks import expire_reservations
 from stations.simulator import SimulatedChargePoint
 from tests.conformance.core_steps import connector_status, iso
-from tests.factories import api_client, charge_point, make_id_tag, make_station, make_tenant
+from tests.factories import api_client, charge_point
 
 
 def reservations(station, tail: str = "") -> str:
     return f"/api/v1/stations/{station.identity}/reservations/{tail}"
 
 
-def reserve(connector_id: int, id_tag: str = "ALICE", minutes: int = 60) -> dict:
+def reserve(connector_id: int, id_tag: str, minutes: int = 60) -> dict:
     return {"connector_id": connector_id, "id_tag": id_tag,
             "expiry_date": iso(datetime.now(UTC) + timedelta(minutes=minutes))}
 
@@ -32,22 +32,20 @@ class NoReservations(SimulatedChargePoint):
         return call_result.ReserveNow(status="Rejected")
 
 
-async def _reserved_transaction(server, connector_id: int) -> None:
-    tenant = make_tenant()
-    make_id_tag(tenant, "ALICE")
-    station, password = make_station(tenant)
+async def _reserved_transaction(server, octt, connector_id: int) -> None:
+    tenant, station, password = octt.tenant, octt.station, octt.password
     async with charge_point(server, tenant, station, password, connectors=2) as cp, \
             api_client(server, tenant) as api:
         for n in (0, 1, 2):
             await cp.status(n, "Available")
-        made = await api.post(reservations(station), json=reserve(connector_id))
+        made = await api.post(reservations(station), json=reserve(connector_id, octt.valid))
         reserved = made.json()
         assert (made.status_code, reserved["status"]) == (201, "Accepted")
         await cp.status(connector_id or 1, "Reserved")
         await connector_status(api, station, connector_id or 1, "Reserved")
-        assert await cp.authorize("ALICE") == "Accepted"
+        assert await cp.authorize(octt.valid) == "Accepted"
         await cp.status(1, "Preparing")
-        started = await cp.start_reserved_transaction(1, "ALICE", reserved["reservation_id"])
+        started = await cp.start_reserved_transaction(1, octt.valid, reserved["reservation_id"])
         await cp.status(1, "Charging")
         await connector_status(api, station, 1, "Charging")
         used = (await api.get(reservations(station, f"{reserved['reservation_id']}/"))).json()
@@ -56,24 +54,22 @@ async def _reserved_transaction(server, connector_id: int) -> None:
     assert (used["status"], used["transaction_id"]) == ("Used", started.transaction_id)
 
 
-async def test_tc_046_reservation_of_a_connector_transaction(server):
+async def test_tc_046_reservation_of_a_connector_transaction(server, octt):
     """Reservation of a Connector – Transaction"""
-    await _reserved_transaction(server, connector_id=1)
+    await _reserved_transaction(server, octt, connector_id=1)
 
 
-async def test_tc_047_reservation_of_a_connector_expire(server):
+async def test_tc_047_reservation_of_a_connector_expire(server, octt):
     """Reservation of a Connector – Expire"""
-    tenant = make_tenant()
-    make_id_tag(tenant, "ALICE")
-    station, password = make_station(tenant)
+    tenant, station, password = octt.tenant, octt.station, octt.password
     async with charge_point(server, tenant, station, password) as cp, \
             api_client(server, tenant) as api:
         await cp.status(1, "Available")
-        reserved = (await api.post(reservations(station), json=reserve(1))).json()
+        reserved = (await api.post(reservations(station), json=reserve(1, octt.valid))).json()
         await cp.status(1, "Reserved")
         await connector_status(api, station, 1, "Reserved")
         # The expiry passes: the station frees the connector, the backend expires its record.
-        Reservation.objects.filter(station=station).update(
+        Reservation.objects.filter(station=station, reservation_id=reserved["reservation_id"]).update(
             expiry_date=datetime.now(UTC) - timedelta(seconds=1))
         cp.reservations.clear()
         await cp.status(1, "Available")
@@ -81,61 +77,56 @@ async def test_tc_047_reservation_of_a_connector_expire(server):
         await connector_status(api, station, 1, "Available")
         after = (await api.get(reservations(station, f"{reserved['reservation_id']}/"))).json()
     assert reserved["status"] == "Accepted"
-    assert expired == 1 and after["status"] == "Expired"
+    assert expired >= 1 and after["status"] == "Expired"
 
 
-async def _refused(server, status: str, expected: str, cls=SimulatedChargePoint) -> None:
-    tenant = make_tenant()
-    make_id_tag(tenant, "ALICE")
-    make_id_tag(tenant, "BOB")
-    station, password = make_station(tenant)
+async def _refused(server, octt, status: str, expected: str, cls=SimulatedChargePoint) -> None:
+    tenant, station, password = octt.tenant, octt.station, octt.password
     async with charge_point(server, tenant, station, password, cls=cls) as cp, \
             api_client(server, tenant) as api:
         if status == "Charging":
-            await cp.start_transaction(1, "BOB")
+            await cp.start_transaction(1, octt.valid)
         await cp.status(1, status)
         await connector_status(api, station, 1, status)
-        made = await api.post(reservations(station), json=reserve(1))
-        listed = (await api.get(reservations(station))).json()
+        made = await api.post(reservations(station), json=reserve(1, octt.valid))
+        shown = (await api.get(reservations(station, f"{made.json()['reservation_id']}/"))).json()
     assert made.status_code == 201 and made.json()["status"] == expected
-    assert listed["results"][0]["status"] == expected
+    assert shown["status"] == expected
     assert cp.reservations == {}
     assert [action for action, _ in cp.received] == ["ReserveNow"]
 
 
-async def test_tc_048_1_reservation_of_a_connector_faulted(server):
+async def test_tc_048_1_reservation_of_a_connector_faulted(server, octt):
     """Reservation of a Connector – Faulted"""
-    await _refused(server, "Faulted", "Faulted")
+    await _refused(server, octt, "Faulted", "Faulted")
 
 
-async def test_tc_048_2_reservation_of_a_connector_occupied(server):
+async def test_tc_048_2_reservation_of_a_connector_occupied(server, octt):
     """Reservation of a Connector – Occupied"""
-    await _refused(server, "Charging", "Occupied")
+    await _refused(server, octt, "Charging", "Occupied")
 
 
-async def test_tc_048_3_reservation_of_a_connector_unavailable(server):
+async def test_tc_048_3_reservation_of_a_connector_unavailable(server, octt):
     """Reservation of a Connector – Unavailable"""
-    await _refused(server, "Unavailable", "Unavailable")
+    await _refused(server, octt, "Unavailable", "Unavailable")
 
 
-async def test_tc_048_4_reservation_of_a_connector_rejected(server):
+async def test_tc_048_4_reservation_of_a_connector_rejected(server, octt):
     """Reservation of a Connector – Rejected"""
-    await _refused(server, "Available", "Rejected", cls=NoReservations)
+    await _refused(server, octt, "Available", "Rejected", cls=NoReservations)
 
 
-async def test_tc_049_reservation_of_a_charge_point_transaction(server):
+async def test_tc_049_reservation_of_a_charge_point_transaction(server, octt):
     """Reservation of a Charge Point – Transaction"""
-    await _reserved_transaction(server, connector_id=0)
+    await _reserved_transaction(server, octt, connector_id=0)
 
 
-async def _cancel(server, station_forgot: bool) -> tuple[dict, SimulatedChargePoint]:
-    tenant = make_tenant()
-    make_id_tag(tenant, "ALICE")
-    station, password = make_station(tenant)
+async def _cancel(server, octt, station_forgot: bool) -> tuple[dict, SimulatedChargePoint]:
+    tenant, station, password = octt.tenant, octt.station, octt.password
     async with charge_point(server, tenant, station, password) as cp, \
             api_client(server, tenant) as api:
         await cp.status(1, "Available")
-        reserved = (await api.post(reservations(station), json=reserve(1))).json()
+        reserved = (await api.post(reservations(station), json=reserve(1, octt.valid))).json()
         await cp.status(1, "Reserved")
         if station_forgot:
             cp.reservations.clear()
@@ -148,14 +139,14 @@ async def _cancel(server, station_forgot: bool) -> tuple[dict, SimulatedChargePo
     return cancelled.json(), cp
 
 
-async def test_tc_051_cancel_reservation(server):
+async def test_tc_051_cancel_reservation(server, octt):
     """Cancel Reservation"""
-    cancelled, cp = await _cancel(server, station_forgot=False)
+    cancelled, cp = await _cancel(server, octt, station_forgot=False)
     assert (cancelled["cancel_status"], cancelled["status"]) == ("Accepted", "Cancelled")
     assert cp.reservations == {}
 
 
-async def test_tc_052_cancel_reservation_rejected(server):
+async def test_tc_052_cancel_reservation_rejected(server, octt):
     """Cancel Reservation – Rejected"""
-    cancelled, _ = await _cancel(server, station_forgot=True)
+    cancelled, _ = await _cancel(server, octt, station_forgot=True)
     assert (cancelled["cancel_status"], cancelled["status"]) == ("Rejected", "Accepted")

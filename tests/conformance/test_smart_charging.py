@@ -14,9 +14,6 @@ from tests.factories import (
     api_client,
     charge_point,
     eventually,
-    make_id_tag,
-    make_station,
-    make_tenant,
 )
 
 
@@ -46,26 +43,22 @@ class NoSmartChargingStation(SimulatedChargePoint):
         return call_result.SetChargingProfile(status="NotSupported")
 
 
-async def test_tc_056_central_smart_charging_txdefaultprofile(server):
+async def test_tc_056_central_smart_charging_txdefaultprofile(server, octt):
     """Central Smart Charging – TxDefaultProfile"""
-    tenant = make_tenant()
-    station, password = make_station(tenant)
-    make_id_tag(tenant, "DRIVER")
+    tenant, station, password = octt.tenant, octt.station, octt.password
     async with charge_point(server, tenant, station, password) as cp, \
             api_client(server, tenant) as api:
         sent = await api.post(path(station, "charging-profiles/"), json={
             "connector_id": 0, "charging_profile": tx_profile(1, "TxDefaultProfile", 13.0)})
         # The next transaction on any connector charges within the default.
-        assert await cp.authorize("DRIVER") == "Accepted"
+        assert await cp.authorize(octt.valid) == "Accepted"
         await cp.status(1, "Preparing")
-        await cp.start_transaction(1, "DRIVER")
+        await cp.start_transaction(1, octt.valid)
         await cp.status(1, "Charging")
         limits = await composite_limits(api, station, 1)
-    other = make_tenant()
-    refusing, refusing_password = make_station(other)
-    async with charge_point(server, other, refusing, refusing_password,
-                            cls=NoSmartChargingStation), api_client(server, other) as api:
-        refused = await api.post(path(refusing, "charging-profiles/"), json={
+    # The same station, configured without smart charging, refuses it.
+    async with octt.charge_point(server, cls=NoSmartChargingStation), octt.api(server) as api:
+        refused = await api.post(path(station, "charging-profiles/"), json={
             "connector_id": 0, "charging_profile": tx_profile(1, "TxDefaultProfile", 13.0)})
     assert sent.status_code == 201
     assert (sent.json()["status"], sent.json()["installed"]) == ("Accepted", True)
@@ -75,17 +68,16 @@ async def test_tc_056_central_smart_charging_txdefaultprofile(server):
     assert (refused.json()["status"], refused.json()["installed"]) == ("NotSupported", False)
 
 
-async def test_tc_057_central_smart_charging_txprofile(server):
+async def test_tc_057_central_smart_charging_txprofile(server, octt):
     """Central Smart Charging – TxProfile"""
-    tenant = make_tenant()
-    station, password = make_station(tenant)
-    make_id_tag(tenant, "DRIVER")
+    tenant, station, password = octt.tenant, octt.station, octt.password
     async with charge_point(server, tenant, station, password) as cp, \
             api_client(server, tenant) as api:
+        await cp.status(1, "Available")
         before = await api.post(path(station, "charging-profiles/"), json={
             "connector_id": 1, "charging_profile": tx_profile(2, "TxProfile", 10.0)})
         await cp.status(1, "Preparing")
-        started = await cp.start_transaction(1, "DRIVER")
+        started = await cp.start_transaction(1, octt.valid)
         await cp.status(1, "Charging")
         sent = await api.post(path(station, "charging-profiles/"), json={
             "connector_id": 1, "charging_profile": tx_profile(
@@ -102,16 +94,14 @@ async def test_tc_057_central_smart_charging_txprofile(server):
     assert [a for a, _ in cp.received].count("SetChargingProfile") == 1
 
 
-async def test_tc_059_remote_start_transaction_with_charging_profile(server):
+async def test_tc_059_remote_start_transaction_with_charging_profile(server, octt):
     """Remote Start Transaction with Charging Profile"""
-    tenant = make_tenant()
-    station, password = make_station(tenant)
-    make_id_tag(tenant, "APP")
+    tenant, station, password = octt.tenant, octt.station, octt.password
     async with charge_point(server, tenant, station, password) as cp, \
             api_client(server, tenant) as api:
         await cp.status(1, "Available")
         answer = await api.post(path(station, "remote-start/"), json={
-            "connector_id": 1, "id_tag": "APP",
+            "connector_id": 1, "id_tag": octt.valid,
             "charging_profile": tx_profile(3, "TxProfile", 7.0)})
         stored_id = answer.json()["charging_profile"]["id"]
 
@@ -122,7 +112,7 @@ async def test_tc_059_remote_start_transaction_with_charging_profile(server):
         profile = await eventually(bound)
         limits = await composite_limits(api, station, 1)
         not_tx = await api.post(path(station, "remote-start/"), json={
-            "connector_id": 1, "id_tag": "APP",
+            "connector_id": 1, "id_tag": octt.valid,
             "charging_profile": tx_profile(4, "TxDefaultProfile", 7.0)})
     assert answer.status_code == 200 and answer.json()["status"] == "Accepted"
     assert profile["transaction_id"] == cp.connectors[1].transaction_id
@@ -131,10 +121,9 @@ async def test_tc_059_remote_start_transaction_with_charging_profile(server):
     assert not_tx.status_code == 400
 
 
-async def test_tc_066_get_composite_schedule(server):
+async def test_tc_066_get_composite_schedule(server, octt):
     """Get Composite Schedule"""
-    tenant = make_tenant()
-    station, password = make_station(tenant)
+    tenant, station, password = octt.tenant, octt.station, octt.password
     async with charge_point(server, tenant, station, password), api_client(server, tenant) as api:
         await api.post(path(station, "charging-profiles/"), json={
             "connector_id": 0, "charging_profile": tx_profile(5, "ChargePointMaxProfile", 20.0)})
@@ -152,10 +141,9 @@ async def test_tc_066_get_composite_schedule(server):
     assert unknown.status_code == 200 and unknown.json() == {"status": "Rejected"}
 
 
-async def test_tc_067_clear_charging_profile(server):
+async def test_tc_067_clear_charging_profile(server, octt):
     """Clear Charging Profile"""
-    tenant = make_tenant()
-    station, password = make_station(tenant)
+    tenant, station, password = octt.tenant, octt.station, octt.password
     async with charge_point(server, tenant, station, password) as cp, \
             api_client(server, tenant) as api:
         stored = (await api.post(path(station, "charging-profiles/"), json={
