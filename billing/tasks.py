@@ -5,7 +5,12 @@ from django.utils import timezone
 
 from billing.services.invoice_pdf import invoice_pdf_render
 from billing.services.invoices import invoice_run, invoice_runs_due
-from billing.services.session_prices import session_id_of, session_price_final, sessions_price_due
+from billing.services.session_prices import (
+    session_id_of,
+    session_price_correct,
+    session_price_final,
+    sessions_price_due,
+)
 from tenants.models import Tenant
 
 
@@ -13,6 +18,15 @@ from tenants.models import Tenant
 def price_session_task(session_id: int) -> str | None:
     """Price a stopped session. A final price is kept as it is, so a redelivery is harmless."""
     record = session_price_final(session_id=session_id)
+    return None if record is None else str(record.gross)
+
+
+@shared_task
+def price_corrected_session_task(session_id: int) -> str | None:
+    """Queued after the station's late StopTransaction completed a session the backend had closed:
+    price it again; an invoiced price is corrected by a credit note and a replacement invoice.
+    A redelivery finds the price current and does nothing."""
+    record = session_price_correct(session_id=session_id)
     return None if record is None else str(record.gross)
 
 

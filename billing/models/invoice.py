@@ -40,6 +40,10 @@ class Invoice(models.Model):
     credits = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="credit_notes",
                                 help_text="A credit note: the invoice it corrects")
+    replaces = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="replaced_by",
+                                 help_text="A replacement invoice: the credited invoice it replaces "
+                                           "(docs/billing-corrections.md)")
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="invoices")
     buyer_name = models.CharField(max_length=200)
     buyer_address = models.TextField(blank=True)
@@ -67,6 +71,8 @@ class Invoice(models.Model):
             models.UniqueConstraint(fields=["tenant", "number"], name="invoice_number_per_tenant"),
             models.UniqueConstraint(fields=["credits"], condition=models.Q(credits__isnull=False),
                                     name="one_credit_note_per_invoice"),
+            models.UniqueConstraint(fields=["replaces"], condition=models.Q(replaces__isnull=False),
+                                    name="one_replacement_per_invoice"),
         ]
         indexes = [models.Index(fields=["tenant", "period_start", "period_end"]),
                    models.Index(fields=["tenant", "issued_at"])]
@@ -76,13 +82,15 @@ class Invoice(models.Model):
 
 
 class InvoiceLine(models.Model):
-    """One supply: a charging session (unique: a session is invoiced once), or on a credit note
-    the invoice line it reverses."""
+    """One supply: a charging session, or on a credit note the invoice line it reverses. A session
+    is on at most one invoice that has not been credited (the services keep this under the
+    invoice's row lock): its first invoice, then, if corrected, each replacement in turn
+    (docs/billing-corrections.md)."""
 
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
     position = models.PositiveIntegerField()
-    session = models.OneToOneField(ChargingSession, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="invoice_line")
+    session = models.ForeignKey(ChargingSession, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="invoice_lines")
     credited_line = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
                                       related_name="credited_by")
     description = models.CharField(max_length=300)

@@ -6,6 +6,11 @@ lock, re-reads what is still to invoice, takes the next number under the (tenant
 row lock and writes the invoice with its lines: a run that fails half-way leaves whole invoices
 only, and rerunning it issues the rest (a session's line is unique, so nothing is invoiced
 twice). The number is taken in the transaction that writes the invoice, so a rollback returns it.
+
+A session priced again after it was invoiced (docs/billing-corrections.md) is corrected through
+the credit-note path: its invoice is credited in full and replaced by a new invoice carrying the
+same sessions at their current prices. A session is thus on at most one invoice that has not
+been credited; the services keep that under the invoice's row lock.
 """
 
 import logging
@@ -17,6 +22,7 @@ from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from billing import selectors_invoices as selectors
@@ -31,6 +37,10 @@ log = logging.getLogger(__name__)
 
 class InvoiceNotCreditable(Exception):
     """A credit note of a credit note, or a second credit note of one invoice."""
+
+
+class SessionInvoicedElsewhere(Exception):
+    """A replacement would put a session on a second invoice that has not been credited."""
 
 
 @dataclass
@@ -88,39 +98,30 @@ def invoice_runs_due(*, now: datetime, tenants: Iterable[Tenant] | None = None) 
 def invoice_issue(*, tenant: Tenant, customer_id: int, currency: str, period_start: date, period_end: date,
                   session_ids: list[int] | None = None, render_pdf: bool = True) -> Invoice | None:
     """One customer's invoice in one currency for the period (of those sessions, if given: what
-    the run read); None if nothing is left to invoice (another run got there first)."""
+    the run read); None if nothing is left to invoice (another run got there first). The prices
+    are locked as they are read, so a correction running meanwhile (session_price_correct)
+    either finishes first or finds them invoiced."""
     customer = Customer.objects.select_for_update().get(pk=customer_id, tenant=tenant)
     since, until = selectors.period_bounds(tenant, period_start, period_end)
     prices = selectors.prices_to_invoice(tenant, since, until)
     if session_ids is not None:
         prices = prices.filter(session_id__in=session_ids)
     prices = list(prices.filter(customer_id=customer_id, currency=currency)
-                  .select_related("session__station__tenant")
+                  .select_related("session__station__tenant").select_for_update(of=("self",))
                   .order_by("session__stopped_at", "session__started_at", "session_id"))
     if not prices:
         return None
     lines = [_session_line(price, position) for position, price in enumerate(prices, start=1)]
-    seller = selectors.seller_of(tenant)
-    issued_at, number = _take_number(tenant, seller.invoice_prefix)
-    invoice = Invoice.objects.create(
-        tenant=tenant, number=number, kind=InvoiceKind.INVOICE, customer=customer,
-        buyer_name=customer.name, buyer_address=customer.address, buyer_email=customer.email,
-        buyer_vat_id=customer.vat_id, seller_name=seller.name, seller_address=seller.address,
-        seller_email=seller.email, seller_vat_id=seller.vat_id, issued_at=issued_at,
-        period_start=period_start, period_end=period_end, currency=currency,
-        **_totals(lines, currency))
-    for line in lines:
-        line.invoice = invoice
-    InvoiceLine.objects.bulk_create(lines, batch_size=1000)
-    if render_pdf:
-        _render_after_commit(invoice.pk)
-    return invoice
+    return _issue(tenant, customer, currency, period_start, period_end, lines, render_pdf=render_pdf)
 
 
 @transaction.atomic
-def invoice_credit(*, invoice: Invoice) -> Invoice:
-    """A full credit note of `invoice`: every line and total negated, referring to it. The
-    sessions stay invoiced (their lines are the original's): they are not invoiced again."""
+def invoice_credit(*, invoice: Invoice, render_pdf: bool = True) -> Invoice:
+    """A full credit note of `invoice`: every line and total negated, referring to it. Made by
+    hand (the API), it leaves the sessions invoiced: no run invoices them again, and a later
+    correction of one of them re-prices it without touching these invoices (crediting may have
+    been a waiver; billing again is the accountant's decision). invoice_replace credits and
+    re-issues in one go."""
     original = Invoice.objects.select_for_update().get(pk=invoice.pk)
     if original.kind != InvoiceKind.INVOICE:
         raise InvoiceNotCreditable("A credit note cannot be credited.")
@@ -150,8 +151,96 @@ def invoice_credit(*, invoice: Invoice) -> Invoice:
                     vat_by_rate={rate: [_negated_text(v) for v in values]
                                  for rate, values in line.vat_by_rate.items()})
         for line in original.lines.order_by("position")], batch_size=1000)
-    _render_after_commit(note.pk)
+    if render_pdf:
+        _render_after_commit(note.pk)
     return note
+
+
+def invoice_open_of_session(*, session_id: int) -> Invoice | None:
+    """The invoice carrying the session that has no credit note, locked for the calling
+    transaction; None if there is none (never invoiced, or only on credited invoices). If it was
+    credited while this waited for its lock, the next one is looked for (its replacement)."""
+    while True:  # each pass follows a credit note committed meanwhile: the chain is finite
+        open_ = _open_invoices().filter(lines__session_id=session_id)
+        invoice_id = open_.values_list("pk", flat=True).first()
+        if invoice_id is None:
+            return None
+        invoice = Invoice.objects.select_for_update().get(pk=invoice_id)
+        if not Invoice.objects.filter(credits=invoice).exists():
+            return invoice
+
+
+@transaction.atomic
+def invoice_correct_session(*, invoice: Invoice, session_id: int, render_pdf: bool = True) -> Invoice | None:
+    """The session on `invoice` (locked by invoice_open_of_session) was priced again: if its line
+    no longer states its price, credit the invoice and replace it; returns the replacement.
+    None when the line is current (a second run of the same correction)."""
+    line = invoice.lines.get(session_id=session_id)
+    price = SessionPrice.objects.select_related("session__station__tenant").get(session_id=session_id)
+    if _same_supply(line, _session_line(price, line.position)):
+        return None
+    return invoice_replace(invoice=invoice, render_pdf=render_pdf)
+
+
+@transaction.atomic
+def invoice_replace(*, invoice: Invoice, render_pdf: bool = True) -> Invoice:
+    """Credit `invoice` in full and issue its replacement: the same customer, period and currency,
+    every session of it at its current price, in the same order, with the next number after the
+    credit note's; buyer and seller details as they are now (copied at issue, as for any
+    invoice). A line whose session no longer exists is carried as it was."""
+    original = (Invoice.objects.select_for_update(of=("self",)).select_related("tenant", "customer")
+                .get(pk=invoice.pk))
+    lines = list(original.lines.order_by("position"))
+    session_ids = [line.session_id for line in lines if line.session_id is not None]
+    if _open_invoices().filter(lines__session_id__in=session_ids).exclude(pk=original.pk).exists():
+        raise SessionInvoicedElsewhere(f"A session of {original.number} is on another open invoice.")
+    invoice_credit(invoice=original, render_pdf=render_pdf)
+    prices = {price.session_id: price for price in SessionPrice.objects.filter(session_id__in=session_ids)
+              .select_related("session__station__tenant")}
+    new_lines = [_session_line(prices[line.session_id], line.position) if line.session_id in prices
+                 else _copied_line(line) for line in lines]
+    return _issue(original.tenant, original.customer, original.currency, original.period_start,
+                  original.period_end, new_lines, render_pdf=render_pdf, replaces=original)
+
+
+def _issue(tenant: Tenant, customer: Customer, currency: str, period_start: date, period_end: date,
+           lines: list[InvoiceLine], *, render_pdf: bool, replaces: Invoice | None = None) -> Invoice:
+    """Write an invoice with its lines under the next number; the caller's transaction holds the
+    customer's or the replaced invoice's lock."""
+    seller = selectors.seller_of(tenant)
+    issued_at, number = _take_number(tenant, seller.invoice_prefix)
+    invoice = Invoice.objects.create(
+        tenant=tenant, number=number, kind=InvoiceKind.INVOICE, customer=customer, replaces=replaces,
+        buyer_name=customer.name, buyer_address=customer.address, buyer_email=customer.email,
+        buyer_vat_id=customer.vat_id, seller_name=seller.name, seller_address=seller.address,
+        seller_email=seller.email, seller_vat_id=seller.vat_id, issued_at=issued_at,
+        period_start=period_start, period_end=period_end, currency=currency,
+        **_totals(lines, currency))
+    for line in lines:
+        line.invoice = invoice
+    InvoiceLine.objects.bulk_create(lines, batch_size=1000)
+    if render_pdf:
+        _render_after_commit(invoice.pk)
+    return invoice
+
+
+def _open_invoices() -> QuerySet[Invoice]:
+    return Invoice.objects.filter(kind=InvoiceKind.INVOICE).exclude(
+        Exists(Invoice.objects.filter(credits=OuterRef("pk"))))
+
+
+def _same_supply(line: InvoiceLine, current: InvoiceLine) -> bool:
+    """The line states the session's current price and quantity (its times may differ: a stop
+    time moved without changing what is paid is not worth a credit note)."""
+    fields = ("quantity", "net", "vat", "gross")
+    return (all(Decimal(getattr(line, name)) == Decimal(getattr(current, name)) for name in fields)
+            and line.components == current.components and line.vat_by_rate == current.vat_by_rate)
+
+
+def _copied_line(line: InvoiceLine) -> InvoiceLine:
+    names = ("position", "description", "started_at", "stopped_at", "quantity", "unit", "unit_price",
+             "components", "net", "vat_rate", "vat", "gross", "vat_by_rate")
+    return InvoiceLine(**{name: getattr(line, name) for name in names})
 
 
 def _take_number(tenant: Tenant, prefix: str) -> tuple[datetime, str]:

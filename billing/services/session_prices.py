@@ -13,6 +13,7 @@ from django.utils import timezone
 from billing import selectors
 from billing.models import SessionPrice, Tariff
 from billing.pricing import Price
+from billing.services.invoices import invoice_correct_session, invoice_open_of_session
 from stations.models import ChargingSession
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,14 @@ def session_price_queue(*, station_id: int, transaction_id: int) -> None:
     price_stopped_transaction.delay_on_commit(station_id, transaction_id)
 
 
+def session_price_correct_queue(*, session_id: int) -> None:
+    """The station's own stop completed a session the backend had closed (docs/sessions.md):
+    correct its price in a task, after commit."""
+    from billing.tasks import price_corrected_session_task
+
+    price_corrected_session_task.delay_on_commit(session_id)
+
+
 def session_id_of(*, station_id: int, transaction_id: int) -> int | None:
     return _session_id(station_id, transaction_id)
 
@@ -59,26 +68,43 @@ def session_id_of(*, station_id: int, transaction_id: int) -> int | None:
 def session_price_final(*, session_id: int) -> SessionPrice | None:
     """Price a stopped session. Idempotent: a final price is returned as it is; one row per
     session. Returns None for a session that is not stopped (or no longer exists)."""
-    session = (ChargingSession.objects.select_for_update().select_related("station__tenant")
-               .filter(pk=session_id).first())
+    session = _locked(session_id)
     if session is None or session.stopped_at is None:
         return None
     record = _snapshot(session)
     if record.final:
         return record
-    now = timezone.now()
-    if record.tariff is None and not record.free:  # no tariff applies: nothing to charge
-        record.final, record.priced_at = True, now
-        record.save(update_fields=["final", "priced_at"])
-        return record
-    timeline = selectors.session_timeline(session)
-    price = selectors.session_quote(session, tariff=record.tariff, free=record.free, timeline=timeline)
-    _store(record, price)
-    record.final = (record.free or timeline.unplugged_at is not None
-                    or not _bills_parking(record.tariff)
-                    or now - session.stopped_at >= selectors.PLUGGED_AFTER_STOP_AT_MOST)
-    record.priced_at = now
+    _price(record, session)
     record.save()
+    return record
+
+
+@transaction.atomic
+def session_price_correct(*, session_id: int) -> SessionPrice | None:
+    """The session's values changed after it was priced (the station's own StopTransaction came
+    after the backend had closed it): price it again, in place, with the tariff version it
+    started under (one SessionPrice per session, whatever happens). Not priced yet: priced as
+    usual. Its price on an issued invoice that has no credit note: that invoice is credited in
+    full and replaced (invoice_correct_session); on a credited invoice (a credit note made by
+    hand, whose sessions stay invoiced): re-priced, the invoices left alone. Idempotent: with
+    the price and its invoice line current, nothing changes. docs/billing-corrections.md."""
+    session = _locked(session_id)
+    if session is None or session.stopped_at is None:
+        return None
+    record = (SessionPrice.objects.select_for_update(of=("self",)).filter(session=session)
+              .select_related("tariff").first())
+    if record is None or not record.final:  # never invoiced (runs take final prices only)
+        return session_price_final(session_id=session_id)
+    invoice = invoice_open_of_session(session_id=session.pk)  # locked: lock order session, price, invoice
+    before, priced_at = _state(record), record.priced_at
+    _price(record, session)
+    record.final = record.final or invoice is not None  # the invoice states this price: it stays
+    if _state(record) != before:
+        record.save()
+    else:
+        record.priced_at = priced_at
+    if invoice is not None:
+        invoice_correct_session(invoice=invoice, session_id=session.pk)
     return record
 
 
@@ -94,6 +120,35 @@ def sessions_price_due(*, batch: int = 1000) -> int:
             continue
         finals += bool(record is not None and record.final)
     return finals
+
+
+def _locked(session_id: int) -> ChargingSession | None:
+    return (ChargingSession.objects.select_for_update(of=("self",)).select_related("station__tenant")
+            .filter(pk=session_id).first())
+
+
+def _price(record: SessionPrice, session: ChargingSession) -> None:
+    """Price the stopped session with the record's tariff version; final once every status that
+    counts is known (the car unplugged, or no parking price, or long enough after the stop)."""
+    now = timezone.now()
+    record.priced_at = now
+    if record.tariff is None and not record.free:  # no tariff applies: nothing to charge
+        record.final = True
+        return
+    timeline = selectors.session_timeline(session)
+    price = selectors.session_quote(session, tariff=record.tariff, free=record.free, timeline=timeline)
+    _store(record, price)
+    record.final = (record.free or timeline.unplugged_at is not None
+                    or not _bills_parking(record.tariff)
+                    or now - session.stopped_at >= selectors.PLUGGED_AFTER_STOP_AT_MOST)
+
+
+def _state(record: SessionPrice) -> tuple:
+    """What pricing writes but the time: equal before and after a re-price, nothing changed."""
+    return (record.final, record.currency, Decimal(record.net), Decimal(record.vat),
+            Decimal(record.gross), record.lines, record.vat_by_rate,
+            None if record.energy_wh is None else Decimal(record.energy_wh), record.charging_seconds,
+            record.parking_seconds)
 
 
 def _session_id(station_id: int, transaction_id: int) -> int | None:
