@@ -60,3 +60,18 @@ def env_ints(name: str, default: tuple[int, ...]) -> tuple[int, ...]:
         return tuple(int(item) for item in raw.split(","))
     except ValueError:
         raise ImproperlyConfigured(f"{name}={raw!r} is not a comma-separated list of integers") from None
+
+
+def env_range(name: str, default: tuple[int, int]) -> tuple[int, int]:
+    """An inclusive range of integers, e.g. FTP_PASSIVE_PORTS=30000-30049."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    first, sep, last = raw.partition("-")
+    try:
+        low, high = int(first), int(last)
+    except ValueError:
+        low = high = -1
+    if not sep or low < 0 or high < low:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a range like 30000-30049")
+    return low, high

@@ -5,11 +5,12 @@ DATABASE_URL / REDIS_URL set: PostgreSQL, channels-redis and a real Celery broke
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from cpms.env import env_bool, env_float, env_int, env_ints, env_list, env_str
+from cpms.env import env_bool, env_float, env_int, env_ints, env_list, env_range, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -139,6 +140,7 @@ CELERY_BEAT_SCHEDULE = {
     "price-sessions-due": {"task": "billing.tasks.price_sessions_due", "schedule": 60.0},
     # Hourly; each tenant's previous month is invoiced on the 1st and 2nd in its own time zone.
     "invoice-runs-monthly": {"task": "billing.tasks.invoice_runs_monthly", "schedule": 3600.0},
+    "fail-stalled-file-jobs": {"task": "stations.firmware.tasks.fail_stalled_jobs", "schedule": 60.0},
 }
 
 # On the embedded default (no Redis, tasks run eagerly) the server process runs this schedule
@@ -241,6 +243,20 @@ MEDIA_URL = "/media/"
 # The largest file accepted: a firmware image an operator uploads, a diagnostics or log file a
 # station uploads (deploy/nginx.conf's client_max_body_size must not be below it).
 OCPP_UPLOAD_MAX_BYTES = env_int("OCPP_UPLOAD_MAX_BYTES", 100 * 1024 * 1024)
+# FTP for stations that fetch firmware and upload files only over FTP (docs/file-transfer.md):
+# `manage.py serve` starts one FTP server per node when FTP_ENABLED. FTP_PUBLIC_URL is what the
+# stations reach (default: PUBLIC_BASE_URL's host on FTP_PORT); FTP_MASQUERADE_ADDRESS the IP
+# given in passive replies behind NAT; the passive ports are a range "first-last".
+FTP_ENABLED = env_bool("FTP_ENABLED", True)
+FTP_HOST = env_str("FTP_HOST", "0.0.0.0")
+FTP_PORT = env_int("FTP_PORT", 2121)
+FTP_PASSIVE_PORTS = env_range("FTP_PASSIVE_PORTS", (30000, 30049))
+FTP_PUBLIC_URL = env_str("FTP_PUBLIC_URL") or f"ftp://{urlsplit(PUBLIC_BASE_URL).hostname}:{FTP_PORT}"
+FTP_MASQUERADE_ADDRESS = env_str("FTP_MASQUERADE_ADDRESS")
+# A firmware job or upload request with no status notification for this many seconds (from its
+# sending, its retrieve date or its last status) ends as failed; its credential expires then.
+OCPP_FIRMWARE_STALL_SECONDS = env_int("OCPP_FIRMWARE_STALL_SECONDS", 2 * 3600)
+OCPP_UPLOAD_STALL_SECONDS = env_int("OCPP_UPLOAD_STALL_SECONDS", 3600)
 
 LOGGING = {
     "version": 1,

@@ -56,7 +56,7 @@ class StationAdmin(TenantScopedAdmin):
     readonly_fields = ("ocpp_url", "vendor", "model", "serial_number", "firmware_version",
                        "last_boot_at", "last_seen", "is_connected")
     fields = ("tenant", "identity", "name", "enabled", "security_profile", "timezone", "ocpp_url",
-              "is_connected", "max_current", "load_group", "tariff",
+              "is_connected", "max_current", "load_group", "tariff", "file_transfer",
               "vendor", "model", "serial_number", "firmware_version", "last_boot_at", "last_seen")
     inlines = [ConnectorInline]
     actions = ["new_password"]
@@ -146,7 +146,7 @@ class ModelQuirksAdmin(admin.ModelAdmin):
     """Station models' known deviations: platform-wide, so for superusers only."""
 
     list_display = ["vendor", "model_prefix", "id_tag_suffix_separator",
-                    "tx_profile_after_start_only", "max_profile_on_connector_zero_only"]
+                    "tx_profile_after_start_only", "max_profile_on_connector_zero_only", "file_transfer"]
 
     def has_module_permission(self, request) -> bool:
         return request.user.is_superuser

@@ -19,6 +19,7 @@ class Quirks:
     id_tag_suffix_separator: str = ""
     tx_profile_after_start_only: bool = False
     max_profile_on_connector_zero_only: bool = False
+    file_transfer: str = ""  # "ftp": the model fetches and uploads files over FTP only
 
 
 NONE = Quirks()
@@ -48,7 +49,8 @@ def _lookup(vendor: str, model: str) -> Quirks:
     row = max(rows, key=lambda r: len(r.model_prefix))
     return Quirks(id_tag_suffix_separator=row.id_tag_suffix_separator,
                   tx_profile_after_start_only=row.tx_profile_after_start_only,
-                  max_profile_on_connector_zero_only=row.max_profile_on_connector_zero_only)
+                  max_profile_on_connector_zero_only=row.max_profile_on_connector_zero_only,
+                  file_transfer=row.file_transfer)
 
 
 def quirks_of(station) -> Quirks:

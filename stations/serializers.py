@@ -38,7 +38,8 @@ class StationSerializer(serializers.ModelSerializer):
         fields = ["identity", "name", "password", "enabled", "vendor", "model", "serial_number",
                   "firmware_version", "timezone", "connected", "last_seen", "last_boot_at",
                   "firmware_status", "diagnostics_status", "connectors", "ocpp_url",
-                  "security_profile", "max_current", "load_group", "tariff", "created_at"]
+                  "security_profile", "max_current", "load_group", "tariff", "file_transfer",
+                  "created_at"]
         read_only_fields = ["vendor", "model", "serial_number", "firmware_version", "last_seen",
                             "last_boot_at", "firmware_status", "diagnostics_status", "created_at"]
 

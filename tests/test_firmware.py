@@ -344,9 +344,9 @@ async def test_a_rollout_sends_connected_stations_now_and_offline_ones_when_they
             await boot_with(cp3, "2.0.0")
         progress = (await api.get(f"/api/v1/firmware/rollouts/{rollout['id']}/")).json()["progress"]
     assert rollout["progress"]["total"] == 3
-    assert before_boot["states"] == {"sent": 1, "failed": 1, "pending": 1}
+    assert before_boot["states"] == {"pending": 1, "sent": 1, "rejected": 0, "failed": 1, "installed": 0}
     assert before_boot["statuses"] == {"Installed": 1, "DownloadFailed": 1}
-    assert progress["states"] == {"sent": 1, "failed": 1, "installed": 1}
+    assert progress["states"] == {"pending": 0, "sent": 1, "rejected": 0, "failed": 1, "installed": 1}
     assert {s["station"]: s["state"] for s in progress["stations"]} == {
         one.identity: "sent", two.identity: "failed", offline.identity: "installed"}
     assert list(cp3.downloads.values()) == [IMAGE]
@@ -363,7 +363,7 @@ async def test_a_rollout_to_all_stations_or_with_bad_input(server):
         unknown = await api.post("/api/v1/firmware/rollouts/", json={"firmware": firmware["id"],
                                                                      "stations": ["NOPE"]})
         listed = (await api.get("/api/v1/firmware/rollouts/")).json()
-    assert everyone.status_code == 201 and everyone.json()["progress"]["states"] == {"pending": 2}
+    assert everyone.status_code == 201 and everyone.json()["progress"]["states"]["pending"] == 2
     assert neither.status_code == 400 and "stations" in neither.json()
     assert unknown.status_code == 400 and unknown.json()["stations"] == ["Unknown station: NOPE"]
     assert listed["count"] == 1

@@ -30,8 +30,9 @@ class ReadOnlyTenantScopedAdmin(TenantScopedAdmin):
 
 @admin.register(FirmwareJob)
 class FirmwareJobAdmin(ReadOnlyTenantScopedAdmin):
-    list_display = ("id", "station", "firmware", "state", "status", "action", "sent_at", "finished_at")
-    list_filter = ("tenant", "state", "status")
+    list_display = ("id", "station", "firmware", "state", "status", "failure_reason", "sent_at",
+                    "finished_at")
+    list_filter = ("tenant", "state", "failure", "status")
     search_fields = ("station__identity",)
     exclude = ("token",)
 
@@ -44,7 +45,8 @@ class RolloutAdmin(ReadOnlyTenantScopedAdmin):
 
 @admin.register(UploadRequest)
 class UploadRequestAdmin(ReadOnlyTenantScopedAdmin):
-    list_display = ("id", "station", "kind", "log_type", "state", "status", "file_name", "received_at")
-    list_filter = ("tenant", "kind", "state")
+    list_display = ("id", "station", "kind", "log_type", "state", "status", "failure_reason", "file_name",
+                    "received_at")
+    list_filter = ("tenant", "kind", "state", "failure")
     search_fields = ("station__identity", "file_name")
     exclude = ("token",)

@@ -1,8 +1,9 @@
 """Firmware images, the update jobs that send them to stations, and the files stations upload
 (diagnostics and logs).
 
-Stations fetch and upload over plain HTTP(S) with no API token: each job or upload request
-carries an unguessable token that is its URL (see `views.py`)."""
+Stations fetch and upload over HTTP(S) or FTP with no API token: each job or upload request
+carries an unguessable token that is its URL (see `views.py`) or its FTP password (see `ftp.py`
+and docs/file-transfer.md)."""
 
 import secrets
 from pathlib import PurePath
@@ -23,6 +24,29 @@ def firmware_path(instance: "FirmwareFile", filename: str) -> str:
 
 def upload_path(instance: "UploadRequest", filename: str) -> str:
     return f"uploads/{instance.tenant_id}/{instance.token[:16]}/{PurePath(filename).name}"
+
+
+class JobFailure(models.TextChoices):
+    """Why a job ended as failed; only a failure the station reported leaves its credential open
+    (the station may retry)."""
+
+    STATUS = "status", "The station reported a failure"
+    UNREACHABLE = "unreachable", "The station could not be reached"
+    STALLED = "stalled", "No status notification in time"
+    VERSION = "version", "The station booted on another version"
+    SUPERSEDED = "superseded", "A newer job replaced it"
+
+
+class FileJob(models.Model):
+    """What firmware jobs and upload requests share: how and why they failed, and when the
+    station last reported on them (the stall check counts from it)."""
+
+    failure = models.CharField(max_length=12, choices=JobFailure.choices, blank=True)
+    failure_reason = models.CharField(max_length=300, blank=True)
+    status_at = models.DateTimeField(null=True, blank=True, help_text="When the last status came")
+
+    class Meta:
+        abstract = True
 
 
 class FirmwareFile(models.Model):
@@ -66,7 +90,7 @@ class Rollout(models.Model):
         ordering = ["-created_at", "-id"]
 
 
-class FirmwareJob(models.Model):
+class FirmwareJob(FileJob):
     """UpdateFirmware (or SignedUpdateFirmware) for one station: what was sent, the answer and
     the status history the station reported."""
 
@@ -102,7 +126,7 @@ class FirmwareJob(models.Model):
         indexes = [models.Index(fields=["station", "state"])]
 
 
-class UploadRequest(models.Model):
+class UploadRequest(FileJob):
     """GetDiagnostics or GetLog: the request, the station's answer, the status history and the
     file it uploaded to the one-time URL."""
 

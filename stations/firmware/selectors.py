@@ -1,6 +1,10 @@
-from django.db.models import Count, QuerySet
+from datetime import timedelta
 
-from stations.firmware.models import FirmwareFile, FirmwareJob, Rollout, UploadRequest
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from stations.firmware.models import FirmwareFile, FirmwareJob, JobFailure, Rollout, UploadRequest
 from stations.models import Station
 from tenants.models import Tenant
 
@@ -21,14 +25,15 @@ def rollouts_of(tenant: Tenant) -> QuerySet[Rollout]:
 def rollout_progress(rollout: Rollout) -> dict:
     """Counts of the rollout's jobs by state and by last reported status, and each station's."""
     jobs = rollout.jobs.select_related("station").order_by("station__identity")
-    by_state = dict(jobs.order_by().values_list("state").annotate(n=Count("id")))
+    by_state = dict.fromkeys((state for state, _ in FirmwareJob.STATES), 0)
+    by_state |= dict(jobs.order_by().values_list("state").annotate(n=Count("id")))
     by_status = dict(jobs.exclude(status="").order_by().values_list("status").annotate(n=Count("id")))
     return {
         "total": sum(by_state.values()),
         "states": by_state,
         "statuses": by_status,
         "stations": [{"station": job.station.identity, "job": job.pk, "state": job.state,
-                      "status": job.status} for job in jobs],
+                      "status": job.status, "failure_reason": job.failure_reason} for job in jobs],
     }
 
 
@@ -36,8 +41,15 @@ def upload_requests_of(station: Station, kind: str) -> QuerySet[UploadRequest]:
     return UploadRequest.objects.filter(tenant_id=station.tenant_id, station=station, kind=kind)
 
 
+def open_for_transfer(jobs: QuerySet, *, stall_seconds: int) -> QuerySet:
+    """The jobs whose URL or FTP credential still works: sent, or failed on the station's own
+    status within the stall time (a station retries). Before it is sent, once installed,
+    refused, stalled, superseded or booted on another version, it takes and serves nothing."""
+    recent = timezone.now() - timedelta(seconds=stall_seconds)
+    return jobs.filter(Q(state="sent") | Q(state="failed", failure=JobFailure.STATUS, status_at__gte=recent))
+
+
 def firmware_job_by_token(token: str) -> FirmwareJob | None:
-    """The job whose URL this is, while its station may fetch it: sent, or failed (a station
-    retries). Before it is sent, once installed or refused, the URL serves nothing."""
-    return (FirmwareJob.objects.select_related("firmware")
-            .filter(token=token, state__in=[FirmwareJob.SENT, FirmwareJob.FAILED]).first())
+    """The job whose URL or FTP password this is, while its station may fetch it."""
+    jobs = FirmwareJob.objects.select_related("firmware").filter(token=token)
+    return open_for_transfer(jobs, stall_seconds=settings.OCPP_FIRMWARE_STALL_SECONDS).first()

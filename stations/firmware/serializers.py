@@ -76,8 +76,8 @@ class FirmwareJobSerializer(serializers.ModelSerializer):
         model = FirmwareJob
         fields = ["id", "station", "firmware", "firmware_version", "rollout", "signed", "request_id",
                   "location", "retrieve_date", "retries", "retry_interval", "state", "status", "action",
-                  "request", "response", "error", "history", "downloads", "created_at", "sent_at",
-                  "finished_at"]
+                  "request", "response", "error", "failure", "failure_reason", "history", "downloads",
+                  "created_at", "sent_at", "status_at", "finished_at"]
         read_only_fields = fields
 
 
@@ -153,8 +153,8 @@ class UploadRequestSerializer(serializers.ModelSerializer):
         model = UploadRequest
         fields = ["id", "station", "kind", "log_type", "request_id", "location", "start_time", "stop_time",
                   "retries", "retry_interval", "state", "status", "file_name", "action", "request",
-                  "response", "error", "history", "received", "size", "received_at", "created_at",
-                  "sent_at"]
+                  "response", "error", "failure", "failure_reason", "history", "received", "size",
+                  "received_at", "created_at", "sent_at", "status_at"]
         read_only_fields = fields
 
     def get_received(self, request: UploadRequest) -> bool:

@@ -1,13 +1,13 @@
 """The HTTP endpoints stations use, outside the API: no API token, the per-job token in the URL
-is the credential. A firmware job's URL serves only its own image; an upload URL takes one file."""
+is the credential. A firmware job's URL serves only its own image; an upload URL takes one file.
+(The same over FTP: `ftp.py`.)"""
 
-from django.db.models import F
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from stations.firmware import selectors
-from stations.firmware.models import FirmwareJob
+from stations.firmware.services.firmware import firmware_job_downloaded
 from stations.firmware.services.uploads import (
     UploadGone,
     UploadNotFound,
@@ -23,7 +23,7 @@ def firmware_download(request: HttpRequest, token: str, filename: str) -> FileRe
     job = selectors.firmware_job_by_token(token)
     if job is None or job.firmware.filename != filename or not job.firmware.file:
         raise Http404("No such firmware file")
-    FirmwareJob.objects.filter(pk=job.pk).update(downloads=F("downloads") + 1)  # parallel fetches count
+    firmware_job_downloaded(job_id=job.pk)
     return FileResponse(job.firmware.file.open("rb"), as_attachment=True, filename=filename,
                         content_type="application/octet-stream")
 

@@ -1,6 +1,9 @@
 """Firmware Management, diagnostics, and the Security extension's signed updates and logs."""
 
 import asyncio
+import ftplib
+import io
+from urllib.parse import unquote, urlsplit
 
 from ocpp.routing import on
 from ocpp.v16 import call_result
@@ -21,6 +24,10 @@ class FirmwareStation:
         return self._downloads
 
     async def download(self, url: str) -> bytes | int:
+        """Fetch by HTTP(S) or FTP: the image, or the status (HTTP) or reply code (FTP) refusing it."""
+        if url.startswith("ftp://"):
+            self.downloads[url] = await asyncio.to_thread(ftp_transfer, url, "RETR")
+            return self.downloads[url]
         import httpx  # only the file transfers need it
 
         async with httpx.AsyncClient(timeout=15) as client:
@@ -29,7 +36,10 @@ class FirmwareStation:
         return self.downloads[url]
 
     async def upload(self, location: str, content: bytes, filename: str, method: str = "PUT") -> int:
-        """Upload a diagnostics or log file as stations do: the raw body (PUT) or a form (POST)."""
+        """Upload a diagnostics or log file as stations do: the raw body (PUT) or a form (POST),
+        or over FTP into the location's folder (the FTP reply code: 226 when stored)."""
+        if location.startswith("ftp://"):
+            return await asyncio.to_thread(ftp_transfer, location, "STOR", content, filename)
         import httpx
 
         async with httpx.AsyncClient(timeout=15) as client:
@@ -68,3 +78,24 @@ class FirmwareStation:
         if self.log_answer != "Accepted":
             return call_result.GetLog(status=self.log_answer)
         return call_result.GetLog(status="Accepted", filename=f"{log_type}-{self.id}.log")
+
+
+def ftp_transfer(url: str, command: str, content: bytes = b"", filename: str = "") -> bytes | int:
+    """RETR the URL's file, or STOR `content` as `filename` in the URL's folder, as a station's
+    FTP client does (passive mode, binary); the reply code of a refusal instead of raising."""
+    parts = urlsplit(url)
+    ftp = ftplib.FTP(timeout=15)
+    try:
+        ftp.connect(parts.hostname, parts.port or 21)
+        ftp.login(unquote(parts.username or "anonymous"), unquote(parts.password or ""))
+        if command == "RETR":
+            received = io.BytesIO()
+            ftp.retrbinary(f"RETR {unquote(parts.path)}", received.write)
+            return received.getvalue()
+        folder = unquote(parts.path).rstrip("/")
+        reply = ftp.storbinary(f"STOR {folder}/{filename}", io.BytesIO(content))
+        return int(reply[:3])
+    except ftplib.Error as refused:
+        return int(str(refused)[:3])
+    finally:
+        ftp.close()

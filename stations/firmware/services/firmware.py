@@ -7,11 +7,11 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import RestrictedError
+from django.db.models import F, RestrictedError
 from django.utils import timezone
 
-from stations.firmware.models import FirmwareFile, FirmwareJob, Rollout
-from stations.firmware.services import sending
+from stations.firmware.models import FirmwareFile, FirmwareJob, JobFailure, Rollout
+from stations.firmware.services import sending, transfer
 from stations.models import Station
 from tenants.models import Tenant
 
@@ -20,6 +20,9 @@ from tenants.models import Tenant
 FAILURE_STATUSES = frozenset({"DownloadFailed", "InstallationFailed", "InvalidSignature",
                               "InstallVerificationFailed"})
 QUIET_STATUSES = frozenset({"Idle"})
+# Statuses after which a boot on another version than the job's means the update did not take.
+INSTALL_STATUSES = frozenset({"Downloaded", "SignatureVerified", "Installing", "InstallRebooting",
+                              "Installed"})
 
 
 class FirmwareInUse(Exception):
@@ -28,10 +31,6 @@ class FirmwareInUse(Exception):
 
 def iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-def public_url(path: str) -> str:
-    return settings.PUBLIC_BASE_URL.rstrip("/") + path
 
 
 def firmware_digest(file: File) -> tuple[str, int]:
@@ -67,14 +66,19 @@ def firmware_job_create(*, station: Station, firmware: FirmwareFile, retrieve_da
                         signed: bool = False, rollout: Rollout | None = None) -> FirmwareJob:
     """A pending job with its own download URL; SignedUpdateFirmware when asked or when the file
     is signed."""
-    job = FirmwareJob(tenant_id=station.tenant_id, station=station, firmware=firmware, rollout=rollout,
-                      signed=signed or firmware.is_signed, retrieve_date=retrieve_date or timezone.now(),
-                      retries=retries, retry_interval=retry_interval)
-    job.location = public_url(f"/ocpp-files/firmware/{job.token}/{firmware.filename}")
-    job.save()
+    job = FirmwareJob.objects.create(
+        tenant_id=station.tenant_id, station=station, firmware=firmware, rollout=rollout,
+        signed=signed or firmware.is_signed, retrieve_date=retrieve_date or timezone.now(),
+        retries=retries, retry_interval=retry_interval)
     job.request_id = job.pk
-    job.save(update_fields=["request_id"])
+    job.location = transfer.firmware_location(job)
+    job.save(update_fields=["request_id", "location"])
     return job
+
+
+def firmware_job_downloaded(*, job_id: int) -> None:
+    """One more fetch of the image, over HTTP or FTP (parallel fetches each count)."""
+    FirmwareJob.objects.filter(pk=job_id).update(downloads=F("downloads") + 1)
 
 
 def firmware_job_payload(job: FirmwareJob) -> tuple[str, dict]:
@@ -97,6 +101,7 @@ def _firmware_answered(job: FirmwareJob, response: dict) -> None:
             and job.state == FirmwareJob.SENT:
         job.state, job.status = FirmwareJob.REJECTED, response.get("status", "")
         job.finished_at = timezone.now()
+        job.failure_reason = f"The station answered {job.status}."
 
 
 def firmware_job_send(*, job_id: int, reraise: bool = False) -> FirmwareJob:
@@ -151,34 +156,62 @@ def firmware_status_record(*, station_id: int, status: str, received_at: datetim
     if job is None:
         return None
     _history(job, status, received_at)
+    job.status_at = received_at
     if status in QUIET_STATUSES:
-        job.save(update_fields=["history"])
+        job.save(update_fields=["history", "status_at"])
         return job
     job.status = status
     if status in FAILURE_STATUSES and job.state == FirmwareJob.SENT:
-        job.state, job.finished_at = FirmwareJob.FAILED, received_at
-    elif status not in FAILURE_STATUSES and job.state == FirmwareJob.FAILED and not job.error:
-        job.state, job.finished_at = FirmwareJob.SENT, None  # the station retries
-    job.save(update_fields=["history", "status", "state", "finished_at"])
+        _fail(job, JobFailure.STATUS, f"The station reported {status}.", received_at)
+    elif status not in FAILURE_STATUSES and job.state == FirmwareJob.FAILED \
+            and job.failure == JobFailure.STATUS:
+        _reopen(job)  # the station retries
+    job.save(update_fields=["history", "status", "status_at", "state", "finished_at", "failure",
+                            "failure_reason"])
     return job
+
+
+def _fail(job: FirmwareJob, failure: str, reason: str, at: datetime) -> None:
+    job.state, job.finished_at = FirmwareJob.FAILED, at
+    job.failure, job.failure_reason = failure, reason
+
+
+def _reopen(job: FirmwareJob) -> None:
+    job.state, job.finished_at, job.failure, job.failure_reason = FirmwareJob.SENT, None, "", ""
 
 
 @transaction.atomic
 def firmware_station_booted(*, station_id: int, firmware_version: str, received_at: datetime) -> int | None:
-    """A boot: the sent jobs whose image has this version end as installed. Returns the newest
-    pending job of the station to send now (older pending ones are superseded by it)."""
-    done = (FirmwareJob.objects.select_for_update()
-            .filter(station_id=station_id, state=FirmwareJob.SENT, firmware__version=firmware_version)
-            .exclude(firmware__version=""))
-    for job in done:
-        _history(job, "Booted", received_at, firmware_version=firmware_version)
-        job.state, job.finished_at = FirmwareJob.INSTALLED, received_at
-        job.save(update_fields=["history", "state", "finished_at"])
+    """A boot: the sent jobs whose image has this version end as installed; those past the
+    download (or past the time the install should have taken) on another version end as failed.
+    Returns the newest pending job of the station to send now (older pending ones are superseded
+    by it)."""
+    sent = (FirmwareJob.objects.select_for_update().select_related("firmware")
+            .filter(station_id=station_id, state=FirmwareJob.SENT).exclude(firmware__version=""))
+    for job in sent if firmware_version else ():
+        _booted(job, firmware_version, received_at)
     pending = list(FirmwareJob.objects.filter(station_id=station_id, state=FirmwareJob.PENDING)
                    .order_by("-created_at", "-id").values_list("pk", flat=True))
     if not pending:
         return None
+    superseded = f"Superseded by firmware job {pending[0]}."
     FirmwareJob.objects.filter(pk__in=pending[1:]).update(
-        state=FirmwareJob.FAILED, finished_at=received_at,
-        error={"detail": f"Superseded by firmware job {pending[0]}."})
+        state=FirmwareJob.FAILED, finished_at=received_at, error={"detail": superseded},
+        failure=JobFailure.SUPERSEDED, failure_reason=superseded)
     return pending[0]
+
+
+def _booted(job: FirmwareJob, firmware_version: str, received_at: datetime) -> None:
+    target = job.firmware.version
+    if firmware_version == target:
+        job.state, job.finished_at = FirmwareJob.INSTALLED, received_at
+    elif job.status in INSTALL_STATUSES or _install_overdue(job, received_at):
+        _fail(job, JobFailure.VERSION, f"Booted on {firmware_version}, expected {target}.", received_at)
+    else:
+        return  # a boot before the update (or during its download) says nothing yet
+    _history(job, "Booted", received_at, firmware_version=firmware_version)
+    job.save(update_fields=["history", "state", "finished_at", "failure", "failure_reason"])
+
+
+def _install_overdue(job: FirmwareJob, at: datetime) -> bool:
+    return (at - job.retrieve_date).total_seconds() > settings.OCPP_FIRMWARE_STALL_SECONDS

@@ -36,7 +36,8 @@ def record(model: type[models.Model], pk: int, answered: Answered, *, response: 
     if failure is not None:
         row.error = failure.body | {"status_code": failure.status_code}
         if row.state == "sent":
-            row.state = "failed"
+            row.state, row.failure = "failed", "unreachable"
+            row.failure_reason = str(failure.body.get("detail", ""))[:300]
     else:
         row.response = response
         answered(row, response)

@@ -13,9 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
-from stations.firmware.models import UploadRequest
-from stations.firmware.services import sending
-from stations.firmware.services.firmware import iso, public_url
+from stations.firmware.models import JobFailure, UploadRequest
+from stations.firmware.selectors import open_for_transfer
+from stations.firmware.services import sending, transfer
+from stations.firmware.services.firmware import iso
 from stations.models import Station
 
 FAILURE_STATUSES = frozenset({"UploadFailed", "BadMessage", "NotSupportedOperation", "PermissionDenied",
@@ -37,13 +38,12 @@ class UploadTooLarge(Exception):
 def upload_request_create(*, station: Station, kind: str, log_type: str = "",
                           start_time: datetime | None = None, stop_time: datetime | None = None,
                           retries: int | None = None, retry_interval: int | None = None) -> UploadRequest:
-    request = UploadRequest(tenant_id=station.tenant_id, station=station, kind=kind, log_type=log_type,
-                            start_time=start_time, stop_time=stop_time, retries=retries,
-                            retry_interval=retry_interval)
-    request.location = public_url(f"/ocpp-files/upload/{request.token}/")
-    request.save()
+    request = UploadRequest.objects.create(
+        tenant_id=station.tenant_id, station=station, kind=kind, log_type=log_type, start_time=start_time,
+        stop_time=stop_time, retries=retries, retry_interval=retry_interval)
     request.request_id = request.pk
-    request.save(update_fields=["request_id"])
+    request.location = transfer.upload_location(request)
+    request.save(update_fields=["request_id", "location"])
     return request
 
 
@@ -89,11 +89,13 @@ def upload_status_record(*, station_id: int, kind: str, status: str, received_at
     if request is None:
         return None
     request.history = [*request.history, {"status": status, "at": iso(received_at)}]
+    request.status_at = received_at
     if status != "Idle":
         request.status = status
     if status in FAILURE_STATUSES and request.state == UploadRequest.SENT:
-        request.state = UploadRequest.FAILED
-    request.save(update_fields=["history", "status", "state"])
+        request.state, request.failure = UploadRequest.FAILED, JobFailure.STATUS
+        request.failure_reason = f"The station reported {status}."
+    request.save(update_fields=["history", "status", "status_at", "state", "failure", "failure_reason"])
     return request
 
 
@@ -119,9 +121,8 @@ def _spool(content: BinaryIO, spool: BinaryIO) -> int:
 
 
 def _open(requests):
-    """Requests whose URL takes a file: sent, or failed (a station retries); not one never
-    sent or that the station refused."""
-    return requests.filter(state__in=[UploadRequest.SENT, UploadRequest.FAILED])
+    """Requests whose URL or FTP credential takes a file (see `open_for_transfer`)."""
+    return open_for_transfer(requests, stall_seconds=settings.OCPP_UPLOAD_STALL_SECONDS)
 
 
 def upload_check(*, token: str, size: int | None = None) -> None:
