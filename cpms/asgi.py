@@ -11,6 +11,10 @@ import autobahn.websocket.protocol  # noqa: E402
 
 autobahn.websocket.protocol.pformat = lambda _: ""
 
+from cpms import ws_denial  # noqa: E402
+
+ws_denial.install()  # a station without valid credentials gets 401, not daphne's bare 403
+
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402

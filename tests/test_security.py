@@ -42,19 +42,22 @@ async def test_a_profile_1_station_connects_over_plain_ws_with_its_password(serv
     tenant = make_tenant()
     station, password = make_station(tenant)
     assert await handshake_status(server, tenant, station.identity, password) == 101
-    assert await handshake_status(server, tenant, station.identity, "wrong-password-0123456") == 403
+    assert await handshake_status(server, tenant, station.identity, "wrong-password-0123456") == 401
 
 
 async def test_a_profile_2_station_is_refused_over_plain_ws_even_with_its_password(server):
+    """403: its password is right (a wrong one gets the 401 of an unknown station)."""
     tenant = make_tenant()
     station, password = make_station(tenant, security_profile=2)
     assert await handshake_status(server, tenant, station.identity, password) == 403
+    assert await handshake_status(server, tenant, station.identity, "wrong-password-0123456") == 401
 
 
 async def test_a_profile_3_station_is_refused_over_plain_ws(server):
+    """401: without its certificate the client has not proved to be the station."""
     tenant = make_tenant()
     station, password = make_station(tenant, security_profile=3)
-    assert await handshake_status(server, tenant, station.identity, password) == 403
+    assert await handshake_status(server, tenant, station.identity, password) == 401
 
 
 async def test_proxy_headers_count_only_where_the_deployment_trusts_them(server):
@@ -78,7 +81,7 @@ async def test_a_new_password_works_beside_the_old_one_until_the_station_uses_it
         assert cp.configuration["AuthorizationKey"] == new and 16 <= len(new) <= 40
     assert await handshake_status(server, tenant, station.identity, old) == 101
     assert await handshake_status(server, tenant, station.identity, new) == 101
-    assert await handshake_status(server, tenant, station.identity, old) == 403
+    assert await handshake_status(server, tenant, station.identity, old) == 401
     assert await handshake_status(server, tenant, station.identity, new) == 101
     async with api_client(server, tenant) as api:
         log = (await api.get(f"/api/v1/stations/{station.identity}/security-commands/")).json()
@@ -100,7 +103,7 @@ async def test_a_password_the_station_refuses_changes_nothing(server):
         response = await api.post(f"/api/v1/stations/{station.identity}/password/",
                                   json={"password": "a-chosen-password-123"})
     assert response.json() == {"status": "Rejected", "password": None}
-    assert await handshake_status(server, tenant, station.identity, "a-chosen-password-123") == 403
+    assert await handshake_status(server, tenant, station.identity, "a-chosen-password-123") == 401
     assert await handshake_status(server, tenant, station.identity, old) == 101
 
 

@@ -98,7 +98,7 @@ async def test_a_profile_2_station_connects_over_wss_with_its_password(tls_proxy
     connection = await open_link(port, tenant, station.identity, password, tls_context(cert))
     assert await boots(connection, station.identity) == "Accepted"
     assert await handshake_status(port, tenant, station.identity, "wrong-password-012345",
-                                  tls_context(cert)) == 403
+                                  tls_context(cert)) == 401
 
 
 async def test_a_profile_1_station_may_use_wss_too(tls_proxy):
@@ -128,7 +128,7 @@ async def test_a_profile_3_station_is_refused_with_a_certificate_of_another_ca(t
     other_ca_pem, other_key_pem = ca.new_ca(tenant.name)  # same name, another key
     client = client_certificate(tmp_path, station.identity, other_ca_pem, other_key_pem)
     assert await handshake_status(port, tenant, station.identity, password,
-                                  tls_context(cert, client)) == 403
+                                  tls_context(cert, client)) == 401
 
 
 async def test_a_profile_3_station_is_refused_with_another_stations_certificate(tls_proxy, tmp_path):
@@ -140,7 +140,7 @@ async def test_a_profile_3_station_is_refused_with_another_stations_certificate(
     client = client_certificate(tmp_path, other.identity, authority.certificate_pem,
                                 authority.private_key_pem)
     assert await handshake_status(port, tenant, station.identity, password,
-                                  tls_context(cert, client)) == 403
+                                  tls_context(cert, client)) == 401
     assert await handshake_status(port, tenant, other.identity, None,
                                   tls_context(cert, client)) == 101
 
@@ -150,7 +150,7 @@ async def test_a_profile_3_station_is_refused_without_a_certificate(tls_proxy):
     tenant = make_tenant()
     station, password = make_station(tenant, security_profile=3)
     ca_of(tenant_id=tenant.pk)
-    assert await handshake_status(port, tenant, station.identity, password, tls_context(cert)) == 403
+    assert await handshake_status(port, tenant, station.identity, password, tls_context(cert)) == 401
 
 
 async def test_a_certificate_header_sent_by_the_client_is_not_passed_on(tls_proxy, tmp_path):
@@ -164,7 +164,7 @@ async def test_a_certificate_header_sent_by_the_client_is_not_passed_on(tls_prox
                                       authority.private_key_pem)
     forged = {"X-SSL-Client-Cert": quote(cert_path.read_text())}
     assert await handshake_status(port, tenant, station.identity, None, tls_context(cert),
-                                  headers=forged) == 403
+                                  headers=forged) == 401
 
 
 async def test_a_profile_2_station_is_refused_over_plain_ws_to_the_trusting_server(trusting_server):

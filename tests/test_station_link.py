@@ -12,11 +12,31 @@ from stations.simulator import connect
 from tests.factories import api_client, charge_point, eventually, make_station, make_tenant
 
 
-async def _refused(coro) -> int:
+async def _refusal(coro):
+    """The HTTP response that refused the handshake."""
     with pytest.raises(InvalidStatus) as refused:
         connection = await coro
         await connection.close()
-    return refused.value.response.status_code
+    return refused.value.response
+
+
+async def _refused(coro) -> int:
+    return (await _refusal(coro)).status_code
+
+
+def _asks_for_basic_auth(response) -> bool:
+    return (response.status_code == 401
+            and response.headers.get("WWW-Authenticate") == 'Basic realm="OCPP"')
+
+
+async def _connected(server, tenant, station) -> bool:
+    async with api_client(server, tenant) as api:
+        return (await api.get(f"/api/v1/stations/{station.identity}/")).json()["connected"]
+
+
+def _basic(identity: str, password: str) -> dict:
+    token = base64.b64encode(f"{identity}:{password}".encode()).decode()
+    return {"Authorization": f"Basic {token}"}
 
 
 async def test_a_station_with_the_right_password_connects_with_ocpp16(server):
@@ -27,61 +47,100 @@ async def test_a_station_with_the_right_password_connects_with_ocpp16(server):
     await connection.close()
 
 
-async def test_a_wrong_password_is_refused_at_the_handshake(server):
+async def test_a_wrong_password_gets_401_asking_for_basic_auth(server):
     tenant = make_tenant()
     station, _ = make_station(tenant)
-    status = await _refused(connect(f"{server.ws}/ocpp/{tenant.slug}", station.identity,
-                                    "wrong-password-0123456789"))
-    assert status == 403
+    response = await _refusal(connect(f"{server.ws}/ocpp/{tenant.slug}", station.identity,
+                                      "wrong-password-0123456789"))
+    assert _asks_for_basic_auth(response)
 
 
-async def test_an_unknown_station_is_refused(server):
+async def test_an_unknown_station_gets_the_same_401_as_a_wrong_password(server):
     tenant = make_tenant()
-    assert await _refused(connect(f"{server.ws}/ocpp/{tenant.slug}", "NOPE",
-                                  "some-password-0123456789")) == 403
+    response = await _refusal(connect(f"{server.ws}/ocpp/{tenant.slug}", "NOPE",
+                                      "some-password-0123456789"))
+    assert _asks_for_basic_auth(response)
 
 
-async def test_a_station_of_another_tenant_path_is_refused(server):
+async def test_an_unknown_tenant_gets_401(server):
+    response = await _refusal(connect(f"{server.ws}/ocpp/no-such-tenant", "NOPE",
+                                      "some-password-0123456789"))
+    assert _asks_for_basic_auth(response)
+
+
+async def test_a_station_of_another_tenant_path_gets_401(server):
     tenant, other = make_tenant(), make_tenant()
     station, password = make_station(tenant)
-    assert await _refused(connect(f"{server.ws}/ocpp/{other.slug}", station.identity,
-                                  password)) == 403
+    response = await _refusal(connect(f"{server.ws}/ocpp/{other.slug}", station.identity,
+                                      password))
+    assert _asks_for_basic_auth(response)
 
 
-async def test_a_disabled_station_is_refused(server):
+async def test_a_disabled_station_with_its_password_gets_403(server):
     tenant = make_tenant()
     station, password = make_station(tenant, enabled=False)
     assert await _refused(connect(f"{server.ws}/ocpp/{tenant.slug}", station.identity,
                                   password)) == 403
 
 
-async def test_no_basic_auth_is_refused(server):
+async def test_a_disabled_station_does_not_tell_a_wrong_password_it_exists(server):
+    tenant = make_tenant()
+    station, _ = make_station(tenant, enabled=False)
+    response = await _refusal(connect(f"{server.ws}/ocpp/{tenant.slug}", station.identity,
+                                      "wrong-password-0123456789"))
+    assert _asks_for_basic_auth(response)
+
+
+async def test_no_basic_auth_gets_401(server):
     tenant = make_tenant()
     station, _ = make_station(tenant)
-    assert await _refused(connect(f"{server.ws}/ocpp/{tenant.slug}", station.identity,
-                                  None)) == 403
+    response = await _refusal(connect(f"{server.ws}/ocpp/{tenant.slug}", station.identity, None))
+    assert _asks_for_basic_auth(response)
 
 
-async def test_basic_auth_with_another_user_name_is_refused(server):
+async def test_basic_auth_with_another_user_name_gets_401(server):
     tenant = make_tenant()
     station, password = make_station(tenant)
     other, _ = make_station(tenant)
-    token = base64.b64encode(f"{other.identity}:{password}".encode()).decode()
-    status = await _refused(websockets.connect(
+    response = await _refusal(websockets.connect(
         f"{server.ws}/ocpp/{tenant.slug}/{station.identity}", subprotocols=["ocpp1.6"],
-        additional_headers={"Authorization": f"Basic {token}"}))
-    assert status == 403
+        additional_headers=_basic(other.identity, password)))
+    assert _asks_for_basic_auth(response)
 
 
-async def test_a_handshake_without_the_ocpp16_subprotocol_is_refused(server):
+async def test_a_refused_handshake_leaves_the_server_serving(server):
     tenant = make_tenant()
     station, password = make_station(tenant)
-    token = base64.b64encode(f"{station.identity}:{password}".encode()).decode()
+    for _ in range(3):
+        await _refused(connect(f"{server.ws}/ocpp/{tenant.slug}", station.identity, "wrong"))
+    connection = await connect(f"{server.ws}/ocpp/{tenant.slug}", station.identity, password)
+    assert connection.subprotocol == "ocpp1.6"
+    await connection.close()
+
+
+async def test_a_client_offering_no_ocpp16_is_accepted_without_a_subprotocol_then_closed(server):
+    """OCPP-J 1.6 §3.1.2: the handshake completes without Sec-WebSocket-Protocol and the
+    server closes the connection at once; the station is never counted connected."""
+    tenant = make_tenant()
+    station, password = make_station(tenant)
     for offered in ([], ["ocpp2.0.1"]):
-        status = await _refused(websockets.connect(
+        connection = await websockets.connect(
             f"{server.ws}/ocpp/{tenant.slug}/{station.identity}", subprotocols=offered or None,
-            additional_headers={"Authorization": f"Basic {token}"}))
-        assert status == 403
+            additional_headers=_basic(station.identity, password), open_timeout=10)
+        assert connection.subprotocol is None
+        with pytest.raises(ConnectionClosed):
+            await asyncio.wait_for(connection.recv(), 5)
+        assert connection.close_code == 1000
+    assert await _connected(server, tenant, station) is False
+
+
+async def test_a_client_offering_no_ocpp16_with_a_wrong_password_still_gets_401(server):
+    tenant = make_tenant()
+    station, _ = make_station(tenant)
+    response = await _refusal(websockets.connect(
+        f"{server.ws}/ocpp/{tenant.slug}/{station.identity}",
+        additional_headers=_basic(station.identity, "wrong-password-0123456789")))
+    assert _asks_for_basic_auth(response)
 
 
 async def test_a_second_connection_replaces_the_first(server):
@@ -93,9 +152,7 @@ async def test_a_second_connection_replaces_the_first(server):
                 await asyncio.wait_for(first._connection.recv(), 5)
             result = await second.boot()
             assert result.status == "Accepted"
-            async with api_client(server, tenant) as api:
-                body = (await api.get(f"/api/v1/stations/{station.identity}/")).json()
-            assert body["connected"] is True
+            assert await _connected(server, tenant, station) is True
 
 
 async def test_connected_turns_false_within_seconds_of_the_socket_closing(server):

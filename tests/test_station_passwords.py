@@ -17,7 +17,7 @@ async def test_a_password_set_through_the_station_api_ends_a_pending_rotation(se
         response = await api.patch(f"/api/v1/stations/{station.identity}/",
                                    json={"password": "chosen-password-0123"})
     assert response.status_code == 200, response.text
-    assert await handshake_status(server, tenant, station.identity, "rotated-password-0123") == 403
+    assert await handshake_status(server, tenant, station.identity, "rotated-password-0123") == 401
     assert await handshake_status(server, tenant, station.identity, "chosen-password-0123") == 101
 
 
@@ -31,8 +31,8 @@ async def test_a_password_generated_in_the_admin_ends_a_pending_rotation(server)
             "csrfmiddlewaretoken": _hidden_fields(page.text)["csrfmiddlewaretoken"],
             "action": "new_password", "_selected_action": str(station.pk), "index": "0"})
     assert response.status_code == 200 and "shown this once" in response.text
-    assert await handshake_status(server, tenant, station.identity, "rotated-password-0123") == 403
-    assert await handshake_status(server, tenant, station.identity, old) == 403
+    assert await handshake_status(server, tenant, station.identity, "rotated-password-0123") == 401
+    assert await handshake_status(server, tenant, station.identity, old) == 401
 
 
 async def test_the_raw_command_api_cannot_change_the_password_or_the_profile(server):

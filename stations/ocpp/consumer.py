@@ -13,12 +13,13 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.utils import timezone
 
+from cpms import ws_denial
 from stations import live
 from stations.models import OcppMessage
 from stations.ocpp import frames, links
 from stations.ocpp.dbthreads import db
 from stations.ocpp.errors import OcppError
-from stations.ocpp.handshake import station_authenticate
+from stations.ocpp.handshake import Refused, station_authenticate
 from stations.ocpp.outbound import Command, OutboundCalls
 from stations.ocpp.process import process_id
 from stations.ocpp.v16 import router, schemas
@@ -38,6 +39,8 @@ def _follow_up_finished(task: asyncio.Task, station, action: str) -> None:
 
 
 SUBPROTOCOL = "ocpp1.6"
+# OCPP-J names no code; autobahn lets the server send only 1000 or 3000-4999 (not 1002).
+NO_SUBPROTOCOL_CLOSE_CODE = 1000
 
 
 class OcppConsumer(AsyncWebsocketConsumer):
@@ -49,17 +52,22 @@ class OcppConsumer(AsyncWebsocketConsumer):
     replaced = False
 
     async def connect(self) -> None:
-        if SUBPROTOCOL not in self.scope.get("subprotocols", []):
-            await self.close()
-            return
         kwargs = self.scope["url_route"]["kwargs"]
         password = _basic_password(self.scope, kwargs["identity"])
         handshake = await db(station_authenticate, tenant_slug=kwargs["tenant"],
                              identity=kwargs["identity"], password=password,
                              link=link_security(self.scope))
-        if handshake is None:
-            log.warning("Refused station %s/%s", kwargs["tenant"], kwargs["identity"])
-            await self.close()
+        if isinstance(handshake, Refused):
+            log.warning("Refused station %s/%s (%d)", kwargs["tenant"], kwargs["identity"],
+                        handshake)
+            await self._refuse(handshake)
+            return
+        if SUBPROTOCOL not in self.scope.get("subprotocols", []):
+            # OCPP-J 1.6 §3.1.2: complete the handshake without a subprotocol, then close.
+            log.warning("Station %s/%s offered no %s", kwargs["tenant"], kwargs["identity"],
+                        SUBPROTOCOL)
+            await self.accept()
+            await self.close(code=NO_SUBPROTOCOL_CLOSE_CODE)
             return
         self.station = handshake.station
         await self.accept(subprotocol=SUBPROTOCOL)
@@ -73,6 +81,20 @@ class OcppConsumer(AsyncWebsocketConsumer):
                 await links.send(handshake.previous_address, {"type": "station.replaced"})
             except Exception:  # e.g. ChannelFull: that process is gone; its socket with it
                 log.warning("Could not reach the older socket of %s", self.station.identity)
+
+    async def _refuse(self, refused: Refused) -> None:
+        """A 401 says how to authenticate; a server without the denial-response extension (see
+        cpms/ws_denial.py) can only refuse with its 403."""
+        if ws_denial.EXTENSION not in self.scope.get("extensions", {}):
+            await self.close()
+            return
+        headers = [(b"content-type", b"text/plain; charset=utf-8")]
+        if refused == Refused.UNAUTHORIZED:
+            headers.append((b"www-authenticate", b'Basic realm="OCPP"'))
+        await self.base_send({"type": f"{ws_denial.EXTENSION}.start", "status": refused.value,
+                              "headers": headers})
+        await self.base_send({"type": f"{ws_denial.EXTENSION}.body",
+                              "body": refused.name.title().encode() + b"\n"})
 
     async def __call__(self, scope, receive, send) -> None:
         # Channels' loop waits on a new task per message, as it can wait on a channel layer too;

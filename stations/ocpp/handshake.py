@@ -1,5 +1,6 @@
 """What the consumer needs from the database at the handshake, run on the DB threads."""
 
+import enum
 import logging
 from dataclasses import dataclass
 
@@ -40,9 +41,18 @@ class Handshake:
     previous_address: str  # the live socket this one replaces, or ""
 
 
+class Refused(enum.IntEnum):
+    """Why a handshake is refused, as the HTTP status the station gets. Only a client that
+    proved to be the station (its password, or its certificate) learns that the station exists
+    but may not connect now; anyone else gets the same 401 as for an unknown station."""
+
+    UNAUTHORIZED = 401  # unknown station, missing or wrong credentials
+    FORBIDDEN = 403  # the station's own credentials, but disabled or below its profile
+
+
 def station_authenticate(*, tenant_slug: str, identity: str, password: str | None,
-                         link: LinkSecurity = PLAIN_LINK) -> Handshake | None:
-    """The station if it exists, is enabled and the link meets its security profile; else None.
+                         link: LinkSecurity = PLAIN_LINK) -> Handshake | Refused:
+    """The station if it exists, is enabled and the link meets its security profile; else why not.
 
     Profiles 1 and 2 need the password (the current one, or a new one the station accepted and
     now uses for the first time: then it becomes the current one); 2 and 3 need TLS; 3 needs a
@@ -59,26 +69,35 @@ def station_authenticate(*, tenant_slug: str, identity: str, password: str | Non
                           "pending_password_hash", "firmware_due", "local_list_due",
                           "load_group_id").first())
     if found is None:
-        return None
+        return Refused.UNAUTHORIZED
     (pk, tenant_id, enabled, password_hash, address, last_beat, vendor, model, profile,
      pending_hash, firmware_due, local_list_due, load_group_id) = found
-    if not enabled:
-        return None
+    by_password = profile < TLS_CLIENT_CERTIFICATE
+    matched = _password_matched(password, password_hash, pending_hash) if by_password else ""
+    if matched is None:
+        return Refused.UNAUTHORIZED
     refusal = link_refusal(profile=profile, link=link, tenant_id=tenant_id, identity=identity)
     if refusal:
         log.warning("Refused station %s/%s: %s", tenant_slug, identity, refusal)
-        return None
-    if profile < TLS_CLIENT_CERTIFICATE:
-        if password is None:
-            return None
-        if not check_password(password, password_hash):
-            if not (pending_hash and check_password(password, pending_hash)):
-                return None
-            # The station uses its new password: the old one stops working.
-            Station.objects.filter(pk=pk, pending_password_hash=pending_hash).update(
-                password_hash=pending_hash, pending_password_hash="")
+        return Refused.FORBIDDEN if by_password else Refused.UNAUTHORIZED
+    if not enabled:
+        return Refused.FORBIDDEN
+    if matched == "pending":  # the station uses its new password: the old one stops working
+        Station.objects.filter(pk=pk, pending_password_hash=pending_hash).update(
+            password_hash=pending_hash, pending_password_hash="")
     alive = bool(address) and last_beat is not None and last_beat >= ServerProcess.alive_cutoff()
     station = Station(pk=pk, tenant_id=tenant_id, identity=identity, vendor=vendor, model=model,
                       load_group_id=load_group_id)
     station.firmware_due, station.local_list_due = bool(firmware_due), bool(local_list_due)
     return Handshake(station, address if alive else "")
+
+
+def _password_matched(password: str | None, password_hash: str, pending_hash: str) -> str | None:
+    """Which of the station's passwords `password` is: "current", "pending", or None."""
+    if password is None:
+        return None
+    if check_password(password, password_hash):
+        return "current"
+    if pending_hash and check_password(password, pending_hash):
+        return "pending"
+    return None
