@@ -1,7 +1,8 @@
 """Several daphne processes behind one port: this process opens one listening socket per worker
 on the same port (SO_REUSEPORT, so the kernel spreads new connections evenly over them) and
 supervises the daphne workers that accept on them (`daphne --fd`), restarting any that dies;
-a restarted worker takes over its socket and the connections waiting in its queue."""
+a restarted worker takes over its socket and the connections waiting in its queue. With
+FTP_ENABLED it supervises the node's one FTP server too (`manage.py ftpserver`)."""
 
 import signal
 import socket
@@ -9,6 +10,7 @@ import subprocess
 import sys
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 
@@ -29,9 +31,11 @@ class Command(BaseCommand):
                    "--ping-timeout", "30", "--proxy-headers", "cpms.asgi:application"]
         commands = [[sys.executable, "-m", "daphne", "--fd", str(s.fileno()), *options]
                     for s in listeners]
+        if settings.FTP_ENABLED:  # one FTP server for the node, supervised like the workers
+            commands.append([sys.executable, "-m", "django", "ftpserver"])
         children = [self._spawn(command) for command in commands]
         self.stdout.write(f"Serving on {host}:{port} with {workers} workers: "
-                          f"{', '.join(str(c.pid) for c in children)}")
+                          f"{', '.join(str(c.pid) for c in children[:workers])}")
         stopping = False
 
         def stop(signum, frame):
@@ -64,5 +68,5 @@ class Command(BaseCommand):
         return listener
 
     def _spawn(self, command: list[str]) -> subprocess.Popen:
-        fd = int(command[command.index("--fd") + 1])
-        return subprocess.Popen(command, pass_fds=(fd,))
+        fds = [int(command[n + 1]) for n, arg in enumerate(command) if arg == "--fd"]
+        return subprocess.Popen(command, pass_fds=fds)
