@@ -57,6 +57,9 @@ class IdTagForm(Form):
                                   help_text="Load management: higher is served first")
     customer = forms.ModelChoiceField(queryset=None, required=False, empty_label="No customer")
     internal = forms.BooleanField(required=False, label="Internal (charges for free, still metered)")
+    max_sessions = forms.IntegerField(
+        required=False, min_value=0, max_value=32767, label="Sessions at once",
+        help_text="0: unlimited; blank: the tenant's default")
 
     def __init__(self, *args, customers, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,7 +75,7 @@ class IdTagForm(Form):
                 "expiry_date": expiry.isoformat() if expiry else None,
                 "parent_id_tag": data.get("parent_id_tag", ""), "priority": data["priority"],
                 "customer": data["customer"].pk if data.get("customer") else None,
-                "internal": bool(data.get("internal"))}
+                "internal": bool(data.get("internal")), "max_sessions": data.get("max_sessions")}
 
 
 class CustomerForm(Form):

@@ -82,13 +82,13 @@ def session_is_free(session: ChargingSession) -> bool:
     """Internal id tags, and the tags whose parent (group) id tag is internal, charge for free."""
     if not session.id_tag:
         return False
-    tag = IdTag.objects.filter(tenant_id=session.tenant_id, id_tag=session.id_tag).first()
+    tag = IdTag.objects.filter(tenant_id=session.tenant_id).spelt(session.id_tag).first()
     if tag is None:
         return False
     if tag.internal:
         return True
     return bool(tag.parent_id_tag) and IdTag.objects.filter(
-        tenant_id=session.tenant_id, id_tag=tag.parent_id_tag, internal=True).exists()
+        tenant_id=session.tenant_id, internal=True).spelt(tag.parent_id_tag).exists()
 
 
 def tariff_family_in_use(tariff: Tariff) -> bool:

@@ -10,6 +10,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Lower
 
 from billing.exports.sessions import FIELDS, session_row
 from billing.models import Tariff
@@ -46,16 +47,18 @@ def sessions_filtered(tenant: Tenant, query: SessionQuery) -> QuerySet[ChargingS
     if query.station:
         sessions = sessions.filter(station__identity=query.station)
     if query.id_tag:
-        sessions = sessions.filter(id_tag=query.id_tag)
+        sessions = sessions.filter(id_tag__lower=query.id_tag.lower())  # IdToken: any case
     if query.customer_id:
-        tags = IdTag.objects.filter(tenant=tenant, customer_id=query.customer_id).values("id_tag")
-        sessions = sessions.filter(id_tag__in=tags)
+        tags = (IdTag.objects.filter(tenant=tenant, customer_id=query.customer_id)
+                .values(spelt=Lower("id_tag")))
+        sessions = sessions.filter(id_tag__lower__in=tags)
     return sessions
 
 
 def session_csv_rows(tenant: Tenant, query: SessionQuery) -> Iterator[dict]:
     """The filtered sessions as the sessions export's rows (same columns), newest first."""
-    customer = IdTag.objects.filter(tenant_id=OuterRef("tenant_id"), id_tag=OuterRef("id_tag"),
+    customer = IdTag.objects.filter(tenant_id=OuterRef("tenant_id"),
+                                    id_tag__lower=Lower(OuterRef("id_tag")),
                                     customer__isnull=False).values("customer__name")[:1]
     values = (sessions_filtered(tenant, query).annotate(customer_name=Subquery(customer))
               .order_by("-started_at", "-id").values(*FIELDS))

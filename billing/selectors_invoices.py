@@ -4,6 +4,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Lower
 
 from billing.models import Invoice, InvoiceLine, Seller, SessionPrice
 from stations.models import IdTag
@@ -42,7 +43,7 @@ def prices_to_invoice(tenant: Tenant, since: datetime, until: datetime) -> Query
     belongs to a customer, and not invoiced yet; annotated with `customer_id`. Free (internal)
     and zero-cost sessions are left out: an invoice of 0.00 serves no one (they stay in the
     exports)."""
-    customer = IdTag.objects.filter(tenant=tenant, id_tag=OuterRef("session__id_tag"),
+    customer = IdTag.objects.filter(tenant=tenant, id_tag__lower=Lower(OuterRef("session__id_tag")),
                                     customer__isnull=False).values("customer_id")[:1]
     invoiced = InvoiceLine.objects.filter(session_id=OuterRef("session_id"))
     return (SessionPrice.objects.filter(tenant=tenant, final=True, gross__gt=0,

@@ -38,7 +38,7 @@ def idtag_edit(request, pk: int | None = None):
     initial = {} if tag is None else {
         "id_tag": tag.id_tag, "name": tag.name, "status": tag.status, "expiry_date": tag.expiry_date,
         "parent_id_tag": tag.parent_id_tag, "priority": tag.priority, "customer": tag.customer_id,
-        "internal": tag.internal}
+        "internal": tag.internal, "max_sessions": tag.max_sessions}
     form = IdTagForm(request.POST or None, initial=initial, customers=customers, editing=tag is not None)
     if request.method == "POST" and form.is_valid():
         serializer = IdTagSerializer(tag, data=form.api_data(), context={"request": request})

@@ -228,8 +228,10 @@ OCPP_BATCH_MAX = env_int("OCPP_BATCH_MAX", 2000)
 OCPP_DB_THREADS = env_int("OCPP_DB_THREADS", 8)
 # The server processes' garbage-collection thresholds (see cpms/gc_tuning.py).
 PYTHON_GC_THRESHOLDS = env_ints("PYTHON_GC_THRESHOLDS", (50_000, 50, 100))
-# Public base of the station link, shown to installers, e.g. wss://cpms.example.com
-OCPP_PUBLIC_URL = env_str("OCPP_PUBLIC_URL", "ws://localhost:8000")
+# Public base of the station link, shown to installers, e.g. wss://cpms.example.com. Unset: the
+# address the installer reached the server at (ws/wss and the request's host), or for a command
+# the address the server was started on (stations/selectors.py, ocpp_base_url).
+OCPP_PUBLIC_URL = env_str("OCPP_PUBLIC_URL", "")
 # OCPP Security profiles 2 and 3 (TLS, client certificates) end TLS at the proxy (deploy/nginx),
 # which says so in X-Forwarded-Proto and X-SSL-Client-Cert. Set to 1 only when the server
 # processes are reachable through that proxy alone (see stations/security/profiles.py).

@@ -2,6 +2,7 @@
 with the OCPP URL to configure in the charger. Staff who are not superusers see only the
 tenants they are members of."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
@@ -9,6 +10,8 @@ from billing.services.session_prices import sessions_snapshot_station
 from loadmgmt.services import station_group_changed
 from stations.authlist.services import local_lists_resync
 from stations.models import ChargingSession, Connector, IdTag, ModelQuirks, Station
+from stations.selectors import station_ocpp_url
+from stations.serializers import id_tag_exists_error
 from stations.services.stations import station_set_password
 from tenants.models import Tenant
 from tenants.secrets import hash_password, new_station_password
@@ -43,8 +46,21 @@ def _show_password(request, station: Station, password: str) -> None:
     messages.warning(request, format_html(
         "Station <b>{}</b>: OCPP URL <code>{}</code>, user <code>{}</code>, password "
         "<code>{}</code>. The password is shown this once; copy it into the charger now.",
-        station.identity, station.ocpp_url, station.identity, password,
+        station.identity, station_ocpp_url(station=station, request=request), station.identity,
+        password,
     ))
+
+
+def _with_ocpp_url_of(request, fields: tuple) -> tuple:
+    """`fields` with the OCPP URL as this request reached the server: a display method gets the
+    station alone, so the field is a function of the request (the same one for the form's
+    fields and its read-only fields)."""
+    if not hasattr(request, "station_ocpp_url"):
+        @admin.display(description="OCPP URL")
+        def ocpp_url(obj: Station) -> str:
+            return station_ocpp_url(station=obj, request=request) if obj.pk else "(shown after saving)"
+        request.station_ocpp_url = ocpp_url
+    return tuple(request.station_ocpp_url if f == "ocpp_url" else f for f in fields)
 
 
 @admin.register(Station)
@@ -66,19 +82,21 @@ class StationAdmin(TenantScopedAdmin):
 
     def get_fields(self, request, obj=None):
         fields = super().get_fields(request, obj)
-        return fields if obj else tuple(f for f in fields if f != "security_profile")
+        fields = fields if obj else tuple(f for f in fields if f != "security_profile")
+        return _with_ocpp_url_of(request, fields)
 
     def get_readonly_fields(self, request, obj=None):
         # An identity is what the charger is configured with: it does not change (as in the API).
-        return self.readonly_fields + (("tenant", "identity") if obj else ())
+        return _with_ocpp_url_of(request, self.readonly_fields) + (
+            ("tenant", "identity") if obj else ())
 
     @admin.display(boolean=True, description="connected")
     def is_connected(self, obj: Station) -> bool:
         return obj.connected
 
     @admin.display(description="OCPP URL")
-    def ocpp_url(self, obj: Station) -> str:
-        return obj.ocpp_url if obj.pk else "(shown after saving)"
+    def ocpp_url(self, obj: Station) -> str:  # the field's name; pages show _with_ocpp_url_of's
+        return station_ocpp_url(station=obj) if obj.pk else "(shown after saving)"
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in ("load_group", "tariff") and not request.user.is_superuser:
@@ -105,9 +123,24 @@ class StationAdmin(TenantScopedAdmin):
             _show_password(request, station, station_set_password(station=station))
 
 
+class IdTagAdminForm(forms.ModelForm):
+    def clean(self):
+        """One card in any case (OCPP's IdToken is case-insensitive): a clear error, not the
+        database constraint's."""
+        data = super().clean()
+        if data.get("tenant") and data.get("id_tag"):
+            same = (IdTag.objects.filter(tenant=data["tenant"]).spelt(data["id_tag"])
+                    .exclude(pk=self.instance.pk).first())
+            if same is not None:
+                self.add_error("id_tag", id_tag_exists_error(same))
+        return data
+
+
 @admin.register(IdTag)
 class IdTagAdmin(TenantScopedAdmin):
-    list_display = ("id_tag", "tenant", "name", "status", "expiry_date", "parent_id_tag")
+    form = IdTagAdminForm
+    list_display = ("id_tag", "tenant", "name", "status", "expiry_date", "parent_id_tag",
+                    "max_sessions")
     list_filter = ("tenant", "status")
     search_fields = ("id_tag", "name")
 

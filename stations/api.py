@@ -12,7 +12,7 @@ from loadmgmt.services import station_group_changed
 from stations import selectors
 from stations.authlist.services import local_lists_resync
 from stations.commands import station_call
-from stations.filters import SessionFilter
+from stations.filters import IdTagFilter, SessionFilter
 from stations.models import ChargingSession, IdTag, OcppMessage, Station
 from stations.ocpp.errors import OcppError
 from stations.ocpp.v16 import schemas
@@ -50,7 +50,8 @@ class StationViewSet(viewsets.ModelViewSet):
         if station.load_group_id is not None:
             station_group_changed(station_id=station.pk, old_group_id=None)
         station = self.get_queryset().get(pk=station.pk)
-        body = StationCreatedSerializer(station).data | {"password": password}
+        body = (StationCreatedSerializer(station, context=self.get_serializer_context()).data
+                | {"password": password})
         return Response(body, status=status.HTTP_201_CREATED)
 
     def perform_update(self, serializer):
@@ -72,10 +73,17 @@ class IdTagViewSet(viewsets.ModelViewSet):
     serializer_class = IdTagSerializer
     lookup_field = "id_tag"
     lookup_value_regex = IDENTITY
-    filterset_fields = ["status", "parent_id_tag"]
+    filterset_class = IdTagFilter
 
     def get_queryset(self):
         return selectors.id_tags_of(self.request.tenant)
+
+    def get_object(self):
+        """The tag however the URL spells it (OCPP's IdToken is case-insensitive)."""
+        tag = get_object_or_404(self.filter_queryset(self.get_queryset())
+                                .spelt(self.kwargs[self.lookup_field]))
+        self.check_object_permissions(self.request, tag)
+        return tag
 
     def perform_create(self, serializer):
         serializer.save(tenant=self.request.tenant)

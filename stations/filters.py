@@ -1,11 +1,16 @@
 import django_filters
 
-from stations.models import ChargingSession
+from stations.models import ChargingSession, IdTag
+
+
+def spelt_any_case(queryset, name: str, value: str):
+    """`name` equals `value` in any case: OCPP's IdToken is case-insensitive."""
+    return queryset.filter(**{f"{name}__lower": value.lower()})
 
 
 class SessionFilter(django_filters.FilterSet):
     station = django_filters.CharFilter(field_name="station__identity")
-    id_tag = django_filters.CharFilter()
+    id_tag = django_filters.CharFilter(method=spelt_any_case)
     since = django_filters.IsoDateTimeFilter(field_name="started_at", lookup_expr="gte")
     until = django_filters.IsoDateTimeFilter(field_name="started_at", lookup_expr="lt")
     active = django_filters.BooleanFilter(field_name="stopped_at", lookup_expr="isnull",
@@ -14,3 +19,11 @@ class SessionFilter(django_filters.FilterSet):
     class Meta:
         model = ChargingSession
         fields = ["station", "id_tag", "since", "until", "active"]
+
+
+class IdTagFilter(django_filters.FilterSet):
+    parent_id_tag = django_filters.CharFilter(method=spelt_any_case)
+
+    class Meta:
+        model = IdTag
+        fields = ["status", "parent_id_tag"]

@@ -1,3 +1,6 @@
+from django.conf import settings
+from django.http import HttpRequest
+
 from stations.models import ChargingSession, IdTag, OcppMessage, Station
 from tenants.models import Tenant
 
@@ -17,3 +20,20 @@ def sessions_of(tenant: Tenant):
 
 def messages_of(station: Station):
     return OcppMessage.objects.filter(station=station, tenant_id=station.tenant_id)
+
+
+def ocpp_base_url(*, request: HttpRequest | None = None, host: str = "localhost:8000") -> str:
+    """Where stations connect, as shown to installers: OCPP_PUBLIC_URL when the deployment says
+    so; else the address the installer reached this server at (a page or API answer: the
+    request's host, wss behind TLS), or for a command the address the server was started on
+    (`host`). A fixed default would send a charger to the wrong port (docs: README, settings)."""
+    if settings.OCPP_PUBLIC_URL:
+        return settings.OCPP_PUBLIC_URL.rstrip("/")
+    if request is not None:
+        return f"{'wss' if request.is_secure() else 'ws'}://{request.get_host()}"
+    return f"ws://{host}"
+
+
+def station_ocpp_url(*, station: Station, request: HttpRequest | None = None,
+                     host: str = "localhost:8000") -> str:
+    return f"{ocpp_base_url(request=request, host=host)}/ocpp/{station.tenant.slug}/{station.identity}"

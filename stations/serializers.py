@@ -1,9 +1,11 @@
+from django.db import IntegrityError, transaction
 from rest_framework import serializers
 
 from billing.serializers import SessionCostFields
 from stations.models import ChargingSession, Connector, IdTag, OcppMessage, Station
 from stations.ocpp.v16 import router
 from stations.security.profiles import SECURITY_KEYS
+from stations.selectors import station_ocpp_url
 from tenants.validators import validate_station_password, validate_timezone_name
 
 
@@ -25,7 +27,9 @@ class StationSerializer(serializers.ModelSerializer):
                                      help_text="IANA name; blank: the tenant's")
     connected = serializers.BooleanField(read_only=True)
     connectors = ConnectorSerializer(many=True, read_only=True)
-    ocpp_url = serializers.CharField(read_only=True)
+    ocpp_url = serializers.SerializerMethodField(
+        help_text="What the charger is configured with: OCPP_PUBLIC_URL, else the address of "
+                  "this request")
     security_profile = serializers.ChoiceField(
         choices=[1, 2, 3], required=False,
         help_text="OCPP Security profile the station uses: 1 Basic auth, 2 TLS + Basic auth, "
@@ -42,6 +46,9 @@ class StationSerializer(serializers.ModelSerializer):
                   "created_at"]
         read_only_fields = ["vendor", "model", "serial_number", "firmware_version", "last_seen",
                             "last_boot_at", "firmware_status", "diagnostics_status", "created_at"]
+
+    def get_ocpp_url(self, station: Station) -> str:
+        return station_ocpp_url(station=station, request=self.context.get("request"))
 
     def validate_load_group(self, value):
         if value is not None and value.tenant_id != self.context["request"].tenant.pk:
@@ -81,7 +88,7 @@ class IdTagSerializer(serializers.ModelSerializer):
     class Meta:
         model = IdTag
         fields = ["id_tag", "status", "expiry_date", "parent_id_tag", "name", "priority", "customer",
-                  "internal", "created_at"]
+                  "internal", "max_sessions", "created_at"]
         read_only_fields = ["created_at"]
 
     def validate_customer(self, value):
@@ -90,12 +97,27 @@ class IdTagSerializer(serializers.ModelSerializer):
         return value
 
     def validate_id_tag(self, value: str) -> str:
-        if self.instance is not None and value != self.instance.id_tag:
-            raise serializers.ValidationError("An id tag cannot be renamed; create a new one.")
-        tenant = self.context["request"].tenant
-        if self.instance is None and IdTag.objects.filter(tenant=tenant, id_tag=value).exists():
-            raise serializers.ValidationError("This id tag exists already.")
+        """OCPP's IdToken is case-insensitive: "04a2b3c4" is the card "04A2B3C4"."""
+        if self.instance is not None:
+            if value.lower() != self.instance.id_tag.lower():
+                raise serializers.ValidationError("An id tag cannot be renamed; create a new one.")
+            return self.instance.id_tag
+        existing = IdTag.objects.filter(tenant=self.context["request"].tenant).spelt(value).first()
+        if existing is not None:
+            raise serializers.ValidationError(id_tag_exists_error(existing))
         return value
+
+    def create(self, validated_data):
+        try:
+            with transaction.atomic():
+                return super().create(validated_data)
+        except IntegrityError:  # created meanwhile, in some case: the constraint is on Lower()
+            raise serializers.ValidationError({"id_tag": [id_tag_exists_error(None)]}) from None
+
+
+def id_tag_exists_error(existing: IdTag | None) -> str:
+    spelt = f' as "{existing.id_tag}"' if existing is not None else ""
+    return f"This id tag exists already{spelt}: id tags are the same in any case."
 
 
 class SessionSerializer(SessionCostFields, serializers.ModelSerializer):

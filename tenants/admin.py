@@ -11,7 +11,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Tenant)
 class TenantAdmin(admin.ModelAdmin):
-    list_display = ("slug", "name", "timezone", "created_at")
+    list_display = ("slug", "name", "timezone", "max_sessions_per_id_tag", "created_at")
     search_fields = ("slug", "name")
     inlines = [MembershipInline]
 

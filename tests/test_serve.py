@@ -41,6 +41,8 @@ def _workers(served) -> list[int]:
 
 async def test_serve_runs_several_workers_that_each_serve_stations_and_the_api(served):
     assert len(_workers(served)) == 2
+    assert (f"Stations connect to ws://127.0.0.1:{served.port}/ocpp/<tenant>/<identity>"
+            in served.log())
     tenant = make_tenant()
     async with api_client(served, tenant) as api:
         for _ in range(6):  # whichever worker takes each connection, all of it works

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Lower
 
 from billing.exports.csv_stream import Row, plain_cell, safe_text
 from billing.exports.filters import ExportFilters, stopped_within
@@ -34,7 +35,8 @@ CHUNK_ROWS = 2000
 
 
 def session_rows(filters: ExportFilters) -> Iterator[Row]:
-    customer = IdTag.objects.filter(tenant_id=OuterRef("tenant_id"), id_tag=OuterRef("id_tag"),
+    customer = IdTag.objects.filter(tenant_id=OuterRef("tenant_id"),  # the tag in any case
+                                    id_tag__lower=Lower(OuterRef("id_tag")),
                                     customer__isnull=False).values("customer__name")[:1]
     sessions = (ChargingSession.objects.filter(stopped_within(filters))
                 .annotate(customer_name=Subquery(customer))

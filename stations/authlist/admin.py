@@ -14,9 +14,12 @@ class LocalListForm(forms.ModelForm):
 
     def clean_group(self) -> str:
         group = self.cleaned_data["group"]
-        if group and not IdTag.objects.filter(tenant_id=self.instance.tenant_id, id_tag=group).exists():
+        if not group:
+            return group
+        tag = IdTag.objects.filter(tenant_id=self.instance.tenant_id).spelt(group).first()
+        if tag is None:
             raise forms.ValidationError("No id tag of this station's tenant has this id.")
-        return group
+        return tag.id_tag
 
 
 class LocalListUpdateInline(admin.TabularInline):

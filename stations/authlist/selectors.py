@@ -25,8 +25,9 @@ def _own_status(tag: IdTag, now: datetime) -> str:
 
 def id_tag_infos(tags: list[IdTag], now: datetime) -> dict[str, dict]:
     """idTag -> idTagInfo as the station should answer offline, as Authorize would: a member of a
-    blocked or expired group is blocked or expired too. `tags` includes the parents."""
-    by_name = {tag.id_tag: tag for tag in tags}
+    blocked or expired group is blocked or expired too. `tags` includes the parents, found in
+    any case (OCPP's IdToken is case-insensitive)."""
+    by_name = {tag.id_tag.lower(): tag for tag in tags}
     infos = {}
     for tag in tags:
         info: dict = {"status": str(_own_status(tag, now))}
@@ -34,7 +35,7 @@ def id_tag_infos(tags: list[IdTag], now: datetime) -> dict[str, dict]:
             info["expiryDate"] = _iso(tag.expiry_date)
         if tag.parent_id_tag:
             info["parentIdTag"] = tag.parent_id_tag
-            parent = by_name.get(tag.parent_id_tag)
+            parent = by_name.get(tag.parent_id_tag.lower())
             if info["status"] == IdTagStatus.ACCEPTED and parent is not None:
                 info["status"] = str(_own_status(parent, now))
         infos[tag.id_tag] = info
@@ -44,7 +45,8 @@ def id_tag_infos(tags: list[IdTag], now: datetime) -> dict[str, dict]:
 def group_entries(infos: dict[str, dict], group: str = "") -> dict[str, dict]:
     """The entries of `infos` (from `id_tag_infos`) a station chosen for `group` holds."""
     if group:
-        return {name: info for name, info in infos.items() if info.get("parentIdTag") == group}
+        return {name: info for name, info in infos.items()
+                if info.get("parentIdTag", "").lower() == group.lower()}
     return infos
 
 

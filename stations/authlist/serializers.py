@@ -47,9 +47,12 @@ class LocalListSendSerializer(serializers.Serializer):
         help_text="Send only the members of this parent id tag from now on; blank: all id tags")
 
     def validate_group(self, group: str) -> str:
-        if group and not self.context["id_tags"].filter(id_tag=group).exists():
+        if not group:
+            return group
+        tag = self.context["id_tags"].spelt(group).first()  # in any case: IdToken's rule
+        if tag is None:
             raise serializers.ValidationError("No id tag of this tenant has this id.")
-        return group
+        return tag.id_tag
 
 
 class LocalListVersionSerializer(serializers.Serializer):

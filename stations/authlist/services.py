@@ -46,10 +46,13 @@ def entries_hash(snapshot: dict[str, dict]) -> str:
 
 def list_difference(held: dict[str, dict], desired: dict[str, dict]) -> list[dict]:
     """The localAuthorizationList of a differential update: new and changed entries with their
-    idTagInfo, removed ones without (which deletes them on the station)."""
+    idTagInfo, removed ones without (which deletes them on the station). Names match in any
+    case, as on the station: a tag now spelt otherwise is changed, never removed after."""
+    held_by_key = {name.lower(): (name, info) for name, info in held.items()}
+    desired_keys = {name.lower() for name in desired}
     changed = [{"idTag": name, "idTagInfo": info} for name, info in sorted(desired.items())
-               if held.get(name) != info]
-    removed = [{"idTag": name} for name in sorted(held) if name not in desired]
+               if held_by_key.get(name.lower()) != (name, info)]
+    removed = [{"idTag": name} for name in sorted(held) if name.lower() not in desired_keys]
     return changed + removed
 
 

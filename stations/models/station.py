@@ -1,5 +1,4 @@
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -92,10 +91,6 @@ class Station(models.Model):
         if not self.channel_name or self.server_process is None:
             return False
         return self.server_process.last_beat >= ServerProcess.alive_cutoff()
-
-    @property
-    def ocpp_url(self) -> str:
-        return f"{settings.OCPP_PUBLIC_URL.rstrip('/')}/ocpp/{self.tenant.slug}/{self.identity}"
 
 
 class Connector(models.Model):

@@ -24,7 +24,7 @@ class ReservationCreateSerializer(serializers.Serializer):
     expiry_date = serializers.DateTimeField()
 
     def validate_id_tag(self, id_tag: str):
-        tag = self.context["id_tags"].filter(id_tag=id_tag).first()
+        tag = self.context["id_tags"].spelt(id_tag).first()  # ReserveNow sends its spelling
         if tag is None:
             raise serializers.ValidationError("No id tag of this tenant has this id.")
         status = id_tag_info(tenant_id=tag.tenant_id, id_tag=tag.id_tag, check_concurrent=False)["status"]

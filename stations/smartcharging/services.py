@@ -270,7 +270,7 @@ def charging_profiles_transaction_started(*, station_id: int, transaction_id: in
                .only("connector_id", "id_tag").first())
     if session is None:
         return []
-    waiting = (waiting.select_for_update().filter(id_tag=session.id_tag)
+    waiting = (waiting.select_for_update().filter(id_tag__lower=session.id_tag.lower())
                .filter(Q(connector_id=session.connector_id) | Q(connector_id__isnull=True))
                .order_by("-created_at"))
     to_send = []

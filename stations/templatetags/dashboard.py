@@ -4,6 +4,7 @@
 from django import template
 from django.urls import NoReverseMatch, resolve, reverse
 
+from stations.selectors import station_ocpp_url
 from tenants.access import EVERYONE, memberships_of
 
 register = template.Library()
@@ -74,3 +75,9 @@ def page_url(name: str, *args) -> str:
         return reverse(name, args=args)
     except NoReverseMatch:
         return ""
+
+
+@register.simple_tag(takes_context=True)
+def ocpp_url(context, station) -> str:
+    """The station's OCPP URL as the installer reading the page reaches this server."""
+    return station_ocpp_url(station=station, request=context.get("request"))

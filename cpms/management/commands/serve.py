@@ -13,6 +13,8 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from stations.selectors import ocpp_base_url
+
 
 class Command(BaseCommand):
     help = "Serve HTTP and the OCPP WebSocket on one port with several daphne worker processes."
@@ -36,6 +38,8 @@ class Command(BaseCommand):
         children = [self._spawn(command) for command in commands]
         self.stdout.write(f"Serving on {host}:{port} with {workers} workers: "
                           f"{', '.join(str(c.pid) for c in children[:workers])}")
+        self.stdout.write(f"Stations connect to {ocpp_base_url(host=_reachable(host, port))}"
+                          "/ocpp/<tenant>/<identity>")
         stopping = False
 
         def stop(signum, frame):
@@ -70,3 +74,10 @@ class Command(BaseCommand):
     def _spawn(self, command: list[str]) -> subprocess.Popen:
         fds = [int(command[n + 1]) for n, arg in enumerate(command) if arg == "--fd"]
         return subprocess.Popen(command, pass_fds=fds)
+
+
+def _reachable(host: str, port: int) -> str:
+    """host:port as a client writes it: a wildcard address is this machine."""
+    if host in ("", "0.0.0.0", "::"):
+        host = "localhost"
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"

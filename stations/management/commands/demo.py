@@ -7,6 +7,7 @@ from billing.models import Customer, Tariff
 from billing.services.tariffs import tariff_create
 from loadmgmt.models import LoadGroup
 from stations.models import IdTag, Station
+from stations.selectors import ocpp_base_url
 from stations.services.stations import station_create, station_set_password
 from tenants.models import Membership, Role, Tenant
 from tenants.secrets import new_station_password
@@ -53,7 +54,8 @@ class Command(BaseCommand):
         user.save()
         Membership.objects.get_or_create(user=user, tenant=tenant,
                                          defaults={"role": Role.MANAGER})
-        url = f"ws://{host}/ocpp/{TENANT}/{STATION}"
+        base = ocpp_base_url(host=host)  # OCPP_PUBLIC_URL, else the address served on
+        url = f"{base}/ocpp/{TENANT}/{STATION}"
         self.stdout.write(f"""
 Demo tenant '{TENANT}' is ready.
   Station OCPP URL : {url}
@@ -63,7 +65,7 @@ Demo tenant '{TENANT}' is ready.
   Dashboard/admin  : http://{host}/   user admin  password {admin_password}
 
 Run a demo session from another terminal:
-  .venv/bin/python manage.py simulate ws://{host}/ocpp/{TENANT} --identity {STATION} --password={password}
+  .venv/bin/python manage.py simulate {base}/ocpp/{TENANT} --identity {STATION} --password={password}
 Then see it:
   curl -H "Authorization: Token {key}" http://{host}/api/v1/sessions/
 """)
