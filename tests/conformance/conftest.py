@@ -15,6 +15,7 @@ frames and events logged since it began (`octt.began`), never "the station's onl
 
 import os
 from collections.abc import Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -52,9 +53,18 @@ class Octt:
             "pk", flat=True).first() or 0
         return self
 
-    def charge_point(self, server, **kwargs):
-        """The station connects (again) to `server` with its current password."""
-        return charge_point(server, self.tenant, self.station, self.password, **kwargs)
+    @asynccontextmanager
+    async def charge_point(self, server, connectors: int = 1, boot: bool = True, **kwargs):
+        """The station connects (again) to `server` with its current password. After its boot it
+        reports its connectors idle, as a station does after a boot and as the OCA tool's charge
+        point does at the start of a case (whatever an earlier case left running is not the tool's
+        state any more: only the central system may still hold it)."""
+        async with charge_point(server, self.tenant, self.station, self.password,
+                                connectors=connectors, boot=boot, **kwargs) as cp:
+            if boot:
+                for connector_id in range(connectors + 1):
+                    await cp.status(connector_id, "Available")
+            yield cp
 
     def api(self, server):
         return api_client(server, self.tenant)

@@ -11,7 +11,6 @@ from tests.conformance.core_steps import (
 )
 from tests.factories import (
     api_client,
-    charge_point,
     eventually,
 )
 
@@ -35,14 +34,14 @@ def _booted_since(station, began):
 
 
 async def _reset_without_transaction(server, octt, reset_type: str) -> None:
-    tenant, station, password = octt.tenant, octt.station, octt.password
+    tenant, station = octt.tenant, octt.station
     async with api_client(server, tenant) as api:
-        async with charge_point(server, tenant, station, password) as cp:
+        async with octt.charge_point(server) as cp:
             await cp.status(1, "Available")
             answer = await command(api, station, "Reset", {"type": reset_type})
             first_boot = await eventually(lambda: _booted_since(station, octt.began))
         # The station restarts: a new connection, a boot and its connectors' statuses.
-        async with charge_point(server, tenant, station, password, boot=False) as again:
+        async with octt.charge_point(server, boot=False) as again:
             boot = await again.boot()
             for connector_id in (0, 1):
                 await again.status(connector_id, "Available")
@@ -66,8 +65,8 @@ async def test_tc_014_soft_reset_without_transaction(server, octt):
 
 
 async def _unlock(server, octt, cls=SimulatedChargePoint, connector_id: int = 1) -> dict:
-    tenant, station, password = octt.tenant, octt.station, octt.password
-    async with charge_point(server, tenant, station, password, cls=cls) as cp, \
+    tenant, station = octt.tenant, octt.station
+    async with octt.charge_point(server, cls=cls) as cp, \
             api_client(server, tenant) as api:
         answer = await command(api, station, "UnlockConnector", {"connectorId": connector_id})
     assert cp.received == [("UnlockConnector", {"connector_id": connector_id})]
@@ -87,10 +86,11 @@ async def test_tc_017_2_unlock_connector_no_charging_session_fixed_cable(server,
 
 async def test_tc_018_1_unlock_connector_with_charging_session(server, octt):
     """Unlock Connector – With Charging Session"""
-    tenant, station, password = octt.tenant, octt.station, octt.password
-    async with charge_point(server, tenant, station, password) as cp, \
+    tenant, station = octt.tenant, octt.station
+    async with octt.charge_point(server) as cp, \
             api_client(server, tenant) as api:
-        await cp.start_transaction(1, octt.valid)
+        start = await cp.start_transaction(1, octt.valid)
+        assert start.id_tag_info["status"] == "Accepted"
         await cp.status(1, "Charging")
         await cp.meter_values(1, 800)
         answer = await command(api, station, "UnlockConnector", {"connectorId": 1})
@@ -112,8 +112,8 @@ async def test_tc_031_unlock_connector_unknown_connector(server, octt):
 
 
 async def _configure(server, octt, *steps: tuple[str, dict]) -> list[dict]:
-    tenant, station, password = octt.tenant, octt.station, octt.password
-    async with charge_point(server, tenant, station, password), api_client(server, tenant) as api:
+    tenant, station = octt.tenant, octt.station
+    async with octt.charge_point(server), api_client(server, tenant) as api:
         return [await command(api, station, action, payload) for action, payload in steps]
 
 

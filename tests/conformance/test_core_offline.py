@@ -9,7 +9,6 @@ from stations.models import ChargingSession, MeterSample
 from tests.conformance.core_steps import ago, answered, connector_status, iso
 from tests.factories import (
     api_client,
-    charge_point,
     eventually,
 )
 
@@ -24,22 +23,23 @@ def at(value: str) -> datetime:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
-async def _offline_then_back(server, tenant, station, password):
-    """Boot once, then lose the connection; what follows happened offline."""
-    async with charge_point(server, tenant, station, password) as cp:
-        await cp.status(1, "Available")
-    return charge_point(server, tenant, station, password, boot=False)
+async def _offline_then_back(server, octt):
+    """Boot once (idle), then lose the connection; what follows happened offline."""
+    async with octt.charge_point(server):
+        pass
+    return octt.charge_point(server, boot=False)
 
 
 async def test_tc_032_1_power_failure_boot_charging_point_stop_transactions(server, octt):
     """Power Failure Boot Charging Point – Stop Transaction(s)"""
-    tenant, station, password = octt.tenant, octt.station, octt.password
-    async with charge_point(server, tenant, station, password, connectors=2) as cp:
+    tenant, station = octt.tenant, octt.station
+    async with octt.charge_point(server, connectors=2) as cp:
         start = await cp.start_transaction(1, octt.valid)
+        assert start.id_tag_info["status"] == "Accepted"
         await cp.status(1, "Charging")
         await cp.meter_values(1, 4200)
     # Power is lost and comes back: the station boots and stops what ran before.
-    async with charge_point(server, tenant, station, password, connectors=2, boot=False) as cp, \
+    async with octt.charge_point(server, connectors=2, boot=False) as cp, \
             api_client(server, tenant) as api:
         boot = await cp.boot()
         await cp.status(0, "Available")
@@ -60,11 +60,11 @@ async def test_tc_032_1_power_failure_boot_charging_point_stop_transactions(serv
 
 async def test_tc_037_1_offline_start_transaction_valid_idtag(server, octt):
     """Offline Start Transaction – Valid IdTag"""
-    tenant, station, password = octt.tenant, octt.station, octt.password
+    tenant, station = octt.tenant, octt.station
     started = ago(20)
     queued = call.StartTransaction(connector_id=1, id_tag=octt.valid, meter_start=500,
                                    timestamp=iso(started))
-    async with await _offline_then_back(server, tenant, station, password) as cp, \
+    async with await _offline_then_back(server, octt) as cp, \
             api_client(server, tenant) as api:
         first = await cp.call(queued)
         again = await cp.call(queued)  # sent again: the station never saw the answer
@@ -79,9 +79,9 @@ async def test_tc_037_1_offline_start_transaction_valid_idtag(server, octt):
 
 async def test_tc_037_3_offline_start_transaction_invalid_idtag(server, octt):
     """Offline Start Transaction – Invalid IdTag"""
-    tenant, station, password = octt.tenant, octt.station, octt.password
+    tenant = octt.tenant
     started = ago(15)
-    async with await _offline_then_back(server, tenant, station, password) as cp, \
+    async with await _offline_then_back(server, octt) as cp, \
             api_client(server, tenant) as api:
         start = await cp.call(call.StartTransaction(connector_id=1, id_tag=octt.invalid,
                                                     meter_start=100, timestamp=iso(started)))
@@ -102,9 +102,9 @@ async def test_tc_037_3_offline_start_transaction_invalid_idtag(server, octt):
 
 async def test_tc_039_offline_transaction(server, octt):
     """Offline Transaction"""
-    tenant, station, password = octt.tenant, octt.station, octt.password
+    tenant = octt.tenant
     started, sampled, stopped = ago(40), ago(30), ago(25)
-    async with await _offline_then_back(server, tenant, station, password) as cp, \
+    async with await _offline_then_back(server, octt) as cp, \
             api_client(server, tenant) as api:
         start = await cp.call(call.StartTransaction(connector_id=1, id_tag=octt.valid,
                                                     meter_start=1000, timestamp=iso(started)))

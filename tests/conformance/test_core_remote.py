@@ -13,7 +13,14 @@ from tests.conformance.core_steps import (
     logged_command,
     session_stopped,
 )
-from tests.factories import api_client, charge_point, eventually
+from tests.factories import api_client, eventually
+
+
+def _statuses(octt, connector_id: int) -> list[str]:
+    """The connector's statuses reported since the case began, oldest first."""
+    return list(octt.station.status_events.filter(
+        connector_id=connector_id, received_at__gte=octt.began).order_by(
+        "received_at", "pk").values_list("status", flat=True))
 
 
 class AuthorizingStation(SimulatedChargePoint):
@@ -47,8 +54,8 @@ class RejectingStation(SimulatedChargePoint):
 
 async def test_tc_010_remote_start_charging_session_cable_plugged_in_first(server, octt):
     """Remote Start Charging Session – Cable Plugged in First"""
-    tenant, station, password = octt.tenant, octt.station, octt.password
-    async with charge_point(server, tenant, station, password, cls=AuthorizingStation) as cp, \
+    tenant, station = octt.tenant, octt.station
+    async with octt.charge_point(server, cls=AuthorizingStation) as cp, \
             api_client(server, tenant) as api:
         await cp.status(1, "Preparing")
         answer = await command(api, station, "RemoteStartTransaction",
@@ -64,8 +71,8 @@ async def test_tc_010_remote_start_charging_session_cable_plugged_in_first(serve
 
 async def test_tc_011_1_remote_start_charging_session_remote_start_first(server, octt):
     """Remote Start Charging Session – Remote Start First"""
-    tenant, station, password = octt.tenant, octt.station, octt.password
-    async with charge_point(server, tenant, station, password, cls=AuthorizingStation) as cp, \
+    tenant, station = octt.tenant, octt.station
+    async with octt.charge_point(server, cls=AuthorizingStation) as cp, \
             api_client(server, tenant) as api:
         answer = await command(api, station, "RemoteStartTransaction", {"idTag": octt.valid})
         await connector_status(api, station, 1, "Charging")
@@ -78,14 +85,14 @@ async def test_tc_011_1_remote_start_charging_session_remote_start_first(server,
 
 async def test_tc_011_2_remote_start_charging_session_time_out(server, octt):
     """Remote Start Charging Session – Time Out"""
-    tenant, station, password = octt.tenant, octt.station, octt.password
-    async with charge_point(server, tenant, station, password, cls=NoCableStation), \
+    tenant, station = octt.tenant, octt.station
+    async with octt.charge_point(server, cls=NoCableStation), \
             api_client(server, tenant) as api:
         answer = await command(api, station, "RemoteStartTransaction",
                                {"idTag": octt.valid, "connectorId": 1})
         assert [a["idTagInfo"]["status"] for a in await answered(octt, "Authorize")] == [
             "Accepted"]
-        await eventually(lambda: station.status_events.filter(received_at__gte=octt.began).count() == 2)
+        await eventually(lambda: _statuses(octt, 1) == ["Available", "Preparing", "Available"])
         await connector_status(api, station, 1, "Available")
     assert answer == {"status": "Accepted"}
     assert octt.no_session()
@@ -93,10 +100,11 @@ async def test_tc_011_2_remote_start_charging_session_time_out(server, octt):
 
 async def test_tc_012_remote_stop_charging_session(server, octt):
     """Remote Stop Charging Session"""
-    tenant, station, password = octt.tenant, octt.station, octt.password
-    async with charge_point(server, tenant, station, password) as cp, \
+    tenant, station = octt.tenant, octt.station
+    async with octt.charge_point(server) as cp, \
             api_client(server, tenant) as api:
         start = await cp.start_transaction(1, octt.valid)
+        assert start.id_tag_info["status"] == "Accepted"
         await cp.status(1, "Charging")
         await cp.meter_values(1, 3000)
         answer = await command(api, station, "RemoteStopTransaction",
@@ -110,8 +118,8 @@ async def test_tc_012_remote_stop_charging_session(server, octt):
 
 async def test_tc_026_remote_start_charging_session_rejected(server, octt):
     """Remote Start Charging Session – Rejected"""
-    tenant, station, password = octt.tenant, octt.station, octt.password
-    async with charge_point(server, tenant, station, password, cls=RejectingStation) as cp, \
+    tenant, station = octt.tenant, octt.station
+    async with octt.charge_point(server, cls=RejectingStation) as cp, \
             api_client(server, tenant) as api:
         answer = await command(api, station, "RemoteStartTransaction",
                                {"idTag": octt.valid, "connectorId": 1})
@@ -122,10 +130,11 @@ async def test_tc_026_remote_start_charging_session_rejected(server, octt):
 
 async def test_tc_028_remote_stop_transaction_rejected(server, octt):
     """Remote Stop Transaction – Rejected"""
-    tenant, station, password = octt.tenant, octt.station, octt.password
-    async with charge_point(server, tenant, station, password, cls=RejectingStation) as cp, \
+    tenant, station = octt.tenant, octt.station
+    async with octt.charge_point(server, cls=RejectingStation) as cp, \
             api_client(server, tenant) as api:
         start = await cp.start_transaction(1, octt.valid)
+        assert start.id_tag_info["status"] == "Accepted"
         answer = await command(api, station, "RemoteStopTransaction",
                                {"transactionId": start.transaction_id})
         [session] = await octt.sessions(api)
@@ -137,8 +146,8 @@ async def test_tc_028_remote_stop_transaction_rejected(server, octt):
 
 async def test_tc_061_clear_authorization_data_in_authorization_cache(server, octt):
     """Clear Authorization Data in Authorization Cache"""
-    tenant, station, password = octt.tenant, octt.station, octt.password
-    async with charge_point(server, tenant, station, password) as cp, \
+    tenant, station = octt.tenant, octt.station
+    async with octt.charge_point(server) as cp, \
             api_client(server, tenant) as api:
         answer = await command(api, station, "ClearCache")
         # With an empty cache the station asks the central system again.

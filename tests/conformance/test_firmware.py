@@ -5,7 +5,7 @@ system acts through our API."""
 from ocpp.v16 import call
 
 from tests.conformance.core_steps import answered
-from tests.factories import api_client, charge_point, eventually
+from tests.factories import api_client, eventually
 from tests.test_firmware import IMAGE, boot_with, job_of, report, update, upload_firmware
 from tests.test_firmware_uploads import request_diagnostics, request_log
 
@@ -24,8 +24,8 @@ async def answers(octt, action: str, count: int) -> list[dict]:
 
 
 async def _firmware_fails(server, octt, *statuses: str) -> dict:
-    tenant, station, password = octt.tenant, octt.station, octt.password
-    async with charge_point(server, tenant, station, password) as cp, api_client(server, tenant) as api:
+    tenant, station = octt.tenant, octt.station
+    async with octt.charge_point(server) as cp, api_client(server, tenant) as api:
         job = await update(api, station, await upload_firmware(api))
         await report(cp, *statuses)
         job = await job_of(api, station, job)
@@ -35,15 +35,15 @@ async def _firmware_fails(server, octt, *statuses: str) -> dict:
 
 async def test_tc_044_1_firmware_update_download_and_install(server, octt):
     """Firmware Update – Download and Install"""
-    tenant, station, password = octt.tenant, octt.station, octt.password
+    tenant, station = octt.tenant, octt.station
     async with api_client(server, tenant) as api:
         firmware = await upload_firmware(api)
-        async with charge_point(server, tenant, station, password) as cp:
+        async with octt.charge_point(server) as cp:
             job = await update(api, station, firmware)
             assert await eventually(lambda: cp.downloads.get(job["location"])) == IMAGE
             await report(cp, "Downloading", "Downloaded", "Installing")
         # The charge point reboots into the new firmware, then reports it installed.
-        async with charge_point(server, tenant, station, password, boot=False) as cp:
+        async with octt.charge_point(server, boot=False) as cp:
             await boot_with(cp, "2.0.0")
             await cp.status(0, "Available")
             await report(cp, "Installed")
@@ -70,9 +70,9 @@ async def test_tc_044_3_firmware_update_installation_failed(server, octt):
 
 async def test_tc_045_1_get_diagnostics_of_a_charge_point(server, octt):
     """Get Diagnostics of a Charge Point"""
-    tenant, station, password = octt.tenant, octt.station, octt.password
+    tenant, station = octt.tenant, octt.station
     base = f"/api/v1/stations/{station.identity}/diagnostics"
-    async with charge_point(server, tenant, station, password) as cp, api_client(server, tenant) as api:
+    async with octt.charge_point(server) as cp, api_client(server, tenant) as api:
         asked = await request_diagnostics(api, station)
         await cp.call(call.DiagnosticsStatusNotification(status="Uploading"))
         assert await cp.upload(asked["location"], DIAGNOSTICS, asked["file_name"], method="POST") == 200
@@ -87,9 +87,9 @@ async def test_tc_045_1_get_diagnostics_of_a_charge_point(server, octt):
 
 async def test_tc_079_get_security_log(server, octt):
     """Get Security Log"""
-    tenant, station, password = octt.tenant, octt.station, octt.password
+    tenant, station = octt.tenant, octt.station
     base = f"/api/v1/stations/{station.identity}/logs"
-    async with charge_point(server, tenant, station, password) as cp, api_client(server, tenant) as api:
+    async with octt.charge_point(server) as cp, api_client(server, tenant) as api:
         asked = await request_log(api, station, "SecurityLog")
         await cp.call(call.LogStatusNotification(status="Uploading", request_id=asked["request_id"]))
         assert await cp.upload(asked["location"], SECURITY_LOG, asked["file_name"]) == 201
@@ -103,15 +103,15 @@ async def test_tc_079_get_security_log(server, octt):
 
 async def test_tc_080_secure_firmware_update(server, octt):
     """Secure Firmware Update"""
-    tenant, station, password = octt.tenant, octt.station, octt.password
+    tenant, station = octt.tenant, octt.station
     async with api_client(server, tenant) as api:
         firmware = await upload_firmware(api, signed=True)
-        async with charge_point(server, tenant, station, password) as cp:
+        async with octt.charge_point(server) as cp:
             job = await update(api, station, firmware)
             assert await eventually(lambda: cp.downloads.get(job["location"])) == IMAGE
             await report(cp, "Downloading", "Downloaded", "SignatureVerified", "Installing",
                          "InstallRebooting", request_id=job["request_id"])
-        async with charge_point(server, tenant, station, password, boot=False) as cp:
+        async with octt.charge_point(server, boot=False) as cp:
             await boot_with(cp, "2.0.0")
             await report(cp, "Installed", request_id=job["request_id"])
             job = await job_of(api, station, job)
@@ -123,8 +123,8 @@ async def test_tc_080_secure_firmware_update(server, octt):
 
 async def test_tc_081_secure_firmware_update_invalid_signature(server, octt):
     """Secure Firmware Update – Invalid Signature"""
-    tenant, station, password = octt.tenant, octt.station, octt.password
-    async with charge_point(server, tenant, station, password) as cp, api_client(server, tenant) as api:
+    tenant, station = octt.tenant, octt.station
+    async with octt.charge_point(server) as cp, api_client(server, tenant) as api:
         job = await update(api, station, await upload_firmware(api, signed=True))
         await report(cp, "Downloading", "Downloaded", "InvalidSignature", request_id=job["request_id"])
         job = await job_of(api, station, job)

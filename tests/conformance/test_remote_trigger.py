@@ -10,7 +10,7 @@ from stations.models import MeterSample, Station
 from stations.ocpp.v16.handlers import HANDLERS
 from stations.simulator import SecureChargePoint
 from tests.conformance.core_steps import answered, frames
-from tests.factories import api_client, charge_point, eventually
+from tests.factories import api_client, eventually
 
 # requested message -> the CALL the station sends for it
 TRIGGERED = {
@@ -44,22 +44,22 @@ async def _answers(octt, action: str, count: int) -> list[dict] | None:
                          ids=[f"{m}{'-extended' if e else ''}" for m, e in CASES])
 async def test_tc_054_trigger_message(server, octt, requested_message, extended):
     """Trigger Message"""
-    tenant, station, password = octt.tenant, octt.station, octt.password
+    tenant, station = octt.tenant, octt.station
     sent = TRIGGERED[(requested_message, extended)]
-    async with charge_point(server, tenant, station, password) as cp, \
+    async with octt.charge_point(server) as cp, \
             api_client(server, tenant) as api:
-        await cp.status(1, "Available")
         body = {"requested_message": requested_message, "extended": extended}
         if requested_message in ("MeterValues", "StatusNotification"):
             body["connector_id"] = 1
         result = await _trigger(api, station, body)
-        # The station booted and sent a StatusNotification itself first; then the triggered message.
-        expected = 2 if sent in ("BootNotification", "StatusNotification") else 1
+        # The station booted and reported its connectors 0 and 1 itself first; then the triggered
+        # message.
+        expected = {"BootNotification": 2, "StatusNotification": 3}.get(sent, 1)
         answers = await eventually(lambda: _answers(octt, sent, expected))
         answer = answers[-1]
         if sent == "StatusNotification":
             await eventually(lambda: station.status_events.filter(
-                received_at__gte=octt.began).count() == 2)
+                received_at__gte=octt.began).count() == 3)
     assert result == {"action": "ExtendedTriggerMessage" if extended else "TriggerMessage",
                       "requested_message": requested_message, "connector_id": body.get("connector_id"),
                       "status": "Accepted"}
@@ -81,8 +81,8 @@ async def test_tc_054_trigger_message(server, octt, requested_message, extended)
 
 async def test_tc_055_trigger_message_rejected(server, octt):
     """Trigger Message – Rejected"""
-    tenant, station, password = octt.tenant, octt.station, octt.password
-    async with charge_point(server, tenant, station, password) as cp, \
+    tenant, station = octt.tenant, octt.station
+    async with octt.charge_point(server) as cp, \
             api_client(server, tenant) as api:
         rejected = await _trigger(api, station, {"requested_message": "MeterValues",
                                                  "connector_id": 5})
@@ -97,8 +97,8 @@ async def test_tc_055_trigger_message_rejected(server, octt):
 
 async def test_tc_054_trigger_message_sign_charge_point_certificate(server, octt):
     """Trigger Message"""
-    tenant, station, password = octt.tenant, octt.station, octt.password
-    async with charge_point(server, tenant, station, password, cls=SecureChargePoint) as cp, \
+    tenant, station = octt.tenant, octt.station
+    async with octt.charge_point(server, cls=SecureChargePoint) as cp, \
             api_client(server, tenant) as api:
         result = await _trigger(api, station, {"requested_message": "SignChargePointCertificate"})
         [answer] = await answered(octt, "SignCertificate")

@@ -11,7 +11,7 @@ from stations.reservations.models import Reservation
 from stations.reservations.tasks import expire_reservations
 from stations.simulator import SimulatedChargePoint
 from tests.conformance.core_steps import connector_status, iso
-from tests.factories import api_client, charge_point
+from tests.factories import api_client
 
 
 def reservations(station, tail: str = "") -> str:
@@ -33,8 +33,8 @@ class NoReservations(SimulatedChargePoint):
 
 
 async def _reserved_transaction(server, octt, connector_id: int) -> None:
-    tenant, station, password = octt.tenant, octt.station, octt.password
-    async with charge_point(server, tenant, station, password, connectors=2) as cp, \
+    tenant, station = octt.tenant, octt.station
+    async with octt.charge_point(server, connectors=2) as cp, \
             api_client(server, tenant) as api:
         for n in (0, 1, 2):
             await cp.status(n, "Available")
@@ -61,8 +61,8 @@ async def test_tc_046_reservation_of_a_connector_transaction(server, octt):
 
 async def test_tc_047_reservation_of_a_connector_expire(server, octt):
     """Reservation of a Connector – Expire"""
-    tenant, station, password = octt.tenant, octt.station, octt.password
-    async with charge_point(server, tenant, station, password) as cp, \
+    tenant, station = octt.tenant, octt.station
+    async with octt.charge_point(server) as cp, \
             api_client(server, tenant) as api:
         await cp.status(1, "Available")
         reserved = (await api.post(reservations(station), json=reserve(1, octt.valid))).json()
@@ -81,11 +81,12 @@ async def test_tc_047_reservation_of_a_connector_expire(server, octt):
 
 
 async def _refused(server, octt, status: str, expected: str, cls=SimulatedChargePoint) -> None:
-    tenant, station, password = octt.tenant, octt.station, octt.password
-    async with charge_point(server, tenant, station, password, cls=cls) as cp, \
+    tenant, station = octt.tenant, octt.station
+    async with octt.charge_point(server, cls=cls) as cp, \
             api_client(server, tenant) as api:
         if status == "Charging":
-            await cp.start_transaction(1, octt.valid)
+            start = await cp.start_transaction(1, octt.valid)
+            assert start.id_tag_info["status"] == "Accepted"
         await cp.status(1, status)
         await connector_status(api, station, 1, status)
         made = await api.post(reservations(station), json=reserve(1, octt.valid))
@@ -122,8 +123,8 @@ async def test_tc_049_reservation_of_a_charge_point_transaction(server, octt):
 
 
 async def _cancel(server, octt, station_forgot: bool) -> tuple[dict, SimulatedChargePoint]:
-    tenant, station, password = octt.tenant, octt.station, octt.password
-    async with charge_point(server, tenant, station, password) as cp, \
+    tenant, station = octt.tenant, octt.station
+    async with octt.charge_point(server) as cp, \
             api_client(server, tenant) as api:
         await cp.status(1, "Available")
         reserved = (await api.post(reservations(station), json=reserve(1, octt.valid))).json()

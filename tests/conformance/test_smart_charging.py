@@ -12,7 +12,6 @@ from stations.simulator import SimulatedChargePoint
 from stations.smartcharging.models import ChargingProfile
 from tests.factories import (
     api_client,
-    charge_point,
     eventually,
 )
 
@@ -45,15 +44,16 @@ class NoSmartChargingStation(SimulatedChargePoint):
 
 async def test_tc_056_central_smart_charging_txdefaultprofile(server, octt):
     """Central Smart Charging – TxDefaultProfile"""
-    tenant, station, password = octt.tenant, octt.station, octt.password
-    async with charge_point(server, tenant, station, password) as cp, \
+    tenant, station = octt.tenant, octt.station
+    async with octt.charge_point(server) as cp, \
             api_client(server, tenant) as api:
         sent = await api.post(path(station, "charging-profiles/"), json={
             "connector_id": 0, "charging_profile": tx_profile(1, "TxDefaultProfile", 13.0)})
         # The next transaction on any connector charges within the default.
         assert await cp.authorize(octt.valid) == "Accepted"
         await cp.status(1, "Preparing")
-        await cp.start_transaction(1, octt.valid)
+        start = await cp.start_transaction(1, octt.valid)
+        assert start.id_tag_info["status"] == "Accepted"
         await cp.status(1, "Charging")
         limits = await composite_limits(api, station, 1)
     # The same station, configured without smart charging, refuses it.
@@ -70,14 +70,15 @@ async def test_tc_056_central_smart_charging_txdefaultprofile(server, octt):
 
 async def test_tc_057_central_smart_charging_txprofile(server, octt):
     """Central Smart Charging – TxProfile"""
-    tenant, station, password = octt.tenant, octt.station, octt.password
-    async with charge_point(server, tenant, station, password) as cp, \
+    tenant, station = octt.tenant, octt.station
+    async with octt.charge_point(server) as cp, \
             api_client(server, tenant) as api:
         await cp.status(1, "Available")
         before = await api.post(path(station, "charging-profiles/"), json={
             "connector_id": 1, "charging_profile": tx_profile(2, "TxProfile", 10.0)})
         await cp.status(1, "Preparing")
         started = await cp.start_transaction(1, octt.valid)
+        assert started.id_tag_info["status"] == "Accepted"
         await cp.status(1, "Charging")
         sent = await api.post(path(station, "charging-profiles/"), json={
             "connector_id": 1, "charging_profile": tx_profile(
@@ -96,8 +97,8 @@ async def test_tc_057_central_smart_charging_txprofile(server, octt):
 
 async def test_tc_059_remote_start_transaction_with_charging_profile(server, octt):
     """Remote Start Transaction with Charging Profile"""
-    tenant, station, password = octt.tenant, octt.station, octt.password
-    async with charge_point(server, tenant, station, password) as cp, \
+    tenant, station = octt.tenant, octt.station
+    async with octt.charge_point(server) as cp, \
             api_client(server, tenant) as api:
         await cp.status(1, "Available")
         answer = await api.post(path(station, "remote-start/"), json={
@@ -123,8 +124,8 @@ async def test_tc_059_remote_start_transaction_with_charging_profile(server, oct
 
 async def test_tc_066_get_composite_schedule(server, octt):
     """Get Composite Schedule"""
-    tenant, station, password = octt.tenant, octt.station, octt.password
-    async with charge_point(server, tenant, station, password), api_client(server, tenant) as api:
+    tenant, station = octt.tenant, octt.station
+    async with octt.charge_point(server), api_client(server, tenant) as api:
         await api.post(path(station, "charging-profiles/"), json={
             "connector_id": 0, "charging_profile": tx_profile(5, "ChargePointMaxProfile", 20.0)})
         await api.post(path(station, "charging-profiles/"), json={
@@ -143,8 +144,8 @@ async def test_tc_066_get_composite_schedule(server, octt):
 
 async def test_tc_067_clear_charging_profile(server, octt):
     """Clear Charging Profile"""
-    tenant, station, password = octt.tenant, octt.station, octt.password
-    async with charge_point(server, tenant, station, password) as cp, \
+    tenant, station = octt.tenant, octt.station
+    async with octt.charge_point(server) as cp, \
             api_client(server, tenant) as api:
         stored = (await api.post(path(station, "charging-profiles/"), json={
             "connector_id": 1, "charging_profile": tx_profile(8, "TxDefaultProfile", 16.0)})).json()
