@@ -101,7 +101,9 @@ def invoice_issue(*, tenant: Tenant, customer_id: int, currency: str, period_sta
     the run read); None if nothing is left to invoice (another run got there first). The prices
     are locked as they are read, so a correction running meanwhile (session_price_correct)
     either finishes first or finds them invoiced."""
-    customer = Customer.objects.select_for_update().get(pk=customer_id, tenant=tenant)
+    # NO KEY: runs of one customer wait for each other; a credit note or a replacement being
+    # written for the customer (it refers to the row) does not, so neither waits on the other.
+    customer = Customer.objects.select_for_update(no_key=True).get(pk=customer_id, tenant=tenant)
     since, until = selectors.period_bounds(tenant, period_start, period_end)
     prices = selectors.prices_to_invoice(tenant, since, until)
     if session_ids is not None:

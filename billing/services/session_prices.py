@@ -123,8 +123,10 @@ def sessions_price_due(*, batch: int = 1000) -> int:
 
 
 def _locked(session_id: int) -> ChargingSession | None:
-    return (ChargingSession.objects.select_for_update(of=("self",)).select_related("station__tenant")
-            .filter(pk=session_id).first())
+    """The session, locked against another pricing of it and the lifecycle's writes. NO KEY: an
+    invoice line written meanwhile (a replacement carrying this session) only needs its key."""
+    return (ChargingSession.objects.select_for_update(of=("self",), no_key=True)
+            .select_related("station__tenant").filter(pk=session_id).first())
 
 
 def _price(record: SessionPrice, session: ChargingSession) -> None:
