@@ -38,7 +38,8 @@ class InvoiceViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
-        return selectors.invoices_of(self.request.tenant).prefetch_related("lines", "credit_notes")
+        return (selectors.invoices_of(self.request.tenant)
+                .prefetch_related("lines", "credit_notes", "replaced_by"))
 
     @extend_schema(request=InvoiceRunSerializer, responses={
         201: InvoiceSerializer(many=True), 200: OpenApiResponse(

@@ -84,6 +84,9 @@ class InvoiceSerializer(serializers.ModelSerializer):
     credits = serializers.IntegerField(source="credits_id", allow_null=True,
                                        help_text="A credit note: the invoice it corrects")
     credited_by = serializers.SerializerMethodField(help_text="The credit note of this invoice, if any")
+    replaces = serializers.IntegerField(source="replaces_id", allow_null=True,
+                                        help_text="A replacement: the credited invoice it replaces")
+    replaced_by = serializers.SerializerMethodField(help_text="The invoice that replaced this one, if any")
     buyer = serializers.SerializerMethodField()
     seller = serializers.SerializerMethodField()
     net = serializers.SerializerMethodField()
@@ -95,13 +98,17 @@ class InvoiceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Invoice
-        fields = ["id", "number", "kind", "credits", "credited_by", "customer", "buyer", "seller",
-                  "issued_at", "period_start", "period_end", "currency", "net", "vat", "gross",
-                  "vat_breakdown", "lines", "pdf", "pdf_rendered_at"]
+        fields = ["id", "number", "kind", "credits", "credited_by", "replaces", "replaced_by", "customer",
+                  "buyer", "seller", "issued_at", "period_start", "period_end", "currency", "net", "vat",
+                  "gross", "vat_breakdown", "lines", "pdf", "pdf_rendered_at"]
 
     def get_credited_by(self, invoice) -> int | None:
         notes = [note.pk for note in invoice.credit_notes.all()]
         return notes[0] if notes else None
+
+    def get_replaced_by(self, invoice) -> int | None:
+        replacements = [replacement.pk for replacement in invoice.replaced_by.all()]
+        return replacements[0] if replacements else None
 
     def get_buyer(self, invoice) -> dict:
         return {"name": invoice.buyer_name, "address": invoice.buyer_address, "email": invoice.buyer_email,

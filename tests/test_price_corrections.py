@@ -20,8 +20,8 @@ from billing.services.tariffs import tariff_update
 from billing.tasks import price_corrected_session_task
 from stations.models import ChargingSession
 from stations.services.transactions import transaction_start, transaction_stop
-from tests.factories import make_id_tag, make_station, make_tenant
-from tests.test_invoices import make_customer, number, today
+from tests.factories import api_client, make_id_tag, make_station, make_tenant
+from tests.test_invoices import make_customer, number, pdf_text, today
 from tests.test_session_pricing import iso, make_tariff
 
 
@@ -262,3 +262,27 @@ def test_two_sessions_of_one_invoice_corrected_at_once_end_on_one_invoice_at_the
     assert amounts(latest) == (Decimal("7.17"), Decimal("1.36"), Decimal("8.53"))
     earlier = [i for i in invoices if i.kind == InvoiceKind.INVOICE and i != latest]
     assert earlier and all(Invoice.objects.filter(credits=i).exists() for i in earlier)
+
+
+# What the accountant sees --------------------------------------------------------------------
+
+async def test_the_api_and_the_pdf_link_the_credited_invoice_its_credit_note_and_its_replacement(server):
+    operator, other = Operator(), Operator()
+    session = operator.charged(12_340, hours_ago=3)
+    original = operator.invoiced(session)
+    late_stop(session, 12_900)
+    session_price_correct(session_id=session.pk)
+    _, note, replacement = operator.invoices()
+    async with api_client(server, operator.tenant) as api:
+        first = (await api.get(f"/api/v1/invoices/{original.pk}/")).json()
+        corrected = (await api.get(f"/api/v1/invoices/{replacement.pk}/")).json()
+        pdf = await api.get(f"/api/v1/invoices/{replacement.pk}/pdf/")
+    async with api_client(server, other.tenant) as api:
+        elsewhere = await api.get(f"/api/v1/invoices/{replacement.pk}/")
+
+    assert (first["credited_by"], first["replaced_by"], first["gross"]) == (note.pk, replacement.pk, "4.40")
+    assert (corrected["replaces"], corrected["credits"], corrected["gross"]) == (original.pk, None, "4.61")
+    assert [line["session"] for line in corrected["lines"]] == [session.pk]
+    text = " ".join(pdf_text(pdf.content, layout=False).split())
+    assert f"This invoice replaces invoice {number(1)}, cancelled in full" in text and "4.61 EUR" in text
+    assert elsewhere.status_code == 404
