@@ -2,7 +2,9 @@
 force at its start, resolved when it is first priced, or earlier when its station's tariff or
 load group changes while it runs; the stop queues a task that prices it; a beat re-prices
 stopped sessions without a final price (a lost task, or a car still plugged in: parking after
-the stop is billed, so the price is final only once the connector is unplugged)."""
+the stop is billed, so the price is final only once the connector is unplugged). A session whose
+values change after it was priced (a late StopTransaction) is priced again in place, and its
+invoice, if any, corrected by a credit note and a replacement: docs/billing-corrections.md."""
 
 import logging
 from decimal import Decimal
