@@ -140,7 +140,8 @@ CELERY_BEAT_SCHEDULE = {
     "price-sessions-due": {"task": "billing.tasks.price_sessions_due", "schedule": 60.0},
     # Hourly; each tenant's previous month is invoiced on the 1st and 2nd in its own time zone.
     "invoice-runs-monthly": {"task": "billing.tasks.invoice_runs_monthly", "schedule": 3600.0},
-    "fail-stalled-file-jobs": {"task": "stations.firmware.tasks.fail_stalled_jobs", "schedule": 60.0},
+    "fail-stalled-file-jobs": {"task": "stations.firmware.tasks.fail_stalled_jobs",
+                               "schedule": env_float("OCPP_STALL_CHECK_INTERVAL", 60.0)},
 }
 
 # On the embedded default (no Redis, tasks run eagerly) the server process runs this schedule

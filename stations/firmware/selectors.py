@@ -37,6 +37,13 @@ def rollout_progress(rollout: Rollout) -> dict:
     }
 
 
+def latest_file_jobs(station: Station, *, limit: int) -> dict:
+    """The station's newest firmware jobs and diagnostics/log requests, for its dashboard page."""
+    uploads = UploadRequest.objects.filter(tenant_id=station.tenant_id, station=station)
+    return {"firmware_jobs": list(firmware_jobs_of(station)[:limit]),
+            "upload_requests": list(uploads[:limit])}
+
+
 def upload_requests_of(station: Station, kind: str) -> QuerySet[UploadRequest]:
     return UploadRequest.objects.filter(tenant_id=station.tenant_id, station=station, kind=kind)
 
