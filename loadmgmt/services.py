@@ -12,13 +12,10 @@ from loadmgmt.allocation import PHASES, available
 from loadmgmt.live import allocation_published
 from loadmgmt.models import Allocation, ConnectorLimit, LimitSent, LoadGroup, StationControl
 from loadmgmt.selectors import GroupState
-from stations.models import Connector, Station
-from stations.services.session_lifecycle import session_mark_stale
+from stations.models import ChargingSession, Connector, Station
+from stations.services.session_lifecycle import freed_after_start, session_mark_stale
 
 REFUSALS = {"Rejected", "NotSupported", "CallError", "Timeout"}
-# A connector in one of these may have a car drawing current: a TxProfile refused there is the
-# station refusing our profiles, not a transaction it does not know.
-DRAWING_STATUSES = {"Charging", "SuspendedEV", "SuspendedEVSE", "Finishing"}
 
 
 def allocation_record(*, state: GroupState, limits: dict, reason: str) -> Allocation:
@@ -83,8 +80,8 @@ def limit_result_record(*, station_id: int, connector_id: int, transaction_id: i
     if purpose == "TxDefaultProfile" and status in ("Accepted", "Rejected"):
         pass  # says nothing of TxProfiles: some stations take no default but obey a TxProfile
     elif _unknown_transaction(station_id, connector_id, transaction_id, purpose, status):
-        # The station does not know the transaction (its connector is idle): the session is
-        # stale for the lifecycle rules, and the station is not counted at its maximum for it.
+        # The station does not know the transaction: the session is stale for the lifecycle
+        # rules, and the station is not counted at its maximum for it (docs/sessions.md).
         session_mark_stale(station_id=station_id, transaction_id=transaction_id)
     elif status == "Accepted":
         station_control_update(station_id=station_id, controllable=True)
@@ -95,10 +92,15 @@ def limit_result_record(*, station_id: int, connector_id: int, transaction_id: i
 
 def _unknown_transaction(station_id: int, connector_id: int, transaction_id: int | None,
                          purpose: str, status: str) -> bool:
+    """A TxProfile rejected for a transaction the station has ended: its connector was reported
+    free after the start, or the session is closed already (superseded, say)."""
     if purpose != "TxProfile" or status != "Rejected" or transaction_id is None:
         return False
+    session = ChargingSession.objects.filter(station_id=station_id, transaction_id=transaction_id).first()
+    if session is None or session.stopped_at is not None:
+        return session is not None
     connector = Connector.objects.filter(station_id=station_id, connector_id=connector_id).first()
-    return connector is None or connector.status not in DRAWING_STATUSES
+    return connector is not None and freed_after_start(session, connector.status, connector.updated_at)
 
 
 def station_control_update(*, station_id: int, controllable: bool, reason: str = "") -> None:

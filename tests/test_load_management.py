@@ -75,7 +75,7 @@ async def cars_charging(server, cars: int = 2, cls=SimulatedChargePoint, **group
     yields (api client, group, charge points, stations)."""
     tenant = make_tenant()
     pairs = [make_station(tenant) for _ in range(cars)]
-    tag = make_id_tag(tenant)
+    tag = make_id_tag(tenant, max_sessions=0)  # one fleet card for every car
     async with api_client(server, tenant) as api, AsyncExitStack() as stack:
         group = await make_group(api, [s for s, _ in pairs], **group_fields)
         cps = await connected(stack, server, tenant, pairs, cls=cls)
@@ -87,7 +87,7 @@ async def cars_charging(server, cars: int = 2, cls=SimulatedChargePoint, **group
 async def test_cars_share_the_cap_and_the_others_are_raised_when_one_stops(server, celery_worker):
     tenant = make_tenant()
     pairs = [make_station(tenant) for _ in range(3)]
-    tag = make_id_tag(tenant)
+    tag = make_id_tag(tenant, max_sessions=0)  # one fleet card for every car
     async with api_client(server, tenant) as api, AsyncExitStack() as stack:
         group = await make_group(api, [s for s, _ in pairs])
         a, b, c = await connected(stack, server, tenant, pairs)
@@ -113,7 +113,7 @@ async def test_cars_share_the_cap_and_the_others_are_raised_when_one_stops(serve
 async def test_a_fourth_car_is_paused_and_starts_when_another_leaves(server, celery_worker):
     tenant = make_tenant()
     pairs = [make_station(tenant) for _ in range(4)]
-    tag = make_id_tag(tenant)
+    tag = make_id_tag(tenant, max_sessions=0)  # one fleet card for every car
     async with api_client(server, tenant) as api, AsyncExitStack() as stack:
         await make_group(api, [s for s, _ in pairs], max_current="20")
         cps = await connected(stack, server, tenant, pairs)
@@ -129,7 +129,7 @@ async def test_a_fourth_car_is_paused_and_starts_when_another_leaves(server, cel
 async def test_lowered_limits_go_out_before_raised_ones_so_the_cap_holds(server, celery_worker):
     tenant = make_tenant()
     pairs = [make_station(tenant) for _ in range(3)]
-    tag = make_id_tag(tenant)
+    tag = make_id_tag(tenant, max_sessions=0)  # one fleet card for every car
     RecordingChargePoint.log = log = []
     async with api_client(server, tenant) as api, AsyncExitStack() as stack:
         await make_group(api, [s for s, _ in pairs], failsafe_current="0")  # a strict cap
@@ -155,7 +155,7 @@ async def test_a_station_that_rejects_profiles_is_counted_at_its_maximum(server,
     tenant = make_tenant()
     steerable = [make_station(tenant) for _ in range(2)]
     refusing = make_station(tenant)
-    tag = make_id_tag(tenant)
+    tag = make_id_tag(tenant, max_sessions=0)  # one fleet card for every car
     async with api_client(server, tenant) as api, AsyncExitStack() as stack:
         group = await make_group(api, [s for s, _ in [*steerable, refusing]], max_current="63")
         a, b = await connected(stack, server, tenant, steerable)
@@ -199,7 +199,7 @@ async def test_a_car_drawing_less_than_its_limit_gives_the_spare_to_the_others(s
 async def test_an_offline_station_is_counted_at_its_last_limit(server, celery_worker):
     tenant = make_tenant()
     pairs = [make_station(tenant) for _ in range(3)]
-    tag = make_id_tag(tenant)
+    tag = make_id_tag(tenant, max_sessions=0)  # one fleet card for every car
     async with api_client(server, tenant) as api, AsyncExitStack() as stack:
         group = await make_group(api, [s for s, _ in pairs], max_current="40")
         a, b = await connected(stack, server, tenant, pairs[:2])
@@ -228,7 +228,7 @@ async def test_a_base_load_pushed_through_the_api_comes_off_the_cap(server, cele
 async def test_allocations_and_profiles_sent_are_recorded(server, celery_worker):
     tenant = make_tenant()
     pairs = [make_station(tenant)]
-    tag = make_id_tag(tenant)
+    tag = make_id_tag(tenant, max_sessions=0)  # one fleet card for every car
     async with api_client(server, tenant) as api, AsyncExitStack() as stack:
         group = await make_group(api, [s for s, _ in pairs])
         a, = await connected(stack, server, tenant, pairs)
@@ -278,7 +278,7 @@ async def test_a_building_meter_on_connector_0_is_the_base_load(server, celery_w
     tenant = make_tenant()
     pairs = [make_station(tenant) for _ in range(2)]
     meter, meter_password = make_station(tenant, identity=f"METER-{tenant.pk}")
-    tag = make_id_tag(tenant)
+    tag = make_id_tag(tenant, max_sessions=0)  # one fleet card for every car
     async with api_client(server, tenant) as api, AsyncExitStack() as stack:
         created = await api.post("/api/v1/load-groups/", json={
             "name": "Site", "max_current": "40", "stations": [s.identity for s, _ in pairs],

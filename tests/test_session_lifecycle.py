@@ -12,8 +12,12 @@ from ocpp.v16 import call
 
 from billing.models import SessionPrice
 from billing.services.tariffs import tariff_create
-from stations.models import ChargingSession, CloseReason, Connector, Station
+from loadmgmt.models import StationControl
+from loadmgmt.services import limit_result_record
+from stations.models import ChargingSession, CloseReason, Connector, Station, StatusEvent
+from stations.services.batch import Batch, batch_write
 from stations.services.session_lifecycle import sessions_close_orphans
+from stations.services.transactions import transaction_start
 from stations.simulator.core import utcnow
 from stations.tasks import close_orphan_sessions
 from tests.factories import api_client, charge_point, eventually, make_id_tag, make_station, make_tenant
@@ -81,12 +85,15 @@ async def test_a_power_cut_frees_the_card_at_once_and_closes_the_session_after_t
         assert await cp.authorize("CARD-A") == "Accepted"  # not ConcurrentTx
         session = session_of(station, start.transaction_id)
         assert session.stopped_at is None
-        assert sessions_close_orphans() == {}  # within the grace period nothing closes
-        assert sessions_close_orphans(now=after_grace()) == {CloseReason.CONNECTOR_AVAILABLE: 1}
+        sessions_close_orphans()
+        assert session_of(station, start.transaction_id).stopped_at is None  # within the grace period
+        sessions_close_orphans(now=after_grace())
     session = session_of(station, start.transaction_id)
-    assert (session.meter_stop, session.stop_reason) == (2500, "Other")
+    assert (session.closed_reason, session.meter_stop, session.stop_reason) == (
+        CloseReason.CONNECTOR_AVAILABLE, 2500, "Other")
     await eventually(lambda: SessionPrice.objects.filter(session=session, final=True).exists())
-    assert sessions_close_orphans(now=after_grace()) == {}  # closed once
+    sessions_close_orphans(now=after_grace())
+    assert session_of(station, start.transaction_id).stopped_at == session.stopped_at  # closed once
 
 
 async def test_the_stations_late_stop_completes_the_closed_session_once(server, celery_worker):
@@ -219,3 +226,22 @@ async def test_another_tenant_cannot_close_a_session(server):
         answer = await api.post(f"/api/v1/sessions/{session.pk}/close/", json={})
     assert answer.status_code == 404
     assert session_of(station, start.transaction_id).stopped_at is None
+
+
+def test_a_tx_profile_rejected_for_a_freed_connector_marks_the_session_stale_not_the_station():
+    tenant = make_tenant()
+    station, _ = make_station(tenant)
+    make_id_tag(tenant, "CARD-A")
+    began = timezone.now() - timedelta(minutes=10)
+    transaction_id, _ = transaction_start(station=station, received_at=began, payload={
+        "connectorId": 1, "idTag": "CARD-A", "meterStart": 0, "timestamp": began.isoformat()})
+    freed = began + timedelta(minutes=5)
+    batch_write(Batch(statuses=[StatusEvent(station_id=station.pk, connector_id=1, status="Available",
+                                            error_code="NoError", received_at=freed)]))
+    limit_result_record(station_id=station.pk, connector_id=1, transaction_id=transaction_id,
+                        purpose="TxProfile", limit=Decimal(16), status="Rejected", profile_id=None,
+                        allocation_id=None)
+    assert session_of(station, transaction_id).stale_at is not None
+    assert not StationControl.objects.filter(station=station, controllable=False).exists()
+    sessions_close_orphans(now=after_grace())
+    assert session_of(station, transaction_id).closed_reason == CloseReason.UNKNOWN_TO_STATION

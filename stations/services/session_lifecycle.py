@@ -7,7 +7,7 @@ load group and never be billed, so the backend closes it itself, at the last rea
 - superseded: a newer StartTransaction on the same connector (at once);
 - connector_available: the connector was reported free (Available, or Preparing for a new car)
   after the start, and no stop came within SESSION_STOP_GRACE_SECONDS;
-- unknown_to_station: the station rejected a TxProfile for it while its connector was idle
+- unknown_to_station: the station rejected a TxProfile for it after its connector was freed
   (marked stale), and no stop came within the grace period;
 - station_silent: the station sent nothing for SESSION_SILENT_HOURS;
 - operator: closed through the API or the dashboard.
@@ -162,8 +162,8 @@ def session_close_by_operator(*, tenant_id: int, session_id: int, by: str,
 
 
 def session_mark_stale(*, station_id: int, transaction_id: int) -> bool:
-    """The station rejected a TxProfile for this transaction with its connector idle: it does
-    not know it. No longer running; closed after the grace period unless a stop comes."""
+    """The station rejected a TxProfile for this transaction after its connector was freed: it
+    does not know it. No longer running; closed after the grace period unless a stop comes."""
     return bool(ChargingSession.objects.filter(
         station_id=station_id, transaction_id=transaction_id, stopped_at__isnull=True,
         stale_at__isnull=True).update(stale_at=timezone.now()))
