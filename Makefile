@@ -19,7 +19,7 @@ install: $(VENV)/.installed
 demo: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py demo --host localhost:$(PORT)
-	$(VENV)/bin/daphne -b 0.0.0.0 -p $(PORT) --websocket_timeout -1 cpms.asgi:application
+	$(PY) manage.py serve --port $(PORT) --workers 1  # daphne, and the FTP server (FTP_PORT, 2121)
 
 serve: install
 	$(PY) manage.py migrate --no-input

@@ -276,3 +276,15 @@ async def test_manage_py_serve_starts_the_ftp_server_of_the_node(database, tmp_p
         process.wait(20)
     assert stored == 226 and download.content == DIAGNOSTICS
     assert len(children) == 3 and sum("ftpserver" in child for child in children) == 1
+
+
+async def test_the_api_sets_a_stations_file_transfer_and_without_ftp_server_it_gets_http(server):
+    tenant = make_tenant()
+    station, password = make_station(tenant)
+    async with api_client(server, tenant) as api, charge_point(server, tenant, station, password):
+        changed = await api.patch(f"/api/v1/stations/{station.identity}/", json={"file_transfer": "ftp"})
+        wrong = await api.patch(f"/api/v1/stations/{station.identity}/", json={"file_transfer": "scp"})
+        asked = await request_diagnostics(api, station)  # this server runs with FTP_ENABLED=0
+    assert changed.status_code == 200 and changed.json()["file_transfer"] == "ftp"
+    assert wrong.status_code == 400 and "file_transfer" in wrong.json()
+    assert asked["location"].startswith(f"{server.http}/ocpp-files/upload/")
