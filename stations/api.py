@@ -3,6 +3,7 @@ from asgiref.sync import sync_to_async
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
@@ -21,11 +22,14 @@ from stations.serializers import (
     CommandSerializer,
     IdTagSerializer,
     MessageSerializer,
+    SessionCloseSerializer,
     SessionSerializer,
     StationCreatedSerializer,
     StationSerializer,
 )
+from stations.services.session_lifecycle import SessionNotOpen, session_close_by_operator
 from stations.services.stations import station_create, station_set_password
+from tenants.actors import closer_of
 
 IDENTITY = r"[^/]+"
 
@@ -105,6 +109,26 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def get_queryset(self):
         return selectors.sessions_of(self.request.tenant)
+
+    @extend_schema(request=SessionCloseSerializer, responses={
+        200: SessionSerializer, 400: OpenApiResponse(description="Bad values"),
+        409: OpenApiResponse(description="The session is stopped already")})
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        """Close a session whose StopTransaction will not come: stopped at the last reading (or
+        the given meter_stop and time), priced, marked as closed by whoever asked."""
+        body = SessionCloseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        session = get_object_or_404(self.get_queryset(), pk=pk)
+        try:
+            session_close_by_operator(tenant_id=request.tenant.pk, session_id=session.pk,
+                                      by=closer_of(request), **body.validated_data)
+        except SessionNotOpen as refused:
+            return Response({"detail": str(refused)}, status=status.HTTP_409_CONFLICT)
+        except ValueError as bad:
+            raise ValidationError({"detail": str(bad)}) from None
+        return Response(SessionSerializer(self.get_queryset().get(pk=session.pk),
+                                          context=self.get_serializer_context()).data)
 
 
 class StationMessagesView(generics.ListAPIView):

@@ -129,7 +129,17 @@ class SessionSerializer(SessionCostFields, serializers.ModelSerializer):
         fields = ["id", "transaction_id", "station", "connector_id", "id_tag", "id_tag_status",
                   "meter_start", "meter_stop", "energy_wh", "started_at", "stopped_at",
                   "station_started_at", "station_stopped_at", "stop_reason", "start_missing",
+                  "closed_reason", "closed_by", "stale_at",
                   "currency", "cost_net", "cost_vat", "cost", "cost_lines"]
+
+
+class SessionCloseSerializer(serializers.Serializer):
+    """An operator closes a session its station will not stop (docs/sessions.md)."""
+
+    meter_stop = serializers.IntegerField(
+        required=False, min_value=0, help_text="Wh; default: the last reading received")
+    stopped_at = serializers.DateTimeField(
+        required=False, help_text="Default: the last meter value's time, else now")
 
 
 class MessageSerializer(serializers.ModelSerializer):
