@@ -25,6 +25,7 @@ from stations.models import ModelQuirks, Station
 from tests.conftest import _tmp
 from tests.factories import api_client, charge_point, eventually, make_station, make_tenant
 from tests.server import ROOT, Server, free_port, server_env, start_server
+from tests.test_admin import admin_session, make_user
 from tests.test_firmware import IMAGE, boot_with, job_of, report, update, upload_firmware
 from tests.test_firmware_uploads import (
     DIAGNOSTICS,
@@ -288,3 +289,17 @@ async def test_the_api_sets_a_stations_file_transfer_and_without_ftp_server_it_g
     assert changed.status_code == 200 and changed.json()["file_transfer"] == "ftp"
     assert wrong.status_code == 400 and "file_transfer" in wrong.json()
     assert asked["location"].startswith(f"{server.http}/ocpp-files/upload/")
+
+
+async def test_the_admin_shows_the_stations_scheme_and_the_models_default(server):
+    tenant = make_tenant()
+    station, _ = make_station(tenant, file_transfer="ftp")
+    quirk = ModelQuirks.objects.create(vendor=f"Admin FTP {tenant.slug}", model_prefix="x",
+                                       file_transfer="ftp")
+    async with admin_session(server, make_user(superuser=True)) as http:
+        station_page = await http.get(f"/admin/stations/station/{station.pk}/change/")
+        quirks_list = await http.get("/admin/stations/modelquirks/")
+        quirk_page = await http.get(f"/admin/stations/modelquirks/{quirk.pk}/change/")
+    assert station_page.status_code == 200 and 'name="file_transfer"' in station_page.text
+    assert '<option value="ftp" selected>' in station_page.text
+    assert "column-file_transfer" in quirks_list.text and 'name="file_transfer"' in quirk_page.text
