@@ -6,8 +6,8 @@ from decimal import Decimal
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from billing import selectors, selectors_dashboard
 from billing.dashboard import page, paged, query_without_page, sees_money
