@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 
+@pytest.mark.timeout(600)  # the whole conformance folder once more, in a child process
 def test_every_case_passes_when_all_share_one_station_and_one_valid_card():
     out, err = StringIO(), StringIO()
     try:
