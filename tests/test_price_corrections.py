@@ -13,8 +13,13 @@ from decimal import Decimal
 import pytest
 from django.db import connection, transaction
 
-from billing.models import Invoice, InvoiceKind, SessionPrice
-from billing.services.invoices import invoice_credit, invoice_open_of_session, invoice_run
+from billing.models import Invoice, InvoiceKind, InvoiceLine, SessionPrice
+from billing.services.invoices import (
+    SessionInvoicedElsewhere,
+    invoice_credit,
+    invoice_open_of_session,
+    invoice_run,
+)
 from billing.services.session_prices import session_price_correct, session_price_final
 from billing.services.tariffs import tariff_update
 from billing.tasks import price_corrected_session_task
@@ -208,6 +213,24 @@ def test_a_stop_time_that_moved_without_changing_the_price_leaves_the_invoice_al
 
     assert amounts(record) == (Decimal("3.70"), Decimal("0.70"), Decimal("4.40"))
     assert operator.invoices() == [invoice]
+
+
+def test_a_replacement_that_would_put_a_session_on_a_second_open_invoice_is_refused_whole():
+    operator = Operator()
+    session = operator.charged(12_340, hours_ago=3)
+    invoice = operator.invoiced(session)
+    stray = Invoice.objects.create(**{name: getattr(invoice, name) for name in (
+        "tenant", "customer", "buyer_name", "seller_name", "issued_at", "period_start", "period_end",
+        "currency")}, number="STRAY-1")  # a broken state the services never make
+    InvoiceLine.objects.create(invoice=stray, position=1, session=session, description="stray", quantity=1)
+    late_stop(session, 12_900)
+
+    with pytest.raises(SessionInvoicedElsewhere):
+        session_price_correct(session_id=session.pk)
+
+    assert [i.number for i in operator.invoices()] == [number(1), "STRAY-1"]
+    assert amounts(SessionPrice.objects.get(session=session)) == (Decimal("3.70"), Decimal("0.70"),
+                                                                  Decimal("4.40"))
 
 
 # On a credited invoice -----------------------------------------------------------------------
