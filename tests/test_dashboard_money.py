@@ -201,7 +201,7 @@ async def test_a_manager_gives_an_id_tag_to_a_customer_and_mistakes_are_explaine
     assert duplicate.status_code == 400
     at = duplicate.text.index('id="id_id_tag"')
     field = duplicate.text[at - 600:at]
-    assert "This id tag exists already." in field  # the reason is next to the field
+    assert "This id tag exists already as &quot;TAKEN&quot;" in field  # next to the field
     assert created.status_code == edited.status_code == 302
     card.refresh_from_db()
     assert (card.status, card.customer_id, card.priority, card.name) == ("Blocked", None, 2, "Van 7")
