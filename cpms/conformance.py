@@ -159,6 +159,16 @@ def report(cases: list[Case], outcomes: dict[str, str]) -> tuple[list[str], bool
     return lines, counts.get("pass", 0) == len(cases)
 
 
+def catalogue_order(test_names: list[str]) -> list[int]:
+    """The positions of the scenarios among `test_names`, rearranged in the catalogue's order
+    (the OCA tool's): the i-th scenario to run is test_names[result[i]]. A case's several
+    scenarios keep their order; names of no case are left out."""
+    rank = {case.id: n for n, case in enumerate(CATALOGUE)}
+    found = [(rank[case_id], n) for n, name in enumerate(test_names)
+             if (case_id := case_of(name)) is not None]
+    return [n for _, n in sorted(found)]
+
+
 def only_filter(test_names: list[str], only: set[str]) -> list[bool]:
     """Which of `test_names` prove one of the `only` cases."""
     return [case_of(name) in only for name in test_names]

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from cpms import conformance
-from cpms.conformance import Case, case_of, case_outcomes, report
+from cpms.conformance import Case, case_of, case_outcomes, catalogue_order, report
 
 CONFORMANCE_DIR = Path(__file__).parent / "conformance"
 
@@ -91,6 +91,29 @@ def test_the_command_runs_the_chosen_scenarios_and_reports_them():
     assert "  pass     TC_088    WebSocket Subprotocol validation" in lines
     assert lines[-1] == "2 cases: 2 pass"
     assert not any("TC_001" in line for line in lines)
+
+
+def test_scenarios_run_in_the_catalogue_order_in_a_shared_run():
+    names = ["test_tc_054_trigger_message[Heartbeat]", "test_helper", "test_tc_003_plugin_first",
+             "test_tc_001_cold_boot", "test_tc_054_trigger_message[MeterValues]",
+             "test_tc_061_clear_cache", "test_tc_007_cached_id"]
+    assert [names[n] for n in catalogue_order(names)] == [
+        "test_tc_001_cold_boot", "test_tc_003_plugin_first", "test_tc_007_cached_id",
+        "test_tc_061_clear_cache", "test_tc_054_trigger_message[Heartbeat]",
+        "test_tc_054_trigger_message[MeterValues]"]
+
+
+def test_a_shared_run_gives_a_later_case_the_card_an_earlier_case_left_charging():
+    """TC_003 leaves its session running on the one station; TC_004_1 then starts with the same
+    card on the same connector."""
+    out = StringIO()
+    call_command("conformance", "--shared", "--only", "TC_004_1", "TC_003", stdout=out,
+                 stderr=StringIO())
+    lines = out.getvalue().splitlines()
+    assert lines[0].endswith("one station and one valid card for all")
+    assert lines[-3:] == ["  pass     TC_003    Regular Charging Session – Plugin First",
+                          "  pass     TC_004_1  Regular Charging Session – Identification First",
+                          "2 cases: 2 pass"]
 
 
 def test_the_command_fails_for_a_case_without_a_scenario(monkeypatch):

@@ -130,9 +130,8 @@ def pytest_collection_modifyitems(config, items):
     (a case's several scenarios keep their order); other tests keep their places."""
     if not SHARED:
         return
-    order = {case.id: n for n, case in enumerate(conformance.CATALOGUE)}
-    slots = [n for n, item in enumerate(items) if conformance.case_of(item.name) in order]
-    ranked = sorted((items[n] for n in slots), key=lambda item: order[conformance.case_of(item.name)])
-    for slot, item in zip(slots, ranked, strict=True):
+    order = conformance.catalogue_order([item.name for item in items])
+    ranked = [items[n] for n in order]
+    for slot, item in zip(sorted(order), ranked, strict=True):
         items[slot] = item
 
