@@ -138,6 +138,8 @@ CELERY_BEAT_SCHEDULE = {
     "rebalance-load-groups": {"task": "loadmgmt.tasks.rebalance_all",
                               "schedule": env_float("LOAD_REBALANCE_INTERVAL", 60.0)},
     "price-sessions-due": {"task": "billing.tasks.price_sessions_due", "schedule": 60.0},
+    "close-orphan-sessions": {"task": "stations.tasks.close_orphan_sessions",
+                              "schedule": env_float("SESSION_CLOSE_INTERVAL", 60.0)},
     # Hourly; each tenant's previous month is invoiced on the 1st and 2nd in its own time zone.
     "invoice-runs-monthly": {"task": "billing.tasks.invoice_runs_monthly", "schedule": 3600.0},
     "fail-stalled-file-jobs": {"task": "stations.firmware.tasks.fail_stalled_jobs",
@@ -147,6 +149,14 @@ CELERY_BEAT_SCHEDULE = {
 # On the embedded default (no Redis, tasks run eagerly) the server process runs this schedule
 # itself (stations/ocpp/embedded_beat.py); with Redis, `celery beat` does.
 EMBEDDED_BEAT = env_bool("EMBEDDED_BEAT", True)
+
+# --- The session lifecycle (docs/sessions.md) ---------------------------------------------
+# A session whose connector was reported free (Available or a new Preparing), or that its station
+# no longer knows, is closed by the backend when no StopTransaction came within this long
+# (stations deliver the stops they queued soon after they reconnect).
+SESSION_STOP_GRACE_SECONDS = env_int("SESSION_STOP_GRACE_SECONDS", 300)
+# A session whose station has sent nothing at all for this long is closed by the backend.
+SESSION_SILENT_HOURS = env_int("SESSION_SILENT_HOURS", 48)
 
 # --- Load management (loadmgmt/) -------------------------------------------------------------
 # Triggers within this many seconds make one rebalance of a group.
