@@ -186,7 +186,7 @@ def firmware_station_booted(*, station_id: int, firmware_version: str, received_
     download (or past the time the install should have taken) on another version end as failed.
     Returns the newest pending job of the station to send now (older pending ones are superseded
     by it)."""
-    sent = (FirmwareJob.objects.select_for_update().select_related("firmware")
+    sent = (FirmwareJob.objects.select_for_update(of=("self",)).select_related("firmware")
             .filter(station_id=station_id, state=FirmwareJob.SENT).exclude(firmware__version=""))
     for job in sent if firmware_version else ():
         _booted(job, firmware_version, received_at)
