@@ -7,11 +7,13 @@ from functools import wraps
 from zoneinfo import ZoneInfo
 
 from django import forms
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.utils import timezone
+from rest_framework import exceptions as drf_exceptions
 
 from tenants.access import dashboard_view
-from tenants.models import Role
+from tenants.permissions import handles_money
 
 PAGE_SIZE = 25
 
@@ -33,14 +35,18 @@ def page(*roles: str) -> Callable:
 
 
 def sees_money(request) -> bool:
-    return request.role in (Role.MANAGER, Role.ACCOUNTANT)
+    """The API's rule (tenants.permissions), so a page shows money to the roles the API does."""
+    return handles_money(request)
 
 
 def serializer_into_form(form: forms.Form, serializer, fields: dict[str, str] | None = None) -> bool:
     """Validate with the API's serializer; its reasons go next to the form's fields (`fields`
     maps a serializer field to the form's where the names differ), the others on top."""
-    if serializer.is_valid():
-        return True
+    try:
+        if serializer.is_valid():
+            return True
+    except drf_exceptions.PermissionDenied as refused:  # a money field sent by a role without money
+        raise PermissionDenied(str(refused.detail)) from None
     for name, detail in serializer.errors.items():
         field = (fields or {}).get(name, name)
         field = field if field in form.fields else None

@@ -8,10 +8,18 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from billing.models import Customer, Tariff
+from tenants.fields import TenantObjectField
 
 COMPONENT_TYPES = ["ENERGY", "TIME", "PARKING_TIME", "FLAT"]
 DAYS = ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"]
 HH_MM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+def tariff_reference(help_text: str) -> TenantObjectField:
+    """A station's or load group's tariff: the current version of one of the request's tenant."""
+    return TenantObjectField("billing.Tariff", missing="No such tariff (or an old version of one).",
+                             filters={"superseded_at__isnull": True}, required=False, allow_null=True,
+                             help_text=f"{help_text} (managers and accountants only)")
 
 
 def decimal_text(value: Decimal, places: int = 0) -> str:

@@ -20,7 +20,9 @@ from stations.services.session_lifecycle import SessionNotOpen, session_close_by
 from tenants.access import EVERYONE, STATION_ROLES
 from tenants.actors import closer_of
 
-MONEY_COLUMNS = {"tariff", "internal", "currency", "cost_lines", "net", "vat", "gross", "price_status"}
+# Left out for installers: who pays (the customer) is money as much as what is paid.
+MONEY_COLUMNS = {"customer", "tariff", "internal", "currency", "cost_lines", "net", "vat", "gross",
+                 "price_status"}
 
 
 def _filters(request) -> tuple[SessionFilterForm, SessionQuery]:

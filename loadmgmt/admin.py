@@ -6,7 +6,7 @@ from django.contrib import admin
 from loadmgmt.models import Allocation, LimitSent, LoadGroup, StationControl
 from loadmgmt.services import station_group_changed
 from loadmgmt.triggers import request_rebalance
-from stations.admin import TenantScopedAdmin
+from stations.admin import ScopedListFilters, TenantScopedAdmin
 from stations.models import Station
 
 
@@ -32,12 +32,6 @@ class LoadGroupAdmin(TenantScopedAdmin):
     inlines = [StationInline]
     actions = ["rebalance_now"]
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name in ("base_load_meter", "tariff") and not request.user.is_superuser:
-            kwargs["queryset"] = db_field.related_model.objects.filter(
-                tenant__memberships__user=request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
         if change:
@@ -54,7 +48,7 @@ class LoadGroupAdmin(TenantScopedAdmin):
             request_rebalance(group_id=group.pk, reason="on demand")
 
 
-class RecordAdmin(admin.ModelAdmin):
+class RecordAdmin(ScopedListFilters, admin.ModelAdmin):
     """What the load manager recorded: read-only, scoped to the user's tenants."""
 
     tenant_path = ""  # the lookup from a row to its tenant

@@ -11,6 +11,7 @@ from django.db import models
 
 from stations.models import Station
 from tenants.models import Tenant
+from tenants.validators import SameTenantReferences
 
 AMPS = {"max_digits": 7, "decimal_places": 1, "validators": [MinValueValidator(Decimal(0))]}
 
@@ -21,7 +22,10 @@ class BaseLoadSource(models.TextChoices):
     METER = "meter", "Measured by a station's connector-0 meter"
 
 
-class LoadGroup(models.Model):
+class LoadGroup(SameTenantReferences, models.Model):
+    tenant_references = ("tariff", "base_load_meter")  # must be the group's tenant's (clean)
+    money_fields = ("tariff",)  # for money roles only (tenants.permissions)
+
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="load_groups")
     name = models.CharField(max_length=200)
     max_current = models.DecimalField(**AMPS, help_text="The cap: amperes per phase")

@@ -2,8 +2,11 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
+from billing.serializers import tariff_reference
 from loadmgmt.models import Allocation, BaseLoadSource, LoadGroup
 from stations.models import Station
+from tenants.fields import SameTenantSerializer
+from tenants.permissions import MoneyFields
 
 SIGNALLABLE = Decimal(6)  # IEC 61851-1: a car is given 0 A or at least 6 A
 
@@ -15,13 +18,14 @@ class StationIdentityField(serializers.SlugRelatedField):
         return Station.objects.filter(tenant=self.context["request"].tenant)
 
 
-class LoadGroupSerializer(serializers.ModelSerializer):
+class LoadGroupSerializer(MoneyFields, SameTenantSerializer, serializers.ModelSerializer):
     stations = StationIdentityField(slug_field="identity", many=True, required=False,
                                     help_text="Identities of the stations sharing the cap")
     base_load_meter = StationIdentityField(
         slug_field="identity", required=False, allow_null=True,
         help_text="For base_load_source 'meter': the station whose connector-0 meter measures "
                   "the building without the chargers")
+    tariff = tariff_reference("For its stations that have none of their own")
 
     class Meta:
         model = LoadGroup
@@ -41,12 +45,9 @@ class LoadGroupSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError("0 (pause) or at least 6 A (IEC 61851-1).")
         return value
 
-    def validate_tariff(self, value):
-        if value is not None and value.tenant_id != self.context["request"].tenant.pk:
-            raise serializers.ValidationError("No such tariff.")
-        return value
-
     def validate(self, attrs):
+        attrs = super().validate(attrs)
+
         def field(name):
             return attrs.get(name, getattr(self.instance, name, None))
 

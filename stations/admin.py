@@ -14,10 +14,26 @@ from stations.selectors import station_ocpp_url
 from stations.serializers import id_tag_exists_error
 from stations.services.stations import station_set_password
 from tenants.models import Tenant
+from tenants.permissions import user_handles_money
 from tenants.secrets import hash_password, new_station_password
 
 
-class TenantScopedAdmin(admin.ModelAdmin):
+class ScopedListFilters:
+    """A ModelAdmin mixin: a list filter on a relation (the tenant, a load group...) offers only
+    what the rows this user may see point at, never every tenant's."""
+
+    def get_list_filter(self, request):
+        relations = {f.name for f in self.model._meta.get_fields() if f.is_relation and f.many_to_one}
+        return [(item, admin.RelatedOnlyFieldListFilter) if isinstance(item, str) and item in relations
+                else item for item in super().get_list_filter(request)]
+
+
+class TenantScopedAdmin(ScopedListFilters, admin.ModelAdmin):
+    """Rows of the user's tenants only (superusers: all); money fields for money roles only. A
+    form's choices for another tenant-owned object (customer, tariff, load group, station...) are
+    those of the object's tenant, or of the user's tenants while adding; the models' clean()
+    refuses a cross-tenant reference anyway, for superusers too."""
+
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
@@ -28,6 +44,35 @@ class TenantScopedAdmin(admin.ModelAdmin):
         if db_field.name == "tenant" and not request.user.is_superuser:
             kwargs["queryset"] = Tenant.objects.filter(memberships__user=request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        """Without the model's money fields (a tariff, an id tag's customer and free charging) for
+        a user without a money role in the tenant, as in the API and the dashboard."""
+        fields = super().get_fields(request, obj)
+        if user_handles_money(request.user, getattr(obj, "tenant_id", None)):
+            return fields
+        hidden = getattr(self.model, "money_fields", ())
+        return type(fields)(f for f in fields if f not in hidden)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        for field in form.base_fields.values():
+            queryset = getattr(field, "queryset", None)
+            if queryset is not None and queryset.model is not Tenant and _tenant_owned(queryset.model):
+                field.queryset = _of_tenant(queryset, request, obj)
+        return form
+
+
+def _tenant_owned(model) -> bool:
+    return any(f.name == "tenant" and f.many_to_one for f in model._meta.get_fields())
+
+
+def _of_tenant(queryset, request, obj):
+    if obj is not None and getattr(obj, "tenant_id", None) is not None:
+        return queryset.filter(tenant_id=obj.tenant_id)
+    if request.user.is_superuser:
+        return queryset
+    return queryset.filter(tenant__memberships__user=request.user)
 
 
 class ConnectorInline(admin.TabularInline):
@@ -97,12 +142,6 @@ class StationAdmin(TenantScopedAdmin):
     @admin.display(description="OCPP URL")
     def ocpp_url(self, obj: Station) -> str:  # the field's name; pages show _with_ocpp_url_of's
         return station_ocpp_url(station=obj) if obj.pk else "(shown after saving)"
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name in ("load_group", "tariff") and not request.user.is_superuser:
-            kwargs["queryset"] = db_field.related_model.objects.filter(
-                tenant__memberships__user=request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj: Station, form, change) -> None:
         if change and {"tariff", "load_group"} & set(form.changed_data):

@@ -1,11 +1,13 @@
 from django.db import IntegrityError, transaction
 from rest_framework import serializers
 
-from billing.serializers import SessionCostFields
+from billing.serializers import SessionCostFields, tariff_reference
 from stations.models import ChargingSession, Connector, IdTag, OcppMessage, Station
 from stations.ocpp.v16 import router
 from stations.security.profiles import SECURITY_KEYS
 from stations.selectors import station_ocpp_url
+from tenants.fields import SameTenantSerializer, TenantObjectField
+from tenants.permissions import MoneyFields
 from tenants.validators import validate_station_password, validate_timezone_name
 
 
@@ -16,7 +18,7 @@ class ConnectorSerializer(serializers.ModelSerializer):
                   "vendor_error_code", "updated_at"]
 
 
-class StationSerializer(serializers.ModelSerializer):
+class StationSerializer(MoneyFields, SameTenantSerializer, serializers.ModelSerializer):
     password = serializers.CharField(
         write_only=True, required=False, min_length=16, max_length=40,
         validators=[validate_station_password],
@@ -30,6 +32,9 @@ class StationSerializer(serializers.ModelSerializer):
     ocpp_url = serializers.SerializerMethodField(
         help_text="What the charger is configured with: OCPP_PUBLIC_URL, else the address of "
                   "this request")
+    load_group = TenantObjectField("loadmgmt.LoadGroup", missing="No such load group.",
+                                   required=False, allow_null=True)
+    tariff = tariff_reference("Blank: the load group's, else the tenant's default")
     security_profile = serializers.ChoiceField(
         choices=[1, 2, 3], required=False,
         help_text="OCPP Security profile the station uses: 1 Basic auth, 2 TLS + Basic auth, "
@@ -49,17 +54,6 @@ class StationSerializer(serializers.ModelSerializer):
 
     def get_ocpp_url(self, station: Station) -> str:
         return station_ocpp_url(station=station, request=self.context.get("request"))
-
-    def validate_load_group(self, value):
-        if value is not None and value.tenant_id != self.context["request"].tenant.pk:
-            raise serializers.ValidationError("No such load group.")
-        return value
-
-    def validate_tariff(self, value):
-        if value is not None and (value.tenant_id != self.context["request"].tenant.pk
-                                  or value.superseded_at is not None):
-            raise serializers.ValidationError("No such tariff (or an old version of one).")
-        return value
 
     def validate_identity(self, value: str) -> str:
         if self.instance is not None and value != self.instance.identity:
@@ -84,17 +78,15 @@ class StationCreatedSerializer(StationSerializer):
     password = serializers.CharField(read_only=True)
 
 
-class IdTagSerializer(serializers.ModelSerializer):
+class IdTagSerializer(MoneyFields, SameTenantSerializer, serializers.ModelSerializer):
+    customer = TenantObjectField("billing.Customer", missing="No such customer.", required=False,
+                                 allow_null=True, help_text="The billing account it charges to")
+
     class Meta:
         model = IdTag
         fields = ["id_tag", "status", "expiry_date", "parent_id_tag", "name", "priority", "customer",
                   "internal", "max_sessions", "created_at"]
         read_only_fields = ["created_at"]
-
-    def validate_customer(self, value):
-        if value is not None and value.tenant_id != self.context["request"].tenant.pk:
-            raise serializers.ValidationError("No such customer.")
-        return value
 
     def validate_id_tag(self, value: str) -> str:
         """OCPP's IdToken is case-insensitive: "04a2b3c4" is the card "04A2B3C4"."""

@@ -8,14 +8,19 @@ one, its module decides (views in `billing.*` are money), else it is "stations".
 - manager: everything.
 - accountant: reads everything (GET, HEAD, OPTIONS) and writes money; changes nothing about stations.
 - installer: everything about stations, nothing about money (403, reads included); the sessions
-  it reads come without their cost fields.
+  it reads come without their cost fields, and the money fields of station-area objects (a
+  station's or load group's tariff, an id tag's customer and free charging) are neither shown
+  to it nor set by it (`MoneyFields`, the dashboard's forms too).
 """
 
+from collections.abc import Mapping
 from functools import cache
 
 from rest_framework import permissions
+from rest_framework.exceptions import PermissionDenied
 
-from tenants.models import ApiToken, Role
+from tenants.access import MONEY_ROLES
+from tenants.models import ApiToken, Membership, Role
 
 MONEY, STATIONS = "money", "stations"
 MONEY_MODULES = ("billing",)
@@ -32,6 +37,61 @@ def view_area(view) -> str:
 def token_role(request) -> str | None:
     token = request.auth
     return token.role if isinstance(token, ApiToken) else None
+
+
+def request_role(request) -> str | None:
+    """The role behind a request: its API token's, else the dashboard's (`request.role`, set by
+    tenants.access for the signed-in user's membership)."""
+    token = getattr(request, "auth", None)
+    if isinstance(token, ApiToken):
+        return token.role
+    return getattr(request, "role", None)
+
+
+def handles_money(request) -> bool:
+    """May this request see and change prices, customers and free charging? (API and dashboard)"""
+    return request_role(request) in MONEY_ROLES
+
+
+def user_handles_money(user, tenant_id: int | None = None) -> bool:
+    """The same for a staff user in the admin: a money role in `tenant_id` (None: in every tenant
+    the user is a member of); superusers always."""
+    if user.is_superuser:
+        return True
+    memberships = Membership.objects.filter(user=user)
+    if tenant_id is not None:
+        memberships = memberships.filter(tenant_id=tenant_id)
+    roles = set(memberships.values_list("role", flat=True))
+    return bool(roles) and roles <= set(MONEY_ROLES)
+
+
+class MoneyFields:
+    """A serializer mixin for station-area objects whose model names money fields (`money_fields`):
+    for a request of a role without money (an installer) they are left out of what it reads, and
+    a request that sets one is refused with 403 naming them, whatever the endpoint. Without a
+    request (services, the schema) every field is there."""
+
+    money_message = "An installer does not see or change prices, customers or free charging"
+
+    def get_fields(self) -> dict:
+        fields = super().get_fields()
+        if not self._with_money():
+            for name in self.Meta.model.money_fields:
+                fields.pop(name, None)
+        return fields
+
+    def to_internal_value(self, data):
+        if not self._with_money() and isinstance(data, Mapping):
+            sent = [name for name in self.Meta.model.money_fields if name in data]
+            if sent:
+                raise PermissionDenied(f"{self.money_message}: {', '.join(sent)}.")
+        return super().to_internal_value(data)
+
+    def _with_money(self) -> bool:
+        request = self.context.get("request")
+        if request is None or getattr(self.context.get("view"), "swagger_fake_view", False):
+            return True
+        return handles_money(request)
 
 
 class RolePermission(permissions.BasePermission):

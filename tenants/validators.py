@@ -28,3 +28,23 @@ def validate_station_password(value: str) -> None:
     """An HTTP Basic password a station can send: printable ASCII, no ':' (OCPP 1.6 Security)."""
     if not value.isascii() or not value.isprintable() or ":" in value:
         raise ValidationError("Printable ASCII without ':' only.")
+
+
+def validate_same_tenant(tenant_id: int | None, references: dict) -> None:
+    """Every object `references` names (field name: object or None) belongs to the tenant
+    `tenant_id`: one tenant's station, id tag or load group never points at another's tariff,
+    customer, group or meter. The models' clean() and the API's serializers both ask this."""
+    errors = {name: "It belongs to another tenant." for name, related in references.items()
+              if related is not None and tenant_id is not None and related.tenant_id != tenant_id}
+    if errors:
+        raise ValidationError(errors)
+
+
+class SameTenantReferences:
+    """A model mixin: clean() refuses a reference (the fields in `tenant_references`) to another
+    tenant's object, so the admin's forms and full_clean() in services refuse it alike."""
+
+    tenant_references: tuple[str, ...] = ()
+
+    def clean(self) -> None:
+        validate_same_tenant(self.tenant_id, {name: getattr(self, name) for name in self.tenant_references})

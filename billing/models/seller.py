@@ -1,11 +1,39 @@
 """The tenant as a seller: the details every invoice carries (EU VAT Directive Art. 226)."""
 
+from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
+from PIL import Image, UnidentifiedImageError
 
 from tenants.models import Tenant
 
-LOGO_TYPES = ["png", "jpg", "jpeg", "gif", "svg", "webp"]
+# Raster only: an SVG can point at URLs and files that the PDF renderer would then fetch.
+LOGO_TYPES = ["png", "jpg", "jpeg"]
+LOGO_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg"}
+LOGO_MAX_BYTES = 2 * 1024 * 1024
+
+
+def logo_format(file) -> str | None:
+    """The MIME type of a PNG or JPEG image, judged by its content (Pillow, which WeasyPrint
+    needs anyway); None for anything else, whatever its name says."""
+    try:
+        file.seek(0)
+        with Image.open(file) as image:
+            kind = image.format
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return None
+    finally:
+        file.seek(0)
+    return LOGO_FORMATS.get(kind)
+
+
+def validate_raster_logo(file) -> None:
+    if file.size > LOGO_MAX_BYTES:
+        raise ValidationError(f"The logo is larger than {LOGO_MAX_BYTES // 1024 // 1024} MB.")
+    if logo_format(file) is None:
+        raise ValidationError("The logo must be a PNG or JPEG image (SVG and other formats are not "
+                              "accepted on invoices).")
 
 
 def _logo_path(seller: "Seller", filename: str) -> str:
@@ -22,7 +50,8 @@ class Seller(models.Model):
     vat_id = models.CharField(max_length=30, blank=True)
     email = models.EmailField(blank=True)
     logo = models.FileField(upload_to=_logo_path, blank=True,
-                            validators=[FileExtensionValidator(LOGO_TYPES)])
+                            validators=[FileExtensionValidator(LOGO_TYPES), validate_raster_logo],
+                            help_text="PNG or JPEG, at most 2 MB")
     invoice_prefix = models.CharField(
         max_length=20, blank=True, validators=[RegexValidator(r"^[A-Za-z0-9/_-]*$",
                                                               "Letters, digits, '-', '_' and '/' only.")],

@@ -3,8 +3,8 @@ with the invoice. Rendering is repeatable (the same invoice gives the same docum
 second render (a redelivered task, a download racing the task) only replaces the file."""
 
 import logging
+from base64 import b64encode
 from decimal import Decimal
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.core.files.base import ContentFile
@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from billing import selectors_invoices as selectors
 from billing.models import Invoice, InvoiceKind
+from billing.models.seller import LOGO_FORMATS, LOGO_MAX_BYTES, logo_format
 from billing.pricing import currency_exponent
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,42 @@ def invoice_pdf_bytes(invoice: Invoice) -> bytes:
     from weasyprint import HTML  # imported when used: it loads Pango and fonts
 
     html = render_to_string("billing/invoice.html", invoice_document(invoice))
-    return HTML(string=html, base_url=str(Path.cwd())).write_pdf()
+    return HTML(string=html, url_fetcher=_own_data_only()).write_pdf()
+
+
+def _own_data_only():
+    """WeasyPrint's URL fetcher for invoices: it fetches only the logo this module inlined as a
+    `data:` URL of checked PNG or JPEG bytes. Anything else an invoice could name (http:, file:,
+    another tenant's logo, a stylesheet's url()) is refused, so rendering a PDF never makes the
+    server request a URL or read a file."""
+    from weasyprint.urls import URLFetcher
+
+    class OwnDataOnly(URLFetcher):
+        def fetch(self, url, headers=None):
+            if not url.startswith(tuple(f"data:{mime};base64," for mime in LOGO_FORMATS.values())):
+                log.warning("An invoice asked for %.100s: refused", url)
+                raise ValueError("Invoices fetch no URLs.")
+            return super().fetch(url, headers)
+
+    return OwnDataOnly(allowed_protocols=("data",), allow_redirects=False)
+
+
+def _logo_data_url(seller) -> str | None:
+    """The seller's logo, read from storage, as a data: URL; None without a PNG or JPEG logo (an
+    SVG stored before logos became raster-only is left out)."""
+    if not seller.logo:
+        return None
+    try:
+        with seller.logo.open("rb") as file:
+            mime = logo_format(file)
+            data = file.read(LOGO_MAX_BYTES + 1)
+    except OSError:
+        log.warning("The logo of tenant %s cannot be read", seller.tenant_id)
+        return None
+    if mime is None or len(data) > LOGO_MAX_BYTES:
+        log.warning("The logo of tenant %s is not a PNG or JPEG image: left out", seller.tenant_id)
+        return None
+    return f"data:{mime};base64,{b64encode(data).decode('ascii')}"
 
 
 def invoice_document(invoice: Invoice) -> dict:
@@ -50,12 +86,7 @@ def invoice_document(invoice: Invoice) -> dict:
     money = _money(invoice.currency)
     zone = ZoneInfo(invoice.tenant.timezone or "UTC")
     seller = selectors.seller_of(invoice.tenant)
-    logo = None
-    if seller.logo:
-        try:
-            logo = Path(seller.logo.path).as_uri()
-        except (NotImplementedError, ValueError):  # a storage without local paths
-            logo = None
+    logo = _logo_data_url(seller)
     lines = []
     for line in invoice.lines.all():
         lines.append({

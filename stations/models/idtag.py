@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models.functions import Lower
 
 from tenants.models import Tenant
+from tenants.validators import SameTenantReferences
 
 
 class IdTagStatus(models.TextChoices):
@@ -20,10 +21,12 @@ class IdTagQuerySet(models.QuerySet):
         return self.filter(id_tag__lower=id_tag.lower())
 
 
-class IdTag(models.Model):
+class IdTag(SameTenantReferences, models.Model):
     """An RFID card or app token a driver authorizes with."""
 
     objects = IdTagQuerySet.as_manager()
+    tenant_references = ("customer",)  # must be the tag's tenant's (clean)
+    money_fields = ("customer", "internal")  # for money roles only (tenants.permissions)
 
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="id_tags")
     id_tag = models.CharField(max_length=20)

@@ -1,15 +1,17 @@
 
-from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 
 from stations.models.presence import ServerProcess
 from tenants.models import Tenant
-from tenants.validators import validate_timezone_name, validate_url_segment
+from tenants.validators import SameTenantReferences, validate_timezone_name, validate_url_segment
 
 
-class Station(models.Model):
+class Station(SameTenantReferences, models.Model):
     """A charge point, known by its OCPP identity within its tenant."""
+
+    tenant_references = ("load_group", "tariff")  # must be the station's tenant's (clean)
+    money_fields = ("tariff",)  # for money roles only (tenants.permissions)
 
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="stations")
     identity = models.CharField(
@@ -74,12 +76,6 @@ class Station(models.Model):
 
     def __str__(self) -> str:
         return self.identity
-
-    def clean(self) -> None:
-        for name in ("load_group", "tariff"):
-            related = getattr(self, name)
-            if related is not None and self.tenant_id and related.tenant_id != self.tenant_id:
-                raise ValidationError({name: "It belongs to another tenant."})
 
     @property
     def effective_timezone(self) -> str:
