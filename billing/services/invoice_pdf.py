@@ -43,10 +43,10 @@ def invoice_pdf_bytes(invoice: Invoice) -> bytes:
     from weasyprint import HTML  # imported when used: it loads Pango and fonts
 
     html = render_to_string("billing/invoice.html", invoice_document(invoice))
-    return HTML(string=html, url_fetcher=_own_data_only()).write_pdf()
+    return HTML(string=html, url_fetcher=invoice_url_fetcher()).write_pdf()
 
 
-def _own_data_only():
+def invoice_url_fetcher():
     """WeasyPrint's URL fetcher for invoices: it fetches only the logo this module inlined as a
     `data:` URL of checked PNG or JPEG bytes. Anything else an invoice could name (http:, file:,
     another tenant's logo, a stylesheet's url()) is refused, so rendering a PDF never makes the
