@@ -35,6 +35,7 @@ application = ProtocolTypeRouter({
     "websocket": URLRouter([
         re_path(r"^ocpp/(?P<tenant>[a-z0-9-]+)/(?P<identity>[^/]+)/?$", OcppConsumer.as_asgi()),
         re_path(r"^ws/dashboard/$", dashboard_feed),
+        re_path(r"", ws_denial.not_found),
     ]),
 })
 

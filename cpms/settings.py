@@ -227,6 +227,9 @@ OCPP_CALL_TIMEOUT = env_float("OCPP_CALL_TIMEOUT", 30.0)
 OCPP_COMMAND_TIMEOUT = env_float("OCPP_COMMAND_TIMEOUT", 40.0)
 # Days the OCPP frame log is kept.
 OCPP_MESSAGE_RETENTION_DAYS = env_int("OCPP_MESSAGE_RETENTION_DAYS", 30)
+# Bytes of a frame's payload the frame log keeps; a bigger one is stored as its size and its
+# first characters (a station decides how big its frames are; the log keeps them for days).
+OCPP_MESSAGE_LOG_MAX_BYTES = env_int("OCPP_MESSAGE_LOG_MAX_BYTES", 64 * 1024)
 # A server process beats this often; a process silent for PRESENCE_TIMEOUT is taken for dead
 # and its stations for disconnected.
 PRESENCE_BEAT_SECONDS = env_float("PRESENCE_BEAT_SECONDS", 3.0)

@@ -80,3 +80,16 @@ def install() -> None:
     protocol_class.failHandshake = fail_handshake_with_denial
     protocol_class.denial_response = True
     server_class.create_application = create_application_with_extension
+
+
+async def not_found(scope, receive, send) -> None:
+    """An ASGI app for any WebSocket path no route takes (an upper-case tenant, an identity with
+    a `%2F`, `../`): a 404, where Channels' router would raise and log a 500."""
+    if (await receive())["type"] != "websocket.connect":
+        return
+    if EXTENSION not in scope.get("extensions", {}):
+        await send({"type": "websocket.close"})  # a server without the extension: its 403
+        return
+    await send({"type": f"{EXTENSION}.start", "status": 404,
+                "headers": [(b"content-type", b"text/plain; charset=utf-8")]})
+    await send({"type": f"{EXTENSION}.body", "body": b"Not Found\n"})

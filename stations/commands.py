@@ -61,6 +61,7 @@ async def station_call(station, action: str, payload: dict, *,
     fresh from the database) and return the response payload."""
     try:
         schemas.validate(action, payload)
+        schemas.check_integers(action, payload)
     except OcppError as error:
         raise CommandInvalid(f"{error.code}: {error.description}") from None
     if not station.connected:

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from loadmgmt.models import LoadGroup
 from stations.models import Station
+from stations.security.profiles import is_security_key
 from stations.triggers import STANDARD
 from tenants.validators import validate_url_segment
 
@@ -72,3 +73,10 @@ class TriggerForm(forms.Form):
 class ConfigurationForm(forms.Form):
     key = forms.CharField(max_length=50)
     value = forms.CharField(max_length=500, required=False)
+
+    def clean_key(self) -> str:
+        key = self.cleaned_data["key"]
+        if is_security_key(key):
+            raise ValidationError(f"{key.strip()} is changed on the station's security page "
+                                  f"(password rotation, profile upgrade), never directly.")
+        return key

@@ -4,7 +4,7 @@ from rest_framework import serializers
 from billing.serializers import SessionCostFields, tariff_reference
 from stations.models import ChargingSession, Connector, IdTag, OcppMessage, Station
 from stations.ocpp.v16 import router
-from stations.security.profiles import SECURITY_KEYS
+from stations.security.profiles import is_security_key
 from stations.selectors import station_ocpp_url
 from tenants.fields import SameTenantSerializer, TenantObjectField
 from tenants.permissions import MoneyFields
@@ -147,7 +147,7 @@ class CommandSerializer(serializers.Serializer):
 
     def validate(self, attrs: dict) -> dict:
         key = attrs["payload"].get("key")
-        if attrs["action"] == "ChangeConfiguration" and str(key).lower() in SECURITY_KEYS:
+        if attrs["action"] == "ChangeConfiguration" and is_security_key(key):
             raise serializers.ValidationError({"payload": [
                 f"{key} is changed through the station's password/ or security-profile/ endpoint."]})
         return attrs

@@ -34,6 +34,8 @@ from stations.dashboard_forms import (
     UnlockForm,
 )
 from stations.models import Station
+from stations.security.profiles import configuration_key, is_security_key
+from stations.services.message_log import REDACTED, SECRET_KEYS
 from stations.smartcharging.services import aremote_start
 from stations.triggers import trigger_send
 from tenants.access import STATION_ROLES, dashboard_view
@@ -161,6 +163,17 @@ async def trigger(request, station: Station):
         connector_id=form.cleaned_data["connector_id"]))
 
 
+def _shown_key(item: dict) -> dict:
+    """A reported key as the page shows it: the security keys only on the security page's
+    terms (never a form that sets them, never the password a station should not report)."""
+    if not is_security_key(item.get("key", "")):
+        return item
+    shown = item | {"security": True}
+    if configuration_key(item["key"]) in SECRET_KEYS:
+        shown["value"] = REDACTED
+    return shown
+
+
 @station_view
 async def configuration(request, station: Station):
     """GetConfiguration, shown as a table whose writable keys can be changed one by one."""
@@ -170,7 +183,8 @@ async def configuration(request, station: Station):
     except CommandFailed as failure:
         context["error"] = _failure(failure)
     else:
-        context["keys"] = sorted(response.get("configurationKey", []), key=lambda k: k["key"])
+        context["keys"] = sorted((_shown_key(k) for k in response.get("configurationKey", [])),
+                                 key=lambda k: k["key"])
         context["unknown"] = response.get("unknownKey", [])
     template = "stations/_configuration.html" if request.htmx else "stations/configuration.html"
     return await sync_to_async(render)(request, template, context)

@@ -73,12 +73,12 @@ class OcppConsumer(AsyncWebsocketConsumer):
         await self.accept(subprotocol=SUBPROTOCOL)
         self.address = await links.register(self)
         self.outbound = OutboundCalls(self._send_call, _check_result, settings.OCPP_CALL_TIMEOUT)
-        await writer().attach(self.station.pk, self.address, await process_id())
+        previous = await writer().attach(self.station.pk, self.address, await process_id())
         live.publish_soon(self.station.tenant_id, {"type": "station.connected",
                                                    "station": self.station.identity})
-        if handshake.previous_address and handshake.previous_address != self.address:
+        if previous:
             try:
-                await links.send(handshake.previous_address, {"type": "station.replaced"})
+                await links.send(previous, {"type": "station.replaced"})
             except Exception:  # e.g. ChannelFull: that process is gone; its socket with it
                 log.warning("Could not reach the older socket of %s", self.station.identity)
 
@@ -140,14 +140,14 @@ class OcppConsumer(AsyncWebsocketConsumer):
             await self._reply(frames.error_for(bad.unique_id, bad.error))
             return
         if isinstance(frame, frames.Call):
-            self._log(OcppMessage.IN, frame, received_at)
+            self._log(OcppMessage.IN, frame, received_at, text=text)
             reply, follow_ups = await router.answer(self.station, frame, received_at)
             await self._reply(reply, frame.action)
             for follow_up in follow_ups:  # e.g. a CALL that must come after this answer
                 self._background(follow_up(), frame.action)
             return
         action = self.outbound.action_of(frame.unique_id)
-        self._log(OcppMessage.IN, frame, received_at, action=action)
+        self._log(OcppMessage.IN, frame, received_at, action=action, text=text)
         if not self.outbound.resolve(frame):
             log.info("Unexpected answer %s from %s", frame.unique_id, self.station.identity)
 
@@ -157,17 +157,20 @@ class OcppConsumer(AsyncWebsocketConsumer):
         task.add_done_callback(lambda done: _follow_up_finished(done, self.station, action))
 
     async def _reply(self, frame, action: str = "") -> None:
-        self._log(OcppMessage.OUT, frame, timezone.now(), action=action)
-        await self.send(frames.dump(frame))
+        text = frames.dump(frame)
+        self._log(OcppMessage.OUT, frame, timezone.now(), action=action, text=text)
+        await self.send(text)
 
-    def _log(self, direction: str, frame, at, action: str = "", raw: str = "") -> None:
+    def _log(self, direction: str, frame, at, action: str = "", raw: str = "",
+             text: str | None = None) -> None:
         writer().log(message_row(station=self.station, direction=direction, frame=frame, at=at,
-                                 action=action, raw=raw))
+                                 action=action, raw=raw, text=text))
 
     async def _send_call(self, call: frames.Call) -> None:
-        self._log(OcppMessage.OUT, call, timezone.now())
+        text = frames.dump(call)
+        self._log(OcppMessage.OUT, call, timezone.now(), text=text)
         router.sent(self.station, call)
-        await self.send(frames.dump(call))
+        await self.send(text)
 
     # Messages from other processes, through links.py -------------------------------------
     async def deliver(self, message: dict) -> None:

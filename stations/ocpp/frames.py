@@ -5,6 +5,7 @@ We do not use the `ocpp` package's `unpack`: it cannot tell us the unique id of 
 """
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,11 +50,39 @@ class FrameError(Exception):
         self.raw = raw
 
 
+# Text no database column stores: NUL (PostgreSQL refuses it in text and jsonb) and lone
+# surrogates (no UTF-8 encoding exists for them), which JSON escapes can spell.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+REPLACEMENT = "\ufffd"
+
+
+def clean_text(text: str) -> str:
+    return _UNSTORABLE.sub(REPLACEMENT, text) if _UNSTORABLE.search(text) else text
+
+
+def clean(value: Any) -> Any:
+    """`value` (parsed JSON) with every string, keys too, storable."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {clean(k): clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [clean(v) for v in value]
+    return value
+
+
+def may_be_unstorable(text: str) -> bool:
+    """Whether JSON `text` can hold unstorable text: only through an escape, or a raw NUL."""
+    return "\\u" in text or "\x00" in text
+
+
 def parse(text: str) -> Call | CallResult | CallError:
     try:
         msg = json.loads(text)
     except (ValueError, TypeError):
         raise FrameError(FormationViolation("Frame is not valid JSON"), None, text) from None
+    if may_be_unstorable(text):  # payloads cleaned once, here: every handler gets storable text
+        msg = msg[:2] + clean(msg[2:]) if isinstance(msg, list) else msg
     if not isinstance(msg, list) or not msg:
         raise FrameError(
             FormationViolation("Frame is not an OCPP-J array [type, id, ...]"), None, msg

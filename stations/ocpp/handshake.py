@@ -8,11 +8,12 @@ from django.db import connection
 
 from stations.authlist.models import LocalList
 from stations.firmware.models import FirmwareJob
-from stations.models import ServerProcess, Station
+from stations.models import Station
 from stations.security.profiles import PLAIN_LINK, TLS_CLIENT_CERTIFICATE, LinkSecurity, link_refusal
 from tenants.secrets import check_password
 
 log = logging.getLogger(__name__)
+IDENTITY_MAX_CHARS = Station._meta.get_field("identity").max_length
 
 
 # What a BootNotification may have to do, learnt in the handshake's one query so that a boot
@@ -38,7 +39,6 @@ _BOOT_WORK = _boot_work()
 @dataclass
 class Handshake:
     station: Station
-    previous_address: str  # the live socket this one replaces, or ""
 
 
 class Refused(enum.IntEnum):
@@ -58,20 +58,22 @@ def station_authenticate(*, tenant_slug: str, identity: str, password: str | Non
     now uses for the first time: then it becomes the current one); 2 and 3 need TLS; 3 needs a
     client certificate of the tenant's CA naming the station instead of a password.
 
-    One narrow query, since a reconnect storm authenticates thousands of stations a minute; it
-    also tells which live socket (on a process that still beats) the new one replaces. The
+    One narrow query, since a reconnect storm authenticates thousands of stations a minute
+    (which live socket the new one replaces is learnt when it attaches: batch.py). The
     station comes back with only what the link uses: pk, tenant, identity, vendor and model
     (for its quirks), and its load group (see loadmgmt/triggers.py)."""
+    if not _plausible(tenant_slug) or not _plausible(identity):
+        return Refused.UNAUTHORIZED
     found = (Station.objects.filter(tenant__slug=tenant_slug, identity=identity)
              .extra(select=_BOOT_WORK)
-             .values_list("pk", "tenant_id", "enabled", "password_hash", "channel_name",
-                          "server_process__last_beat", "vendor", "model", "security_profile",
+             .values_list("pk", "tenant_id", "enabled", "password_hash", "vendor", "model",
+                          "security_profile",
                           "pending_password_hash", "firmware_due", "local_list_due",
                           "load_group_id").first())
     if found is None:
         return Refused.UNAUTHORIZED
-    (pk, tenant_id, enabled, password_hash, address, last_beat, vendor, model, profile,
-     pending_hash, firmware_due, local_list_due, load_group_id) = found
+    (pk, tenant_id, enabled, password_hash, vendor, model, profile, pending_hash, firmware_due,
+     local_list_due, load_group_id) = found
     by_password = profile < TLS_CLIENT_CERTIFICATE
     matched = _password_matched(password, password_hash, pending_hash) if by_password else ""
     if matched is None:
@@ -85,11 +87,16 @@ def station_authenticate(*, tenant_slug: str, identity: str, password: str | Non
     if matched == "pending":  # the station uses its new password: the old one stops working
         Station.objects.filter(pk=pk, pending_password_hash=pending_hash).update(
             password_hash=pending_hash, pending_password_hash="")
-    alive = bool(address) and last_beat is not None and last_beat >= ServerProcess.alive_cutoff()
     station = Station(pk=pk, tenant_id=tenant_id, identity=identity, vendor=vendor, model=model,
                       load_group_id=load_group_id)
     station.firmware_due, station.local_list_due = bool(firmware_due), bool(local_list_due)
-    return Handshake(station, address if alive else "")
+    return Handshake(station)
+
+
+def _plausible(name: str) -> bool:
+    """A URL segment that can name a tenant or station: no control characters (NUL breaks the
+    query) and no more than a station identity's column holds."""
+    return 0 < len(name) <= IDENTITY_MAX_CHARS and name.isprintable()
 
 
 def _password_matched(password: str | None, password_hash: str, pending_hash: str) -> str | None:

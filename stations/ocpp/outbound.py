@@ -71,6 +71,10 @@ class OutboundCalls:
             outcome = {"status": "disconnected"}
             try:
                 outcome = await self._call(command)
+            except Exception:  # ours, not the station's: this command fails, the next ones run
+                log.exception("Sending %s or handling its answer failed", command.action)
+                outcome = {"status": "error", "code": "InternalError", "details": {},
+                           "description": f"The central system could not handle {command.action}"}
             finally:
                 self._pending = None
                 await _safe_reply(command, outcome)

@@ -49,8 +49,12 @@ class BatchWriter:
         self._batch.seen[station_id] = at
         self._arrived()
 
-    async def attach(self, station_id: int, address: str, process_id) -> None:
-        await self._add("attaches", Attach(station_id, address, process_id, timezone.now()))
+    async def attach(self, station_id: int, address: str, process_id) -> str:
+        """Record the socket at `address` as the station's; return the live one it took over
+        from ("" if none), which must be told to close."""
+        attach = Attach(station_id, address, process_id, timezone.now())
+        await self._add("attaches", attach)
+        return attach.previous
 
     async def detach(self, station_id: int, address: str) -> None:
         await self._add("detaches", Detach(station_id, address, timezone.now()))

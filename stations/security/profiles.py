@@ -27,6 +27,16 @@ BASIC_AUTH, TLS_BASIC_AUTH, TLS_CLIENT_CERTIFICATE = 1, 2, 3
 SECURITY_KEYS = frozenset({"authorizationkey", "securityprofile"})
 
 
+def configuration_key(key: object) -> str:
+    """A configuration key as stations may compare it: trimmed, in lower case ("AuthorizationKey
+    " with a trailing space or tab is the key AuthorizationKey to some)."""
+    return str(key).strip().lower()
+
+
+def is_security_key(key: object) -> bool:
+    return configuration_key(key) in SECURITY_KEYS
+
+
 @dataclass(frozen=True)
 class LinkSecurity:
     tls: bool = False

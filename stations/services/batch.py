@@ -12,7 +12,15 @@ from datetime import datetime
 
 from django.db import connection, transaction
 
-from stations.models import ChargingSession, Connector, MeterSample, OcppMessage, Station, StatusEvent
+from stations.models import (
+    ChargingSession,
+    Connector,
+    MeterSample,
+    OcppMessage,
+    ServerProcess,
+    Station,
+    StatusEvent,
+)
 from stations.services import meter_values
 from stations.services.rows import insert_rows
 
@@ -33,6 +41,7 @@ class Attach:
     address: str
     process_id: object
     at: datetime
+    previous: str = ""  # set when written: the live socket this one took over from, or ""
 
 
 @dataclass
@@ -69,9 +78,7 @@ class Batch:
 def batch_write(batch: Batch) -> None:
     with transaction.atomic():
         for attach in batch.attaches:
-            Station.objects.filter(pk=attach.station_id).update(
-                channel_name=attach.address, server_process_id=attach.process_id,
-                connected_since=attach.at, last_seen=attach.at)
+            _attach(attach)
         for boot in batch.boots:
             Station.objects.filter(pk=boot.station_id).update(**boot.fields)
         _write_meter_values(batch.meter_values)
@@ -83,22 +90,49 @@ def batch_write(batch: Batch) -> None:
                 channel_name="", server_process=None, connected_since=None, last_seen=detach.at)
 
 
+def _attach(attach: Attach) -> None:
+    """Take the station over, learning which socket held it: under the row's lock, so that of
+    any number of sockets attaching at once, in any processes, each learns the one before it
+    (and tells it to close) and the last one to attach is the one that stays."""
+    previous = (Station.objects.select_for_update(of=("self",)).filter(pk=attach.station_id)
+                .values_list("channel_name", "server_process__last_beat").first())
+    Station.objects.filter(pk=attach.station_id).update(
+        channel_name=attach.address, server_process_id=attach.process_id,
+        connected_since=attach.at, last_seen=attach.at)
+    address, last_beat = previous or ("", None)
+    alive = last_beat is not None and last_beat >= ServerProcess.alive_cutoff()
+    attach.previous = address if alive and address != attach.address else ""
+
+
 def batch_write_each(batch: Batch) -> dict[str, list]:
     """After a failed batch: write item by item so that one bad item fails alone. Returns, per
-    kind of WAITED item, the error (or None) of each item in the batch's order."""
+    kind of WAITED item, the error (or None) of each item in the batch's order. Last-seen
+    marks go alone, frame-log rows in ever smaller groups: a bad row loses only itself."""
     errors = {kind: [_try(batch_write, Batch(**{kind: [item]})) for item in getattr(batch, kind)]
               for kind in WAITED}
-    error = _try(batch_write, Batch(messages=batch.messages, seen=batch.seen))
-    if error is not None:
-        log.error("%d frame-log rows lost: %s", len(batch.messages), error)
+    if _try(batch_write, Batch(seen=batch.seen)) is not None:
+        log.error("Last-seen marks of %d stations lost", len(batch.seen))
+    _write_log_rows(batch.messages)
     return errors
 
 
-def _try(fn, *args) -> Exception | None:
+def _write_log_rows(rows: list[dict]) -> None:
+    if not rows or _try(batch_write, Batch(messages=rows), quiet=True) is None:
+        return
+    if len(rows) == 1:
+        log.error("A frame-log row of station %s lost", rows[0].get("station_id"))
+        return
+    half = len(rows) // 2
+    _write_log_rows(rows[:half])
+    _write_log_rows(rows[half:])
+
+
+def _try(fn, *args, quiet: bool = False) -> Exception | None:
     try:
         fn(*args)
     except Exception as error:  # reported to the caller that waits for this item
-        log.exception("Writing a batch item failed")
+        if not quiet:
+            log.exception("Writing a batch item failed")
         return error
     return None
 

@@ -1,19 +1,32 @@
+"""The OCPP frame log: one row per frame in or out, listed through the API and the dashboard.
+
+A row is made where a frame meets the database, so its text is made storable here (NUL and
+lone surrogates, which one station's frame could otherwise use to fail every batch it shares
+with other tenants' rows), its size bounded (a station decides how big its frames are), and the
+station's password left out."""
+
+import json
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
 
 from stations.models import OcppMessage, Station
-from stations.ocpp.frames import Call, CallError, CallResult
+from stations.ocpp.frames import Call, CallError, CallResult, clean, clean_text, may_be_unstorable
+from stations.security.profiles import configuration_key
+
+RAW_MAX_CHARS = 10000
+TRUNCATED_HEAD_CHARS = 1000  # of a truncated payload's JSON text, kept to tell what it was
 
 
 def message_row(*, station: Station, direction: str, frame: Call | CallResult | CallError | None,
-                at: datetime, action: str = "", raw: str = "") -> dict:
+                at: datetime, action: str = "", raw: str = "", text: str | None = None) -> dict:
     """The log row (OcppMessage fields) of one frame; `frame` is None for input that was no
-    OCPP frame at all."""
+    OCPP frame at all (then `raw` is that input). `text` is the frame as sent or received, if
+    known: it sizes the payload and spares cleaning text that cannot need it."""
     row = {"tenant_id": station.tenant_id, "station_id": station.pk, "direction": direction,
-           "message_type": None, "action": action, "unique_id": "", "payload": None,
-           "raw": raw[:10000], "created_at": at}
+           "message_type": None, "action": clean_text(action), "unique_id": "", "payload": None,
+           "raw": clean_text(raw[:RAW_MAX_CHARS]), "created_at": at}
     if frame is None:
         return row
     if isinstance(frame, CallError):
@@ -22,11 +35,28 @@ def message_row(*, station: Station, direction: str, frame: Call | CallResult | 
     else:
         payload = frame.payload
     action = getattr(frame, "action", "") or action
-    row.update(message_type=frame.message_type, action=action, unique_id=frame.unique_id,
-               payload=_redacted(action, payload))
+    row.update(message_type=frame.message_type, action=clean_text(action),
+               unique_id=clean_text(frame.unique_id), payload=_stored(action, payload, text))
     return row
 
 
+def _stored(action: str, payload, text: str | None):
+    """The payload as the log keeps it: storable, redacted, and within the size limit (beyond
+    it, still JSON: a note of its size and its first characters)."""
+    if text is None or may_be_unstorable(text):
+        payload = clean(payload)
+    payload = _redacted(action, payload)
+    limit = settings.OCPP_MESSAGE_LOG_MAX_BYTES
+    if text is not None and len(text) * 4 <= limit:  # UTF-8 takes at most 4 bytes a character
+        return payload
+    dumped = json.dumps(payload, default=str, ensure_ascii=False)
+    size = len(dumped.encode())
+    if size <= limit:
+        return payload
+    return {"_truncated": True, "bytes": size, "head": dumped[:TRUNCATED_HEAD_CHARS]}
+
+
+# Configuration keys whose value is a secret (lower case: OCPP keys are case-insensitive).
 SECRET_KEYS = frozenset({"authorizationkey"})  # a station's Basic-auth password (Security ext.)
 REDACTED = "(redacted)"
 
@@ -36,14 +66,17 @@ def _redacted(action: str, payload):
     should not reports in GetConfiguration): the log is listed through the API, passwords are not."""
     if not isinstance(payload, dict) or action not in ("ChangeConfiguration", "GetConfiguration"):
         return payload
-    if str(payload.get("key", "")).lower() in SECRET_KEYS:
+    if _secret(payload):
         return payload | {"value": REDACTED}
     keys = payload.get("configurationKey")
     if isinstance(keys, list):
-        return payload | {"configurationKey": [
-            k | {"value": REDACTED} if isinstance(k, dict) and str(k.get("key", "")).lower() in SECRET_KEYS
-            else k for k in keys]}
+        return payload | {"configurationKey": [k | {"value": REDACTED} if _secret(k) else k
+                                               for k in keys]}
     return payload
+
+
+def _secret(entry) -> bool:
+    return isinstance(entry, dict) and configuration_key(entry.get("key", "")) in SECRET_KEYS
 
 
 def messages_purge(*, older_than_days: int | None = None) -> int:

@@ -87,7 +87,11 @@ def _fast_validate(compiled, payload: dict) -> None:
 
 def _jsonschema_validate(checker: Draft4Validator, payload: dict) -> None:
     payload = json.loads(json.dumps(payload), parse_float=decimal.Decimal)
-    errors = list(checker.iter_errors(payload))
+    try:
+        errors = list(checker.iter_errors(payload))
+    except decimal.DecimalException:  # multipleOf on a number of hundreds of digits, e.g. 1e308
+        raise PropertyConstraintViolation("payload: a number is beyond any decimal range",
+                                          {"field": "payload", "rule": "multipleOf"}) from None
     if errors:
         error = max(errors, key=lambda e: (len(e.absolute_path), e.validator == "required"))
         where = "/".join(str(p) for p in error.absolute_path) or "payload"
@@ -97,6 +101,45 @@ def _jsonschema_validate(checker: Draft4Validator, payload: dict) -> None:
 def _error(rule: str | None, description: str, where: str) -> OcppError:
     error_class = _ERROR_BY_KEYWORD.get(rule or "", FormationViolation)
     return error_class(description, {"field": where, "rule": rule})
+
+
+INT32_MAX = 2**31 - 1  # OCPP 1.6's "integer" (the schemas leave it unbounded)
+
+
+def check_integers(action: str, payload: dict) -> None:
+    """Raise if an integer of our CALL `payload` is beyond 32 bits: a station cannot hold it,
+    nor can our columns that keep what we sent (e.g. a transaction id)."""
+    root = _load_cached(action)
+    where = _wide_integer(root, root, payload, "")
+    if where is not None:
+        raise PropertyConstraintViolation(f"{where or 'payload'}: an integer is at most "
+                                          f"{INT32_MAX} in absolute value",
+                                          {"field": where, "rule": "maximum"})
+
+
+def _wide_integer(root: dict, schema: dict, value, where: str) -> str | None:
+    """Where in `value` an integer of `schema` is wider than 32 bits, or None."""
+    if "$ref" in schema:  # "#/definitions/...", as the Security extension's schemas have
+        schema = root.get("definitions", {}).get(schema["$ref"].rpartition("/")[2], {})
+    if schema.get("type") == "integer" and isinstance(value, int) and abs(value) > INT32_MAX:
+        return where
+    if isinstance(value, dict):
+        for name, sub in schema.get("properties", {}).items():
+            found = _wide_integer(root, sub, value[name], f"{where}.{name}".lstrip(".")) \
+                if name in value else None
+            if found is not None:
+                return found
+    if isinstance(value, list) and isinstance(schema.get("items"), dict):
+        for index, item in enumerate(value):
+            found = _wide_integer(root, schema["items"], item, f"{where}/{index}")
+            if found is not None:
+                return found
+    return None
+
+
+@cache
+def _load_cached(schema_name: str) -> dict:
+    return _load(schema_name)
 
 
 def schema_names() -> set[str]:
