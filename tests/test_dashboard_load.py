@@ -28,7 +28,7 @@ async def test_the_group_page_shows_each_running_sessions_limit_and_follows_a_ne
     tenant = make_tenant("Load page")
     pairs = [make_station(tenant) for _ in range(2)]
     (first, _), (second, _) = pairs
-    tag = make_id_tag(tenant)
+    tag = make_id_tag(tenant, max_sessions=0)  # one fleet card for both cars
     user = member(tenant, Role.INSTALLER)
     async with api_client(server, tenant) as api, AsyncExitStack() as stack:
         group = await make_group(api, [s for s, _ in pairs])
