@@ -8,7 +8,6 @@ from django.utils import timezone
 from stations.models import IdTag, IdTagStatus
 from stations.quirks import id_tag_from_station, quirks_of
 from stations.services.session_lifecycle import live_sessions_of_id_tag
-from tenants.models import Tenant
 
 ACCEPTED, BLOCKED, EXPIRED, INVALID = "Accepted", "Blocked", "Expired", "Invalid"
 CONCURRENT_TX = "ConcurrentTx"
@@ -46,14 +45,11 @@ def id_tag_info(*, tenant_id: int, id_tag: str, check_concurrent: bool = True,
 
 
 def id_tag_known(*, tenant_id: int, id_tag: str) -> IdTag | None:
-    return IdTag.objects.filter(tenant_id=tenant_id).spelt(id_tag).first()
+    return IdTag.objects.filter(tenant_id=tenant_id).spelt(id_tag).select_related("tenant").first()
 
 
 def _at_limit(tag: IdTag, exclude_session_id: int | None) -> bool:
-    limit = tag.max_sessions
-    if limit is None:
-        limit = Tenant.objects.filter(pk=tag.tenant_id).values_list(
-            "max_sessions_per_id_tag", flat=True).first() or 0
+    limit = tag.max_sessions if tag.max_sessions is not None else tag.tenant.max_sessions_per_id_tag
     if limit == 0:  # unlimited
         return False
     running = live_sessions_of_id_tag(tenant_id=tag.tenant_id, id_tag=tag.id_tag,
