@@ -15,13 +15,15 @@ from cpms import ws_denial  # noqa: E402
 
 ws_denial.install()  # a station without valid credentials gets 401, not daphne's bare 403
 
+from cpms import body_limit  # noqa: E402
+
+body_limit.install()  # a body past its path's limit is refused as it arrives, never stored
+
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
-from django.conf import settings  # noqa: E402
 from django.urls import re_path  # noqa: E402
 
-from cpms.body_limit import BodySizeLimit  # noqa: E402
 from stations.dashboard_consumer import DashboardConsumer  # noqa: E402
 from stations.ocpp.consumer import OcppConsumer  # noqa: E402
 
@@ -31,7 +33,7 @@ from stations.ocpp.consumer import OcppConsumer  # noqa: E402
 dashboard_feed = AllowedHostsOriginValidator(AuthMiddlewareStack(DashboardConsumer.as_asgi()))
 
 application = ProtocolTypeRouter({
-    "http": BodySizeLimit(django_asgi_app, settings.OCPP_UPLOAD_MAX_BYTES),
+    "http": body_limit.BodySizeLimit(django_asgi_app),
     "websocket": URLRouter([
         re_path(r"^ocpp/(?P<tenant>[a-z0-9-]+)/(?P<identity>[^/]+)/?$", OcppConsumer.as_asgi()),
         re_path(r"^ws/dashboard/$", dashboard_feed),

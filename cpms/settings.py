@@ -11,19 +11,16 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from cpms.env import env_bool, env_float, env_int, env_ints, env_list, env_range, env_str
+from cpms.production import production_problems
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
-SECRET_KEY = env_str("SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DJANGO_DEBUG=0")
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+# Signs sessions and reset links, and encrypts the tenants' CA keys (deploy/README.md, rotation).
+SECRET_KEY = env_str("SECRET_KEY") or ("dev-only-insecure-key-do-not-use-in-production" if DEBUG
+                                       else "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["*"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-# Behind a TLS-terminating proxy (deploy/nginx), trust its scheme header.
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 INSTALLED_APPS = [
     "daphne",
@@ -52,6 +49,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "cpms.security_headers.ContentSecurityPolicyMiddleware",
+    "cpms.outage.OutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -190,6 +189,10 @@ EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+# In production the server refuses to start without a mail server unless this says the links
+# may go to the log (cpms/production.py).
+ALLOW_CONSOLE_EMAIL = env_bool("ALLOW_CONSOLE_EMAIL", False)
+AUTHENTICATION_BACKENDS = ["cpms.login_throttle.ThrottledModelBackend"]
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "cpms@localhost")
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -217,6 +220,15 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
+    # Choice sets that share a field name get names of their own (else drf_spectacular.W001).
+    "ENUM_NAME_OVERRIDES": {
+        "ChargingProfileFailureEnum": "stations.smartcharging.models.Failure",
+        "FileJobFailureEnum": "stations.firmware.models.JobFailure",
+        "IdTagStatusEnum": "stations.models.idtag.IdTagStatus",
+        "ReservationStatusEnum": "stations.reservations.models.ReservationStatus",
+        "LocalListUpdateStatusEnum": "stations.authlist.models.UpdateStatus",
+        "ChargingProfileAnswerEnum": "stations.smartcharging.models.Answer",
+    },
 }
 
 # --- OCPP ----------------------------------------------------------------------------------
@@ -259,10 +271,15 @@ MEDIA_URL = "/media/"
 # The largest file accepted: a firmware image an operator uploads, a diagnostics or log file a
 # station uploads (deploy/nginx.conf's client_max_body_size must not be below it).
 OCPP_UPLOAD_MAX_BYTES = env_int("OCPP_UPLOAD_MAX_BYTES", 100 * 1024 * 1024)
+# The largest body of any other request (API JSON, forms, a seller's logo): a bigger one is
+# refused with 413 as it arrives, before anything stores it (cpms/body_limit.py).
+HTTP_BODY_MAX_BYTES = env_int("HTTP_BODY_MAX_BYTES", 10 * 1024 * 1024)
 # FTP for stations that fetch firmware and upload files only over FTP (docs/file-transfer.md):
 # `manage.py serve` starts one FTP server per node when FTP_ENABLED. FTP_PUBLIC_URL is what the
 # stations reach (default: PUBLIC_BASE_URL's host on FTP_PORT); FTP_MASQUERADE_ADDRESS the IP
 # given in passive replies behind NAT; the passive ports are a range "first-last".
+# The address `manage.py serve` listens on: the proxy in front reaches it there (deploy/).
+SERVE_HOST = env_str("SERVE_HOST", "127.0.0.1")
 FTP_ENABLED = env_bool("FTP_ENABLED", True)
 FTP_HOST = env_str("FTP_HOST", "0.0.0.0")
 FTP_PORT = env_int("FTP_PORT", 2121)
@@ -286,3 +303,47 @@ LOGGING = {
         "ocpp": {"level": "WARNING"},
     },
 }
+
+# Seconds between the dashboard feed's checks that its session and membership still hold.
+DASHBOARD_RECHECK_SECONDS = env_float("DASHBOARD_RECHECK_SECONDS", 30.0)
+
+# --- Caches: throttling counters (Redis with REDIS_URL, so every process counts together) ----
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": REDIS_URL, "KEY_PREFIX": env_str("CHANNEL_PREFIX", "cpms")}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Failed sign-ins (cpms/login_throttle.py) and failed station handshakes
+# (stations/ocpp/handshake_throttle.py): this many within the window lock the account, station
+# identity or address out for the rest of it. Successes never count.
+LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 5)
+LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 20)
+LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 900)
+OCPP_HANDSHAKE_FAILURES_PER_IDENTITY = env_int("OCPP_HANDSHAKE_FAILURES_PER_IDENTITY", 10)
+OCPP_HANDSHAKE_FAILURES_PER_ADDRESS = env_int("OCPP_HANDSHAKE_FAILURES_PER_ADDRESS", 50)
+OCPP_HANDSHAKE_LOCKOUT_SECONDS = env_int("OCPP_HANDSHAKE_LOCKOUT_SECONDS", 60)
+
+# --- TLS, cookies and headers ------------------------------------------------------------------
+# Behind the proxy of deploy/ (OCPP_TRUST_PROXY_HEADERS) its X-Forwarded-Proto says https.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if OCPP_TRUST_PROXY_HEADERS else None
+# Served over https (production's default): cookies only over TLS, HSTS, http redirected.
+HTTPS = env_bool("HTTPS", not DEBUG)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", HTTPS)
+# Everything the pages load is ours (static/, no CDN, no inline script); the feed is a WebSocket
+# to the same host. The API docs page (Swagger UI) loads its script from a CDN: its own policy.
+CONTENT_SECURITY_POLICY = env_str("CONTENT_SECURITY_POLICY", "; ".join([
+    "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:", "connect-src 'self' ws: wss:", "font-src 'self'",
+    "object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'"]))
+
+if not DEBUG:
+    _problems = production_problems(
+        secret_key=SECRET_KEY, email_backend=EMAIL_BACKEND, allow_console_email=ALLOW_CONSOLE_EMAIL,
+        allowed_hosts=ALLOWED_HOSTS, ssl_redirect=SECURE_SSL_REDIRECT,
+        trust_proxy=OCPP_TRUST_PROXY_HEADERS)
+    if _problems:
+        raise ImproperlyConfigured("Production (DJANGO_DEBUG=0) needs: " + "; ".join(_problems))

@@ -48,6 +48,11 @@ os.environ["SESSION_STOP_GRACE_SECONDS"] = "2"  # the lifecycle closes orphans w
 os.environ["EMBEDDED_BEAT"] = "0"  # periodic work only where a test asks for it (test_embedded_beat)
 os.environ["FTP_ENABLED"] = "0"  # FTP only where a test starts its server (test_file_transfer_ftp)
 os.environ["MEDIA_ROOT"] = str(_tmp / "media")  # shared by the tests and their servers
+# Every test connects from 127.0.0.1: throttling by address and identity only where a test
+# starts a server with its own limits (test_throttling).
+for _limit in ("LOGIN_FAILURES_PER_ADDRESS", "LOGIN_FAILURES_PER_ACCOUNT",
+               "OCPP_HANDSHAKE_FAILURES_PER_ADDRESS", "OCPP_HANDSHAKE_FAILURES_PER_IDENTITY"):
+    os.environ.setdefault(_limit, "1000000")
 _DB_NAME = _prepare_database()
 
 import django  # noqa: E402

@@ -47,7 +47,9 @@ def test_production_without_a_secret_key_refuses_to_start():
 
 
 def test_production_with_a_secret_key_starts_without_debug():
-    code, out = load_settings(DJANGO_DEBUG="0", SECRET_KEY="s" * 50, ALLOWED_HOSTS="cpms.example")
+    code, out = load_settings(DJANGO_DEBUG="0", SECRET_KEY="s0m3-r4nd0m-k3y-" * 4,
+                              ALLOWED_HOSTS="cpms.example", EMAIL_HOST="smtp.cpms.example",
+                              OCPP_TRUST_PROXY_HEADERS="1")
     assert code == 0
     assert out["debug"] is False
     assert out["allowed_hosts"] == ["cpms.example"]

@@ -14,12 +14,14 @@ from django.conf import settings
 from django.utils import timezone
 
 from cpms import ws_denial
+from cpms.client_address import scope_address
 from stations import live
 from stations.models import OcppMessage
 from stations.ocpp import frames, links
 from stations.ocpp.dbthreads import db
 from stations.ocpp.errors import OcppError
-from stations.ocpp.handshake import Refused, station_authenticate
+from stations.ocpp.handshake import Refused
+from stations.ocpp.handshake_throttle import station_authenticate_throttled
 from stations.ocpp.outbound import Command, OutboundCalls
 from stations.ocpp.process import process_id
 from stations.ocpp.v16 import router, schemas
@@ -54,9 +56,9 @@ class OcppConsumer(AsyncWebsocketConsumer):
     async def connect(self) -> None:
         kwargs = self.scope["url_route"]["kwargs"]
         password = _basic_password(self.scope, kwargs["identity"])
-        handshake = await db(station_authenticate, tenant_slug=kwargs["tenant"],
-                             identity=kwargs["identity"], password=password,
-                             link=link_security(self.scope))
+        handshake = await db(station_authenticate_throttled, address=scope_address(self.scope),
+                             tenant_slug=kwargs["tenant"], identity=kwargs["identity"],
+                             password=password, link=link_security(self.scope))
         if isinstance(handshake, Refused):
             log.warning("Refused station %s/%s (%d)", kwargs["tenant"], kwargs["identity"],
                         handshake)
