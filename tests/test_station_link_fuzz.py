@@ -87,11 +87,12 @@ def expected(text: str) -> tuple[str, str] | None:
     try:
         call = parse(text)
     except FrameError as bad:
-        return bad.error.code, bad.unique_id or "-1"
+        return bad.error.code, "-1" if bad.unique_id is None else bad.unique_id
     if call.message_type != 2:
         return None
     try:
         schemas.validate(call.action, call.payload)
+        schemas.check_integers(call.action, call.payload)
     except OcppError as error:
         return error.code, call.unique_id
     if call.action not in router.STATION_ACTIONS:
@@ -144,7 +145,7 @@ def test_random_frames_are_each_answered_once_and_the_link_and_other_tenants_sur
     mark = len(server.log())
     started = time.monotonic()
 
-    @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck),
+    @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck),
               database=None)
     @given(frames=st.lists(frame, min_size=1, max_size=6))
     def fuzz(frames):

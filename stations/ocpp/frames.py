@@ -127,4 +127,5 @@ def dump(frame: Call | CallResult | CallError) -> str:
 
 
 def error_for(unique_id: str | None, error: OcppError) -> CallError:
-    return CallError(unique_id or UNKNOWN_ID, error.code, error.description, error.details)
+    return CallError(UNKNOWN_ID if unique_id is None else unique_id, error.code,
+                     error.description, error.details)

@@ -34,6 +34,7 @@ async def answer(station: Station, call: Call,
     token = FOLLOW_UPS.set(follow_ups)
     try:
         schemas.validate(call.action, call.payload)
+        schemas.check_integers(call.action, call.payload)
         handler = HANDLERS.get(call.action)
         if handler is None:
             raise NotSupported(f"{call.action} is not supported by this central system")

@@ -103,26 +103,36 @@ def _error(rule: str | None, description: str, where: str) -> OcppError:
     return error_class(description, {"field": where, "rule": rule})
 
 
-INT32_MAX = 2**31 - 1  # OCPP 1.6's "integer" (the schemas leave it unbounded)
+INT32_MAX = 2**31 - 1  # OCPP 1.6's "integer" is 32-bit (the schemas leave it unbounded)
+_INT32 = (-INT32_MAX - 1, INT32_MAX)
+# Meter registers in Wh, which a busy station's can outgrow (2.1 GWh) into our 64-bit columns;
+# connectors are numbered from 0 (OCPP 1.6 section 4).
+_BOUNDS = {"meterStart": (-(2**63), 2**63 - 1), "meterStop": (-(2**63), 2**63 - 1),
+           "connectorId": (0, INT32_MAX)}
 
 
 def check_integers(action: str, payload: dict) -> None:
-    """Raise if an integer of our CALL `payload` is beyond 32 bits: a station cannot hold it,
-    nor can our columns that keep what we sent (e.g. a transaction id)."""
+    """Raise if an integer of a CALL's `payload` is beyond what OCPP and our columns hold (32
+    bits; a meter register 64; a connector id not below 0)."""
     root = _load_cached(action)
     where = _wide_integer(root, root, payload, "")
     if where is not None:
-        raise PropertyConstraintViolation(f"{where or 'payload'}: an integer is at most "
-                                          f"{INT32_MAX} in absolute value",
+        low, high = _bounds(where)
+        raise PropertyConstraintViolation(f"{where or 'payload'}: an integer from {low} to {high}",
                                           {"field": where, "rule": "maximum"})
 
 
+def _bounds(where: str) -> tuple[int, int]:
+    return _BOUNDS.get(where.rpartition(".")[2], _INT32)
+
+
 def _wide_integer(root: dict, schema: dict, value, where: str) -> str | None:
-    """Where in `value` an integer of `schema` is wider than 32 bits, or None."""
+    """Where in `value` an integer of `schema` is out of its bounds, or None."""
     if "$ref" in schema:  # "#/definitions/...", as the Security extension's schemas have
         schema = root.get("definitions", {}).get(schema["$ref"].rpartition("/")[2], {})
-    if schema.get("type") == "integer" and isinstance(value, int) and abs(value) > INT32_MAX:
-        return where
+    if schema.get("type") == "integer" and isinstance(value, int) and not isinstance(value, bool):
+        low, high = _bounds(where)
+        return where if not low <= value <= high else None
     if isinstance(value, dict):
         for name, sub in schema.get("properties", {}).items():
             found = _wide_integer(root, sub, value[name], f"{where}.{name}".lstrip(".")) \
