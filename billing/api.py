@@ -2,7 +2,7 @@
 
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, NotFound
 
 from billing import selectors
 from billing.models import Customer, Tariff
@@ -46,6 +46,8 @@ class TariffViewSet(viewsets.ModelViewSet):
             serializer.instance = tariff_update(tariff=serializer.instance, **serializer.validated_data)
         except TariffInUse as error:
             raise Conflict(str(error)) from None
+        except Tariff.DoesNotExist:  # deleted since it was read
+            raise NotFound() from None
 
     def perform_destroy(self, instance):
         try:

@@ -15,12 +15,13 @@ from billing.models import Invoice
 from billing.serializers_invoices import InvoiceRunSerializer, InvoiceSerializer, SellerSerializer
 from billing.services.invoice_pdf import invoice_pdf_render
 from billing.services.invoices import InvoiceNotCreditable, invoice_credit, invoice_run, seller_update
+from cpms.api_filters import UtcIsoDateTimeFilter
 
 
 class InvoiceFilter(django_filters.FilterSet):
     customer = django_filters.NumberFilter(field_name="customer_id")
-    since = django_filters.IsoDateTimeFilter(field_name="issued_at", lookup_expr="gte")
-    until = django_filters.IsoDateTimeFilter(field_name="issued_at", lookup_expr="lt")
+    since = UtcIsoDateTimeFilter(field_name="issued_at", lookup_expr="gte")
+    until = UtcIsoDateTimeFilter(field_name="issued_at", lookup_expr="lt")
     kind = django_filters.ChoiceFilter(choices=[("invoice", "invoice"), ("credit_note", "credit_note")])
 
     class Meta:
@@ -89,11 +90,15 @@ class SellerView(generics.GenericAPIView):
     serializer_class = SellerSerializer
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
+    def get_object(self):
+        """The one seller of the request's tenant (OPTIONS asks for it too)."""
+        return selectors.seller_of(self.request.tenant)
+
     def get(self, request):
-        return Response(self.get_serializer(selectors.seller_of(request.tenant)).data)
+        return Response(self.get_serializer(self.get_object()).data)
 
     def put(self, request):
-        serializer = self.get_serializer(selectors.seller_of(request.tenant), data=request.data)
+        serializer = self.get_serializer(self.get_object(), data=request.data)
         serializer.is_valid(raise_exception=True)
         seller = seller_update(tenant=request.tenant, **serializer.validated_data)
         return Response(self.get_serializer(seller).data)

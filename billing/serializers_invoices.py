@@ -1,6 +1,7 @@
 """Invoices, credit notes and the seller's details as the API shows them (amounts are strings in
 the currency's minor unit; credit notes' are negative)."""
 
+from datetime import date
 from decimal import Decimal
 
 from django.urls import reverse
@@ -138,11 +139,18 @@ class InvoiceSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request is not None else path
 
 
+RUN_DATES = (date(1900, 1, 1), date(9998, 12, 31))
+
+
 class InvoiceRunSerializer(serializers.Serializer):
     period_start = serializers.DateField(input_formats=["iso-8601"])
     period_end = serializers.DateField(input_formats=["iso-8601"], help_text="Included")
 
     def validate(self, attrs: dict) -> dict:
+        for name in ("period_start", "period_end"):  # the period's days become UTC times
+            if not RUN_DATES[0] <= attrs[name] <= RUN_DATES[1]:
+                raise serializers.ValidationError(
+                    {name: [f"Must be between {RUN_DATES[0]} and {RUN_DATES[1]}."]})
         if attrs["period_end"] < attrs["period_start"]:
             raise serializers.ValidationError({"period_end": ["Must not be before period_start."]})
         return attrs

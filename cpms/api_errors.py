@@ -1,6 +1,7 @@
 """The API's answer to a command that reached no usable station answer, wherever it was sent
 from: a `CommandFailed` raised in a view or service becomes its status code and body."""
 
+from django.db import DataError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -10,6 +11,10 @@ from stations.commands import CommandFailed
 def exception_handler(exc, context):
     if isinstance(exc, CommandFailed):
         return Response(exc.body, status=exc.status_code)
+    if isinstance(exc, OverflowError | DataError):
+        # A number or text the database cannot hold (a filter of 1e300, an id past 64 bits) is the
+        # request's fault: 400, not 500 (issue 16, finding 13).
+        return Response({"detail": "A value is out of the range the server stores."}, status=400)
     return drf_exception_handler(exc, context)
 
 

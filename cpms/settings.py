@@ -19,6 +19,8 @@ DEBUG = env_bool("DJANGO_DEBUG", True)
 # Signs sessions and reset links, and encrypts the tenants' CA keys (deploy/README.md, rotation).
 SECRET_KEY = env_str("SECRET_KEY") or ("dev-only-insecure-key-do-not-use-in-production" if DEBUG
                                        else "")
+# Older keys still accepted for sessions and reset links after a rotation (deploy/README.md).
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["*"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -206,7 +208,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["tenants.auth.TenantTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["tenants.permissions.RolePermission"],  # tenant + token role
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "cpms.pagination.CappedLimitOffsetPagination",  # limit <= 1000
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -220,6 +222,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "cpms.api_schema.document_common_errors"],
     # Choice sets that share a field name get names of their own (else drf_spectacular.W001).
     "ENUM_NAME_OVERRIDES": {
         "ChargingProfileFailureEnum": "stations.smartcharging.models.Failure",
@@ -310,7 +314,8 @@ DASHBOARD_RECHECK_SECONDS = env_float("DASHBOARD_RECHECK_SECONDS", 30.0)
 # --- Caches: throttling counters (Redis with REDIS_URL, so every process counts together) ----
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": REDIS_URL, "KEY_PREFIX": env_str("CHANNEL_PREFIX", "cpms")}}
+                          "LOCATION": REDIS_URL,
+                          "KEY_PREFIX": env_str("CACHE_PREFIX", env_str("CHANNEL_PREFIX", "cpms"))}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Failed sign-ins (cpms/login_throttle.py) and failed station handshakes

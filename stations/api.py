@@ -1,10 +1,10 @@
 from adrf.views import APIView as AsyncAPIView
 from asgiref.sync import sync_to_async
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from billing.services.session_prices import sessions_snapshot_station

@@ -1,5 +1,6 @@
 import django_filters
 
+from cpms.api_filters import UtcIsoDateTimeFilter
 from stations.models import ChargingSession, IdTag
 
 
@@ -11,8 +12,8 @@ def spelt_any_case(queryset, name: str, value: str):
 class SessionFilter(django_filters.FilterSet):
     station = django_filters.CharFilter(field_name="station__identity")
     id_tag = django_filters.CharFilter(method=spelt_any_case)
-    since = django_filters.IsoDateTimeFilter(field_name="started_at", lookup_expr="gte")
-    until = django_filters.IsoDateTimeFilter(field_name="started_at", lookup_expr="lt")
+    since = UtcIsoDateTimeFilter(field_name="started_at", lookup_expr="gte")
+    until = UtcIsoDateTimeFilter(field_name="started_at", lookup_expr="lt")
     active = django_filters.BooleanFilter(field_name="stopped_at", lookup_expr="isnull",
                                           label="Only running sessions (true) or only ended ones")
 

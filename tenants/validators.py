@@ -6,6 +6,8 @@ from zoneinfo import available_timezones
 
 from django.core.exceptions import ValidationError
 
+MIN_DISTINCT_PASSWORD_CHARS = 8
+
 
 @cache
 def _timezone_names() -> frozenset[str]:
@@ -25,9 +27,16 @@ def validate_url_segment(value: str) -> None:
 
 
 def validate_station_password(value: str) -> None:
-    """An HTTP Basic password a station can send: printable ASCII, no ':' (OCPP 1.6 Security)."""
+    """An HTTP Basic password a station can send: printable ASCII, no ':' (OCPP 1.6 Security),
+    and not guessable for its length: `aaaaaaaaaaaaaaaa` or `abcdefghijklmnop` have 16
+    characters and almost no entropy (issue 16, finding 8)."""
     if not value.isascii() or not value.isprintable() or ":" in value:
         raise ValidationError("Printable ASCII without ':' only.")
+    if len(set(value)) < MIN_DISTINCT_PASSWORD_CHARS:
+        raise ValidationError(f"Use at least {MIN_DISTINCT_PASSWORD_CHARS} different characters.")
+    steps = sum(abs(ord(b) - ord(a)) <= 1 for a, b in zip(value, value[1:], strict=False))
+    if steps > len(value) // 2:
+        raise ValidationError("Too much of it repeats or runs in sequence (aaaa, abcd).")
 
 
 def validate_same_tenant(tenant_id: int | None, references: dict) -> None:

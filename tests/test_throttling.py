@@ -3,6 +3,7 @@ out for a while, failed station handshakes the identity and the address; right c
 count, so a reconnect storm of stations that know their passwords is never refused."""
 
 import asyncio
+import secrets
 
 import httpx
 import pytest
@@ -18,7 +19,8 @@ LIMITS = {"LOGIN_FAILURES_PER_ACCOUNT": "3", "LOGIN_FAILURES_PER_ADDRESS": "6",
 
 @pytest.fixture
 def strict_server(database, tmp_path):
-    srv = start_server(server_env() | LIMITS, tmp_path)
+    counters = {"CACHE_PREFIX": f"throttle-{secrets.token_hex(4)}"}  # counts of its own in Redis
+    srv = start_server(server_env() | LIMITS | counters, tmp_path)
     yield srv
     srv.stop()
 

@@ -18,6 +18,7 @@ from rest_framework.exceptions import ValidationError
 from stations.models import Station
 from tenants.models import Tenant
 
+CALENDAR = (datetime(2, 1, 1), datetime(9998, 12, 31))  # times a station's zone cannot move off it
 Bound = datetime | None  # aware: an instant; naive: a wall-clock time in the station's zone
 
 
@@ -45,7 +46,8 @@ def export_filters(tenant: Tenant, params) -> ExportFilters:
         errors["until"] = ["Must not be before since."]
     stations = tuple(dict.fromkeys(value for value in params.getlist("station") if value))
     if stations:
-        known = set(Station.objects.filter(tenant=tenant, identity__in=stations)
+        plausible = [identity for identity in stations if "\x00" not in identity]  # PostgreSQL refuses NUL
+        known = set(Station.objects.filter(tenant=tenant, identity__in=plausible)
                     .values_list("identity", flat=True))
         unknown = [identity for identity in stations if identity not in known]
         if unknown:
@@ -61,15 +63,20 @@ def _bound(params, name: str, errors: dict) -> Bound:
         return None
     try:
         day = parse_date(text)
-        if day is not None:
-            return datetime.combine(day, time())
-        moment = parse_datetime(text)
+        moment = datetime.combine(day, time()) if day is not None else parse_datetime(text)
     except ValueError:
         moment = None
     if moment is None:
         errors[name] = ["Use an ISO 8601 date (2026-03-01) or date-time (2026-03-01T06:00:00+01:00)."]
         return None
-    return moment.astimezone(UTC) if moment.tzinfo is not None else moment
+    try:
+        moment = moment.astimezone(UTC) if moment.tzinfo is not None else moment
+    except OverflowError:
+        moment = datetime.min
+    if not CALENDAR[0] <= moment.replace(tzinfo=None) <= CALENDAR[1]:  # any zone keeps it a date
+        errors[name] = [f"Must be between {CALENDAR[0].date()} and {CALENDAR[1].date()}."]
+        return None
+    return moment
 
 
 def _instant(bound: Bound, zone: str) -> datetime | None:

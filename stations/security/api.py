@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cpms.api_errors import command_failures
+from cpms.api_filters import UtcIsoDateTimeFilter
 from stations import selectors as station_selectors
 from stations.security import actions, selectors, services
 from stations.security.models import IssuedCertificate, SecurityCommand, SecurityEvent
@@ -41,7 +42,7 @@ _astation = sync_to_async(_station)
 
 class SecurityEventFilter(django_filters.FilterSet):
     station = django_filters.CharFilter(field_name="station__identity")
-    since = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="gte")
+    since = UtcIsoDateTimeFilter(field_name="received_at", lookup_expr="gte")
     critical = django_filters.BooleanFilter()
 
     class Meta:

@@ -1,0 +1,26 @@
+"""Query filters that cannot reach the database with a value it refuses.
+
+A date-time filter takes any ISO 8601 offset Python accepts (up to ±23:59), but PostgreSQL
+refuses offsets beyond ±15:59 and a time near year 1 or 9999 moved to UTC leaves the calendar:
+both were 500s (issue 16, finding 13). The value is turned into UTC here, or is a 400."""
+
+from datetime import UTC
+
+import django_filters
+from django import forms
+from django_filters.fields import IsoDateTimeField
+
+
+class UtcIsoDateTimeField(IsoDateTimeField):
+    def to_python(self, value):
+        parsed = super().to_python(value)
+        if parsed is None or parsed.tzinfo is None:
+            return parsed
+        try:
+            return parsed.astimezone(UTC)
+        except OverflowError:
+            raise forms.ValidationError("The date-time is out of range.", code="invalid") from None
+
+
+class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcIsoDateTimeField
