@@ -68,3 +68,22 @@ async def test_serve_restarts_a_worker_that_dies(served):
     for _ in range(4):  # connections on the restarted worker's socket are served again
         async with charge_point(served, tenant, station, password) as cp:
             assert cp.configuration["HeartbeatInterval"] == "300"
+
+
+def test_a_child_that_keeps_dying_is_restarted_later_and_later_not_in_a_loop(monkeypatch):
+    from cpms.management.commands import serve
+
+    clock = [1000.0]
+    monkeypatch.setattr(serve.time, "monotonic", lambda: clock[0])
+    restarts = serve.Restarts()
+    waits = []
+    for _ in range(8):  # dies a second after each start, as with its port taken
+        clock[0] += 1
+        waits.append(restarts.died())
+        assert not restarts.due() or waits[-1] == 0
+        clock[0] += waits[-1]
+        assert restarts.due()
+        restarts.started()
+    assert waits == [1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 60.0, 60.0]
+    clock[0] += 3600  # a long good run: the next death restarts at once
+    assert restarts.died() == 0.0 and restarts.due()

@@ -23,6 +23,7 @@ from stations.models import (
 )
 from stations.services import meter_values
 from stations.services.rows import insert_rows
+from stations.services.session_lifecycle import freed_after_start
 
 log = logging.getLogger(__name__)
 
@@ -207,12 +208,27 @@ def _sessions_of(items: list[MeterValuesItem]) -> dict[tuple, int]:
     running = {(i.station_id, i.connector_id) for i in items
                if i.transaction_id is None and i.connector_id > 0}
     if running:
-        rows = (ChargingSession.objects
-                .filter(station_id__in={s for s, _ in running}, stopped_at__isnull=True)
-                .order_by("id").only("pk", "station_id", "connector_id"))
-        for row in rows:  # the latest running session per connector wins
-            if (row.station_id, row.connector_id) in running:
-                found[(row.station_id, row.connector_id, None)] = row.pk
+        found |= _running_on(running)
+    return found
+
+
+def _running_on(pairs: set[tuple[int, int]]) -> dict[tuple, int]:
+    """Samples without a transaction id go to the connector's latest open session, unless the
+    connector was reported free since it started: an idle connector's clock-aligned values must
+    not add to a session the station lost (docs/sessions.md)."""
+    stations = {s for s, _ in pairs}
+    rows = (ChargingSession.objects.filter(station_id__in=stations, stopped_at__isnull=True)
+            .order_by("id").only("pk", "station_id", "connector_id", "started_at", "start_received_at"))
+    rows = [row for row in rows if (row.station_id, row.connector_id) in pairs]
+    if not rows:
+        return {}
+    connectors = {(c.station_id, c.connector_id): c for c in Connector.objects.filter(
+        station_id__in=stations, connector_id__in={c for _, c in pairs})}
+    found = {}
+    for row in rows:  # the latest open session per connector wins
+        connector = connectors.get((row.station_id, row.connector_id))
+        if connector is None or not freed_after_start(row, connector.status, connector.updated_at):
+            found[(row.station_id, row.connector_id, None)] = row.pk
     return found
 
 
