@@ -123,7 +123,8 @@ async def test_a_station_uploads_its_diagnostics_over_ftp_and_the_operator_downl
     location = urlsplit(asked["location"])
     assert location.scheme == "ftp" and location.username == f"diagnostics-{asked['id']}"
     assert (location.hostname, location.port, location.path) == ("127.0.0.1", ftp_site.ftp_port, "/")
-    assert ("GetDiagnostics", {"location": asked["location"]}) in cp.received
+    assert ("GetDiagnostics", {"location": cp.locations[asked["location"]]}) in cp.received
+    assert location.password.endswith("…")  # shown without its token
     assert stored == 226 and shown["received"] is True and shown["size"] == len(DIAGNOSTICS)
     assert download.status_code == 200 and download.content == DIAGNOSTICS
     assert f"diagnostics-{station.identity}.log" in download.headers["content-disposition"]
@@ -146,7 +147,7 @@ async def test_a_station_downloads_its_firmware_over_ftp_and_boots_on_it(ftp_sit
     assert location.scheme == "ftp" and location.username == f"firmware-{job['id']}"
     assert location.path == "/sim-2.0.0.bin"
     assert done["state"] == "installed" and done["downloads"] == 1
-    assert await refusal(job["location"], "RETR", "sim-2.0.0.bin") == 530  # the job is over
+    assert await refusal(cp.locations[job["location"]], "RETR", "sim-2.0.0.bin") == 530  # the job is over
 
 
 async def test_a_station_model_that_speaks_only_ftp_gets_ftp_unless_the_station_says_http(ftp_site):
@@ -173,22 +174,26 @@ async def test_wrong_or_another_jobs_credentials_are_refused(ftp_site):
     tenant, other = make_tenant(), make_tenant()
     station, password = ftp_station(tenant)
     stranger, stranger_password = ftp_station(other)
-    async with charge_point(ftp_site, tenant, station, password), \
-            charge_point(ftp_site, other, stranger, stranger_password), \
+    async with charge_point(ftp_site, tenant, station, password) as cp, \
+            charge_point(ftp_site, other, stranger, stranger_password) as stranger_cp, \
             api_client(ftp_site, tenant) as api, api_client(ftp_site, other) as outsider:
-        mine = await request_diagnostics(api, station)
-        theirs = await request_diagnostics(outsider, stranger)
+        mine = cp.locations[(await request_diagnostics(api, station))["location"]]
+        theirs = stranger_cp.locations[(await request_diagnostics(outsider, stranger))["location"]]
         firmware = await update(api, station, await upload_firmware(api))
-        mine_user, theirs_user = urlsplit(mine["location"]).username, urlsplit(theirs["location"]).username
+        firmware_location = cp.locations[firmware["location"]]
+        mine_user, theirs_user = urlsplit(mine).username, urlsplit(theirs).username
         answers = [
-            await refusal(with_credentials(mine["location"], password="x" * 43)),
-            await refusal(with_credentials(mine["location"], username=theirs_user)),
-            await refusal(with_credentials(theirs["location"], username=mine_user)),
-            await refusal(with_credentials(mine["location"], username="firmware-" + mine_user.split("-")[1])),
-            await refusal(with_credentials(firmware["location"], username=f"diagnostics-{firmware['id']}")),
-            await refusal(with_credentials(mine["location"], username="anonymous", password="guest")),
+            await refusal(with_credentials(mine, password="x" * 43)),
+            await refusal(with_credentials(mine, password=urlsplit(mine).password[:-1])),
+            await refusal(with_credentials(mine, username=theirs_user)),
+            await refusal(with_credentials(theirs, username=mine_user)),
+            await refusal(with_credentials(mine, username="firmware-" + mine_user.split("-")[1])),
+            await refusal(with_credentials(firmware_location, username=f"diagnostics-{firmware['id']}")),
+            await refusal(with_credentials(firmware_location, password="x" * 43)),
+            await refusal(with_credentials(mine, username="anonymous", password="guest")),
         ]
-    assert answers == [530] * len(answers)
+        right = await refusal(mine, "NLST")  # logged in: only the listing is refused
+    assert answers == [530] * len(answers) and right == 550
 
 
 async def test_a_firmware_login_reads_its_image_only(ftp_site):
@@ -199,7 +204,7 @@ async def test_a_firmware_login_reads_its_image_only(ftp_site):
         mine = await update(api, station, await upload_firmware(api))
         other = await upload_firmware(api, "3.0.0", content=b"other image")
         await eventually(lambda: cp.downloads.get(mine["location"]))
-        location = mine["location"]
+        location = cp.locations[mine["location"]]
         answers = {
             "own image": await refusal(location, "RETR", "sim-2.0.0.bin"),
             "other image": await refusal(location, "RETR", beside(other)),
@@ -222,12 +227,13 @@ async def test_an_upload_login_stores_one_file_in_its_own_folder_and_reads_nothi
     tenant = make_tenant()
     station, password = ftp_station(tenant)
     base = f"/api/v1/stations/{station.identity}/diagnostics"
-    async with charge_point(ftp_site, tenant, station, password), api_client(ftp_site, tenant) as api:
+    async with charge_point(ftp_site, tenant, station, password) as cp, api_client(ftp_site, tenant) as api:
         first, second = await request_diagnostics(api, station), await request_diagnostics(api, station)
+        location = cp.locations[first["location"]]
         answers = {
-            "read": await refusal(first["location"], "RETR", "anything.log"),
-            "listing": await refusal(first["location"], "NLST"),
-            "escape": await refusal(first["location"], "STOR", "../../../../escaped.log"),
+            "read": await refusal(location, "RETR", "anything.log"),
+            "listing": await refusal(location, "NLST"),
+            "escape": await refusal(location, "STOR", "../../../../escaped.log"),
         }
         stored = (await api.get(f"{base}/{first['id']}/")).json()
         untouched = (await api.get(f"{base}/{second['id']}/")).json()
@@ -242,13 +248,13 @@ async def test_an_upload_login_stores_one_file_in_its_own_folder_and_reads_nothi
 async def test_an_expired_credential_no_longer_works(ftp_site):
     tenant = make_tenant()
     station, password = ftp_station(tenant)
-    async with charge_point(ftp_site, tenant, station, password), api_client(ftp_site, tenant) as api:
-        upload = await request_diagnostics(api, station)
+    async with charge_point(ftp_site, tenant, station, password) as cp, api_client(ftp_site, tenant) as api:
+        upload = cp.locations[(await request_diagnostics(api, station))["location"]]
         job = await update(api, station, await upload_firmware(api), retrieve_date="2020-01-01T00:00:00Z")
-        before = await refusal(job["location"], "RETR", "sim-2.0.0.bin")
+        before = await refusal(cp.locations[job["location"]], "RETR", "sim-2.0.0.bin")
         failed = jobs_fail_stalled(now=timezone.now() + timedelta(hours=3))
-        answers = [await refusal(upload["location"], "STOR", "late.log"),
-                   await refusal(job["location"], "RETR", "sim-2.0.0.bin")]
+        answers = [await refusal(upload, "STOR", "late.log"),
+                   await refusal(cp.locations[job["location"]], "RETR", "sim-2.0.0.bin")]
     assert before == 0 and failed >= 2 and answers == [530, 530]
     assert FirmwareJob.objects.get(pk=job["id"]).failure == "stalled"
 

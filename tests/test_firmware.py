@@ -132,7 +132,8 @@ async def test_a_station_downloads_installs_and_boots_with_the_new_firmware(serv
     assert history(done) == ["Downloading", "Downloaded", "Installing", "Installed", "Booted"]
     assert done["state"] == "installed" and done["finished_at"] and done["downloads"] == 1
     assert Station.objects.get(pk=station.pk).firmware_status == "Installed"
-    assert ("UpdateFirmware", {"location": job["location"], "retrieve_date": job["request"]["retrieveDate"],
+    sent = cp.locations[job["location"]]  # the API shows the location without its token
+    assert ("UpdateFirmware", {"location": sent, "retrieve_date": job["request"]["retrieveDate"],
                                "retries": 3, "retry_interval": 60}) in cp.received
 
 
@@ -170,15 +171,16 @@ async def test_a_station_that_retries_after_a_failed_download_reopens_its_job(se
 async def test_the_download_url_serves_its_own_file_only(server):
     tenant = make_tenant()
     station, password = make_station(tenant)
-    async with charge_point(server, tenant, station, password), api_client(server, tenant) as api:
+    async with charge_point(server, tenant, station, password) as cp, api_client(server, tenant) as api:
         mine = await update(api, station, await upload_firmware(api, "2.0.0"))
         other = await upload_firmware(api, "3.0.0", content=b"other image")
-        token = mine["location"].split("/")[-2]
+        location = cp.locations[mine["location"]]
+        token = location.split("/")[-2]
         async with httpx.AsyncClient() as anonymous:  # as a station: no API token
-            ok = await anonymous.get(mine["location"])
+            ok = await anonymous.get(location)
         wrong_file = await api.get(f"/ocpp-files/firmware/{token}/{other['filename']}")
         wrong_token = await api.get(f"/ocpp-files/firmware/{'x' * 43}/sim-2.0.0.bin")
-        put = await api.put(mine["location"], content=b"no")
+        put = await api.put(location, content=b"no")
     assert ok.status_code == 200 and ok.content == IMAGE
     assert wrong_file.status_code == 404 and wrong_token.status_code == 404
     assert put.status_code == 405
@@ -199,7 +201,7 @@ async def test_a_signed_update_carries_the_certificate_and_signature_and_is_veri
     assert job["response"] == {"status": "Accepted"}
     [(action, sent)] = [r for r in cp.received if r[0] == "SignedUpdateFirmware"]
     assert sent["request_id"] == job["request_id"]
-    assert sent["firmware"]["location"] == job["location"]
+    assert sent["firmware"]["location"] == cp.locations[job["location"]]
     assert sent["firmware"]["signing_certificate"] == CERTIFICATE
     assert sent["firmware"]["signature"] == SIGNATURE
     assert history(done)[2] == "SignatureVerified" and done["state"] == "installed"
@@ -231,12 +233,12 @@ async def test_the_download_url_serves_only_while_the_station_may_fetch(server):
         await boot_with(cp, "2.0.0")
         assert (await job_of(api, station, job))["state"] == "installed"
         async with httpx.AsyncClient() as anonymous:
-            after_install = await anonymous.get(job["location"])
-    async with charge_point(server, tenant, station, password, cls=CertificateRejectingStation), \
+            after_install = await anonymous.get(cp.locations[job["location"]])
+    async with charge_point(server, tenant, station, password, cls=CertificateRejectingStation) as cp, \
             api_client(server, tenant) as api:
         refused = await update(api, station, await upload_firmware(api, "2.1", signed=True))
         async with httpx.AsyncClient() as anonymous:
-            after_refusal = await anonymous.get(refused["location"])
+            after_refusal = await anonymous.get(cp.locations[refused["location"]])
     assert refused["state"] == "rejected"
     assert after_install.status_code == 404 and after_refusal.status_code == 404
 

@@ -1,6 +1,8 @@
 """GetDiagnostics and GetLog end to end: the simulated station really uploads its file to the
 one-time URL (raw PUT or multipart POST) and the operator downloads it through the API."""
 
+from urllib.parse import urlsplit
+
 import httpx
 import pytest
 from ocpp.v16 import call
@@ -58,9 +60,9 @@ async def test_a_station_uploads_its_diagnostics_and_the_operator_downloads_them
     assert asked["request"] == {"location": asked["location"], "startTime": "2026-11-24T00:00:00Z",
                                 "stopTime": "2026-11-25T00:00:00Z", "retries": 2, "retryInterval": 30}
     assert asked["location"].startswith(f"{server.http}/ocpp-files/upload/")
-    assert ("GetDiagnostics", {"location": asked["location"], "retries": 2, "retry_interval": 30,
-                               "start_time": "2026-11-24T00:00:00Z", "stop_time": "2026-11-25T00:00:00Z"}
-            ) in cp.received
+    assert ("GetDiagnostics", {"location": cp.locations[asked["location"]], "retries": 2,
+                               "retry_interval": 30, "start_time": "2026-11-24T00:00:00Z",
+                               "stop_time": "2026-11-25T00:00:00Z"}) in cp.received
     assert uploaded == 201
     [shown] = listed["results"]
     assert shown["status"] == "Uploaded" and shown["received"] is True and shown["size"] == len(DIAGNOSTICS)
@@ -87,11 +89,11 @@ async def test_a_multipart_post_upload_keeps_the_stations_file_name(server):
 async def test_an_unknown_upload_token_is_a_404_and_a_get_a_405(server):
     tenant = make_tenant()
     station, password = make_station(tenant)
-    async with charge_point(server, tenant, station, password), api_client(server, tenant) as api:
+    async with charge_point(server, tenant, station, password) as cp, api_client(server, tenant) as api:
         asked = await request_diagnostics(api, station)
         async with httpx.AsyncClient() as anonymous:
             unknown = await anonymous.put(f"{server.http}/ocpp-files/upload/{'y' * 43}/", content=b"x")
-            fetched = await anonymous.get(asked["location"])
+            fetched = await anonymous.get(cp.locations[asked["location"]])
         nothing_yet = await api.get(f"/api/v1/stations/{station.identity}/diagnostics/{asked['id']}/file/")
     assert unknown.status_code == 404 and fetched.status_code == 405 and nothing_yet.status_code == 404
 
@@ -168,11 +170,12 @@ async def test_a_get_log_the_station_rejects_and_a_log_it_cannot_upload(server):
 async def test_an_upload_url_takes_no_file_once_the_station_refused_or_before_it_was_sent(server):
     tenant = make_tenant()
     station, password = make_station(tenant)
-    async with charge_point(server, tenant, station, password, cls=LoglessStation), \
+    async with charge_point(server, tenant, station, password, cls=LoglessStation) as cp, \
             api_client(server, tenant) as api:
         refused = await request_log(api, station)
     never_sent = upload_request_create(station=station, kind="diagnostics")
-    urls = [refused["location"], f"{server.http}/ocpp-files/upload/{never_sent.token}/"]
+    assert never_sent.token_hash is None  # its token is made when it is sent
+    urls = [cp.locations[refused["location"]], server.http + urlsplit(never_sent.location).path]
     async with httpx.AsyncClient() as anonymous:
         answers = [(await anonymous.put(location, content=b"log")).status_code for location in urls]
     assert refused["state"] == "rejected" and answers == [404, 404]
@@ -224,8 +227,9 @@ async def test_another_tenant_gets_404_on_every_diagnostics_and_log_endpoint(ser
 
 @pytest.fixture(scope="module")
 def small_server(database):
-    """A server that takes files of 1 KiB at most."""
-    srv = start_server(server_env() | {"OCPP_UPLOAD_MAX_BYTES": "1024"}, _tmp)
+    """A server that takes files of 1 KiB at most, and other bodies of 100 KiB."""
+    limits = {"OCPP_UPLOAD_MAX_BYTES": "1024", "HTTP_BODY_MAX_BYTES": str(100 * 1024)}
+    srv = start_server(server_env() | limits, _tmp)
     yield srv
     srv.stop()
 
@@ -245,7 +249,7 @@ async def test_an_upload_over_the_limit_is_a_413_and_leaves_the_url_unused(small
         raw = await cp.upload(asked["location"], too_big, "big.log", method="PUT")
         form = await cp.upload(asked["location"], too_big, "big.log", method="POST")
         async with httpx.AsyncClient() as anonymous:  # no Content-Length: counted while copied
-            chunked = await anonymous.put(asked["location"], content=chunks())
+            chunked = await anonymous.put(cp.locations[asked["location"]], content=chunks())
         fitting = await cp.upload(asked["location"], b"z" * 1000, "small.log", method="PUT")
         download = await api.get(f"/api/v1/stations/{station.identity}/diagnostics/{asked['id']}/file/")
     assert (raw, form, chunked.status_code) == (413, 413, 413)
@@ -266,10 +270,10 @@ async def test_a_very_long_file_name_is_shortened_to_its_end(server):
     tenant = make_tenant()
     station, password = make_station(tenant)
     name = "d" * 300 + ".log"
-    async with charge_point(server, tenant, station, password), api_client(server, tenant) as api:
+    async with charge_point(server, tenant, station, password) as cp, api_client(server, tenant) as api:
         asked = await request_diagnostics(api, station)
         async with httpx.AsyncClient() as anonymous:
-            uploaded = await anonymous.put(asked["location"], content=b"log",
+            uploaded = await anonymous.put(cp.locations[asked["location"]], content=b"log",
                                            headers={"Content-Disposition": f'attachment; filename="{name}"'})
         download = await api.get(f"/api/v1/stations/{station.identity}/diagnostics/{asked['id']}/file/")
     assert uploaded.status_code == 201

@@ -34,7 +34,7 @@ class FirmwareJobAdmin(ReadOnlyTenantScopedAdmin):
                     "finished_at")
     list_filter = ("tenant", "state", "failure", "status")
     search_fields = ("station__identity",)
-    exclude = ("token",)
+    exclude = ("token_hash",)
 
 
 @admin.register(Rollout)
@@ -49,4 +49,4 @@ class UploadRequestAdmin(ReadOnlyTenantScopedAdmin):
                     "received_at")
     list_filter = ("tenant", "kind", "state", "failure")
     search_fields = ("station__identity", "file_name")
-    exclude = ("token",)
+    exclude = ("token_hash",)

@@ -1,21 +1,18 @@
 """Firmware images, the update jobs that send them to stations, and the files stations upload
 (diagnostics and logs).
 
-Stations fetch and upload over HTTP(S) or FTP with no API token: each job or upload request
-carries an unguessable token that is its URL (see `views.py`) or its FTP password (see `ftp.py`
-and docs/file-transfer.md)."""
+Stations fetch and upload over HTTP(S) or FTP with no API token: each job or upload request,
+once sent, has an unguessable token that is its URL (see `views.py`) or its FTP password (see
+`ftp.py` and docs/file-transfer.md). Only its SHA-256 is stored (`tokens.py`)."""
 
 import secrets
 from pathlib import PurePath
 
 from django.db import models
 
+from stations.firmware.tokens import new_token  # noqa: F401 (migration 0001 names it here)
 from stations.models import Station
 from tenants.models import Tenant
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(32)
 
 
 def firmware_path(instance: "FirmwareFile", filename: str) -> str:
@@ -23,7 +20,7 @@ def firmware_path(instance: "FirmwareFile", filename: str) -> str:
 
 
 def upload_path(instance: "UploadRequest", filename: str) -> str:
-    return f"uploads/{instance.tenant_id}/{instance.token[:16]}/{PurePath(filename).name}"
+    return f"uploads/{instance.tenant_id}/{secrets.token_hex(8)}/{PurePath(filename).name}"
 
 
 class JobFailure(models.TextChoices):
@@ -102,7 +99,8 @@ class FirmwareJob(FileJob):
     firmware = models.ForeignKey(FirmwareFile, on_delete=models.RESTRICT, related_name="jobs")
     rollout = models.ForeignKey(Rollout, null=True, blank=True, on_delete=models.CASCADE,
                                 related_name="jobs")
-    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False,
+                                  help_text="SHA-256 (hex) of the token sent; none before")
     signed = models.BooleanField(default=False)
     request_id = models.PositiveIntegerField(null=True, blank=True)
     location = models.CharField(max_length=512)
@@ -140,7 +138,8 @@ class UploadRequest(FileJob):
     kind = models.CharField(max_length=12, choices=KINDS)
     log_type = models.CharField(max_length=20, blank=True)
     request_id = models.PositiveIntegerField(null=True, blank=True)
-    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False,
+                                  help_text="SHA-256 (hex) of the token sent; none before")
     location = models.CharField(max_length=512)
     start_time = models.DateTimeField(null=True, blank=True)
     stop_time = models.DateTimeField(null=True, blank=True)

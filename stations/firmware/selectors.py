@@ -5,6 +5,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from stations.firmware.models import FirmwareFile, FirmwareJob, JobFailure, Rollout, UploadRequest
+from stations.firmware.tokens import token_hash
 from stations.models import Station
 from tenants.models import Tenant
 
@@ -57,6 +58,16 @@ def open_for_transfer(jobs: QuerySet, *, stall_seconds: int) -> QuerySet:
 
 
 def firmware_job_by_token(token: str) -> FirmwareJob | None:
-    """The job whose URL or FTP password this is, while its station may fetch it."""
-    jobs = FirmwareJob.objects.select_related("firmware").filter(token=token)
-    return open_for_transfer(jobs, stall_seconds=settings.OCPP_FIRMWARE_STALL_SECONDS).first()
+    """The job whose URL or FTP password this is, while its station may fetch it. Found by the
+    token's hash: an index lookup's timing tells about the hash, which tells nothing of a token."""
+    return _fetchable_firmware_jobs().filter(token_hash=token_hash(token)).first()
+
+
+def firmware_job_fetchable(pk: int) -> FirmwareJob | None:
+    """The job while its station may fetch it (its token still to be checked)."""
+    return _fetchable_firmware_jobs().filter(pk=pk).first()
+
+
+def _fetchable_firmware_jobs() -> QuerySet[FirmwareJob]:
+    jobs = FirmwareJob.objects.select_related("firmware")
+    return open_for_transfer(jobs, stall_seconds=settings.OCPP_FIRMWARE_STALL_SECONDS)

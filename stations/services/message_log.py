@@ -3,7 +3,7 @@
 A row is made where a frame meets the database, so its text is made storable here (NUL and
 lone surrogates, which one station's frame could otherwise use to fail every batch it shares
 with other tenants' rows), its size bounded (a station decides how big its frames are), and the
-station's password left out."""
+station's password and the file transfer tokens left out."""
 
 import json
 from datetime import datetime, timedelta
@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from stations.firmware.tokens import payload_without_token
 from stations.models import OcppMessage, Station
 from stations.ocpp.frames import Call, CallError, CallResult, clean, clean_text, may_be_unstorable
 from stations.security.profiles import configuration_key
@@ -63,9 +64,10 @@ REDACTED = "(redacted)"
 
 def _redacted(action: str, payload):
     """The payload without the station password a ChangeConfiguration sets (or a station that
-    should not reports in GetConfiguration): the log is listed through the API, passwords are not."""
+    should not reports in GetConfiguration), nor the token in a file transfer's location: the
+    log is listed through the API, secrets are not."""
     if not isinstance(payload, dict) or action not in ("ChangeConfiguration", "GetConfiguration"):
-        return payload
+        return payload_without_token(action, payload)
     if _secret(payload):
         return payload | {"value": REDACTED}
     keys = payload.get("configurationKey")

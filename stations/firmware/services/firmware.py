@@ -64,8 +64,8 @@ def firmware_file_delete(*, firmware: FirmwareFile) -> None:
 def firmware_job_create(*, station: Station, firmware: FirmwareFile, retrieve_date: datetime | None = None,
                         retries: int | None = None, retry_interval: int | None = None,
                         signed: bool = False, rollout: Rollout | None = None) -> FirmwareJob:
-    """A pending job with its own download URL; SignedUpdateFirmware when asked or when the file
-    is signed."""
+    """A pending job; SignedUpdateFirmware when asked or when the file is signed. Its download URL
+    (its token) is made when it is sent."""
     job = FirmwareJob.objects.create(
         tenant_id=station.tenant_id, station=station, firmware=firmware, rollout=rollout,
         signed=signed or firmware.is_signed, retrieve_date=retrieve_date or timezone.now(),
@@ -105,11 +105,13 @@ def _firmware_answered(job: FirmwareJob, response: dict) -> None:
 
 
 def firmware_job_send(*, job_id: int, reraise: bool = False) -> FirmwareJob:
-    return sending.send(FirmwareJob, job_id, firmware_job_payload, _firmware_answered, reraise=reraise)
+    return sending.send(FirmwareJob, job_id, transfer.firmware_location, firmware_job_payload,
+                        _firmware_answered, reraise=reraise)
 
 
 async def firmware_job_send_async(*, job_id: int) -> FirmwareJob:
-    return await sending.send_async(FirmwareJob, job_id, firmware_job_payload, _firmware_answered)
+    return await sending.send_async(FirmwareJob, job_id, transfer.firmware_location, firmware_job_payload,
+                                    _firmware_answered)
 
 
 @transaction.atomic

@@ -1,8 +1,8 @@
 """Who may do what over FTP: a user named after a job with the job's token as password reaches
 that job's file and nothing else, and only while the HTTP URL of the job would work too
-(`selectors.open_for_transfer`): a used, finished or expired job refuses the login."""
+(`selectors.open_for_transfer`): a used, finished or expired job refuses the login. The password
+is checked against the job's stored hash in constant time (`tokens.token_matches`)."""
 
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,6 +10,7 @@ from stations.firmware import selectors
 from stations.firmware.models import UploadRequest
 from stations.firmware.services import uploads
 from stations.firmware.services.transfer import FIRMWARE
+from stations.firmware.tokens import token_matches
 
 
 class CredentialRefused(Exception):
@@ -44,8 +45,8 @@ def ftp_grant(*, username: str, password: str) -> Grant:
 
 
 def _firmware_grant(pk: int, token: str) -> Grant:
-    job = selectors.firmware_job_by_token(token)
-    if job is None or job.pk != pk or not job.firmware.file:
+    job = selectors.firmware_job_fetchable(pk)
+    if job is None or not token_matches(token, job.token_hash) or not job.firmware.file:
         raise CredentialRefused("Unknown user or wrong password, or the job is over")
     path = Path(job.firmware.file.path)
     return Grant(FIRMWARE, pk, token, folder=path.parent, filename=path.name)
@@ -53,8 +54,9 @@ def _firmware_grant(pk: int, token: str) -> Grant:
 
 def upload_grant_check(grant: Grant) -> Grant:
     """The grant while its request still takes a file: at login and again before a STOR."""
-    known = UploadRequest.objects.filter(pk=grant.job_id, kind=grant.kind).values_list("token", flat=True)
-    if not known or not secrets.compare_digest(known[0], grant.token):
+    requests = UploadRequest.objects.filter(pk=grant.job_id, kind=grant.kind)
+    known = requests.values_list("token_hash", flat=True)
+    if not known or not token_matches(grant.token, known[0]):
         raise CredentialRefused("Unknown user or wrong password")
     try:
         uploads.upload_check(token=grant.token)

@@ -2,7 +2,10 @@
 
 The row is claimed with a conditional UPDATE (pending -> sent) and committed before the CALL, so
 a redelivered task sends nothing twice and the station's status notifications, which may arrive
-before its answer, find the row. The answer (or the failure) is recorded afterwards."""
+before its answer, find the row. The answer (or the failure) is recorded afterwards.
+
+The job's token is made here, for this CALL only: the row keeps its hash, and its location and
+request as shown without the token (`tokens.py`). A job sent again would get a new one."""
 
 from collections.abc import Callable
 
@@ -11,18 +14,26 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from stations.commands import CommandFailed, station_call, station_call_sync
+from stations.firmware import tokens
 from stations.models import Station
 
+LocationOf = Callable[[models.Model, str], str]
 PayloadOf = Callable[[models.Model], tuple[str, dict]]
 Answered = Callable[[models.Model, dict], None]
 
 
-def claim(model: type[models.Model], pk: int, payload_of: PayloadOf) -> tuple[Station, str, dict] | None:
-    """Mark the pending row sent; return (station, action, payload), or None if it was not pending."""
+def claim(model: type[models.Model], pk: int, location_of: LocationOf,
+          payload_of: PayloadOf) -> tuple[Station, str, dict] | None:
+    """Mark the pending row sent with a new token; return (station, action, payload), the payload
+    with the token, or None if the row was not pending."""
     row = model.objects.get(pk=pk)
+    token = tokens.new_token()
+    row.location = location_of(row, token)
     action, payload = payload_of(row)
     claimed = model.objects.filter(pk=pk, state="pending").update(
-        state="sent", sent_at=timezone.now(), action=action, request=payload)
+        state="sent", sent_at=timezone.now(), action=action, token_hash=tokens.token_hash(token),
+        location=tokens.location_without_token(row.location),
+        request=tokens.payload_without_token(action, payload))
     if not claimed:
         return None
     station = Station.objects.select_related("tenant", "server_process").get(pk=row.station_id)
@@ -45,11 +56,11 @@ def record(model: type[models.Model], pk: int, answered: Answered, *, response: 
     return row
 
 
-def send(model: type[models.Model], pk: int, payload_of: PayloadOf, answered: Answered, *,
-         reraise: bool = False) -> models.Model:
+def send(model: type[models.Model], pk: int, location_of: LocationOf, payload_of: PayloadOf,
+         answered: Answered, *, reraise: bool = False) -> models.Model:
     """Claim, call the station (blocking), record. With `reraise` a failed CALL is raised again
     (after being recorded) so the API answers 409/502/504 as the command API does."""
-    claimed = claim(model, pk, payload_of)
+    claimed = claim(model, pk, location_of, payload_of)
     if claimed is None:
         return model.objects.get(pk=pk)
     station, action, payload = claimed
@@ -64,10 +75,10 @@ def send(model: type[models.Model], pk: int, payload_of: PayloadOf, answered: An
     return record(model, pk, answered, response=response)
 
 
-async def send_async(model: type[models.Model], pk: int, payload_of: PayloadOf,
+async def send_async(model: type[models.Model], pk: int, location_of: LocationOf, payload_of: PayloadOf,
                      answered: Answered) -> models.Model:
     """`send` for the event loop of a server process (e.g. after a station's boot)."""
-    claimed = await sync_to_async(claim, thread_sensitive=False)(model, pk, payload_of)
+    claimed = await sync_to_async(claim, thread_sensitive=False)(model, pk, location_of, payload_of)
     if claimed is None:
         return await model.objects.aget(pk=pk)
     station, action, payload = claimed

@@ -17,6 +17,7 @@ from stations.firmware.models import JobFailure, UploadRequest
 from stations.firmware.selectors import open_for_transfer
 from stations.firmware.services import sending, transfer
 from stations.firmware.services.firmware import iso
+from stations.firmware.tokens import token_hash
 from stations.models import Station
 
 FAILURE_STATUSES = frozenset({"UploadFailed", "BadMessage", "NotSupportedOperation", "PermissionDenied",
@@ -70,7 +71,8 @@ def _answered(request: UploadRequest, response: dict) -> None:
 
 
 def upload_request_send(*, request_id: int, reraise: bool = False) -> UploadRequest:
-    return sending.send(UploadRequest, request_id, upload_request_payload, _answered, reraise=reraise)
+    return sending.send(UploadRequest, request_id, transfer.upload_location, upload_request_payload,
+                        _answered, reraise=reraise)
 
 
 @transaction.atomic
@@ -125,10 +127,15 @@ def _open(requests):
     return open_for_transfer(requests, stall_seconds=settings.OCPP_UPLOAD_STALL_SECONDS)
 
 
+def _by_token(token: str):
+    """The request whose URL or FTP password this is (by its hash, as `firmware_job_by_token`)."""
+    return UploadRequest.objects.filter(token_hash=token_hash(token))
+
+
 def upload_check(*, token: str, size: int | None = None) -> None:
     """Raise what `upload_receive` would for this token and announced size, before the body is
     read: UploadNotFound, UploadGone or UploadTooLarge."""
-    received = _open(UploadRequest.objects.filter(token=token)).values_list("received_at", flat=True)
+    received = _open(_by_token(token)).values_list("received_at", flat=True)
     if not received:
         raise UploadNotFound(token)
     if received[0] is not None:
@@ -144,7 +151,7 @@ def upload_receive(*, token: str, content: BinaryIO, filename: str = "") -> Uplo
         size = _spool(content, spool)
         spool.seek(0)
         with transaction.atomic():
-            request = _open(UploadRequest.objects.select_for_update().filter(token=token)).first()
+            request = _open(_by_token(token).select_for_update()).first()
             if request is None:
                 raise UploadNotFound(token)
             if request.received_at is not None:
