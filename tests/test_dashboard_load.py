@@ -40,7 +40,7 @@ async def test_the_group_page_shows_each_running_sessions_limit_and_follows_a_ne
         page = await stack.enter_async_context(signed_in(chromium, server, user))
         await page.goto(f"/load-groups/{group['id']}/")
         await page.locator("#load-plot[data-ready='1'] canvas").wait_for()
-        await page.wait_for_function("document.documentElement.dataset.live === 'open'")
+        await page.wait_for_function("() => document.documentElement.dataset.live === 'open'")
         shown = (await limit_cell(page, first.identity).inner_text(),
                  await limit_cell(page, second.identity).inner_text())
         cap = await page.locator('.summary [data-field="max_current"]').inner_text()

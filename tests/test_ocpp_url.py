@@ -37,13 +37,30 @@ async def test_the_api_shows_the_port_the_server_was_reached_at_and_the_station_
     await connection.close()
 
 
-async def test_behind_a_tls_proxy_the_api_shows_wss_and_the_proxys_host(server):
+@pytest.fixture
+def proxied_server(database, tmp_path):
+    """A server that trusts the proxy in front of it (as behind the nginx of deploy/)."""
+    srv = start_server(server_env() | {"OCPP_TRUST_PROXY_HEADERS": "1"}, tmp_path)
+    yield srv
+    srv.stop()
+
+
+async def test_behind_a_trusted_tls_proxy_the_api_shows_wss_and_the_proxys_host(proxied_server):
     tenant = make_tenant()
     station, _ = make_station(tenant, identity="URL-2")
-    async with api_client(server, tenant) as api:
+    async with api_client(proxied_server, tenant) as api:
         body = (await api.get("/api/v1/stations/URL-2/", headers={
             "Host": "cpms.example.net", "X-Forwarded-Proto": "https"})).json()
     assert body["ocpp_url"] == f"wss://cpms.example.net/ocpp/{tenant.slug}/URL-2"
+
+
+async def test_an_untrusted_forwarded_scheme_is_ignored(server):
+    tenant = make_tenant()
+    make_station(tenant, identity="URL-5")
+    async with api_client(server, tenant) as api:
+        body = (await api.get("/api/v1/stations/URL-5/", headers={
+            "Host": "cpms.example.net", "X-Forwarded-Proto": "https"})).json()
+    assert body["ocpp_url"] == f"ws://cpms.example.net/ocpp/{tenant.slug}/URL-5"
 
 
 async def test_ocpp_public_url_wins_over_the_address_reached(public_url_server):
