@@ -25,7 +25,7 @@ from loadmgmt.allocation import (
 )
 from loadmgmt.models import BaseLoadSource, ConnectorLimit, LoadGroup, StationControl
 from stations.models import ChargingSession, Connector, IdTag, MeterSample, Station
-from stations.services.session_lifecycle import freed_after_start, running_sessions
+from stations.services.session_lifecycle import running_sessions
 
 IDLE_STATUSES = {"Available", "Unavailable", "Faulted"}
 PHASE_OF = {"L1": 1, "L2": 2, "L3": 3, "L1-N": 1, "L2-N": 2, "L3-N": 3}
@@ -163,8 +163,7 @@ def _attach_sessions(connectors: list[ConnectorState], now: datetime) -> None:
         if state is None:
             continue
         reported_after = state.status_at is not None and state.status_at >= session.started_at
-        idle = state.status in IDLE_STATUSES and reported_after
-        if not (idle or freed_after_start(session, state.status, state.status_at)):
+        if not (state.status in IDLE_STATUSES and reported_after):
             state.session = session
     tags = {c.session.id_tag for c in connectors if c.session}
     priorities = dict(IdTag.objects.filter(id_tag__in=tags, priority__gt=0)

@@ -12,8 +12,8 @@ from loadmgmt.allocation import PHASES, available
 from loadmgmt.live import allocation_published
 from loadmgmt.models import Allocation, ConnectorLimit, LimitSent, LoadGroup, StationControl
 from loadmgmt.selectors import GroupState
-from stations.models import ChargingSession, Connector, Station
-from stations.services.session_lifecycle import freed_after_start, session_mark_stale
+from stations.models import ChargingSession, Station
+from stations.services.session_lifecycle import session_mark_stale
 
 REFUSALS = {"Rejected", "NotSupported", "CallError", "Timeout"}
 
@@ -79,7 +79,7 @@ def limit_result_record(*, station_id: int, connector_id: int, transaction_id: i
                       "held": held, "updated_at": now})
     if purpose == "TxDefaultProfile" and status in ("Accepted", "Rejected"):
         pass  # says nothing of TxProfiles: some stations take no default but obey a TxProfile
-    elif _unknown_transaction(station_id, connector_id, transaction_id, purpose, status):
+    elif _unknown_transaction(station_id, transaction_id, purpose, status):
         # The station does not know the transaction: the session is stale for the lifecycle
         # rules, and the station is not counted at its maximum for it (docs/sessions.md).
         session_mark_stale(station_id=station_id, transaction_id=transaction_id)
@@ -90,17 +90,14 @@ def limit_result_record(*, station_id: int, connector_id: int, transaction_id: i
                                reason=f"{purpose} on connector {connector_id}: {note or status}")
 
 
-def _unknown_transaction(station_id: int, connector_id: int, transaction_id: int | None,
-                         purpose: str, status: str) -> bool:
+def _unknown_transaction(station_id: int, transaction_id: int | None, purpose: str,
+                         status: str) -> bool:
     """A TxProfile rejected for a transaction the station has ended: its connector was reported
     free after the start, or the session is closed already (superseded, say)."""
     if purpose != "TxProfile" or status != "Rejected" or transaction_id is None:
         return False
     session = ChargingSession.objects.filter(station_id=station_id, transaction_id=transaction_id).first()
-    if session is None or session.stopped_at is not None:
-        return session is not None
-    connector = Connector.objects.filter(station_id=station_id, connector_id=connector_id).first()
-    return connector is not None and freed_after_start(session, connector.status, connector.updated_at)
+    return session is not None and (session.stopped_at is not None or session.freed_at is not None)
 
 
 def station_control_update(*, station_id: int, controllable: bool, reason: str = "") -> None:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from stations import selectors
 from stations.models import ChargingSession, OcppMessage, Station, StatusEvent
 from stations.models.presence import ServerProcess
+from stations.services import session_lifecycle as lifecycle
 from tenants.models import Tenant
 
 CONNECTOR_STATUSES = ("Available", "Preparing", "Charging", "SuspendedEVSE", "SuspendedEV",
@@ -102,8 +103,7 @@ def overview(tenant: Tenant, *, with_money: bool, now: datetime | None = None) -
         "stations_online": online,
         "stations_offline": total - online,
         "stations_faulted": stations.filter(connectors__status="Faulted").distinct().count(),
-        "sessions_running": ChargingSession.objects.filter(
-            tenant=tenant, started_at__isnull=False, stopped_at__isnull=True).count(),
+        "sessions_running": lifecycle.running_sessions().filter(tenant=tenant).count(),
         "energy_today_kwh": Decimal(_energy_wh(_started_in(tenant, today))) / 1000,
         "energy_month_kwh": Decimal(_energy_wh(_started_in(tenant, month))) / 1000,
         "energy_per_day": energy_per_day(tenant, tz, local_date),
@@ -130,5 +130,5 @@ def messages_filtered(station: Station, *, action: str = "", direction: str = ""
 
 
 def running_sessions(station: Station) -> QuerySet[ChargingSession]:
-    return ChargingSession.objects.filter(station=station, tenant_id=station.tenant_id,
-                                          transaction_id__isnull=False, stopped_at__isnull=True)
+    """What a remote stop may name: the station's running transactions (docs/sessions.md)."""
+    return lifecycle.running_sessions().filter(station=station, tenant_id=station.tenant_id)

@@ -121,7 +121,7 @@ class SessionSerializer(SessionCostFields, serializers.ModelSerializer):
         fields = ["id", "transaction_id", "station", "connector_id", "id_tag", "id_tag_status",
                   "meter_start", "meter_stop", "energy_wh", "started_at", "stopped_at",
                   "station_started_at", "station_stopped_at", "stop_reason", "start_missing",
-                  "closed_reason", "closed_by", "stale_at",
+                  "closed_reason", "closed_by", "freed_at", "stale_at",
                   "currency", "cost_net", "cost_vat", "cost", "cost_lines"]
 
 

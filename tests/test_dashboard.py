@@ -27,7 +27,8 @@ def _session(tenant, station, wh: int, started_at, running: bool = False, **fiel
     return ChargingSession.objects.create(
         tenant=tenant, station=station, connector_id=1, transaction_id=fields.pop("tx"),
         meter_start=1000, meter_stop=None if running else 1000 + wh,
-        meter_last=1000 + wh, started_at=started_at, stopped_at=None if running else started_at, **fields)
+        meter_last=1000 + wh, started_at=started_at, stopped_at=None if running else started_at,
+        id_tag_status="Accepted", start_received_at=started_at, **fields)
 
 
 async def test_an_anonymous_visitor_is_sent_to_the_login_page(server):
@@ -66,7 +67,7 @@ async def test_the_overview_counts_the_tenants_stations_sessions_energy_and_reve
     as_manager, as_installer = await logged_in(server, manager), await logged_in(server, installer)
     try:
         async with charge_point(server, tenant, online, password) as cp:
-            await cp.status(1, "Available")
+            await cp.status(1, "Charging")  # its running session (Available would end it)
             async with charge_point(server, tenant, faulted, faulted_password) as bad:
                 await bad.status(1, "Faulted", error_code="GroundFailure")
                 page = (await as_manager.get("/")).text

@@ -245,3 +245,31 @@ def test_a_tx_profile_rejected_for_a_freed_connector_marks_the_session_stale_not
     assert not StationControl.objects.filter(station=station, controllable=False).exists()
     sessions_close_orphans(now=after_grace())
     assert session_of(station, transaction_id).closed_reason == CloseReason.UNKNOWN_TO_STATION
+
+
+async def test_a_connector_once_reported_free_keeps_the_session_over_whatever_status_follows(server):
+    tenant = make_tenant()
+    station, password = make_station(tenant)
+    make_id_tag(tenant, "CARD-A")
+    async with charge_point(server, tenant, station, password, connectors=2) as cp:
+        lost = await cp.start_transaction(1, "CARD-A")
+        await cp.status(1, "Available")  # the station lost it in a reboot
+        await cp.status(1, "Reserved")  # and the connector is reserved for someone else
+        assert await cp.authorize("CARD-A") == "Accepted"
+        again = await cp.start_transaction(2, "CARD-A")
+    assert again.id_tag_info["status"] == "Accepted"
+    assert session_of(station, lost.transaction_id).freed_at is not None
+
+
+async def test_a_preparing_stamped_before_the_start_but_read_after_it_frees_nothing(server):
+    tenant = make_tenant()
+    station, password = make_station(tenant)
+    make_id_tag(tenant, "CARD-A")
+    async with charge_point(server, tenant, station, password, connectors=2) as cp:
+        before = (timezone.now() - timedelta(seconds=5)).isoformat()
+        start = await cp.start_transaction(1, "CARD-A")
+        await cp.call(call.StatusNotification(connector_id=1, status="Preparing", error_code="NoError",
+                                              timestamp=before))  # sent before the start, queued
+        await status_stored(station, 1, "Preparing")
+        assert await cp.authorize("CARD-A") == "ConcurrentTx"  # still charging
+    assert session_of(station, start.transaction_id).freed_at is None

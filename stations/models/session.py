@@ -44,6 +44,10 @@ class ChargingSession(models.Model):
         help_text="Why the backend closed it (blank: the station stopped it)")
     closed_by = models.CharField(max_length=150, blank=True,
                                  help_text="The operator who closed it (user or API token)")
+    freed_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text="When its connector was first reported free (Available, Preparing) after its "
+                  "start: no longer running, closed after the grace period unless a stop comes")
     stale_at = models.DateTimeField(
         null=True, blank=True,
         help_text="When the station showed it no longer knows the transaction (a TxProfile for it "

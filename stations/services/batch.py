@@ -23,7 +23,7 @@ from stations.models import (
 )
 from stations.services import meter_values
 from stations.services.rows import insert_rows
-from stations.services.session_lifecycle import freed_after_start
+from stations.services.session_lifecycle import FREE_STATUSES, sessions_free
 
 log = logging.getLogger(__name__)
 
@@ -216,20 +216,12 @@ def _running_on(pairs: set[tuple[int, int]]) -> dict[tuple, int]:
     """Samples without a transaction id go to the connector's latest open session, unless the
     connector was reported free since it started: an idle connector's clock-aligned values must
     not add to a session the station lost (docs/sessions.md)."""
-    stations = {s for s, _ in pairs}
-    rows = (ChargingSession.objects.filter(station_id__in=stations, stopped_at__isnull=True)
-            .order_by("id").only("pk", "station_id", "connector_id", "started_at", "start_received_at"))
-    rows = [row for row in rows if (row.station_id, row.connector_id) in pairs]
-    if not rows:
-        return {}
-    connectors = {(c.station_id, c.connector_id): c for c in Connector.objects.filter(
-        station_id__in=stations, connector_id__in={c for _, c in pairs})}
-    found = {}
-    for row in rows:  # the latest open session per connector wins
-        connector = connectors.get((row.station_id, row.connector_id))
-        if connector is None or not freed_after_start(row, connector.status, connector.updated_at):
-            found[(row.station_id, row.connector_id, None)] = row.pk
-    return found
+    rows = (ChargingSession.objects
+            .filter(station_id__in={s for s, _ in pairs}, stopped_at__isnull=True,
+                    freed_at__isnull=True)
+            .order_by("id").only("pk", "station_id", "connector_id"))
+    return {(row.station_id, row.connector_id, None): row.pk for row in rows  # the latest wins
+            if (row.station_id, row.connector_id) in pairs}
 
 
 def _write_statuses(events: list[StatusEvent]) -> None:
@@ -252,6 +244,10 @@ def _write_statuses(events: list[StatusEvent]) -> None:
         update_fields=["status", "error_code", "info", "vendor_id", "vendor_error_code",
                        "updated_at"],
     )
+    for event in events:  # in arrival order: the first free status after a start frees it
+        if event.status in FREE_STATUSES and event.connector_id > 0:
+            sessions_free(station_id=event.station_id, connector_id=event.connector_id,
+                          at=event.received_at, station_stamp=event.station_timestamp)
 
 
 def _write_seen(seen: dict[int, datetime]) -> None:

@@ -24,7 +24,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from stations.models import ChargingSession, CloseReason, Connector, MeterSample, StatusEvent
+from stations.models import ChargingSession, CloseReason, MeterSample
 
 log = logging.getLogger(__name__)
 
@@ -34,37 +34,31 @@ FREE_STATUSES = ("Available", "Preparing")
 
 
 def running_sessions() -> QuerySet[ChargingSession]:
-    """Open sessions whose start was accepted and that the station still knows. Whether the
-    connector was freed since is a per-connector question: see `freed_after_start`."""
+    """Open sessions whose start was accepted, whose connector was not reported free since, and
+    that the station still knows."""
     return ChargingSession.objects.filter(stopped_at__isnull=True, id_tag_status=ACCEPTED,
-                                          transaction_id__isnull=False, stale_at__isnull=True)
+                                          transaction_id__isnull=False, freed_at__isnull=True,
+                                          stale_at__isnull=True)
 
 
-def freed_after_start(session: ChargingSession, status: str, status_at: datetime | None) -> bool:
-    """Did the connector's latest status (received at `status_at`) say it is free, after this
-    session started? A Preparing sent before the start but read after it does not count."""
-    if status not in FREE_STATUSES or status_at is None:
-        return False
-    began = session.start_received_at or session.started_at
-    return began is not None and status_at > began
+def sessions_free(*, station_id: int, connector_id: int, at: datetime,
+                  station_stamp: datetime | None) -> int:
+    """The connector was reported free (received `at`): the open sessions that started before
+    are over for the station. A Preparing it stamped before a start, read after it, frees
+    nothing. The first such report counts (the grace period runs from it)."""
+    sessions = ChargingSession.objects.filter(
+        station_id=station_id, connector_id=connector_id, stopped_at__isnull=True,
+        freed_at__isnull=True, start_received_at__lt=at)
+    if station_stamp is not None:
+        sessions = sessions.exclude(station_started_at__gt=station_stamp)
+    return sessions.update(freed_at=at)
 
 
 def live_sessions_of_id_tag(*, tenant_id: int, id_tag: str,
                             exclude_session_id: int | None = None) -> int:
-    """How many sessions the id tag (its stored spelling) runs now: accepted, open, known to
-    the station, on a connector not freed since."""
-    sessions = list(running_sessions().filter(tenant_id=tenant_id, id_tag=id_tag)
-                    .exclude(pk=exclude_session_id))
-    if not sessions:
-        return 0
-    connectors = {(c.station_id, c.connector_id): c for c in Connector.objects.filter(
-        station_id__in={s.station_id for s in sessions},
-        connector_id__in={s.connector_id for s in sessions})}
-    return sum(1 for s in sessions if not _freed(s, connectors.get((s.station_id, s.connector_id))))
-
-
-def _freed(session: ChargingSession, connector: Connector | None) -> bool:
-    return connector is not None and freed_after_start(session, connector.status, connector.updated_at)
+    """How many sessions the id tag (its stored spelling) runs now."""
+    return (running_sessions().filter(tenant_id=tenant_id, id_tag=id_tag)
+            .exclude(pk=exclude_session_id).count())
 
 
 # Closing ---------------------------------------------------------------------------------------
@@ -191,35 +185,9 @@ def _due(*, grace: datetime, silent: datetime):
                                         | Q(station__last_seen__isnull=True, started_at__lt=silent)):
         yield session.pk, Closing(CloseReason.STATION_SILENT,
                                   fallback_at=session.station.last_seen or session.started_at)
-    for session, freed_at in _freed_sessions(open_sessions):
-        if freed_at < grace:
-            fallback = freed_at if session.id_tag_status == ACCEPTED else session.started_at
-            yield session.pk, Closing(CloseReason.CONNECTOR_AVAILABLE, fallback_at=fallback)
-
-
-def _freed_sessions(open_sessions: QuerySet[ChargingSession]):
-    """(session, when its connector was first reported free after its start), for the open
-    sessions whose connector is free now."""
-    sessions = list(open_sessions.filter(connector_id__gt=0))
-    free_now = {(c.station_id, c.connector_id): c for c in Connector.objects.filter(
-        status__in=FREE_STATUSES, station_id__in={s.station_id for s in sessions})}
-    for session in sessions:
-        connector = free_now.get((session.station_id, session.connector_id))
-        if connector is None or not freed_after_start(session, connector.status, connector.updated_at):
-            continue
-        began = session.start_received_at or session.started_at
-        events = (StatusEvent.objects.filter(station_id=session.station_id,
-                                             connector_id=session.connector_id,
-                                             status__in=FREE_STATUSES, received_at__gt=began)
-                  .order_by("received_at"))
-        first = next((e for e in events[:20] if _after_station_start(e, session)), None)
-        yield session, (first.received_at if first else connector.updated_at)
-
-
-def _after_station_start(event: StatusEvent, session: ChargingSession) -> bool:
-    if event.station_timestamp is None or session.station_started_at is None:
-        return True
-    return event.station_timestamp >= session.station_started_at
+    for session in open_sessions.filter(freed_at__lt=grace):
+        fallback = session.freed_at if session.id_tag_status == ACCEPTED else session.started_at
+        yield session.pk, Closing(CloseReason.CONNECTOR_AVAILABLE, fallback_at=fallback)
 
 
 @transaction.atomic

@@ -5,9 +5,10 @@ from decimal import Decimal
 
 from stations import timestamps
 from stations.commands import CommandInvalid
-from stations.models import ChargingSession, Station
+from stations.models import Station
 from stations.ocpp.errors import OcppError
 from stations.ocpp.v16 import schemas
+from stations.services.session_lifecycle import running_sessions
 from stations.smartcharging.models import Purpose
 
 INT_MAX = 2**31 - 1  # OCPP's integers are 32-bit, and so are the columns that store them
@@ -74,9 +75,9 @@ def check_ranges(profile: dict) -> None:
 
 def running_transaction(station: Station, connector_id: int,
                         transaction_id: int | None = None) -> int | None:
-    """The id of the transaction running on the connector (the given one, if it runs there)."""
-    sessions = ChargingSession.objects.filter(station=station, connector_id=connector_id,
-                                              stopped_at__isnull=True, transaction_id__isnull=False)
+    """The id of the transaction running on the connector (the given one, if it runs there): a
+    session the station lost or refused is not running (docs/sessions.md)."""
+    sessions = running_sessions().filter(station=station, connector_id=connector_id)
     if transaction_id is not None:
         sessions = sessions.filter(transaction_id=transaction_id)
     return sessions.order_by("-started_at").values_list("transaction_id", flat=True).first()
