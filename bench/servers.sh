@@ -6,7 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/cpms_bench}
 export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/1}
-export DJANGO_DEBUG=0 SECRET_KEY=${SECRET_KEY:-bench-only-secret} ALLOWED_HOSTS='*'
+# Production mode on the loopback: no TLS in front (HTTPS=0), no mail server (the bench resets no
+# password), a random key unless one is given (production refuses short or published keys).
+export DJANGO_DEBUG=0 ALLOWED_HOSTS='*' HTTPS=0 ALLOW_CONSOLE_EMAIL=1
+export SECRET_KEY=${SECRET_KEY:-$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')}
 case "${1:-start}" in
   start)
     psql "${DATABASE_URL%/*}/postgres" -qtc "select 1 from pg_database where datname='${DATABASE_URL##*/}'" | grep -q 1 \
