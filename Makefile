@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+HOST ?= 127.0.0.1
 
 .PHONY: install demo serve test lint
 
@@ -19,11 +20,12 @@ install: $(VENV)/.installed
 demo: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py demo --host localhost:$(PORT)
-	$(PY) manage.py serve --port $(PORT) --workers 1  # daphne, and the FTP server (FTP_PORT, 2121)
+	PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://localhost:$(PORT)} \
+	  $(PY) manage.py serve --host $(HOST) --port $(PORT) --workers 1  # and the FTP server (FTP_PORT, 2121)
 
 serve: install
 	$(PY) manage.py migrate --no-input
-	$(VENV)/bin/daphne -b 0.0.0.0 -p $(PORT) --websocket_timeout -1 cpms.asgi:application
+	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) --websocket_timeout -1 cpms.asgi:application
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
