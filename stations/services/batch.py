@@ -96,13 +96,20 @@ def _attach(attach: Attach) -> None:
     any number of sockets attaching at once, in any processes, each learns the one before it
     (and tells it to close) and the last one to attach is the one that stays."""
     previous = (Station.objects.select_for_update(of=("self",)).filter(pk=attach.station_id)
-                .values_list("channel_name", "server_process__last_beat").first())
+                .values_list("channel_name", "server_process_id", "server_process__last_beat").first())
     Station.objects.filter(pk=attach.station_id).update(
         channel_name=attach.address, server_process_id=attach.process_id,
         connected_since=attach.at, last_seen=attach.at)
-    address, last_beat = previous or ("", None)
-    alive = last_beat is not None and last_beat >= ServerProcess.alive_cutoff()
-    attach.previous = address if alive and address != attach.address else ""
+    address, process_id, last_beat = previous or ("", None, None)
+    attach.previous = address if _alive(process_id, last_beat) and address != attach.address else ""
+
+
+def _alive(process_id, last_beat: datetime | None) -> bool:
+    """Does the process holding the older socket still run? A dead process's row is deleted (the
+    station's reference becomes NULL); a process whose row is not visible yet is just starting."""
+    if process_id is None:
+        return False
+    return last_beat is None or last_beat >= ServerProcess.alive_cutoff()
 
 
 def batch_write_each(batch: Batch) -> dict[str, list]:
