@@ -3,7 +3,7 @@ real stations do (lose StopTransactions in a power cut, drop a start we answered
 start again on a busy connector, send their queued stop late) leaves no session open for ever,
 no card locked and every session priced once."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from asgiref.sync import sync_to_async
@@ -14,7 +14,7 @@ from billing.models import SessionPrice
 from billing.services.tariffs import tariff_create
 from loadmgmt.models import StationControl
 from loadmgmt.services import limit_result_record
-from stations.models import ChargingSession, CloseReason, Connector, Station, StatusEvent
+from stations.models import ChargingSession, CloseReason, Connector, MeterSample, Station, StatusEvent
 from stations.services.batch import Batch, batch_write
 from stations.services.session_lifecycle import sessions_close_orphans
 from stations.services.transactions import transaction_start
@@ -211,6 +211,8 @@ async def test_an_operator_closes_a_session_through_the_api(server, celery_worke
     assert closed.status_code == 200, closed.text
     body = closed.json()
     assert (body["closed_reason"], body["meter_stop"], body["energy_wh"]) == ("operator", 3000, 3000)
+    last_sample = MeterSample.objects.filter(session_id=session.pk).latest("timestamp").timestamp
+    assert datetime.fromisoformat(body["stopped_at"]) == last_sample  # the last reading's time
     assert body["closed_by"].startswith("API token")
     assert again.status_code == 409
     await eventually(lambda: SessionPrice.objects.filter(session_id=session.pk, final=True).exists())

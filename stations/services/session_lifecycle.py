@@ -150,9 +150,8 @@ def session_close_by_operator(*, tenant_id: int, session_id: int, by: str,
             raise ValueError("stopped_at is before the session started.")
         if stopped_at > timezone.now() + timedelta(minutes=1):
             raise ValueError("stopped_at is in the future.")
-    at = stopped_at or timezone.now()
-    return session_close(session=session, closing=Closing(
-        CloseReason.OPERATOR, at=at, meter_stop=meter_stop, by=by))
+    return session_close(session=session, closing=Closing(  # default: its last sample, else now
+        CloseReason.OPERATOR, at=stopped_at, fallback_at=timezone.now(), meter_stop=meter_stop, by=by))
 
 
 def session_mark_stale(*, station_id: int, transaction_id: int) -> bool:
