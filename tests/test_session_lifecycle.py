@@ -275,3 +275,17 @@ async def test_a_preparing_stamped_before_the_start_but_read_after_it_frees_noth
         await status_stored(station, 1, "Preparing")
         assert await cp.authorize("CARD-A") == "ConcurrentTx"  # still charging
     assert session_of(station, start.transaction_id).freed_at is None
+
+
+async def test_a_station_whose_clock_was_reset_by_the_power_cut_still_frees_its_connector(server):
+    tenant = make_tenant()
+    station, password = make_station(tenant)
+    make_id_tag(tenant, "CARD-A")
+    async with charge_point(server, tenant, station, password) as cp:
+        lost = await cp.start_transaction(1, "CARD-A")
+    async with charge_point(server, tenant, station, password) as cp:  # rebooted, clock at its build date
+        await cp.call(call.StatusNotification(connector_id=1, status="Available", error_code="NoError",
+                                              timestamp="2020-01-01T00:00:00Z"))
+        await status_stored(station, 1, "Available")
+        assert await cp.authorize("CARD-A") == "Accepted"
+    assert session_of(station, lost.transaction_id).freed_at is not None

@@ -31,6 +31,9 @@ log = logging.getLogger(__name__)
 ACCEPTED = "Accepted"
 # A connector in one of these states after a start has no car of that session on it any more.
 FREE_STATUSES = ("Available", "Preparing")
+# Stations send out of order by seconds; a status stamped further before a start than this
+# comes from a clock that was wrong (reset in a power cut), not from before the start.
+REORDERED_AT_MOST = timedelta(minutes=10)
 
 
 def running_sessions() -> QuerySet[ChargingSession]:
@@ -44,13 +47,16 @@ def running_sessions() -> QuerySet[ChargingSession]:
 def sessions_free(*, station_id: int, connector_id: int, at: datetime,
                   station_stamp: datetime | None) -> int:
     """The connector was reported free (received `at`): the open sessions that started before
-    are over for the station. A Preparing it stamped before a start, read after it, frees
-    nothing. The first such report counts (the grace period runs from it)."""
+    are over for the station. A status it stamped moments before a start but that we read after
+    it (sent out of order) frees nothing; one stamped long before is a clock reset by the power
+    cut, and what we received decides. The first such report counts (the grace period runs
+    from it)."""
     sessions = ChargingSession.objects.filter(
         station_id=station_id, connector_id=connector_id, stopped_at__isnull=True,
         freed_at__isnull=True, start_received_at__lt=at)
     if station_stamp is not None:
-        sessions = sessions.exclude(station_started_at__gt=station_stamp)
+        sessions = sessions.exclude(station_started_at__gt=station_stamp,
+                                    station_started_at__lt=station_stamp + REORDERED_AT_MOST)
     return sessions.update(freed_at=at)
 
 
