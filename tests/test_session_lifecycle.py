@@ -289,3 +289,17 @@ async def test_a_station_whose_clock_was_reset_by_the_power_cut_still_frees_its_
         await status_stored(station, 1, "Available")
         assert await cp.authorize("CARD-A") == "Accepted"
     assert session_of(station, lost.transaction_id).freed_at is not None
+
+
+async def test_a_start_from_a_clock_reset_by_a_reboot_still_supersedes_the_lost_session(server):
+    tenant = make_tenant()
+    station, password = make_station(tenant)
+    make_id_tag(tenant, "CARD-A")
+    make_id_tag(tenant, "CARD-B")
+    async with charge_point(server, tenant, station, password) as cp:
+        lost = await cp.start_transaction(1, "CARD-A")
+    async with charge_point(server, tenant, station, password) as cp:  # rebooted, clock at its build date
+        new = await cp.call(call.StartTransaction(connector_id=1, id_tag="CARD-B", meter_start=0,
+                                                  timestamp="2020-01-01T00:00:00Z"))
+    assert session_of(station, lost.transaction_id).closed_reason == CloseReason.SUPERSEDED
+    assert session_of(station, new.transaction_id).stopped_at is None

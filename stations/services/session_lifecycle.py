@@ -135,8 +135,10 @@ def sessions_supersede(*, station_id: int, connector_id: int, started_at: dateti
 
 
 def _began_after(session: ChargingSession, station_stamp: datetime | None, started_at: datetime) -> bool:
+    """Is the open session the newer one? By the station's stamps only within the reordering
+    window: a new start stamped long before it comes from a clock reset by a reboot."""
     if station_stamp is not None and session.station_started_at is not None:
-        return session.station_started_at > station_stamp
+        return timedelta(0) < session.station_started_at - station_stamp < REORDERED_AT_MOST
     return session.started_at is not None and session.started_at > started_at
 
 
