@@ -1,11 +1,29 @@
-from stations.models.idtag import IdTag, IdTagStatus
+from stations.models.device_model import (
+    CONFIGURATION_KEYS,
+    AttributeType,
+    Component,
+    Mutability,
+    Variable,
+    VariableAttribute,
+    VariableMonitor,
+)
+from stations.models.idtag import IdTag, IdTagStatus, IdTokenType
 from stations.models.message import OcppMessage
 from stations.models.presence import ServerProcess
 from stations.models.quirks import ModelQuirks
 from stations.models.session import ChargingSession, CloseReason, MeterSample
-from stations.models.station import Connector, Station, StatusEvent
+from stations.models.station import Connector, Evse, Station, StatusEvent
 
 __all__ = [
+    "CONFIGURATION_KEYS",
+    "AttributeType",
+    "Component",
+    "Evse",
+    "IdTokenType",
+    "Mutability",
+    "Variable",
+    "VariableAttribute",
+    "VariableMonitor",
     "ChargingSession",
     "CloseReason",
     "Connector",

@@ -12,6 +12,20 @@ class IdTagStatus(models.TextChoices):
     INVALID = "Invalid"
 
 
+class IdTokenType(models.TextChoices):
+    """OCPP 2.0.1's IdTokenEnumType. A 1.6 idTag is one of them: an RFID card's ISO14443 by
+    default (docs/domain.md, id tokens)."""
+
+    CENTRAL = "Central"
+    EMAID = "eMAID"
+    ISO14443 = "ISO14443"
+    ISO15693 = "ISO15693"
+    KEY_CODE = "KeyCode"
+    LOCAL = "Local"
+    MAC_ADDRESS = "MacAddress"
+    NO_AUTHORIZATION = "NoAuthorization"
+
+
 models.CharField.register_lookup(Lower)  # `id_tag__lower=`: served by the index below
 
 
@@ -30,6 +44,9 @@ class IdTag(SameTenantReferences, models.Model):
 
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="id_tags")
     id_tag = models.CharField(max_length=20)
+    token_type = models.CharField(max_length=20, choices=IdTokenType.choices,
+                                  default=IdTokenType.ISO14443,
+                                  help_text="What kind of token it is (OCPP 2.0.1 IdTokenType)")
     status = models.CharField(max_length=10, choices=IdTagStatus.choices,
                               default=IdTagStatus.ACCEPTED)
     expiry_date = models.DateTimeField(null=True, blank=True)

@@ -18,8 +18,17 @@ class ChargingSession(models.Model):
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="sessions")
     station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="sessions")
     connector_id = models.PositiveIntegerField()
-    transaction_id = models.IntegerField(null=True, blank=True)
+    evse_id = models.PositiveIntegerField(null=True, blank=True,
+                                          help_text="The EVSE it charged on (1.6: the connector)")
+    transaction_id = models.IntegerField(
+        null=True, blank=True, help_text="OCPP 1.6: the integer the backend assigned")
+    station_transaction_id = models.CharField(
+        max_length=36, blank=True,
+        help_text="The transaction id as the station knows it, as a string: the 1.6 integer the "
+                  "backend assigned, or the id a 2.0.1 station generated")
     id_tag = models.CharField(max_length=20, blank=True)
+    id_token_type = models.CharField(max_length=20, blank=True,
+                                     help_text="The id token's type (ISO14443, eMAID, Central, ...)")
     id_tag_status = models.CharField(max_length=20, blank=True)
     reservation_id = models.IntegerField(null=True, blank=True)
     meter_start = models.BigIntegerField(null=True, blank=True)
@@ -57,6 +66,9 @@ class ChargingSession(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["station", "transaction_id"],
                                     name="transaction_id_per_station"),
+            models.UniqueConstraint(fields=["station", "station_transaction_id"],
+                                    condition=~models.Q(station_transaction_id=""),
+                                    name="station_transaction_id_per_station"),
         ]
         indexes = [
             models.Index(fields=["tenant", "started_at"]),
@@ -89,6 +101,8 @@ class MeterSample(models.Model):
     session = models.ForeignKey(ChargingSession, null=True, blank=True, on_delete=models.CASCADE,
                                 related_name="meter_samples", db_constraint=False, db_index=False)
     connector_id = models.PositiveIntegerField()
+    evse_id = models.PositiveIntegerField(null=True, blank=True,
+                                          help_text="The EVSE it was sampled on (1.6: the connector)")
     timestamp = models.DateTimeField()
     received_at = models.DateTimeField()
     measurand = models.CharField(max_length=50)

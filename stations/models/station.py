@@ -89,11 +89,41 @@ class Station(SameTenantReferences, models.Model):
         return self.server_process.last_beat >= ServerProcess.alive_cutoff()
 
 
+class Evse(models.Model):
+    """One EVSE of a station: what charges one car at a time, with one or more connectors.
+
+    A 1.6 connector is an EVSE with one connector (`evse_id` = its connector number); EVSE 0 is
+    the station itself. Rows appear as the station reports its connectors (see docs/domain.md).
+    """
+
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="evses")
+    evse_id = models.PositiveIntegerField(help_text="The EVSE's number at its station (0: the station)")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["station", "evse_id"], name="evse_per_station")
+        ]
+        ordering = ["evse_id"]
+
+    def __str__(self) -> str:
+        return f"{self.station_id}/{self.evse_id}"
+
+
 class Connector(models.Model):
-    """The live status of one connector; connector 0 is the station itself."""
+    """The live status of one connector; connector 0 is the station itself.
+
+    `connector_id` numbers the connectors across the station (OCPP 1.6's connectorId);
+    `evse_id` and `evse_connector_id` place it in its EVSE (OCPP 2.0.1's evseId and connectorId).
+    For a 1.6 station a connector is its own EVSE: `evse_id` = `connector_id`, `evse_connector_id` 1.
+    """
 
     station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="connectors")
     connector_id = models.PositiveIntegerField()
+    evse_id = models.PositiveIntegerField(null=True, blank=True,
+                                          help_text="Its EVSE's number (1.6: the connector's)")
+    evse_connector_id = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Its number within its EVSE (1.6: 1; 0 for the station)")
     status = models.CharField(max_length=20, default="Unknown")
     error_code = models.CharField(max_length=30, default="NoError")
     info = models.CharField(max_length=50, blank=True)
@@ -115,6 +145,8 @@ class StatusEvent(models.Model):
     station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="status_events",
                                 db_constraint=False, db_index=False)  # as MeterSample's
     connector_id = models.PositiveIntegerField()
+    evse_id = models.PositiveIntegerField(null=True, blank=True,
+                                          help_text="The connector's EVSE (1.6: the connector)")
     status = models.CharField(max_length=20)
     error_code = models.CharField(max_length=30)
     info = models.CharField(max_length=50, blank=True)
