@@ -1,6 +1,6 @@
 """What a station reports about itself: components, their variables, the variables' attributes
 and monitors (OCPP 2.0.1's device model). A 1.6 station's configuration keys are variables of
-one component too, so both versions are read and edited the same way (docs/domain.md, the device
+one component too, so both versions are read and edited the same way (docs/domain-model.md, the device
 model)."""
 
 from django.db import models

@@ -14,7 +14,7 @@ class IdTagStatus(models.TextChoices):
 
 class IdTokenType(models.TextChoices):
     """OCPP 2.0.1's IdTokenEnumType. A 1.6 idTag is one of them: an RFID card's ISO14443 by
-    default (docs/domain.md, id tokens)."""
+    default (docs/domain-model.md, id tokens)."""
 
     CENTRAL = "Central"
     EMAID = "eMAID"

@@ -93,7 +93,7 @@ class Evse(models.Model):
     """One EVSE of a station: what charges one car at a time, with one or more connectors.
 
     A 1.6 connector is an EVSE with one connector (`evse_id` = its connector number); EVSE 0 is
-    the station itself. Rows appear as the station reports its connectors (see docs/domain.md).
+    the station itself. Rows appear as the station reports its connectors (see docs/domain-model.md).
     """
 
     station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="evses")

@@ -1,0 +1,142 @@
+"""Domain events: how the station core tells the apps above it (billing, load management, and
+whatever comes later) what happened, without importing them (docs/architecture.md, domain events).
+
+The core and its version adapters publish plain, frozen dataclasses; an app subscribes a function
+to an event type in its `AppConfig.ready()`:
+
+    events.subscribe(events.SessionStopped, on_session_stopped)
+
+`publish(event)` calls every subscriber of the event's type at once, in the publisher's thread, in
+the order they subscribed, and returns what they asked to run later. A subscriber:
+- in synchronous code (services, tasks, API views) may use the database: it runs inside the
+  publisher's transaction, so work that must wait for the commit goes through
+  `transaction.on_commit`;
+- on the station link's event loop (the OCPP adapters publish there) must not block: it may return
+  a *follow-up*, an async callable the adapter runs once the station has its answer (a rebalance
+  that sends profiles, a price computed on a database thread).
+
+A subscriber that fails is logged and skipped: one app's bug never stops a station's answer or
+another app's reaction.
+"""
+
+import logging
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, TypeVar
+
+log = logging.getLogger(__name__)
+
+FollowUp = Callable[[], Awaitable]
+Event = TypeVar("Event")
+Subscriber = Callable[[Any], FollowUp | None]
+_subscribers: dict[type, list[Subscriber]] = defaultdict(list)
+
+
+def subscribe(event_type: type[Event], subscriber: Callable[[Event], FollowUp | None]) -> None:
+    if subscriber not in _subscribers[event_type]:
+        _subscribers[event_type].append(subscriber)
+
+
+def unsubscribe(event_type: type, subscriber: Subscriber) -> None:
+    if subscriber in _subscribers[event_type]:
+        _subscribers[event_type].remove(subscriber)
+
+
+def publish(event: object) -> list[FollowUp]:
+    """Tell every subscriber of `event`'s type; return the follow-ups they asked for."""
+    follow_ups = []
+    for subscriber in list(_subscribers[type(event)]):
+        try:
+            follow_up = subscriber(event)
+        except Exception:
+            log.exception("%s failed on %r", getattr(subscriber, "__qualname__", subscriber), event)
+            continue
+        if follow_up is not None:
+            follow_ups.append(follow_up)
+    return follow_ups
+
+
+# --- Stations -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class StationBooted:
+    """A BootNotification was accepted (on the event loop)."""
+
+    station: Any  # the link's Station (its attributes are the link's view; read, do not save)
+
+
+@dataclass(frozen=True)
+class StationChanged:
+    """An operator changed a station's settings (synchronous, inside the change's transaction).
+    `before` holds the old values of the fields in `changed`."""
+
+    station_id: int
+    tenant_id: int
+    changed: frozenset[str]
+    before: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class StatusChanged:
+    """A connector's (or the station's, connector 0) status was reported (on the event loop)."""
+
+    station: Any
+    connector_id: int
+    evse_id: int | None
+    status: str
+
+
+@dataclass(frozen=True)
+class CallSent:
+    """A CALL of ours went out on the station's link (on the event loop)."""
+
+    station: Any
+    action: str
+    payload: dict | None
+
+
+# --- Sessions -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SessionStarted:
+    """A station started a transaction (on the event loop, after it was stored)."""
+
+    station: Any
+    connector_id: int
+    evse_id: int | None
+    transaction_id: str  # as the station knows it
+
+
+@dataclass(frozen=True)
+class SessionStopped:
+    """A station stopped a transaction (on the event loop, after it was stored).
+    `completed_late`: the backend had closed it already, so its price must be corrected."""
+
+    station: Any
+    session_id: int | None
+    transaction_id: str
+    completed_late: bool = False
+
+
+@dataclass(frozen=True)
+class SessionClosed:
+    """The backend closed a session the station never stopped (synchronous, inside the close's
+    transaction; docs/sessions.md)."""
+
+    session_id: int
+    station_id: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class MeterValuesReceived:
+    """A station reported meter values (on the event loop, after they went to the writer)."""
+
+    station: Any
+    connector_id: int
+    evse_id: int | None
+    samples: list
+    received_at: datetime | None = None
+
