@@ -6,7 +6,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cpms.settings")
 django_asgi_app = get_asgi_application()
 
 # autobahn (under daphne) pretty-prints ~40 settings for a debug log line on every new
-# WebSocket, whether debug logging is on or not: a tenth of a reconnect storm's CPU.
+# WebSocket, whether debug logging is on or not: a reconnect storm pays it for every station
+# (the figure: bench/README.md, "autobahn's debug formatting").
 import autobahn.websocket.protocol  # noqa: E402
 
 autobahn.websocket.protocol.pformat = lambda _: ""

@@ -2,9 +2,9 @@
 
 With CPython's default thresholds (700, 10, 10) the objects of a frame that waits a few tens of
 milliseconds for its group commit outlive two young collections and are promoted to the oldest
-generation; every ~6 s at 1,000 CALL/s that made a full collection over everything the process
-holds (Django's modules, every socket's protocol objects): 350-390 ms in which no station of
-that process was answered (measured with gc.callbacks; bench/README.md). Freezing what start-up
+generation; under load that made frequent full collections over everything the process holds
+(Django's modules, every socket's protocol objects), long pauses in which no station of that
+process was answered (the figures: bench/README.md, "Garbage collection"). Freezing what start-up
 made keeps it out of every later collection, and a larger youngest generation lets short-lived
 objects die before they are promoted.
 """

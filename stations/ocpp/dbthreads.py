@@ -16,7 +16,7 @@ from django.db import close_old_connections, connection
 # A thread's connection is checked (and replaced when broken or older than CONN_MAX_AGE) before
 # its first use after this many idle seconds, and after any thread's connection failed (a
 # restarted PostgreSQL drops them all). Checking before every call cost a `SELECT 1` round
-# trip per call: 7.5 % of a station worker's database time.
+# trip per call, a measurable share of a station worker's database time (bench/README.md).
 CHECK_AFTER_IDLE_SECONDS = 5.0
 
 _executor: ThreadPoolExecutor | None = None

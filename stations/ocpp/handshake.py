@@ -19,7 +19,8 @@ IDENTITY_MAX_CHARS = Station._meta.get_field("identity").max_length
 # What a BootNotification may have to do, learnt in the handshake's one query so that a boot
 # with nothing due (nearly every boot of a reconnect storm) makes no round trip of its own. The
 # link's station carries them as `firmware_due` and `local_list_due`. Raw EXISTS snippets: the
-# ORM's Exists() subqueries doubled the handshake's Python cost, which a storm pays 10,000 times.
+# ORM's Exists() subqueries made the handshake's Python cost, which a storm pays for every
+# station, several times dearer (bench/README.md, "What a boot must check").
 def _boot_work() -> dict[str, str]:
     quote = connection.ops.quote_name
     station = quote(Station._meta.db_table)

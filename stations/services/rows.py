@@ -5,9 +5,9 @@ At fleet scale the station link writes thousands of frame-log rows and meter sam
 converting each column once the way the ORM would for the current database.
 
 On PostgreSQL the rows go by COPY. An `executemany` is one parsed and planned statement per
-row (Django binds on the client: about 90 µs of server time a row at fleet scale); one INSERT
-over column arrays (`unnest`) cost the server little but the client ~12 µs a row, as psycopg
-quotes arrays in Python (a fifth of a station worker's CPU); COPY costs ~2.5 µs a row in all.
+row (Django binds on the client); one INSERT over column arrays (`unnest`) is cheap for the
+server but dear for the client, as psycopg quotes arrays in Python; COPY is the cheapest for
+both (the figures: bench/README.md, "Bulk rows by COPY").
 COPY knows no ON CONFLICT, so rows that may already be there (a retransmission) are copied
 into a temporary staging table, then inserted from it with ON CONFLICT DO NOTHING.
 """

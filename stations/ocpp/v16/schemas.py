@@ -1,7 +1,7 @@
 """OCPP 1.6 payload validation against the official JSON schemas the `ocpp` package ships.
 
-The schemas are compiled with fastjsonschema (tens of microseconds per MeterValues, where the
-`ocpp` package's jsonschema path takes about a millisecond). The three schemas with
+The schemas are compiled with fastjsonschema, far cheaper per frame than the `ocpp` package's
+jsonschema path (bench/README.md, "Schema validation"). The three schemas with
 `multipleOf: 0.1` are checked with jsonschema on decimals instead, which floats cannot pass
 exactly. Failures are named as OCPP-J 1.6 names them (the `ocpp` package reports the 2.0
 spelling `FormatViolation` and calls a missing field a ProtocolError).
