@@ -1,101 +1,73 @@
-"""The sessions pages: the filtered list (costs for managers and accountants only), one
-session with its cost lines and a plot of its meter values, and the list as CSV."""
-
-from decimal import Decimal
+"""Id tags (managers edit; installers and accountants look) and customers (managers and
+accountants). Writes go through the API's serializers and the same path as the API, so the
+rules are one, and the stations' local authorization lists follow an id tag's change."""
 
 from django.contrib import messages
-from django.http import Http404
-from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.db import transaction
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
 
-from billing import selectors, selectors_dashboard
-from billing.dashboard import page, paged, query_without_page, sees_money
-from billing.exports.csv_stream import csv_chunks, streamed_response
-from billing.exports.sessions import COLUMNS, session_cell
-from billing.forms import SessionFilterForm
-from billing.selectors_dashboard import SessionQuery
-from stations.selectors import sessions_of, stations_of
-from stations.services.session_lifecycle import SessionNotOpen, session_close_by_operator
-from tenants.access import EVERYONE, STATION_ROLES
-from tenants.actors import closer_of
-
-# Left out for installers: who pays (the customer) is money as much as what is paid.
-MONEY_COLUMNS = {"customer", "tariff", "internal", "currency", "cost_lines", "net", "vat", "gross",
-                 "price_status"}
-
-
-def _filters(request) -> tuple[SessionFilterForm, SessionQuery]:
-    customers = selectors.customers_of(request.tenant) if sees_money(request) else None
-    form = SessionFilterForm(request.GET or None, customers=customers,
-                             stations=list(stations_of(request.tenant).values_list("identity", flat=True)))
-    if not form.is_bound or not form.is_valid():
-        return form, SessionQuery()
-    data = form.cleaned_data
-    customer = data.get("customer")
-    return form, SessionQuery(since=data["since"], until=data["until"], station=data["station"],
-                              id_tag=data["id_tag"], customer_id=customer.pk if customer else None)
-
-
-def _kwh(wh: int | None) -> Decimal | None:
-    return None if wh is None else Decimal(wh) / 1000
+from billing import selectors
+from billing.dashboard import page, paged, query_without_page, sees_money, serializer_into_form
+from billing.forms import CustomerForm, IdTagForm
+from billing.serializers import CustomerSerializer
+from stations import selectors as station_selectors
+from stations.authlist.services import local_lists_resync
+from stations.serializers import IdTagSerializer
+from tenants.access import EVERYONE, MONEY_ROLES
+from tenants.models import Role
 
 
 @page(*EVERYONE)
-def sessions_page(request):
-    form, query = _filters(request)
-    sessions = paged(request, selectors_dashboard.sessions_filtered(request.tenant, query))
-    now, money = timezone.now(), sees_money(request)
-    rows = [{"session": s, "energy_kwh": _kwh(s.energy_wh),
-             "duration": selectors_dashboard.session_duration(s, now),
-             "cost": selectors.session_cost(s) if money else None} for s in sessions]
-    return render(request, "billing/sessions.html", {
-        "form": form, "page": sessions, "rows": rows, "money": money, "query": query_without_page(request),
-        "csv_query": request.GET.urlencode()})
+def idtags_page(request):
+    tags = station_selectors.id_tags_of(request.tenant).select_related("customer")
+    search = request.GET.get("q", "").strip()
+    if search:
+        tags = tags.filter(Q(id_tag__icontains=search) | Q(name__icontains=search))
+    return render(request, "billing/idtags.html", {
+        "page": paged(request, tags.order_by("id_tag")), "search": search,
+        "query": query_without_page(request), "money": sees_money(request),
+        "can_edit": request.role == Role.MANAGER})
 
 
-@page(*EVERYONE)
-def sessions_csv(request):
-    """The filtered list in the sessions export's columns (without the money ones for installers)."""
-    form, query = _filters(request)
-    if form.is_bound and form.errors:  # not the whole list for a filter that did not parse
-        context = {"form": form, "rows": [], "money": sees_money(request)}
-        return render(request, "billing/sessions.html", context, status=400)
-    columns = COLUMNS if sees_money(request) else [c for c in COLUMNS if c not in MONEY_COLUMNS]
-    rows = selectors_dashboard.session_csv_rows(request.tenant, query)
-    return streamed_response(request, csv_chunks(columns, rows, session_cell),
-                             content_type="text/csv; charset=utf-8",
-                             filename=f"sessions-{request.tenant.slug}.csv")
+@page(Role.MANAGER)
+def idtag_edit(request, pk: int | None = None):
+    """Create (no pk) or edit an id tag."""
+    tag = get_object_or_404(station_selectors.id_tags_of(request.tenant), pk=pk) if pk else None
+    customers = selectors.customers_of(request.tenant)
+    initial = {} if tag is None else {
+        "id_tag": tag.id_tag, "name": tag.name, "status": tag.status, "expiry_date": tag.expiry_date,
+        "parent_id_tag": tag.parent_id_tag, "priority": tag.priority, "customer": tag.customer_id,
+        "internal": tag.internal, "max_sessions": tag.max_sessions}
+    form = IdTagForm(request.POST or None, initial=initial, customers=customers, editing=tag is not None)
+    if request.method == "POST" and form.is_valid():
+        serializer = IdTagSerializer(tag, data=form.api_data(), context={"request": request})
+        if serializer_into_form(form, serializer):
+            with transaction.atomic():
+                saved = serializer.save(tenant=request.tenant) if tag is None else serializer.save()
+                local_lists_resync(tenant_id=request.tenant.pk)  # as the API: stations' lists follow
+            messages.success(request, f"Id tag {saved.id_tag} saved.")
+            return redirect("idtags-page")
+    return render(request, "billing/idtag_form.html", {"form": form, "tag": tag},
+                  status=400 if form.is_bound and form.errors else 200)
 
 
-@page(*EVERYONE)
-def session_page(request, pk: int):
-    session = sessions_of(request.tenant).filter(pk=pk).first()
-    if session is None:
-        raise Http404("No such session.")
-    money = sees_money(request)
-    return render(request, "billing/session.html", {
-        "session": session, "money": money, "cost": selectors.session_cost(session) if money else None,
-        "may_close": request.role in STATION_ROLES and session.stopped_at is None,
-        "energy_kwh": _kwh(session.energy_wh),
-        "duration": selectors_dashboard.session_duration(session, timezone.now()),
-        "series": selectors_dashboard.session_series(session)})
+@page(*MONEY_ROLES)
+def customers_page(request):
+    customers = selectors.customers_of(request.tenant)
+    return render(request, "billing/customers.html", {"page": paged(request, customers)})
 
 
-@require_POST
-@page(*STATION_ROLES)
-def session_close(request, pk: int):
-    """An operator closes a session its station will not stop (docs/sessions.md)."""
-    session = sessions_of(request.tenant).filter(pk=pk).first()
-    if session is None:
-        raise Http404("No such session.")
-    meter_stop = request.POST.get("meter_stop", "").strip()
-    try:
-        session_close_by_operator(tenant_id=request.tenant.pk, session_id=session.pk,
-                                  by=closer_of(request),
-                                  meter_stop=int(meter_stop) if meter_stop else None)
-    except (SessionNotOpen, ValueError) as refused:
-        messages.error(request, f"Not closed: {refused}")
-    else:
-        messages.success(request, "The session is closed and will be priced.")
-    return redirect("session-page", pk=session.pk)
+@page(*MONEY_ROLES)
+def customer_edit(request, pk: int | None = None):
+    customer = get_object_or_404(selectors.customers_of(request.tenant), pk=pk) if pk else None
+    initial = {} if customer is None else CustomerSerializer(customer).data
+    form = CustomerForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        serializer = CustomerSerializer(customer, data=form.api_data(), context={"request": request})
+        if serializer_into_form(form, serializer):
+            saved = serializer.save(tenant=request.tenant) if customer is None else serializer.save()
+            messages.success(request, f"Customer {saved.name} saved.")
+            return redirect("customers-page")
+    return render(request, "billing/customer_form.html", {"form": form, "customer": customer},
+                  status=400 if form.is_bound and form.errors else 200)
