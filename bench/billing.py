@@ -72,7 +72,7 @@ def previous_month() -> tuple[date, date]:
 def populate(args) -> tuple[object, list[int]]:
     """The tenant, its stations, customers, tags and sessions; returns (tenant, session ids)."""
     from billing.models import Customer, Tariff
-    from billing.services.tariffs import tariff_create
+    from billing.services import tariff_create
     from stations.models import ChargingSession, IdTag, MeterSample, Station
     from stations.services.meter_values import ENERGY_REGISTER
     from tenants.services import tenant_create
@@ -164,10 +164,10 @@ def main(argv=None) -> None:
 
     try:
         call_command("migrate", verbosity=0)
+        from billing.invoices.pdf import invoice_pdf_bytes
+        from billing.invoices.services import invoice_run
         from billing.models import Invoice, SessionPrice
-        from billing.services.invoice_pdf import invoice_pdf_bytes
-        from billing.services.invoices import invoice_run
-        from billing.services.session_prices import session_price_final
+        from billing.services import session_price_final
 
         print(f"database: {connection.vendor}; {args.sessions:,} sessions, {args.customers} customers, "
               f"{args.stations} stations")

@@ -7,7 +7,7 @@ from rest_framework.exceptions import APIException, NotFound
 from billing import selectors
 from billing.models import Customer, Tariff
 from billing.serializers import CustomerSerializer, TariffSerializer
-from billing.services.tariffs import TariffInUse, tariff_create, tariff_delete, tariff_update
+from billing.services import TariffInUse, tariff_create, tariff_delete, tariff_update
 
 
 class Conflict(APIException):

@@ -1,5 +1,6 @@
 """Reads for billing: tenant-scoped querysets, which tariff a session is priced with, whether a
-tariff is in use, and a session's timeline for the pricing function."""
+tariff is in use, a session's timeline for the pricing function, and the price of a sample
+session under a tariff (the tariff page's preview)."""
 
 import logging
 from collections import defaultdict
@@ -323,3 +324,17 @@ def session_cost(session: ChargingSession) -> dict:
         return NO_COST
     return {"currency": price.currency, "cost_net": str(price.net), "cost_vat": str(price.vat),
             "cost": str(price.gross), "cost_lines": cost_lines(price)}
+
+
+def sample_price(tariff: Tariff, *, start: datetime, minutes: int, kwh: Decimal,
+                 parking_minutes: int, zone: str) -> Price:
+    """What a session would cost under `tariff`: charging `kwh` evenly for `minutes` from
+    `start`, then plugged in without charging for `parking_minutes`."""
+    stop = start + timedelta(minutes=minutes)
+    timeline = Timeline(
+        started_at=start, stopped_at=stop, meter_start_wh=Decimal(0), meter_stop_wh=kwh * 1000,
+        samples=(MeterPoint(at=start, energy_wh=Decimal(0)), MeterPoint(at=stop, energy_wh=kwh * 1000)),
+        statuses=(StatusPoint(at=start, status="Charging"),)
+        + ((StatusPoint(at=stop, status="Finishing"),) if parking_minutes else ()),
+        unplugged_at=stop + timedelta(minutes=parking_minutes))
+    return price_session(tariff_document(tariff), timeline, zone)

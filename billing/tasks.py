@@ -3,9 +3,9 @@ from datetime import date
 from celery import shared_task
 from django.utils import timezone
 
-from billing.services.invoice_pdf import invoice_pdf_render
-from billing.services.invoices import invoice_run, invoice_runs_due
-from billing.services.session_prices import (
+from billing.invoices.pdf import invoice_pdf_render
+from billing.invoices.services import invoice_run, invoice_runs_due
+from billing.services import (
     session_id_of,
     session_price_correct,
     session_price_final,

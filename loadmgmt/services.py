@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from billing.services.session_prices import sessions_snapshot_station
+from billing.services import sessions_snapshot_station
 from loadmgmt.allocation import PHASES, available
 from loadmgmt.live import allocation_published
 from loadmgmt.models import Allocation, ConnectorLimit, LimitSent, LoadGroup, StationControl

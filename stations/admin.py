@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
-from billing.services.session_prices import sessions_snapshot_station
+from billing.services import sessions_snapshot_station
 from loadmgmt.services import station_group_changed
 from stations.authlist.services import local_lists_resync
 from stations.models import ChargingSession, Connector, IdTag, ModelQuirks, Station

@@ -7,7 +7,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
-from billing.services.session_prices import sessions_snapshot_station
+from billing.services import sessions_snapshot_station
 from cpms.api_errors import command_failures
 from loadmgmt.services import station_group_changed
 from stations import selectors

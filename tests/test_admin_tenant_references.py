@@ -4,7 +4,7 @@ filters name only their tenants, and the models' clean() refuses a reference to 
 tenant's object, for superusers too (issue 16, finding 3)."""
 
 from billing.models import Customer
-from billing.services.tariffs import tariff_create
+from billing.services import tariff_create
 from loadmgmt.models import LoadGroup
 from stations.models import IdTag
 from tenants.models import Role

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from billing.models import Customer
-from billing.services.tariffs import tariff_create
+from billing.services import tariff_create
 from billing.tasks import price_session_task
 from stations.models import ChargingSession
 from stations.services.transactions import transaction_start, transaction_stop
@@ -157,7 +157,7 @@ def test_a_views_area_is_its_own_else_its_modules():
     def view(module: str, **attributes):
         return type("View", (), {"__module__": module, **attributes})()
 
-    assert view_area(view("billing.api_invoices")) == "money"  # invoices need no change to be money
+    assert view_area(view("billing.invoices.api")) == "money"  # invoices need no change to be money
     assert view_area(view("billing.exports.api")) == "money"
     assert view_area(view("stations.api")) == "stations"
     assert view_area(view("loadmgmt.api")) == "stations"

@@ -10,8 +10,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from billing.models import Customer, Invoice, Tariff
-from billing.services.session_prices import session_price_final
-from billing.services.tariffs import tariff_create
+from billing.services import session_price_final, tariff_create
 from stations.models import ChargingSession, IdTag, MeterSample
 from stations.services.transactions import transaction_start, transaction_stop
 from tenants.models import Role

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from billing.invoices.services import invoice_run
 from billing.models import Customer, Tariff
-from billing.services.invoices import invoice_run
 from loadmgmt.models import LoadGroup
 from tenants.models import Role
 from tests.browser import member

@@ -15,7 +15,7 @@ from django.core.handlers.asgi import ASGIHandler
 from billing.exports import sessions as sessions_export
 from billing.exports.sessions import session_row
 from billing.models import Customer, SessionPrice, Tariff
-from billing.services.tariffs import tariff_create
+from billing.services import tariff_create
 from billing.tasks import price_session_task
 from stations.models import ChargingSession
 from stations.services.transactions import transaction_start, transaction_stop

@@ -4,9 +4,9 @@ local lists, reservations, the sessions filter, free tags and customers in billi
 
 from datetime import UTC, date, datetime
 
+from billing.invoices.selectors import prices_to_invoice
 from billing.selectors import session_is_free
-from billing.selectors_dashboard import SessionQuery, session_csv_rows, sessions_filtered
-from billing.selectors_invoices import prices_to_invoice
+from billing.sessions.selectors import SessionQuery, session_csv_rows, sessions_filtered
 from stations.authlist.selectors import group_entries, id_tag_infos
 from stations.authlist.services import list_difference
 from stations.models import ChargingSession, IdTag

@@ -13,9 +13,9 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from billing.invoices.pdf import invoice_pdf_bytes, invoice_url_fetcher
+from billing.invoices.services import invoice_run, seller_update
 from billing.models import Seller
-from billing.services.invoice_pdf import invoice_pdf_bytes, invoice_url_fetcher
-from billing.services.invoices import invoice_run, seller_update
 from tests.factories import api_client, make_tenant
 from tests.test_invoices import customers_with_sessions, pdf_images, pdf_text, today
 

@@ -15,9 +15,9 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.db import connection
 
+from billing.invoices import services as invoice_services
+from billing.invoices.services import invoice_credit, invoice_run, invoice_runs_due, seller_update
 from billing.models import Customer, Invoice, InvoiceLine, SessionPrice
-from billing.services import invoices as invoice_services
-from billing.services.invoices import invoice_credit, invoice_run, invoice_runs_due, seller_update
 from billing.tasks import invoice_run_task
 from stations.models import ChargingSession, Station
 from tests.factories import api_client, charge_point, make_id_tag, make_station, make_tenant

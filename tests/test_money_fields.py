@@ -10,7 +10,7 @@ import pytest
 from django.db.models import Max
 
 from billing.models import Customer, Tariff
-from billing.services.tariffs import tariff_create
+from billing.services import tariff_create
 from loadmgmt.models import LoadGroup
 from stations.models import IdTag, Station
 from tenants.models import Role

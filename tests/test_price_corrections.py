@@ -13,15 +13,14 @@ from decimal import Decimal
 import pytest
 from django.db import connection, transaction
 
-from billing.models import Invoice, InvoiceKind, InvoiceLine, SessionPrice
-from billing.services.invoices import (
+from billing.invoices.services import (
     SessionInvoicedElsewhere,
     invoice_credit,
     invoice_open_of_session,
     invoice_run,
 )
-from billing.services.session_prices import session_price_correct, session_price_final
-from billing.services.tariffs import tariff_update
+from billing.models import Invoice, InvoiceKind, InvoiceLine, SessionPrice
+from billing.services import session_price_correct, session_price_final, tariff_update
 from billing.tasks import price_corrected_session_task
 from stations.models import ChargingSession
 from stations.services.transactions import transaction_start, transaction_stop

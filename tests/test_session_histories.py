@@ -17,8 +17,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from billing.models import SessionPrice
-from billing.services.session_prices import session_price_final
-from billing.services.tariffs import tariff_create
+from billing.services import session_price_final, tariff_create
 from stations.models import ChargingSession, StatusEvent
 from stations.services.batch import Batch, MeterValuesItem, batch_write
 from stations.services.meter_values import samples_from

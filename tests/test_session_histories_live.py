@@ -15,8 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from billing.models import SessionPrice
-from billing.services.session_prices import session_price_final
-from billing.services.tariffs import tariff_create
+from billing.services import session_price_final, tariff_create
 from stations.models import ChargingSession, StatusEvent
 from stations.services.session_lifecycle import live_sessions_of_id_tag, sessions_close_orphans
 from stations.simulator.core import connect

@@ -11,7 +11,7 @@ from django.utils import timezone
 from ocpp.v16 import call
 
 from billing.models import SessionPrice
-from billing.services.tariffs import tariff_create
+from billing.services import tariff_create
 from loadmgmt.models import StationControl
 from loadmgmt.services import limit_result_record
 from stations.models import ChargingSession, CloseReason, Connector, MeterSample, Station, StatusEvent

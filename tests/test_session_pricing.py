@@ -10,8 +10,7 @@ from ocpp.v16 import call
 
 from billing import selectors
 from billing.models import SessionPrice
-from billing.services.session_prices import sessions_snapshot_station
-from billing.services.tariffs import tariff_create
+from billing.services import sessions_snapshot_station, tariff_create
 from billing.tasks import price_session_task, price_sessions_due
 from loadmgmt.models import LoadGroup
 from stations.models import ChargingSession, Station

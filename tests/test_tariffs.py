@@ -4,7 +4,7 @@ in use, one default per tenant, id tags that belong to a customer, and tenancy."
 from datetime import UTC, datetime
 
 from billing.models import SessionPrice, Tariff
-from billing.services.tariffs import tariff_create
+from billing.services import tariff_create
 from stations.models import IdTag, Station
 from stations.services.transactions import transaction_start
 from tests.factories import api_client, make_id_tag, make_station, make_tenant

@@ -9,12 +9,12 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from billing import selectors_invoices as selectors
 from billing.api import Conflict
+from billing.invoices import selectors
+from billing.invoices.pdf import invoice_pdf_render
+from billing.invoices.serializers import InvoiceRunSerializer, InvoiceSerializer, SellerSerializer
+from billing.invoices.services import InvoiceNotCreditable, invoice_credit, invoice_run, seller_update
 from billing.models import Invoice
-from billing.serializers_invoices import InvoiceRunSerializer, InvoiceSerializer, SellerSerializer
-from billing.services.invoice_pdf import invoice_pdf_render
-from billing.services.invoices import InvoiceNotCreditable, invoice_credit, invoice_run, seller_update
 from cpms.api_filters import UtcIsoDateTimeFilter
 
 

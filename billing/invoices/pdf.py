@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from billing import selectors_invoices as selectors
+from billing.invoices import selectors
 from billing.models import Invoice, InvoiceKind
 from billing.models.seller import LOGO_FORMATS, LOGO_MAX_BYTES, logo_format
 from billing.pricing import currency_exponent

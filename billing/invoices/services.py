@@ -25,7 +25,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from billing import selectors_invoices as selectors
+from billing.invoices import selectors
 from billing.models import Customer, Invoice, InvoiceKind, InvoiceLine, InvoiceSequence, Seller, SessionPrice
 from billing.pricing import currency_exponent
 from billing.pricing.money import round_half_up

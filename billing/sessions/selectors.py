@@ -1,6 +1,5 @@
 """Reads for the dashboard's money pages: the filtered session list (and its CSV rows, in the
-sessions export's columns), a session's meter series for its plot, the price of a sample
-session under a tariff (the tariff page's preview)."""
+sessions export's columns) and a session's meter series for its plot."""
 
 from collections import defaultdict
 from collections.abc import Iterator
@@ -13,9 +12,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Lower
 
 from billing.exports.sessions import FIELDS, session_row
-from billing.models import Tariff
-from billing.pricing import MeterPoint, Price, StatusPoint, Timeline, price_session
-from billing.selectors import POWER, tariff_document
+from billing.selectors import POWER
 from stations.models import ChargingSession, IdTag, MeterSample
 from stations.selectors import sessions_of
 from stations.services.meter_values import ENERGY_REGISTER
@@ -102,17 +99,3 @@ def _kw(by_phase: dict[str, Decimal] | None) -> float | None:
     watts = by_phase[""] if "" in by_phase else sum((v for p, v in by_phase.items() if p in PHASES),
                                                     Decimal(0))
     return float(watts / 1000)
-
-
-def sample_price(tariff: Tariff, *, start: datetime, minutes: int, kwh: Decimal,
-                 parking_minutes: int, zone: str) -> Price:
-    """What a session would cost under `tariff`: charging `kwh` evenly for `minutes` from
-    `start`, then plugged in without charging for `parking_minutes`."""
-    stop = start + timedelta(minutes=minutes)
-    timeline = Timeline(
-        started_at=start, stopped_at=stop, meter_start_wh=Decimal(0), meter_stop_wh=kwh * 1000,
-        samples=(MeterPoint(at=start, energy_wh=Decimal(0)), MeterPoint(at=stop, energy_wh=kwh * 1000)),
-        statuses=(StatusPoint(at=start, status="Charging"),)
-        + ((StatusPoint(at=stop, status="Finishing"),) if parking_minutes else ()),
-        unplugged_at=stop + timedelta(minutes=parking_minutes))
-    return price_session(tariff_document(tariff), timeline, zone)

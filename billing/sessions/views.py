@@ -9,12 +9,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from billing import selectors, selectors_dashboard
+from billing import selectors
 from billing.dashboard import page, paged, query_without_page, sees_money
 from billing.exports.csv_stream import csv_chunks, streamed_response
 from billing.exports.sessions import COLUMNS, session_cell
 from billing.forms import SessionFilterForm
-from billing.selectors_dashboard import SessionQuery
+from billing.sessions import selectors as session_selectors
+from billing.sessions.selectors import SessionQuery
 from stations.selectors import sessions_of, stations_of
 from stations.services.session_lifecycle import SessionNotOpen, session_close_by_operator
 from tenants.access import EVERYONE, STATION_ROLES
@@ -44,10 +45,10 @@ def _kwh(wh: int | None) -> Decimal | None:
 @page(*EVERYONE)
 def sessions_page(request):
     form, query = _filters(request)
-    sessions = paged(request, selectors_dashboard.sessions_filtered(request.tenant, query))
+    sessions = paged(request, session_selectors.sessions_filtered(request.tenant, query))
     now, money = timezone.now(), sees_money(request)
     rows = [{"session": s, "energy_kwh": _kwh(s.energy_wh),
-             "duration": selectors_dashboard.session_duration(s, now),
+             "duration": session_selectors.session_duration(s, now),
              "cost": selectors.session_cost(s) if money else None} for s in sessions]
     return render(request, "billing/sessions.html", {
         "form": form, "page": sessions, "rows": rows, "money": money, "query": query_without_page(request),
@@ -62,7 +63,7 @@ def sessions_csv(request):
         context = {"form": form, "rows": [], "money": sees_money(request)}
         return render(request, "billing/sessions.html", context, status=400)
     columns = COLUMNS if sees_money(request) else [c for c in COLUMNS if c not in MONEY_COLUMNS]
-    rows = selectors_dashboard.session_csv_rows(request.tenant, query)
+    rows = session_selectors.session_csv_rows(request.tenant, query)
     return streamed_response(request, csv_chunks(columns, rows, session_cell),
                              content_type="text/csv; charset=utf-8",
                              filename=f"sessions-{request.tenant.slug}.csv")
@@ -78,8 +79,8 @@ def session_page(request, pk: int):
         "session": session, "money": money, "cost": selectors.session_cost(session) if money else None,
         "may_close": request.role in STATION_ROLES and session.stopped_at is None,
         "energy_kwh": _kwh(session.energy_wh),
-        "duration": selectors_dashboard.session_duration(session, timezone.now()),
-        "series": selectors_dashboard.session_series(session)})
+        "duration": session_selectors.session_duration(session, timezone.now()),
+        "series": session_selectors.session_series(session)})
 
 
 @require_POST

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 from billing.models import Customer, Tariff
-from billing.services.tariffs import tariff_create
+from billing.services import tariff_create
 from loadmgmt.models import LoadGroup
 from stations.models import IdTag, Station
 from stations.selectors import ocpp_base_url

@@ -13,7 +13,7 @@ from datetime import datetime
 from django.conf import settings
 from django.utils import timezone
 
-from billing.services.session_prices import session_price_correct_queue, session_price_queue
+from billing.services import session_price_correct_queue, session_price_queue
 from loadmgmt import triggers as load
 from stations import live, timestamps
 from stations.authlist import services as authlist
