@@ -2,18 +2,24 @@
 
 The request travels over the channel layer to the process that holds the station's socket (the
 socket's address is in the station row) and the outcome comes back on a reply channel of our
-own. `command_send` returns the raw outcome; `station_call` is what services use: it returns
-the station's response payload or raises a `CommandFailed` that the API turns into 409/502/504.
+own. `command_send` returns the raw outcome; `station_call` sends one CALL in the station's
+OCPP words (the API's raw `commands/` endpoint): it returns the station's response payload or
+raises a `CommandFailed` that the API turns into 400/409/502/504. Services say what they want
+in no version's words instead (stations/services/station_commands.py): `command_run` has the
+adapter of the station's version (`translator_for`) translate the request and the answer.
 """
 
 import asyncio
+from types import ModuleType
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 
+from stations.command_requests import CommandResult
 from stations.ocpp import links
 from stations.ocpp.errors import OcppError
+from stations.ocpp.v16 import commands as v16_commands
 from stations.ocpp.v16 import schemas
 
 
@@ -30,9 +36,11 @@ async def command_send(*, address: str, action: str, payload: dict, timeout: flo
 
 
 class CommandFailed(Exception):
-    """The CALL got no usable answer. `status_code` and `body` are the API's answer for it."""
+    """The CALL got no usable answer. `status_code` and `body` are the API's answer for it;
+    `action` the message tried, once `command_run` knows it."""
 
     status_code = 502
+    action = ""
 
     def __init__(self, detail: str, **extra):
         super().__init__(detail)
@@ -93,3 +101,23 @@ def raise_for_outcome(outcome: dict) -> None:
     if kind == "disconnected":
         raise StationNotConnected("The station disconnected before answering.")
     raise StationTimedOut("The station did not answer in time.")
+
+
+def translator_for(station) -> ModuleType:
+    """The adapter that words requests for `station`'s OCPP version: a module with `call_of`
+    (request -> action, payload) and `result_of` (request, action, answer -> result). Every
+    station speaks 1.6 today; the 2.0.1 adapter is chosen here by the negotiated version."""
+    return v16_commands
+
+
+async def command_run(station, request, *, timeout: float | None = None) -> CommandResult:
+    """Send a version-neutral `request` (stations/command_requests.py) to `station` and return
+    the neutral result. A `CommandFailed` carries the action that was tried."""
+    translator = translator_for(station)
+    action, payload = translator.call_of(request)
+    try:
+        response = await station_call(station, action, payload, timeout=timeout)
+    except CommandFailed as failure:
+        failure.action = action
+        raise
+    return translator.result_of(request, action, response)

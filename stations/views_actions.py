@@ -1,6 +1,8 @@
-"""Station actions of the dashboard: each POST sends one OCPP CALL and shows the station's answer
+"""Station actions of the dashboard: each POST sends one command and shows the station's answer
 (or why there is none: not connected, timeout, CALLERROR). With htmx the answer replaces the
-action's answer box; without it, it comes back as a message on the station page.
+action's answer box; without it, it comes back as a message on the station page. The commands
+are the version-neutral services (stations/services/station_commands.py); the titles shown are
+the 1.6 messages operators know.
 
 These views are async: waiting for a station must not hold the one thread that runs Django's
 sync views. Only installers and managers may act (accountants get 403, as the pages say)."""
@@ -22,7 +24,6 @@ from stations.commands import (
     StationAnsweredError,
     StationNotConnected,
     StationTimedOut,
-    station_call,
 )
 from stations.dashboard_forms import (
     AvailabilityForm,
@@ -35,8 +36,8 @@ from stations.dashboard_forms import (
 )
 from stations.models import Station
 from stations.security.profiles import configuration_key, is_security_key
+from stations.services import station_commands as commands
 from stations.services.message_log import REDACTED, SECRET_KEYS
-from stations.smartcharging.services import aremote_start
 from stations.triggers import trigger_send
 from tenants.access import STATION_ROLES, dashboard_view
 
@@ -82,10 +83,12 @@ _aanswer = sync_to_async(_answer)  # templates may read request.user: the ORM, s
 
 
 async def _call(request, station: Station, action: str, send):
+    """Await `send()`: a neutral result (its raw answer is shown) or, for the trigger, a dict."""
     try:
-        response = await send()
+        answer = await send()
     except CommandFailed as failure:
         return await _aanswer(request, station, action, error=_failure(failure))
+    response = answer if isinstance(answer, dict) else answer.response
     return await _aanswer(request, station, action, response=response)
 
 
@@ -109,9 +112,9 @@ async def remote_start(request, station: Station):
         return await _aanswer(request, station, "RemoteStartTransaction", form=form)
 
     async def send():
-        status, _ = await aremote_start(station=station, id_tag=form.cleaned_data["id_tag"],
-                                        connector_id=form.cleaned_data["connector_id"])
-        return {"status": status}
+        return await commands.session_start_remote(
+            station=station, id_token=form.cleaned_data["id_tag"],
+            evse_id=form.cleaned_data["connector_id"])
 
     return await _call(request, station, "RemoteStartTransaction", send)
 
@@ -124,32 +127,35 @@ async def remote_stop(request, station: Station):
     form = RemoteStopForm(request.POST, transactions=running)
     if not form.is_valid():
         return await _aanswer(request, station, "RemoteStopTransaction", form=form)
-    payload = {"transactionId": form.cleaned_data["transaction_id"]}
-    return await _call(request, station, "RemoteStopTransaction",
-                       lambda: station_call(station, "RemoteStopTransaction", payload))
+    return await _call(request, station, "RemoteStopTransaction", lambda: commands.session_stop_remote(
+        station=station, transaction_id=form.cleaned_data["transaction_id"]))
 
 
-def _simple(action: str, form_class, payload_of):
-    """A view that validates `form_class` and sends `action` with `payload_of(cleaned_data)`."""
+def _simple(title: str, form_class, command):
+    """A view that validates `form_class` and sends `command(station, cleaned_data)`."""
 
     @_post_only
     @station_view
     async def view(request, station: Station):
         form = form_class(request.POST)
         if not form.is_valid():
-            return await _aanswer(request, station, action, form=form)
-        payload = payload_of(form.cleaned_data)
-        return await _call(request, station, action, lambda: station_call(station, action, payload))
+            return await _aanswer(request, station, title, form=form)
+        return await _call(request, station, title, lambda: command(station, form.cleaned_data))
 
     return view
 
 
-reset = _simple("Reset", ResetForm, lambda data: {"type": data["type"]})
-unlock = _simple("UnlockConnector", UnlockForm, lambda data: {"connectorId": data["connector_id"]})
+reset = _simple("Reset", ResetForm, lambda station, data: commands.station_reset(
+    station=station, hard=data["type"] == "Hard"))
+unlock = _simple("UnlockConnector", UnlockForm, lambda station, data: commands.connector_unlock(
+    station=station, evse_id=data["connector_id"]))
 availability = _simple("ChangeAvailability", AvailabilityForm,
-                       lambda data: {"connectorId": data["connector_id"], "type": data["type"]})
+                       lambda station, data: commands.availability_change(
+                           station=station, operative=data["type"] == "Operative",
+                           evse_id=data["connector_id"] or None))
 change_configuration = _simple("ChangeConfiguration", ConfigurationForm,
-                               lambda data: {"key": data["key"], "value": data["value"]})
+                               lambda station, data: commands.configuration_set(
+                                   station=station, key=data["key"], value=data["value"]))
 
 
 @_post_only
@@ -158,9 +164,13 @@ async def trigger(request, station: Station):
     form = TriggerForm(request.POST)
     if not form.is_valid():
         return await _aanswer(request, station, "TriggerMessage", form=form)
-    return await _call(request, station, "TriggerMessage", lambda: trigger_send(
-        station=station, requested_message=form.cleaned_data["requested_message"],
-        connector_id=form.cleaned_data["connector_id"]))
+
+    async def send():
+        return await trigger_send(station=station,
+                                  requested_message=form.cleaned_data["requested_message"],
+                                  connector_id=form.cleaned_data["connector_id"])
+
+    return await _call(request, station, "TriggerMessage", send)
 
 
 def _shown_key(item: dict) -> dict:
@@ -179,12 +189,11 @@ async def configuration(request, station: Station):
     """GetConfiguration, shown as a table whose writable keys can be changed one by one."""
     context = {"station": station, "keys": None, "unknown": [], "error": None}
     try:
-        response = await station_call(station, "GetConfiguration", {})
+        report = await commands.configuration_get(station=station)
     except CommandFailed as failure:
         context["error"] = _failure(failure)
     else:
-        context["keys"] = sorted((_shown_key(k) for k in response.get("configurationKey", [])),
-                                 key=lambda k: k["key"])
-        context["unknown"] = response.get("unknownKey", [])
+        context["keys"] = sorted((_shown_key(k) for k in report.keys), key=lambda k: k["key"])
+        context["unknown"] = list(report.unknown)
     template = "stations/_configuration.html" if request.htmx else "stations/configuration.html"
     return await sync_to_async(render)(request, template, context)

@@ -1,7 +1,7 @@
 """POST /api/v1/stations/<identity>/trigger/: which variant is sent, the station's answer, errors."""
 
 from stations.models import OcppMessage
-from stations.triggers import trigger_action
+from stations.ocpp.v16.commands import trigger_action
 from tests.factories import api_client, charge_point, eventually, make_station, make_tenant
 
 

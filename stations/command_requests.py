@@ -1,0 +1,193 @@
+"""What the central system can ask of a station, in no OCPP version's words.
+
+A service says what it wants (reset the station, start a session for this id token on that
+EVSE) as one of these requests; the adapter of the station's OCPP version turns it into a CALL
+and turns the station's answer into a `CommandResult` (stations/ocpp/v16/commands.py for 1.6;
+a 2.0.1 adapter is its sibling). Requests and results are plain frozen values, so the
+translation is a pure function that tests call without a station (docs/architecture.md, the
+path of an API command).
+
+EVSE ids are the domain's: a 1.6 connector is an EVSE with one connector, so `evse_id` is the
+1.6 `connectorId`, and `None` (or 0 where the station itself is meant) is the whole station.
+Charging profiles and local-list entries travel in the form they are stored in.
+"""
+
+from dataclasses import dataclass, field
+
+
+# Results --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CommandResult:
+    """The station's answer: `status` is its verdict ("Accepted", "Rejected", ...; empty when
+    the message has none), `action` the message that carried the request, `response` the raw
+    answer for callers that show it."""
+
+    action: str
+    status: str
+    response: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ConfigurationReport(CommandResult):
+    """The settings a station reported: `keys` as {"key", "value", "readonly"} (value absent
+    when the station does not tell it), `unknown` the names it does not know."""
+
+    keys: tuple[dict, ...] = ()
+    unknown: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ListVersionReport(CommandResult):
+    """The local authorization list version a station holds (-1: none, 0: an empty list)."""
+
+    version: int = -1
+
+
+# Station -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class StationReset:
+    hard: bool
+
+
+@dataclass(frozen=True)
+class AvailabilityChange:
+    operative: bool
+    evse_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ConnectorUnlock:
+    evse_id: int
+    connector_id: int = 1
+
+
+@dataclass(frozen=True)
+class ConfigurationGet:
+    """Read settings; no keys: every one the station has."""
+
+    keys: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ConfigurationSet:
+    key: str
+    value: str
+
+
+@dataclass(frozen=True)
+class MessageTrigger:
+    """Ask the station to send `requested_message` now. `extended` asks for the Security
+    extension's variant where a version has two."""
+
+    requested_message: str
+    evse_id: int | None = None
+    extended: bool = False
+
+
+@dataclass(frozen=True)
+class CacheClear:
+    pass
+
+
+@dataclass(frozen=True)
+class DataTransfer:
+    vendor_id: str
+    message_id: str | None = None
+    data: str | None = None
+
+
+# Sessions ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SessionStartRemote:
+    id_token: str
+    token_type: str = "ISO14443"
+    evse_id: int | None = None
+    charging_profile: dict | None = None
+
+
+@dataclass(frozen=True)
+class SessionStopRemote:
+    transaction_id: int | str
+
+
+# Reservations --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ReservationMake:
+    reservation_id: int
+    evse_id: int
+    id_token: str
+    expiry_date: str  # ISO 8601, UTC
+    parent_id_token: str = ""
+
+
+@dataclass(frozen=True)
+class ReservationCancel:
+    reservation_id: int
+
+
+# Local authorization list --------------------------------------------------------------------
+@dataclass(frozen=True)
+class LocalListSend:
+    version: int
+    full: bool
+    entries: tuple[dict, ...] = ()
+
+
+@dataclass(frozen=True)
+class LocalListVersionGet:
+    pass
+
+
+# Smart charging ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ChargingProfileSet:
+    evse_id: int
+    profile: dict
+
+
+@dataclass(frozen=True)
+class ChargingProfilesClear:
+    """By profile id, or by the criteria given (none: every profile)."""
+
+    profile_id: int | None = None
+    evse_id: int | None = None
+    purpose: str = ""
+    stack_level: int | None = None
+
+
+@dataclass(frozen=True)
+class CompositeScheduleGet:
+    evse_id: int
+    duration: int
+    rate_unit: str | None = None
+
+
+# Security ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CertificateIdsReport(CommandResult):
+    """The hash data of the certificates of one type a station has installed."""
+
+    hash_data: tuple[dict, ...] = ()
+
+
+@dataclass(frozen=True)
+class CertificateInstall:
+    certificate_type: str
+    certificate_pem: str
+
+
+@dataclass(frozen=True)
+class CertificateIdsGet:
+    certificate_type: str
+
+
+@dataclass(frozen=True)
+class CertificateDelete:
+    hash_data: dict
+
+
+@dataclass(frozen=True)
+class CertificateSend:
+    """A certificate signed for the station (the answer to its certificate signing request)."""
+
+    chain_pem: str

@@ -1,0 +1,198 @@
+"""The OCPP 1.6 words for what the central system asks of a station.
+
+`call_of` turns a version-neutral request (stations/command_requests.py) into the 1.6 action and
+payload; `result_of` turns the station's answer into the neutral result. Both are pure: no
+database, no socket. `stations.commands.translator_for` picks this module for a 1.6 station;
+a 2.0.1 adapter offers the same two functions (docs/architecture.md, the path of an API
+command).
+"""
+
+import json
+from functools import singledispatch
+from importlib import resources
+
+from stations import command_requests as req
+
+
+def _requested_messages(action: str) -> frozenset[str]:
+    """The requestedMessage enum of `action`'s schema in the ocpp package: one source of truth."""
+    schema = json.loads(resources.files("ocpp.v16").joinpath(f"schemas/{action}.json").read_text())
+    prop = schema["properties"]["requestedMessage"]
+    if "$ref" in prop:
+        prop = schema["definitions"][prop["$ref"].rsplit("/", 1)[-1]]
+    return frozenset(prop["enum"])
+
+
+TRIGGERABLE = _requested_messages("TriggerMessage")
+TRIGGERABLE_EXTENDED = _requested_messages("ExtendedTriggerMessage")
+
+
+def trigger_action(*, requested_message: str, extended: bool = False) -> str:
+    """TriggerMessage when it can carry the request and the caller did not ask for the extended one."""
+    if extended or requested_message not in TRIGGERABLE:
+        return "ExtendedTriggerMessage"
+    return "TriggerMessage"
+
+
+def _without_none(payload: dict) -> dict:
+    return {key: value for key, value in payload.items() if value is not None}
+
+
+# Requests -> (action, payload) -----------------------------------------------------------------
+@singledispatch
+def call_of(request) -> tuple[str, dict]:
+    raise TypeError(f"OCPP 1.6 has no message for {type(request).__name__}.")
+
+
+@call_of.register
+def _(request: req.StationReset) -> tuple[str, dict]:
+    return "Reset", {"type": "Hard" if request.hard else "Soft"}
+
+
+@call_of.register
+def _(request: req.AvailabilityChange) -> tuple[str, dict]:
+    return "ChangeAvailability", {"connectorId": request.evse_id or 0,
+                                  "type": "Operative" if request.operative else "Inoperative"}
+
+
+@call_of.register
+def _(request: req.ConnectorUnlock) -> tuple[str, dict]:
+    return "UnlockConnector", {"connectorId": request.evse_id}
+
+
+@call_of.register
+def _(request: req.ConfigurationGet) -> tuple[str, dict]:
+    return "GetConfiguration", {"key": list(request.keys)} if request.keys else {}
+
+
+@call_of.register
+def _(request: req.ConfigurationSet) -> tuple[str, dict]:
+    return "ChangeConfiguration", {"key": request.key, "value": request.value}
+
+
+@call_of.register
+def _(request: req.MessageTrigger) -> tuple[str, dict]:
+    action = trigger_action(requested_message=request.requested_message, extended=request.extended)
+    return action, _without_none({"requestedMessage": request.requested_message,
+                                  "connectorId": request.evse_id})
+
+
+@call_of.register
+def _(request: req.CacheClear) -> tuple[str, dict]:
+    return "ClearCache", {}
+
+
+@call_of.register
+def _(request: req.DataTransfer) -> tuple[str, dict]:
+    return "DataTransfer", _without_none({"vendorId": request.vendor_id,
+                                          "messageId": request.message_id, "data": request.data})
+
+
+@call_of.register
+def _(request: req.SessionStartRemote) -> tuple[str, dict]:
+    return "RemoteStartTransaction", _without_none({
+        "idTag": request.id_token, "connectorId": request.evse_id,
+        "chargingProfile": request.charging_profile})
+
+
+@call_of.register
+def _(request: req.SessionStopRemote) -> tuple[str, dict]:
+    return "RemoteStopTransaction", {"transactionId": int(request.transaction_id)}
+
+
+@call_of.register
+def _(request: req.ReservationMake) -> tuple[str, dict]:
+    payload = {"connectorId": request.evse_id, "expiryDate": request.expiry_date,
+               "idTag": request.id_token, "reservationId": request.reservation_id}
+    if request.parent_id_token:
+        payload["parentIdTag"] = request.parent_id_token
+    return "ReserveNow", payload
+
+
+@call_of.register
+def _(request: req.ReservationCancel) -> tuple[str, dict]:
+    return "CancelReservation", {"reservationId": request.reservation_id}
+
+
+@call_of.register
+def _(request: req.LocalListSend) -> tuple[str, dict]:
+    payload: dict = {"listVersion": request.version,
+                     "updateType": "Full" if request.full else "Differential"}
+    if request.entries:
+        payload["localAuthorizationList"] = list(request.entries)
+    return "SendLocalList", payload
+
+
+@call_of.register
+def _(request: req.LocalListVersionGet) -> tuple[str, dict]:
+    return "GetLocalListVersion", {}
+
+
+@call_of.register
+def _(request: req.ChargingProfileSet) -> tuple[str, dict]:
+    return "SetChargingProfile", {"connectorId": request.evse_id,
+                                  "csChargingProfiles": request.profile}
+
+
+@call_of.register
+def _(request: req.ChargingProfilesClear) -> tuple[str, dict]:
+    return "ClearChargingProfile", _without_none({
+        "id": request.profile_id, "connectorId": request.evse_id,
+        "chargingProfilePurpose": request.purpose or None, "stackLevel": request.stack_level})
+
+
+@call_of.register
+def _(request: req.CompositeScheduleGet) -> tuple[str, dict]:
+    payload = {"connectorId": request.evse_id, "duration": request.duration}
+    if request.rate_unit:
+        payload["chargingRateUnit"] = request.rate_unit
+    return "GetCompositeSchedule", payload
+
+
+@call_of.register
+def _(request: req.CertificateInstall) -> tuple[str, dict]:
+    return "InstallCertificate", {"certificateType": request.certificate_type,
+                                  "certificate": request.certificate_pem}
+
+
+@call_of.register
+def _(request: req.CertificateIdsGet) -> tuple[str, dict]:
+    return "GetInstalledCertificateIds", {"certificateType": request.certificate_type}
+
+
+@call_of.register
+def _(request: req.CertificateDelete) -> tuple[str, dict]:
+    return "DeleteCertificate", {"certificateHashData": request.hash_data}
+
+
+@call_of.register
+def _(request: req.CertificateSend) -> tuple[str, dict]:
+    return "CertificateSigned", {"certificateChain": request.chain_pem}
+
+
+# The answer -> a neutral result ----------------------------------------------------------------
+@singledispatch
+def result_of(request, action: str, response: dict) -> req.CommandResult:
+    """Most answers are a status (and, for a few, more the caller may show)."""
+    return req.CommandResult(action=action, status=response.get("status", ""), response=response)
+
+
+@result_of.register
+def _(request: req.ConfigurationGet, action: str, response: dict) -> req.CommandResult:
+    return req.ConfigurationReport(
+        action=action, status="Accepted", response=response,
+        keys=tuple(response.get("configurationKey", [])),
+        unknown=tuple(response.get("unknownKey", [])))
+
+
+@result_of.register
+def _(request: req.LocalListVersionGet, action: str, response: dict) -> req.CommandResult:
+    return req.ListVersionReport(action=action, status="Accepted", response=response,
+                                 version=response["listVersion"])
+
+
+@result_of.register
+def _(request: req.CertificateIdsGet, action: str, response: dict) -> req.CommandResult:
+    return req.CertificateIdsReport(action=action, status=response.get("status", ""),
+                                    response=response,
+                                    hash_data=tuple(response.get("certificateHashData", [])))
