@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from billing.models import Tariff
-from stations.models import IdTagStatus
+from stations.models import IdTagStatus, IdTokenType
 
 DATE = forms.DateInput(attrs={"type": "date"})
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -50,6 +50,9 @@ class IdTagForm(Form):
                              help_text="As the card or app sends it (at most 20 characters)")
     name = forms.CharField(max_length=200, required=False)
     status = forms.ChoiceField(choices=IdTagStatus.choices, initial=IdTagStatus.ACCEPTED)
+    token_type = forms.ChoiceField(choices=IdTokenType.choices, initial=IdTokenType.ISO14443,
+                                   required=False, label="Token type",
+                                   help_text="An RFID card: ISO14443 (blank: unchanged, new: ISO14443)")
     expiry_date = forms.DateTimeField(required=False, widget=DATETIME, label="Expires",
                                       help_text="Blank: never")
     parent_id_tag = forms.CharField(max_length=20, required=False, label="Parent (group) id tag")
@@ -71,11 +74,13 @@ class IdTagForm(Form):
     def api_data(self) -> dict:
         data = self.cleaned_data
         expiry = data.get("expiry_date")
+        token_type = {"token_type": data["token_type"]} if data.get("token_type") else {}
         return {"id_tag": data["id_tag"], "name": data.get("name", ""), "status": data["status"],
                 "expiry_date": expiry.isoformat() if expiry else None,
                 "parent_id_tag": data.get("parent_id_tag", ""), "priority": data["priority"],
                 "customer": data["customer"].pk if data.get("customer") else None,
-                "internal": bool(data.get("internal")), "max_sessions": data.get("max_sessions")}
+                "internal": bool(data.get("internal")), "max_sessions": data.get("max_sessions"),
+                **token_type}
 
 
 class CustomerForm(Form):

@@ -178,9 +178,9 @@ class IdTagAdminForm(forms.ModelForm):
 @admin.register(IdTag)
 class IdTagAdmin(TenantScopedAdmin):
     form = IdTagAdminForm
-    list_display = ("id_tag", "tenant", "name", "status", "expiry_date", "parent_id_tag",
-                    "max_sessions")
-    list_filter = ("tenant", "status")
+    list_display = ("id_tag", "tenant", "name", "token_type", "status", "expiry_date",
+                    "parent_id_tag", "max_sessions")
+    list_filter = ("tenant", "status", "token_type")
     search_fields = ("id_tag", "name")
 
     # Stations' local lists follow their tenant's id tags.

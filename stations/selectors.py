@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.http import HttpRequest
 
-from stations.models import ChargingSession, IdTag, OcppMessage, Station
+from stations.models import ChargingSession, Component, IdTag, OcppMessage, Station
 from tenants.models import Tenant
 
 
@@ -16,6 +16,22 @@ def id_tags_of(tenant: Tenant):
 
 def sessions_of(tenant: Tenant):
     return ChargingSession.objects.filter(tenant=tenant).select_related("station", "price__tariff")
+
+
+def sessions_by_transaction_id(*, station_id: int, transaction_id: int | str):
+    """The station's session with that transaction id (a queryset of at most one). A 1.6 station
+    names it by the integer we assigned, a 2.0.1 station by the string it generated; both are
+    in `station_transaction_id`, the integer also in `transaction_id` (docs/domain-model.md)."""
+    sessions = ChargingSession.objects.filter(station_id=station_id)
+    if isinstance(transaction_id, int):
+        return sessions.filter(transaction_id=transaction_id)
+    return sessions.filter(station_transaction_id=transaction_id)
+
+
+def device_model_of(station: Station):
+    """The station's components with their variables, attributes and monitors (four queries)."""
+    return (Component.objects.filter(station=station)
+            .prefetch_related("variables__attributes", "variables__monitors"))
 
 
 def messages_of(station: Station):

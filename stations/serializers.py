@@ -15,7 +15,7 @@ class ConnectorSerializer(serializers.ModelSerializer):
     class Meta:
         model = Connector
         fields = ["connector_id", "status", "error_code", "info", "vendor_id",
-                  "vendor_error_code", "updated_at"]
+                  "vendor_error_code", "updated_at", "evse_id", "evse_connector_id"]
 
 
 class StationSerializer(MoneyFields, SameTenantSerializer, serializers.ModelSerializer):
@@ -85,7 +85,7 @@ class IdTagSerializer(MoneyFields, SameTenantSerializer, serializers.ModelSerial
     class Meta:
         model = IdTag
         fields = ["id_tag", "status", "expiry_date", "parent_id_tag", "name", "priority", "customer",
-                  "internal", "max_sessions", "created_at"]
+                  "internal", "max_sessions", "created_at", "token_type"]
         read_only_fields = ["created_at"]
 
     def validate_id_tag(self, value: str) -> str:
@@ -122,7 +122,8 @@ class SessionSerializer(SessionCostFields, serializers.ModelSerializer):
                   "meter_start", "meter_stop", "energy_wh", "started_at", "stopped_at",
                   "station_started_at", "station_stopped_at", "stop_reason", "start_missing",
                   "closed_reason", "closed_by", "freed_at", "stale_at",
-                  "currency", "cost_net", "cost_vat", "cost", "cost_lines"]
+                  "currency", "cost_net", "cost_vat", "cost", "cost_lines",
+                  "evse_id", "station_transaction_id", "id_token_type"]
 
 
 class SessionCloseSerializer(serializers.Serializer):

@@ -63,7 +63,8 @@ async def test_status_notifications_set_connector_state_and_keep_history(server)
     assert connectors[1]["status"] == "Charging"
     assert connectors[2] | {"updated_at": None} == {
         "connector_id": 2, "status": "Faulted", "error_code": "GroundFailure",
-        "info": "RCD tripped", "vendor_id": "ACME", "vendor_error_code": "E42", "updated_at": None}
+        "info": "RCD tripped", "vendor_id": "ACME", "vendor_error_code": "E42", "updated_at": None,
+        "evse_id": 2, "evse_connector_id": 1}  # the API grew: a 1.6 connector is its own EVSE
     history = list(StatusEvent.objects.filter(station=station, connector_id=1)
                    .order_by("received_at").values_list("status", flat=True))
     assert history == ["Preparing", "Charging"]

@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from stations.models import (
     ChargingSession,
     Connector,
+    Evse,
     MeterSample,
     OcppMessage,
     ServerProcess,
@@ -22,6 +23,7 @@ from stations.models import (
     StatusEvent,
 )
 from stations.services import meter_values
+from stations.services.evses import evse_of_connector
 from stations.services.rows import insert_rows
 from stations.services.session_lifecycle import FREE_STATUSES, sessions_free
 
@@ -234,22 +236,35 @@ def _running_on(pairs: set[tuple[int, int]]) -> dict[tuple, int]:
 def _write_statuses(events: list[StatusEvent]) -> None:
     if not events:
         return
+    for event in events:
+        if event.evse_id is None:  # a 1.6 connector is its own EVSE
+            event.evse_id = evse_of_connector(event.connector_id)[0]
     insert_rows(StatusEvent, [
-        {"station_id": e.station_id, "connector_id": e.connector_id, "status": e.status,
-         "error_code": e.error_code, "info": e.info, "vendor_id": e.vendor_id,
+        {"station_id": e.station_id, "connector_id": e.connector_id, "evse_id": e.evse_id,
+         "status": e.status, "error_code": e.error_code, "info": e.info, "vendor_id": e.vendor_id,
          "vendor_error_code": e.vendor_error_code, "station_timestamp": e.station_timestamp,
          "received_at": e.received_at} for e in events])
     latest: dict[tuple, StatusEvent] = {}
     for event in events:  # in arrival order: the last one of a connector wins
         latest[(event.station_id, event.connector_id)] = event
+    _write_connectors(list(latest.values()))
+
+
+def _write_connectors(events: list[StatusEvent]) -> None:
+    """Upsert each connector's live status, and its EVSE if new: two statements for the batch."""
+    Evse.objects.bulk_create(
+        [Evse(station_id=station_id, evse_id=evse_id)
+         for station_id, evse_id in {(e.station_id, e.evse_id) for e in events}],
+        ignore_conflicts=True)
     Connector.objects.bulk_create(
-        [Connector(station_id=e.station_id, connector_id=e.connector_id, status=e.status,
+        [Connector(station_id=e.station_id, connector_id=e.connector_id, evse_id=e.evse_id,
+                   evse_connector_id=evse_of_connector(e.connector_id)[1], status=e.status,
                    error_code=e.error_code, info=e.info, vendor_id=e.vendor_id,
                    vendor_error_code=e.vendor_error_code, updated_at=e.received_at)
-         for e in latest.values()],
+         for e in events],
         update_conflicts=True, unique_fields=["station", "connector_id"],
-        update_fields=["status", "error_code", "info", "vendor_id", "vendor_error_code",
-                       "updated_at"],
+        update_fields=["evse_id", "evse_connector_id", "status", "error_code", "info",
+                       "vendor_id", "vendor_error_code", "updated_at"],
     )
     for event in events:  # in arrival order: the first free status after a start frees it
         if event.status in FREE_STATUSES and event.connector_id > 0:

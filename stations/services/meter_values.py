@@ -47,13 +47,15 @@ def normalize(sampled: dict) -> dict:
 
 
 def samples_from(meter_values: list[dict], *, station_id: int, connector_id: int,
-                 received_at: datetime) -> list[dict]:
+                 received_at: datetime, evse_id: int | None = None) -> list[dict]:
+    """The samples of `meter_values`, on `evse_id` (default: a 1.6 connector is its own EVSE)."""
+    evse_id = connector_id if evse_id is None else evse_id
     samples = []
     for meter_value in meter_values:
         stamp = timestamps.effective(timestamps.parse(meter_value["timestamp"]), received_at)
         for sampled in meter_value.get("sampledValue", []):
             samples.append({"station_id": station_id, "session_id": None,
-                            "connector_id": connector_id, "timestamp": stamp,
+                            "connector_id": connector_id, "evse_id": evse_id, "timestamp": stamp,
                             "received_at": received_at, **normalize(sampled)})
     return samples
 

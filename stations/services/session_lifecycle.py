@@ -24,7 +24,9 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from stations import events
 from stations.models import ChargingSession, CloseReason, MeterSample
+from stations.selectors import sessions_by_transaction_id
 
 log = logging.getLogger(__name__)
 
@@ -103,19 +105,14 @@ def session_close(*, session: ChargingSession, closing: Closing) -> ChargingSess
                                 "closed_reason", "closed_by"])
     log.info("Session %s (transaction %s) closed by the backend: %s", session.pk,
              session.transaction_id, closing.reason)
-    _price_after_commit(session.pk)
+    # Billing prices it once this commits (billing/subscriptions.py).
+    events.publish(events.SessionClosed(session.pk, session.station_id, closing.reason))
     return session
 
 
 def _last_sample_at(session: ChargingSession) -> datetime | None:
     return (MeterSample.objects.filter(session_id=session.pk).order_by("-timestamp")
             .values_list("timestamp", flat=True).first())
-
-
-def _price_after_commit(session_id: int) -> None:
-    from billing.tasks import price_session_task  # billing sits above the station core
-
-    price_session_task.delay_on_commit(session_id)
 
 
 def sessions_supersede(*, station_id: int, connector_id: int, started_at: datetime,
@@ -162,12 +159,12 @@ def session_close_by_operator(*, tenant_id: int, session_id: int, by: str,
         CloseReason.OPERATOR, at=stopped_at, fallback_at=timezone.now(), meter_stop=meter_stop, by=by))
 
 
-def session_mark_stale(*, station_id: int, transaction_id: int) -> bool:
+def session_mark_stale(*, station_id: int, transaction_id: int | str) -> bool:
     """The station rejected a TxProfile for this transaction after its connector was freed: it
     does not know it. No longer running; closed after the grace period unless a stop comes."""
-    return bool(ChargingSession.objects.filter(
-        station_id=station_id, transaction_id=transaction_id, stopped_at__isnull=True,
-        stale_at__isnull=True).update(stale_at=timezone.now()))
+    return bool(sessions_by_transaction_id(station_id=station_id, transaction_id=transaction_id)
+                .filter(stopped_at__isnull=True, stale_at__isnull=True)
+                .update(stale_at=timezone.now()))
 
 
 # The periodic task ------------------------------------------------------------------------------

@@ -8,11 +8,13 @@ from datetime import datetime
 from django.db import transaction
 
 from stations import timestamps
-from stations.models import ChargingSession, Station
+from stations.models import ChargingSession, IdTag, IdTokenType, Station
 from stations.quirks import id_tag_from_station, quirks_of
 from stations.reservations.services import reservation_use
+from stations.selectors import sessions_by_transaction_id
 from stations.services import meter_values
 from stations.services.authorization import id_tag_info, id_tag_known
+from stations.services.evses import evse_of_connector
 from stations.services.session_lifecycle import sessions_supersede
 
 
@@ -23,8 +25,9 @@ def transaction_start(*, station: Station, payload: dict,
     new one first closes the connector's older open session (superseded)."""
     payload = _with_issued_id_tag(station, payload)
     stamp = timestamps.parse(payload["timestamp"])
+    tag = id_tag_known(tenant_id=station.tenant_id, id_tag=payload["idTag"])
     fields = dict(station=station, connector_id=payload["connectorId"],
-                  id_tag=_stored_spelling(station, payload["idTag"]),
+                  id_tag=tag.id_tag if tag is not None else payload["idTag"],  # as the tenant wrote it
                   meter_start=payload["meterStart"], station_started_at=stamp)
     existing = ChargingSession.objects.filter(**fields).first()
     if existing is not None:
@@ -36,12 +39,12 @@ def transaction_start(*, station: Station, payload: dict,
                        started_at=started_at, station_started_at=stamp)
     info = id_tag_info(tenant_id=station.tenant_id, id_tag=fields["id_tag"])
     session = ChargingSession.objects.create(
-        tenant_id=station.tenant_id, started_at=started_at,
-        start_received_at=received_at, id_tag_status=info["status"],
+        tenant_id=station.tenant_id, started_at=started_at, start_received_at=received_at,
+        evse_id=evse_of_connector(payload["connectorId"])[0],
+        id_token_type=_token_type(tag, fields["id_tag"]), id_tag_status=info["status"],
         reservation_id=payload.get("reservationId"), meter_last=payload["meterStart"], **fields,
     )
-    session.transaction_id = _free_transaction_id(station, session.pk)
-    session.save(update_fields=["transaction_id"])
+    _number(session, _free_transaction_id(station, session.pk))
     if session.reservation_id is not None:
         reservation_use(session=session, reservation_id=session.reservation_id)
     return session.transaction_id, info
@@ -53,10 +56,18 @@ def _with_issued_id_tag(station: Station, payload: dict) -> dict:
     return payload | {"idTag": id_tag_from_station(payload["idTag"], quirks_of(station))}
 
 
-def _stored_spelling(station: Station, id_tag: str) -> str:
-    """The tag as the tenant wrote it (the station may send it in another case), else as sent."""
-    tag = id_tag_known(tenant_id=station.tenant_id, id_tag=id_tag)
-    return tag.id_tag if tag is not None else id_tag
+def _token_type(tag: IdTag | None, id_tag: str) -> str:
+    """The session's id token type: the tag's; a 1.6 tag we do not know is an RFID card."""
+    if not id_tag:
+        return ""
+    return tag.token_type if tag is not None else IdTokenType.ISO14443
+
+
+def _number(session: ChargingSession, transaction_id: int) -> None:
+    """Give the session the 1.6 transaction id, also as the string the station knows it by."""
+    session.transaction_id = transaction_id
+    session.station_transaction_id = str(transaction_id)
+    session.save(update_fields=["transaction_id", "station_transaction_id"])
 
 
 def _free_transaction_id(station: Station, candidate: int) -> int:
@@ -81,12 +92,13 @@ def transaction_stop(*, station: Station, payload: dict, received_at: datetime) 
     session the backend closed before completes it with the station's own values, once."""
     payload = _with_issued_id_tag(station, payload)
     transaction_id = payload["transactionId"]
-    session = (ChargingSession.objects.select_for_update()
-               .filter(station=station, transaction_id=transaction_id).first())
+    session = (sessions_by_transaction_id(station_id=station.pk, transaction_id=transaction_id)
+               .select_for_update().first())
     if session is None:
         session = ChargingSession.objects.create(
             tenant_id=station.tenant_id, station=station, transaction_id=transaction_id,
-            connector_id=0, start_missing=True,
+            station_transaction_id=str(transaction_id), connector_id=0,
+            evse_id=evse_of_connector(0)[0], start_missing=True,
         )
     elif session.stop_received_at is not None or (session.stopped_at is not None
                                                   and not session.closed_reason):
