@@ -1,5 +1,5 @@
 """The OCA central-system test cases for OCPP 1.6-J Full and the Security extension (the catalogue
-of ../shared/OCPP16-CONFORMANCE.md), which scenario of tests/conformance proves each, and a pytest
+of docs/conformance.md), which scenario of tests/conformance proves each, and a pytest
 plugin that records the scenarios' outcomes for `manage.py conformance`.
 
 A scenario is found by its name: `test_tc_<id>_<slug>` (TC_044_1 -> test_tc_044_1_...). This module

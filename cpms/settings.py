@@ -1,4 +1,5 @@
-"""Every deployment choice is read from the environment (see DESIGN.md, "Configuration").
+"""Every deployment choice is read from the environment (every variable is in README.md's
+configuration table; the two modes are in docs/architecture.md).
 
 Nothing set: the embedded default (SQLite, in-memory channel layer, eager Celery).
 DATABASE_URL / REDIS_URL set: PostgreSQL, channels-redis and a real Celery broker.

@@ -1,6 +1,6 @@
 """Sharing a load group's capacity among the cars charging in it: a pure function.
 
-The steps are those of DOMAIN.md §5: what offline or uncontrollable stations may draw and the
+The steps are those of docs/smart-charging.md §3: what offline or uncontrollable stations may draw and the
 building's base load come off the cap first; sessions are admitted by priority, then arrival,
 while every phase they load can still give them the minimum (the rest are paused at 0 A); what
 is left is shared by water-filling, a session capped by its own maximum giving its surplus to

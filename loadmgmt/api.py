@@ -1,5 +1,6 @@
 """Load groups, their allocation (latest and history), a rebalance on demand, and measured base
-loads pushed by a building's energy meter (see DESIGN.md, Load management)."""
+loads pushed by a building's energy meter (see docs/api.md,
+Load management, and docs/smart-charging.md §2)."""
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets

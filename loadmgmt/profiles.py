@@ -1,4 +1,5 @@
-"""The charging profiles the load manager sends (DOMAIN.md §4).
+"""The charging profiles the load manager sends (docs/smart-charging.md §1
+and §4).
 
 A TxProfile holds a running transaction to its share; a TxDefaultProfile on connector 0 is what
 a new session starts with and what a station keeps to if it loses the link (the failsafe). Both

@@ -106,8 +106,8 @@ def profile_sent(station: Station, payload: dict) -> None:
 def on_meter_values(station: Station, connector_id: int, samples) -> FollowUp | None:
     """A car's draw changed materially, or moved between clearly below, between and near the
     limit we gave it (and the sample after it went below: a car that keeps drawing less is held
-    down after two intervals, and given its share back when it draws near its limit: DOMAIN.md
-    §5 step 4); or a base-load meter (connector 0) reported."""
+    down after two intervals, and given its share back when it draws near its limit:
+    docs/smart-charging.md §3 step 4); or a base-load meter (connector 0) reported."""
     if station.load_group_id is None and connector_id != 0:
         return None  # the common case: a station in no group
     currents = [s["value"] for s in samples

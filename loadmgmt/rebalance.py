@@ -1,4 +1,5 @@
-"""Running the allocator over a group and bringing its stations to the result (DOMAIN.md §5).
+"""Running the allocator over a group and bringing its stations to the result
+(docs/smart-charging.md §4).
 
 Lowered limits go out first, raised ones only once every lowering is answered, so the cap holds
 while the change is under way. A station that refuses a profile (or does not answer, after one

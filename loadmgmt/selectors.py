@@ -37,7 +37,7 @@ UNDER_DRAW_SAMPLES = 3
 
 
 def is_held(demand: Demand) -> bool:
-    """The allocator holds this car near its draw (DOMAIN.md §5 step 4)."""
+    """The allocator holds this car near its draw (docs/smart-charging.md §3 step 4)."""
     return (demand.under_draw_intervals >= UNDER_DRAW_INTERVALS and demand.measured_current is not None
             and demand.measured_current * UNDER_DRAW_HEADROOM < demand.max_current)
 

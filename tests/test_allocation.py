@@ -1,4 +1,4 @@
-"""The load allocator (loadmgmt/allocation.py): DOMAIN.md's worked examples, and the rules that
+"""The load allocator (loadmgmt/allocation.py): docs/smart-charging.md §3's worked examples, and the rules that
 must hold for any group and any set of sessions."""
 
 from datetime import UTC, datetime, timedelta

@@ -305,7 +305,7 @@ async def test_the_preview_prices_parking_beyond_the_grace(server):
             "parking_minutes": "40"})
     finally:
         await http.aclose()
-    # DOMAIN.md: energy 3.70, parking 25 min 2.50, net 6.20, VAT 1.18, gross 7.38
+    # docs/pricing.md §4: energy 3.70, parking 25 min 2.50, net 6.20, VAT 1.18, gross 7.38
     assert response.status_code == 200
     assert 'data-total="net">6.20 EUR' in response.text
     assert 'data-total="gross"><strong>7.38 EUR' in response.text

@@ -1,4 +1,4 @@
-"""The load-group API: the DESIGN.md fields, validation with reasons, stations joining and
+"""The load-group API: the fields of docs/api.md, validation with reasons, stations joining and
 leaving (their load profiles follow), allocation history, base loads, and tenancy."""
 
 from loadmgmt.models import Allocation, LoadGroup

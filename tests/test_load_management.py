@@ -1,5 +1,5 @@
 """Dynamic load management end to end: charge points over real WebSockets in a load group get
-SetChargingProfile with the limits DOMAIN.md's allocation gives, as sessions start and stop,
+SetChargingProfile with the limits docs/smart-charging.md's allocation gives, as sessions start and stop,
 as cars draw less than they may, and around stations that refuse profiles or are offline.
 
 With Redis the rebalances run on a real Celery worker (the `celery_worker` fixture); on the

@@ -1,4 +1,4 @@
-"""Session pricing (billing/pricing): DOMAIN.md §2's worked examples to the cent, the edges where
+"""Session pricing (billing/pricing): docs/pricing.md §4's worked examples to the cent, the edges where
 the price in force changes (local time, DST, weekdays, kWh thresholds), idle time, and the rules
 any price must keep (Hypothesis)."""
 
@@ -68,7 +68,7 @@ def by_component(price) -> dict:
     return {(line.component, line.unit_price): line for line in price.lines}
 
 
-# DOMAIN.md §2, worked examples ------------------------------------------------------------------
+# docs/pricing.md §4, worked examples ------------------------------------------------------------
 
 PARK_AFTER_15 = tariff(element(energy("0.30"), parking("6.00")), grace=15)
 

@@ -97,7 +97,7 @@ async def charge_12345_wh_then_park_40_minutes(cp, id_tag: str) -> Session:
     return session
 
 
-# The worked example of DOMAIN.md §2, over a real WebSocket ------------------------------------
+# The worked example of docs/pricing.md §4, over a real WebSocket ------------------------------
 
 async def test_a_stopped_session_is_priced_with_energy_and_parking_beyond_the_grace(server):
     tenant = make_tenant()

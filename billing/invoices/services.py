@@ -1,4 +1,4 @@
-"""Issuing invoices and credit notes (DOMAIN.md §3).
+"""Issuing invoices and credit notes (docs/invoicing.md).
 
 An invoice run makes one invoice per customer and currency of the final-priced sessions stopped
 in a period. Each invoice is issued in a transaction of its own that takes the customer's row

@@ -1,4 +1,4 @@
-"""Invoices and credit notes (DOMAIN.md §3). Rows are written once, at issue, and never changed
+"""Invoices and credit notes (docs/invoicing.md). Rows are written once, at issue, and never changed
 (only the rendered PDF is attached later)."""
 
 from django.db import models

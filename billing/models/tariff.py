@@ -1,4 +1,4 @@
-"""Tariffs, modelled on the OCPI 2.2.1 Tariff (see DOMAIN.md §1)."""
+"""Tariffs, modelled on the OCPI 2.2.1 Tariff (see docs/pricing.md §1)."""
 
 from decimal import Decimal
 

@@ -1,5 +1,5 @@
 """Session pricing as a pure function of a tariff (OCPI 2.2.1-shaped JSON) and a session's
-timeline: no models, no database. See DOMAIN.md §1 and §2."""
+timeline: no models, no database. See docs/pricing.md §1 to §3."""
 
 from billing.pricing.bill import MAX_PRICE, MIN_PRICE, CostLine, Price
 from billing.pricing.engine import price_session

@@ -1,5 +1,5 @@
-"""From what a session used to what it costs: lines, step sizes, min/max price, VAT (DOMAIN.md §2,
-steps 4 and 5)."""
+"""From what a session used to what it costs: lines, step sizes, min/max price, VAT (docs/pricing.md
+§3)."""
 
 from dataclasses import dataclass
 from decimal import Decimal

@@ -1,5 +1,5 @@
 """Pricing one session: cut its timeline wherever the component in force can change, find what
-applies in each piece, add up (DOMAIN.md §2)."""
+applies in each piece, add up (docs/pricing.md §2)."""
 
 import math
 from collections.abc import Mapping
@@ -14,7 +14,7 @@ from billing.pricing.timeline import CHARGING, PARKING, Timeline, Track
 
 
 def price_session(tariff: Mapping, timeline: Timeline, tz: str, *, until: datetime | None = None) -> Price:
-    """The price of a session under `tariff` (the JSON of DESIGN.md, as snapshotted when the
+    """The price of a session under `tariff` (the JSON of docs/pricing.md §1, as snapshotted when the
     session started), with local time in the station's IANA zone `tz`. A running session, or
     any session with `until`, is priced for what happened up to `until`.
 

@@ -1,4 +1,4 @@
-"""A tariff as the pricing engine reads it: the JSON of DESIGN.md (OCPI 2.2.1 names) checked and
+"""A tariff as the pricing engine reads it: the JSON of docs/pricing.md §1 (OCPI 2.2.1 names) checked and
 turned into typed values once, so the engine never guesses at a field."""
 
 from collections.abc import Mapping
