@@ -1,5 +1,5 @@
-"""The load allocator (loadmgmt/allocation.py): docs/smart-charging.md §3's worked examples, and the rules that
-must hold for any group and any set of sessions."""
+"""The load allocator (loadmgmt/allocation.py): docs/smart-charging.md §3's worked examples, and
+the rules that must hold for any group and any set of sessions."""
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
