@@ -65,7 +65,14 @@ class ChargingProfile(models.Model):
     recurrency_kind = models.CharField(max_length=10, blank=True)
     valid_from = models.DateTimeField(null=True, blank=True)
     valid_to = models.DateTimeField(null=True, blank=True)
-    transaction_id = models.IntegerField(null=True, blank=True)
+    transaction_id = models.IntegerField(null=True, blank=True,
+                                         help_text="OCPP 1.6: the integer the backend assigned")
+    # Version-neutral (docs/domain-model.md): the EVSE (1.6: the connector) and the transaction
+    # id as the station knows it, as a string.
+    evse_id = models.PositiveIntegerField(null=True, blank=True,
+                                          help_text="The EVSE it applies to (1.6: the connector)")
+    station_transaction_id = models.CharField(max_length=36, blank=True,
+                                              help_text="The transaction it is bound to, as a string")
     duration = models.IntegerField(null=True, blank=True, help_text="Seconds")
     start_schedule = models.DateTimeField(null=True, blank=True)
     charging_rate_unit = models.CharField(max_length=1, choices=[("A", "A"), ("W", "W")])

@@ -24,7 +24,8 @@ class ChargingProfileSerializer(serializers.ModelSerializer):
                   "valid_from", "valid_to", "transaction_id", "duration", "start_schedule",
                   "charging_rate_unit", "min_charging_rate", "periods", "charging_profile",
                   "status", "failure", "failure_detail", "waiting_for", "installed", "ended",
-                  "created_at", "sent_at", "answered_at", "ended_at"]
+                  "created_at", "sent_at", "answered_at", "ended_at",
+                  "evse_id", "station_transaction_id"]
         read_only_fields = fields
 
 
