@@ -1,17 +1,26 @@
-"""The suite runs against a real server: daphne on a free port over a fresh database.
+"""Both test tiers share one fresh database, made and migrated here (tests/README.md).
 
 With DATABASE_URL / REDIS_URL set (as CI does) that is PostgreSQL and channels-redis; with
-nothing set, the embedded default (SQLite, in-memory channel layer). Test data is made with the
-project's services in this process, on the same database; what is checked goes through the API
-or a real charge point over a real WebSocket.
+nothing set, the embedded default (SQLite, in-memory channel layer). The live tier (tests/test_*.py)
+runs against a real server, daphne on a free port: its data is made with the project's services in
+this process and committed; what is checked goes through the API or a real charge point over a real
+WebSocket. The fast tier (tests/fast/) runs in this process with pytest-django, each test inside a
+transaction rolled back at its end, so nothing it writes reaches the live tier's data.
 """
 
 import os
 import secrets
+import sys
 import tempfile
 from pathlib import Path
 
 import pytest
+
+if "django.conf" in sys.modules and sys.modules["django.conf"].settings.configured:
+    # pytest-django loads the settings before this file when DJANGO_SETTINGS_MODULE or --ds is
+    # given: they would name the developer's database, not the fresh one made below.
+    raise pytest.UsageError("Run the tests without DJANGO_SETTINGS_MODULE and --ds: tests/conftest.py "
+                            "sets them after pointing the settings at a fresh database.")
 
 TEST_RUN = secrets.token_hex(4)
 _tmp = Path(tempfile.mkdtemp(prefix="cpms-tests-"))
@@ -68,9 +77,12 @@ needs_redis = pytest.mark.skipif(not os.environ.get("REDIS_URL"),
 
 
 @pytest.fixture(scope="session", autouse=True)
-def database():
+def database(django_db_blocker):
+    """The run's database, migrated; the live tier reaches it freely for the whole session (the
+    fast tier blocks it again per test, unless the test asks for pytest-django's `db`)."""
     from django.core.management import call_command
 
+    django_db_blocker.unblock()
     call_command("migrate", verbosity=0)
     yield
     if _DB_NAME:
@@ -80,6 +92,22 @@ def database():
         connections.close_all()
         with psycopg.connect(os.environ["CPMS_TEST_ADMIN_URL"], autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{_DB_NAME}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(database):
+    """pytest-django's `db` uses the database migrated above ("use an existing database"): no
+    test_ copy, so both tiers run in one pytest run."""
+
+
+def pytest_collection_modifyitems(items) -> None:
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if {"transactional_db", "live_server"} & set(item.fixturenames) or (
+                marker and marker.kwargs.get("transaction")):
+            # A TransactionTestCase flushes every table at its end: the live tier's data too.
+            raise pytest.UsageError(f"{item.nodeid}: use `db` (rolled back), not a transactional "
+                                    "database; what needs committed data belongs in the live tier.")
 
 
 @pytest.fixture(scope="session")

@@ -1,10 +1,10 @@
 """Roles of API tokens: a manager does everything, an accountant reads everything and writes
-money only, an installer does everything about stations and nothing about money."""
+money only, an installer does everything about stations and nothing about money (tenants/permissions.py,
+through every API view, in process)."""
 
 import io
 from datetime import UTC, datetime, timedelta
 
-import httpx
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -17,6 +17,9 @@ from tenants.models import ApiToken
 from tenants.permissions import view_area
 from tenants.services import api_token_create
 from tests.factories import make_id_tag, make_station, make_tenant
+from tests.fast.clients import TenantApi
+
+pytestmark = pytest.mark.django_db
 
 MANAGER, ACCOUNTANT, INSTALLER = "manager", "accountant", "installer"
 ENERGY_30 = [{"price_components": [{"type": "ENERGY", "price": "0.30"}]}]
@@ -75,60 +78,59 @@ def fleet():
                     "session": session.pk}
 
 
-def client(server, tenant, role: str) -> httpx.AsyncClient:
-    _, key = api_token_create(tenant=tenant, role=role)
-    return httpx.AsyncClient(base_url=server.http, headers={"Authorization": f"Token {key}"}, timeout=20)
+def client(tenant, role: str) -> TenantApi:
+    return TenantApi(tenant, role)
 
 
 @pytest.mark.parametrize("role", ROLES)
-async def test_each_role_gets_what_the_table_says_on_every_endpoint(server, role):
+def test_each_role_gets_what_the_table_says_on_every_endpoint(role):
     tenant, names = fleet()
     expected, got = {}, {}
-    async with client(server, tenant, role) as api:
+    with client(tenant, role) as api:
         for method, path, body, codes in TABLE:
-            response = await api.request(method, path.format(**names), json=body)
+            response = api.request(method, path.format(**names), json=body)
             expected[f"{method} {path}"] = codes[ROLES.index(role)]
             got[f"{method} {path}"] = response.status_code
     assert got == expected
 
 
-async def test_an_accountant_cannot_send_a_command_to_a_station(server):
+def test_an_accountant_cannot_send_a_command_to_a_station():
     tenant, names = fleet()
-    async with client(server, tenant, ACCOUNTANT) as api:
-        response = await api.post(f"/api/v1/stations/{names['station']}/commands/",
+    with client(tenant, ACCOUNTANT) as api:
+        response = api.post(f"/api/v1/stations/{names['station']}/commands/",
                                   json={"action": "RemoteStopTransaction", "payload": {"transactionId": 1}})
     assert response.status_code == 403
     assert response.json()["detail"] == "An accountant's token reads stations but does not change them."
 
 
-async def test_an_installer_cannot_download_an_export(server):
+def test_an_installer_cannot_download_an_export():
     tenant, _ = fleet()
-    async with client(server, tenant, INSTALLER) as api:
-        response = await api.get("/api/v1/exports/sessions.csv")
+    with client(tenant, INSTALLER) as api:
+        response = api.get("/api/v1/exports/sessions.csv")
     assert response.status_code == 403
     assert "installer" in response.json()["detail"]
 
 
-async def test_an_installer_reads_sessions_without_their_cost(server):
+def test_an_installer_reads_sessions_without_their_cost():
     tenant, names = fleet()
     cost_fields = {"currency", "cost_net", "cost_vat", "cost", "cost_lines"}
-    async with client(server, tenant, INSTALLER) as api:
-        listed = (await api.get("/api/v1/sessions/")).json()["results"]
-        one = (await api.get(f"/api/v1/sessions/{names['session']}/")).json()
-    async with client(server, tenant, ACCOUNTANT) as api:
-        priced = (await api.get(f"/api/v1/sessions/{names['session']}/")).json()
+    with client(tenant, INSTALLER) as api:
+        listed = (api.get("/api/v1/sessions/")).json()["results"]
+        one = (api.get(f"/api/v1/sessions/{names['session']}/")).json()
+    with client(tenant, ACCOUNTANT) as api:
+        priced = (api.get(f"/api/v1/sessions/{names['session']}/")).json()
     assert not cost_fields & set(listed[0]) and not cost_fields & set(one)
     assert one["energy_wh"] == 10_000 and one["id"] == names["session"]
     assert (priced["cost_net"], priced["cost"]) == ("3.00", "3.57")
 
 
-async def test_another_tenants_objects_are_a_404_whatever_the_role(server):
+def test_another_tenants_objects_are_a_404_whatever_the_role():
     _, names = fleet()
     other = make_tenant()
     for role in ROLES:
-        async with client(server, other, role) as api:
-            station = await api.get(f"/api/v1/stations/{names['station']}/")
-            session = await api.get(f"/api/v1/sessions/{names['session']}/")
+        with client(other, role) as api:
+            station = api.get(f"/api/v1/stations/{names['station']}/")
+            session = api.get(f"/api/v1/sessions/{names['session']}/")
         assert (station.status_code, session.status_code) == (404, 404), role
 
 
