@@ -82,8 +82,8 @@ def server_pids(spec: str) -> list[int]:
 class GcPauses:
     """The simulator's own garbage-collection pauses: while one lasts no station of the fleet
     reads or sends, so every latency measured across it grows by the pause. With CPython's
-    default thresholds a full collection over 2,000 stations' sockets took up to 0.4-0.7 s
-    every few seconds; the fleet runs with a larger youngest generation and freezes what the
+    default thresholds full collections over thousands of stations' sockets came every few
+    seconds (the figures: bench/README.md, garbage-collection pauses); the fleet runs with a larger youngest generation and freezes what the
     ramp-up made, and the report says what pauses were left. `close` gives the process its
     collector back as it was (the test suite runs the fleet inside the test process)."""
 
