@@ -85,8 +85,8 @@ class GcPauses:
     default thresholds full collections over thousands of stations' sockets came every few
     seconds (the figures: bench/README.md, garbage-collection pauses); the fleet runs with a
     larger youngest generation and freezes what the ramp-up made, and the report says what
-    pauses were left. `close` gives the process its collector back as it was (the test suite runs the fleet inside the test process)."""
-
+    pauses were left. `close` gives the process its collector back as it was (the test suite
+    runs the fleet inside the test process)."""
     def __init__(self):
         self.pauses: list[float] = []
         self._began = 0.0
