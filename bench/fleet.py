@@ -87,6 +87,7 @@ class GcPauses:
     larger youngest generation and freezes what the ramp-up made, and the report says what
     pauses were left. `close` gives the process its collector back as it was (the test suite
     runs the fleet inside the test process)."""
+
     def __init__(self):
         self.pauses: list[float] = []
         self._began = 0.0
