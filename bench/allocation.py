@@ -59,8 +59,8 @@ def with_database(connectors: int, runs: int) -> None:
     from django.utils import timezone
 
     from loadmgmt.models import LoadGroup
+    from loadmgmt.records import allocation_record
     from loadmgmt.selectors import group_state
-    from loadmgmt.services import allocation_record
     from stations.models import ChargingSession, Connector, MeterSample, Station
     from tenants.models import Tenant
 

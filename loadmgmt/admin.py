@@ -5,7 +5,7 @@ from django.contrib import admin
 
 from loadmgmt.models import Allocation, LimitSent, LoadGroup, StationControl
 from loadmgmt.services import station_group_changed
-from loadmgmt.triggers import request_rebalance
+from loadmgmt.tasks import request_rebalance
 from stations.admin import ScopedListFilters, TenantScopedAdmin
 from stations.models import Station
 

@@ -13,7 +13,7 @@ from loadmgmt.models import BaseLoadSource, LoadGroup
 from loadmgmt.rebalance import rebalance
 from loadmgmt.serializers import AllocationSerializer, BaseLoadSerializer, LoadGroupSerializer
 from loadmgmt.services import base_load_measured_set, load_group_delete, load_group_save
-from loadmgmt.triggers import request_rebalance
+from loadmgmt.tasks import request_rebalance
 
 HISTORY = 20
 

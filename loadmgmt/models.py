@@ -58,7 +58,7 @@ class LoadGroup(SameTenantReferences, models.Model):
     tariff = models.ForeignKey("billing.Tariff", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="+", help_text="For its stations that have none of their own")
     # A rebalance is asked for by setting this (if unset) and queuing one task; the task clears
-    # it as it starts, so a burst of triggers makes one run (see loadmgmt/triggers.py).
+    # it as it starts, so a burst of triggers makes one run (see loadmgmt/tasks.py, request_rebalance).
     rebalance_due_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -1,52 +1,30 @@
-"""When a group is rebalanced: a session starts or stops, a connector's status or a car's draw
-changes materially, a station boots, the group is edited, and every minute (Celery beat).
+"""How load management reacts to what a station reports: a session starts or stops, a
+connector's status or a car's draw changes materially, a station boots, a base-load meter
+reports. Each `on_*` function is called on the station link's event loop (through the domain
+events, loadmgmt/subscriptions.py) and returns a follow-up, run after the station has its
+answer, or None: most reports of most stations ask for nothing.
 
-A trigger claims the group with a conditional UPDATE (`rebalance_due_at` from NULL, or from a
-claim so old its task must have been lost) and only the claimant queues a rebalance, after a
-short debounce: a burst of triggers makes one run. With Redis the run is a Celery task on a
-worker; on the embedded default it runs on the server's event loop (the in-memory channel layer
-lives there). The station's handlers get their follow-ups from the `on_*` functions below; they
-run after the station has its answer."""
+A rebalance is asked for through `request_rebalance` (loadmgmt/tasks.py): a burst of triggers
+makes one run. With Redis the run is a Celery task on a worker; on the embedded default it runs
+on the server's event loop (the in-memory channel layer lives there)."""
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Q
-from django.utils import timezone
 
 from loadmgmt.models import LoadGroup
 from loadmgmt.rebalance import afailsafe_send, arebalance
+from loadmgmt.records import rebalance_claim
 from loadmgmt.selectors import NEAR_LIMIT, UNDER_DRAW
+from loadmgmt.tasks import request_rebalance
 from stations.models import Station
 from stations.ocpp.dbthreads import db
 
-STALE_CLAIM = timedelta(seconds=60)
 MATERIAL_AMPS = Decimal(2)  # a change in draw smaller than this is noise
 MATERIAL_SHARE = Decimal("0.2")
 FollowUp = Callable[[], Awaitable]
-
-
-def rebalance_claim(*, group_id: int) -> bool:
-    now = timezone.now()
-    return bool(LoadGroup.objects
-                .filter(Q(rebalance_due_at__isnull=True) | Q(rebalance_due_at__lt=now - STALE_CLAIM),
-                        pk=group_id)
-                .update(rebalance_due_at=now))
-
-
-def request_rebalance(*, group_id: int, reason: str) -> bool:
-    """From synchronous code (API views, services, tasks). True if a run was queued."""
-    if not rebalance_claim(group_id=group_id):
-        return False
-    from loadmgmt.tasks import rebalance_group
-
-    transaction.on_commit(lambda: rebalance_group.apply_async(
-        (group_id, reason), countdown=settings.LOAD_REBALANCE_DEBOUNCE))
-    return True
 
 
 async def arequest_rebalance(group_id: int, reason: str) -> None:
@@ -82,28 +60,28 @@ def on_transaction(station: Station, started: bool) -> FollowUp | None:
     return lambda: arequest_rebalance(group_id, "session started" if started else "session stopped")
 
 
-def on_status(station: Station, connector_id: int, status: str) -> FollowUp | None:
+def on_status(station: Station, connector_id: int, status: str, memo: dict) -> FollowUp | None:
     if station.load_group_id is None or connector_id == 0:
         return None
-    known = _memo(station, "load_statuses")
+    known = memo.setdefault("load_statuses", {})
     if known.get(connector_id) == status:
         return None
     known[connector_id] = status
     return lambda: arequest_rebalance(station.load_group_id, f"status {status}")
 
 
-def profile_sent(station: Station, payload: dict) -> None:
+def profile_sent(station: Station, payload: dict, memo: dict) -> None:
     """Note the limit of a TxProfile of ours (in A) that went out on this link."""
     profile = payload["csChargingProfiles"]
     connector_id = payload["connectorId"]
     schedule = profile["chargingSchedule"]
     if (profile["chargingProfileId"] == settings.LOAD_PROFILE_ID + connector_id
             and schedule["chargingRateUnit"] == "A"):
-        _memo(station, "load_limits")[connector_id] = Decimal(str(
+        memo.setdefault("load_limits", {})[connector_id] = Decimal(str(
             schedule["chargingSchedulePeriod"][0]["limit"]))
 
 
-def on_meter_values(station: Station, connector_id: int, samples) -> FollowUp | None:
+def on_meter_values(station: Station, connector_id: int, samples, memo: dict) -> FollowUp | None:
     """A car's draw changed materially, or moved between clearly below, between and near the
     limit we gave it (and the sample after it went below: a car that keeps drawing less is held
     down after two intervals, and given its share back when it draws near its limit:
@@ -116,8 +94,8 @@ def on_meter_values(station: Station, connector_id: int, samples) -> FollowUp | 
         return None
     if connector_id == 0:
         return lambda: _base_load_reported(station.pk)
-    draw, seen = max(currents), _memo(station, "load_draws")
-    band = _band(draw, _memo(station, "load_limits").get(connector_id))
+    draw, seen = max(currents), memo.setdefault("load_draws", {})
+    band = _band(draw, memo.get("load_limits", {}).get(connector_id))
     before, band_before, samples_in_band = seen.get(connector_id, (None, None, 0))
     samples_in_band = samples_in_band + 1 if band == band_before else 1
     material = before is None or abs(draw - before) >= max(MATERIAL_AMPS, before * MATERIAL_SHARE)
@@ -140,10 +118,3 @@ async def _base_load_reported(station_id: int) -> None:
         base_load_meter_id=station_id, base_load_source="meter").values_list("pk", flat=True)))
     for group_id in groups:
         await arequest_rebalance(group_id, "base load measured")
-
-
-def _memo(station: Station, name: str) -> dict:
-    """What this link has seen of the station, kept on its Station object."""
-    if not hasattr(station, name):
-        setattr(station, name, {})
-    return getattr(station, name)

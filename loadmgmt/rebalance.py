@@ -21,8 +21,8 @@ from loadmgmt import profiles
 from loadmgmt.allocation import allocate
 from loadmgmt.locks import group_lock
 from loadmgmt.models import Allocation, ConnectorLimit, LoadGroup, StationControl
+from loadmgmt.records import allocation_record, limit_result_record, station_control_reset
 from loadmgmt.selectors import ConnectorState, GroupState, group_state, is_held
-from loadmgmt.services import allocation_record, limit_result_record, station_control_reset
 from stations.commands import (
     CommandFailed,
     StationAnsweredError,

@@ -22,8 +22,9 @@ from loadmgmt.allocation import (
     Demand,
     Group,
     allocate,
+    available,
 )
-from loadmgmt.models import BaseLoadSource, ConnectorLimit, LoadGroup, StationControl
+from loadmgmt.models import Allocation, BaseLoadSource, ConnectorLimit, LoadGroup, StationControl
 from stations.models import ChargingSession, Connector, IdTag, MeterSample, Station
 from stations.services.session_lifecycle import running_sessions
 
@@ -271,10 +272,47 @@ def load_groups_of(tenant):
         "base_load_meter")
 
 
-def allocation_preview(*, group: LoadGroup):
+def allocation_preview(*, group: LoadGroup) -> Allocation:
     """What the allocator would give now, unsaved and unsent (a group that never ran)."""
-    from loadmgmt.services import allocation_build  # (services reads this module)
-
     state = group_state(group_id=group.pk)
     return allocation_build(state=state, limits=allocate(state.spec(), state.demands),
                             reason="preview")
+
+
+def allocation_build(*, state: GroupState, limits: dict, reason: str) -> Allocation:
+    """An allocation's row, unsaved: the group's inputs, the limits given and each connector's
+    state (loadmgmt.records saves it; a preview only shows it)."""
+    spec = state.spec()
+    allocated = {p: Decimal(0) for p in PHASES}
+    demands = {d.key: d for d in state.demands}
+    for key, limit in limits.items():
+        for p in demands[key].phases:
+            allocated[p] += limit
+    connectors = []
+    for c in state.connectors:
+        demand = demands.get(c.key)
+        connectors.append({
+            "station": c.station.identity, "connector_id": c.connector_id,
+            "transaction_id": c.session.transaction_id if c.session else None,
+            "limit": _str(limits.get(c.key)) if demand else None,
+            "measured_current": _str(None if c.measured_current is None
+                                     else c.measured_current.quantize(Decimal("0.1"))),
+            "status": c.status,
+            "phases": list(demand.phases) if demand else [],
+            "priority": c.priority,
+            "steered": c.station.pk in state.steerable,
+            "connected": c.station.connected,
+        })
+    return Allocation(
+        group=state.group, reason=reason[:50], max_current=state.cap,
+        available=_per_phase(available(spec)), allocated=_per_phase(allocated),
+        reserved=_per_phase(state.reserved), base_load=_per_phase(state.base_load),
+        connectors=connectors)
+
+
+def _str(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _per_phase(values: dict[int, Decimal]) -> dict[str, str]:
+    return {str(p): str(v) for p, v in sorted(values.items())}

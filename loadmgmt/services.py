@@ -1,5 +1,6 @@
-"""Writes of the load manager: allocations, the limits sent with the answers, what it learns of
-each station, and a group's measured base load."""
+"""Writes an operator asks of the load manager: a group's stations (joining and leaving), its
+failsafe, its measured base load. They queue their follow-ups (profiles sent, taken back, a
+rebalance) as tasks once committed; the writes of a running rebalance are in `records.py`."""
 
 from datetime import datetime
 from decimal import Decimal
@@ -8,111 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from billing.services import sessions_snapshot_station
-from loadmgmt.allocation import PHASES, available
-from loadmgmt.live import allocation_published
-from loadmgmt.models import Allocation, ConnectorLimit, LimitSent, LoadGroup, StationControl
-from loadmgmt.selectors import GroupState
-from stations.models import ChargingSession, Station
-from stations.services.session_lifecycle import session_mark_stale
-
-REFUSALS = {"Rejected", "NotSupported", "CallError", "Timeout"}
-
-
-def allocation_record(*, state: GroupState, limits: dict, reason: str) -> Allocation:
-    allocation = allocation_build(state=state, limits=limits, reason=reason)
-    allocation.save()
-    allocation_published(allocation)  # the load group pages update live, after commit
-    return allocation
-
-
-def allocation_build(*, state: GroupState, limits: dict, reason: str) -> Allocation:
-    spec = state.spec()
-    allocated = {p: Decimal(0) for p in PHASES}
-    demands = {d.key: d for d in state.demands}
-    for key, limit in limits.items():
-        for p in demands[key].phases:
-            allocated[p] += limit
-    connectors = []
-    for c in state.connectors:
-        demand = demands.get(c.key)
-        connectors.append({
-            "station": c.station.identity, "connector_id": c.connector_id,
-            "transaction_id": c.session.transaction_id if c.session else None,
-            "limit": _str(limits.get(c.key)) if demand else None,
-            "measured_current": _str(None if c.measured_current is None
-                                     else c.measured_current.quantize(Decimal("0.1"))),
-            "status": c.status,
-            "phases": list(demand.phases) if demand else [],
-            "priority": c.priority,
-            "steered": c.station.pk in state.steerable,
-            "connected": c.station.connected,
-        })
-    return Allocation(
-        group=state.group, reason=reason[:50], max_current=state.cap,
-        available=_per_phase(available(spec)), allocated=_per_phase(allocated),
-        reserved=_per_phase(state.reserved), base_load=_per_phase(state.base_load),
-        connectors=connectors)
-
-
-def _str(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
-
-
-def _per_phase(values: dict[int, Decimal]) -> dict[str, str]:
-    return {str(p): str(v) for p, v in sorted(values.items())}
-
-
-@transaction.atomic
-def limit_result_record(*, station_id: int, connector_id: int, transaction_id: int | None,
-                        purpose: str, limit: Decimal, status: str, profile_id: int | None,
-                        allocation_id: int | None, note: str = "", held: bool = False) -> None:
-    """A limit sent and its outcome: the log row, the connector's state, and whether the
-    station takes our profiles (a refusal makes it counted at its maximum until retried)."""
-    now = timezone.now()
-    LimitSent.objects.create(allocation_id=allocation_id, station_id=station_id,
-                             connector_id=connector_id, transaction_id=transaction_id,
-                             purpose=purpose, limit=limit, status=status, profile_id=profile_id)
-    if status != "NotConnected":
-        ConnectorLimit.objects.update_or_create(
-            station_id=station_id, connector_id=connector_id,
-            defaults={"transaction_id": transaction_id, "limit": limit, "status": status,
-                      "held": held, "updated_at": now})
-    if purpose == "TxDefaultProfile" and status in ("Accepted", "Rejected"):
-        pass  # says nothing of TxProfiles: some stations take no default but obey a TxProfile
-    elif _unknown_transaction(station_id, transaction_id, purpose, status):
-        # The station does not know the transaction: the session is stale for the lifecycle
-        # rules, and the station is not counted at its maximum for it (docs/sessions.md).
-        session_mark_stale(station_id=station_id, transaction_id=transaction_id)
-    elif status == "Accepted":
-        station_control_update(station_id=station_id, controllable=True)
-    elif status in REFUSALS:
-        station_control_update(station_id=station_id, controllable=False,
-                               reason=f"{purpose} on connector {connector_id}: {note or status}")
-
-
-def _unknown_transaction(station_id: int, transaction_id: int | None, purpose: str,
-                         status: str) -> bool:
-    """A TxProfile rejected for a transaction the station has ended: its connector was reported
-    free after the start, or the session is closed already (superseded, say)."""
-    if purpose != "TxProfile" or status != "Rejected" or transaction_id is None:
-        return False
-    session = ChargingSession.objects.filter(station_id=station_id, transaction_id=transaction_id).first()
-    return session is not None and (session.stopped_at is not None or session.freed_at is not None)
-
-
-def station_control_update(*, station_id: int, controllable: bool, reason: str = "") -> None:
-    StationControl.objects.update_or_create(station_id=station_id, defaults={
-        "controllable": controllable, "reason": reason[:200], "checked_at": timezone.now()})
-
-
-def station_control_reset(*, station_id: int, before: datetime, rate_units: str) -> None:
-    """The station takes our profiles again unless it refused one since `before` (a refusal
-    that raced this reset stands)."""
-    control, _ = StationControl.objects.get_or_create(station_id=station_id)
-    control.rate_units = rate_units[:20]
-    if control.checked_at is None or control.checked_at < before:
-        control.controllable, control.reason = True, ""
-    control.save()
+from loadmgmt.allocation import PHASES
+from loadmgmt.models import LoadGroup
+from loadmgmt.tasks import failsafe_send, request_rebalance, station_moved
+from stations.models import Station
 
 
 def base_load_measured_set(*, group: LoadGroup, currents: dict[int, Decimal],
@@ -127,8 +27,6 @@ def base_load_measured_set(*, group: LoadGroup, currents: dict[int, Decimal],
 def station_group_changed(*, station_id: int, old_group_id: int | None) -> None:
     """A station joined, left or changed its group: once committed, the old group takes its
     profiles back and is rebalanced, the new one gives it the failsafe and is rebalanced."""
-    from loadmgmt.tasks import station_moved
-
     transaction.on_commit(lambda: station_moved.delay(station_id, old_group_id))
 
 
@@ -164,8 +62,6 @@ def failsafe_of(group: LoadGroup) -> tuple:
 
 def failsafe_resend(*, group: LoadGroup) -> None:
     """The failsafe changed: each station of the group gets the new one (once committed)."""
-    from loadmgmt.tasks import failsafe_send
-
     for station_id in group.stations.values_list("pk", flat=True):
         transaction.on_commit(lambda sid=station_id: failsafe_send.delay(sid))
 
@@ -175,8 +71,6 @@ def load_group_save(*, serializer, tenant) -> LoadGroup:
     """Create or update a group from a valid LoadGroupSerializer (API and dashboard alike):
     stations join and leave through `load_group_stations_set`, a changed failsafe is sent again,
     an edit rebalances the group."""
-    from loadmgmt.triggers import request_rebalance
-
     creating = serializer.instance is None
     stations = serializer.validated_data.pop("stations", [] if creating else None)
     if creating:

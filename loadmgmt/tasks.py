@@ -1,9 +1,25 @@
+"""The load manager's Celery tasks, and `request_rebalance`, the one way synchronous code (the
+API, the admin, services, the beat) asks for a group's rebalance: it claims the group
+(`records.rebalance_claim`) and only the claimant queues a run, after a short debounce, once
+committed. Tasks take ids and call the rebalance engine; a redelivered task allocates anew."""
+
 from asgiref.sync import async_to_sync
 from celery import shared_task
+from django.conf import settings
+from django.db import transaction
 
 from loadmgmt.models import LoadGroup
 from loadmgmt.rebalance import afailsafe_send, astation_moved, rebalance
-from loadmgmt.triggers import request_rebalance
+from loadmgmt.records import rebalance_claim
+
+
+def request_rebalance(*, group_id: int, reason: str) -> bool:
+    """From synchronous code (API views, services, tasks). True if a run was queued."""
+    if not rebalance_claim(group_id=group_id):
+        return False
+    transaction.on_commit(lambda: rebalance_group.apply_async(
+        (group_id, reason), countdown=settings.LOAD_REBALANCE_DEBOUNCE))
+    return True
 
 
 @shared_task

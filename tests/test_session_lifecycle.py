@@ -13,7 +13,7 @@ from ocpp.v16 import call
 from billing.models import SessionPrice
 from billing.services import tariff_create
 from loadmgmt.models import StationControl
-from loadmgmt.services import limit_result_record
+from loadmgmt.records import limit_result_record
 from stations.models import ChargingSession, CloseReason, Connector, MeterSample, Station, StatusEvent
 from stations.services.batch import Batch, batch_write
 from stations.services.session_lifecycle import sessions_close_orphans
