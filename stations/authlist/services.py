@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from stations import command_requests as req
 from stations.authlist.models import LocalList, LocalListUpdate, UpdateStatus
 from stations.authlist.selectors import (
     group_entries,
@@ -26,7 +27,7 @@ from stations.authlist.selectors import (
     local_list_entries,
     local_lists_held,
 )
-from stations.commands import CommandFailed, station_call
+from stations.commands import CommandFailed, command_run
 from stations.models import IdTag, Station
 from stations.ocpp.dbthreads import db
 
@@ -169,17 +170,16 @@ def local_lists_resync(*, tenant_id: int) -> list[int]:
 
 
 async def _send(station: Station, update: LocalListUpdate) -> LocalListUpdate:
-    payload: dict = {"listVersion": update.list_version, "updateType": update.update_type}
-    if update.entries:
-        payload["localAuthorizationList"] = update.entries
+    request = req.LocalListSend(version=update.list_version, full=update.update_type == FULL,
+                                entries=tuple(update.entries or ()))
     try:
-        response = await station_call(station, "SendLocalList", payload)
+        answer = await command_run(station, request)
     except CommandFailed as failure:
         await sync_to_async(local_list_update_answer)(
             update_id=update.pk, status=UpdateStatus.SEND_FAILED, error=json.dumps(failure.body))
         raise
     return await sync_to_async(local_list_update_answer)(update_id=update.pk,
-                                                         status=response["status"])
+                                                         status=answer.status)
 
 
 async def local_list_send(*, station: Station, update_type: str,
@@ -208,9 +208,8 @@ async def _send_and_resend(station: Station, update: LocalListUpdate) -> LocalLi
 
 async def local_list_version_get(*, station: Station) -> LocalList:
     """Ask the station which list version it holds (-1: it has no local list, 0: an empty one)."""
-    response = await station_call(station, "GetLocalListVersion", {})
-    return await sync_to_async(local_list_version_record)(station=station,
-                                                          version=response["listVersion"])
+    report = await command_run(station, req.LocalListVersionGet())
+    return await sync_to_async(local_list_version_record)(station=station, version=report.version)
 
 
 def _station_with_link(station_id: int) -> Station | None:

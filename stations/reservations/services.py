@@ -9,7 +9,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from stations.commands import CommandFailed, station_call
+from stations import command_requests as req
+from stations.commands import CommandFailed, command_run
 from stations.models import ChargingSession, IdTag, Station
 from stations.reservations.models import Reservation, ReservationStatus
 
@@ -76,24 +77,23 @@ async def reservation_reserve(*, station: Station, connector_id: int, id_tag: Id
     (recorded as SendFailed) when the station gives no usable answer."""
     reservation = await sync_to_async(reservation_create)(
         station=station, connector_id=connector_id, id_tag=id_tag, expiry_date=expiry_date)
-    payload = {"connectorId": connector_id, "expiryDate": _iso(expiry_date),
-               "idTag": reservation.id_tag, "reservationId": reservation.reservation_id}
-    if reservation.parent_id_tag:
-        payload["parentIdTag"] = reservation.parent_id_tag
+    request = req.ReservationMake(reservation_id=reservation.reservation_id, evse_id=connector_id,
+                                  id_token=reservation.id_tag, expiry_date=_iso(expiry_date),
+                                  parent_id_token=reservation.parent_id_tag)
     try:
-        response = await station_call(station, "ReserveNow", payload)
+        answer = await command_run(station, request)
     except CommandFailed as failure:
         await sync_to_async(reservation_answer)(reservation_id=reservation.pk,
                                                 status=ReservationStatus.SEND_FAILED,
                                                 error=json.dumps(failure.body))
         raise
     return await sync_to_async(reservation_answer)(reservation_id=reservation.pk,
-                                                   status=response["status"])
+                                                   status=answer.status)
 
 
 async def reservation_cancel(*, station: Station, reservation: Reservation) -> Reservation:
     """CancelReservation; the answer (Accepted or Rejected) is recorded."""
-    response = await station_call(station, "CancelReservation",
-                                  {"reservationId": reservation.reservation_id})
+    answer = await command_run(station, req.ReservationCancel(
+        reservation_id=reservation.reservation_id))
     return await sync_to_async(reservation_cancel_answer)(reservation_id=reservation.pk,
-                                                          status=response["status"])
+                                                          status=answer.status)

@@ -1,12 +1,14 @@
-"""What the central system asks of a station in the Security extension: send the CALL, record
-the answer. Async, for the API views and the consumer's process; the writes are services."""
+"""What the central system asks of a station in the Security extension: send the request (in
+no version's words: stations/command_requests.py), record the answer. Async, for the API views
+and the consumer's process; the writes are services."""
 
 import asyncio
 import logging
 
 from asgiref.sync import sync_to_async
 
-from stations.commands import CommandFailed, StationNotConnected, station_call
+from stations import command_requests as req
+from stations.commands import CommandFailed, StationNotConnected, command_run
 from stations.models import Station
 from stations.security import services
 from stations.security.models import InstalledCertificate
@@ -15,79 +17,78 @@ from tenants.secrets import new_station_password
 log = logging.getLogger(__name__)
 
 
-async def _call(station: Station, action: str, payload: dict, detail: str) -> dict:
-    """station_call, recording what was asked (`detail`, never a secret) and the outcome."""
+async def _call(station: Station, request, detail: str) -> req.CommandResult:
+    """command_run, recording the message sent, what was asked (`detail`, never a secret) and
+    the outcome."""
     try:
-        response = await station_call(station, action, payload)
+        result = await command_run(station, request)
     except CommandFailed as failed:
         await sync_to_async(services.security_command_record)(
-            station=station, action=action, detail=detail, status=type(failed).__name__)
+            station=station, action=failed.action, detail=detail, status=type(failed).__name__)
         raise
     await sync_to_async(services.security_command_record)(
-        station=station, action=action, detail=detail, status=response.get("status", ""))
-    return response
+        station=station, action=result.action, detail=detail, status=result.status)
+    return result
 
 
 async def password_change(station: Station, password: str | None = None) -> tuple[str, str]:
     """ChangeConfiguration AuthorizationKey; on Accepted the new password is pending (see
     stations/ocpp/handshake.py). Returns the station's status and the password."""
     password = password or new_station_password()
-    response = await _call(station, "ChangeConfiguration",
-                           {"key": "AuthorizationKey", "value": password}, "AuthorizationKey")
-    if response["status"] == "Accepted":
+    result = await _call(station, req.ConfigurationSet(key="AuthorizationKey", value=password),
+                         "AuthorizationKey")
+    if result.status == "Accepted":
         await sync_to_async(services.station_pending_password_set)(station=station,
                                                                     password=password)
-    return response["status"], password
+    return result.status, password
 
 
 async def security_profile_upgrade(station: Station, profile: int) -> str:
     """ChangeConfiguration SecurityProfile; on Accepted the station reconnects at that level."""
-    response = await _call(station, "ChangeConfiguration",
-                           {"key": "SecurityProfile", "value": str(profile)}, f"SecurityProfile={profile}")
-    if response["status"] == "Accepted":
+    result = await _call(station, req.ConfigurationSet(key="SecurityProfile", value=str(profile)),
+                         f"SecurityProfile={profile}")
+    if result.status == "Accepted":
         await sync_to_async(services.station_security_profile_raise)(station=station,
                                                                       profile=profile)
-    return response["status"]
+    return result.status
 
 
 async def certificate_install(station: Station, certificate_type: str,
                               certificate_pem: str) -> InstalledCertificate:
-    response = await _call(station, "InstallCertificate",
-                           {"certificateType": certificate_type, "certificate": certificate_pem},
-                           certificate_type)
+    result = await _call(station, req.CertificateInstall(certificate_type=certificate_type,
+                                                         certificate_pem=certificate_pem),
+                         certificate_type)
     return await sync_to_async(services.installed_certificate_record)(
         station=station, certificate_type=certificate_type, certificate_pem=certificate_pem,
-        status=response["status"])
+        status=result.status)
 
 
 async def certificates_refresh(station: Station, certificate_type: str) -> str:
-    response = await _call(station, "GetInstalledCertificateIds",
-                           {"certificateType": certificate_type}, certificate_type)
-    if response["status"] == "Accepted":
+    report = await _call(station, req.CertificateIdsGet(certificate_type=certificate_type),
+                         certificate_type)
+    if report.status == "Accepted":
         await sync_to_async(services.installed_certificates_reported)(
-            station=station, certificate_type=certificate_type,
-            hash_data=response.get("certificateHashData", []))
-    elif response["status"] == "NotFound":
+            station=station, certificate_type=certificate_type, hash_data=list(report.hash_data))
+    elif report.status == "NotFound":
         await sync_to_async(services.installed_certificates_reported)(
             station=station, certificate_type=certificate_type, hash_data=[])
-    return response["status"]
+    return report.status
 
 
 async def certificate_delete(station: Station, certificate: InstalledCertificate) -> str:
-    response = await _call(station, "DeleteCertificate",
-                           {"certificateHashData": certificate.hash_data()},
-                           f"{certificate.certificate_type} {certificate.serial_number}")
+    result = await _call(station, req.CertificateDelete(hash_data=certificate.hash_data()),
+                         f"{certificate.certificate_type} {certificate.serial_number}")
     await sync_to_async(services.installed_certificate_deleted)(certificate=certificate,
-                                                                status=response["status"])
-    return response["status"]
+                                                                status=result.status)
+    return result.status
 
 
 async def certificate_renewal_request(station: Station) -> str:
     """ExtendedTriggerMessage SignChargePointCertificate: the station's SignCertificate follows."""
-    response = await _call(station, "ExtendedTriggerMessage",
-                           {"requestedMessage": "SignChargePointCertificate"},
-                           "SignChargePointCertificate")
-    return response["status"]
+    result = await _call(station, req.MessageTrigger(requested_message="SignChargePointCertificate",
+                                                     extended=True),
+                         "SignChargePointCertificate")
+    return result.status
 
 
 async def certificate_sign_and_send(station_id: int, csr_pem: str) -> None:
@@ -107,9 +108,8 @@ async def _certificate_send(station_id: int, csr_pem: str) -> None:
     for attempt in range(5):
         station = await db(_fresh_station, station_id)
         try:
-            response = await station_call(station, "CertificateSigned",
-                                          {"certificateChain": issued.certificate_pem})
-            status = response["status"]
+            result = await command_run(station, req.CertificateSend(chain_pem=issued.certificate_pem))
+            status = result.status
             break
         except StationNotConnected:  # presence of a just-connected station is written lazily
             await asyncio.sleep(0.5 * (attempt + 1))

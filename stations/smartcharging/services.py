@@ -15,10 +15,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from stations import command_requests as req
 from stations import timestamps
-from stations.commands import CommandFailed, StationNotConnected, StationTimedOut, station_call
-from stations.models import ChargingSession, Connector, Station
+from stations.commands import CommandFailed, StationNotConnected, StationTimedOut, command_run
+from stations.models import Connector, Station
 from stations.quirks import quirks_of
+from stations.selectors import sessions_by_transaction_id
+from stations.services.station_commands import session_start_remote
 from stations.smartcharging.checks import ProfileInvalid, checked_profile, checked_remote_start
 from stations.smartcharging.models import (
     Answer,
@@ -87,13 +90,18 @@ def _targets(station: Station, connector_id: int, profile: dict) -> list[tuple[i
 
 
 async def _send(station: Station, row: ChargingProfile) -> ChargingProfile:
-    payload = {"connectorId": row.connector_id, "csChargingProfiles": row.payload}
     try:
-        answer = await station_call(station, "SetChargingProfile", payload)
+        answer = await command_run(station, req.ChargingProfileSet(evse_id=row.connector_id,
+                                                                   profile=row.payload))
     except CommandFailed as failure:
         await sync_to_async(charging_profile_fail)(profile_id=row.pk, failure=failure)
         raise
-    return await sync_to_async(charging_profile_answer)(profile_id=row.pk, status=answer["status"])
+    return await sync_to_async(charging_profile_answer)(profile_id=row.pk, status=answer.status)
+
+
+def _as_string(transaction_id: int | str | None) -> str:
+    """A transaction id as the version-neutral field keeps it ("" for none)."""
+    return "" if transaction_id is None else str(transaction_id)
 
 
 @transaction.atomic
@@ -110,6 +118,7 @@ def _profile_record(*, station: Station, connector_id: int | None, profile: dict
         valid_from=timestamps.parse(profile.get("validFrom")),
         valid_to=timestamps.parse(profile.get("validTo")),
         transaction_id=profile.get("transactionId"), duration=schedule.get("duration"),
+        evse_id=connector_id, station_transaction_id=_as_string(profile.get("transactionId")),
         start_schedule=timestamps.parse(schedule.get("startSchedule")),
         charging_rate_unit=schedule["chargingRateUnit"],
         min_charging_rate=_decimal(schedule.get("minChargingRate")),
@@ -171,20 +180,19 @@ async def acharging_profiles_clear(*, station: Station, charging_profile_id: int
                                    connector_id: int | None = None, purpose: str = "",
                                    stack_level: int | None = None) -> ProfileClearing:
     """ClearChargingProfile: by id, or by the criteria given (none: every profile)."""
-    criteria = {"id": charging_profile_id, "connectorId": connector_id,
-                "chargingProfilePurpose": purpose or None, "stackLevel": stack_level}
+    request = req.ChargingProfilesClear(profile_id=charging_profile_id, evse_id=connector_id,
+                                        purpose=purpose, stack_level=stack_level)
     clearing = await ProfileClearing.objects.acreate(
         tenant_id=station.tenant_id, station=station, charging_profile_id=charging_profile_id,
         connector_id=connector_id, purpose=purpose, stack_level=stack_level)
     try:
-        answer = await station_call(station, "ClearChargingProfile",
-                                    {k: v for k, v in criteria.items() if v is not None})
+        answer = await command_run(station, request)
     except CommandFailed as failure:
         clearing.failure, clearing.failure_detail = _failure_kind(failure), failure.body
         clearing.answered_at = timezone.now()
         await clearing.asave()
         raise
-    return await sync_to_async(profiles_cleared)(clearing_id=clearing.pk, status=answer["status"])
+    return await sync_to_async(profiles_cleared)(clearing_id=clearing.pk, status=answer.status)
 
 
 def charging_profiles_clear(**kwargs) -> ProfileClearing:
@@ -218,10 +226,8 @@ def profiles_cleared(*, clearing_id: int, status: str) -> ProfileClearing:
 async def acomposite_schedule_get(*, station: Station, connector_id: int, duration: int,
                                   unit: str | None = None) -> dict:
     """The station's GetCompositeSchedule answer: what it will actually allow from now."""
-    payload = {"connectorId": connector_id, "duration": duration}
-    if unit:
-        payload["chargingRateUnit"] = unit
-    return await station_call(station, "GetCompositeSchedule", payload)
+    request = req.CompositeScheduleGet(evse_id=connector_id, duration=duration, rate_unit=unit)
+    return (await command_run(station, request)).response
 
 
 def composite_schedule_get(**kwargs) -> dict:
@@ -233,20 +239,20 @@ async def aremote_start(*, station: Station, id_tag: str, connector_id: int | No
                         profile: dict | None = None) -> tuple[str, ChargingProfile | None]:
     """RemoteStartTransaction; its TxProfile is recorded, waiting for the transaction. Returns
     the station's answer and the profile."""
-    payload = checked_remote_start(id_tag, connector_id, profile)
+    checked_remote_start(id_tag, connector_id, profile)
     if profile is None:
-        return (await station_call(station, "RemoteStartTransaction", payload))["status"], None
+        return (await session_start_remote(station=station, id_token=id_tag,
+                                           evse_id=connector_id)).status, None
     # Quirk `tx_profile_after_start_only`: the station rejects a TxProfile until it has the
     # StartTransaction answer, so the profile is held back and sent right after it.
     held = (await sync_to_async(quirks_of)(station)).tx_profile_after_start_only
-    if held:
-        payload.pop("chargingProfile")
     row = await sync_to_async(_profile_record)(
         station=station, connector_id=connector_id, profile=profile, id_tag=id_tag,
         sent_with="SetChargingProfile" if held else "RemoteStartTransaction",
         waiting_for=Waiting.HELD if held else Waiting.START)
     try:
-        status = (await station_call(station, "RemoteStartTransaction", payload))["status"]
+        status = (await session_start_remote(station=station, id_token=id_tag, evse_id=connector_id,
+                                             charging_profile=None if held else profile)).status
     except CommandFailed as failure:
         await sync_to_async(charging_profile_fail)(profile_id=row.pk, failure=failure)
         raise
@@ -266,8 +272,8 @@ def charging_profiles_transaction_started(*, station_id: int, transaction_id: in
                                              waiting_for__in=[Waiting.START, Waiting.HELD])
     if not waiting.exists():  # the common case: a start without a profile
         return []
-    session = (ChargingSession.objects.filter(station_id=station_id, transaction_id=transaction_id)
-               .only("connector_id", "id_tag").first())
+    session = (sessions_by_transaction_id(station_id=station_id, transaction_id=transaction_id)
+               .only("connector_id", "evse_id", "id_tag").first())
     if session is None:
         return []
     waiting = (waiting.select_for_update().filter(id_tag__lower=session.id_tag.lower())
@@ -276,6 +282,7 @@ def charging_profiles_transaction_started(*, station_id: int, transaction_id: in
     to_send = []
     for row in waiting[:1]:
         row.connector_id, row.transaction_id = session.connector_id, transaction_id
+        row.evse_id, row.station_transaction_id = session.evse_id, _as_string(transaction_id)
         if row.waiting_for == Waiting.HELD:
             row.payload = row.payload | {"transactionId": transaction_id}
             row.sent_at = timezone.now()
