@@ -28,10 +28,10 @@ from stations.commands import (
     StationAnsweredError,
     StationNotConnected,
     StationTimedOut,
-    station_call,
 )
 from stations.models import Station
 from stations.ocpp import links
+from stations.services.station_commands import configuration_get
 from stations.smartcharging.models import Purpose
 from stations.smartcharging.services import acharging_profile_set, acharging_profiles_clear
 
@@ -193,11 +193,11 @@ async def afailsafe_send(station_id: int) -> bool:
 async def _rate_units(station: Station) -> str | None:
     """ChargingScheduleAllowedChargingRateUnit, or None when the station does not say."""
     try:
-        answer = await station_call(station, "GetConfiguration",
-                                    {"key": ["ChargingScheduleAllowedChargingRateUnit"]})
+        report = await configuration_get(station=station,
+                                         keys=("ChargingScheduleAllowedChargingRateUnit",))
     except CommandFailed:
         return None
-    for item in answer.get("configurationKey", []):
+    for item in report.keys:
         if item.get("key") == "ChargingScheduleAllowedChargingRateUnit":
             return item.get("value", "")
     return None
