@@ -1,0 +1,118 @@
+"""The import graph the design asks for (docs/architecture.md): the core tells billing and load
+management what happened through domain events (stations/events.py) and never imports them, and no
+package's modules import each other in a circle. Read from the source with grimp, imports inside
+functions included, so a late import cannot hide an arrow."""
+
+from collections import deque
+
+import grimp
+import pytest
+
+PACKAGES = ("stations", "billing", "loadmgmt", "tenants", "cpms")
+CORE = ("stations.models", "stations.services", "stations.ocpp", "stations.events", "stations.selectors",
+        "tenants")
+ABOVE_THE_CORE = ("billing", "loadmgmt")
+
+
+@pytest.fixture(scope="module")
+def graph() -> grimp.ImportGraph:
+    return grimp.build_graph(*PACKAGES, cache_dir=None)
+
+
+@pytest.mark.parametrize("core", CORE)
+def test_the_core_imports_neither_billing_nor_load_management(graph, core):
+    chains = sorted(" -> ".join(chain) for above in ABOVE_THE_CORE
+                    for chain in graph.find_shortest_chains(importer=core, imported=above, as_packages=True))
+
+    assert not chains, f"{core} reaches above the core:\n" + "\n".join(chains)
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_no_modules_of_a_package_import_each_other_in_a_circle(graph, package):
+    modules = {m for m in graph.modules if m == package or m.startswith(f"{package}.")}
+    imports = {m: graph.find_modules_directly_imported_by(m) & modules for m in modules}
+    circles = [_circle(imports, group) for group in _circular_groups(imports)]
+
+    assert not circles, f"import circles in {package}:\n" + "\n".join(
+        _described(graph, circle) for circle in circles)
+
+
+def test_a_circle_is_found_and_told_with_its_import_lines():
+    graph = grimp.ImportGraph()
+    for module in ("p", "p.a", "p.b", "p.c"):
+        graph.add_module(module)
+    graph.add_import(importer="p.a", imported="p.b", line_number=3, line_contents="from p import b")
+    graph.add_import(importer="p.b", imported="p.a", line_number=7, line_contents="from p import a")
+    graph.add_import(importer="p.b", imported="p.c", line_number=8, line_contents="from p import c")
+    imports = {m: graph.find_modules_directly_imported_by(m) for m in graph.modules}
+
+    assert _circular_groups(imports) == [["p.a", "p.b"]]
+    assert _described(graph, _circle(imports, ["p.a", "p.b"])) == (
+        "p.a -> p.b (p.a:3 from p import b) -> p.a (p.b:7 from p import a)")
+
+
+def _circular_groups(imports: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected groups of more than one module (Tarjan, without recursion)."""
+    order: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    groups = []
+    for root in sorted(imports):
+        if root in order:
+            continue
+        work = [(root, iter(sorted(imports[root])))]
+        order[root] = low[root] = len(order)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            module, targets = work[-1]
+            target = next(targets, None)
+            if target is None:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[module])
+                if low[module] == order[module]:
+                    group = []
+                    while (member := stack.pop()) != module:
+                        on_stack.discard(member)
+                        group.append(member)
+                    on_stack.discard(module)
+                    if group:
+                        groups.append(sorted([*group, module]))
+            elif target not in order:
+                order[target] = low[target] = len(order)
+                stack.append(target)
+                on_stack.add(target)
+                work.append((target, iter(sorted(imports[target]))))
+            elif target in on_stack:
+                low[module] = min(low[module], order[target])
+    return sorted(groups)
+
+
+def _circle(imports: dict[str, set[str]], group: list[str]) -> list[str]:
+    """One shortest way from the group's first module back to itself, inside the group."""
+    start = group[0]
+    came_from: dict[str, str] = {}
+    queue = deque([start])
+    while queue:
+        module = queue.popleft()
+        for target in sorted(imports[module] & set(group)):
+            if target == start:
+                path = [module]
+                while path[-1] != start:
+                    path.append(came_from[path[-1]])
+                return [*reversed(path), start]
+            if target not in came_from:
+                came_from[target] = module
+                queue.append(target)
+    raise AssertionError(f"no circle through {start}")
+
+
+def _described(graph: grimp.ImportGraph, circle: list[str]) -> str:
+    steps = [circle[0]]
+    for importer, imported in zip(circle, circle[1:], strict=False):
+        detail = graph.get_import_details(importer=importer, imported=imported)[:1]
+        where = f" ({importer}:{detail[0]['line_number']} {detail[0]['line_contents']})" if detail else ""
+        steps.append(f"{imported}{where}")
+    return " -> ".join(steps)
