@@ -24,3 +24,41 @@ class UtcIsoDateTimeField(IsoDateTimeField):
 
 class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = UtcIsoDateTimeField
+
+
+class WordBooleanField(forms.Field):
+    """true, 1, yes or false, 0, no, in any case; anything else is a 400 (not ignored)."""
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        word = str(value).lower()
+        if word in ("true", "1", "yes"):
+            return True
+        if word in ("false", "0", "no"):
+            return False
+        raise forms.ValidationError("true or false", code="invalid")
+
+
+class WordBooleanFilter(django_filters.Filter):
+    field_class = WordBooleanField
+
+
+class WholeNumberField(forms.Field):
+    """Digits only (no sign, no decimals); anything else is a 400 with the field's message."""
+
+    default_error_messages = {"invalid": "A whole number"}
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        try:
+            if not str(value).isdigit():
+                raise ValueError(value)
+            return int(value)
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class WholeNumberFilter(django_filters.Filter):
+    field_class = WholeNumberField

@@ -1,7 +1,5 @@
-from adrf.views import APIView as AsyncAPIView
-from asgiref.sync import sync_to_async
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics, mixins, status, viewsets
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import get_object_or_404
@@ -11,7 +9,7 @@ from billing.services import sessions_snapshot_station
 from cpms.api_errors import command_failures
 from loadmgmt.services import station_group_changed
 from stations import selectors
-from stations.authlist.services import local_lists_resync
+from stations.api_base import AsyncStationAPIView, StationListAPIView
 from stations.commands import station_call
 from stations.filters import IdTagFilter, SessionFilter
 from stations.models import ChargingSession, IdTag, OcppMessage, Station
@@ -26,22 +24,25 @@ from stations.serializers import (
     SessionSerializer,
     StationCreatedSerializer,
     StationSerializer,
+    id_tag_exists_error,
 )
+from stations.services.id_tags import IdTagExists, id_tag_create, id_tag_delete, id_tag_update
 from stations.services.session_lifecycle import SessionNotOpen, session_close_by_operator
-from stations.services.stations import station_create, station_set_password
+from stations.services.stations import station_create, station_update
 from tenants.actors import closer_of
+from tenants.api import TenantListRetrieveViewSet, TenantModelViewSet
 
 IDENTITY = r"[^/]+"
 
 
-class StationViewSet(viewsets.ModelViewSet):
-    queryset = Station.objects.none()  # for the schema; requests use get_queryset
+class StationViewSet(TenantModelViewSet):
+    queryset = Station.objects.none()
     serializer_class = StationSerializer
     lookup_field = "identity"
     lookup_value_regex = IDENTITY
 
-    def get_queryset(self):
-        return selectors.stations_of(self.request.tenant)
+    def tenant_queryset(self, tenant):
+        return selectors.stations_of(tenant)
 
     @extend_schema(responses={201: StationCreatedSerializer})
     def create(self, request, *args, **kwargs):
@@ -65,22 +66,20 @@ class StationViewSet(viewsets.ModelViewSet):
         if any(name in data and data[name] != getattr(serializer.instance, name)
                for name in ("tariff", "load_group")):
             sessions_snapshot_station(station_id=serializer.instance.pk)  # they keep their tariff
-        station = serializer.save()
-        if password:
-            station_set_password(station=station, password=password)
+        station = station_update(station=serializer.instance, password=password, **data)
         if station.load_group_id != old_group_id:
             station_group_changed(station_id=station.pk, old_group_id=old_group_id)
 
 
-class IdTagViewSet(viewsets.ModelViewSet):
-    queryset = IdTag.objects.none()  # for the schema; requests use get_queryset
+class IdTagViewSet(TenantModelViewSet):
+    queryset = IdTag.objects.none()
     serializer_class = IdTagSerializer
     lookup_field = "id_tag"
     lookup_value_regex = IDENTITY
     filterset_class = IdTagFilter
 
-    def get_queryset(self):
-        return selectors.id_tags_of(self.request.tenant)
+    def tenant_queryset(self, tenant):
+        return selectors.id_tags_of(tenant)
 
     def get_object(self):
         """The tag however the URL spells it (OCPP's IdToken is case-insensitive)."""
@@ -90,25 +89,26 @@ class IdTagViewSet(viewsets.ModelViewSet):
         return tag
 
     def perform_create(self, serializer):
-        serializer.save(tenant=self.request.tenant)
-        local_lists_resync(tenant_id=self.request.tenant.pk)  # stations' local lists follow
+        try:
+            serializer.instance = id_tag_create(tenant=self.request.tenant,
+                                                **serializer.validated_data)
+        except IdTagExists:  # created meanwhile
+            raise ValidationError({"id_tag": [id_tag_exists_error(None)]}) from None
 
     def perform_update(self, serializer):
-        serializer.save()
-        local_lists_resync(tenant_id=self.request.tenant.pk)
+        serializer.instance = id_tag_update(id_tag=serializer.instance, **serializer.validated_data)
 
     def perform_destroy(self, instance):
-        instance.delete()
-        local_lists_resync(tenant_id=self.request.tenant.pk)
+        id_tag_delete(id_tag=instance)
 
 
-class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    queryset = ChargingSession.objects.none()  # for the schema; requests use get_queryset
+class SessionViewSet(TenantListRetrieveViewSet):
+    queryset = ChargingSession.objects.none()
     serializer_class = SessionSerializer
     filterset_class = SessionFilter
 
-    def get_queryset(self):
-        return selectors.sessions_of(self.request.tenant)
+    def tenant_queryset(self, tenant):
+        return selectors.sessions_of(tenant)
 
     @extend_schema(request=SessionCloseSerializer, responses={
         200: SessionSerializer, 400: OpenApiResponse(description="Bad values"),
@@ -131,20 +131,18 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                                           context=self.get_serializer_context()).data)
 
 
-class StationMessagesView(generics.ListAPIView):
+class StationMessagesView(StationListAPIView):
     """The station's OCPP frames, newest first."""
 
-    queryset = OcppMessage.objects.none()  # for the schema; requests use get_queryset
+    queryset = OcppMessage.objects.none()
     serializer_class = MessageSerializer
     filterset_fields = ["direction", "action", "unique_id"]
 
-    def get_queryset(self):
-        station = get_object_or_404(selectors.stations_of(self.request.tenant),
-                                    identity=self.kwargs["identity"])
+    def station_queryset(self, station):
         return selectors.messages_of(station)
 
 
-class StationCommandView(AsyncAPIView):
+class StationCommandView(AsyncStationAPIView):
     """Send one OCPP 1.6 CALL to the station and answer with its response."""
 
     @extend_schema(
@@ -156,9 +154,7 @@ class StationCommandView(AsyncAPIView):
         },
     )
     async def post(self, request, identity: str):
-        station = await sync_to_async(get_object_or_404)(
-            selectors.stations_of(request.tenant), identity=identity
-        )
+        station = await self.get_station()
         serializer = CommandSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         action, payload = serializer.validated_data["action"], serializer.validated_data["payload"]

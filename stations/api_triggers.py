@@ -1,15 +1,12 @@
 """POST /api/v1/stations/<identity>/trigger/: Remote Trigger through the API."""
 
-from adrf.views import APIView as AsyncAPIView
-from asgiref.sync import sync_to_async
-from django.shortcuts import get_object_or_404
 from django.urls import re_path
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
 from cpms.api_errors import command_failures
-from stations import selectors
+from stations.api_base import AsyncStationAPIView
 from stations.triggers import EXTENDED, STANDARD, trigger_send
 
 
@@ -33,7 +30,7 @@ class TriggerResultSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["Accepted", "Rejected", "NotImplemented"])
 
 
-class StationTriggerView(AsyncAPIView):
+class StationTriggerView(AsyncStationAPIView):
     """Ask the station to send a message now; answer with the station's status."""
 
     @extend_schema(
@@ -45,9 +42,7 @@ class StationTriggerView(AsyncAPIView):
         },
     )
     async def post(self, request, identity: str):
-        station = await sync_to_async(get_object_or_404)(
-            selectors.stations_of(request.tenant), identity=identity
-        )
+        station = await self.get_station()
         serializer = TriggerSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         result = await trigger_send(station=station, **serializer.validated_data)

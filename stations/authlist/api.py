@@ -1,12 +1,11 @@
-from adrf.views import APIView as AsyncAPIView
 from asgiref.sync import sync_to_async
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
 from cpms.api_errors import command_failures
 from stations import selectors as station_selectors
+from stations.api_base import AsyncStationAPIView
 from stations.authlist import selectors, services
 from stations.authlist.serializers import (
     LocalListSendSerializer,
@@ -18,11 +17,6 @@ from stations.authlist.serializers import (
 FAILURES = command_failures("No such station in this tenant")
 
 
-async def _station(request, identity: str):
-    return await sync_to_async(get_object_or_404)(
-        station_selectors.stations_of(request.tenant), identity=identity)
-
-
 def _validated_send(request) -> dict:
     serializer = LocalListSendSerializer(
         data=request.data, context={"id_tags": station_selectors.id_tags_of(request.tenant)})
@@ -30,12 +24,12 @@ def _validated_send(request) -> dict:
     return serializer.validated_data
 
 
-class LocalListView(AsyncAPIView):
+class LocalListView(AsyncStationAPIView):
     """The station's local authorization list: its state, and sending it (SendLocalList)."""
 
     @extend_schema(responses={200: LocalListStateSerializer, 404: FAILURES[404]})
     async def get(self, request, identity: str):
-        station = await _station(request, identity)
+        station = await self.get_station()
         state = await sync_to_async(selectors.local_list_state)(station)
         return Response(await sync_to_async(lambda: LocalListStateSerializer(state).data)())
 
@@ -48,7 +42,7 @@ class LocalListView(AsyncAPIView):
     async def post(self, request, identity: str):
         """Send the list as version (last accepted + 1) and answer with the station's verdict
         (201 whatever it was). After a VersionMismatch the full list is sent too: `resend`."""
-        station = await _station(request, identity)
+        station = await self.get_station()
         data = await sync_to_async(_validated_send)(request)
         update = await services.local_list_send(station=station, update_type=data["update_type"],
                                                 group=data.get("group"))
@@ -56,12 +50,12 @@ class LocalListView(AsyncAPIView):
         return Response(body, status=status.HTTP_201_CREATED)
 
 
-class LocalListVersionView(AsyncAPIView):
+class LocalListVersionView(AsyncStationAPIView):
     """GetLocalListVersion: ask the station which list version it holds."""
 
     @extend_schema(request=None, responses={200: LocalListVersionSerializer, **FAILURES})
     async def post(self, request, identity: str):
-        station = await _station(request, identity)
+        station = await self.get_station()
         held = await services.local_list_version_get(station=station)
         return Response({"list_version": held.station_version,
                          "supported": held.station_version != -1,

@@ -4,15 +4,14 @@ Creating a job or a request sends it at once; a station that is not connected or
 is a 409/502/504 as for the command API, the job kept with its error (its `id` in the body)."""
 
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics, status
+from rest_framework import status
 from rest_framework.exceptions import APIException
+from rest_framework.generics import get_object_or_404
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from stations import selectors as station_selectors
+from stations.api_base import StationGenericAPIView, StationListAPIView, StationRetrieveAPIView
 from stations.firmware import selectors, serializers
 from stations.firmware.models import FirmwareFile, FirmwareJob, Rollout, UploadRequest
 from stations.firmware.services.firmware import (
@@ -25,6 +24,11 @@ from stations.firmware.services.firmware import (
 )
 from stations.firmware.services.uploads import upload_request_create, upload_request_send
 from stations.models import Station
+from tenants.api import (
+    TenantListCreateAPIView,
+    TenantRetrieveAPIView,
+    TenantRetrieveDestroyAPIView,
+)
 
 SEND_ERRORS = {
     409: OpenApiResponse(description="The station is not connected (the job is kept, failed)"),
@@ -38,37 +42,26 @@ class Conflict(APIException):
     default_code = "conflict"
 
 
-def schema_only(view) -> bool:
-    """drf-spectacular calls get_queryset without a tenant or a station."""
-    return getattr(view, "swagger_fake_view", False)
-
-
-def station_of(request, identity: str) -> Station:
-    return get_object_or_404(station_selectors.stations_of(request.tenant), identity=identity)
-
-
-class FirmwareFileList(generics.ListCreateAPIView):
+class FirmwareFileList(TenantListCreateAPIView):
     """Firmware images (multipart upload: name, version, file, signing_certificate, signature)."""
 
+    queryset = FirmwareFile.objects.none()
     serializer_class = serializers.FirmwareFileSerializer
     parser_classes = [MultiPartParser, FormParser]
 
-    def get_queryset(self):
-        if schema_only(self):
-            return FirmwareFile.objects.none()
-        return selectors.firmware_files_of(self.request.tenant)
+    def tenant_queryset(self, tenant):
+        return selectors.firmware_files_of(tenant)
 
     def perform_create(self, serializer):
         serializer.instance = firmware_file_create(tenant=self.request.tenant, **serializer.validated_data)
 
 
-class FirmwareFileDetail(generics.RetrieveDestroyAPIView):
+class FirmwareFileDetail(TenantRetrieveDestroyAPIView):
+    queryset = FirmwareFile.objects.none()
     serializer_class = serializers.FirmwareFileSerializer
 
-    def get_queryset(self):
-        if schema_only(self):
-            return FirmwareFile.objects.none()
-        return selectors.firmware_files_of(self.request.tenant)
+    def tenant_queryset(self, tenant):
+        return selectors.firmware_files_of(tenant)
 
     @extend_schema(responses={204: None, 409: OpenApiResponse(description="The file has update jobs")})
     def delete(self, request, *args, **kwargs):
@@ -81,16 +74,15 @@ class FirmwareFileDetail(generics.RetrieveDestroyAPIView):
             raise Conflict(str(error)) from None
 
 
-class RolloutList(generics.ListCreateAPIView):
+class RolloutList(TenantListCreateAPIView):
     """One firmware image to many stations. Connected stations get it at once (a task); the
     others when they next boot."""
 
+    queryset = Rollout.objects.none()
     serializer_class = serializers.RolloutSerializer
 
-    def get_queryset(self):
-        if schema_only(self):
-            return Rollout.objects.none()
-        return selectors.rollouts_of(self.request.tenant)
+    def tenant_queryset(self, tenant):
+        return selectors.rollouts_of(tenant)
 
     @extend_schema(request=serializers.RolloutCreateSerializer,
                    responses={201: serializers.RolloutSerializer})
@@ -104,64 +96,58 @@ class RolloutList(generics.ListCreateAPIView):
         return Response(self.get_serializer(rollout).data, status=status.HTTP_201_CREATED)
 
 
-class RolloutDetail(generics.RetrieveAPIView):
+class RolloutDetail(TenantRetrieveAPIView):
+    queryset = Rollout.objects.none()
     serializer_class = serializers.RolloutSerializer
 
-    def get_queryset(self):
-        if schema_only(self):
-            return Rollout.objects.none()
-        return selectors.rollouts_of(self.request.tenant)
+    def tenant_queryset(self, tenant):
+        return selectors.rollouts_of(tenant)
 
 
-class StationFirmwareJobs(generics.ListAPIView):
+class StationFirmwareJobs(StationListAPIView):
     """The station's firmware update jobs, newest first; POST sends a new one."""
 
+    queryset = FirmwareJob.objects.none()
     serializer_class = serializers.FirmwareJobSerializer
 
-    def get_queryset(self):
-        if schema_only(self):
-            return FirmwareJob.objects.none()
-        return selectors.firmware_jobs_of(station_of(self.request, self.kwargs["identity"]))
+    def station_queryset(self, station):
+        return selectors.firmware_jobs_of(station)
 
     @extend_schema(request=serializers.FirmwareJobCreateSerializer,
                    responses={201: serializers.FirmwareJobSerializer, **SEND_ERRORS})
     def post(self, request, identity: str):
-        station = station_of(request, identity)
         given = serializers.FirmwareJobCreateSerializer(data=request.data, context={"request": request})
         given.is_valid(raise_exception=True)
-        job = firmware_job_create(station=station, **given.validated_data)
+        job = firmware_job_create(station=self.station, **given.validated_data)
         job = firmware_job_send(job_id=job.pk, reraise=True)
         return Response(self.get_serializer(self.get_queryset().get(pk=job.pk)).data,
                         status=status.HTTP_201_CREATED)
 
 
-class StationFirmwareJob(generics.RetrieveAPIView):
+class StationFirmwareJob(StationRetrieveAPIView):
+    queryset = FirmwareJob.objects.none()
     serializer_class = serializers.FirmwareJobSerializer
 
-    def get_queryset(self):
-        if schema_only(self):
-            return FirmwareJob.objects.none()
-        return selectors.firmware_jobs_of(station_of(self.request, self.kwargs["identity"]))
+    def station_queryset(self, station):
+        return selectors.firmware_jobs_of(station)
 
 
-class _UploadRequests(generics.ListAPIView):
+class _UploadRequests(StationListAPIView):
     kind = ""
     create_serializer: type = serializers.DiagnosticsCreateSerializer
+    queryset = UploadRequest.objects.none()
     serializer_class = serializers.UploadRequestSerializer
 
-    def get_queryset(self):
-        if schema_only(self):
-            return UploadRequest.objects.none()
-        return selectors.upload_requests_of(station_of(self.request, self.kwargs["identity"]), self.kind)
+    def station_queryset(self, station):
+        return selectors.upload_requests_of(station, self.kind)
 
     def create_request(self, station: Station, data: dict) -> UploadRequest:
         raise NotImplementedError
 
     def post(self, request, identity: str):
-        station = station_of(request, identity)
         given = self.create_serializer(data=request.data)
         given.is_valid(raise_exception=True)
-        created = self.create_request(station, given.validated_data)
+        created = self.create_request(self.station, given.validated_data)
         upload_request_send(request_id=created.pk, reraise=True)
         return Response(self.get_serializer(self.get_queryset().get(pk=created.pk)).data,
                         status=status.HTTP_201_CREATED)
@@ -198,14 +184,13 @@ class StationLogs(_UploadRequests):
         return super().post(request, identity)
 
 
-class _UploadRequestDetail(generics.RetrieveAPIView):
+class _UploadRequestDetail(StationRetrieveAPIView):
     kind = ""
+    queryset = UploadRequest.objects.none()
     serializer_class = serializers.UploadRequestSerializer
 
-    def get_queryset(self):
-        if schema_only(self):
-            return UploadRequest.objects.none()
-        return selectors.upload_requests_of(station_of(self.request, self.kwargs["identity"]), self.kind)
+    def station_queryset(self, station):
+        return selectors.upload_requests_of(station, self.kind)
 
 
 class StationDiagnosticsDetail(_UploadRequestDetail):
@@ -216,14 +201,17 @@ class StationLogDetail(_UploadRequestDetail):
     kind = UploadRequest.LOG
 
 
-class _UploadedFile(APIView):
+class _UploadedFile(StationGenericAPIView):
     kind = ""
+    queryset = UploadRequest.objects.none()
+
+    def station_queryset(self, station):
+        return selectors.upload_requests_of(station, self.kind)
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiResponse(description="The file"),
                               404: OpenApiResponse(description="No such request, or nothing received")})
     def get(self, request, identity: str, pk: int):
-        requests = selectors.upload_requests_of(station_of(request, identity), self.kind)
-        received = get_object_or_404(requests, pk=pk)
+        received = get_object_or_404(self.get_queryset(), pk=pk)
         if not received.file:
             raise Http404("Nothing was uploaded for this request yet.")
         name = received.file.name.rsplit("/", 1)[-1]

@@ -1,14 +1,12 @@
-from adrf.views import APIView as AsyncAPIView
 from asgiref.sync import sync_to_async
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
 from cpms.api_errors import command_failures
 from stations import selectors as station_selectors
+from stations.api_base import AsyncStationAPIView
 from stations.reservations import selectors, services
 from stations.reservations.models import ReservationStatus
 from stations.reservations.serializers import (
@@ -21,30 +19,19 @@ FAILURES = command_failures("No such station (or reservation) in this tenant")
 CANCELLABLE = [ReservationStatus.PENDING, ReservationStatus.ACCEPTED]
 
 
-async def _station(request, identity: str):
-    return await sync_to_async(get_object_or_404)(
-        station_selectors.stations_of(request.tenant), identity=identity)
-
-
 async def _data(serializer) -> dict:
     return await sync_to_async(lambda: serializer.data)()
 
 
-class ReservationsView(AsyncAPIView):
+class ReservationsView(AsyncStationAPIView):
     """The station's reservations (newest first), and making one (ReserveNow)."""
 
     @extend_schema(operation_id="v1_stations_reservations_list",
                    responses={200: ReservationPageSerializer, 404: FAILURES[404]},
                    parameters=[OpenApiParameter("limit", int), OpenApiParameter("offset", int)])
     async def get(self, request, identity: str):
-        station = await _station(request, identity)
-
-        def page() -> Response:
-            paginator = LimitOffsetPagination()
-            rows = paginator.paginate_queryset(selectors.reservations_of(station), request, self)
-            return paginator.get_paginated_response(ReservationSerializer(rows, many=True).data)
-
-        return await sync_to_async(page)()
+        station = await self.get_station()
+        return await self.alist(selectors.reservations_of(station), ReservationSerializer)
 
     @extend_schema(request=ReservationCreateSerializer,
                    responses={201: ReservationSerializer,
@@ -53,7 +40,7 @@ class ReservationsView(AsyncAPIView):
     async def post(self, request, identity: str):
         """Send ReserveNow. 201 with the reservation and the station's answer as its status,
         also when that is Occupied, Faulted, Unavailable or Rejected."""
-        station = await _station(request, identity)
+        station = await self.get_station()
         serializer = ReservationCreateSerializer(
             data=request.data, context={"id_tags": station_selectors.id_tags_of(request.tenant)})
         await sync_to_async(serializer.is_valid)(raise_exception=True)
@@ -67,18 +54,18 @@ class ReservationsView(AsyncAPIView):
     get=extend_schema(parameters=[OpenApiParameter("reservation_id", int, OpenApiParameter.PATH)]),
     delete=extend_schema(parameters=[OpenApiParameter("reservation_id", int, OpenApiParameter.PATH)]),
 )
-class ReservationView(AsyncAPIView):
+class ReservationView(AsyncStationAPIView):
     """One reservation; DELETE cancels it (CancelReservation)."""
 
-    async def _reservation(self, request, identity: str, reservation_id: int):
-        station = await _station(request, identity)
-        reservation = await sync_to_async(get_object_or_404)(
-            selectors.reservations_of(station), reservation_id=reservation_id)
+    async def _reservation(self, reservation_id: int):
+        station = await self.get_station()
+        reservation = await self.get_scoped(selectors.reservations_of(station),
+                                            reservation_id=reservation_id)
         return station, reservation
 
     @extend_schema(responses={200: ReservationSerializer, 404: FAILURES[404]})
     async def get(self, request, identity: str, reservation_id: int):
-        _, reservation = await self._reservation(request, identity, reservation_id)
+        _, reservation = await self._reservation(reservation_id)
         return Response(await _data(ReservationSerializer(reservation)))
 
     @extend_schema(responses={200: ReservationSerializer,
@@ -87,7 +74,7 @@ class ReservationView(AsyncAPIView):
     async def delete(self, request, identity: str, reservation_id: int):
         """Send CancelReservation: 200 with the reservation, `cancel_status` the station's answer
         (Accepted: now Cancelled; Rejected: unchanged)."""
-        station, reservation = await self._reservation(request, identity, reservation_id)
+        station, reservation = await self._reservation(reservation_id)
         if reservation.status not in CANCELLABLE:
             raise ValidationError({"status": [f"A reservation that is {reservation.status} "
                                               "cannot be cancelled."]})

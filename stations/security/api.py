@@ -2,19 +2,16 @@
 and selectors, all within the caller's tenant."""
 
 import django_filters
-from adrf.views import APIView as AsyncAPIView
 from asgiref.sync import sync_to_async
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import generics, serializers, status
+from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cpms.api_errors import command_failures
 from cpms.api_filters import UtcIsoDateTimeFilter
-from stations import selectors as station_selectors
+from stations.api_base import AsyncStationAPIView, StationListAPIView
 from stations.security import actions, selectors, services
 from stations.security.models import IssuedCertificate, SecurityCommand, SecurityEvent
 from stations.security.serializers import (
@@ -29,15 +26,9 @@ from stations.security.serializers import (
     SecurityProfileSerializer,
     StatusSerializer,
 )
+from tenants.api import TenantListAPIView
 
 COMMAND_ERRORS = command_failures("No such station (or certificate) in this tenant")
-
-
-def _station(request, identity: str):
-    return get_object_or_404(station_selectors.stations_of(request.tenant), identity=identity)
-
-
-_astation = sync_to_async(_station)
 
 
 class SecurityEventFilter(django_filters.FilterSet):
@@ -50,23 +41,26 @@ class SecurityEventFilter(django_filters.FilterSet):
         fields = ["station", "since", "critical", "type"]
 
 
-class SecurityEventListView(generics.ListAPIView):
+class SecurityEventListView(TenantListAPIView):
     """The tenant's security events (SecurityEventNotification), newest first."""
 
+    queryset = SecurityEvent.objects.none()
     serializer_class = SecurityEventSerializer
     filterset_class = SecurityEventFilter
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # the OpenAPI schema
-            return SecurityEvent.objects.none()
-        return selectors.security_events_of(self.request.tenant)
+    def tenant_queryset(self, tenant):
+        return selectors.security_events_of(tenant)
 
 
-class StationSecurityEventListView(SecurityEventListView):
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return SecurityEvent.objects.none()
-        return selectors.station_security_events(_station(self.request, self.kwargs["identity"]))
+class StationSecurityEventListView(StationListAPIView):
+    """The tenant's security events (SecurityEventNotification), newest first."""  # as before
+
+    queryset = SecurityEvent.objects.none()
+    serializer_class = SecurityEventSerializer
+    filterset_class = SecurityEventFilter
+
+    def station_queryset(self, station):
+        return selectors.station_security_events(station)
 
 
 class CertificateAuthorityView(APIView):
@@ -79,30 +73,28 @@ class CertificateAuthorityView(APIView):
         return Response({"certificate": authority.certificate_pem})
 
 
-class StationIssuedCertificatesView(generics.ListAPIView):
+class StationIssuedCertificatesView(StationListAPIView):
     """The certificates our CA issued to the station (SignCertificate)."""
 
+    queryset = IssuedCertificate.objects.none()
     serializer_class = IssuedCertificateSerializer
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return IssuedCertificate.objects.none()
-        return selectors.issued_certificates_of(_station(self.request, self.kwargs["identity"]))
+    def station_queryset(self, station):
+        return selectors.issued_certificates_of(station)
 
 
-class StationSecurityCommandsView(generics.ListAPIView):
+class StationSecurityCommandsView(StationListAPIView):
     """What was asked of the station (passwords, profile, certificates) and its answers."""
 
+    queryset = SecurityCommand.objects.none()
     serializer_class = SecurityCommandSerializer
     filterset_fields = ["action", "status"]
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return SecurityCommand.objects.none()
-        return selectors.security_commands_of(_station(self.request, self.kwargs["identity"]))
+    def station_queryset(self, station):
+        return selectors.security_commands_of(station)
 
 
-class StationPasswordView(AsyncAPIView):
+class StationPasswordView(AsyncStationAPIView):
     """Rotate the station's Basic-auth password: ChangeConfiguration AuthorizationKey. Once the
     station accepts, it may connect with the new password, and with the old one until it has
     used the new one."""
@@ -110,7 +102,7 @@ class StationPasswordView(AsyncAPIView):
     @extend_schema(request=PasswordChangeSerializer,
                    responses={200: PasswordChangedSerializer, 400: OpenApiResponse(), **COMMAND_ERRORS})
     async def post(self, request, identity: str):
-        station = await _astation(request, identity)
+        station = await self.get_station()
         serializer = PasswordChangeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         if station.security_profile >= 3:
@@ -121,13 +113,13 @@ class StationPasswordView(AsyncAPIView):
         return Response({"status": answer, "password": password if answer == "Accepted" else None})
 
 
-class StationSecurityProfileView(AsyncAPIView):
+class StationSecurityProfileView(AsyncStationAPIView):
     """Raise the station's security profile: ChangeConfiguration SecurityProfile."""
 
     @extend_schema(request=SecurityProfileSerializer,
                    responses={200: StatusSerializer, 400: OpenApiResponse(), **COMMAND_ERRORS})
     async def post(self, request, identity: str):
-        station = await _astation(request, identity)
+        station = await self.get_station()
         serializer = SecurityProfileSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         profile = serializer.validated_data["profile"]
@@ -139,20 +131,20 @@ class StationSecurityProfileView(AsyncAPIView):
         return Response({"status": await actions.security_profile_upgrade(station, profile)})
 
 
-class StationCertificatesView(AsyncAPIView):
+class StationCertificatesView(AsyncStationAPIView):
     """GET: the root certificates the backend knows the station has; POST: InstallCertificate."""
 
     @extend_schema(responses=InstalledCertificateSerializer(many=True))
     async def get(self, request, identity: str):
-        station = await _astation(request, identity)
-        return await sync_to_async(_page)(request, self, selectors.installed_certificates_of(station),
-                                          InstalledCertificateSerializer)
+        station = await self.get_station()
+        return await self.alist(selectors.installed_certificates_of(station),
+                                InstalledCertificateSerializer)
 
     @extend_schema(request=CertificateInstallSerializer,
                    responses={201: InstalledCertificateSerializer, 400: OpenApiResponse(),
                               **COMMAND_ERRORS})
     async def post(self, request, identity: str):
-        station = await _astation(request, identity)
+        station = await self.get_station()
         serializer = CertificateInstallSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         installed = await actions.certificate_install(
@@ -161,13 +153,13 @@ class StationCertificatesView(AsyncAPIView):
         return Response(InstalledCertificateSerializer(installed).data, status=status.HTTP_201_CREATED)
 
 
-class StationCertificatesRefreshView(AsyncAPIView):
+class StationCertificatesRefreshView(AsyncStationAPIView):
     """GetInstalledCertificateIds for one type; the answer replaces what we know of that type."""
 
     @extend_schema(request=CertificateTypeSerializer,
                    responses={200: StatusSerializer, 400: OpenApiResponse(), **COMMAND_ERRORS})
     async def post(self, request, identity: str):
-        station = await _astation(request, identity)
+        station = await self.get_station()
         serializer = CertificateTypeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         answer = await actions.certificates_refresh(station,
@@ -175,27 +167,21 @@ class StationCertificatesRefreshView(AsyncAPIView):
         return Response({"status": answer})
 
 
-class StationCertificateDeleteView(AsyncAPIView):
+class StationCertificateDeleteView(AsyncStationAPIView):
     """DeleteCertificate with the certificate's hash data."""
 
     @extend_schema(responses={200: StatusSerializer, **COMMAND_ERRORS})
     async def delete(self, request, identity: str, pk: int):
-        station = await _astation(request, identity)
-        certificate = await sync_to_async(get_object_or_404)(
-            selectors.installed_certificates_of(station), pk=pk)
+        station = await self.get_station()
+        certificate = await self.get_scoped(selectors.installed_certificates_of(station), pk=pk)
         return Response({"status": await actions.certificate_delete(station, certificate)})
 
 
-class StationCertificateRenewView(AsyncAPIView):
+class StationCertificateRenewView(AsyncStationAPIView):
     """ExtendedTriggerMessage SignChargePointCertificate: the station sends a new CSR."""
 
     @extend_schema(request=None, responses={200: StatusSerializer, **COMMAND_ERRORS})
     async def post(self, request, identity: str):
-        station = await _astation(request, identity)
+        station = await self.get_station()
         return Response({"status": await actions.certificate_renewal_request(station)})
 
-
-def _page(request, view, queryset, serializer_class) -> Response:
-    paginator = LimitOffsetPagination()
-    page = paginator.paginate_queryset(queryset, request, view=view)
-    return paginator.get_paginated_response(serializer_class(page, many=True).data)

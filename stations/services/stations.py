@@ -44,5 +44,13 @@ def boot_fields(payload: dict) -> dict:
     }
 
 
-def station_update(*, station_id: int, **fields) -> None:
-    Station.objects.filter(pk=station_id).update(**fields)
+@transaction.atomic
+def station_update(*, station: Station, password: str | None = None, **fields) -> Station:
+    """Change the station's own fields (what the API's PATCH and PUT take); a new password is
+    set as `station_set_password` does, the old one no longer opening the link."""
+    for name, value in fields.items():
+        setattr(station, name, value)
+    station.save()
+    if password:
+        station_set_password(station=station, password=password)
+    return station

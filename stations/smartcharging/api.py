@@ -2,18 +2,17 @@
 composite schedule, and a remote start with a profile. Views wait for the station's answer;
 a command that reaches no usable answer is a 409/502/504 (cpms/api_errors.py)."""
 
-from adrf.views import APIView as AsyncAPIView
+import django_filters
 from asgiref.sync import sync_to_async
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
 from cpms.api_errors import command_failures
-from stations import selectors as station_selectors
+from cpms.api_filters import WholeNumberFilter, WordBooleanFilter
+from stations.api_base import AsyncStationAPIView
 from stations.smartcharging import selectors, services
+from stations.smartcharging.models import ChargingProfile
 from stations.smartcharging.serializers import (
     ChargingProfileSerializer,
     CompositeQuerySerializer,
@@ -26,37 +25,15 @@ from stations.smartcharging.serializers import (
 FAILURES = command_failures("No such station (or profile) in this tenant")
 
 
-class StationScoped(AsyncAPIView):
-    async def station(self, request, identity: str):
-        return await sync_to_async(get_object_or_404)(
-            station_selectors.stations_of(request.tenant), identity=identity)
+class ChargingProfileFilter(django_filters.FilterSet):
+    installed = WordBooleanFilter()
+    connector = WholeNumberFilter(field_name="connector_id",
+                                  error_messages={"invalid": "A connector id"})
+    purpose = django_filters.CharFilter()
 
-
-def _bool(value: str | None) -> bool | None:
-    if value is None or value == "":
-        return None
-    if value.lower() in ("true", "1", "yes"):
-        return True
-    if value.lower() in ("false", "0", "no"):
-        return False
-    raise ValidationError({"installed": ["true or false"]})
-
-
-def _profiles_page(view, request, station) -> Response:
-    profiles = selectors.charging_profiles_of(station)
-    params = request.query_params
-    installed = _bool(params.get("installed"))
-    if installed is not None:
-        profiles = profiles.filter(installed=installed)
-    if params.get("connector", "") != "":
-        if not params["connector"].isdigit():
-            raise ValidationError({"connector": ["A connector id"]})
-        profiles = profiles.filter(connector_id=int(params["connector"]))
-    if params.get("purpose"):
-        profiles = profiles.filter(purpose=params["purpose"])
-    paginator = LimitOffsetPagination()
-    page = paginator.paginate_queryset(profiles, request, view=view)
-    return paginator.get_paginated_response(ChargingProfileSerializer(page, many=True).data)
+    class Meta:
+        model = ChargingProfile
+        fields = ["installed", "connector", "purpose"]
 
 
 def _stored(rows) -> dict:
@@ -66,15 +43,17 @@ def _stored(rows) -> dict:
     return body
 
 
-class ChargingProfilesView(StationScoped):
+class ChargingProfilesView(AsyncStationAPIView):
+    filterset_class = ChargingProfileFilter
+
     @extend_schema(
         parameters=[OpenApiParameter("installed", bool), OpenApiParameter("connector", int),
                     OpenApiParameter("purpose", str)],
         responses={200: ChargingProfileSerializer(many=True)})
     async def get(self, request, identity: str):
         """The profiles sent to the station, newest first."""
-        station = await self.station(request, identity)
-        return await sync_to_async(_profiles_page)(self, request, station)
+        station = await self.get_station()
+        return await self.alist(selectors.charging_profiles_of(station), ChargingProfileSerializer)
 
     @extend_schema(request=ProfileSetSerializer,
                    responses={201: ChargingProfileSerializer,
@@ -82,7 +61,7 @@ class ChargingProfilesView(StationScoped):
     async def post(self, request, identity: str):
         """SetChargingProfile; 201 with the station's answer, Rejected and NotSupported too.
         Where a quirk sends the profile to each connector, `fanned_out` lists every one sent."""
-        station = await self.station(request, identity)
+        station = await self.get_station()
         serializer = ProfileSetSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         rows = await services.acharging_profile_set(
@@ -92,34 +71,33 @@ class ChargingProfilesView(StationScoped):
         return Response(await sync_to_async(_stored)(rows), status=status.HTTP_201_CREATED)
 
 
-class ChargingProfileView(StationScoped):
-    async def profile(self, request, identity: str, pk: int):
-        station = await self.station(request, identity)
-        profile = await sync_to_async(get_object_or_404)(
-            selectors.charging_profiles_of(station), pk=pk)
+class ChargingProfileView(AsyncStationAPIView):
+    async def profile(self, pk: int):
+        station = await self.get_station()
+        profile = await self.get_scoped(selectors.charging_profiles_of(station), pk=pk)
         return station, profile
 
     @extend_schema(responses={200: ChargingProfileSerializer})
     async def get(self, request, identity: str, pk: int):
-        _, profile = await self.profile(request, identity, pk)
+        _, profile = await self.profile(pk)
         return Response(await sync_to_async(lambda: ChargingProfileSerializer(profile).data)())
 
     @extend_schema(responses={200: ProfileClearingSerializer, **FAILURES})
     async def delete(self, request, identity: str, pk: int):
         """ClearChargingProfile with this profile's chargingProfileId; the answer (Accepted or
         Unknown) is recorded, the profile kept as history."""
-        station, profile = await self.profile(request, identity, pk)
+        station, profile = await self.profile(pk)
         clearing = await services.acharging_profiles_clear(
             station=station, charging_profile_id=profile.charging_profile_id)
         return Response(await sync_to_async(lambda: ProfileClearingSerializer(clearing).data)())
 
 
-class ProfilesClearView(StationScoped):
+class ProfilesClearView(AsyncStationAPIView):
     @extend_schema(request=ProfileClearSerializer,
                    responses={200: ProfileClearingSerializer, **FAILURES})
     async def post(self, request, identity: str):
         """ClearChargingProfile by id, or by connector, purpose and stack level."""
-        station = await self.station(request, identity)
+        station = await self.get_station()
         serializer = ProfileClearSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -130,13 +108,13 @@ class ProfilesClearView(StationScoped):
         return Response(await sync_to_async(lambda: ProfileClearingSerializer(clearing).data)())
 
 
-class CompositeScheduleView(StationScoped):
+class CompositeScheduleView(AsyncStationAPIView):
     @extend_schema(parameters=[CompositeQuerySerializer],
                    responses={200: OpenApiResponse(description="The station's answer: status, "
                               "connectorId, scheduleStart, chargingSchedule"), **FAILURES})
     async def get(self, request, identity: str):
         """GetCompositeSchedule: the limits the station will apply from now."""
-        station = await self.station(request, identity)
+        station = await self.get_station()
         query = CompositeQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         answer = await services.acomposite_schedule_get(
@@ -145,14 +123,14 @@ class CompositeScheduleView(StationScoped):
         return Response(answer)
 
 
-class RemoteStartView(StationScoped):
+class RemoteStartView(AsyncStationAPIView):
     @extend_schema(request=RemoteStartSerializer,
                    responses={200: OpenApiResponse(description="{status, id_tag, connector_id, "
                               "charging_profile}"), **FAILURES})
     async def post(self, request, identity: str):
         """RemoteStartTransaction, optionally with a TxProfile that is recorded and bound to the
         transaction when it starts."""
-        station = await self.station(request, identity)
+        station = await self.get_station()
         serializer = RemoteStartSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

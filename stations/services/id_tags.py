@@ -1,0 +1,40 @@
+"""Writing id tags, for the API and the dashboard alike: a tag created, changed or deleted
+changes what the stations' local authorization lists should hold, so every write here also
+resyncs them (sent after commit; stations/authlist/services.py)."""
+
+from django.db import IntegrityError, transaction
+
+from stations.authlist.services import local_lists_resync
+from stations.models import IdTag
+from tenants.models import Tenant
+
+
+class IdTagExists(ValueError):
+    """The tenant has this id tag already, in some case (OCPP's IdToken is case-insensitive)."""
+
+
+@transaction.atomic
+def id_tag_create(*, tenant: Tenant, id_tag: str, **fields) -> IdTag:
+    try:
+        with transaction.atomic():  # a savepoint: the unique constraint is on Lower(id_tag)
+            tag = IdTag.objects.create(tenant=tenant, id_tag=id_tag, **fields)
+    except IntegrityError:
+        raise IdTagExists(id_tag) from None
+    local_lists_resync(tenant_id=tenant.pk)
+    return tag
+
+
+@transaction.atomic
+def id_tag_update(*, id_tag: IdTag, **fields) -> IdTag:
+    for name, value in fields.items():
+        setattr(id_tag, name, value)
+    id_tag.save()
+    local_lists_resync(tenant_id=id_tag.tenant_id)
+    return id_tag
+
+
+@transaction.atomic
+def id_tag_delete(*, id_tag: IdTag) -> None:
+    tenant_id = id_tag.tenant_id
+    id_tag.delete()
+    local_lists_resync(tenant_id=tenant_id)
