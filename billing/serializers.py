@@ -8,6 +8,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from billing.models import Customer, Tariff
+from billing.pricing.money import decimal_text
+from billing.selectors import session_cost
 from tenants.fields import TenantObjectField
 
 COMPONENT_TYPES = ["ENERGY", "TIME", "PARKING_TIME", "FLAT"]
@@ -20,14 +22,6 @@ def tariff_reference(help_text: str) -> TenantObjectField:
     return TenantObjectField("billing.Tariff", missing="No such tariff (or an old version of one).",
                              filters={"superseded_at__isnull": True}, required=False, allow_null=True,
                              help_text=f"{help_text} (managers and accountants only)")
-
-
-def decimal_text(value: Decimal, places: int = 0) -> str:
-    """A decimal as a plain string with at least `places` decimals: "0.30", "12.5", "10"."""
-    value = value.normalize()
-    if value.as_tuple().exponent > -places:
-        value = value.quantize(Decimal(1).scaleb(-places))
-    return format(value, "f")
 
 
 class Money(serializers.DecimalField):
@@ -208,8 +202,6 @@ class SessionCostFields(serializers.Serializer):
     cost_lines = serializers.SerializerMethodField()
 
     def _cost(self, session) -> dict:
-        from billing.selectors import session_cost
-
         cache = self.__dict__.setdefault("_costs", {})
         if session.pk not in cache:
             cache[session.pk] = session_cost(session)

@@ -64,21 +64,6 @@ def sessions_snapshot_running(*, tariff: Tariff) -> int:
     return made
 
 
-def session_price_queue(*, station_id: int, transaction_id: int) -> None:
-    """The session stopped: price it in a task, after commit."""
-    from billing.tasks import price_stopped_transaction
-
-    price_stopped_transaction.delay_on_commit(station_id, transaction_id)
-
-
-def session_price_correct_queue(*, session_id: int) -> None:
-    """The station's own stop completed a session the backend had closed (docs/sessions.md):
-    correct its price in a task, after commit."""
-    from billing.tasks import price_corrected_session_task
-
-    price_corrected_session_task.delay_on_commit(session_id)
-
-
 def session_id_of(*, station_id: int, transaction_id: int) -> int | None:
     return _session_id(station_id, transaction_id)
 

@@ -1,9 +1,14 @@
+"""Billing's Celery tasks: pricing a stopped session (and correcting a price), the beat that
+prices what is still unpriced, invoice runs. A task takes ids, re-fetches and calls one service;
+the services never import this module (the two functions at the end queue tasks after the
+commit, for billing/subscriptions.py). The invoice PDF's task is billing/invoices/tasks.py.
+Task names are their dotted paths here: CELERY_BEAT_SCHEDULE and queued tasks refer to them."""
+
 from datetime import date
 
 from celery import shared_task
 from django.utils import timezone
 
-from billing.invoices.pdf import invoice_pdf_render
 from billing.invoices.services import invoice_run, invoice_runs_due
 from billing.services import (
     session_id_of,
@@ -45,13 +50,6 @@ def price_sessions_due() -> int:
 
 
 @shared_task
-def render_invoice_pdf_task(invoice_id: int) -> str:
-    """Render an issued invoice's PDF (queued after the commit that issued it). A stored PDF is
-    kept as it is, so a redelivery is harmless."""
-    return invoice_pdf_render(invoice_id=invoice_id).pdf.name
-
-
-@shared_task
 def invoice_run_task(tenant_id: int, period_start: str, period_end: str) -> list[str]:
     """Issue the invoices of a period (ISO dates, both included); returns the numbers issued."""
     tenant = Tenant.objects.get(pk=tenant_id)
@@ -65,3 +63,14 @@ def invoice_runs_monthly() -> int:
     """Beat (hourly): each tenant's previous month, on the first two days of a month in its time
     zone (see invoice_runs_due). Returns how many invoices were issued."""
     return len(invoice_runs_due(now=timezone.now()))
+
+
+def session_price_queue(*, station_id: int, transaction_id: int) -> None:
+    """The session stopped: price it in a task, after commit."""
+    price_stopped_transaction.delay_on_commit(station_id, transaction_id)
+
+
+def session_price_correct_queue(*, session_id: int) -> None:
+    """The station's own stop completed a session the backend had closed (docs/sessions.md):
+    correct its price in a task, after commit."""
+    price_corrected_session_task.delay_on_commit(session_id)

@@ -447,7 +447,7 @@ def test_a_credit_note_takes_the_next_number_of_the_series():
 async def test_the_pdf_task_renders_and_stores_the_pdf_after_the_commit(server):
     tenant = make_tenant()
     customers_with_sessions(tenant, 1, 1, stopped_at=datetime.now(UTC) - timedelta(hours=1))
-    from billing.tasks import render_invoice_pdf_task
+    from billing.invoices.tasks import render_invoice_pdf_task
 
     invoice = invoice_run(tenant=tenant, period_start=today() - timedelta(days=1), period_end=today(),
                           render_pdf=False).issued[0]

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from billing.exports.csv_stream import Row, plain_cell, safe_text
 from billing.exports.filters import ExportFilters, stopped_within
 from billing.exports.sessions import energy_wh, kwh, money_text
-from billing.serializers import decimal_text
+from billing.pricing.money import decimal_text
 from stations.models import ChargingSession
 
 COLUMNS = ["month", "tariff", "tariff_version", "currency", "vat_rate", "sessions", "energy_kwh",

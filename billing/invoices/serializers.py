@@ -10,7 +10,8 @@ from rest_framework import serializers
 
 from billing.models import Invoice, InvoiceLine, Seller
 from billing.pricing import currency_exponent
-from billing.serializers import CostLineSerializer, decimal_text
+from billing.pricing.money import decimal_text
+from billing.serializers import CostLineSerializer
 
 
 def _money(amount: Decimal, currency: str) -> str:

@@ -26,10 +26,10 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from billing.invoices import selectors
+from billing.invoices.tasks import render_invoice_pdf_task
 from billing.models import Customer, Invoice, InvoiceKind, InvoiceLine, InvoiceSequence, Seller, SessionPrice
 from billing.pricing import currency_exponent
-from billing.pricing.money import round_half_up
-from billing.serializers import decimal_text
+from billing.pricing.money import decimal_text, round_half_up
 from tenants.models import Tenant
 
 log = logging.getLogger(__name__)
@@ -316,6 +316,4 @@ def _negated_text(value: str) -> str:
 
 
 def _render_after_commit(invoice_id: int) -> None:
-    from billing.tasks import render_invoice_pdf_task
-
     render_invoice_pdf_task.delay_on_commit(invoice_id)

@@ -84,3 +84,11 @@ def split_units(total: int, weights: list[Fraction]) -> list[int]:
     for i in by_remainder[: magnitude - sum(shares)]:
         shares[i] += 1
     return [sign * s for s in shares]
+
+
+def decimal_text(value: Decimal, places: int = 0) -> str:
+    """A decimal as a plain string with at least `places` decimals: "0.30", "12.5", "10"."""
+    value = value.normalize()
+    if value.as_tuple().exponent > -places:
+        value = value.quantize(Decimal(1).scaleb(-places))
+    return format(value, "f")
