@@ -57,3 +57,8 @@ def signed_in(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def api_client(tenant: Tenant, role: str = "manager") -> TenantApi:
+    """The live tier's `tests.factories.api_client`, without a server."""
+    return TenantApi(tenant, role)

@@ -3,11 +3,16 @@ in use, one default per tenant, id tags that belong to a customer, and tenancy."
 
 from datetime import UTC, datetime
 
+import pytest
+
 from billing.models import SessionPrice, Tariff
 from billing.services import tariff_create
 from stations.models import IdTag, Station
 from stations.services.transactions import transaction_start
-from tests.factories import api_client, make_id_tag, make_station, make_tenant
+from tests.factories import make_id_tag, make_station, make_tenant
+from tests.fast.clients import api_client
+
+pytestmark = pytest.mark.django_db
 
 ENERGY_ONLY = [{"price_components": [{"type": "ENERGY", "price": "0.30", "step_size": 1}]}]
 NIGHT_AND_DAY = [
@@ -37,13 +42,13 @@ def start_session_on(station) -> None:
 
 # Creating and reading ------------------------------------------------------------------------
 
-async def test_a_created_tariff_reads_back_with_its_ocpi_elements(server):
+def test_a_created_tariff_reads_back_with_its_ocpi_elements():
     tenant = make_tenant()
-    async with api_client(server, tenant) as api:
-        created = await api.post("/api/v1/tariffs/", json=tariff_body(
+    with api_client(tenant) as api:
+        created = api.post("/api/v1/tariffs/", json=tariff_body(
             elements=NIGHT_AND_DAY, min_price="0.5", max_price=None))
         assert created.status_code == 201, created.text
-        body = (await api.get(f"/api/v1/tariffs/{created.json()['id']}/")).json()
+        body = (api.get(f"/api/v1/tariffs/{created.json()['id']}/")).json()
     assert (body["name"], body["currency"], body["vat_rate"], body["idle_grace_minutes"]) == (
         "Standard", "EUR", "19.00", 15)
     assert (body["min_price"], body["max_price"], body["is_default"]) == ("0.50", None, False)
@@ -57,21 +62,21 @@ async def test_a_created_tariff_reads_back_with_its_ocpi_elements(server):
     ]
 
 
-async def test_the_list_is_paginated_and_shows_current_versions_only(server):
+def test_the_list_is_paginated_and_shows_current_versions_only():
     tenant = make_tenant()
     old = make_tariff(tenant, name="A")
     SessionPrice.objects.create(session=_session(tenant), tenant=tenant, tariff=old)
     make_tariff(tenant, name="B")
-    async with api_client(server, tenant) as api:
-        assert (await api.patch(f"/api/v1/tariffs/{old.pk}/", json={"vat_rate": "7"})).status_code == 200
-        listed = (await api.get("/api/v1/tariffs/")).json()
-        every = (await api.get("/api/v1/tariffs/", params={"all_versions": "true"})).json()
+    with api_client(tenant) as api:
+        assert (api.patch(f"/api/v1/tariffs/{old.pk}/", json={"vat_rate": "7"})).status_code == 200
+        listed = (api.get("/api/v1/tariffs/")).json()
+        every = (api.get("/api/v1/tariffs/", params={"all_versions": "true"})).json()
     assert listed["count"] == 2 and {t["name"] for t in listed["results"]} == {"A", "B"}
     assert [t["version"] for t in listed["results"] if t["name"] == "A"] == [2]
     assert every["count"] == 3
 
 
-async def test_bad_elements_are_a_400_with_a_reason_per_field(server):
+def test_bad_elements_are_a_400_with_a_reason_per_field():
     tenant = make_tenant()
     bad = [
         {"price_components": [{"type": "KWH", "price": "0.30"},
@@ -83,11 +88,11 @@ async def test_bad_elements_are_a_400_with_a_reason_per_field(server):
                           "min_duration": 120, "colour": "red"}},
         {"price_components": []},
     ]
-    async with api_client(server, tenant) as api:
-        response = await api.post("/api/v1/tariffs/", json=tariff_body(elements=bad))
-        empty = await api.post("/api/v1/tariffs/", json=tariff_body(elements=[]))
-        missing = await api.post("/api/v1/tariffs/", json={"name": "No elements"})
-        top = await api.post("/api/v1/tariffs/", json=tariff_body(
+    with api_client(tenant) as api:
+        response = api.post("/api/v1/tariffs/", json=tariff_body(elements=bad))
+        empty = api.post("/api/v1/tariffs/", json=tariff_body(elements=[]))
+        missing = api.post("/api/v1/tariffs/", json={"name": "No elements"})
+        top = api.post("/api/v1/tariffs/", json=tariff_body(
             currency="euro", vat_rate="120", min_price="2", max_price="1"))
     assert response.status_code == 400
     first, second, third = (response.json()["elements"][n] for n in ("0", "1", "2"))
@@ -104,13 +109,13 @@ async def test_bad_elements_are_a_400_with_a_reason_per_field(server):
     assert not Tariff.objects.filter(tenant=tenant).exists()
 
 
-async def test_a_duration_range_upside_down_is_a_400_on_its_upper_bound(server):
+def test_a_duration_range_upside_down_is_a_400_on_its_upper_bound():
     tenant = make_tenant()
     elements = [{"price_components": [{"type": "TIME", "price": "1"}],
                  "restrictions": {"min_duration": 120, "max_duration": 60}}]
-    async with api_client(server, tenant) as api:
-        response = await api.post("/api/v1/tariffs/", json=tariff_body(elements=elements))
-        prices = await api.post("/api/v1/tariffs/", json=tariff_body(min_price="2", max_price="1"))
+    with api_client(tenant) as api:
+        response = api.post("/api/v1/tariffs/", json=tariff_body(elements=elements))
+        prices = api.post("/api/v1/tariffs/", json=tariff_body(min_price="2", max_price="1"))
     assert response.json()["elements"]["0"]["restrictions"] == {
         "max_duration": ["Must not be below min_duration."]}
     assert prices.json() == {"max_price": ["Must not be below min_price."]}
@@ -118,17 +123,17 @@ async def test_a_duration_range_upside_down_is_a_400_on_its_upper_bound(server):
 
 # Versions ------------------------------------------------------------------------------------
 
-async def test_an_unused_tariff_is_edited_in_place(server):
+def test_an_unused_tariff_is_edited_in_place():
     tenant = make_tenant()
     tariff = make_tariff(tenant)
-    async with api_client(server, tenant) as api:
-        response = await api.patch(f"/api/v1/tariffs/{tariff.pk}/", json={"elements": NIGHT_AND_DAY})
+    with api_client(tenant) as api:
+        response = api.patch(f"/api/v1/tariffs/{tariff.pk}/", json={"elements": NIGHT_AND_DAY})
     assert response.status_code == 200
     assert (response.json()["id"], response.json()["version"]) == (tariff.pk, 1)
     assert Tariff.objects.get(pk=tariff.pk).elements[0]["restrictions"]["start_time"] == "22:00"
 
 
-async def test_editing_a_tariff_in_use_makes_a_new_version_that_stations_and_groups_follow(server):
+def test_editing_a_tariff_in_use_makes_a_new_version_that_stations_and_groups_follow():
     from loadmgmt.models import LoadGroup
 
     tenant = make_tenant()
@@ -137,11 +142,11 @@ async def test_editing_a_tariff_in_use_makes_a_new_version_that_stations_and_gro
     group = LoadGroup.objects.create(tenant=tenant, name="Garage", max_current=63, tariff=tariff)
     Station.objects.filter(pk=station.pk).update(tariff=tariff)
     start_session_on(station)  # running under it: in use
-    async with api_client(server, tenant) as api:
-        response = await api.patch(f"/api/v1/tariffs/{tariff.pk}/", json={"elements": NIGHT_AND_DAY})
-        old = (await api.get(f"/api/v1/tariffs/{tariff.pk}/")).json()
-        listed = (await api.get("/api/v1/tariffs/")).json()
-        station_body = (await api.get(f"/api/v1/stations/{station.identity}/")).json()
+    with api_client(tenant) as api:
+        response = api.patch(f"/api/v1/tariffs/{tariff.pk}/", json={"elements": NIGHT_AND_DAY})
+        old = (api.get(f"/api/v1/tariffs/{tariff.pk}/")).json()
+        listed = (api.get("/api/v1/tariffs/")).json()
+        station_body = (api.get(f"/api/v1/stations/{station.identity}/")).json()
     new = response.json()
     assert response.status_code == 200
     assert new["id"] != tariff.pk and new["version"] == 2 and new["elements"][0]["restrictions"]
@@ -155,63 +160,63 @@ async def test_editing_a_tariff_in_use_makes_a_new_version_that_stations_and_gro
     assert SessionPrice.objects.get(session__station=station).tariff_id == tariff.pk
 
 
-async def test_renaming_a_tariff_in_use_needs_no_new_version(server):
+def test_renaming_a_tariff_in_use_needs_no_new_version():
     tenant = make_tenant()
     tariff = make_tariff(tenant)
     SessionPrice.objects.create(session=_session(tenant), tenant=tenant, tariff=tariff)
-    async with api_client(server, tenant) as api:
-        response = await api.patch(f"/api/v1/tariffs/{tariff.pk}/", json={"name": "Renamed"})
+    with api_client(tenant) as api:
+        response = api.patch(f"/api/v1/tariffs/{tariff.pk}/", json={"name": "Renamed"})
     assert (response.json()["id"], response.json()["version"], response.json()["name"]) == (
         tariff.pk, 1, "Renamed")
 
 
-async def test_an_old_version_cannot_be_edited(server):
+def test_an_old_version_cannot_be_edited():
     tenant = make_tenant()
     tariff = make_tariff(tenant)
     SessionPrice.objects.create(session=_session(tenant), tenant=tenant, tariff=tariff)
-    async with api_client(server, tenant) as api:
-        new = (await api.put(f"/api/v1/tariffs/{tariff.pk}/", json=tariff_body(vat_rate="7"))).json()
-        again = await api.patch(f"/api/v1/tariffs/{tariff.pk}/", json={"vat_rate": "10"})
+    with api_client(tenant) as api:
+        new = (api.put(f"/api/v1/tariffs/{tariff.pk}/", json=tariff_body(vat_rate="7"))).json()
+        again = api.patch(f"/api/v1/tariffs/{tariff.pk}/", json={"vat_rate": "10"})
     assert new["version"] == 2 and new["vat_rate"] == "7.00"
     assert again.status_code == 409 and str(new["id"]) in again.json()["detail"]
 
 
 # Deleting ------------------------------------------------------------------------------------
 
-async def test_deleting_an_unused_tariff_works_and_one_in_use_is_a_409(server):
+def test_deleting_an_unused_tariff_works_and_one_in_use_is_a_409():
     tenant = make_tenant()
     unused, used = make_tariff(tenant, name="Unused"), make_tariff(tenant, name="Used")
     SessionPrice.objects.create(session=_session(tenant), tenant=tenant, tariff=used)
-    async with api_client(server, tenant) as api:
-        deleted = await api.delete(f"/api/v1/tariffs/{unused.pk}/")
-        refused = await api.delete(f"/api/v1/tariffs/{used.pk}/")
+    with api_client(tenant) as api:
+        deleted = api.delete(f"/api/v1/tariffs/{unused.pk}/")
+        refused = api.delete(f"/api/v1/tariffs/{used.pk}/")
     assert deleted.status_code == 204 and not Tariff.objects.filter(pk=unused.pk).exists()
     assert refused.status_code == 409 and "Sessions" in refused.json()["detail"]
     assert Tariff.objects.filter(pk=used.pk).exists()
 
 
-async def test_deleting_a_tariff_a_station_has_is_a_409_naming_it(server):
+def test_deleting_a_tariff_a_station_has_is_a_409_naming_it():
     tenant = make_tenant()
     tariff = make_tariff(tenant)
     station, _ = make_station(tenant)
-    async with api_client(server, tenant) as api:
-        assigned = await api.patch(f"/api/v1/stations/{station.identity}/", json={"tariff": tariff.pk})
-        refused = await api.delete(f"/api/v1/tariffs/{tariff.pk}/")
+    with api_client(tenant) as api:
+        assigned = api.patch(f"/api/v1/stations/{station.identity}/", json={"tariff": tariff.pk})
+        refused = api.delete(f"/api/v1/tariffs/{tariff.pk}/")
     assert assigned.status_code == 200 and assigned.json()["tariff"] == tariff.pk
     assert refused.status_code == 409 and station.identity in refused.json()["detail"]
 
 
 # Default -------------------------------------------------------------------------------------
 
-async def test_one_default_per_tenant(server):
+def test_one_default_per_tenant():
     tenant, other = make_tenant(), make_tenant()
     theirs = make_tariff(other, is_default=True)
-    async with api_client(server, tenant) as api:
-        first = (await api.post("/api/v1/tariffs/", json=tariff_body(name="A", is_default=True))).json()
-        second = (await api.post("/api/v1/tariffs/", json=tariff_body(name="B", is_default=True))).json()
-        first_after = (await api.get(f"/api/v1/tariffs/{first['id']}/")).json()
-        back = await api.patch(f"/api/v1/tariffs/{first['id']}/", json={"is_default": True})
-        second_after = (await api.get(f"/api/v1/tariffs/{second['id']}/")).json()
+    with api_client(tenant) as api:
+        first = (api.post("/api/v1/tariffs/", json=tariff_body(name="A", is_default=True))).json()
+        second = (api.post("/api/v1/tariffs/", json=tariff_body(name="B", is_default=True))).json()
+        first_after = (api.get(f"/api/v1/tariffs/{first['id']}/")).json()
+        back = api.patch(f"/api/v1/tariffs/{first['id']}/", json={"is_default": True})
+        second_after = (api.get(f"/api/v1/tariffs/{second['id']}/")).json()
     assert first_after["is_default"] is False and second["is_default"] is True
     assert back.json()["is_default"] is True and second_after["is_default"] is False
     assert Tariff.objects.get(pk=theirs.pk).is_default  # another tenant's default is untouched
@@ -219,30 +224,30 @@ async def test_one_default_per_tenant(server):
 
 # Stations and id tags take them --------------------------------------------------------------
 
-async def test_a_station_takes_only_its_own_tenants_current_tariff(server):
+def test_a_station_takes_only_its_own_tenants_current_tariff():
     tenant, other = make_tenant(), make_tenant()
     station, _ = make_station(tenant)
     theirs = make_tariff(other)
-    async with api_client(server, tenant) as api:
+    with api_client(tenant) as api:
         url = f"/api/v1/stations/{station.identity}/"
-        foreign = await api.patch(url, json={"tariff": theirs.pk})
-        cleared = await api.patch(url, json={"tariff": None})
+        foreign = api.patch(url, json={"tariff": theirs.pk})
+        cleared = api.patch(url, json={"tariff": None})
     assert foreign.status_code == 400 and "tariff" in foreign.json()
     assert cleared.status_code == 200 and cleared.json()["tariff"] is None
 
 
-async def test_customers_are_created_listed_and_given_id_tags(server):
+def test_customers_are_created_listed_and_given_id_tags():
     tenant = make_tenant()
     make_id_tag(tenant, "CARD1")
-    async with api_client(server, tenant) as api:
-        created = await api.post("/api/v1/customers/", json={
+    with api_client(tenant) as api:
+        created = api.post("/api/v1/customers/", json={
             "name": "Acme GmbH", "address": "Hauptstr. 1\n10115 Berlin", "email": "ap@acme.example",
             "vat_id": "DE123456789"})
         customer = created.json()
-        tagged = await api.patch("/api/v1/id-tags/CARD1/", json={"customer": customer["id"],
+        tagged = api.patch("/api/v1/id-tags/CARD1/", json={"customer": customer["id"],
                                                                 "internal": True})
-        listed = (await api.get("/api/v1/customers/")).json()
-        bad = await api.post("/api/v1/customers/", json={"name": "", "email": "not-an-address"})
+        listed = (api.get("/api/v1/customers/")).json()
+        bad = api.post("/api/v1/customers/", json={"name": "", "email": "not-an-address"})
     assert created.status_code == 201
     assert {k: customer[k] for k in ("name", "address", "email", "vat_id")} == {
         "name": "Acme GmbH", "address": "Hauptstr. 1\n10115 Berlin", "email": "ap@acme.example",
@@ -253,45 +258,45 @@ async def test_customers_are_created_listed_and_given_id_tags(server):
     assert bad.status_code == 400 and {"name", "email"} <= set(bad.json())
 
 
-async def test_an_id_tag_cannot_take_another_tenants_customer(server):
+def test_an_id_tag_cannot_take_another_tenants_customer():
     from billing.models import Customer
 
     tenant, other = make_tenant(), make_tenant()
     make_id_tag(tenant, "CARD1")
     theirs = Customer.objects.create(tenant=other, name="Theirs")
-    async with api_client(server, tenant) as api:
-        response = await api.patch("/api/v1/id-tags/CARD1/", json={"customer": theirs.pk})
+    with api_client(tenant) as api:
+        response = api.patch("/api/v1/id-tags/CARD1/", json={"customer": theirs.pk})
     assert response.status_code == 400 and "customer" in response.json()
     assert IdTag.objects.get(tenant=tenant, id_tag="CARD1").customer_id is None
 
 
 # Tenancy -------------------------------------------------------------------------------------
 
-async def test_another_tenants_tariff_is_a_404(server):
+def test_another_tenants_tariff_is_a_404():
     mine, theirs = make_tenant("Mine"), make_tenant("Theirs")
     tariff = make_tariff(theirs)
-    async with api_client(server, mine) as api:
+    with api_client(mine) as api:
         url = f"/api/v1/tariffs/{tariff.pk}/"
-        assert (await api.get(url)).status_code == 404
-        assert (await api.patch(url, json={"name": "Mine now"})).status_code == 404
-        assert (await api.put(url, json=tariff_body())).status_code == 404
-        assert (await api.delete(url)).status_code == 404
-        listed = (await api.get("/api/v1/tariffs/")).json()
+        assert (api.get(url)).status_code == 404
+        assert (api.patch(url, json={"name": "Mine now"})).status_code == 404
+        assert (api.put(url, json=tariff_body())).status_code == 404
+        assert (api.delete(url)).status_code == 404
+        listed = (api.get("/api/v1/tariffs/")).json()
     assert listed["count"] == 0
     assert Tariff.objects.get(pk=tariff.pk).name == "Standard"
 
 
-async def test_another_tenants_customer_is_a_404(server):
+def test_another_tenants_customer_is_a_404():
     from billing.models import Customer
 
     mine, theirs = make_tenant("Mine"), make_tenant("Theirs")
     customer = Customer.objects.create(tenant=theirs, name="Theirs")
-    async with api_client(server, mine) as api:
+    with api_client(mine) as api:
         url = f"/api/v1/customers/{customer.pk}/"
-        assert (await api.get(url)).status_code == 404
-        assert (await api.patch(url, json={"name": "Mine now"})).status_code == 404
-        assert (await api.delete(url)).status_code == 404
-        listed = (await api.get("/api/v1/customers/")).json()
+        assert (api.get(url)).status_code == 404
+        assert (api.patch(url, json={"name": "Mine now"})).status_code == 404
+        assert (api.delete(url)).status_code == 404
+        listed = (api.get("/api/v1/customers/")).json()
     assert listed["count"] == 0
     assert Customer.objects.get(pk=customer.pk).name == "Theirs"
 
