@@ -5,8 +5,8 @@ from a base here, so no view can forget the scope: its rows come from `tenant_qu
 and another tenant's object is a 404, never a 403 that would tell it exists.
 A station's sub-resources add the station on top (`stations/api_base.py`).
 
-drf-spectacular builds the OpenAPI schema by calling views without a tenant: `schema_pass`
-is the one test for it, and the bases answer the class's empty `queryset` then.
+drf-spectacular builds the OpenAPI schema by calling views without a tenant: the bases answer
+the class's empty `queryset` then (`cpms.api_schema.schema_pass`, the one test for it).
 """
 
 from asgiref.sync import sync_to_async
@@ -14,11 +14,7 @@ from rest_framework import generics, mixins, viewsets
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-
-def schema_pass(view) -> bool:
-    """Is drf-spectacular calling this view to build the schema (no request tenant)?"""
-    return bool(getattr(view, "swagger_fake_view", False))
-
+from cpms.api_schema import schema_pass
 
 # The bases' explanations are comments, not docstrings: drf-spectacular would show a base's
 # docstring as the description of every view without one.
