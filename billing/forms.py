@@ -1,5 +1,5 @@
 """Forms of the money pages. They parse what the browser sends; the rules are the API's: each
-form's data goes through the API's serializer (see billing/dashboard.py serializer_into_form)."""
+form's data goes through the API's serializer (see cpms/dashboard.py serializer_into_form)."""
 
 import json
 from decimal import Decimal
@@ -8,19 +8,12 @@ from django import forms
 from django.utils import timezone
 
 from billing.models import Tariff
+from cpms.dashboard import Form
 from stations.models import IdTagStatus, IdTokenType
 
 DATE = forms.DateInput(attrs={"type": "date"})
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 MONEY = {"max_digits": 12, "decimal_places": 4, "min_value": Decimal(0)}
-
-
-class Form(forms.Form):
-    """Labels without a colon (the dashboard's style)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
 
 
 class SessionFilterForm(Form):

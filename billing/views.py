@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from billing import selectors
-from billing.dashboard import page, paged, query_without_page, sees_money, serializer_into_form
 from billing.forms import (
     CustomerForm,
     IdTagForm,
@@ -22,6 +21,7 @@ from billing.forms import (
 )
 from billing.serializers import CustomerSerializer, TariffSerializer
 from billing.services import TariffInUse, tariff_create, tariff_update
+from cpms.dashboard import page, paged, query_without_page, sees_money, serializer_into_form
 from stations import selectors as station_selectors
 from stations.authlist.services import local_lists_resync
 from stations.serializers import IdTagSerializer

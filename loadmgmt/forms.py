@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django import forms
 
-from billing.forms import Form
+from cpms.dashboard import Form
 from loadmgmt.models import BaseLoadSource
 
 AMPS = {"max_digits": 7, "decimal_places": 1, "min_value": Decimal(0)}

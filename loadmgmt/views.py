@@ -7,8 +7,8 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from billing.dashboard import page, sees_money, serializer_into_form
 from billing.selectors import tariffs_of
+from cpms.dashboard import page, sees_money, serializer_into_form
 from loadmgmt import selectors
 from loadmgmt.forms import LoadGroupForm
 from loadmgmt.live import allocation_event

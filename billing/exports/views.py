@@ -5,11 +5,11 @@ from django.http import Http404
 from django.shortcuts import render
 from rest_framework.exceptions import ValidationError
 
-from billing.dashboard import page
 from billing.exports import energy, revenue, sessions
 from billing.exports.csv_stream import csv_chunks, streamed_response
 from billing.exports.filters import export_filters
 from billing.forms import ExportForm
+from cpms.dashboard import page
 from stations.selectors import stations_of
 from tenants.access import MONEY_ROLES
 

@@ -6,12 +6,12 @@ from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 
-from billing.dashboard import page, paged, serializer_into_form
 from billing.forms import PeriodForm
 from billing.invoices import selectors
 from billing.invoices.pdf import invoice_pdf_render
 from billing.invoices.serializers import InvoiceRunSerializer
 from billing.invoices.services import invoice_run
+from cpms.dashboard import page, paged, serializer_into_form
 from tenants.access import MONEY_ROLES
 
 

@@ -10,12 +10,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from billing import selectors
-from billing.dashboard import page, paged, query_without_page, sees_money
 from billing.exports.csv_stream import csv_chunks, streamed_response
 from billing.exports.sessions import COLUMNS, session_cell
 from billing.forms import SessionFilterForm
 from billing.sessions import selectors as session_selectors
 from billing.sessions.selectors import SessionQuery
+from cpms.dashboard import page, paged, query_without_page, sees_money
 from stations.selectors import sessions_of, stations_of
 from stations.services.session_lifecycle import SessionNotOpen, session_close_by_operator
 from tenants.access import EVERYONE, STATION_ROLES

@@ -1,6 +1,7 @@
-"""Shared pieces of the money and load pages of the dashboard: the page decorator (role check,
-then the tenant's time zone for the forms and the dates shown), serializer errors put next to
-their form fields (the pages validate with the API's own serializers), and paging."""
+"""Shared pieces of the dashboard's pages (billing's and load management's): the page decorator
+(role check, then the tenant's time zone for the forms and the dates shown), the forms' base,
+serializer errors put next to their form fields (the pages validate with the API's own
+serializers), and paging. Here rather than in one app so that no app imports another's pages."""
 
 from collections.abc import Callable
 from functools import wraps
@@ -16,6 +17,14 @@ from tenants.access import dashboard_view
 from tenants.permissions import handles_money
 
 PAGE_SIZE = 25
+
+
+class Form(forms.Form):
+    """Labels without a colon (the dashboard's style)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
 
 
 def page(*roles: str) -> Callable:
