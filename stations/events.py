@@ -15,6 +15,10 @@ the order they subscribed, and returns what they asked to run later. A subscribe
   a *follow-up*, an async callable the adapter runs once the station has its answer (a rebalance
   that sends profiles, a price computed on a database thread).
 
+Events published on the station link carry its `link` (stations/ocpp/link.py): what a
+subscriber must remember of the station between its messages lives in `link.memo_of(app)`,
+never on the Station.
+
 A subscriber that fails is logged and skipped: one app's bug never stops a station's answer or
 another app's reaction.
 """
@@ -65,6 +69,7 @@ class StationBooted:
     """A BootNotification was accepted (on the event loop)."""
 
     station: Any  # the link's Station (its attributes are the link's view; read, do not save)
+    link: Any = None  # on the event loop: the station's Link (stations/ocpp/link.py)
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,7 @@ class StatusChanged:
     connector_id: int
     evse_id: int | None
     status: str
+    link: Any = None  # on the event loop: the station's Link (stations/ocpp/link.py)
 
 
 @dataclass(frozen=True)
@@ -95,6 +101,7 @@ class CallSent:
     station: Any
     action: str
     payload: dict | None
+    link: Any = None  # on the event loop: the station's Link (stations/ocpp/link.py)
 
 
 # --- Sessions -------------------------------------------------------------------------------
@@ -107,6 +114,7 @@ class SessionStarted:
     connector_id: int
     evse_id: int | None
     transaction_id: str  # as the station knows it
+    link: Any = None  # on the event loop: the station's Link (stations/ocpp/link.py)
 
 
 @dataclass(frozen=True)
@@ -118,6 +126,7 @@ class SessionStopped:
     session_id: int | None
     transaction_id: str
     completed_late: bool = False
+    link: Any = None  # on the event loop: the station's Link (stations/ocpp/link.py)
 
 
 @dataclass(frozen=True)
@@ -139,4 +148,5 @@ class MeterValuesReceived:
     evse_id: int | None
     samples: list
     received_at: datetime | None = None
+    link: Any = None  # on the event loop: the station's Link (stations/ocpp/link.py)
 

@@ -5,21 +5,29 @@ from django.utils import timezone
 
 from stations.authlist.models import LocalList
 from stations.firmware.models import FirmwareFile, FirmwareJob
+from stations.ocpp.frames import Call
 from stations.ocpp.handshake import station_authenticate
-from stations.ocpp.v16.handlers import call_sent
+from stations.ocpp.link import FIRMWARE, LOCAL_LIST, Link
+from stations.ocpp.v16 import router
 from tests.factories import make_station, make_tenant
 
 
-def _authenticate(tenant, station, password):
-    return station_authenticate(tenant_slug=tenant.slug, identity=station.identity,
-                                password=password).station
+def _authenticate(tenant, station, password) -> Link:
+    handshake = station_authenticate(tenant_slug=tenant.slug, identity=station.identity,
+                                     password=password)
+    return Link(handshake.station, due=set(handshake.due))
+
+
+def _due(link: Link) -> tuple[bool, bool]:
+    """(firmware_due, local_list_due) of the link."""
+    return FIRMWARE in link.due, LOCAL_LIST in link.due
 
 
 def test_a_station_with_nothing_due_boots_without_checks():
     tenant = make_tenant()
     station, password = make_station(tenant)
     linked = _authenticate(tenant, station, password)
-    assert (linked.firmware_due, linked.local_list_due) == (False, False)
+    assert _due(linked) == (False, False)
 
 
 def test_a_pending_firmware_job_and_a_due_local_list_are_known_at_the_handshake():
@@ -30,13 +38,13 @@ def test_a_pending_firmware_job_and_a_due_local_list_are_known_at_the_handshake(
                                retrieve_date=timezone.now())
     LocalList.objects.create(tenant=tenant, station=station, sync_due=True)
     linked = _authenticate(tenant, station, password)
-    assert (linked.firmware_due, linked.local_list_due) == (True, True)
+    assert _due(linked) == (True, True)
 
 
 def test_a_firmware_update_sent_on_the_link_makes_the_next_boot_check():
     tenant = make_tenant()
     station, password = make_station(tenant)
     linked = _authenticate(tenant, station, password)
-    call_sent(linked, "UpdateFirmware")
-    call_sent(linked, "SendLocalList")
-    assert (linked.firmware_due, linked.local_list_due) == (True, True)
+    router.sent(linked, Call("1", "UpdateFirmware", {}))
+    router.sent(linked, Call("2", "SendLocalList", {}))
+    assert _due(linked) == (True, True)

@@ -1,5 +1,7 @@
 """The station link: transport only. Authenticates at the handshake, parses frames, hands CALLs
-to the version's router, and relays backend commands from the channel layer to the socket."""
+to the version's router with the link's context (stations/ocpp/link.py), runs the follow-ups
+after the answer, and relays backend commands from the channel layer to the socket
+(docs/architecture-events.md)."""
 
 import asyncio
 import base64
@@ -22,6 +24,7 @@ from stations.ocpp.dbthreads import db
 from stations.ocpp.errors import OcppError
 from stations.ocpp.handshake import Refused
 from stations.ocpp.handshake_throttle import station_authenticate_throttled
+from stations.ocpp.link import Link
 from stations.ocpp.outbound import Command, OutboundCalls
 from stations.ocpp.process import process_id
 from stations.ocpp.v16 import router, schemas
@@ -49,6 +52,7 @@ class OcppConsumer(AsyncWebsocketConsumer):
     # No channel of its own: the process's one channel reaches this socket (see links.py).
     channel_layer_alias = "stations-use-links"
     station = None
+    link: Link | None = None
     address = ""
     outbound: OutboundCalls | None = None
     replaced = False
@@ -72,6 +76,7 @@ class OcppConsumer(AsyncWebsocketConsumer):
             await self.close(code=NO_SUBPROTOCOL_CLOSE_CODE)
             return
         self.station = handshake.station
+        self.link = Link(handshake.station, due=set(handshake.due))
         await self.accept(subprotocol=SUBPROTOCOL)
         self.address = await links.register(self)
         self.outbound = OutboundCalls(self._send_call, _check_result, settings.OCPP_CALL_TIMEOUT)
@@ -143,7 +148,7 @@ class OcppConsumer(AsyncWebsocketConsumer):
             return
         if isinstance(frame, frames.Call):
             self._log(OcppMessage.IN, frame, received_at, text=text)
-            reply, follow_ups = await router.answer(self.station, frame, received_at)
+            reply, follow_ups = await router.answer(self.link, frame, received_at)
             await self._reply(reply, frame.action)
             for follow_up in follow_ups:  # e.g. a CALL that must come after this answer
                 self._background(follow_up(), frame.action)
@@ -171,7 +176,7 @@ class OcppConsumer(AsyncWebsocketConsumer):
     async def _send_call(self, call: frames.Call) -> None:
         text = frames.dump(call)
         self._log(OcppMessage.OUT, call, timezone.now(), text=text)
-        router.sent(self.station, call)
+        router.sent(self.link, call)
         await self.send(text)
 
     # Messages from other processes, through links.py -------------------------------------

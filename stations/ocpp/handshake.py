@@ -9,6 +9,7 @@ from django.db import connection
 from stations.authlist.models import LocalList
 from stations.firmware.models import FirmwareJob
 from stations.models import Station
+from stations.ocpp.link import FIRMWARE, LOCAL_LIST
 from stations.security.profiles import PLAIN_LINK, TLS_CLIENT_CERTIFICATE, LinkSecurity, link_refusal
 from tenants.secrets import check_password
 
@@ -18,7 +19,7 @@ IDENTITY_MAX_CHARS = Station._meta.get_field("identity").max_length
 
 # What a BootNotification may have to do, learnt in the handshake's one query so that a boot
 # with nothing due (nearly every boot of a reconnect storm) makes no round trip of its own. The
-# link's station carries them as `firmware_due` and `local_list_due`. Raw EXISTS snippets: the
+# link carries them in `Link.due` (stations/ocpp/link.py). Raw EXISTS snippets: the
 # ORM's Exists() subqueries made the handshake's Python cost, which a storm pays for every
 # station, several times dearer (bench/README.md, "What a boot must check").
 def _boot_work() -> dict[str, str]:
@@ -40,6 +41,7 @@ _BOOT_WORK = _boot_work()
 @dataclass
 class Handshake:
     station: Station
+    due: frozenset[str] = frozenset()  # what the station's next boot must check (Link.due)
 
 
 class Refused(enum.IntEnum):
@@ -62,7 +64,7 @@ def station_authenticate(*, tenant_slug: str, identity: str, password: str | Non
     One narrow query, since a reconnect storm authenticates thousands of stations a minute
     (which live socket the new one replaces is learnt when it attaches: batch.py). The
     station comes back with only what the link uses: pk, tenant, identity, vendor and model
-    (for its quirks), and its load group (see loadmgmt/triggers.py)."""
+    (for its quirks), and its load group (see loadmgmt/reactions.py)."""
     if not _plausible(tenant_slug) or not _plausible(identity):
         return Refused.UNAUTHORIZED
     found = (Station.objects.filter(tenant__slug=tenant_slug, identity=identity)
@@ -90,8 +92,8 @@ def station_authenticate(*, tenant_slug: str, identity: str, password: str | Non
             password_hash=pending_hash, pending_password_hash="")
     station = Station(pk=pk, tenant_id=tenant_id, identity=identity, vendor=vendor, model=model,
                       load_group_id=load_group_id)
-    station.firmware_due, station.local_list_due = bool(firmware_due), bool(local_list_due)
-    return Handshake(station)
+    due = {FIRMWARE: firmware_due, LOCAL_LIST: local_list_due}
+    return Handshake(station, frozenset(check for check, needed in due.items() if needed))
 
 
 def _plausible(name: str) -> bool:

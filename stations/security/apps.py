@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class SecurityConfig(AppConfig):
     name = "stations.security"
     label = "security"
+
+    def ready(self) -> None:
+        from stations.security import ocpp16  # noqa: F401 registers its OCPP 1.6 handlers

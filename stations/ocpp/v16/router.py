@@ -1,15 +1,20 @@
-"""Answering one station CALL: validate, dispatch to its handler, validate the answer."""
+"""Answering one OCPP 1.6 station CALL: validate it, run the reactions and the handler the apps
+registered for it (stations/ocpp/registry.py), validate the answer; and telling the apps about
+a CALL of ours that went out (the CallSent event)."""
 
 import logging
 from datetime import datetime
 
-from stations.models import Station
+from stations import events
+from stations.events import FollowUp
+from stations.ocpp import registry
 from stations.ocpp.errors import InternalError, NotSupported, OcppError
 from stations.ocpp.frames import Call, CallError, CallResult, error_for
+from stations.ocpp.link import Link
 from stations.ocpp.v16 import schemas
-from stations.ocpp.v16.handlers import FOLLOW_UPS, HANDLERS, FollowUp, call_sent
 
 log = logging.getLogger(__name__)
+VERSION = "1.6"
 
 # Actions a 1.6 station may send; the rest of the schemas are ours to send.
 STATION_ACTIONS = frozenset({
@@ -23,28 +28,32 @@ CENTRAL_ACTIONS = frozenset(a for a in schemas._actions() if a not in STATION_AC
 }
 
 
-def sent(station: Station, call: Call) -> None:
-    call_sent(station, call.action, call.payload)
+def sent(link: Link, call: Call) -> None:
+    """A CALL of ours went out on `link`: apps note what it changes for later messages (a boot
+    after a firmware update, the limits load management gave). No follow-ups: nothing waits."""
+    events.publish(events.CallSent(link.station, call.action, call.payload, link=link))
 
 
-async def answer(station: Station, call: Call,
+async def answer(link: Link, call: Call,
                  received_at: datetime) -> tuple[CallResult | CallError, list[FollowUp]]:
     """The answer to `call`, and what its handler asked to run once that answer is sent."""
     follow_ups: list[FollowUp] = []
-    token = FOLLOW_UPS.set(follow_ups)
+    token = registry.FOLLOW_UPS.set(follow_ups)
     try:
         schemas.validate(call.action, call.payload)
         schemas.check_integers(call.action, call.payload)
-        handler = HANDLERS.get(call.action)
+        handler = registry.handler_of(VERSION, call.action)
         if handler is None:
             raise NotSupported(f"{call.action} is not supported by this central system")
-        response = await handler(station, call.payload, received_at)
+        for reaction in registry.reactions_to(VERSION, call.action):
+            await reaction(link, call.payload, received_at)
+        response = await handler(link, call.payload, received_at)
         schemas.validate(call.action, response, response=True)
         return CallResult(call.unique_id, response), follow_ups
     except OcppError as error:
         return error_for(call.unique_id, error), []
     except Exception:
-        log.exception("Handler for %s of %s failed", call.action, station.identity)
+        log.exception("Handler for %s of %s failed", call.action, link.station.identity)
         return error_for(call.unique_id, InternalError(f"{call.action} could not be processed")), []
     finally:
-        FOLLOW_UPS.reset(token)
+        registry.FOLLOW_UPS.reset(token)

@@ -1,0 +1,27 @@
+"""Billing listens to the station core through domain events (stations/events.py): a stopped
+session is priced, one the station completed after the backend had closed it has its price
+corrected, and one the backend closed is priced; each in a task queued after the commit.
+Subscribed in BillingConfig.ready()."""
+
+from billing.tasks import price_session_task, session_price_correct_queue, session_price_queue
+from stations import events
+from stations.events import FollowUp
+from stations.ocpp.dbthreads import db
+
+
+def on_session_stopped(event: events.SessionStopped) -> FollowUp:
+    """On the station link: queued after the answer, from a database thread."""
+    if event.completed_late:
+        return lambda: db(session_price_correct_queue, session_id=event.session_id)
+    return lambda: db(session_price_queue, station_id=event.station.pk,
+                      transaction_id=event.transaction_id)
+
+
+def on_session_closed(event: events.SessionClosed) -> None:
+    """Inside the close's transaction: the price task is queued once it commits."""
+    price_session_task.delay_on_commit(event.session_id)
+
+
+def subscribe() -> None:
+    events.subscribe(events.SessionStopped, on_session_stopped)
+    events.subscribe(events.SessionClosed, on_session_closed)
