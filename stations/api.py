@@ -96,7 +96,7 @@ class IdTagViewSet(TenantModelViewSet):
             raise ValidationError({"id_tag": [id_tag_exists_error(None)]}) from None
 
     def perform_update(self, serializer):
-        serializer.instance = id_tag_update(id_tag=serializer.instance, **serializer.validated_data)
+        serializer.instance = id_tag_update(tag=serializer.instance, **serializer.validated_data)
 
     def perform_destroy(self, instance):
         id_tag_delete(id_tag=instance)

@@ -21,6 +21,7 @@ from stations.ocpp import links
 from stations.ocpp.errors import OcppError
 from stations.ocpp.v16 import commands as v16_commands
 from stations.ocpp.v16 import schemas
+from stations.services.device_model import adevice_model_record_answer
 
 
 async def command_send(*, address: str, action: str, payload: dict, timeout: float) -> dict:
@@ -77,6 +78,7 @@ async def station_call(station, action: str, payload: dict, *,
     outcome = await command_send(address=station.channel_name, action=action, payload=payload,
                                  timeout=timeout or settings.OCPP_COMMAND_TIMEOUT)
     raise_for_outcome(outcome)
+    await adevice_model_record_answer(station.pk, action, payload, outcome["payload"])
     return outcome["payload"]
 
 

@@ -1,7 +1,16 @@
 from django.conf import settings
 from django.http import HttpRequest
 
-from stations.models import ChargingSession, Component, IdTag, OcppMessage, Station
+from stations.models import (
+    CONFIGURATION_KEYS,
+    AttributeType,
+    ChargingSession,
+    Component,
+    IdTag,
+    OcppMessage,
+    Station,
+    VariableAttribute,
+)
 from tenants.models import Tenant
 
 
@@ -32,6 +41,14 @@ def device_model_of(station: Station):
     """The station's components with their variables, attributes and monitors (four queries)."""
     return (Component.objects.filter(station=station)
             .prefetch_related("variables__attributes", "variables__monitors"))
+
+
+def configuration_of(station: Station):
+    """A 1.6 station's configuration keys as last learnt (their Actual values), by key."""
+    return (VariableAttribute.objects
+            .filter(variable__component__station=station,
+                    variable__component__name=CONFIGURATION_KEYS, type=AttributeType.ACTUAL)
+            .select_related("variable").order_by("variable__name"))
 
 
 def messages_of(station: Station):

@@ -20,5 +20,6 @@ urlpatterns = [
     path("", include("stations.security.urls")),
     path("", include("loadmgmt.urls")),
     path("", include("stations.api_triggers")),  # POST stations/<identity>/trigger/
+    path("", include("stations.api_device_model")),  # GET stations/<identity>/device-model/
     *router.urls,
 ]

@@ -64,6 +64,7 @@ def station_page(request, identity: str):
             "trigger": TriggerForm(auto_id="trigger-%s"),
         }
         context["running"] = running
+        context["configuration"] = selectors.configuration_of(station)  # as last learnt
     return render(request, "stations/detail.html", context)
 
 

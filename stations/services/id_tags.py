@@ -25,12 +25,14 @@ def id_tag_create(*, tenant: Tenant, id_tag: str, **fields) -> IdTag:
 
 
 @transaction.atomic
-def id_tag_update(*, id_tag: IdTag, **fields) -> IdTag:
+def id_tag_update(*, tag: IdTag, **fields) -> IdTag:
+    """Change the tag's fields; its `id_tag` is never renamed (a PUT repeats it: ignored)."""
+    fields.pop("id_tag", None)
     for name, value in fields.items():
-        setattr(id_tag, name, value)
-    id_tag.save()
-    local_lists_resync(tenant_id=id_tag.tenant_id)
-    return id_tag
+        setattr(tag, name, value)
+    tag.save()
+    local_lists_resync(tenant_id=tag.tenant_id)
+    return tag
 
 
 @transaction.atomic
