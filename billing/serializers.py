@@ -193,7 +193,10 @@ class CostLineSerializer(serializers.Serializer):
 
 
 class SessionCostFields(serializers.Serializer):
-    """The cost fields of a session (priced on read while it runs or waits for its price)."""
+    """The cost fields of a session (priced on read while it runs or waits for its price).
+    `cost_fields` names them for tenants/permissions.py, which hides them from installers."""
+
+    cost_fields = ("currency", "cost_net", "cost_vat", "cost", "cost_lines")
 
     currency = serializers.SerializerMethodField()
     cost_net = serializers.SerializerMethodField()

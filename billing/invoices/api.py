@@ -1,5 +1,5 @@
 """Invoices (read-only: issued invoices never change), the invoice run, credit notes, PDFs and
-the seller's details. Views translate; billing.services.invoices writes."""
+the seller's details. Views translate; billing/invoices/services.py writes."""
 
 import django_filters
 from django.http import HttpResponse
@@ -46,7 +46,7 @@ class InvoiceViewSet(viewsets.ReadOnlyModelViewSet):
         201: InvoiceSerializer(many=True), 200: OpenApiResponse(
             InvoiceSerializer(many=True), description="Nothing new to invoice: the period's invoices")})
     @action(detail=False, methods=["post"], url_path="run", pagination_class=None, filter_backends=[])
-    def run(self, request):
+    def run(self, request, format=None):  # format: the router's .json suffix
         """Issue the invoices of a period (days in the tenant's time zone, both included):
         idempotent; answers every invoice of the period, 201 if this call issued any."""
         serializer = InvoiceRunSerializer(data=request.data)
@@ -60,7 +60,7 @@ class InvoiceViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=None, responses={201: InvoiceSerializer, 409: OpenApiResponse(
         description="A credit note of a credit note, or the invoice has one already")})
     @action(detail=True, methods=["post"], url_path="credit-note")
-    def credit_note(self, request, pk=None):
+    def credit_note(self, request, pk=None, format=None):
         """A full credit note of the invoice (negative amounts, referring to it). Its sessions
         are not invoiced again."""
         try:
@@ -72,7 +72,7 @@ class InvoiceViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(description="The invoice as a PDF")})
     @action(detail=True, methods=["get"], url_path="pdf")
-    def pdf(self, request, pk=None):
+    def pdf(self, request, pk=None, format=None):
         """The stored PDF (rendered now if the task has not yet)."""
         invoice = invoice_pdf_render(invoice_id=self.get_object().pk)
         with invoice.pdf.open("rb") as document:
