@@ -5,7 +5,9 @@ from json import dumps
 from typing import Any
 from urllib.parse import urlencode
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from rest_framework.test import APIClient
 
 from tenants.models import Tenant
@@ -26,12 +28,11 @@ class TenantApi:
     def __exit__(self, *exc) -> None:
         self.client.logout()
 
-    def request(self, method: str, path: str, *, json: Any = None, params: dict | None = None,
-                headers: dict | None = None):
+    def request(self, method: str, path: str, *, json: Any = None, data: dict | None = None,
+                files: dict | None = None, params: dict | None = None, headers: dict | None = None):
         if params:
             path = f"{path}{'&' if '?' in path else '?'}{urlencode(params, doseq=True)}"
-        body = {} if json is None else {"data": dumps(json), "content_type": "application/json"}
-        return self.client.generic(method.upper(), path, headers=headers, **body)
+        return self.client.generic(method.upper(), path, headers=headers, **_body(json, data, files))
 
     def get(self, path: str, **kwargs):
         return self.request("GET", path, **kwargs)
@@ -50,6 +51,20 @@ class TenantApi:
 
     def options(self, path: str, **kwargs):
         return self.request("OPTIONS", path, **kwargs)
+
+
+def _body(json: Any, data: dict | None, files: dict | None) -> dict:
+    """The body as httpx would send it: JSON, multipart with files, else form-encoded."""
+    if json is not None:
+        return {"data": dumps(json), "content_type": "application/json"}
+    if files:
+        uploads = {name: SimpleUploadedFile(*upload) if isinstance(upload, tuple) else upload
+                   for name, upload in files.items()}
+        return {"data": encode_multipart(BOUNDARY, {**(data or {}), **uploads}),
+                "content_type": MULTIPART_CONTENT}
+    if data is not None:
+        return {"data": urlencode(data, doseq=True), "content_type": "application/x-www-form-urlencoded"}
+    return {}
 
 
 def signed_in(user) -> Client:
