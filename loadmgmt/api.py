@@ -43,7 +43,7 @@ class LoadGroupViewSet(viewsets.ModelViewSet):
             "allocated_current": serializers.DecimalField(max_digits=7, decimal_places=1),
             "connectors": serializers.ListField(), "history": AllocationSerializer(many=True)}))
     @action(detail=True, methods=["get"])
-    def allocation(self, request, pk=None):
+    def allocation(self, request, pk=None, format=None):  # format: the router's .json suffix
         """The latest allocation (a dry run of the allocator if the group has none yet), with
         the earlier ones, newest first."""
         group = self.get_object()
@@ -59,7 +59,7 @@ class LoadGroupViewSet(viewsets.ModelViewSet):
 
     @extend_schema(request=None, responses=AllocationSerializer)
     @action(detail=True, methods=["post"])
-    def rebalance(self, request, pk=None):
+    def rebalance(self, request, pk=None, format=None):
         """Allocate now and bring the stations to it; answers with the allocation."""
         group = self.get_object()
         allocation = rebalance(group.pk, "on demand")
@@ -67,7 +67,7 @@ class LoadGroupViewSet(viewsets.ModelViewSet):
 
     @extend_schema(request=BaseLoadSerializer, responses=LoadGroupSerializer)
     @action(detail=True, methods=["post"], url_path="base-load")
-    def base_load(self, request, pk=None):
+    def base_load(self, request, pk=None, format=None):
         """A measurement of the building's load (its energy meter pushing it); used while it is
         fresh when the group's base_load_source is 'api'."""
         group = self.get_object()

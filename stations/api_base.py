@@ -26,8 +26,13 @@ def station_in_tenant(request, identity: str) -> Station:
 
 
 class StationScopedMixin(TenantScopedMixin):
-    # For generic views under a station: `self.station` is the station (a 404 for another
-    # tenant's), and `get_queryset` is `station_queryset(station)`.
+    # For generic views under a station: `self.station` is the station, resolved right after
+    # the token and its role are checked (another tenant's is a 404 before the body is even
+    # read), and `get_queryset` is `station_queryset(station)`.
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.station  # noqa: B018  (resolved now: a 404 comes first)
 
     @cached_property
     def station(self) -> Station:
@@ -53,17 +58,18 @@ class StationGenericAPIView(StationScopedMixin, generics.GenericAPIView):
 
 
 class AsyncStationAPIView(AsyncListMixin, AsyncAPIView):
-    # For async (adrf) views under a station: `await self.get_station()` resolves it once,
-    # `await self.get_scoped(queryset, **lookup)` finds one of its rows (else a 404), and
-    # `await self.alist(queryset, serializer_class)` pages and filters a list.
+    # For async (adrf) views under a station: the station is resolved once, right after the
+    # token and its role are checked (adrf runs `initial` in a thread), so another tenant's is
+    # a 404 before anything else; `await self.get_station()` gives it, `await self.get_scoped(
+    # queryset, **lookup)` finds one of its rows (else a 404), and `await self.alist(queryset,
+    # serializer_class)` pages and filters a list.
 
-    _station: Station | None = None
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.station = station_in_tenant(request, self.kwargs[IDENTITY])
 
     async def get_station(self) -> Station:
-        if self._station is None:
-            self._station = await sync_to_async(station_in_tenant)(self.request,
-                                                                   self.kwargs[IDENTITY])
-        return self._station
+        return self.station
 
     async def get_scoped(self, queryset, **lookup):
         return await sync_to_async(get_object_or_404)(queryset, **lookup)

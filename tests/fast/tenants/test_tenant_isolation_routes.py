@@ -1,0 +1,216 @@
+"""Every /api/v1/ route, walked as another tenant: tenant scoping is applied once, by the API's
+bases (tenants/api.py, stations/api_base.py), and this proves no route escapes it.
+
+The routes come from the URL resolver, so a new route cannot hide: it fails here until this file
+says what to fill its parameters with. A route with an object in its path is called with each
+method, by tenant B's manager token, on tenant A's object: 404 (or 405 where the method does not
+exist), and A's data unchanged. A tenant-wide route (a list, the seller, an export) answers B with
+B's own rows: nothing of A's shows in it."""
+
+import re
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import URLResolver, get_resolver, resolve
+from django.utils import timezone
+
+from billing.models import Customer, Invoice, Tariff
+from billing.services import tariff_create
+from loadmgmt.models import LoadGroup
+from stations.firmware.models import FirmwareFile, FirmwareJob, Rollout, UploadRequest
+from stations.models import ChargingSession, IdTag, Station
+from stations.reservations.models import Reservation
+from stations.security.models import InstalledCertificate, IssuedCertificate, SecurityEvent
+from stations.smartcharging.models import ChargingProfile
+from tests.factories import make_id_tag, make_station
+
+pytestmark = pytest.mark.django_db
+
+API = "api/v1/"
+METHODS = ("get", "post", "put", "patch", "delete")
+SECRET = "A-ONLY-7f3c"  # in the names of tenant A's objects: B must never read it
+
+# What fills each route's path parameters: `objects` is tenant A's (see tenant_a below).
+ON_AN_OBJECT_OF_A = {
+    "station-detail": lambda o: {"identity": o["station"].identity},
+    "station-messages": lambda o: {"identity": o["station"].identity},
+    "station-device-model": lambda o: {"identity": o["station"].identity},
+    "station-commands": lambda o: {"identity": o["station"].identity},
+    "station-trigger": lambda o: {"identity": o["station"].identity},
+    "station-firmware-jobs": lambda o: {"identity": o["station"].identity},
+    "station-firmware-job": lambda o: {"identity": o["station"].identity, "pk": o["job"].pk},
+    "station-diagnostics": lambda o: {"identity": o["station"].identity},
+    "station-diagnostics-detail": lambda o: {"identity": o["station"].identity,
+                                             "pk": o["diagnostics"].pk},
+    "station-diagnostics-file": lambda o: {"identity": o["station"].identity,
+                                           "pk": o["diagnostics"].pk},
+    "station-logs": lambda o: {"identity": o["station"].identity},
+    "station-log": lambda o: {"identity": o["station"].identity, "pk": o["log"].pk},
+    "station-log-file": lambda o: {"identity": o["station"].identity, "pk": o["log"].pk},
+    "station-local-list": lambda o: {"identity": o["station"].identity},
+    "station-local-list-version": lambda o: {"identity": o["station"].identity},
+    "station-reservations": lambda o: {"identity": o["station"].identity},
+    "station-reservation": lambda o: {"identity": o["station"].identity,
+                                      "reservation_id": o["reservation"].reservation_id},
+    "charging-profiles": lambda o: {"identity": o["station"].identity},
+    "charging-profiles-clear": lambda o: {"identity": o["station"].identity},
+    "charging-profile": lambda o: {"identity": o["station"].identity, "pk": o["profile"].pk},
+    "composite-schedule": lambda o: {"identity": o["station"].identity},
+    "remote-start": lambda o: {"identity": o["station"].identity},
+    "station-security-events": lambda o: {"identity": o["station"].identity},
+    "station-password": lambda o: {"identity": o["station"].identity},
+    "station-security-profile": lambda o: {"identity": o["station"].identity},
+    "station-certificates": lambda o: {"identity": o["station"].identity},
+    "station-certificates-refresh": lambda o: {"identity": o["station"].identity},
+    "station-certificates-renew": lambda o: {"identity": o["station"].identity},
+    "station-certificate": lambda o: {"identity": o["station"].identity,
+                                      "pk": o["certificate"].pk},
+    "station-security-commands": lambda o: {"identity": o["station"].identity},
+    "station-issued-certificates": lambda o: {"identity": o["station"].identity},
+    "idtag-detail": lambda o: {"id_tag": o["id_tag"].id_tag},
+    "session-detail": lambda o: {"pk": o["session"].pk},
+    "session-close": lambda o: {"pk": o["session"].pk},
+    "firmware-file": lambda o: {"pk": o["firmware"].pk},
+    "firmware-rollout": lambda o: {"pk": o["rollout"].pk},
+    "loadgroup-detail": lambda o: {"pk": o["group"].pk},
+    "loadgroup-allocation": lambda o: {"pk": o["group"].pk},
+    "loadgroup-base-load": lambda o: {"pk": o["group"].pk},
+    "loadgroup-rebalance": lambda o: {"pk": o["group"].pk},
+    "tariff-detail": lambda o: {"pk": o["tariff"].pk},
+    "customer-detail": lambda o: {"pk": o["customer"].pk},
+    "api-invoice-detail": lambda o: {"pk": o["invoice"].pk},
+    "api-invoice-credit-note": lambda o: {"pk": o["invoice"].pk},
+    "api-invoice-pdf": lambda o: {"pk": o["invoice"].pk},
+}
+
+# Routes without an object in their path: the caller's tenant's rows, or its own settings.
+TENANT_WIDE = {
+    "api-root", "station-list", "idtag-list", "session-list", "firmware-files", "firmware-rollouts",
+    "security-events", "security-ca", "loadgroup-list", "tariff-list", "customer-list",
+    "api-invoice-list", "api-invoice-run", "api-seller",
+    "export-sessions-csv", "export-sessions-json", "export-energy-csv", "export-energy-json",
+    "export-revenue-csv", "export-revenue-json",
+}
+
+# Tenant A's rows compared before and after the walk.
+MODELS_OF_A = (Station, IdTag, ChargingSession, FirmwareFile, Rollout, FirmwareJob, UploadRequest,
+               Reservation, ChargingProfile, InstalledCertificate, IssuedCertificate, SecurityEvent,
+               Tariff, Customer, Invoice, LoadGroup)
+
+
+def api_routes() -> list[tuple[str, str]]:
+    """(name, route) of every route under /api/v1/, format-suffixed ones included. (By route, not
+    by name: the dashboard reuses some names.)"""
+    found = []
+
+    def walk(patterns, prefix: str) -> None:
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, route)
+            elif route.startswith(API):
+                found.append((pattern.name, route))
+
+    walk(get_resolver().url_patterns, "")
+    return sorted(set(found))
+
+
+def url_of(name: str, route: str, objects: dict) -> str:
+    """The route with its parameters filled: A's objects, `json` for a format suffix."""
+    kwargs = ON_AN_OBJECT_OF_A[name](objects) if name in ON_AN_OBJECT_OF_A else {}
+    kwargs["format"] = "json"
+    path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda group: str(kwargs.pop(group[1])), route)
+    path = path.replace("<drf_format_suffix:format>", ".json")  # the API root's suffix
+    path = re.sub(r"<(?:\w+:)?(\w+)>", lambda group: str(kwargs.pop(group[1])), path)
+    path = "/" + path.replace("^", "").replace("$", "").replace("\\.", ".").replace("/?", "/")
+    kwargs.pop("format", None)  # routes without a suffix
+    assert kwargs == {}, f"{route} does not take {sorted(kwargs)}"
+    assert resolve(path).url_name == name, path
+    return path
+
+
+def rows_of(tenant) -> dict[str, list[dict]]:
+    return {model.__name__: list(model.objects.filter(tenant=tenant).order_by("pk").values())
+            for model in MODELS_OF_A}
+
+
+@pytest.fixture
+def tenant_a(tenant) -> dict:
+    """One object of tenant A for every kind a route takes in its path."""
+    now = timezone.now()
+    station, _ = make_station(tenant, f"{SECRET}-CP")
+    firmware = FirmwareFile.objects.create(tenant=tenant, name=f"{SECRET} image", version="2",
+                                           file="firmware/a/fw.bin")
+    customer = Customer.objects.create(tenant=tenant, name=f"{SECRET} customer")
+    return {
+        "station": station,
+        "id_tag": make_id_tag(tenant, "AONLY7F3C", name=SECRET),
+        "session": ChargingSession.objects.create(
+            tenant=tenant, station=station, connector_id=1, transaction_id=1,
+            id_tag="AONLY7F3C", meter_start=0, started_at=now - timedelta(hours=1)),
+        "firmware": firmware,
+        "rollout": Rollout.objects.create(tenant=tenant, firmware=firmware),
+        "job": FirmwareJob.objects.create(tenant=tenant, station=station, firmware=firmware,
+                                          location="x", retrieve_date=now),
+        "diagnostics": UploadRequest.objects.create(tenant=tenant, station=station,
+                                                    kind=UploadRequest.DIAGNOSTICS, location="x"),
+        "log": UploadRequest.objects.create(tenant=tenant, station=station, kind=UploadRequest.LOG,
+                                            location="x"),
+        "reservation": Reservation.objects.create(
+            tenant=tenant, station=station, reservation_id=7, connector_id=1, id_tag="AONLY7F3C",
+            expiry_date=now + timedelta(hours=1)),
+        "profile": ChargingProfile.objects.create(
+            tenant=tenant, station=station, connector_id=1, payload={}, charging_profile_id=1,
+            stack_level=0, purpose="TxDefaultProfile", kind="Absolute", charging_rate_unit="A"),
+        "certificate": InstalledCertificate.objects.create(
+            tenant=tenant, station=station, certificate_type="CentralSystemRootCertificate",
+            issuer_name_hash="a", issuer_key_hash="b", serial_number="c", install_status="Accepted",
+            installed=True),
+        "group": LoadGroup.objects.create(tenant=tenant, name=f"{SECRET} car park", max_current=63),
+        "tariff": tariff_create(tenant=tenant, name=f"{SECRET} tariff", currency="EUR",
+                                vat_rate=Decimal("19"), elements=[
+                                    {"price_components": [{"type": "ENERGY", "price": "0.30"}]}]),
+        "customer": customer,
+        "invoice": Invoice.objects.create(
+            tenant=tenant, number=f"{SECRET}-1", customer=customer, buyer_name=SECRET,
+            seller_name=SECRET, issued_at=now, period_start=date(2026, 1, 1),
+            period_end=date(2026, 1, 31), currency="EUR", net=Decimal("1.00"),
+            vat=Decimal("0.19"), gross=Decimal("1.19")),
+    }
+
+
+def test_every_api_route_has_a_way_to_be_walked():
+    """A new route fails here until it is in one of the tables above."""
+    names = {name for name, _ in api_routes()}
+    assert names - set(ON_AN_OBJECT_OF_A) - TENANT_WIDE == set()
+    assert set(ON_AN_OBJECT_OF_A) - names == set(), "a route in the table no longer exists"
+    assert TENANT_WIDE - names == set(), "a route in the table no longer exists"
+
+
+def test_another_tenant_gets_404_on_every_route_to_an_object_of_a(tenant_a, tenant, outsider_api):
+    before = rows_of(tenant)
+    answered = {}
+    for name, route in api_routes():
+        if name not in ON_AN_OBJECT_OF_A:
+            continue
+        url = url_of(name, route, tenant_a)
+        for method in METHODS:
+            status = getattr(outsider_api, method)(url, json={}).status_code
+            if status not in (404, 405):
+                answered[f"{method.upper()} {url}"] = status
+    assert answered == {}
+    assert rows_of(tenant) == before
+
+
+def test_a_tenant_wide_route_shows_another_tenant_nothing_of_a(tenant_a, outsider_api):
+    shown = []
+    for name, route in api_routes():
+        if name not in TENANT_WIDE:
+            continue
+        response = outsider_api.get(url_of(name, route, tenant_a))
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        assert response.status_code in (200, 405), (name, response.status_code)  # 405: POST only
+        if SECRET.encode() in body:
+            shown.append(name)
+    assert shown == []
