@@ -59,6 +59,12 @@ def write_1_6_data(apps) -> None:
         vat=Decimal("0.5700"), gross=Decimal("3.5700"))
     for n, (connector_id, tx) in enumerate(((1, 17), (2, 18), (1, None))):
         _session(model, tenant, station, tariff, invoice, n, connector_id, tx)
+    for connector_id, tx in ((1, 17), (0, None)):
+        model("smartcharging", "ChargingProfile").objects.create(
+            tenant=tenant, station=station, connector_id=connector_id, payload={},
+            charging_profile_id=connector_id + 1, stack_level=0, transaction_id=tx,
+            purpose="TxProfile" if tx else "ChargePointMaxProfile", kind="Absolute",
+            charging_rate_unit="A")
     model("stations", "ChargingSession").objects.create(  # a stop whose start we never saw
         tenant=tenant, station=station, connector_id=0, transaction_id=99, start_missing=True,
         meter_start=0, meter_stop=500, started_at=T0, stopped_at=T0)
@@ -104,6 +110,8 @@ def read_back(apps) -> dict:
                         "evse_id", "timestamp", "value"),
         "prices": rows("billing.SessionPrice", "session__transaction_id", "tariff__name", "net",
                        "vat", "gross", "energy_wh", "lines", "final"),
+        "profiles": rows("smartcharging.ChargingProfile", "connector_id", "transaction_id",
+                         "evse_id", "station_transaction_id"),
         "invoices": rows("billing.Invoice", "number", "net", "vat", "gross"),
         "invoice_lines": rows("billing.InvoiceLine", "invoice__number", "position",
                               "session__transaction_id", "quantity", "net", "gross"),
