@@ -191,3 +191,41 @@ class CertificateSend:
     """A certificate signed for the station (the answer to its certificate signing request)."""
 
     chain_pem: str
+
+
+# Firmware and logs ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LogUploadReport(CommandResult):
+    """The name of the file the station will upload (empty: it has nothing to send)."""
+
+    file_name: str = ""
+
+
+@dataclass(frozen=True)
+class FirmwareUpdate:
+    """Fetch the image at `location` from `retrieve_date` on and install it; a signed update
+    carries the certificate that signed the image and its signature."""
+
+    request_id: int
+    location: str
+    retrieve_date: str  # ISO 8601, UTC
+    retries: int | None = None
+    retry_interval: int | None = None
+    signed: bool = False
+    signing_certificate: str = ""
+    signature: str = ""
+
+
+@dataclass(frozen=True)
+class LogUpload:
+    """Upload a log to `location`: the diagnostics, else the log of `log_type`, from `oldest`
+    to `latest` when given (ISO 8601, UTC)."""
+
+    request_id: int
+    location: str
+    diagnostics: bool = True
+    log_type: str = ""
+    oldest: str | None = None
+    latest: str | None = None
+    retries: int | None = None
+    retry_interval: int | None = None

@@ -123,3 +123,8 @@ async def command_run(station, request, *, timeout: float | None = None) -> Comm
         failure.action = action
         raise
     return translator.result_of(request, action, response)
+
+
+def command_run_sync(station, request, *, timeout: float | None = None) -> CommandResult:
+    """`command_run` for synchronous code (services, Celery tasks)."""
+    return async_to_sync(command_run)(station, request, timeout=timeout)

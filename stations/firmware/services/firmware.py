@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import F, RestrictedError
 from django.utils import timezone
 
+from stations.command_requests import CommandResult, FirmwareUpdate
 from stations.firmware.models import FirmwareFile, FirmwareJob, JobFailure, Rollout
 from stations.firmware.services import sending, transfer
 from stations.models import Station
@@ -81,36 +82,30 @@ def firmware_job_downloaded(*, job_id: int) -> None:
     FirmwareJob.objects.filter(pk=job_id).update(downloads=F("downloads") + 1)
 
 
-def firmware_job_payload(job: FirmwareJob) -> tuple[str, dict]:
-    options = {k: v for k, v in (("retries", job.retries), ("retryInterval", job.retry_interval))
-               if v is not None}
-    if job.signed:
-        firmware = job.firmware
-        return "SignedUpdateFirmware", {
-            "requestId": job.request_id,
-            "firmware": {"location": job.location, "retrieveDateTime": iso(job.retrieve_date),
-                         "signingCertificate": firmware.signing_certificate,
-                         "signature": firmware.signature},
-            **options}
-    return "UpdateFirmware", {"location": job.location, "retrieveDate": iso(job.retrieve_date), **options}
+def firmware_job_request(job: FirmwareJob) -> FirmwareUpdate:
+    signed = {"signing_certificate": job.firmware.signing_certificate,
+              "signature": job.firmware.signature} if job.signed else {}
+    return FirmwareUpdate(request_id=job.request_id, location=job.location,
+                          retrieve_date=iso(job.retrieve_date), retries=job.retries,
+                          retry_interval=job.retry_interval, signed=job.signed, **signed)
 
 
-def _firmware_answered(job: FirmwareJob, response: dict) -> None:
-    # UpdateFirmware.conf is empty; SignedUpdateFirmware.conf says whether the station took it.
-    if job.signed and response.get("status") not in ("Accepted", "AcceptedCanceled") \
+def _firmware_answered(job: FirmwareJob, result: CommandResult) -> None:
+    # A 1.6 UpdateFirmware answer is empty; a signed update's answer says whether the station took it.
+    if job.signed and result.status not in ("Accepted", "AcceptedCanceled") \
             and job.state == FirmwareJob.SENT:
-        job.state, job.status = FirmwareJob.REJECTED, response.get("status", "")
+        job.state, job.status = FirmwareJob.REJECTED, result.status
         job.finished_at = timezone.now()
         job.failure_reason = f"The station answered {job.status}."
 
 
 def firmware_job_send(*, job_id: int, reraise: bool = False) -> FirmwareJob:
-    return sending.send(FirmwareJob, job_id, transfer.firmware_location, firmware_job_payload,
+    return sending.send(FirmwareJob, job_id, transfer.firmware_location, firmware_job_request,
                         _firmware_answered, reraise=reraise)
 
 
 async def firmware_job_send_async(*, job_id: int) -> FirmwareJob:
-    return await sending.send_async(FirmwareJob, job_id, transfer.firmware_location, firmware_job_payload,
+    return await sending.send_async(FirmwareJob, job_id, transfer.firmware_location, firmware_job_request,
                                     _firmware_answered)
 
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
+from stations.command_requests import LogUpload, LogUploadReport
 from stations.firmware.models import JobFailure, UploadRequest
 from stations.firmware.selectors import open_for_transfer
 from stations.firmware.services import sending, transfer
@@ -48,30 +49,25 @@ def upload_request_create(*, station: Station, kind: str, log_type: str = "",
     return request
 
 
-def upload_request_payload(request: UploadRequest) -> tuple[str, dict]:
-    options = {k: v for k, v in (("retries", request.retries), ("retryInterval", request.retry_interval))
-               if v is not None}
-    if request.kind == UploadRequest.DIAGNOSTICS:
-        times = {k: iso(v) for k, v in (("startTime", request.start_time), ("stopTime", request.stop_time))
-                 if v is not None}
-        return "GetDiagnostics", {"location": request.location, **times, **options}
-    log = {"remoteLocation": request.location}
-    log |= {k: iso(v) for k, v in (("oldestTimestamp", request.start_time),
-                                    ("latestTimestamp", request.stop_time)) if v is not None}
-    return "GetLog", {"logType": request.log_type, "requestId": request.request_id, "log": log, **options}
+def upload_request_command(request: UploadRequest) -> LogUpload:
+    return LogUpload(
+        request_id=request.request_id, location=request.location,
+        diagnostics=request.kind == UploadRequest.DIAGNOSTICS, log_type=request.log_type,
+        oldest=iso(request.start_time) if request.start_time else None,
+        latest=iso(request.stop_time) if request.stop_time else None,
+        retries=request.retries, retry_interval=request.retry_interval)
 
 
-def _answered(request: UploadRequest, response: dict) -> None:
+def _answered(request: UploadRequest, result: LogUploadReport) -> None:
+    request.file_name = result.file_name  # empty: the station has nothing to send
     if request.kind == UploadRequest.DIAGNOSTICS:
-        request.file_name = response.get("fileName", "")  # absent: the station has nothing to send
-        return
-    request.file_name = response.get("filename", "")
-    if response.get("status") not in ("Accepted", "AcceptedCanceled") and request.state == UploadRequest.SENT:
-        request.state, request.status = UploadRequest.REJECTED, response.get("status", "")
+        return  # its answer has no status
+    if result.status not in ("Accepted", "AcceptedCanceled") and request.state == UploadRequest.SENT:
+        request.state, request.status = UploadRequest.REJECTED, result.status
 
 
 def upload_request_send(*, request_id: int, reraise: bool = False) -> UploadRequest:
-    return sending.send(UploadRequest, request_id, transfer.upload_location, upload_request_payload,
+    return sending.send(UploadRequest, request_id, transfer.upload_location, upload_request_command,
                         _answered, reraise=reraise)
 
 

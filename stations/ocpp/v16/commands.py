@@ -170,6 +170,34 @@ def _(request: req.CertificateSend) -> tuple[str, dict]:
     return "CertificateSigned", {"certificateChain": request.chain_pem}
 
 
+def _retries(request) -> dict:
+    return _without_none({"retries": request.retries, "retryInterval": request.retry_interval})
+
+
+@call_of.register
+def _(request: req.FirmwareUpdate) -> tuple[str, dict]:
+    if request.signed:  # the Security extension's message
+        return "SignedUpdateFirmware", {
+            "requestId": request.request_id,
+            "firmware": {"location": request.location, "retrieveDateTime": request.retrieve_date,
+                         "signingCertificate": request.signing_certificate,
+                         "signature": request.signature},
+            **_retries(request)}
+    return "UpdateFirmware", {"location": request.location, "retrieveDate": request.retrieve_date,
+                              **_retries(request)}
+
+
+@call_of.register
+def _(request: req.LogUpload) -> tuple[str, dict]:
+    if request.diagnostics:
+        return "GetDiagnostics", {"location": request.location, **_without_none(
+            {"startTime": request.oldest, "stopTime": request.latest}), **_retries(request)}
+    log = {"remoteLocation": request.location, **_without_none(
+        {"oldestTimestamp": request.oldest, "latestTimestamp": request.latest})}
+    return "GetLog", {"logType": request.log_type, "requestId": request.request_id, "log": log,
+                      **_retries(request)}
+
+
 # The answer -> a neutral result ----------------------------------------------------------------
 @singledispatch
 def result_of(request, action: str, response: dict) -> req.CommandResult:
@@ -196,3 +224,11 @@ def _(request: req.CertificateIdsGet, action: str, response: dict) -> req.Comman
     return req.CertificateIdsReport(action=action, status=response.get("status", ""),
                                     response=response,
                                     hash_data=tuple(response.get("certificateHashData", [])))
+
+
+@result_of.register
+def _(request: req.LogUpload, action: str, response: dict) -> req.CommandResult:
+    """GetDiagnostics answers only a fileName; GetLog a status and a filename."""
+    name = response.get("fileName" if request.diagnostics else "filename", "")
+    return req.LogUploadReport(action=action, status=response.get("status", ""),
+                               response=response, file_name=name)

@@ -69,6 +69,29 @@ CALLS = [
     (req.CertificateIdsGet(certificate_type="ManufacturerRootCertificate"),
      "GetInstalledCertificateIds", {"certificateType": "ManufacturerRootCertificate"}),
     (req.CertificateSend(chain_pem="CHAIN"), "CertificateSigned", {"certificateChain": "CHAIN"}),
+    (req.FirmwareUpdate(request_id=5, location="https://cpms.example/fw/5/t",
+                        retrieve_date="2026-12-06T12:00:00Z", retries=3),
+     "UpdateFirmware", {"location": "https://cpms.example/fw/5/t",
+                        "retrieveDate": "2026-12-06T12:00:00Z", "retries": 3}),
+    (req.FirmwareUpdate(request_id=5, location="https://cpms.example/fw/5/t",
+                        retrieve_date="2026-12-06T12:00:00Z", retry_interval=60, signed=True,
+                        signing_certificate="CERT", signature="SIG"),
+     "SignedUpdateFirmware", {"requestId": 5,
+                              "firmware": {"location": "https://cpms.example/fw/5/t",
+                                           "retrieveDateTime": "2026-12-06T12:00:00Z",
+                                           "signingCertificate": "CERT", "signature": "SIG"},
+                              "retryInterval": 60}),
+    (req.LogUpload(request_id=6, location="https://cpms.example/up/6/t"), "GetDiagnostics",
+     {"location": "https://cpms.example/up/6/t"}),
+    (req.LogUpload(request_id=6, location="https://cpms.example/up/6/t",
+                   oldest="2026-12-01T00:00:00Z", latest="2026-12-02T00:00:00Z", retries=1),
+     "GetDiagnostics", {"location": "https://cpms.example/up/6/t", "startTime": "2026-12-01T00:00:00Z",
+                        "stopTime": "2026-12-02T00:00:00Z", "retries": 1}),
+    (req.LogUpload(request_id=7, location="https://cpms.example/up/7/t", diagnostics=False,
+                   log_type="SecurityLog", oldest="2026-12-01T00:00:00Z"),
+     "GetLog", {"logType": "SecurityLog", "requestId": 7,
+                "log": {"remoteLocation": "https://cpms.example/up/7/t",
+                        "oldestTimestamp": "2026-12-01T00:00:00Z"}}),
 ]
 
 
@@ -142,3 +165,13 @@ def test_an_installed_certificates_answer_becomes_their_hash_data():
     none = result_of(req.CertificateIdsGet(certificate_type="CentralSystemRootCertificate"),
                      "GetInstalledCertificateIds", {"status": "NotFound"})
     assert none.hash_data == ()
+
+
+def test_a_log_upload_answer_becomes_the_file_name_and_the_status():
+    diagnostics = result_of(req.LogUpload(request_id=1, location="x"), "GetDiagnostics",
+                            {"fileName": "diag.zip"})
+    log = result_of(req.LogUpload(request_id=2, location="x", diagnostics=False,
+                                  log_type="DiagnosticsLog"), "GetLog", {"status": "Rejected"})
+    assert isinstance(diagnostics, req.LogUploadReport)
+    assert (diagnostics.file_name, diagnostics.status) == ("diag.zip", "")
+    assert (log.file_name, log.status) == ("", "Rejected")
