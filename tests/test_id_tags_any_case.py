@@ -1,80 +1,18 @@
 """OCPP 1.6's IdToken is case-insensitive: "04a2b3c4" and "04A2B3C4" are one card everywhere
-outside Authorize and the transactions too: the id-tags API, the admin and the dashboard form,
-local lists, reservations, the sessions filter, free tags and customers in billing."""
+outside Authorize and the transactions too: the admin, the dashboard form and reservations through
+the real server (the API, local lists, filters and billing: tests/fast/stations/test_id_tags_any_case.py)."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
-from billing.invoices.selectors import prices_to_invoice
-from billing.selectors import session_is_free
-from billing.sessions.selectors import SessionQuery, session_csv_rows, sessions_filtered
-from stations.authlist.selectors import group_entries, id_tag_infos
-from stations.authlist.services import list_difference
-from stations.models import ChargingSession, IdTag
+from stations.models import IdTag
 from stations.reservations.models import Reservation
 from tenants.models import Role
 from tests.dashboard_helpers import logged_in, post
 from tests.factories import api_client, charge_point, make_id_tag, make_station, make_tenant
 from tests.test_admin import _hidden_fields, admin_session, make_user
-from tests.test_invoices import make_customer, priced_session
 from tests.test_reservations import in_an_hour
 
 STOPPED = datetime(2026, 3, 10, 12, tzinfo=UTC)
-
-
-def _session(station, id_tag: str) -> ChargingSession:
-    return priced_session(station, id_tag, stopped_at=STOPPED, nets={"19": "1.00"})
-
-
-# The id-tags API -----------------------------------------------------------------------------
-async def test_creating_a_tag_that_exists_in_another_case_is_a_400_that_says_so(server):
-    tenant = make_tenant()
-    make_id_tag(tenant, "04A2B3C4")
-    async with api_client(server, tenant) as api:
-        response = await api.post("/api/v1/id-tags/", json={"id_tag": "04a2b3c4"})
-    assert response.status_code == 400
-    assert response.json()["id_tag"] == [
-        'This id tag exists already as "04A2B3C4": id tags are the same in any case.']
-    assert IdTag.objects.filter(tenant=tenant).count() == 1
-
-
-async def test_a_tag_is_found_in_the_url_in_any_case_and_keeps_its_spelling(server):
-    tenant = make_tenant()
-    make_id_tag(tenant, "04A2B3C4")
-    async with api_client(server, tenant) as api:
-        fetched = await api.get("/api/v1/id-tags/04a2b3c4/")
-        patched = await api.patch("/api/v1/id-tags/04a2B3c4/",
-                                  json={"id_tag": "04a2b3c4", "max_sessions": 3})
-    assert fetched.status_code == 200 and fetched.json()["id_tag"] == "04A2B3C4"
-    assert patched.status_code == 200, patched.text
-    assert (patched.json()["id_tag"], patched.json()["max_sessions"]) == ("04A2B3C4", 3)
-
-
-async def test_max_sessions_is_on_the_id_tags_api_blank_meaning_the_tenants_default(server):
-    tenant = make_tenant()
-    async with api_client(server, tenant) as api:
-        unlimited = (await api.post("/api/v1/id-tags/", json={"id_tag": "FLEET-1",
-                                                               "max_sessions": 0})).json()
-        default = (await api.post("/api/v1/id-tags/", json={"id_tag": "DRIVER-1"})).json()
-    assert (unlimited["max_sessions"], default["max_sessions"]) == (0, None)
-
-
-async def test_the_parent_filter_matches_in_any_case(server):
-    tenant = make_tenant()
-    make_id_tag(tenant, "FLEET")
-    make_id_tag(tenant, "ALICE", parent_id_tag="Fleet")
-    make_id_tag(tenant, "BOB")
-    async with api_client(server, tenant) as api:
-        body = (await api.get("/api/v1/id-tags/?parent_id_tag=fleet")).json()
-    assert [tag["id_tag"] for tag in body["results"]] == ["ALICE"]
-
-
-async def test_the_sessions_filter_matches_the_id_tag_in_any_case(server):
-    tenant = make_tenant()
-    station, _ = make_station(tenant)
-    anna, _bob = _session(station, "ANNA"), _session(station, "BOB")
-    async with api_client(server, tenant) as api:
-        body = (await api.get("/api/v1/sessions/?id_tag=anna")).json()
-    assert [s["id"] for s in body["results"]] == [anna.pk]
 
 
 # The admin and the dashboard -----------------------------------------------------------------
@@ -109,24 +47,6 @@ async def test_the_dashboard_form_refuses_a_tag_in_another_case_and_saves_max_se
     assert IdTag.objects.get(tenant=tenant, id_tag="NEW-CARD").max_sessions == 2
 
 
-# Local lists ---------------------------------------------------------------------------------
-def test_a_local_list_entry_takes_its_parents_status_whatever_the_parents_case():
-    tenant = make_tenant()
-    tags = [make_id_tag(tenant, "FLEET", status="Blocked"),
-            make_id_tag(tenant, "ALICE", parent_id_tag="fleet")]
-    infos = id_tag_infos(tags, datetime.now(UTC))
-    assert infos["ALICE"] == {"status": "Blocked", "parentIdTag": "fleet"}
-    assert list(group_entries(infos, "Fleet")) == ["ALICE"]
-
-
-def test_a_differential_list_updates_a_tag_now_spelt_otherwise_and_never_removes_it():
-    accepted = {"status": "Accepted"}
-    held = {"04a2b3c4": accepted, "GONE": accepted, "SAME": accepted}
-    desired = {"04A2B3C4": accepted, "SAME": accepted}
-    assert list_difference(held, desired) == [
-        {"idTag": "04A2B3C4", "idTagInfo": accepted}, {"idTag": "GONE"}]
-
-
 # Reservations ---------------------------------------------------------------------------------
 async def test_a_reservation_in_another_case_reserves_the_card_and_a_start_in_a_third_uses_it(server):
     tenant = make_tenant()
@@ -143,27 +63,3 @@ async def test_a_reservation_in_another_case_reserves_the_card_and_a_start_in_a_
         await cp.start_reserved_transaction(1, "Alice", reservation_id)
     reservation = Reservation.objects.get(station=station, reservation_id=reservation_id)
     assert reservation.status == "Used" and reservation.session.id_tag.lower() == "alice"
-
-
-# Billing -----------------------------------------------------------------------------------------
-def test_an_internal_group_makes_its_members_sessions_free_in_any_case():
-    tenant = make_tenant()
-    station, _ = make_station(tenant)
-    make_id_tag(tenant, "STAFF", internal=True)
-    make_id_tag(tenant, "STAFF1", parent_id_tag="staff")
-    make_id_tag(tenant, "GUEST")
-    assert session_is_free(_session(station, "Staff1"))
-    assert not session_is_free(_session(station, "guest"))
-
-
-def test_a_customers_sessions_in_another_case_are_invoiced_filtered_and_exported_as_theirs():
-    tenant = make_tenant()
-    station, _ = make_station(tenant)
-    dora = make_customer(tenant, "Dora")
-    make_id_tag(tenant, "04A2B3C4", customer=dora)
-    session = _session(station, "04a2b3c4")
-    due = prices_to_invoice(tenant, datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 4, 1, tzinfo=UTC))
-    assert [(price.session_id, price.customer_id) for price in due] == [(session.pk, dora.pk)]
-    query = SessionQuery(since=date(2026, 3, 1), until=date(2026, 3, 31), customer_id=dora.pk)
-    assert list(sessions_filtered(tenant, query)) == [session]
-    assert [row["customer"] for row in session_csv_rows(tenant, query)] == ["Dora"]
