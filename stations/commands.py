@@ -82,12 +82,6 @@ async def station_call(station, action: str, payload: dict, *,
     return outcome["payload"]
 
 
-def station_call_sync(station, action: str, payload: dict, *,
-                      timeout: float | None = None) -> dict:
-    """`station_call` for synchronous code (services, Celery tasks)."""
-    return async_to_sync(station_call)(station, action, payload, timeout=timeout)
-
-
 def raise_for_outcome(outcome: dict) -> None:
     kind = outcome.get("status")
     if kind == "result":
