@@ -1,13 +1,13 @@
 """Tariffs and customers. Views translate; billing.services writes, billing.selectors reads."""
 
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import viewsets
 from rest_framework.exceptions import APIException, NotFound
 
 from billing import selectors
 from billing.models import Customer, Tariff
 from billing.serializers import CustomerSerializer, TariffSerializer
 from billing.services import TariffInUse, tariff_create, tariff_delete, tariff_update
+from tenants.api import TenantModelViewSet
 
 
 class Conflict(APIException):
@@ -29,14 +29,14 @@ VERSIONED = ("A tariff in use (a session priced with it or running under it) is 
     destroy=extend_schema(responses={204: None, 409: OpenApiResponse(
         description="In use by sessions, or assigned to stations or load groups")}),
 )
-class TariffViewSet(viewsets.ModelViewSet):
+class TariffViewSet(TenantModelViewSet):
     area = "money"
-    queryset = Tariff.objects.none()  # for the schema; requests use get_queryset
+    queryset = Tariff.objects.none()
     serializer_class = TariffSerializer
 
-    def get_queryset(self):
+    def tenant_queryset(self, tenant):
         every = self.action != "list" or self.request.query_params.get("all_versions") in ("1", "true")
-        return selectors.tariffs_of(self.request.tenant, include_superseded=every)
+        return selectors.tariffs_of(tenant, include_superseded=every)
 
     def perform_create(self, serializer):
         serializer.instance = tariff_create(tenant=self.request.tenant, **serializer.validated_data)
@@ -56,13 +56,10 @@ class TariffViewSet(viewsets.ModelViewSet):
             raise Conflict(str(error)) from None
 
 
-class CustomerViewSet(viewsets.ModelViewSet):
+class CustomerViewSet(TenantModelViewSet):
     area = "money"
-    queryset = Customer.objects.none()  # for the schema; requests use get_queryset
+    queryset = Customer.objects.none()
     serializer_class = CustomerSerializer
 
-    def get_queryset(self):
-        return selectors.customers_of(self.request.tenant)
-
-    def perform_create(self, serializer):
-        serializer.save(tenant=self.request.tenant)
+    def tenant_queryset(self, tenant):
+        return selectors.customers_of(tenant)

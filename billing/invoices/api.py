@@ -4,7 +4,7 @@ the seller's details. Views translate; billing/invoices/services.py writes."""
 import django_filters
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics, status, viewsets
+from rest_framework import generics, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -16,6 +16,7 @@ from billing.invoices.serializers import InvoiceRunSerializer, InvoiceSerializer
 from billing.invoices.services import InvoiceNotCreditable, invoice_credit, invoice_run, seller_update
 from billing.models import Invoice
 from cpms.api_filters import UtcIsoDateTimeFilter
+from tenants.api import TenantReadOnlyModelViewSet
 
 
 class InvoiceFilter(django_filters.FilterSet):
@@ -29,17 +30,17 @@ class InvoiceFilter(django_filters.FilterSet):
         fields = ["customer", "since", "until", "kind"]
 
 
-class InvoiceViewSet(viewsets.ReadOnlyModelViewSet):
+class InvoiceViewSet(TenantReadOnlyModelViewSet):
     """Issued invoices and credit notes: no PUT, PATCH or DELETE (405); a correction is a credit note."""
 
     area = "money"
-    queryset = Invoice.objects.none()  # for the schema; requests use get_queryset
+    queryset = Invoice.objects.none()
     serializer_class = InvoiceSerializer
     filterset_class = InvoiceFilter
     lookup_value_regex = r"\d+"
 
-    def get_queryset(self):
-        return (selectors.invoices_of(self.request.tenant)
+    def tenant_queryset(self, tenant):
+        return (selectors.invoices_of(tenant)
                 .prefetch_related("lines", "credit_notes", "replaced_by"))
 
     @extend_schema(request=InvoiceRunSerializer, responses={
