@@ -58,7 +58,7 @@ def with_database(connectors: int, runs: int) -> None:
     django.setup()
     from django.utils import timezone
 
-    from loadmgmt.models import LoadGroup
+    from loadmgmt.models import LoadGroup, LoadGroupMember
     from loadmgmt.records import allocation_record
     from loadmgmt.selectors import group_state
     from stations.models import ChargingSession, Connector, MeterSample, Station
@@ -68,8 +68,9 @@ def with_database(connectors: int, runs: int) -> None:
     try:
         group = LoadGroup.objects.create(tenant=tenant, name="Big car park", max_current=connectors * 9)
         stations = Station.objects.bulk_create(
-            Station(tenant=tenant, identity=f"LM-{n}", password_hash="x", load_group=group)
+            Station(tenant=tenant, identity=f"LM-{n}", password_hash="x")
             for n in range(connectors // 2))
+        LoadGroupMember.objects.bulk_create(LoadGroupMember(station=s, group=group) for s in stations)
         now = timezone.now()
         Connector.objects.bulk_create(Connector(station=s, connector_id=c, status="Charging", updated_at=now)
                                       for s in stations for c in (1, 2))

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from billing.models import Customer, SessionPrice, Tariff
+from billing.models import Customer, SessionPrice, StationTariff, Tariff
 from billing.pricing import MeterPoint, Price, StatusPoint, Timeline, currency_exponent, price_session
 from loadmgmt.models import LimitSent, LoadGroup
 from stations.models import ChargingSession, IdTag, MeterSample, Station, StatusEvent
@@ -44,12 +44,24 @@ def tariff_default(tenant_id: int) -> Tariff | None:
 
 
 def tariff_for_station(station: Station) -> Tariff | None:
-    """The station's own tariff, else its load group's, else the tenant's default."""
-    if station.tariff_id is not None:
-        return station.tariff
-    if station.load_group_id is not None and station.load_group.tariff_id is not None:
-        return station.load_group.tariff
+    """The station's own tariff, else its load group's, else the tenant's default. (A station
+    read with STATION_TARIFFS selected costs no further query.)"""
+    own = getattr(station, "station_tariff", None)  # billing.StationTariff
+    if own is not None:
+        return own.tariff
+    membership = getattr(station, "load_group_membership", None)  # loadmgmt.LoadGroupMember
+    if membership is not None and membership.group.tariff_id is not None:
+        return membership.group.tariff
     return tariff_default(station.tenant_id)
+
+
+STATION_TARIFFS = ("station_tariff__tariff", "load_group_membership__group__tariff")
+
+
+def station_tariff_of(*, station_id: int) -> Tariff | None:
+    """The station's own tariff (not its group's or the default): what the station API shows."""
+    own = StationTariff.objects.filter(station_id=station_id).select_related("tariff").first()
+    return own.tariff if own is not None else None
 
 
 def tariff_version_at(tariff: Tariff, at: datetime | None) -> Tariff | None:
@@ -72,7 +84,7 @@ def tariff_for_session(session: ChargingSession) -> Tariff | None:
     snapshot = SessionPrice.objects.filter(session=session).select_related("tariff").first()
     if snapshot is not None:
         return snapshot.tariff
-    station = Station.objects.select_related("tariff", "load_group__tariff").get(pk=session.station_id)
+    station = Station.objects.select_related(*STATION_TARIFFS).get(pk=session.station_id)
     tariff = tariff_for_station(station)
     if tariff is None:
         return None
@@ -112,12 +124,11 @@ def tariff_in_use(tariff: Tariff) -> bool:
 def sessions_unpriced_resolving_to(tariff: Tariff) -> QuerySet[ChargingSession]:
     """Sessions without a snapshot whose station's tariff is (now) this one, begun since its
     family exists (the others are not priced with it)."""
-    own = Q(station__tariff=tariff)
-    group = Q(station__tariff__isnull=True, station__load_group__tariff=tariff)
-    resolves = own | group
+    no_own = Q(station__station_tariff__isnull=True)
+    group_tariff = "station__load_group_membership__group__tariff"
+    resolves = Q(station__station_tariff__tariff=tariff) | (no_own & Q(**{group_tariff: tariff}))
     if tariff.is_default:
-        resolves |= Q(station__tariff__isnull=True) & (
-            Q(station__load_group__isnull=True) | Q(station__load_group__tariff__isnull=True))
+        resolves |= no_own & Q(**{f"{group_tariff}__isnull": True})
     priced = SessionPrice.objects.filter(session=OuterRef("pk"))
     since = Tariff.objects.filter(family=tariff.family).order_by("version").values_list(
         "created_at", flat=True).first() or tariff.created_at
@@ -128,7 +139,8 @@ def sessions_unpriced_resolving_to(tariff: Tariff) -> QuerySet[ChargingSession]:
 
 def tariff_assignments(tariff: Tariff) -> list[str]:
     """What points at this tariff (any version): station identities and load group names."""
-    stations = Station.objects.filter(tariff__family=tariff.family).values_list("identity", flat=True)
+    stations = Station.objects.filter(station_tariff__tariff__family=tariff.family).values_list(
+        "identity", flat=True)
     groups = LoadGroup.objects.filter(tariff__family=tariff.family).values_list("name", flat=True)
     return [f"station {identity}" for identity in stations] + [f"load group {name}" for name in groups]
 

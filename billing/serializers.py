@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.relations import PKOnlyObject
 
 from billing.models import Customer, Tariff
 from billing.pricing.money import decimal_text
@@ -22,6 +23,21 @@ def tariff_reference(help_text: str) -> TenantObjectField:
     return TenantObjectField("billing.Tariff", missing="No such tariff (or an old version of one).",
                              filters={"superseded_at__isnull": True}, required=False, allow_null=True,
                              help_text=f"{help_text} (managers and accountants only)")
+
+
+class StationTariffField(TenantObjectField):
+    """A station's own tariff by id, null for none (the station API's `tariff`): read from
+    billing.StationTariff, written by the edge that saves the station through
+    `station_tariff_set` (the core knows nothing of tariffs)."""
+
+    def __init__(self, help_text: str):
+        super().__init__("billing.Tariff", missing="No such tariff (or an old version of one).",
+                         filters={"superseded_at__isnull": True}, required=False, allow_null=True,
+                         help_text=f"{help_text} (managers and accountants only)")
+
+    def get_attribute(self, station):
+        own = getattr(station, "station_tariff", None)  # none: the reverse one-to-one raises
+        return None if own is None else PKOnlyObject(pk=own.tariff_id)
 
 
 class Money(serializers.DecimalField):

@@ -21,10 +21,11 @@ from django.utils import timezone
 
 from billing import selectors
 from billing.invoices.services import invoice_correct_session, invoice_open_of_session
-from billing.models import SessionPrice, Tariff
+from billing.models import SessionPrice, StationTariff, Tariff
 from billing.pricing import Price
-from stations.models import ChargingSession
+from stations.models import ChargingSession, Station
 from tenants.models import Tenant
+from tenants.validators import validate_same_tenant
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,31 @@ NOT_PRICES = {"name", "is_default"}
 
 class TariffInUse(Exception):
     """The tariff cannot be deleted (or the version edited): sessions or stations rely on it."""
+
+
+def stations_tariff_changing(*, station_ids) -> int:
+    """The one "tariff changed" rule: what decides these stations' tariff is about to change
+    (their own tariff, their load group, their group's tariff), so their running sessions keep
+    the tariff they started under (docs/pricing.md). Returns how many were snapshotted. Called
+    by `station_tariff_set` and by load management when a station joins or leaves a group or a
+    group's tariff changes."""
+    return sum(sessions_snapshot_station(station_id=pk) for pk in station_ids)
+
+
+@transaction.atomic
+def station_tariff_set(*, station: Station, tariff: Tariff | None) -> None:
+    """The station's own tariff (None: its load group's, else the tenant's default), a current
+    version of one of its tenant's tariffs. A change snapshots its running sessions first."""
+    if tariff is not None:
+        validate_same_tenant(station.tenant_id, {"tariff": tariff})
+    current = StationTariff.objects.select_for_update().filter(station_id=station.pk).first()
+    if (current.tariff_id if current else None) == (tariff.pk if tariff else None):
+        return
+    stations_tariff_changing(station_ids=[station.pk])
+    if tariff is None:
+        current.delete()
+    else:
+        StationTariff.objects.update_or_create(station_id=station.pk, defaults={"tariff": tariff})
 
 
 def sessions_snapshot_station(*, station_id: int) -> int:
@@ -229,7 +255,6 @@ def tariff_update(*, tariff: Tariff, **changes) -> Tariff:
 
 def _new_version(current: Tariff, changes: dict) -> Tariff:
     from loadmgmt.models import LoadGroup
-    from stations.models import Station
 
     sessions_snapshot_running(tariff=current)
     fields = {name: getattr(current, name) for name in TARIFF_FIELDS} | changes
@@ -238,7 +263,7 @@ def _new_version(current: Tariff, changes: dict) -> Tariff:
     current.save(update_fields=["superseded_at", "is_default"])
     new = Tariff.objects.create(tenant_id=current.tenant_id, family=current.family,
                                 version=current.version + 1, **fields)
-    Station.objects.filter(tariff=current).update(tariff=new)
+    StationTariff.objects.filter(tariff=current).update(tariff=new)
     LoadGroup.objects.filter(tariff=current).update(tariff=new)
     return new
 

@@ -3,23 +3,31 @@ what the load manager did (allocations and the limits sent, read-only)."""
 
 from django.contrib import admin
 
-from loadmgmt.models import Allocation, LimitSent, LoadGroup, StationControl
-from loadmgmt.services import station_group_changed
+from loadmgmt.models import Allocation, LimitSent, LoadGroup, LoadGroupMember, StationControl
+from loadmgmt.services import group_tariff_changing, load_group_delete
 from loadmgmt.tasks import request_rebalance
 from stations.admin import ScopedListFilters, TenantScopedAdmin
-from stations.models import Station
 
 
-class StationInline(admin.TabularInline):
-    model = Station
-    fields = ("identity", "name", "max_current")
-    readonly_fields = ("identity", "name")
+class MemberInline(admin.TabularInline):
+    model = LoadGroupMember
+    verbose_name, verbose_name_plural = "station", "stations"
+    fields = ("station", "station_name", "max_current")
+    readonly_fields = fields
     extra = 0
     can_delete = False
-    show_change_link = True
+    show_change_link = False
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False  # a station joins a group from its own page (or the API)
+
+    @admin.display(description="name")
+    def station_name(self, member: LoadGroupMember) -> str:
+        return member.station.name
+
+    @admin.display(description="max current")
+    def max_current(self, member: LoadGroupMember):
+        return member.station.max_current
 
 
 @admin.register(LoadGroup)
@@ -29,18 +37,18 @@ class LoadGroupAdmin(TenantScopedAdmin):
     list_filter = ("tenant",)
     search_fields = ("name",)
     readonly_fields = ("base_load_measured", "base_load_measured_at", "created_at", "updated_at")
-    inlines = [StationInline]
+    inlines = [MemberInline]
     actions = ["rebalance_now"]
 
     def save_model(self, request, obj, form, change) -> None:
+        if change and "tariff" in form.changed_data:
+            group_tariff_changing(group=obj)
         super().save_model(request, obj, form, change)
         if change:
             request_rebalance(group_id=obj.pk, reason="group edited")
 
     def delete_model(self, request, obj) -> None:
-        for station_id in obj.stations.values_list("pk", flat=True):
-            station_group_changed(station_id=station_id, old_group_id=obj.pk)
-        super().delete_model(request, obj)
+        load_group_delete(group=obj)  # its stations leave it first
 
     @admin.action(description="Rebalance now")
     def rebalance_now(self, request, queryset) -> None:

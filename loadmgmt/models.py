@@ -11,7 +11,7 @@ from django.db import models
 
 from stations.models import Station
 from tenants.models import Tenant
-from tenants.validators import SameTenantReferences
+from tenants.validators import SameTenantReferences, validate_same_tenant
 
 AMPS = {"max_digits": 7, "decimal_places": 1, "validators": [MinValueValidator(Decimal(0))]}
 
@@ -57,6 +57,9 @@ class LoadGroup(SameTenantReferences, models.Model):
     base_load_measured_at = models.DateTimeField(null=True, blank=True)
     tariff = models.ForeignKey("billing.Tariff", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="+", help_text="For its stations that have none of their own")
+    stations = models.ManyToManyField(
+        Station, through="LoadGroupMember", related_name="+", blank=True, editable=False,
+        help_text="Joined and left through loadmgmt.services (station_group_set)")
     # A rebalance is asked for by setting this (if unset) and queuing one task; the task clears
     # it as it starts, so a burst of triggers makes one run (see loadmgmt/tasks.py, request_rebalance).
     rebalance_due_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -68,6 +71,22 @@ class LoadGroup(SameTenantReferences, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class LoadGroupMember(models.Model):
+    """A station's place in a load group: at most one group per station. Load management owns
+    the link, so the station core knows nothing of load groups (docs/architecture.md)."""
+
+    station = models.OneToOneField(Station, on_delete=models.CASCADE, primary_key=True,
+                                   related_name="load_group_membership")
+    group = models.ForeignKey(LoadGroup, on_delete=models.CASCADE, related_name="members")
+
+    def __str__(self) -> str:
+        return f"{self.station_id} in {self.group_id}"
+
+    def clean(self) -> None:
+        """A station joins a group of its own tenant only."""
+        validate_same_tenant(self.station.tenant_id, {"group": self.group})
 
 
 class StationControl(models.Model):

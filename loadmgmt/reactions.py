@@ -15,9 +15,9 @@ from decimal import Decimal
 from django.conf import settings
 
 from loadmgmt.models import LoadGroup
-from loadmgmt.rebalance import afailsafe_send, arebalance
+from loadmgmt.rebalance import MEMO_GROUP, afailsafe_send, arebalance
 from loadmgmt.records import rebalance_claim
-from loadmgmt.selectors import NEAR_LIMIT, UNDER_DRAW
+from loadmgmt.selectors import NEAR_LIMIT, UNDER_DRAW, group_id_of
 from loadmgmt.tasks import request_rebalance
 from stations.models import Station
 from stations.ocpp.dbthreads import db
@@ -25,6 +25,7 @@ from stations.ocpp.dbthreads import db
 MATERIAL_AMPS = Decimal(2)  # a change in draw smaller than this is noise
 MATERIAL_SHARE = Decimal("0.2")
 FollowUp = Callable[[], Awaitable]
+UNKNOWN = object()  # the link has not learnt the station's group yet
 
 
 async def arequest_rebalance(group_id: int, reason: str) -> None:
@@ -38,36 +39,56 @@ async def arequest_rebalance(group_id: int, reason: str) -> None:
 
 
 # Follow-ups for the station handlers ----------------------------------------------------------
-def on_boot(station: Station) -> FollowUp | None:
+# The station's group is kept in the link's memo (MEMO_GROUP): learnt with one query on the
+# link's first report that may need it, and told to the link when the station joins or leaves a
+# group (rebalance.astation_moved). A station in no group then costs one dictionary look-up.
+def on_boot(station: Station, memo: dict) -> FollowUp | None:
     """A station of a group boots: it gets its failsafe default, and the group is rebalanced
     (it may have come back from offline, where it was counted at its last limits)."""
-    if station.load_group_id is None:
+    if memo.get(MEMO_GROUP, UNKNOWN) is None:
         return None
-    group_id = station.load_group_id
 
     async def follow_up():
-        await afailsafe_send(station.pk)
-        await arequest_rebalance(group_id, "station booted")
+        group_id = await _group_id(station, memo)
+        if group_id is not None:
+            await afailsafe_send(station.pk)
+            await arequest_rebalance(group_id, "station booted")
 
     return follow_up
 
 
-def on_transaction(station: Station, started: bool) -> FollowUp | None:
+def on_transaction(station: Station, started: bool, memo: dict) -> FollowUp | None:
     """A session started or stopped: the group is rebalanced."""
-    if station.load_group_id is None:
-        return None
-    group_id = station.load_group_id
-    return lambda: arequest_rebalance(group_id, "session started" if started else "session stopped")
+    return _rebalance(station, memo, "session started" if started else "session stopped")
 
 
 def on_status(station: Station, connector_id: int, status: str, memo: dict) -> FollowUp | None:
-    if station.load_group_id is None or connector_id == 0:
+    if memo.get(MEMO_GROUP, UNKNOWN) is None or connector_id == 0:
         return None
     known = memo.setdefault("load_statuses", {})
     if known.get(connector_id) == status:
         return None
     known[connector_id] = status
-    return lambda: arequest_rebalance(station.load_group_id, f"status {status}")
+    return _rebalance(station, memo, f"status {status}")
+
+
+def _rebalance(station: Station, memo: dict, reason: str) -> FollowUp | None:
+    """A rebalance of the station's group, if it is in one."""
+    if memo.get(MEMO_GROUP, UNKNOWN) is None:
+        return None
+
+    async def follow_up():
+        group_id = await _group_id(station, memo)
+        if group_id is not None:
+            await arequest_rebalance(group_id, reason)
+
+    return follow_up
+
+
+async def _group_id(station: Station, memo: dict) -> int | None:
+    if memo.get(MEMO_GROUP, UNKNOWN) is UNKNOWN:
+        memo[MEMO_GROUP] = await db(group_id_of, station_id=station.pk)
+    return memo[MEMO_GROUP]
 
 
 def profile_sent(station: Station, payload: dict, memo: dict) -> None:
@@ -86,7 +107,7 @@ def on_meter_values(station: Station, connector_id: int, samples, memo: dict) ->
     limit we gave it (and the sample after it went below: a car that keeps drawing less is held
     down after two intervals, and given its share back when it draws near its limit:
     docs/smart-charging.md §3 step 4); or a base-load meter (connector 0) reported."""
-    if station.load_group_id is None and connector_id != 0:
+    if memo.get(MEMO_GROUP, UNKNOWN) is None and connector_id != 0:
         return None  # the common case: a station in no group
     currents = [s["value"] for s in samples
                 if s["measurand"] == "Current.Import" and s["value"] is not None]
@@ -101,7 +122,7 @@ def on_meter_values(station: Station, connector_id: int, samples, memo: dict) ->
     material = before is None or abs(draw - before) >= max(MATERIAL_AMPS, before * MATERIAL_SHARE)
     seen[connector_id] = (draw if material else before, band, samples_in_band)
     if material or samples_in_band == 1 or (band == "under" and samples_in_band == 2):
-        return lambda: arequest_rebalance(station.load_group_id, "draw changed")
+        return _rebalance(station, memo, "draw changed")
     return None
 
 

@@ -22,7 +22,7 @@ from loadmgmt.allocation import allocate
 from loadmgmt.locks import group_lock
 from loadmgmt.models import Allocation, ConnectorLimit, LoadGroup, StationControl
 from loadmgmt.records import allocation_record, limit_result_record, station_control_reset
-from loadmgmt.selectors import ConnectorState, GroupState, group_state, is_held
+from loadmgmt.selectors import ConnectorState, GroupState, group_id_of, group_state, is_held
 from stations.commands import (
     CommandFailed,
     StationAnsweredError,
@@ -36,6 +36,8 @@ from stations.smartcharging.models import Purpose
 from stations.smartcharging.services import acharging_profile_set, acharging_profiles_clear
 
 log = logging.getLogger(__name__)
+# What a station's link keeps of its load group: loadmgmt's memo on the link (stations/ocpp/link.py)
+MEMO_APP, MEMO_GROUP = "loadmgmt", "group_id"
 MAX_ROUNDS = 4  # allocations per rebalance: the first, and one after each round of refusals
 EARLY_RETRY = timedelta(seconds=0.5)
 
@@ -175,8 +177,8 @@ async def afailsafe_send(station_id: int) -> bool:
     """Learn which rate unit the station takes and give it the group's failsafe default. A
     refusal recorded before this call is forgiven: a boot (or joining) is a fresh chance."""
     began = timezone.now()
-    station = await Station.objects.select_related("server_process", "load_group").aget(pk=station_id)
-    group = station.load_group
+    station = await Station.objects.select_related("server_process").aget(pk=station_id)
+    group = await LoadGroup.objects.filter(members__station_id=station_id).afirst()
     if group is None or not station.connected:
         return False
     units = await _rate_units(station)
@@ -219,10 +221,10 @@ async def aprofiles_clear(station_id: int) -> None:
 
 async def astation_moved(station_id: int, old_group_id: int | None) -> None:
     station = await Station.objects.select_related("server_process").filter(pk=station_id).afirst()
-    new_group_id = station.load_group_id if station else None
+    new_group_id = await sync_to_async(group_id_of)(station_id=station_id) if station else None
     if station is not None and station.connected:  # its link reacts to its new group's triggers
-        await links.send(station.channel_name, {"type": "station.load_group",
-                                                "load_group_id": new_group_id})
+        await links.send(station.channel_name, {"type": "station.memo", "app": MEMO_APP,
+                                                "values": {MEMO_GROUP: new_group_id}})
     if old_group_id is not None:
         if station is not None:
             await aprofiles_clear(station_id)

@@ -24,7 +24,14 @@ from loadmgmt.allocation import (
     allocate,
     available,
 )
-from loadmgmt.models import Allocation, BaseLoadSource, ConnectorLimit, LoadGroup, StationControl
+from loadmgmt.models import (
+    Allocation,
+    BaseLoadSource,
+    ConnectorLimit,
+    LoadGroup,
+    LoadGroupMember,
+    StationControl,
+)
 from stations.models import ChargingSession, Connector, IdTag, MeterSample, Station
 from stations.services.session_lifecycle import running_sessions
 
@@ -104,7 +111,7 @@ def group_state(*, group_id: int, refused: frozenset[int] = frozenset(),
     """`refused`: stations that refused or failed a profile during this rebalance."""
     now = now or timezone.now()
     group = LoadGroup.objects.select_related("base_load_meter").get(pk=group_id)
-    stations = list(Station.objects.filter(load_group=group, enabled=True)
+    stations = list(Station.objects.filter(load_group_membership__group=group, enabled=True)
                     .select_related("server_process", "tenant"))
     controls = {c.station_id: c for c in StationControl.objects.filter(station__in=stations)}
     steerable = {s.pk for s in stations
@@ -265,6 +272,12 @@ def _meter_reading(station_id: int, since: datetime) -> dict[int, Decimal]:
             for p in ((PHASE_OF[phase],) if phase in PHASE_OF else PHASES):
                 reading[p] = value
     return reading
+
+
+def group_id_of(*, station_id: int) -> int | None:
+    """The load group the station is in, if any."""
+    return (LoadGroupMember.objects.filter(station_id=station_id)
+            .values_list("group_id", flat=True).first())
 
 
 def load_groups_of(tenant):

@@ -1,11 +1,12 @@
 from decimal import Decimal
 
 from rest_framework import serializers
+from rest_framework.relations import PKOnlyObject
 
 from billing.serializers import tariff_reference
 from loadmgmt.models import Allocation, BaseLoadSource, LoadGroup
 from stations.models import Station
-from tenants.fields import SameTenantSerializer
+from tenants.fields import SameTenantSerializer, TenantObjectField
 from tenants.permissions import MoneyFields
 
 SIGNALLABLE = Decimal(6)  # IEC 61851-1: a car is given 0 A or at least 6 A
@@ -16,6 +17,20 @@ class StationIdentityField(serializers.SlugRelatedField):
 
     def get_queryset(self):
         return Station.objects.filter(tenant=self.context["request"].tenant)
+
+
+class StationGroupField(TenantObjectField):
+    """A station's load group by id, null for none (the station API's `load_group`): read from
+    loadmgmt.LoadGroupMember, written by the edge that saves the station through
+    `station_group_set` (the core knows nothing of load groups)."""
+
+    def __init__(self):
+        super().__init__("loadmgmt.LoadGroup", missing="No such load group.", required=False,
+                         allow_null=True)
+
+    def get_attribute(self, station):
+        membership = getattr(station, "load_group_membership", None)  # none: the reverse one-to-one raises
+        return None if membership is None else PKOnlyObject(pk=membership.group_id)
 
 
 class LoadGroupSerializer(MoneyFields, SameTenantSerializer, serializers.ModelSerializer):

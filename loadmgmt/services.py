@@ -8,11 +8,13 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from billing.services import sessions_snapshot_station
+from billing.services import stations_tariff_changing
 from loadmgmt.allocation import PHASES
-from loadmgmt.models import LoadGroup
+from loadmgmt.models import LoadGroup, LoadGroupMember
 from loadmgmt.tasks import failsafe_send, request_rebalance, station_moved
 from stations.models import Station
+from tenants.models import Tenant
+from tenants.validators import validate_same_tenant
 
 
 def base_load_measured_set(*, group: LoadGroup, currents: dict[int, Decimal],
@@ -24,26 +26,35 @@ def base_load_measured_set(*, group: LoadGroup, currents: dict[int, Decimal],
     return group
 
 
-def station_group_changed(*, station_id: int, old_group_id: int | None) -> None:
-    """A station joined, left or changed its group: once committed, the old group takes its
-    profiles back and is rebalanced, the new one gives it the failsafe and is rebalanced."""
-    transaction.on_commit(lambda: station_moved.delay(station_id, old_group_id))
+@transaction.atomic
+def station_group_set(*, station: Station, group: LoadGroup | None) -> None:
+    """The station joins `group` (of its own tenant), changes to it, or leaves its group (None).
+    Its running sessions keep their tariff (a group's tariff may be theirs); once committed, the
+    old group takes its profiles back and is rebalanced, the new one gives it the failsafe and
+    is rebalanced."""
+    if group is not None:
+        validate_same_tenant(station.tenant_id, {"load_group": group})
+    current = LoadGroupMember.objects.select_for_update().filter(station_id=station.pk).first()
+    old_group_id = current.group_id if current else None
+    if old_group_id == (group.pk if group else None):
+        return
+    stations_tariff_changing(station_ids=[station.pk])
+    if group is None:
+        current.delete()
+    else:
+        LoadGroupMember.objects.update_or_create(station_id=station.pk, defaults={"group": group})
+    transaction.on_commit(lambda: station_moved.delay(station.pk, old_group_id))
 
 
 def load_group_stations_set(*, group: LoadGroup, stations) -> None:
     """The group's stations are exactly `stations` (of its tenant): those that join or leave
-    are handled as `station_group_changed` says."""
+    do as `station_group_set` says."""
     wanted = {s.pk: s for s in stations}
     current = set(group.stations.values_list("pk", flat=True))
-    for station_id in current ^ set(wanted):  # their running sessions keep their tariff
-        sessions_snapshot_station(station_id=station_id)
-    for station_id in current - set(wanted):
-        Station.objects.filter(pk=station_id).update(load_group=None)
-        station_group_changed(station_id=station_id, old_group_id=group.pk)
+    for station in Station.objects.filter(pk__in=current - set(wanted)):
+        station_group_set(station=station, group=None)
     for station_id in set(wanted) - current:
-        old = wanted[station_id].load_group_id
-        Station.objects.filter(pk=station_id).update(load_group=group)
-        station_group_changed(station_id=station_id, old_group_id=old)
+        station_group_set(station=wanted[station_id], group=group)
 
 
 def load_group_delete(*, group: LoadGroup) -> None:
@@ -51,6 +62,11 @@ def load_group_delete(*, group: LoadGroup) -> None:
     with transaction.atomic():
         load_group_stations_set(group=group, stations=[])
         group.delete()
+
+
+def group_tariff_changing(*, group: LoadGroup) -> None:
+    """The group's tariff is about to change: its stations' running sessions keep theirs."""
+    stations_tariff_changing(station_ids=group.stations.values_list("pk", flat=True))
 
 
 FAILSAFE_FIELDS = ("failsafe_current", "phases", "voltage")
@@ -67,22 +83,25 @@ def failsafe_resend(*, group: LoadGroup) -> None:
 
 
 @transaction.atomic
-def load_group_save(*, serializer, tenant) -> LoadGroup:
-    """Create or update a group from a valid LoadGroupSerializer (API and dashboard alike):
-    stations join and leave through `load_group_stations_set`, a changed failsafe is sent again,
-    an edit rebalances the group."""
-    creating = serializer.instance is None
-    stations = serializer.validated_data.pop("stations", [] if creating else None)
-    if creating:
-        group = serializer.save(tenant=tenant)
-        load_group_stations_set(group=group, stations=stations)
-        return group
-    failsafe_before = failsafe_of(serializer.instance)
-    tariff = serializer.validated_data.get("tariff", serializer.instance.tariff)
-    if tariff != serializer.instance.tariff:  # its stations' running sessions keep their tariff
-        for station_id in serializer.instance.stations.values_list("pk", flat=True):
-            sessions_snapshot_station(station_id=station_id)
-    group = serializer.save()
+def load_group_create(*, tenant: Tenant, stations=(), **fields) -> LoadGroup:
+    """A new group of the tenant with its `stations` (API and dashboard alike; the values
+    validated by LoadGroupSerializer): they join as `load_group_stations_set` says."""
+    group = LoadGroup.objects.create(tenant=tenant, **fields)
+    load_group_stations_set(group=group, stations=stations)
+    return group
+
+
+@transaction.atomic
+def load_group_update(*, group: LoadGroup, stations=None, **fields) -> LoadGroup:
+    """Change the group's fields and, unless None, its stations (who join and leave as
+    `load_group_stations_set` says): a new tariff leaves running sessions with theirs, a
+    changed failsafe is sent again, and the group is rebalanced."""
+    failsafe_before = failsafe_of(group)
+    if "tariff" in fields and fields["tariff"] != group.tariff:
+        group_tariff_changing(group=group)
+    for name, value in fields.items():
+        setattr(group, name, value)
+    group.save()
     if stations is not None:
         load_group_stations_set(group=group, stations=stations)
     if failsafe_of(group) != failsafe_before:

@@ -18,7 +18,7 @@ def _memo(event) -> dict:
 
 
 def on_station_booted(event: events.StationBooted) -> FollowUp | None:
-    return reactions.on_boot(event.station)
+    return reactions.on_boot(event.station, _memo(event))
 
 
 def on_status_changed(event: events.StatusChanged) -> FollowUp | None:
@@ -26,11 +26,11 @@ def on_status_changed(event: events.StatusChanged) -> FollowUp | None:
 
 
 def on_session_started(event: events.SessionStarted) -> FollowUp | None:
-    return reactions.on_transaction(event.station, started=True)
+    return reactions.on_transaction(event.station, started=True, memo=_memo(event))
 
 
 def on_session_stopped(event: events.SessionStopped) -> FollowUp | None:
-    return reactions.on_transaction(event.station, started=False)
+    return reactions.on_transaction(event.station, started=False, memo=_memo(event))
 
 
 def on_meter_values(event: events.MeterValuesReceived) -> FollowUp | None:

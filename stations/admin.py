@@ -2,20 +2,26 @@
 with the OCPP URL to configure in the charger. Staff who are not superusers see only the
 tenants they are members of."""
 
+import copy
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
+from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 
-from billing.services import sessions_snapshot_station
-from loadmgmt.services import station_group_changed
+from billing.models import Tariff
+from loadmgmt.models import LoadGroup
 from stations.authlist.services import local_lists_resync
 from stations.models import ChargingSession, Connector, IdTag, ModelQuirks, Station
 from stations.selectors import station_ocpp_url
 from stations.serializers import id_tag_exists_error
 from stations.services.stations import station_set_password
+from stations.station_links import LINKS, station_links_of, station_links_set
 from tenants.models import Tenant
 from tenants.permissions import user_handles_money
 from tenants.secrets import hash_password, new_station_password
+from tenants.validators import validate_same_tenant
 
 
 class ScopedListFilters:
@@ -51,14 +57,16 @@ class TenantScopedAdmin(ScopedListFilters, admin.ModelAdmin):
         fields = super().get_fields(request, obj)
         if user_handles_money(request.user, getattr(obj, "tenant_id", None)):
             return fields
-        hidden = getattr(self.model, "money_fields", ())
+        hidden = getattr(self, "money_fields", None) or getattr(self.model, "money_fields", ())
         return type(fields)(f for f in fields if f not in hidden)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        for field in form.base_fields.values():
+        for name, field in list(form.base_fields.items()):
             queryset = getattr(field, "queryset", None)
             if queryset is not None and queryset.model is not Tenant and _tenant_owned(queryset.model):
+                # a copy: a form's declared fields are shared by every form class made from it
+                form.base_fields[name] = field = copy.deepcopy(field)
                 field.queryset = _of_tenant(queryset, request, obj)
         return form
 
@@ -108,8 +116,38 @@ def _with_ocpp_url_of(request, fields: tuple) -> tuple:
     return tuple(request.station_ocpp_url if f == "ocpp_url" else f for f in fields)
 
 
+class StationAdminForm(forms.ModelForm):
+    """The station's own fields, with its load group and tariff, which load management and
+    billing keep (stations/station_links.py): shown here as before, set through their services."""
+
+    load_group = forms.ModelChoiceField(queryset=LoadGroup.objects.all(), required=False)
+    tariff = forms.ModelChoiceField(queryset=Tariff.objects.filter(superseded_at__isnull=True),
+                                    required=False,
+                                    help_text="Blank: the load group's, else the tenant's default")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            links = station_links_of(self.instance)
+            for name in LINKS:
+                self.initial.setdefault(name, links[name].pk if links[name] else None)
+
+    def clean(self):
+        """A group or tariff of the station's own tenant only, for superusers too."""
+        data = super().clean()
+        tenant_id = data["tenant"].pk if data.get("tenant") else self.instance.tenant_id
+        try:
+            validate_same_tenant(tenant_id, {name: data.get(name) for name in LINKS if name in self.fields})
+        except ValidationError as refused:
+            for name, errors in refused.message_dict.items():
+                self.add_error(name, errors)
+        return data
+
+
 @admin.register(Station)
 class StationAdmin(TenantScopedAdmin):
+    form = StationAdminForm
+    money_fields = ("tariff",)
     list_display = ("identity", "tenant", "name", "enabled", "is_connected", "vendor", "model",
                     "last_seen")
     list_filter = ("tenant", "enabled", "vendor")
@@ -143,18 +181,24 @@ class StationAdmin(TenantScopedAdmin):
     def ocpp_url(self, obj: Station) -> str:  # the field's name; pages show _with_ocpp_url_of's
         return station_ocpp_url(station=obj) if obj.pk else "(shown after saving)"
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        shown = flatten_fieldsets(self.get_fieldsets(request, obj))
+        for name in LINKS:  # a hidden tariff (no money role) stays as it is
+            if name not in shown:
+                form.base_fields.pop(name, None)
+        return form
+
     def save_model(self, request, obj: Station, form, change) -> None:
-        if change and {"tariff", "load_group"} & set(form.changed_data):
-            sessions_snapshot_station(station_id=obj.pk)  # running sessions keep their tariff
         password = None
         if not change:
             password = new_station_password()
             obj.password_hash = hash_password(password)
         super().save_model(request, obj, form, change)
+        links = {name: form.cleaned_data[name] for name in LINKS if name in form.changed_data}
+        station_links_set(station=obj, **links)  # running sessions keep their tariff
         if password:
             _show_password(request, obj, password)
-        if "load_group" in form.changed_data:
-            station_group_changed(station_id=obj.pk, old_group_id=form.initial.get("load_group"))
 
     @admin.action(description="Generate a new password (the old one stops working)")
     def new_password(self, request, queryset) -> None:

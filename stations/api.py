@@ -1,3 +1,4 @@
+from django.db import transaction
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
@@ -5,9 +6,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
-from billing.services import sessions_snapshot_station
 from cpms.api_errors import command_failures
-from loadmgmt.services import station_group_changed
 from stations import selectors
 from stations.api_base import AsyncStationAPIView, StationListAPIView
 from stations.commands import station_call
@@ -29,6 +28,7 @@ from stations.serializers import (
 from stations.services.id_tags import IdTagExists, id_tag_create, id_tag_delete, id_tag_update
 from stations.services.session_lifecycle import SessionNotOpen, session_close_by_operator
 from stations.services.stations import station_create, station_update
+from stations.station_links import LINKS_RELATED, station_links_pop, station_links_set
 from tenants.actors import closer_of
 from tenants.api import TenantListRetrieveViewSet, TenantModelViewSet
 
@@ -42,18 +42,19 @@ class StationViewSet(TenantModelViewSet):
     lookup_value_regex = IDENTITY
 
     def tenant_queryset(self, tenant):
-        return selectors.stations_of(tenant)
+        return selectors.stations_of(tenant).select_related(*LINKS_RELATED)
 
     @extend_schema(responses={201: StationCreatedSerializer})
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
+        links = station_links_pop(data)
         if selectors.stations_of(request.tenant).filter(identity=data["identity"]).exists():
             raise ValidationError({"identity": ["A station with this identity exists already."]})
-        station, password = station_create(tenant=request.tenant, **data)
-        if station.load_group_id is not None:
-            station_group_changed(station_id=station.pk, old_group_id=None)
+        with transaction.atomic():
+            station, password = station_create(tenant=request.tenant, **data)
+            station_links_set(station=station, **links)
         station = self.get_queryset().get(pk=station.pk)
         body = (StationCreatedSerializer(station, context=self.get_serializer_context()).data
                 | {"password": password})
@@ -61,14 +62,11 @@ class StationViewSet(TenantModelViewSet):
 
     def perform_update(self, serializer):
         password = serializer.validated_data.pop("password", None)
-        old_group_id = serializer.instance.load_group_id
-        data = serializer.validated_data
-        if any(name in data and data[name] != getattr(serializer.instance, name)
-               for name in ("tariff", "load_group")):
-            sessions_snapshot_station(station_id=serializer.instance.pk)  # they keep their tariff
-        station = station_update(station=serializer.instance, password=password, **data)
-        if station.load_group_id != old_group_id:
-            station_group_changed(station_id=station.pk, old_group_id=old_group_id)
+        links = station_links_pop(serializer.validated_data)
+        with transaction.atomic():
+            station = station_update(station=serializer.instance, password=password,
+                                     **serializer.validated_data)
+            station_links_set(station=station, **links)
 
 
 class IdTagViewSet(TenantModelViewSet):

@@ -1,7 +1,8 @@
 from django.db import IntegrityError, transaction
 from rest_framework import serializers
 
-from billing.serializers import SessionCostFields, tariff_reference
+from billing.serializers import SessionCostFields, StationTariffField
+from loadmgmt.serializers import StationGroupField
 from stations.models import ChargingSession, Connector, IdTag, OcppMessage, Station
 from stations.ocpp.v16 import router
 from stations.security.profiles import is_security_key
@@ -32,9 +33,9 @@ class StationSerializer(MoneyFields, SameTenantSerializer, serializers.ModelSeri
     ocpp_url = serializers.SerializerMethodField(
         help_text="What the charger is configured with: OCPP_PUBLIC_URL, else the address of "
                   "this request")
-    load_group = TenantObjectField("loadmgmt.LoadGroup", missing="No such load group.",
-                                   required=False, allow_null=True)
-    tariff = tariff_reference("Blank: the load group's, else the tenant's default")
+    # Billing's and load management's links, set by the view through their services
+    load_group = StationGroupField()
+    tariff = StationTariffField("Blank: the load group's, else the tenant's default")
     security_profile = serializers.ChoiceField(
         choices=[1, 2, 3], required=False,
         help_text="OCPP Security profile the station uses: 1 Basic auth, 2 TLS + Basic auth, "
@@ -49,6 +50,7 @@ class StationSerializer(MoneyFields, SameTenantSerializer, serializers.ModelSeri
                   "firmware_status", "diagnostics_status", "connectors", "ocpp_url",
                   "security_profile", "max_current", "load_group", "tariff", "file_transfer",
                   "created_at"]
+        money_fields = ("tariff",)  # for money roles only (tenants.permissions)
         read_only_fields = ["vendor", "model", "serial_number", "firmware_version", "last_seen",
                             "last_boot_at", "firmware_status", "diagnostics_status", "created_at"]
 
@@ -115,6 +117,10 @@ def id_tag_exists_error(existing: IdTag | None) -> str:
 class SessionSerializer(SessionCostFields, serializers.ModelSerializer):
     station = serializers.CharField(source="station.identity", read_only=True)
     energy_wh = serializers.IntegerField(read_only=True, allow_null=True)
+    ocpp_transaction_id = serializers.CharField(
+        source="station_transaction_id", read_only=True,
+        help_text="The transaction id as the station knows it (1.6: the integer, as a string); "
+                  "the same as station_transaction_id")
 
     class Meta:
         model = ChargingSession
@@ -123,7 +129,7 @@ class SessionSerializer(SessionCostFields, serializers.ModelSerializer):
                   "station_started_at", "station_stopped_at", "stop_reason", "start_missing",
                   "closed_reason", "closed_by", "freed_at", "stale_at",
                   "currency", "cost_net", "cost_vat", "cost", "cost_lines",
-                  "evse_id", "station_transaction_id", "id_token_type"]
+                  "evse_id", "station_transaction_id", "ocpp_transaction_id", "id_token_type"]
 
 
 class SessionCloseSerializer(serializers.Serializer):

@@ -4,9 +4,9 @@ Thin: each view checks the role (tenants/access.py), reads through selectors and
 actions that send a CALL to a station are in stations/views_actions.py."""
 
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import get_object_or_404, render
 
-from loadmgmt.services import station_group_changed
 from stations import dashboard_selectors as reads
 from stations import selectors
 from stations.dashboard_forms import (
@@ -19,6 +19,7 @@ from stations.dashboard_forms import (
     UnlockForm,
 )
 from stations.services.stations import station_create
+from stations.station_links import station_links_set
 from tenants.access import EVERYONE, MONEY_ROLES, STATION_ROLES, dashboard_view
 
 MESSAGES_PER_PAGE = 25
@@ -73,11 +74,11 @@ def onboarding(request):
     form = OnboardingForm(request.POST or None, tenant=request.tenant)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        station, password = station_create(
-            tenant=request.tenant, identity=data["identity"], name=data["name"],
-            max_current=data["max_current"], load_group=data["load_group"])
-        if station.load_group_id is not None:
-            station_group_changed(station_id=station.pk, old_group_id=None)
+        with transaction.atomic():
+            station, password = station_create(
+                tenant=request.tenant, identity=data["identity"], name=data["name"],
+                max_current=data["max_current"])
+            station_links_set(station=station, load_group=data["load_group"])
         # The password is in this answer only: it is stored hashed.
         return render(request, "stations/onboarded.html", {"station": station, "password": password})
     return render(request, "stations/onboarding.html", {"form": form}, status=400 if form.errors else 200)

@@ -8,6 +8,8 @@ from contextlib import asynccontextmanager
 
 import httpx
 
+from billing.models import StationTariff
+from loadmgmt.models import LoadGroupMember
 from stations.models import IdTag
 from stations.services.stations import station_create
 from stations.simulator import SimulatedChargePoint, connect
@@ -21,8 +23,29 @@ def make_tenant(name: str = "Operator"):
     return tenant_create(slug=f"t{n}-{name.lower().replace(' ', '-')}"[:60], name=f"{name} {n}")
 
 
-def make_station(tenant, identity: str | None = None, **fields):
-    return station_create(tenant=tenant, identity=identity or f"CP-{next(_seq)}", **fields)
+def make_station(tenant, identity: str | None = None, *, tariff=None, load_group=None, **fields):
+    """A station (and its password); a tariff or load group given is put in place as data, with
+    no follow-up (no snapshot, no profiles sent), as a test's starting point."""
+    station, password = station_create(tenant=tenant, identity=identity or f"CP-{next(_seq)}", **fields)
+    set_station_tariff(station, tariff)
+    set_station_group(station, load_group)
+    return station, password
+
+
+def set_station_tariff(station, tariff) -> None:
+    """The station's own tariff is `tariff` (None: none), as data only: what a test starts
+    from. (Operators go through billing's station_tariff_set, which snapshots running sessions.)"""
+    StationTariff.objects.filter(station_id=station.pk).delete()
+    if tariff is not None:
+        StationTariff.objects.create(station_id=station.pk, tariff=tariff)
+
+
+def set_station_group(station, group) -> None:
+    """The station is in `group` (None: in none), as data only. (Operators go through
+    loadmgmt's station_group_set, which moves its load profiles.)"""
+    LoadGroupMember.objects.filter(station_id=station.pk).delete()
+    if group is not None:
+        LoadGroupMember.objects.create(station_id=station.pk, group=group)
 
 
 def make_id_tag(tenant, id_tag: str | None = None, **fields) -> IdTag:

@@ -2,7 +2,7 @@
 leaving (their load profiles follow), allocation history, base loads, and tenancy."""
 
 from loadmgmt.models import Allocation, LoadGroup
-from stations.models import Station
+from loadmgmt.selectors import group_id_of
 from tests.factories import api_client, charge_point, eventually, make_id_tag, make_station, make_tenant
 from tests.test_load_management import limit_of, make_group
 
@@ -93,7 +93,7 @@ async def test_editing_the_failsafe_resends_it_and_deleting_the_group_frees_its_
         await eventually(lambda: not cp.charging_profiles[0])
     assert edited.status_code == 200 and edited.json()["failsafe_current"] == "8.0"
     assert deleted.status_code == 204
-    assert Station.objects.get(pk=pair[0].pk).load_group_id is None
+    assert group_id_of(station_id=pair[0].pk) is None
 
 
 async def test_the_allocation_shows_the_latest_run_and_its_history(server, celery_worker):

@@ -9,14 +9,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.db.models import Max
 
-from billing.models import Customer, Tariff
+from billing.models import Customer, StationTariff, Tariff
 from billing.services import tariff_create
 from loadmgmt.models import LoadGroup
-from stations.models import IdTag, Station
+from stations.models import IdTag
 from tenants.models import Role
 from tests.browser import member
 from tests.dashboard_helpers import logged_in
-from tests.factories import make_id_tag, make_station, make_tenant
+from tests.factories import make_id_tag, make_station, make_tenant, set_station_tariff
 from tests.test_api_roles import ACCOUNTANT, INSTALLER, MANAGER, client
 from tests.test_dashboard_money import charged, rows_of
 
@@ -47,7 +47,7 @@ def money_writes(objects: dict) -> list[tuple[str, str, dict]]:
 
 
 def nothing_about_money_stored(objects: dict) -> bool:
-    return (not Station.objects.filter(tenant=objects["tariff"].tenant, tariff__isnull=False).exists()
+    return (not StationTariff.objects.filter(station__tenant=objects["tariff"].tenant).exists()
             and LoadGroup.objects.get(pk=objects["group"].pk).tariff_id is None
             and not IdTag.objects.filter(tenant=objects["tariff"].tenant, internal=True).exists()
             and not IdTag.objects.filter(tenant=objects["tariff"].tenant, customer__isnull=False).exists())
@@ -77,7 +77,7 @@ async def test_a_manager_token_sets_them(server):
 @pytest.mark.parametrize("role", [MANAGER, ACCOUNTANT, INSTALLER])
 async def test_only_money_roles_read_the_money_fields(server, role):
     tenant, objects = site()
-    Station.objects.filter(pk=objects["station"].pk).update(tariff=objects["tariff"])
+    set_station_tariff(objects["station"], objects["tariff"])
     IdTag.objects.filter(pk=objects["tag"].pk).update(customer=objects["customer"], internal=True)
     async with client(server, tenant, role) as api:
         station = (await api.get(f"/api/v1/stations/{objects['station'].identity}/")).json()

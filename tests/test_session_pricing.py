@@ -10,12 +10,21 @@ from ocpp.v16 import call
 
 from billing import selectors
 from billing.models import SessionPrice
-from billing.services import sessions_snapshot_station, tariff_create
+from billing.services import station_tariff_set, tariff_create
 from billing.tasks import price_session_task, price_sessions_due
 from loadmgmt.models import LoadGroup
 from stations.models import ChargingSession, Station
 from stations.services.transactions import transaction_start, transaction_stop
-from tests.factories import api_client, charge_point, eventually, make_id_tag, make_station, make_tenant
+from tests.factories import (
+    api_client,
+    charge_point,
+    eventually,
+    make_id_tag,
+    make_station,
+    make_tenant,
+    set_station_group,
+    set_station_tariff,
+)
 
 ENERGY_AND_PARKING = [{"price_components": [{"type": "ENERGY", "price": "0.30"},
                                             {"type": "PARKING_TIME", "price": "6.00"}]}]
@@ -159,7 +168,7 @@ async def test_a_tariff_edited_mid_session_does_not_change_that_sessions_price(s
     station, password = make_station(tenant)
     make_id_tag(tenant, "DRIVER")
     tariff = make_tariff(tenant)
-    Station.objects.filter(pk=station.pk).update(tariff=tariff)
+    set_station_tariff(station, tariff)
     t0 = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=2)
     async with charge_point(server, tenant, station, password) as cp, api_client(server, tenant) as api:
         first = Session(cp, "DRIVER", t0)
@@ -188,7 +197,7 @@ async def test_a_station_moved_to_another_tariff_through_the_api_mid_session_kee
     make_id_tag(tenant, "DRIVER")
     first, second = make_tariff(tenant, name="First"), make_tariff(
         tenant, [{"price_components": [{"type": "ENERGY", "price": "0.50"}]}], name="Second")
-    Station.objects.filter(pk=station.pk).update(tariff=first)
+    set_station_tariff(station, first)
     t0 = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
     async with charge_point(server, tenant, station, password) as cp, api_client(server, tenant) as api:
         session = Session(cp, "DRIVER", t0)
@@ -207,7 +216,7 @@ async def test_a_running_session_shows_its_cost_so_far(server):
     make_id_tag(tenant, "DRIVER")
     group = LoadGroup.objects.create(tenant=tenant, name="Garage", max_current=63,
                                      tariff=make_tariff(tenant, name="Garage rate"))
-    Station.objects.filter(pk=station.pk).update(load_group=group)
+    set_station_group(station, group)
     make_tariff(tenant, [{"price_components": [{"type": "ENERGY", "price": "9.99"}]}], is_default=True)
     async with charge_point(server, tenant, station, password) as cp:
         session = Session(cp, "DRIVER", datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=20))
@@ -326,11 +335,11 @@ async def test_a_station_is_priced_with_its_own_tariff_else_its_groups_else_the_
         return selectors.tariff_for_station(Station.objects.get(pk=station.pk))
 
     assert resolved() == default
-    Station.objects.filter(pk=station.pk).update(load_group=group)
+    set_station_group(station, group)
     assert resolved() == default  # a group without a tariff
     LoadGroup.objects.filter(pk=group.pk).update(tariff=group_tariff)
     assert resolved() == group_tariff
-    Station.objects.filter(pk=station.pk).update(tariff=own)
+    set_station_tariff(station, own)
     assert resolved() == own
 
 
@@ -379,12 +388,11 @@ async def test_a_station_given_another_tariff_mid_session_keeps_the_first_for_th
     station, _ = make_station(tenant)
     first, second = make_tariff(tenant, name="First"), make_tariff(
         tenant, [{"price_components": [{"type": "ENERGY", "price": "0.50"}]}], name="Second")
-    Station.objects.filter(pk=station.pk).update(tariff=first)
+    set_station_tariff(station, first)
     now = datetime.now(UTC)
     transaction_id, _ = transaction_start(station=station, received_at=now, payload={
         "connectorId": 1, "idTag": "X", "meterStart": 0, "timestamp": iso(now - timedelta(hours=1))})
-    sessions_snapshot_station(station_id=station.pk)  # what the API and the admin do first
-    Station.objects.filter(pk=station.pk).update(tariff=second)
+    station_tariff_set(station=station, tariff=second)  # what the API and the admin do
     transaction_stop(station=station, received_at=now, payload={
         "transactionId": transaction_id, "meterStop": 4_000, "timestamp": iso(now)})
     session = ChargingSession.objects.get(station=station, transaction_id=transaction_id)

@@ -10,8 +10,8 @@ from tenants.validators import SameTenantReferences, validate_timezone_name, val
 class Station(SameTenantReferences, models.Model):
     """A charge point, known by its OCPP identity within its tenant."""
 
-    tenant_references = ("load_group", "tariff")  # must be the station's tenant's (clean)
-    money_fields = ("tariff",)  # for money roles only (tenants.permissions)
+    # Its tariff and load group are billing's and load management's (billing.StationTariff,
+    # loadmgmt.LoadGroupMember): the core knows neither app (docs/architecture.md).
 
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="stations")
     identity = models.CharField(
@@ -43,16 +43,11 @@ class Station(SameTenantReferences, models.Model):
     meter_serial_number = models.CharField(max_length=25, blank=True)
     last_boot_at = models.DateTimeField(null=True, blank=True)
     firmware_status = models.CharField(max_length=30, blank=True)
-    # Load management: the most it may draw, and the group it shares a cap in
+    # Load management: the most it may draw
     max_current = models.DecimalField(max_digits=7, decimal_places=1, default=32,
                                       validators=[MinValueValidator(0)],
                                       help_text="Amperes per phase: the most the station draws "
                                                 "(its connectors share it)")
-    load_group = models.ForeignKey("loadmgmt.LoadGroup", null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="stations")
-    tariff = models.ForeignKey("billing.Tariff", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="+",
-                               help_text="Blank: the load group's, else the tenant's default")
     diagnostics_status = models.CharField(max_length=30, blank=True)
     file_transfer = models.CharField(
         max_length=4, blank=True, choices=[("http", "HTTP(S)"), ("ftp", "FTP")],

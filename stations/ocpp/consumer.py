@@ -193,8 +193,8 @@ class OcppConsumer(AsyncWebsocketConsumer):
                      self.station.identity)
             self.replaced = True
             await self.close(code=4000)
-        elif message["type"] == "station.load_group":  # it joined or left a load group
-            self.station.load_group_id = message["load_group_id"]
+        elif message["type"] == "station.memo":  # an app tells the link what changed (a load group)
+            self.link.memo_of(message["app"]).update(message["values"])
 
 
 async def _check_result(action: str, payload: dict) -> OcppError | None:

@@ -6,6 +6,8 @@ from django.core.management.base import BaseCommand
 from billing.models import Customer, Tariff
 from billing.services import tariff_create
 from loadmgmt.models import LoadGroup
+from loadmgmt.selectors import group_id_of
+from loadmgmt.services import station_group_set
 from stations.models import IdTag, Station
 from stations.selectors import ocpp_base_url
 from stations.services.stations import station_create, station_set_password
@@ -44,8 +46,8 @@ class Command(BaseCommand):
                               {"type": "PARKING_TIME", "price": "6.00", "step_size": 1}]}])
         group, created = LoadGroup.objects.get_or_create(
             tenant=tenant, name="Demo car park", defaults={"max_current": 32})
-        if created or station.load_group_id is None:
-            Station.objects.filter(pk=station.pk).update(load_group=group)
+        if created or group_id_of(station_id=station.pk) is None:
+            station_group_set(station=station, group=group)
         _, key = api_token_create(tenant=tenant, name="demo")
         admin_password = new_station_password()
         user, _ = get_user_model().objects.get_or_create(username="admin")

@@ -7,9 +7,9 @@ import pytest
 
 from billing.models import SessionPrice, Tariff
 from billing.services import tariff_create
-from stations.models import IdTag, Station
+from stations.models import IdTag
 from stations.services.transactions import transaction_start
-from tests.factories import make_id_tag, make_station, make_tenant
+from tests.factories import make_id_tag, make_station, make_tenant, set_station_tariff
 from tests.fast.clients import api_client
 
 pytestmark = pytest.mark.django_db
@@ -140,7 +140,7 @@ def test_editing_a_tariff_in_use_makes_a_new_version_that_stations_and_groups_fo
     tariff = make_tariff(tenant, is_default=True)
     station, _ = make_station(tenant)
     group = LoadGroup.objects.create(tenant=tenant, name="Garage", max_current=63, tariff=tariff)
-    Station.objects.filter(pk=station.pk).update(tariff=tariff)
+    set_station_tariff(station, tariff)
     start_session_on(station)  # running under it: in use
     with api_client(tenant) as api:
         response = api.patch(f"/api/v1/tariffs/{tariff.pk}/", json={"elements": NIGHT_AND_DAY})
