@@ -73,6 +73,7 @@ async def test_a_session_has_its_evse_its_transaction_id_as_a_string_and_its_tok
     assert (mine["evse_id"], mine["station_transaction_id"], mine["id_token_type"]) == (
         2, str(central.transaction_id), "Central")
     assert mine["energy_wh"] == 1_500
+    assert mine["ocpp_transaction_id"] == mine["station_transaction_id"]  # the contract's name
     other = sessions[card.transaction_id]
     assert (other["evse_id"], other["station_transaction_id"], other["id_token_type"]) == (
         1, str(card.transaction_id), "ISO14443")
