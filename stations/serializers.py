@@ -1,7 +1,8 @@
 from django.db import IntegrityError, transaction
 from rest_framework import serializers
 
-from billing.serializers import SessionCostFields, tariff_reference
+from billing.serializers import SessionCostFields, StationTariffField
+from loadmgmt.serializers import StationGroupField
 from stations.models import ChargingSession, Connector, IdTag, OcppMessage, Station
 from stations.ocpp.v16 import router
 from stations.security.profiles import is_security_key
@@ -32,9 +33,9 @@ class StationSerializer(MoneyFields, SameTenantSerializer, serializers.ModelSeri
     ocpp_url = serializers.SerializerMethodField(
         help_text="What the charger is configured with: OCPP_PUBLIC_URL, else the address of "
                   "this request")
-    load_group = TenantObjectField("loadmgmt.LoadGroup", missing="No such load group.",
-                                   required=False, allow_null=True)
-    tariff = tariff_reference("Blank: the load group's, else the tenant's default")
+    # Billing's and load management's links, set by the view through their services
+    load_group = StationGroupField()
+    tariff = StationTariffField("Blank: the load group's, else the tenant's default")
     security_profile = serializers.ChoiceField(
         choices=[1, 2, 3], required=False,
         help_text="OCPP Security profile the station uses: 1 Basic auth, 2 TLS + Basic auth, "
@@ -49,6 +50,7 @@ class StationSerializer(MoneyFields, SameTenantSerializer, serializers.ModelSeri
                   "firmware_status", "diagnostics_status", "connectors", "ocpp_url",
                   "security_profile", "max_current", "load_group", "tariff", "file_transfer",
                   "created_at"]
+        money_fields = ("tariff",)  # for money roles only (tenants.permissions)
         read_only_fields = ["vendor", "model", "serial_number", "firmware_version", "last_seen",
                             "last_boot_at", "firmware_status", "diagnostics_status", "created_at"]
 
