@@ -4,6 +4,7 @@ import re
 from datetime import date
 from decimal import Decimal
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.relations import PKOnlyObject
@@ -25,6 +26,7 @@ def tariff_reference(help_text: str) -> TenantObjectField:
                              help_text=f"{help_text} (managers and accountants only)")
 
 
+@extend_schema_field(OpenApiTypes.INT)  # an id, as the foreign key it was
 class StationTariffField(TenantObjectField):
     """A station's own tariff by id, null for none (the station API's `tariff`): read from
     billing.StationTariff, written by the edge that saves the station through

@@ -1,5 +1,7 @@
 from decimal import Decimal
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.relations import PKOnlyObject
 
@@ -19,6 +21,7 @@ class StationIdentityField(serializers.SlugRelatedField):
         return Station.objects.filter(tenant=self.context["request"].tenant)
 
 
+@extend_schema_field(OpenApiTypes.INT)  # an id, as the foreign key it was
 class StationGroupField(TenantObjectField):
     """A station's load group by id, null for none (the station API's `load_group`): read from
     loadmgmt.LoadGroupMember, written by the edge that saves the station through
