@@ -1,9 +1,8 @@
 """A station's password stays between the station and the backend: set outright (station API,
 admin) it ends a pending rotation, only the Security endpoints change it on the station, and the
-frame log never shows it."""
+frame log never shows it (generated passwords: tests/fast/stations/test_station_passwords.py)."""
 
 from stations.security.services import station_pending_password_set
-from tenants.secrets import new_station_password
 from tests.factories import api_client, eventually, make_station, make_tenant
 from tests.test_admin import _hidden_fields, admin_session, make_user
 from tests.test_security import handshake_status, secure_station
@@ -82,10 +81,3 @@ async def test_the_frame_log_never_shows_a_station_password(server):
     assert new not in str(configuration_frames) and new not in str(change_frames)
     assert [f["payload"] for f in change_frames["results"] if f["direction"] == "out"] == [
         {"key": "AuthorizationKey", "value": "(redacted)"}]
-
-
-def test_a_generated_password_never_looks_like_a_command_line_option():
-    # about one in 64 URL-safe tokens starts with "-"; the demo prints `--password <it>`
-    passwords = [new_station_password() for _ in range(3000)]
-    assert not any(p.startswith("-") for p in passwords)
-    assert all(len(p) == 32 for p in passwords)
