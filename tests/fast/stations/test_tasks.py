@@ -1,11 +1,16 @@
+"""The station tasks: the frame log keeps OCPP_MESSAGE_RETENTION_DAYS of frames."""
+
 from datetime import timedelta
 
+import pytest
 from django.test import override_settings
 from django.utils import timezone
 
 from stations.models import OcppMessage
 from stations.tasks import purge_ocpp_messages
 from tests.factories import make_station, make_tenant
+
+pytestmark = pytest.mark.django_db
 
 
 def test_frames_older_than_the_retention_are_purged_and_newer_ones_kept():
