@@ -5,7 +5,6 @@ accountants. Tariffs: managers create and edit them (an edit of a tariff in use 
 through the API), accountants read them; both preview what a sample session would cost."""
 
 from django.contrib import messages
-from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -23,8 +22,8 @@ from billing.serializers import CustomerSerializer, TariffSerializer
 from billing.services import TariffInUse, tariff_create, tariff_update
 from cpms.dashboard import page, paged, query_without_page, sees_money, serializer_into_form
 from stations import selectors as station_selectors
-from stations.authlist.services import local_lists_resync
 from stations.serializers import IdTagSerializer
+from stations.services.id_tags import id_tag_create, id_tag_update
 from tenants.access import EVERYONE, MONEY_ROLES
 from tenants.models import Role
 
@@ -55,9 +54,9 @@ def idtag_edit(request, pk: int | None = None):
     if request.method == "POST" and form.is_valid():
         serializer = IdTagSerializer(tag, data=form.api_data(), context={"request": request})
         if serializer_into_form(form, serializer):
-            with transaction.atomic():
-                saved = serializer.save(tenant=request.tenant) if tag is None else serializer.save()
-                local_lists_resync(tenant_id=request.tenant.pk)  # as the API: stations' lists follow
+            data = serializer.validated_data  # saved as the API does: stations' lists follow
+            saved = (id_tag_create(tenant=request.tenant, **data) if tag is None
+                     else id_tag_update(tag=tag, **data))
             messages.success(request, f"Id tag {saved.id_tag} saved.")
             return redirect("idtags-page")
     return render(request, "billing/idtag_form.html", {"form": form, "tag": tag},

@@ -97,7 +97,7 @@ class IdTagViewSet(TenantModelViewSet):
         serializer.instance = id_tag_update(tag=serializer.instance, **serializer.validated_data)
 
     def perform_destroy(self, instance):
-        id_tag_delete(id_tag=instance)
+        id_tag_delete(tag=instance)
 
 
 class SessionViewSet(TenantListRetrieveViewSet):
@@ -112,7 +112,7 @@ class SessionViewSet(TenantListRetrieveViewSet):
         200: SessionSerializer, 400: OpenApiResponse(description="Bad values"),
         409: OpenApiResponse(description="The session is stopped already")})
     @action(detail=True, methods=["post"])
-    def close(self, request, pk=None):
+    def close(self, request, pk=None, format=None):  # format: the router's .json suffix
         """Close a session whose StopTransaction will not come: stopped at the last reading (or
         the given meter_stop and time), priced, marked as closed by whoever asked."""
         body = SessionCloseSerializer(data=request.data)

@@ -36,7 +36,7 @@ def id_tag_update(*, tag: IdTag, **fields) -> IdTag:
 
 
 @transaction.atomic
-def id_tag_delete(*, id_tag: IdTag) -> None:
-    tenant_id = id_tag.tenant_id
-    id_tag.delete()
+def id_tag_delete(*, tag: IdTag) -> None:
+    tenant_id = tag.tenant_id
+    tag.delete()
     local_lists_resync(tenant_id=tenant_id)
