@@ -3,7 +3,7 @@ loads pushed by a building's energy meter (see docs/api.md,
 Load management, and docs/smart-charging.md §2)."""
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -12,24 +12,32 @@ from loadmgmt import selectors
 from loadmgmt.models import BaseLoadSource, LoadGroup
 from loadmgmt.rebalance import rebalance
 from loadmgmt.serializers import AllocationSerializer, BaseLoadSerializer, LoadGroupSerializer
-from loadmgmt.services import base_load_measured_set, load_group_delete, load_group_save
+from loadmgmt.services import (
+    base_load_measured_set,
+    load_group_create,
+    load_group_delete,
+    load_group_update,
+)
 from loadmgmt.tasks import request_rebalance
+from tenants.api import TenantModelViewSet
 
 HISTORY = 20
 
 
-class LoadGroupViewSet(viewsets.ModelViewSet):
-    queryset = LoadGroup.objects.none()  # for the schema; requests use get_queryset
+class LoadGroupViewSet(TenantModelViewSet):
+    queryset = LoadGroup.objects.none()
     serializer_class = LoadGroupSerializer
 
-    def get_queryset(self):
-        return selectors.load_groups_of(self.request.tenant)
+    def tenant_queryset(self, tenant):
+        return selectors.load_groups_of(tenant)
 
     def perform_create(self, serializer):
-        load_group_save(serializer=serializer, tenant=self.request.tenant)
+        serializer.instance = load_group_create(tenant=self.request.tenant,
+                                                **serializer.validated_data)
 
     def perform_update(self, serializer):
-        load_group_save(serializer=serializer, tenant=self.request.tenant)
+        serializer.instance = load_group_update(group=serializer.instance,
+                                                **serializer.validated_data)
 
     def perform_destroy(self, instance):
         load_group_delete(group=instance)

@@ -14,7 +14,7 @@ from loadmgmt.forms import LoadGroupForm
 from loadmgmt.live import allocation_event
 from loadmgmt.rebalance import rebalance
 from loadmgmt.serializers import LoadGroupSerializer
-from loadmgmt.services import load_group_save
+from loadmgmt.services import load_group_create, load_group_update
 from stations.selectors import stations_of
 from tenants.access import STATION_ROLES
 
@@ -55,7 +55,9 @@ def loadgroup_edit(request, pk: int | None = None):
         serializer = LoadGroupSerializer(group, data=form.api_data(), partial=group is not None,
                                          context={"request": request})
         if serializer_into_form(form, serializer):
-            saved = load_group_save(serializer=serializer, tenant=request.tenant)
+            data = serializer.validated_data
+            saved = (load_group_create(tenant=request.tenant, **data) if group is None
+                     else load_group_update(group=group, **data))
             messages.success(request, f"Load group {saved.name} saved.")
             return redirect("loadgroup-page", pk=saved.pk)
     return render(request, "loadmgmt/loadgroup_form.html", {"form": form, "group": group},
