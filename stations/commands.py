@@ -99,11 +99,15 @@ def raise_for_outcome(outcome: dict) -> None:
     raise StationTimedOut("The station did not answer in time.")
 
 
+# Per OCPP version, the adapter module that words requests: `call_of` (request -> action,
+# payload) and `result_of` (request, action, answer -> result). 2.0.1 adds its own here.
+TRANSLATORS: dict[str, ModuleType] = {"1.6": v16_commands}
+
+
 def translator_for(station) -> ModuleType:
-    """The adapter that words requests for `station`'s OCPP version: a module with `call_of`
-    (request -> action, payload) and `result_of` (request, action, answer -> result). Every
-    station speaks 1.6 today; the 2.0.1 adapter is chosen here by the negotiated version."""
-    return v16_commands
+    """The adapter for `station`'s OCPP version. Every station speaks 1.6 today; once the
+    version negotiated at connect is kept with the station, it picks the entry instead."""
+    return TRANSLATORS["1.6"]
 
 
 async def command_run(station, request, *, timeout: float | None = None) -> CommandResult:
