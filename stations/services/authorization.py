@@ -1,5 +1,6 @@
-"""Deciding an idTagInfo: the tag (in any case: OCPP's IdToken is case-insensitive), its parent
-group, its expiry and how many sessions it runs against its limit (docs/sessions.md)."""
+"""Deciding an idTagInfo: the tag (in any case: OCPP's IdToken is case-insensitive; of its type
+when the station says one, docs/domain-model.md), its parent group, its expiry and how many
+sessions it runs against its limit (docs/sessions.md)."""
 
 from datetime import datetime
 
@@ -22,11 +23,12 @@ def _own_status(tag: IdTag, now: datetime) -> str:
 
 
 def id_tag_info(*, tenant_id: int, id_tag: str, check_concurrent: bool = True,
-                exclude_session_id: int | None = None) -> dict:
+                exclude_session_id: int | None = None, token_type: str | None = None) -> dict:
     """The idTagInfo for `id_tag`: a blocked or expired parent group blocks its members too; a
-    tag running as many live sessions as it may gets ConcurrentTx."""
+    tag running as many live sessions as it may gets ConcurrentTx. A `token_type` (2.0.1's
+    IdToken type) must be the tag's too; a 1.6 idTag comes without one."""
     now = timezone.now()
-    tag = id_tag_known(tenant_id=tenant_id, id_tag=id_tag)
+    tag = id_tag_known(tenant_id=tenant_id, id_tag=id_tag, token_type=token_type)
     if tag is None:
         return {"status": INVALID}
     info: dict = {"status": _own_status(tag, now)}
@@ -44,8 +46,12 @@ def id_tag_info(*, tenant_id: int, id_tag: str, check_concurrent: bool = True,
     return info
 
 
-def id_tag_known(*, tenant_id: int, id_tag: str) -> IdTag | None:
-    return IdTag.objects.filter(tenant_id=tenant_id).spelt(id_tag).select_related("tenant").first()
+def id_tag_known(*, tenant_id: int, id_tag: str, token_type: str | None = None) -> IdTag | None:
+    """The tenant's tag with that value in any case (and of that type, when one is given)."""
+    tags = IdTag.objects.filter(tenant_id=tenant_id).spelt(id_tag)
+    if token_type is not None:
+        tags = tags.filter(token_type=token_type)
+    return tags.select_related("tenant").first()
 
 
 def _at_limit(tag: IdTag, exclude_session_id: int | None) -> bool:

@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 class MeterValuesItem:
     station_id: int
     connector_id: int
-    transaction_id: int | None
+    transaction_id: int | str | None  # 1.6: the integer we assigned; 2.0.1: the station's string
     samples: list[dict]  # MeterSample fields, see meter_values.samples_from
 
 
@@ -187,9 +187,9 @@ class _KnownSessions:
     LIMIT = 100_000
 
     def __init__(self):
-        self.ids: dict[tuple[int, int], int] = {}
+        self.ids: dict[tuple[int, int | str], int] = {}
 
-    def add(self, found: dict[tuple[int, int], int]) -> None:
+    def add(self, found: dict[tuple[int, int | str], int]) -> None:
         if len(self.ids) + len(found) > self.LIMIT:
             self.ids.clear()
         self.ids.update(found)
@@ -205,10 +205,7 @@ def _sessions_of(items: list[MeterValuesItem]) -> dict[tuple, int]:
     unknown = {(i.station_id, i.transaction_id) for i in items
                if i.transaction_id is not None and (i.station_id, i.transaction_id) not in known}
     if unknown:
-        rows = ChargingSession.objects.filter(station_id__in={s for s, _ in unknown},
-                                              transaction_id__in={t for _, t in unknown})
-        _known_sessions.add({(r.station_id, r.transaction_id): r.pk
-                             for r in rows.only("pk", "station_id", "transaction_id")})
+        _known_sessions.add(_sessions_by_id(unknown))
     for item in items:
         if item.transaction_id is not None:
             session_id = known.get((item.station_id, item.transaction_id))
@@ -218,6 +215,20 @@ def _sessions_of(items: list[MeterValuesItem]) -> dict[tuple, int]:
                if i.transaction_id is None and i.connector_id > 0}
     if running:
         found |= _running_on(running)
+    return found
+
+
+def _sessions_by_id(pairs: set[tuple]) -> dict[tuple, int]:
+    """(station, transaction id) -> session id, one query per kind of id: a 1.6 station's
+    integers are `transaction_id`, a 2.0.1 station's strings `station_transaction_id`."""
+    found = {}
+    for kind, column in ((int, "transaction_id"), (str, "station_transaction_id")):
+        wanted = {(s, t) for s, t in pairs if isinstance(t, kind)}
+        if wanted:
+            rows = ChargingSession.objects.filter(
+                station_id__in={s for s, _ in wanted}, **{f"{column}__in": {t for _, t in wanted}})
+            found |= {(station_id, tid): pk for pk, station_id, tid
+                      in rows.values_list("pk", "station_id", column)}
     return found
 
 
