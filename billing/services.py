@@ -23,6 +23,7 @@ from billing import selectors
 from billing.invoices.services import invoice_correct_session, invoice_open_of_session
 from billing.models import SessionPrice, StationTariff, Tariff
 from billing.pricing import Price
+from loadmgmt.models import LoadGroup
 from stations.models import ChargingSession, Station
 from tenants.models import Tenant
 from tenants.validators import validate_same_tenant
@@ -254,8 +255,6 @@ def tariff_update(*, tariff: Tariff, **changes) -> Tariff:
 
 
 def _new_version(current: Tariff, changes: dict) -> Tariff:
-    from loadmgmt.models import LoadGroup
-
     sessions_snapshot_running(tariff=current)
     fields = {name: getattr(current, name) for name in TARIFF_FIELDS} | changes
     current.superseded_at = timezone.now()
