@@ -114,7 +114,10 @@ async def command_run(station, request, *, timeout: float | None = None) -> Comm
     """Send a version-neutral `request` (stations/command_requests.py) to `station` and return
     the neutral result. A `CommandFailed` carries the action that was tried."""
     translator = translator_for(station)
-    action, payload = translator.call_of(request)
+    try:
+        action, payload = translator.call_of(request)
+    except (TypeError, ValueError) as error:  # e.g. a 2.0.1 string transaction id for a 1.6 station
+        raise CommandInvalid(f"The station's OCPP version cannot carry this request: {error}") from None
     try:
         response = await station_call(station, action, payload, timeout=timeout)
     except CommandFailed as failure:

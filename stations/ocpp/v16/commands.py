@@ -90,6 +90,7 @@ def _(request: req.DataTransfer) -> tuple[str, dict]:
 
 @call_of.register
 def _(request: req.SessionStartRemote) -> tuple[str, dict]:
+    # A 1.6 idTag carries no token type: the station treats every one alike.
     return "RemoteStartTransaction", _without_none({
         "idTag": request.id_token, "connectorId": request.evse_id,
         "chargingProfile": request.charging_profile})
@@ -97,6 +98,7 @@ def _(request: req.SessionStartRemote) -> tuple[str, dict]:
 
 @call_of.register
 def _(request: req.SessionStopRemote) -> tuple[str, dict]:
+    # 1.6 transaction ids are the integers we assign (a string id is 2.0.1's: a ValueError).
     return "RemoteStopTransaction", {"transactionId": int(request.transaction_id)}
 
 

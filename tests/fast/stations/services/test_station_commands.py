@@ -8,7 +8,13 @@ import pytest
 
 from stations import commands
 from stations.command_requests import CacheClear, CommandResult, ConfigurationReport
-from stations.commands import StationAnsweredError, StationNotConnected, command_run, translator_for
+from stations.commands import (
+    CommandInvalid,
+    StationAnsweredError,
+    StationNotConnected,
+    command_run,
+    translator_for,
+)
 from stations.models import Station
 from stations.ocpp.v16 import commands as v16
 from stations.services import station_commands as services
@@ -98,3 +104,10 @@ async def test_a_failure_is_raised_as_it_was_and_names_the_message_tried(station
     assert (answered.value.action, answered.value.status_code) == ("Reset", 502)
     assert answered.value.body["code"] == "NotSupported"
     assert (offline.value.action, offline.value.status_code) == ("ClearCache", 409)
+
+
+async def test_a_request_the_stations_version_cannot_carry_is_a_400_and_nothing_is_sent(station_link):
+    with pytest.raises(CommandInvalid) as invalid:
+        await services.session_stop_remote(station=STATION, transaction_id="a1b2-c3")
+    assert invalid.value.status_code == 400 and "cannot carry" in invalid.value.body["detail"]
+    assert station_link.sent == []
