@@ -87,8 +87,8 @@ class ConnectorInline(admin.TabularInline):
     model = Connector
     extra = 0
     can_delete = False
-    readonly_fields = ("connector_id", "status", "error_code", "info", "vendor_error_code",
-                       "updated_at")
+    readonly_fields = ("connector_id", "evse_id", "evse_connector_id", "status", "error_code",
+                       "info", "vendor_error_code", "updated_at")
     exclude = ("vendor_id",)
 
     def has_add_permission(self, request, obj=None) -> bool:
