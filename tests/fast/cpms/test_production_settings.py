@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
+from tests.fast.cpms.test_settings import load_settings
 from tests.server import ROOT
-from tests.test_settings import load_settings
 
 PRODUCTION = {"DJANGO_DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50),
               "ALLOWED_HOSTS": "cpms.example.com", "EMAIL_HOST": "smtp.example.com",
