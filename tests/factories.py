@@ -52,8 +52,8 @@ def make_id_tag(tenant, id_tag: str | None = None, **fields) -> IdTag:
     return IdTag.objects.create(tenant=tenant, id_tag=id_tag or f"TAG{next(_seq)}", **fields)
 
 
-def api_client(server, tenant) -> httpx.AsyncClient:
-    _, key = api_token_create(tenant=tenant)
+def api_client(server, tenant, role: str = "manager") -> httpx.AsyncClient:
+    _, key = api_token_create(tenant=tenant, role=role)
     return httpx.AsyncClient(base_url=server.http, headers={"Authorization": f"Token {key}"},
                              timeout=20)
 

@@ -16,11 +16,12 @@ from stations.models import IdTag
 from tenants.models import Role
 from tests.browser import member
 from tests.dashboard_helpers import logged_in
-from tests.factories import make_id_tag, make_station, make_tenant, set_station_tariff
-from tests.test_api_roles import ACCOUNTANT, INSTALLER, MANAGER, client
+from tests.factories import api_client, make_id_tag, make_station, make_tenant, set_station_tariff
 from tests.test_dashboard_money import charged, rows_of
 
 ENERGY = [{"price_components": [{"type": "ENERGY", "price": "0.30"}]}]
+MANAGER, ACCOUNTANT, INSTALLER = "manager", "accountant", "installer"
+client = api_client
 
 
 def site(name: str = "Site"):
