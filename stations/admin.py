@@ -12,7 +12,7 @@ from django.utils.html import format_html
 
 from billing.models import Tariff
 from loadmgmt.models import LoadGroup
-from stations.authlist.services import local_lists_resync
+from stations.authlist.resync import local_lists_resync
 from stations.models import ChargingSession, Connector, IdTag, ModelQuirks, Station
 from stations.selectors import station_ocpp_url
 from stations.serializers import id_tag_exists_error

@@ -13,8 +13,8 @@ from ocpp.v16 import call_result
 from ocpp.v16.enums import Action
 
 from stations.authlist.models import LocalList, LocalListUpdate
+from stations.authlist.resync import local_lists_resync
 from stations.authlist.selectors import local_list_entries
-from stations.authlist.services import local_lists_resync
 from stations.authlist.tasks import send_local_list, sync_local_list
 from stations.models import IdTag, Station
 from stations.simulator import SimulatedChargePoint

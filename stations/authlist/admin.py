@@ -3,7 +3,7 @@ from django.contrib import admin
 
 from stations.admin import TenantScopedAdmin
 from stations.authlist.models import LocalList, LocalListUpdate
-from stations.authlist.services import local_lists_resync
+from stations.authlist.resync import local_lists_resync
 from stations.models import IdTag
 
 

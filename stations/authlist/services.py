@@ -7,7 +7,7 @@ that answers VersionMismatch (its list is not the one we think) gets the full li
 
 The lists keep themselves in sync: when the tenant's id tags change, each station whose list
 should now hold something else is marked due a differential update, sent at once when it is
-connected and otherwise when it next boots."""
+connected and otherwise when it next boots (stations/authlist/resync.py)."""
 
 import hashlib
 import json
@@ -21,14 +21,11 @@ from django.utils import timezone
 from stations import command_requests as req
 from stations.authlist.models import LocalList, LocalListUpdate, UpdateStatus
 from stations.authlist.selectors import (
-    group_entries,
-    id_tag_infos,
     local_list_due,
     local_list_entries,
-    local_lists_held,
 )
 from stations.commands import CommandFailed, command_run
-from stations.models import IdTag, Station
+from stations.models import Station
 from stations.ocpp.dbthreads import db
 
 FULL, DIFFERENTIAL = LocalListUpdate.FULL, LocalListUpdate.DIFFERENTIAL
@@ -143,30 +140,6 @@ def local_list_update_claim_due(*, station: Station) -> LocalListUpdate | None:
 @transaction.atomic
 def local_list_mark_due(*, station_id: int) -> None:
     LocalList.objects.filter(station_id=station_id).update(sync_due=True)
-
-
-@transaction.atomic
-def local_lists_resync(*, tenant_id: int) -> list[int]:
-    """The lists the tenant's stations should hold may have changed (id tags created, edited or
-    deleted, a group chosen): each station holding a list that now differs from what it accepted
-    is due a differential update, sent after commit to those connected (the others get it at
-    their next boot). Returns the ids of the stations due one."""
-    from stations.authlist.tasks import sync_local_list
-
-    held = list(local_lists_held(tenant_id=tenant_id).select_related("station__server_process"))
-    if not held:
-        return []
-    infos = id_tag_infos(list(IdTag.objects.filter(tenant_id=tenant_id)), timezone.now())
-    # An update on its way may carry what this change undid: its list is checked again after it.
-    in_flight = set(LocalListUpdate.objects.filter(local_list__in=held, status=UpdateStatus.PENDING)
-                    .values_list("local_list_id", flat=True))
-    due = [local_list for local_list in held if local_list.pk in in_flight
-           or group_entries(infos, local_list.group) != local_list.snapshot]
-    LocalList.objects.filter(pk__in=[local_list.pk for local_list in due]).update(sync_due=True)
-    for local_list in due:
-        if local_list.station.connected:
-            sync_local_list.delay_on_commit(local_list.station_id)
-    return [local_list.station_id for local_list in due]
 
 
 async def _send(station: Station, update: LocalListUpdate) -> LocalListUpdate:

@@ -20,8 +20,8 @@ from stations.firmware.services.firmware import (
     firmware_file_delete,
     firmware_job_create,
     firmware_job_send,
-    rollout_create,
 )
+from stations.firmware.services.rollouts import rollout_create
 from stations.firmware.services.uploads import upload_request_create, upload_request_send
 from stations.models import Station
 from tenants.api import (

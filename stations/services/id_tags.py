@@ -4,7 +4,7 @@ resyncs them (sent after commit; stations/authlist/services.py)."""
 
 from django.db import IntegrityError, transaction
 
-from stations.authlist.services import local_lists_resync
+from stations.authlist.resync import local_lists_resync
 from stations.models import IdTag
 from tenants.models import Tenant
 

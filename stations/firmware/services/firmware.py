@@ -109,22 +109,9 @@ async def firmware_job_send_async(*, job_id: int) -> FirmwareJob:
                                     _firmware_answered)
 
 
-@transaction.atomic
-def rollout_create(*, tenant: Tenant, firmware: FirmwareFile, stations: list[Station],
-                   signed: bool = False) -> Rollout:
-    """A pending job per station; the connected ones are sent by a task after commit, the others
-    when they next boot (see `firmware_station_booted`)."""
-    from stations.firmware.tasks import rollout_send_task
-
-    rollout = Rollout.objects.create(tenant=tenant, firmware=firmware, signed=signed or firmware.is_signed)
-    for station in stations:
-        firmware_job_create(station=station, firmware=firmware, signed=signed, rollout=rollout)
-    rollout_send_task.delay_on_commit(rollout.pk)
-    return rollout
-
-
 def rollout_send(*, rollout_id: int) -> int:
-    """Send the rollout's pending jobs to the stations that are connected; returns how many."""
+    """Send the rollout's pending jobs to the stations that are connected; returns how many (run
+    by the task that `rollouts.rollout_create` queues)."""
     jobs = (FirmwareJob.objects.filter(rollout_id=rollout_id, state=FirmwareJob.PENDING)
             .select_related("station__server_process"))
     sent = 0
