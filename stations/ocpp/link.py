@@ -4,8 +4,8 @@ The handshake reads the station once; a handler gets it with what this link has 
 as declared attributes instead of extra attributes set on a `Station`: which checks a boot on
 this link must make (`due`: a firmware job in flight, a local list to send), and what the apps
 remember of the station between its messages (`memo`, one entry per app: load management keeps
-the statuses, limits and draws it saw there). It lives and dies with the socket; nothing in it
-is saved."""
+the station's group and the statuses, limits and draws it saw there). It lives and dies with
+the socket; nothing in it is saved."""
 
 from dataclasses import dataclass, field
 from typing import Any
