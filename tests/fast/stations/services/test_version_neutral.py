@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from stations.models import ChargingSession, MeterSample, VariableAttribute
+from stations.models import ChargingSession, IdTag, MeterSample, VariableAttribute
 from stations.selectors import sessions_by_transaction_id
 from stations.services.authorization import id_tag_info
 from stations.services.batch import Batch, MeterValuesItem, batch_write
@@ -84,3 +84,17 @@ def test_the_device_model_endpoint_shows_the_stations_components_to_its_tenant_o
     assert member_api.get(url).status_code == 200
     assert outsider_api.get(url).status_code == 404
     assert VariableAttribute.objects.count() == 1
+
+
+def test_the_dashboards_id_tag_form_sets_the_token_type_and_keeps_it_when_not_sent(tenant, owner_web):
+    tag = {"id_tag": "NL-XYZ-9", "name": "Contract", "status": "Accepted", "priority": "0",
+           "token_type": "eMAID"}
+    created = owner_web.post("/id-tags/new/", tag)
+    card = IdTag.objects.get(tenant=tenant, id_tag="NL-XYZ-9")
+    form = owner_web.get(f"/id-tags/{card.pk}/")
+    edited = owner_web.post(f"/id-tags/{card.pk}/", {k: v for k, v in tag.items() if k != "token_type"}
+                            | {"name": "Renamed"})
+    card.refresh_from_db()
+    assert created.status_code == edited.status_code == 302
+    assert '<option value="eMAID" selected>' in form.content.decode()
+    assert (card.token_type, card.name) == ("eMAID", "Renamed")
