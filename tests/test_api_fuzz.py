@@ -15,8 +15,8 @@ from stations.models import ChargingSession
 from tenants.models import Role
 from tenants.services import api_token_create
 from tests.factories import make_id_tag, make_station, make_tenant
+from tests.fast.billing.test_tariffs import make_tariff
 from tests.server import ROOT
-from tests.test_tariffs import make_tariff
 
 MAX_EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "4"))
 SECONDS_PER_ROLE = int(os.environ.get("API_FUZZ_SECONDS", "40"))
