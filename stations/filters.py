@@ -16,10 +16,12 @@ class SessionFilter(django_filters.FilterSet):
     until = UtcIsoDateTimeFilter(field_name="started_at", lookup_expr="lt")
     active = django_filters.BooleanFilter(field_name="stopped_at", lookup_expr="isnull",
                                           label="Only running sessions (true) or only ended ones")
+    station_transaction_id = django_filters.CharFilter(
+        label="The transaction id as the station knows it (1.6: the integer, as a string)")
 
     class Meta:
         model = ChargingSession
-        fields = ["station", "id_tag", "since", "until", "active"]
+        fields = ["station", "id_tag", "since", "until", "active", "station_transaction_id"]
 
 
 class IdTagFilter(django_filters.FilterSet):
@@ -27,4 +29,4 @@ class IdTagFilter(django_filters.FilterSet):
 
     class Meta:
         model = IdTag
-        fields = ["status", "parent_id_tag"]
+        fields = ["status", "parent_id_tag", "token_type"]

@@ -98,3 +98,17 @@ def test_the_dashboards_id_tag_form_sets_the_token_type_and_keeps_it_when_not_se
     assert created.status_code == edited.status_code == 302
     assert '<option value="eMAID" selected>' in form.content.decode()
     assert (card.token_type, card.name) == ("eMAID", "Renamed")
+
+
+def test_sessions_filter_by_the_stations_transaction_id_and_id_tags_by_token_type(
+        tenant, station, owner_api):
+    a_2_0_1_session(station, "TX-B")
+    a_2_0_1_session(station, "TX-C")
+    make_id_tag(tenant, "CARD")
+    make_id_tag(tenant, "APP", token_type="Central")
+    sessions = owner_api.get("/api/v1/sessions/", params={"station_transaction_id": "TX-B"}).json()
+    tags = owner_api.get("/api/v1/id-tags/", params={"token_type": "Central"}).json()
+    wrong = owner_api.get("/api/v1/id-tags/", params={"token_type": "Barcode"})
+    assert [s["station_transaction_id"] for s in sessions["results"]] == ["TX-B"]
+    assert [t["id_tag"] for t in tags["results"]] == ["APP"]
+    assert wrong.status_code == 400
