@@ -8,6 +8,7 @@ password (AuthorizationKey) is never stored: it is the link's secret, not a sett
 `device_model_record_answer` is the hook the command path calls with every answer a station
 gives (stations/commands.py); it records the 1.6 answers that tell us a configuration."""
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -25,6 +26,8 @@ from stations.models import (
 )
 from stations.security.profiles import configuration_key
 from stations.services.message_log import SECRET_KEYS
+
+log = logging.getLogger(__name__)
 
 # How an attribute's value was learnt (VariableAttribute.source).
 REPORT, GET, SET = "report", "get", "set"
@@ -151,6 +154,12 @@ RECORDED_ACTIONS = frozenset({"GetConfiguration", "ChangeConfiguration"})
 
 async def adevice_model_record_answer(station_id: int, action: str, request: dict,
                                       response: dict) -> None:
-    """`device_model_record_answer` from async code; answers that tell nothing cost nothing."""
-    if action in RECORDED_ACTIONS:
+    """`device_model_record_answer` from async code; answers that tell nothing cost nothing. The
+    station did answer: a failure to keep what it said is logged, never the command's failure."""
+    if action not in RECORDED_ACTIONS:
+        return
+    try:
         await sync_to_async(device_model_record_answer)(station_id, action, request, response)
+    except Exception:  # the caller gets the station's answer all the same
+        log.exception("The device model of station %s not updated from its %s answer",
+                      station_id, action)

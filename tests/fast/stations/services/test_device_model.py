@@ -5,6 +5,7 @@ reports will bring it, and the 1.6 configuration answers become that data
 import pytest
 
 from stations.models import CONFIGURATION_KEYS, Component, Variable, VariableAttribute
+from stations.services import device_model
 from stations.services.device_model import (
     ReportedVariable,
     configuration_changed,
@@ -94,3 +95,12 @@ def test_it_records_nothing_for_other_answers_and_other_stations_are_untouched(s
         {"key": "A", "readonly": False, "value": "1"}]})
     assert attributes(station) == {}
     assert len(attributes(other)) == 1
+
+
+async def test_a_failure_to_keep_an_answer_is_logged_and_the_command_still_succeeds(monkeypatch, caplog):
+    def broken(*args):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(device_model, "device_model_record_answer", broken)
+    await device_model.adevice_model_record_answer(1, "GetConfiguration", {}, {"configurationKey": []})
+    assert "not updated from its GetConfiguration answer" in caplog.text
