@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from django.conf import settings
 from django.http import HttpRequest
 
@@ -17,6 +19,17 @@ from tenants.models import Tenant
 def stations_of(tenant: Tenant):
     return (Station.objects.filter(tenant=tenant)
             .select_related("tenant", "server_process").prefetch_related("connectors"))
+
+
+def evses_of(station: Station) -> list[dict]:
+    """The station's EVSEs (not EVSE 0, the station itself), each with its connectors, from its
+    connectors (prefetched by `stations_of`)."""
+    evses: dict[int, list] = defaultdict(list)
+    for connector in station.connectors.all():
+        if connector.evse_id:
+            evses[connector.evse_id].append(connector)
+    return [{"evse_id": evse_id, "connectors": connectors}
+            for evse_id, connectors in sorted(evses.items())]
 
 
 def id_tags_of(tenant: Tenant):

@@ -1,4 +1,5 @@
 from django.db import IntegrityError, transaction
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from billing.serializers import SessionCostFields, StationTariffField
@@ -6,7 +7,7 @@ from loadmgmt.serializers import StationGroupField
 from stations.models import ChargingSession, Connector, IdTag, OcppMessage, Station
 from stations.ocpp.v16 import router
 from stations.security.profiles import is_security_key
-from stations.selectors import station_ocpp_url
+from stations.selectors import evses_of, station_ocpp_url
 from tenants.fields import SameTenantSerializer, TenantObjectField
 from tenants.permissions import MoneyFields
 from tenants.validators import validate_station_password, validate_timezone_name
@@ -17,6 +18,19 @@ class ConnectorSerializer(serializers.ModelSerializer):
         model = Connector
         fields = ["connector_id", "status", "error_code", "info", "vendor_id",
                   "vendor_error_code", "updated_at", "evse_id", "evse_connector_id"]
+
+
+class EvseConnectorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Connector
+        fields = ["connector_id", "evse_connector_id", "status"]
+
+
+class EvseSerializer(serializers.Serializer):
+    """One EVSE of a station with its connectors (a 1.6 connector is an EVSE of its own)."""
+
+    evse_id = serializers.IntegerField()
+    connectors = EvseConnectorSerializer(many=True)
 
 
 class StationSerializer(MoneyFields, SameTenantSerializer, serializers.ModelSerializer):
@@ -30,6 +44,8 @@ class StationSerializer(MoneyFields, SameTenantSerializer, serializers.ModelSeri
                                      help_text="IANA name; blank: the tenant's")
     connected = serializers.BooleanField(read_only=True)
     connectors = ConnectorSerializer(many=True, read_only=True)
+    evses = serializers.SerializerMethodField(
+        help_text="Its EVSEs with their connectors, as it reported them (docs/domain-model.md)")
     ocpp_url = serializers.SerializerMethodField(
         help_text="What the charger is configured with: OCPP_PUBLIC_URL, else the address of "
                   "this request")
@@ -49,10 +65,14 @@ class StationSerializer(MoneyFields, SameTenantSerializer, serializers.ModelSeri
                   "firmware_version", "timezone", "connected", "last_seen", "last_boot_at",
                   "firmware_status", "diagnostics_status", "connectors", "ocpp_url",
                   "security_profile", "max_current", "load_group", "tariff", "file_transfer",
-                  "created_at"]
+                  "created_at", "ocpp_version", "evses"]
         money_fields = ("tariff",)  # for money roles only (tenants.permissions)
         read_only_fields = ["vendor", "model", "serial_number", "firmware_version", "last_seen",
                             "last_boot_at", "firmware_status", "diagnostics_status", "created_at"]
+
+    @extend_schema_field(EvseSerializer(many=True))
+    def get_evses(self, station: Station) -> list:
+        return EvseSerializer(evses_of(station), many=True).data
 
     def get_ocpp_url(self, station: Station) -> str:
         return station_ocpp_url(station=station, request=self.context.get("request"))

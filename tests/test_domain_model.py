@@ -48,6 +48,10 @@ async def test_a_1_6_connector_is_its_own_evse_in_the_rows_and_the_api(server):
             body = (await api.get(f"/api/v1/stations/{station.identity}/")).json()
     shown = {c["connector_id"]: (c["evse_id"], c["evse_connector_id"]) for c in body["connectors"]}
     assert shown == {0: (0, 0), 1: (1, 1), 2: (2, 1)}
+    assert body["evses"] == [
+        {"evse_id": 1, "connectors": [{"connector_id": 1, "evse_connector_id": 1, "status": "Available"}]},
+        {"evse_id": 2, "connectors": [{"connector_id": 2, "evse_connector_id": 1, "status": "Charging"}]}]
+    assert body["ocpp_version"] == "1.6"
     stored = set(Connector.objects.filter(station=station)
                  .values_list("connector_id", "evse_id", "evse_connector_id"))
     assert stored == {(0, 0, 0), (1, 1, 1), (2, 2, 1)}

@@ -54,6 +54,9 @@ class Station(SameTenantReferences, models.Model):
         help_text="How it fetches firmware and uploads diagnostics and logs (blank: its model's "
                   "default from the quirks, else HTTP)")
     # Live link
+    ocpp_version = models.CharField(max_length=10, blank=True, editable=False,
+                                    help_text="The OCPP version of its latest connection (1.6, "
+                                              "2.0.1); blank: never connected")
     last_seen = models.DateTimeField(null=True, blank=True)
     # The address of the live socket, "<process channel>#<link>" (see stations/ocpp/links.py).
     channel_name = models.CharField(max_length=200, blank=True, editable=False)

@@ -45,6 +45,7 @@ class Attach:
     process_id: object
     at: datetime
     previous: str = ""  # set when written: the live socket this one took over from, or ""
+    ocpp_version: str = "1.6"  # the version the link negotiated
 
 
 @dataclass
@@ -101,7 +102,7 @@ def _attach(attach: Attach) -> None:
                 .values_list("channel_name", "server_process_id", "server_process__last_beat").first())
     Station.objects.filter(pk=attach.station_id).update(
         channel_name=attach.address, server_process_id=attach.process_id,
-        connected_since=attach.at, last_seen=attach.at)
+        connected_since=attach.at, last_seen=attach.at, ocpp_version=attach.ocpp_version)
     address, process_id, last_beat = previous or ("", None, None)
     attach.previous = address if _alive(process_id, last_beat) and address != attach.address else ""
 

@@ -112,3 +112,8 @@ def test_sessions_filter_by_the_stations_transaction_id_and_id_tags_by_token_typ
     assert [s["station_transaction_id"] for s in sessions["results"]] == ["TX-B"]
     assert [t["id_tag"] for t in tags["results"]] == ["APP"]
     assert wrong.status_code == 400
+
+
+def test_a_station_never_connected_has_no_version_and_no_evses(station, owner_api):
+    body = owner_api.get(f"/api/v1/stations/{station.identity}/").json()
+    assert (body["ocpp_version"], body["evses"]) == ("", [])
