@@ -214,3 +214,39 @@ def test_a_tenant_wide_route_shows_another_tenant_nothing_of_a(tenant_a, outside
         if SECRET.encode() in body:
             shown.append(name)
     assert shown == []
+
+
+def test_a_body_naming_an_object_of_a_is_refused_to_another_tenant(tenant_a, tenant, outsider_api,
+                                                                   other_tenant):
+    """Where B writes its own rows, a reference to one of A's objects is a 400, as if none."""
+    before = rows_of(tenant)
+    own, _ = make_station(other_tenant, "B-OWN-1")
+    a = tenant_a
+    attempts = [
+        ("post", "/api/v1/stations/", {"identity": "B-NEW-1", "load_group": a["group"].pk}),
+        ("post", "/api/v1/stations/", {"identity": "B-NEW-2", "tariff": a["tariff"].pk}),
+        ("patch", f"/api/v1/stations/{own.identity}/", {"load_group": a["group"].pk}),
+        ("patch", f"/api/v1/stations/{own.identity}/", {"tariff": a["tariff"].pk}),
+        ("post", "/api/v1/id-tags/", {"id_tag": "BNEW1", "customer": a["customer"].pk}),
+        ("post", "/api/v1/load-groups/", {"name": "B", "max_current": "32",
+                                          "stations": [a["station"].identity]}),
+        ("post", "/api/v1/load-groups/", {"name": "B", "max_current": "32",
+                                          "tariff": a["tariff"].pk}),
+        ("post", "/api/v1/firmware/rollouts/", {"firmware": a["firmware"].pk}),
+    ]
+    answered = {f"{method.upper()} {url} {body}": getattr(outsider_api, method)(url, json=body).status_code
+                for method, url, body in attempts}
+    assert answered == {key: 400 for key in answered}
+    assert rows_of(tenant) == before
+
+
+def test_a_filter_naming_an_object_of_a_finds_nothing_for_another_tenant(tenant_a, outsider_api):
+    identity = tenant_a["station"].identity
+    for url in ("/api/v1/sessions/", "/api/v1/security-events/"):
+        assert outsider_api.get(url, params={"station": identity}).json()["results"] == []
+    assert outsider_api.get("/api/v1/id-tags/", params={"parent_id_tag": "AONLY7F3C"}).json()[
+        "results"] == []
+    assert outsider_api.get("/api/v1/invoices/", params={"customer": tenant_a["customer"].pk}).json()[
+        "results"] == []
+    export = outsider_api.get("/api/v1/exports/sessions.json", params={"station": identity})
+    assert export.status_code == 400  # an unknown station
