@@ -1,4 +1,3 @@
-from django.db import IntegrityError, transaction
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -120,13 +119,6 @@ class IdTagSerializer(MoneyFields, SameTenantSerializer, serializers.ModelSerial
         if existing is not None:
             raise serializers.ValidationError(id_tag_exists_error(existing))
         return value
-
-    def create(self, validated_data):
-        try:
-            with transaction.atomic():
-                return super().create(validated_data)
-        except IntegrityError:  # created meanwhile, in some case: the constraint is on Lower()
-            raise serializers.ValidationError({"id_tag": [id_tag_exists_error(None)]}) from None
 
 
 def id_tag_exists_error(existing: IdTag | None) -> str:
