@@ -17,7 +17,11 @@ from stations.models import ChargingSession, Connector, IdTag, ModelQuirks, Stat
 from stations.selectors import station_ocpp_url
 from stations.serializers import id_tag_exists_error
 from stations.services.stations import station_set_password
-from stations.station_links import LINKS, station_links_of, station_links_set
+from stations.tariff_and_group import (
+    TARIFF_AND_GROUP,
+    station_tariff_and_group_of,
+    station_tariff_and_group_set,
+)
 from tenants.models import Tenant
 from tenants.permissions import user_handles_money
 from tenants.secrets import hash_password, new_station_password
@@ -118,7 +122,7 @@ def _with_ocpp_url_of(request, fields: tuple) -> tuple:
 
 class StationAdminForm(forms.ModelForm):
     """The station's own fields, with its load group and tariff, which load management and
-    billing keep (stations/station_links.py): shown here as before, set through their services."""
+    billing keep (stations/tariff_and_group.py): shown here as before, set through their services."""
 
     load_group = forms.ModelChoiceField(queryset=LoadGroup.objects.all(), required=False)
     tariff = forms.ModelChoiceField(queryset=Tariff.objects.filter(superseded_at__isnull=True),
@@ -128,16 +132,17 @@ class StationAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            links = station_links_of(self.instance)
-            for name in LINKS:
-                self.initial.setdefault(name, links[name].pk if links[name] else None)
+            current = station_tariff_and_group_of(self.instance)
+            for name in TARIFF_AND_GROUP:
+                self.initial.setdefault(name, current[name].pk if current[name] else None)
 
     def clean(self):
         """A group or tariff of the station's own tenant only, for superusers too."""
         data = super().clean()
         tenant_id = data["tenant"].pk if data.get("tenant") else self.instance.tenant_id
         try:
-            validate_same_tenant(tenant_id, {name: data.get(name) for name in LINKS if name in self.fields})
+            validate_same_tenant(tenant_id, {name: data.get(name) for name in TARIFF_AND_GROUP
+                                             if name in self.fields})
         except ValidationError as refused:
             for name, errors in refused.message_dict.items():
                 self.add_error(name, errors)
@@ -184,7 +189,7 @@ class StationAdmin(TenantScopedAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         shown = flatten_fieldsets(self.get_fieldsets(request, obj))
-        for name in LINKS:  # a hidden tariff (no money role) stays as it is
+        for name in TARIFF_AND_GROUP:  # a hidden tariff (no money role) stays as it is
             if name not in shown:
                 form.base_fields.pop(name, None)
         return form
@@ -195,8 +200,8 @@ class StationAdmin(TenantScopedAdmin):
             password = new_station_password()
             obj.password_hash = hash_password(password)
         super().save_model(request, obj, form, change)
-        links = {name: form.cleaned_data[name] for name in LINKS if name in form.changed_data}
-        station_links_set(station=obj, **links)  # running sessions keep their tariff
+        changed = {name: form.cleaned_data[name] for name in TARIFF_AND_GROUP if name in form.changed_data}
+        station_tariff_and_group_set(station=obj, **changed)  # running sessions keep their tariff
         if password:
             _show_password(request, obj, password)
 

@@ -28,7 +28,11 @@ from stations.serializers import (
 from stations.services.id_tags import IdTagExists, id_tag_create, id_tag_delete, id_tag_update
 from stations.services.session_lifecycle import SessionNotOpen, session_close_by_operator
 from stations.services.stations import station_create, station_update
-from stations.station_links import LINKS_RELATED, station_links_pop, station_links_set
+from stations.tariff_and_group import (
+    TARIFF_AND_GROUP_RELATED,
+    station_tariff_and_group_set,
+    tariff_and_group_pop,
+)
 from tenants.actors import closer_of
 from tenants.api import TenantListRetrieveViewSet, TenantModelViewSet
 
@@ -42,19 +46,19 @@ class StationViewSet(TenantModelViewSet):
     lookup_value_regex = IDENTITY
 
     def tenant_queryset(self, tenant):
-        return selectors.stations_of(tenant).select_related(*LINKS_RELATED)
+        return selectors.stations_of(tenant).select_related(*TARIFF_AND_GROUP_RELATED)
 
     @extend_schema(responses={201: StationCreatedSerializer})
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        links = station_links_pop(data)
+        tariff_and_group = tariff_and_group_pop(data)
         if selectors.stations_of(request.tenant).filter(identity=data["identity"]).exists():
             raise ValidationError({"identity": ["A station with this identity exists already."]})
         with transaction.atomic():
             station, password = station_create(tenant=request.tenant, **data)
-            station_links_set(station=station, **links)
+            station_tariff_and_group_set(station=station, **tariff_and_group)
         station = self.get_queryset().get(pk=station.pk)
         body = (StationCreatedSerializer(station, context=self.get_serializer_context()).data
                 | {"password": password})
@@ -62,11 +66,11 @@ class StationViewSet(TenantModelViewSet):
 
     def perform_update(self, serializer):
         password = serializer.validated_data.pop("password", None)
-        links = station_links_pop(serializer.validated_data)
+        tariff_and_group = tariff_and_group_pop(serializer.validated_data)
         with transaction.atomic():
             station = station_update(station=serializer.instance, password=password,
                                      **serializer.validated_data)
-            station_links_set(station=station, **links)
+            station_tariff_and_group_set(station=station, **tariff_and_group)
 
 
 class IdTagViewSet(TenantModelViewSet):

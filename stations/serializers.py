@@ -48,7 +48,7 @@ class StationSerializer(MoneyFields, SameTenantSerializer, serializers.ModelSeri
     ocpp_url = serializers.SerializerMethodField(
         help_text="What the charger is configured with: OCPP_PUBLIC_URL, else the address of "
                   "this request")
-    # Billing's and load management's links, set by the view through their services
+    # Billing's and load management's, set by the view through their services (tariff_and_group.py)
     load_group = StationGroupField()
     tariff = StationTariffField("Blank: the load group's, else the tenant's default")
     security_profile = serializers.ChoiceField(

@@ -19,7 +19,7 @@ from stations.dashboard_forms import (
     UnlockForm,
 )
 from stations.services.stations import station_create
-from stations.station_links import station_links_set
+from stations.tariff_and_group import station_tariff_and_group_set
 from tenants.access import EVERYONE, MONEY_ROLES, STATION_ROLES, dashboard_view
 
 MESSAGES_PER_PAGE = 25
@@ -78,7 +78,7 @@ def onboarding(request):
             station, password = station_create(
                 tenant=request.tenant, identity=data["identity"], name=data["name"],
                 max_current=data["max_current"])
-            station_links_set(station=station, load_group=data["load_group"])
+            station_tariff_and_group_set(station=station, load_group=data["load_group"])
         # The password is in this answer only: it is stored hashed.
         return render(request, "stations/onboarded.html", {"station": station, "password": password})
     return render(request, "stations/onboarding.html", {"form": form}, status=400 if form.errors else 200)

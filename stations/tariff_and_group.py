@@ -12,29 +12,29 @@ from loadmgmt.selectors import group_id_of
 from loadmgmt.services import station_group_set
 from stations.models import Station
 
-LINKS = ("tariff", "load_group")
-# What a station list reads with the stations, so that showing the links costs no query per row
-LINKS_RELATED = ("station_tariff", "load_group_membership")
+TARIFF_AND_GROUP = ("tariff", "load_group")
+# What a station list reads with the stations, so that showing both costs no query per row
+TARIFF_AND_GROUP_RELATED = ("station_tariff", "load_group_membership")
 
 
-def station_links_pop(data: dict) -> dict:
-    """Take the links out of a station's validated data (the station's own fields remain)."""
-    return {name: data.pop(name) for name in LINKS if name in data}
+def tariff_and_group_pop(data: dict) -> dict:
+    """Take the tariff and the group out of a station's validated data (its own fields remain)."""
+    return {name: data.pop(name) for name in TARIFF_AND_GROUP if name in data}
 
 
-def station_links_set(*, station: Station, tariff=..., load_group=...) -> None:
+def station_tariff_and_group_set(*, station: Station, tariff=..., load_group=...) -> None:
     """Set what is given (`...`: unchanged; None: none), inside the caller's transaction."""
     if tariff is not ...:
         station_tariff_set(station=station, tariff=tariff)
     if load_group is not ...:
         station_group_set(station=station, group=load_group)
-    for name in LINKS_RELATED:  # read anew when shown
+    for name in TARIFF_AND_GROUP_RELATED:  # read anew when shown
         relation = Station._meta.get_field(name)
         if relation.is_cached(station):
             relation.delete_cached_value(station)
 
 
-def station_links_of(station: Station) -> dict:
+def station_tariff_and_group_of(station: Station) -> dict:
     """The station's own tariff and its load group (None where it has none)."""
     group_id = group_id_of(station_id=station.pk)
     return {"tariff": station_tariff_of(station_id=station.pk),
