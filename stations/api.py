@@ -156,7 +156,7 @@ class StationCommandView(AsyncStationAPIView):
         },
     )
     async def post(self, request, identity: str):
-        station = await self.get_station()
+        station = self.station
         serializer = CommandSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         action, payload = serializer.validated_data["action"], serializer.validated_data["payload"]

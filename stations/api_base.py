@@ -60,16 +60,15 @@ class StationGenericAPIView(StationScopedMixin, generics.GenericAPIView):
 class AsyncStationAPIView(AsyncListMixin, AsyncAPIView):
     # For async (adrf) views under a station: the station is resolved once, right after the
     # token and its role are checked (adrf runs `initial` in a thread), so another tenant's is
-    # a 404 before anything else; `await self.get_station()` gives it, `await self.get_scoped(
-    # queryset, **lookup)` finds one of its rows (else a 404), and `await self.alist(queryset,
+    # a 404 before anything else; `self.station` is it, `await self.get_scoped(queryset,
+    # **lookup)` finds one of its rows (else a 404), and `await self.alist(queryset,
     # serializer_class)` pages and filters a list.
+
+    station: Station
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         self.station = station_in_tenant(request, self.kwargs[IDENTITY])
-
-    async def get_station(self) -> Station:
-        return self.station
 
     async def get_scoped(self, queryset, **lookup):
         return await sync_to_async(get_object_or_404)(queryset, **lookup)

@@ -42,7 +42,7 @@ class StationTriggerView(AsyncStationAPIView):
         },
     )
     async def post(self, request, identity: str):
-        station = await self.get_station()
+        station = self.station
         serializer = TriggerSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         result = await trigger_send(station=station, **serializer.validated_data)

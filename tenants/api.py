@@ -37,10 +37,6 @@ class TenantScopedMixin:
         serializer.save(tenant=self.request.tenant)
 
 
-class TenantGenericAPIView(TenantScopedMixin, generics.GenericAPIView):
-    pass
-
-
 class TenantListAPIView(TenantScopedMixin, generics.ListAPIView):
     pass
 
@@ -54,10 +50,6 @@ class TenantRetrieveAPIView(TenantScopedMixin, generics.RetrieveAPIView):
 
 
 class TenantRetrieveDestroyAPIView(TenantScopedMixin, generics.RetrieveDestroyAPIView):
-    pass
-
-
-class TenantGenericViewSet(TenantScopedMixin, viewsets.GenericViewSet):
     pass
 
 

@@ -29,7 +29,7 @@ class LocalListView(AsyncStationAPIView):
 
     @extend_schema(responses={200: LocalListStateSerializer, 404: FAILURES[404]})
     async def get(self, request, identity: str):
-        station = await self.get_station()
+        station = self.station
         state = await sync_to_async(selectors.local_list_state)(station)
         return Response(await sync_to_async(lambda: LocalListStateSerializer(state).data)())
 
@@ -42,7 +42,7 @@ class LocalListView(AsyncStationAPIView):
     async def post(self, request, identity: str):
         """Send the list as version (last accepted + 1) and answer with the station's verdict
         (201 whatever it was). After a VersionMismatch the full list is sent too: `resend`."""
-        station = await self.get_station()
+        station = self.station
         data = await sync_to_async(_validated_send)(request)
         update = await services.local_list_send(station=station, update_type=data["update_type"],
                                                 group=data.get("group"))
@@ -55,7 +55,7 @@ class LocalListVersionView(AsyncStationAPIView):
 
     @extend_schema(request=None, responses={200: LocalListVersionSerializer, **FAILURES})
     async def post(self, request, identity: str):
-        station = await self.get_station()
+        station = self.station
         held = await services.local_list_version_get(station=station)
         return Response({"list_version": held.station_version,
                          "supported": held.station_version != -1,

@@ -30,7 +30,7 @@ class ReservationsView(AsyncStationAPIView):
                    responses={200: ReservationPageSerializer, 404: FAILURES[404]},
                    parameters=[OpenApiParameter("limit", int), OpenApiParameter("offset", int)])
     async def get(self, request, identity: str):
-        station = await self.get_station()
+        station = self.station
         return await self.alist(selectors.reservations_of(station), ReservationSerializer)
 
     @extend_schema(request=ReservationCreateSerializer,
@@ -40,7 +40,7 @@ class ReservationsView(AsyncStationAPIView):
     async def post(self, request, identity: str):
         """Send ReserveNow. 201 with the reservation and the station's answer as its status,
         also when that is Occupied, Faulted, Unavailable or Rejected."""
-        station = await self.get_station()
+        station = self.station
         serializer = ReservationCreateSerializer(
             data=request.data, context={"id_tags": station_selectors.id_tags_of(request.tenant)})
         await sync_to_async(serializer.is_valid)(raise_exception=True)
@@ -58,7 +58,7 @@ class ReservationView(AsyncStationAPIView):
     """One reservation; DELETE cancels it (CancelReservation)."""
 
     async def _reservation(self, reservation_id: int):
-        station = await self.get_station()
+        station = self.station
         reservation = await self.get_scoped(selectors.reservations_of(station),
                                             reservation_id=reservation_id)
         return station, reservation

@@ -102,7 +102,7 @@ class StationPasswordView(AsyncStationAPIView):
     @extend_schema(request=PasswordChangeSerializer,
                    responses={200: PasswordChangedSerializer, 400: OpenApiResponse(), **COMMAND_ERRORS})
     async def post(self, request, identity: str):
-        station = await self.get_station()
+        station = self.station
         serializer = PasswordChangeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         if station.security_profile >= 3:
@@ -119,7 +119,7 @@ class StationSecurityProfileView(AsyncStationAPIView):
     @extend_schema(request=SecurityProfileSerializer,
                    responses={200: StatusSerializer, 400: OpenApiResponse(), **COMMAND_ERRORS})
     async def post(self, request, identity: str):
-        station = await self.get_station()
+        station = self.station
         serializer = SecurityProfileSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         profile = serializer.validated_data["profile"]
@@ -136,7 +136,7 @@ class StationCertificatesView(AsyncStationAPIView):
 
     @extend_schema(responses=InstalledCertificateSerializer(many=True))
     async def get(self, request, identity: str):
-        station = await self.get_station()
+        station = self.station
         return await self.alist(selectors.installed_certificates_of(station),
                                 InstalledCertificateSerializer)
 
@@ -144,7 +144,7 @@ class StationCertificatesView(AsyncStationAPIView):
                    responses={201: InstalledCertificateSerializer, 400: OpenApiResponse(),
                               **COMMAND_ERRORS})
     async def post(self, request, identity: str):
-        station = await self.get_station()
+        station = self.station
         serializer = CertificateInstallSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         installed = await actions.certificate_install(
@@ -159,7 +159,7 @@ class StationCertificatesRefreshView(AsyncStationAPIView):
     @extend_schema(request=CertificateTypeSerializer,
                    responses={200: StatusSerializer, 400: OpenApiResponse(), **COMMAND_ERRORS})
     async def post(self, request, identity: str):
-        station = await self.get_station()
+        station = self.station
         serializer = CertificateTypeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         answer = await actions.certificates_refresh(station,
@@ -172,7 +172,7 @@ class StationCertificateDeleteView(AsyncStationAPIView):
 
     @extend_schema(responses={200: StatusSerializer, **COMMAND_ERRORS})
     async def delete(self, request, identity: str, pk: int):
-        station = await self.get_station()
+        station = self.station
         certificate = await self.get_scoped(selectors.installed_certificates_of(station), pk=pk)
         return Response({"status": await actions.certificate_delete(station, certificate)})
 
@@ -182,6 +182,6 @@ class StationCertificateRenewView(AsyncStationAPIView):
 
     @extend_schema(request=None, responses={200: StatusSerializer, **COMMAND_ERRORS})
     async def post(self, request, identity: str):
-        station = await self.get_station()
+        station = self.station
         return Response({"status": await actions.certificate_renewal_request(station)})
 

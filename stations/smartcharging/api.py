@@ -52,7 +52,7 @@ class ChargingProfilesView(AsyncStationAPIView):
         responses={200: ChargingProfileSerializer(many=True)})
     async def get(self, request, identity: str):
         """The profiles sent to the station, newest first."""
-        station = await self.get_station()
+        station = self.station
         return await self.alist(selectors.charging_profiles_of(station), ChargingProfileSerializer)
 
     @extend_schema(request=ProfileSetSerializer,
@@ -61,7 +61,7 @@ class ChargingProfilesView(AsyncStationAPIView):
     async def post(self, request, identity: str):
         """SetChargingProfile; 201 with the station's answer, Rejected and NotSupported too.
         Where a quirk sends the profile to each connector, `fanned_out` lists every one sent."""
-        station = await self.get_station()
+        station = self.station
         serializer = ProfileSetSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         rows = await services.acharging_profile_set(
@@ -73,7 +73,7 @@ class ChargingProfilesView(AsyncStationAPIView):
 
 class ChargingProfileView(AsyncStationAPIView):
     async def profile(self, pk: int):
-        station = await self.get_station()
+        station = self.station
         profile = await self.get_scoped(selectors.charging_profiles_of(station), pk=pk)
         return station, profile
 
@@ -97,7 +97,7 @@ class ProfilesClearView(AsyncStationAPIView):
                    responses={200: ProfileClearingSerializer, **FAILURES})
     async def post(self, request, identity: str):
         """ClearChargingProfile by id, or by connector, purpose and stack level."""
-        station = await self.get_station()
+        station = self.station
         serializer = ProfileClearSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -114,7 +114,7 @@ class CompositeScheduleView(AsyncStationAPIView):
                               "connectorId, scheduleStart, chargingSchedule"), **FAILURES})
     async def get(self, request, identity: str):
         """GetCompositeSchedule: the limits the station will apply from now."""
-        station = await self.get_station()
+        station = self.station
         query = CompositeQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         answer = await services.acomposite_schedule_get(
@@ -130,7 +130,7 @@ class RemoteStartView(AsyncStationAPIView):
     async def post(self, request, identity: str):
         """RemoteStartTransaction, optionally with a TxProfile that is recorded and bound to the
         transaction when it starts."""
-        station = await self.get_station()
+        station = self.station
         serializer = RemoteStartSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
