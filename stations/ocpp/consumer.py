@@ -21,13 +21,12 @@ from stations import live
 from stations.models import OcppMessage
 from stations.ocpp import frames, links
 from stations.ocpp.dbthreads import db
-from stations.ocpp.errors import OcppError
 from stations.ocpp.handshake import Refused
 from stations.ocpp.handshake_throttle import station_authenticate_throttled
 from stations.ocpp.link import Link
 from stations.ocpp.outbound import Command, OutboundCalls
 from stations.ocpp.process import process_id
-from stations.ocpp.v16 import router, schemas
+from stations.ocpp.v16 import router as v16
 from stations.ocpp.writer import writer
 from stations.security.profiles import link_security
 from stations.services.message_log import message_row
@@ -43,7 +42,10 @@ def _follow_up_finished(task: asyncio.Task, station, action: str) -> None:
                   exc_info=task.exception())
 
 
-SUBPROTOCOL = "ocpp1.6"
+# The subprotocols this endpoint speaks, in our order of preference, each with its version's
+# adapter: the router that answers the station's CALLs (`answer`), is told of ours (`sent`) and
+# checks the station's answers to them (`result_error`). OCPP 2.0.1 joins as a sibling of v16.
+ADAPTERS = {v16.SUBPROTOCOL: v16}
 # OCPP-J names no code; autobahn lets the server send only 1000 or 3000-4999 (not 1002).
 NO_SUBPROTOCOL_CLOSE_CODE = 1000
 
@@ -53,6 +55,7 @@ class OcppConsumer(AsyncWebsocketConsumer):
     channel_layer_alias = "stations-use-links"
     station = None
     link: Link | None = None
+    adapter = v16
     address = ""
     outbound: OutboundCalls | None = None
     replaced = False
@@ -68,18 +71,21 @@ class OcppConsumer(AsyncWebsocketConsumer):
                         handshake)
             await self._refuse(handshake)
             return
-        if SUBPROTOCOL not in self.scope.get("subprotocols", []):
+        subprotocol = _negotiated(self.scope.get("subprotocols", []))
+        if subprotocol is None:
             # OCPP-J 1.6 §3.1.2: complete the handshake without a subprotocol, then close.
             log.warning("Station %s/%s offered no %s", kwargs["tenant"], kwargs["identity"],
-                        SUBPROTOCOL)
+                        " or ".join(ADAPTERS))
             await self.accept()
             await self.close(code=NO_SUBPROTOCOL_CLOSE_CODE)
             return
         self.station = handshake.station
-        self.link = Link(handshake.station, due=set(handshake.due))
-        await self.accept(subprotocol=SUBPROTOCOL)
+        self.adapter = ADAPTERS[subprotocol]
+        self.link = Link(handshake.station, version=self.adapter.VERSION, due=set(handshake.due))
+        await self.accept(subprotocol=subprotocol)
         self.address = await links.register(self)
-        self.outbound = OutboundCalls(self._send_call, _check_result, settings.OCPP_CALL_TIMEOUT)
+        self.outbound = OutboundCalls(self._send_call, self.adapter.result_error,
+                                      settings.OCPP_CALL_TIMEOUT)
         previous = await writer().attach(self.station.pk, self.address, await process_id())
         live.publish_soon(self.station.tenant_id, {"type": "station.connected",
                                                    "station": self.station.identity})
@@ -148,7 +154,7 @@ class OcppConsumer(AsyncWebsocketConsumer):
             return
         if isinstance(frame, frames.Call):
             self._log(OcppMessage.IN, frame, received_at, text=text)
-            reply, follow_ups = await router.answer(self.link, frame, received_at)
+            reply, follow_ups = await self.adapter.answer(self.link, frame, received_at)
             await self._reply(reply, frame.action)
             for follow_up in follow_ups:  # e.g. a CALL that must come after this answer
                 self._background(follow_up(), frame.action)
@@ -176,7 +182,7 @@ class OcppConsumer(AsyncWebsocketConsumer):
     async def _send_call(self, call: frames.Call) -> None:
         text = frames.dump(call)
         self._log(OcppMessage.OUT, call, timezone.now(), text=text)
-        router.sent(self.link, call)
+        self.adapter.sent(self.link, call)
         await self.send(text)
 
     # Messages from other processes, through links.py -------------------------------------
@@ -197,12 +203,9 @@ class OcppConsumer(AsyncWebsocketConsumer):
             self.link.memo_of(message["app"]).update(message["values"])
 
 
-async def _check_result(action: str, payload: dict) -> OcppError | None:
-    try:
-        schemas.validate(action, payload, response=True)
-    except OcppError as error:
-        return error
-    return None
+def _negotiated(offered: list[str]) -> str | None:
+    """The subprotocol the link speaks: the first of ours that the station offered."""
+    return next((subprotocol for subprotocol in ADAPTERS if subprotocol in offered), None)
 
 
 def _basic_password(scope: dict, identity: str) -> str | None:

@@ -1,6 +1,7 @@
-"""Answering one OCPP 1.6 station CALL: validate it, run the reactions and the handler the apps
-registered for it (stations/ocpp/registry.py), validate the answer; and telling the apps about
-a CALL of ours that went out (the CallSent event)."""
+"""The OCPP 1.6 adapter's router, what the consumer hands a 1.6 link's frames to: answering one
+station CALL (validate it, run the reactions and the handler the apps registered for it in
+stations/ocpp/registry.py, validate the answer), telling the apps about a CALL of ours that went
+out (the CallSent event), and checking the station's answer to one of ours."""
 
 import logging
 from datetime import datetime
@@ -15,6 +16,7 @@ from stations.ocpp.v16 import schemas
 
 log = logging.getLogger(__name__)
 VERSION = "1.6"
+SUBPROTOCOL = "ocpp1.6"
 
 # Actions a 1.6 station may send; the rest of the schemas are ours to send.
 STATION_ACTIONS = frozenset({
@@ -32,6 +34,15 @@ def sent(link: Link, call: Call) -> None:
     """A CALL of ours went out on `link`: apps note what it changes for later messages (a boot
     after a firmware update, the limits load management gave). No follow-ups: nothing waits."""
     events.publish(events.CallSent(link.station, call.action, call.payload, link=link))
+
+
+async def result_error(action: str, payload: dict) -> OcppError | None:
+    """Why the station's answer to our `action` breaks its schema, or None."""
+    try:
+        schemas.validate(action, payload, response=True)
+    except OcppError as error:
+        return error
+    return None
 
 
 async def answer(link: Link, call: Call,

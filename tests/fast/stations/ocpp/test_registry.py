@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from stations.models import Station
-from stations.ocpp import registry
+from stations.ocpp import consumer, registry
 from stations.ocpp.frames import Call, CallError, CallResult
 from stations.ocpp.link import FIRMWARE, LOCAL_LIST, Link
 from stations.ocpp.v16 import core, router
@@ -112,3 +112,9 @@ def test_load_management_keeps_the_limits_it_sent_in_the_link_memo(settings):
     router.sent(link, Call("1", "SetChargingProfile", profile))
     assert str(link.memo_of("loadmgmt")["load_limits"][2]) == "13.5"
     assert not hasattr(link.station, "load_limits")
+
+
+def test_the_consumer_speaks_the_first_of_its_subprotocols_the_station_offers():
+    assert consumer._negotiated(["ocpp2.0", "ocpp1.6"]) == "ocpp1.6"
+    assert consumer.ADAPTERS["ocpp1.6"] is router and router.VERSION == "1.6"
+    assert consumer._negotiated(["ocpp1.5"]) is None and consumer._negotiated([]) is None
