@@ -212,6 +212,14 @@ class StationAdmin(TenantScopedAdmin):
 
 
 class IdTagAdminForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "token_type" in self.fields:  # a form posted without it keeps the tag's (new: ISO14443)
+            self.fields["token_type"].required = False
+
+    def clean_token_type(self) -> str:
+        return self.cleaned_data.get("token_type") or self.instance.token_type
+
     def clean(self):
         """One card in any case (OCPP's IdToken is case-insensitive): a clear error, not the
         database constraint's."""
