@@ -28,9 +28,10 @@ def two_tenants():
 
 
 def id_tag_form(fields: dict, tenant, customer, id_tag: str = "CARD-1") -> dict:
-    return fields | {"tenant": str(tenant.pk), "id_tag": id_tag, "status": "Accepted", "name": "",
-                     "parent_id_tag": "", "priority": "0", "customer": str(customer.pk),
-                     "max_sessions": "", "expiry_date_0": "", "expiry_date_1": "", "_save": "Save"}
+    return fields | {"tenant": str(tenant.pk), "id_tag": id_tag, "token_type": "ISO14443",
+                     "status": "Accepted", "name": "", "parent_id_tag": "", "priority": "0",
+                     "customer": str(customer.pk), "max_sessions": "", "expiry_date_0": "",
+                     "expiry_date_1": "", "_save": "Save"}
 
 
 async def test_a_staff_users_id_tag_form_offers_and_saves_only_their_tenants_customers(server):
