@@ -6,6 +6,7 @@ import pytest
 
 from billing import subscriptions as billing_subscriptions
 from stations import events
+from stations.models import Station
 
 
 @pytest.fixture
@@ -74,3 +75,19 @@ def test_billing_prices_a_closed_session_after_the_commit_only(monkeypatch,
         events.publish(_closed(session_id=42))
         assert queued == []  # not before the commit
     assert len(callbacks) == 1 and queued == [42]
+
+
+def test_billing_asks_to_price_a_stopped_session_after_the_answer(monkeypatch):
+    queued = []
+    monkeypatch.setattr(billing_subscriptions, "db", lambda fn, **kwargs: queued.append((fn, kwargs)))
+    station = Station(pk=3, tenant_id=1, identity="CP-3")
+    stopped = events.SessionStopped(station, session_id=9, transaction_id="17")
+    late = events.SessionStopped(station, session_id=9, transaction_id="17", completed_late=True)
+    follow_ups = events.publish(stopped) + events.publish(late)
+    assert queued == []  # nothing before the answer
+    billing_follow_ups = [f for f in follow_ups if f.__module__ == billing_subscriptions.__name__]
+    for follow_up in billing_follow_ups:
+        follow_up()
+    assert queued == [
+        (billing_subscriptions.session_price_queue, {"station_id": 3, "transaction_id": "17"}),
+        (billing_subscriptions.session_price_correct_queue, {"session_id": 9})]
