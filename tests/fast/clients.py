@@ -77,3 +77,9 @@ def signed_in(user) -> Client:
 def api_client(tenant: Tenant, role: str = "manager") -> TenantApi:
     """The live tier's `tests.factories.api_client`, without a server."""
     return TenantApi(tenant, role)
+
+
+def post(client: Client, url: str, data: dict, htmx: bool = True):
+    """POST a dashboard form as htmx does, when `htmx` (the live tier's tests.dashboard_helpers.post;
+    Django's test client checks no CSRF token)."""
+    return client.post(url, data=data, headers={"HX-Request": "true"} if htmx else None)
