@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from billing.models import Customer, SessionPrice, StationTariff, Tariff
+from billing.models import Customer, LoadGroupTariff, SessionPrice, StationTariff, Tariff
 from billing.pricing import MeterPoint, Price, StatusPoint, Timeline, currency_exponent, price_session
 from loadmgmt.models import LimitSent, LoadGroup
 from stations.models import ChargingSession, IdTag, MeterSample, Station, StatusEvent
@@ -50,18 +50,26 @@ def tariff_for_station(station: Station) -> Tariff | None:
     if own is not None:
         return own.tariff
     membership = getattr(station, "load_group_membership", None)  # loadmgmt.LoadGroupMember
-    if membership is not None and membership.group.tariff_id is not None:
-        return membership.group.tariff
+    group_tariff = getattr(membership.group, "group_tariff", None) if membership else None
+    if group_tariff is not None:  # billing.LoadGroupTariff
+        return group_tariff.tariff
     return tariff_default(station.tenant_id)
 
 
-STATION_TARIFFS = ("station_tariff__tariff", "load_group_membership__group__tariff")
+STATION_TARIFFS = ("station_tariff__tariff", "load_group_membership__group__group_tariff__tariff")
 
 
 def station_tariff_of(*, station_id: int) -> Tariff | None:
     """The station's own tariff (not its group's or the default): what the station API shows."""
     own = StationTariff.objects.filter(station_id=station_id).select_related("tariff").first()
     return own.tariff if own is not None else None
+
+
+def group_tariff_of(*, group_id: int) -> Tariff | None:
+    """The load group's tariff (None: its stations without their own take the default): what
+    the load-group API, dashboard and admin show."""
+    row = LoadGroupTariff.objects.filter(group_id=group_id).select_related("tariff").first()
+    return row.tariff if row is not None else None
 
 
 def tariff_version_at(tariff: Tariff, at: datetime | None) -> Tariff | None:
@@ -125,7 +133,7 @@ def sessions_unpriced_resolving_to(tariff: Tariff) -> QuerySet[ChargingSession]:
     """Sessions without a snapshot whose station's tariff is (now) this one, begun since its
     family exists (the others are not priced with it)."""
     no_own = Q(station__station_tariff__isnull=True)
-    group_tariff = "station__load_group_membership__group__tariff"
+    group_tariff = "station__load_group_membership__group__group_tariff__tariff"
     resolves = Q(station__station_tariff__tariff=tariff) | (no_own & Q(**{group_tariff: tariff}))
     if tariff.is_default:
         resolves |= no_own & Q(**{f"{group_tariff}__isnull": True})
@@ -141,7 +149,8 @@ def tariff_assignments(tariff: Tariff) -> list[str]:
     """What points at this tariff (any version): station identities and load group names."""
     stations = Station.objects.filter(station_tariff__tariff__family=tariff.family).values_list(
         "identity", flat=True)
-    groups = LoadGroup.objects.filter(tariff__family=tariff.family).values_list("name", flat=True)
+    groups = LoadGroup.objects.filter(group_tariff__tariff__family=tariff.family).values_list(
+        "name", flat=True)
     return [f"station {identity}" for identity in stations] + [f"load group {name}" for name in groups]
 
 

@@ -19,13 +19,6 @@ DAYS = ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUN
 HH_MM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
-def tariff_reference(help_text: str) -> TenantObjectField:
-    """A station's or load group's tariff: the current version of one of the request's tenant."""
-    return TenantObjectField("billing.Tariff", missing="No such tariff (or an old version of one).",
-                             filters={"superseded_at__isnull": True}, required=False, allow_null=True,
-                             help_text=f"{help_text} (managers and accountants only)")
-
-
 @extend_schema_field(OpenApiTypes.INT)  # an id, as the foreign key it was
 class StationTariffField(TenantObjectField):
     """A station's own tariff by id, null for none (the station API's `tariff`): read from
@@ -40,6 +33,17 @@ class StationTariffField(TenantObjectField):
     def get_attribute(self, station):
         own = getattr(station, "station_tariff", None)  # none: the reverse one-to-one raises
         return None if own is None else PKOnlyObject(pk=own.tariff_id)
+
+
+@extend_schema_field(OpenApiTypes.INT)  # an id, as the foreign key it was
+class GroupTariffField(StationTariffField):
+    """A load group's tariff by id, null for none (the load-group API's `tariff`): read from
+    billing.LoadGroupTariff, written by the edge that saves the group through
+    `group_tariff_set` (loadmgmt/group_tariff.py; load management knows nothing of tariffs)."""
+
+    def get_attribute(self, group):
+        row = getattr(group, "group_tariff", None)  # none: the reverse one-to-one raises
+        return None if row is None else PKOnlyObject(pk=row.tariff_id)
 
 
 class Money(serializers.DecimalField):

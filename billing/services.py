@@ -21,9 +21,9 @@ from django.utils import timezone
 
 from billing import selectors
 from billing.invoices.services import invoice_correct_session, invoice_open_of_session
-from billing.models import SessionPrice, StationTariff, Tariff
+from billing.models import LoadGroupTariff, SessionPrice, StationTariff, Tariff
 from billing.pricing import Price
-from loadmgmt.models import LoadGroup
+from loadmgmt.models import LoadGroup, LoadGroupMember
 from stations.models import ChargingSession, Station
 from tenants.models import Tenant
 from tenants.validators import validate_same_tenant
@@ -44,9 +44,32 @@ def stations_tariff_changing(*, station_ids) -> int:
     """The one "tariff changed" rule: what decides these stations' tariff is about to change
     (their own tariff, their load group, their group's tariff), so their running sessions keep
     the tariff they started under (docs/pricing.md). Returns how many were snapshotted. Called
-    by `station_tariff_set` and by load management when a station joins or leaves a group or a
-    group's tariff changes."""
+    by `station_tariff_set`, by `group_tariff_changing`, and when a station joins or leaves a
+    load group (load management's StationGroupChanging event, billing/subscriptions.py)."""
     return sum(sessions_snapshot_station(station_id=pk) for pk in station_ids)
+
+
+def group_tariff_changing(*, group: LoadGroup) -> int:
+    """The group's tariff is about to change: its stations' running sessions keep theirs."""
+    members = LoadGroupMember.objects.filter(group_id=group.pk).values_list("station_id", flat=True)
+    return stations_tariff_changing(station_ids=list(members))
+
+
+@transaction.atomic
+def group_tariff_set(*, group: LoadGroup, tariff: Tariff | None) -> None:
+    """The load group's tariff (None: its stations without their own take the tenant's
+    default), a current version of one of its tenant's tariffs. A change snapshots the running
+    sessions of its stations first."""
+    if tariff is not None:
+        validate_same_tenant(group.tenant_id, {"tariff": tariff})
+    current = LoadGroupTariff.objects.select_for_update().filter(group_id=group.pk).first()
+    if (current.tariff_id if current else None) == (tariff.pk if tariff else None):
+        return
+    group_tariff_changing(group=group)
+    if tariff is None:
+        current.delete()
+    else:
+        LoadGroupTariff.objects.update_or_create(group_id=group.pk, defaults={"tariff": tariff})
 
 
 @transaction.atomic
@@ -263,7 +286,7 @@ def _new_version(current: Tariff, changes: dict) -> Tariff:
     new = Tariff.objects.create(tenant_id=current.tenant_id, family=current.family,
                                 version=current.version + 1, **fields)
     StationTariff.objects.filter(tariff=current).update(tariff=new)
-    LoadGroup.objects.filter(tariff=current).update(tariff=new)
+    LoadGroupTariff.objects.filter(tariff=current).update(tariff=new)
     return new
 
 

@@ -1,9 +1,13 @@
 """Billing listens to the station core through domain events (stations/events.py): a stopped
 session is priced, one the station completed after the backend had closed it has its price
-corrected, and one the backend closed is priced; each in a task queued after the commit.
-Subscribed in BillingConfig.ready()."""
+corrected, and one the backend closed is priced; each in a task queued after the commit. And
+load management tells it (loadmgmt/events.py) when a station is about to change its load group:
+its running sessions keep their tariff (the one "tariff changed" rule). Subscribed in
+BillingConfig.ready()."""
 
+from billing.services import stations_tariff_changing
 from billing.tasks import price_session_task, session_price_correct_queue, session_price_queue
+from loadmgmt.events import StationGroupChanging
 from stations import events
 from stations.events import FollowUp
 from stations.ocpp.dbthreads import db
@@ -22,6 +26,12 @@ def on_session_closed(event: events.SessionClosed) -> None:
     price_session_task.delay_on_commit(event.session_id)
 
 
+def on_station_group_changing(event: StationGroupChanging) -> None:
+    """Inside the group change's transaction, before it is written."""
+    stations_tariff_changing(station_ids=[event.station_id])
+
+
 def subscribe() -> None:
     events.subscribe(events.SessionStopped, on_session_stopped)
     events.subscribe(events.SessionClosed, on_session_closed)
+    events.subscribe(StationGroupChanging, on_station_group_changing)

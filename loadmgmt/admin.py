@@ -1,12 +1,20 @@
-"""Load groups for installers and managers: the cap, the stations sharing it, and the record of
-what the load manager did (allocations and the limits sent, read-only)."""
+"""Load groups for installers and managers: the cap, the stations sharing it, its tariff (billing's,
+set through billing's service as the API does), and the record of what the load manager did
+(allocations and the limits sent, read-only)."""
 
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
+from django.core.exceptions import ValidationError
 
+from billing.models import Tariff
+from billing.selectors import group_tariff_of
+from billing.services import group_tariff_set
 from loadmgmt.models import Allocation, LimitSent, LoadGroup, LoadGroupMember, StationControl
-from loadmgmt.services import group_tariff_changing, load_group_delete
+from loadmgmt.services import load_group_delete
 from loadmgmt.tasks import request_rebalance
 from stations.admin import ScopedListFilters, TenantScopedAdmin
+from tenants.validators import validate_same_tenant
 
 
 class MemberInline(admin.TabularInline):
@@ -30,8 +38,35 @@ class MemberInline(admin.TabularInline):
         return member.station.max_current
 
 
+class LoadGroupAdminForm(forms.ModelForm):
+    """The group's own fields, with its tariff, which billing keeps (billing.LoadGroupTariff):
+    shown here as before, set through `group_tariff_set`."""
+
+    tariff = forms.ModelChoiceField(queryset=Tariff.objects.filter(superseded_at__isnull=True),
+                                    required=False, help_text="For its stations that have none of their own")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            tariff = group_tariff_of(group_id=self.instance.pk)
+            self.initial.setdefault("tariff", tariff.pk if tariff else None)
+
+    def clean(self):
+        """A tariff of the group's own tenant only, for superusers too."""
+        data = super().clean()
+        tenant_id = data["tenant"].pk if data.get("tenant") else self.instance.tenant_id
+        if "tariff" in self.fields:
+            try:
+                validate_same_tenant(tenant_id, {"tariff": data.get("tariff")})
+            except ValidationError as refused:
+                self.add_error("tariff", refused.message_dict["tariff"])
+        return data
+
+
 @admin.register(LoadGroup)
 class LoadGroupAdmin(TenantScopedAdmin):
+    form = LoadGroupAdminForm
+    money_fields = ("tariff",)
     list_display = ("name", "tenant", "max_current", "phases", "min_current", "failsafe_current",
                     "base_load_source", "updated_at")
     list_filter = ("tenant",)
@@ -40,10 +75,16 @@ class LoadGroupAdmin(TenantScopedAdmin):
     inlines = [MemberInline]
     actions = ["rebalance_now"]
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "tariff" not in flatten_fieldsets(self.get_fieldsets(request, obj)):
+            form.base_fields.pop("tariff", None)  # a hidden tariff (no money role) stays as it is
+        return form
+
     def save_model(self, request, obj, form, change) -> None:
-        if change and "tariff" in form.changed_data:
-            group_tariff_changing(group=obj)
         super().save_model(request, obj, form, change)
+        if "tariff" in form.changed_data:  # running sessions keep their tariff
+            group_tariff_set(group=obj, tariff=form.cleaned_data["tariff"])
         if change:
             request_rebalance(group_id=obj.pk, reason="group edited")
 

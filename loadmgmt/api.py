@@ -9,15 +9,11 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from loadmgmt import selectors
+from loadmgmt.group_tariff import load_group_with_tariff_create, load_group_with_tariff_update
 from loadmgmt.models import BaseLoadSource, LoadGroup
 from loadmgmt.rebalance import rebalance
 from loadmgmt.serializers import AllocationSerializer, BaseLoadSerializer, LoadGroupSerializer
-from loadmgmt.services import (
-    base_load_measured_set,
-    load_group_create,
-    load_group_delete,
-    load_group_update,
-)
+from loadmgmt.services import base_load_measured_set, load_group_delete
 from loadmgmt.tasks import request_rebalance
 from tenants.api import TenantModelViewSet
 
@@ -29,15 +25,15 @@ class LoadGroupViewSet(TenantModelViewSet):
     serializer_class = LoadGroupSerializer
 
     def tenant_queryset(self, tenant):
-        return selectors.load_groups_of(tenant)
+        return selectors.load_groups_of(tenant).select_related("group_tariff")  # billing's
 
     def perform_create(self, serializer):
-        serializer.instance = load_group_create(tenant=self.request.tenant,
-                                                **serializer.validated_data)
+        serializer.instance = load_group_with_tariff_create(tenant=self.request.tenant,
+                                                            **serializer.validated_data)
 
     def perform_update(self, serializer):
-        serializer.instance = load_group_update(group=serializer.instance,
-                                                **serializer.validated_data)
+        serializer.instance = load_group_with_tariff_update(group=serializer.instance,
+                                                            **serializer.validated_data)
 
     def perform_destroy(self, instance):
         load_group_delete(group=instance)

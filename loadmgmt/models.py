@@ -23,8 +23,8 @@ class BaseLoadSource(models.TextChoices):
 
 
 class LoadGroup(SameTenantReferences, models.Model):
-    tenant_references = ("tariff", "base_load_meter")  # must be the group's tenant's (clean)
-    money_fields = ("tariff",)  # for money roles only (tenants.permissions)
+    tenant_references = ("base_load_meter",)  # must be the group's tenant's (clean)
+    # Its tariff is billing's (billing.LoadGroupTariff): load management knows nothing of prices.
 
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="load_groups")
     name = models.CharField(max_length=200)
@@ -55,8 +55,6 @@ class LoadGroup(SameTenantReferences, models.Model):
     base_load_measured = models.JSONField(default=dict, blank=True,
                                           help_text='Per phase, e.g. {"1": "12.5", ...}')
     base_load_measured_at = models.DateTimeField(null=True, blank=True)
-    tariff = models.ForeignKey("billing.Tariff", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="+", help_text="For its stations that have none of their own")
     stations = models.ManyToManyField(
         Station, through="LoadGroupMember", related_name="+", blank=True, editable=False,
         help_text="Joined and left through loadmgmt.services (station_group_set)")

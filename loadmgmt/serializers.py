@@ -1,3 +1,6 @@
+"""The load-group API's serializers, an edge: a group's `tariff` is billing's
+(billing.serializers.GroupTariffField, saved through loadmgmt/group_tariff.py)."""
+
 from decimal import Decimal
 
 from drf_spectacular.types import OpenApiTypes
@@ -5,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.relations import PKOnlyObject
 
-from billing.serializers import tariff_reference
+from billing.serializers import GroupTariffField
 from loadmgmt.models import Allocation, BaseLoadSource, LoadGroup
 from stations.models import Station
 from tenants.fields import SameTenantSerializer, TenantObjectField
@@ -43,7 +46,7 @@ class LoadGroupSerializer(MoneyFields, SameTenantSerializer, serializers.ModelSe
         slug_field="identity", required=False, allow_null=True,
         help_text="For base_load_source 'meter': the station whose connector-0 meter measures "
                   "the building without the chargers")
-    tariff = tariff_reference("For its stations that have none of their own")
+    tariff = GroupTariffField("For its stations that have none of their own")  # billing's
 
     class Meta:
         model = LoadGroup
@@ -52,6 +55,7 @@ class LoadGroupSerializer(MoneyFields, SameTenantSerializer, serializers.ModelSe
                   "base_load_measured", "base_load_measured_at", "safety_margin", "tariff",
                   "stations", "created_at", "updated_at"]
         read_only_fields = ["base_load_measured", "base_load_measured_at", "created_at", "updated_at"]
+        money_fields = ("tariff",)  # for money roles only (tenants.permissions)
 
     def validate_min_current(self, value: Decimal) -> Decimal:
         if value < SIGNALLABLE:

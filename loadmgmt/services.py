@@ -8,10 +8,11 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from billing.services import stations_tariff_changing
 from loadmgmt.allocation import PHASES
+from loadmgmt.events import StationGroupChanging
 from loadmgmt.models import LoadGroup, LoadGroupMember
 from loadmgmt.tasks import failsafe_send, request_rebalance, station_moved
+from stations import events
 from stations.models import Station
 from tenants.models import Tenant
 from tenants.validators import validate_same_tenant
@@ -29,16 +30,18 @@ def base_load_measured_set(*, group: LoadGroup, currents: dict[int, Decimal],
 @transaction.atomic
 def station_group_set(*, station: Station, group: LoadGroup | None) -> None:
     """The station joins `group` (of its own tenant), changes to it, or leaves its group (None).
-    Its running sessions keep their tariff (a group's tariff may be theirs); once committed, the
-    old group takes its profiles back and is rebalanced, the new one gives it the failsafe and
-    is rebalanced."""
+    Its running sessions keep their tariff (a group's tariff may be theirs: StationGroupChanging
+    tells billing before the change is written); once committed, the old group takes its
+    profiles back and is rebalanced, the new one gives it the failsafe and is rebalanced."""
     if group is not None:
         validate_same_tenant(station.tenant_id, {"load_group": group})
     current = LoadGroupMember.objects.select_for_update().filter(station_id=station.pk).first()
     old_group_id = current.group_id if current else None
     if old_group_id == (group.pk if group else None):
         return
-    stations_tariff_changing(station_ids=[station.pk])
+    events.publish(StationGroupChanging(station_id=station.pk, tenant_id=station.tenant_id,
+                                        group_id_before=old_group_id,
+                                        group_id_after=group.pk if group else None))
     if group is None:
         current.delete()
     else:
@@ -62,11 +65,6 @@ def load_group_delete(*, group: LoadGroup) -> None:
     with transaction.atomic():
         load_group_stations_set(group=group, stations=[])
         group.delete()
-
-
-def group_tariff_changing(*, group: LoadGroup) -> None:
-    """The group's tariff is about to change: its stations' running sessions keep theirs."""
-    stations_tariff_changing(station_ids=group.stations.values_list("pk", flat=True))
 
 
 FAILSAFE_FIELDS = ("failsafe_current", "phases", "voltage")
@@ -94,11 +92,9 @@ def load_group_create(*, tenant: Tenant, stations=(), **fields) -> LoadGroup:
 @transaction.atomic
 def load_group_update(*, group: LoadGroup, stations=None, **fields) -> LoadGroup:
     """Change the group's fields and, unless None, its stations (who join and leave as
-    `load_group_stations_set` says): a new tariff leaves running sessions with theirs, a
-    changed failsafe is sent again, and the group is rebalanced."""
+    `load_group_stations_set` says): a changed failsafe is sent again, and the group is
+    rebalanced. (Its tariff is billing's: billing.services.group_tariff_set.)"""
     failsafe_before = failsafe_of(group)
-    if "tariff" in fields and fields["tariff"] != group.tariff:
-        group_tariff_changing(group=group)
     for name, value in fields.items():
         setattr(group, name, value)
     group.save()

@@ -1,20 +1,21 @@
 """Load groups for managers and installers: list, create, edit (the API's serializer and
-services), and one group's live state: each connector's limit and measured draw from the latest
-allocation (updated live by `load.allocation` events), a plot of its load against the cap over
-its allocation history, and a rebalance on demand."""
+services; the group's tariff is billing's, composed by loadmgmt/group_tariff.py), and one
+group's live state: each connector's limit and measured draw from the latest allocation
+(updated live by `load.allocation` events), a plot of its load against the cap over its
+allocation history, and a rebalance on demand."""
 
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from billing.selectors import tariffs_of
+from billing.selectors import group_tariff_of, tariffs_of
 from cpms.dashboard import page, sees_money, serializer_into_form
 from loadmgmt import selectors
 from loadmgmt.forms import LoadGroupForm
+from loadmgmt.group_tariff import load_group_with_tariff_create, load_group_with_tariff_update
 from loadmgmt.live import allocation_event
 from loadmgmt.rebalance import rebalance
 from loadmgmt.serializers import LoadGroupSerializer
-from loadmgmt.services import load_group_create, load_group_update
 from stations.selectors import stations_of
 from tenants.access import STATION_ROLES
 
@@ -36,9 +37,11 @@ def loadgroup_page(request, pk: int):
         raise Http404("No such load group.")
     history = list(group.allocations.select_related("group")[:HISTORY])
     latest = history[0] if history else selectors.allocation_preview(group=group)
+    money = sees_money(request)
     return render(request, "loadmgmt/loadgroup.html", {
         "group": group, "latest": allocation_event(latest), "cap": selectors.group_cap(group),
-        "history": [allocation_event(a) for a in reversed(history)], "money": sees_money(request)})
+        "history": [allocation_event(a) for a in reversed(history)], "money": money,
+        "tariff": group_tariff_of(group_id=group.pk) if money else None})
 
 
 @page(*STATION_ROLES)
@@ -49,15 +52,15 @@ def loadgroup_edit(request, pk: int | None = None):
     initial = {}
     if group is not None:
         initial = LoadGroupSerializer(group, context={"request": request}).data
-        initial["tariff"] = str(group.tariff_id or "")
+        initial["tariff"] = str(initial.get("tariff") or "")
     form = LoadGroupForm(request.POST or None, initial=initial, stations=stations, tariffs=tariffs)
     if request.method == "POST" and form.is_valid():
         serializer = LoadGroupSerializer(group, data=form.api_data(), partial=group is not None,
                                          context={"request": request})
         if serializer_into_form(form, serializer):
             data = serializer.validated_data
-            saved = (load_group_create(tenant=request.tenant, **data) if group is None
-                     else load_group_update(group=group, **data))
+            saved = (load_group_with_tariff_create(tenant=request.tenant, **data) if group is None
+                     else load_group_with_tariff_update(group=group, **data))
             messages.success(request, f"Load group {saved.name} saved.")
             return redirect("loadgroup-page", pk=saved.pk)
     return render(request, "loadmgmt/loadgroup_form.html", {"form": form, "group": group},

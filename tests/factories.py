@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 
 import httpx
 
-from billing.models import StationTariff
+from billing.models import LoadGroupTariff, StationTariff
 from loadmgmt.models import LoadGroupMember
 from stations.models import IdTag
 from stations.services.stations import station_create
@@ -46,6 +46,14 @@ def set_station_group(station, group) -> None:
     LoadGroupMember.objects.filter(station_id=station.pk).delete()
     if group is not None:
         LoadGroupMember.objects.create(station_id=station.pk, group=group)
+
+
+def set_group_tariff(group, tariff) -> None:
+    """The load group's tariff is `tariff` (None: none), as data only. (Operators go through
+    billing's group_tariff_set, which snapshots the running sessions of its stations.)"""
+    LoadGroupTariff.objects.filter(group_id=group.pk).delete()
+    if tariff is not None:
+        LoadGroupTariff.objects.create(group_id=group.pk, tariff=tariff)
 
 
 def make_id_tag(tenant, id_tag: str | None = None, **fields) -> IdTag:

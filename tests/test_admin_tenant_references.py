@@ -4,6 +4,7 @@ filters name only their tenants, and the models' clean() refuses a reference to 
 tenant's object, for superusers too (issue 16, finding 3)."""
 
 from billing.models import Customer
+from billing.selectors import group_tariff_of
 from billing.services import tariff_create
 from loadmgmt.models import LoadGroup
 from stations.models import IdTag
@@ -88,7 +89,7 @@ async def test_a_superuser_cannot_save_a_reference_to_another_tenants_object(ser
     assert tag.url.path == "/admin/stations/idtag/add/" and "It belongs to another tenant." in tag.text
     assert not IdTag.objects.filter(id_tag="X-1").exists()
     assert "Select a valid choice" in group.text or "It belongs to another tenant." in group.text
-    assert LoadGroup.objects.get(pk=my_group.pk).tariff_id is None
+    assert group_tariff_of(group_id=my_group.pk) is None
 
 
 async def test_an_installer_edits_stations_and_id_tags_in_the_admin_without_their_money_fields(server):

@@ -6,6 +6,7 @@ rebalance on demand."""
 from contextlib import AsyncExitStack
 
 from billing.models import Tariff
+from billing.selectors import group_tariff_of
 from loadmgmt.models import Allocation, LoadGroup
 from tenants.models import Role
 from tests.browser import browser, member, needs_chromium, signed_in
@@ -83,7 +84,7 @@ async def test_a_manager_makes_a_group_with_the_apis_rules_and_an_installer_edit
     assert 'name="tariff"' not in installer_form and tariff.name not in installer_form
     assert edited.status_code == 302
     group.refresh_from_db()
-    assert group.max_current == 40 and group.tariff_id == tariff.pk  # kept
+    assert group.max_current == 40 and group_tariff_of(group_id=group.pk) == tariff  # kept
     assert set(group.stations.values_list("identity", flat=True)) == {"LG-ONE", "LG-TWO"}
     assert one.identity in page and "LG-TWO" in page
 

@@ -10,6 +10,7 @@ import pytest
 from django.db.models import Max
 
 from billing.models import Customer, StationTariff, Tariff
+from billing.selectors import group_tariff_of
 from billing.services import tariff_create
 from loadmgmt.models import LoadGroup
 from stations.models import IdTag
@@ -49,7 +50,7 @@ def money_writes(objects: dict) -> list[tuple[str, str, dict]]:
 
 def nothing_about_money_stored(objects: dict) -> bool:
     return (not StationTariff.objects.filter(station__tenant=objects["tariff"].tenant).exists()
-            and LoadGroup.objects.get(pk=objects["group"].pk).tariff_id is None
+            and group_tariff_of(group_id=objects["group"].pk) is None
             and not IdTag.objects.filter(tenant=objects["tariff"].tenant, internal=True).exists()
             and not IdTag.objects.filter(tenant=objects["tariff"].tenant, customer__isnull=False).exists())
 

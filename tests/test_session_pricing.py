@@ -22,6 +22,7 @@ from tests.factories import (
     make_id_tag,
     make_station,
     make_tenant,
+    set_group_tariff,
     set_station_group,
     set_station_tariff,
 )
@@ -214,8 +215,8 @@ async def test_a_running_session_shows_its_cost_so_far(server):
     tenant = make_tenant()
     station, password = make_station(tenant)
     make_id_tag(tenant, "DRIVER")
-    group = LoadGroup.objects.create(tenant=tenant, name="Garage", max_current=63,
-                                     tariff=make_tariff(tenant, name="Garage rate"))
+    group = LoadGroup.objects.create(tenant=tenant, name="Garage", max_current=63)
+    set_group_tariff(group, make_tariff(tenant, name="Garage rate"))
     set_station_group(station, group)
     make_tariff(tenant, [{"price_components": [{"type": "ENERGY", "price": "9.99"}]}], is_default=True)
     async with charge_point(server, tenant, station, password) as cp:
@@ -337,7 +338,7 @@ async def test_a_station_is_priced_with_its_own_tariff_else_its_groups_else_the_
     assert resolved() == default
     set_station_group(station, group)
     assert resolved() == default  # a group without a tariff
-    LoadGroup.objects.filter(pk=group.pk).update(tariff=group_tariff)
+    set_group_tariff(group, group_tariff)
     assert resolved() == group_tariff
     set_station_tariff(station, own)
     assert resolved() == own

@@ -14,7 +14,7 @@ from loadmgmt.models import LoadGroup
 from loadmgmt.services import station_group_set
 from stations.models import ChargingSession, Station
 from stations.services.transactions import transaction_start
-from tests.factories import make_station, make_tenant
+from tests.factories import make_station, make_tenant, set_group_tariff
 from tests.fast.clients import api_client
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +64,8 @@ def test_the_same_tariff_again_changes_nothing():
 def test_joining_a_group_after_a_tariff_change_takes_no_second_snapshot():
     tenant = make_tenant()
     own, garage = make_tariff(tenant, "Own"), make_tariff(tenant, "Garage")
-    group = LoadGroup.objects.create(tenant=tenant, name="Garage", max_current=63, tariff=garage)
+    group = LoadGroup.objects.create(tenant=tenant, name="Garage", max_current=63)
+    set_group_tariff(group, garage)
     station, _ = make_station(tenant, tariff=own)
     session = running_session(station)
     station_tariff_set(station=station, tariff=None)

@@ -6,10 +6,11 @@ from datetime import UTC, datetime
 import pytest
 
 from billing.models import SessionPrice, Tariff
+from billing.selectors import group_tariff_of
 from billing.services import tariff_create
 from stations.models import IdTag
 from stations.services.transactions import transaction_start
-from tests.factories import make_id_tag, make_station, make_tenant, set_station_tariff
+from tests.factories import make_id_tag, make_station, make_tenant, set_group_tariff, set_station_tariff
 from tests.fast.clients import api_client
 
 pytestmark = pytest.mark.django_db
@@ -139,7 +140,8 @@ def test_editing_a_tariff_in_use_makes_a_new_version_that_stations_and_groups_fo
     tenant = make_tenant()
     tariff = make_tariff(tenant, is_default=True)
     station, _ = make_station(tenant)
-    group = LoadGroup.objects.create(tenant=tenant, name="Garage", max_current=63, tariff=tariff)
+    group = LoadGroup.objects.create(tenant=tenant, name="Garage", max_current=63)
+    set_group_tariff(group, tariff)
     set_station_tariff(station, tariff)
     start_session_on(station)  # running under it: in use
     with api_client(tenant) as api:
@@ -154,8 +156,7 @@ def test_editing_a_tariff_in_use_makes_a_new_version_that_stations_and_groups_fo
     assert old["superseded_at"] is not None and old["elements"] == ENERGY_ONLY_STORED
     assert [t["id"] for t in listed["results"]] == [new["id"]]
     assert station_body["tariff"] == new["id"]
-    group.refresh_from_db()
-    assert group.tariff_id == new["id"]
+    assert group_tariff_of(group_id=group.pk).pk == new["id"]
     # the running session keeps the version it started under
     assert SessionPrice.objects.get(session__station=station).tariff_id == tariff.pk
 

@@ -1,13 +1,16 @@
 """load_group_create and load_group_update take plain values (the API and the dashboard pass
-their serializer's validated data): stations join and leave, a new tariff leaves running
-sessions with theirs, a changed failsafe is sent again, an edit rebalances once committed."""
+their serializer's validated data): stations join and leave, a changed failsafe is sent again,
+an edit rebalances once committed; and, through the edge that adds billing's tariff
+(loadmgmt/group_tariff.py), a new tariff leaves running sessions with theirs."""
 
 from decimal import Decimal
 
 import pytest
 
 from billing.models import SessionPrice
+from billing.selectors import group_tariff_of
 from billing.services import tariff_create
+from loadmgmt.group_tariff import load_group_with_tariff_create, load_group_with_tariff_update
 from loadmgmt.services import load_group_create, load_group_update
 from tests.factories import make_station
 from tests.fast.billing.test_tariffs import start_session_on
@@ -54,10 +57,9 @@ def test_a_new_tariff_leaves_running_sessions_with_theirs(tenant):
     after = tariff_create(tenant=tenant, name="Night", currency="EUR", vat_rate=Decimal(19),
                           elements=ENERGY)
     station, _ = make_station(tenant)
-    group = load_group_create(tenant=tenant, name="Garage", max_current=Decimal(63),
-                              stations=[station], tariff=before)
+    group = load_group_with_tariff_create(tenant=tenant, name="Garage", max_current=Decimal(63),
+                                          stations=[station], tariff=before)
     start_session_on(station)
-    load_group_update(group=group, tariff=after)
-    group.refresh_from_db()
-    assert group.tariff == after
+    load_group_with_tariff_update(group=group, tariff=after)
+    assert group_tariff_of(group_id=group.pk) == after
     assert SessionPrice.objects.get(session__station=station).tariff == before
