@@ -9,10 +9,11 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from loadmgmt import selectors
+from loadmgmt.allocation_serializers import AllocationSerializer
 from loadmgmt.group_tariff import load_group_with_tariff_create, load_group_with_tariff_update
 from loadmgmt.models import BaseLoadSource, LoadGroup
 from loadmgmt.rebalance import rebalance
-from loadmgmt.serializers import AllocationSerializer, BaseLoadSerializer, LoadGroupSerializer
+from loadmgmt.serializers import BaseLoadSerializer, LoadGroupSerializer
 from loadmgmt.services import base_load_measured_set, load_group_delete
 from loadmgmt.tasks import request_rebalance
 from tenants.api import TenantModelViewSet

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from loadmgmt.allocation_serializers import AllocationSerializer
 from loadmgmt.models import Allocation
-from loadmgmt.serializers import AllocationSerializer
 from stations.live import publish
 
 log = logging.getLogger(__name__)

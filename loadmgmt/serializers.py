@@ -1,5 +1,6 @@
 """The load-group API's serializers, an edge: a group's `tariff` is billing's
-(billing.serializers.GroupTariffField, saved through loadmgmt/group_tariff.py)."""
+(billing.serializers.GroupTariffField, saved through loadmgmt/group_tariff.py). An allocation's
+shape, which the core's live events carry too, is in allocation_serializers.py."""
 
 from decimal import Decimal
 
@@ -9,7 +10,7 @@ from rest_framework import serializers
 from rest_framework.relations import PKOnlyObject
 
 from billing.serializers import GroupTariffField
-from loadmgmt.models import Allocation, BaseLoadSource, LoadGroup
+from loadmgmt.models import BaseLoadSource, LoadGroup
 from stations.models import Station
 from tenants.fields import SameTenantSerializer, TenantObjectField
 from tenants.permissions import MoneyFields
@@ -80,43 +81,6 @@ class LoadGroupSerializer(MoneyFields, SameTenantSerializer, serializers.ModelSe
             raise serializers.ValidationError(
                 {"max_current": ["The cap is below the minimum current: no car could charge."]})
         return attrs
-
-
-class AllocatedConnectorSerializer(serializers.Serializer):
-    station = serializers.CharField()
-    connector_id = serializers.IntegerField()
-    transaction_id = serializers.IntegerField(allow_null=True)
-    limit = serializers.DecimalField(max_digits=7, decimal_places=1, allow_null=True,
-                                     help_text="A per phase; null: no session to steer")
-    measured_current = serializers.DecimalField(max_digits=9, decimal_places=1, allow_null=True)
-    status = serializers.CharField(help_text="The connector's OCPP status")
-    phases = serializers.ListField(child=serializers.IntegerField())
-    priority = serializers.IntegerField()
-    steered = serializers.BooleanField(help_text="False: offline or refusing profiles, counted at "
-                                                 "its last limits or its maximum")
-    connected = serializers.BooleanField()
-
-
-class AllocationSerializer(serializers.ModelSerializer):
-    available_current = serializers.SerializerMethodField(
-        help_text="The least any phase can give the sessions (cap - margin - base load - reserved)")
-    allocated_current = serializers.SerializerMethodField(help_text="The most given on any phase")
-    connectors = AllocatedConnectorSerializer(many=True)
-
-    class Meta:
-        model = Allocation
-        fields = ["id", "created_at", "reason", "max_current", "available_current",
-                  "allocated_current", "available", "allocated", "reserved", "base_load",
-                  "connectors"]
-
-    def _phases(self, obj) -> list[str]:
-        return ["1", "2", "3"] if obj.group.phases == 3 else ["1"]
-
-    def get_available_current(self, obj) -> str:
-        return str(min(Decimal(obj.available[p]) for p in self._phases(obj)))
-
-    def get_allocated_current(self, obj) -> str:
-        return str(max(Decimal(obj.allocated[p]) for p in self._phases(obj)))
 
 
 class BaseLoadSerializer(serializers.Serializer):

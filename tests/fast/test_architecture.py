@@ -1,7 +1,15 @@
 """The import graph the design asks for (docs/architecture.md): the core tells billing and load
 management what happened through domain events (stations/events.py) and never imports them, and no
 package's modules import each other in a circle. Read from the source with grimp, imports inside
-functions included, so a late import cannot hide an arrow."""
+functions included, so a late import cannot hide an arrow.
+
+Between the two apps above the core the arrow runs from billing to load management only: pricing
+reads the limits load management sent (no idle fee while it paused a car) and a station's group
+(for the group's tariff, billing.LoadGroupTariff). Load management's own modules import nothing of
+billing; only its edges (LOADMGMT_EDGES: the API, its serializers, the dashboard's views and form,
+the admin, and loadmgmt/group_tariff.py that composes the two apps for them) show and set a
+group's tariff through billing. Billing tells load management's events apart (loadmgmt/events.py),
+and its own core never imports load management's edges."""
 
 from collections import deque
 
@@ -12,6 +20,11 @@ PACKAGES = ("stations", "billing", "loadmgmt", "tenants", "cpms")
 CORE = ("stations.models", "stations.services", "stations.ocpp", "stations.events", "stations.selectors",
         "tenants")
 ABOVE_THE_CORE = ("billing", "loadmgmt")
+LOADMGMT_EDGES = ("loadmgmt.api", "loadmgmt.serializers", "loadmgmt.views", "loadmgmt.forms",
+                  "loadmgmt.admin", "loadmgmt.group_tariff", "loadmgmt.urls", "loadmgmt.dashboard_urls")
+# A billing module named so is an edge (requests, pages, the admin); any other is billing's core.
+BILLING_EDGE_NAMES = {"api", "views", "admin", "urls", "dashboard_urls", "forms", "serializers",
+                      "templatetags"}
 
 
 @pytest.fixture(scope="module")
@@ -25,6 +38,32 @@ def test_the_core_imports_neither_billing_nor_load_management(graph, core):
                     for chain in graph.find_shortest_chains(importer=core, imported=above, as_packages=True))
 
     assert not chains, f"{core} reaches above the core:\n" + "\n".join(chains)
+
+
+def test_load_managements_own_modules_import_nothing_of_billing(graph):
+    own = [m for m in _modules(graph, "loadmgmt")
+           if m not in LOADMGMT_EDGES and not m.startswith("loadmgmt.migrations")]
+    chains = sorted(" -> ".join(chain) for module in own
+                    for chain in graph.find_shortest_chains(importer=module, imported="billing"))
+
+    assert {"loadmgmt.models", "loadmgmt.services", "loadmgmt.live", "loadmgmt.subscriptions"} <= set(own)
+    assert not chains, "load management reaches billing outside its edges:\n" + "\n".join(chains)
+
+
+def test_billings_core_imports_no_edge_of_load_management(graph):
+    core = [m for m in _modules(graph, "billing") if not m.startswith("billing.migrations")
+            and not set(m.split(".")[1:]) & BILLING_EDGE_NAMES and m != "billing.apps"]
+    chains = sorted(" -> ".join(chain) for module in core for edge in LOADMGMT_EDGES
+                    for chain in graph.find_shortest_chains(importer=module, imported=edge,
+                                                            as_packages=False))
+
+    assert "billing.services" in core and "billing.subscriptions" in core
+    assert not chains, "billing's core reaches load management's edges:\n" + "\n".join(chains)
+
+
+def _modules(graph: grimp.ImportGraph, package: str) -> list[str]:
+    """The package's modules (not the package itself: with as_packages it would stand for all)."""
+    return sorted(m for m in graph.modules if m.startswith(f"{package}."))
 
 
 @pytest.mark.parametrize("package", PACKAGES)
