@@ -7,27 +7,21 @@ import importlib
 import json
 
 import httpx
-from django.forms.models import model_to_dict
 
 from stations.firmware import tokens
 from stations.firmware.models import FirmwareFile, FirmwareJob, UploadRequest
 from stations.firmware.services.firmware import firmware_job_create
 from stations.models import OcppMessage
 from tests.factories import api_client, charge_point, eventually, make_station, make_tenant
+from tests.fast.stations.firmware.test_file_tokens import (
+    TOKEN,
+    stored_text,
+)
 from tests.test_admin import admin_session, make_user
 from tests.test_firmware import IMAGE, update, upload_firmware
 from tests.test_firmware_uploads import request_diagnostics, request_log
 
-TOKEN = "R-94D2r1GtRz4083AaaryFla-H8Nd4gjwt3V-n9qaIc"
-HTTP_FIRMWARE = f"https://cpms.example/ocpp-files/firmware/{TOKEN}/sim-2.0.0.bin"
-HTTP_UPLOAD = f"https://cpms.example/base/ocpp-files/upload/{TOKEN}/"
-FTP_UPLOAD = f"ftp://diagnostics-7:{TOKEN}@ftp.example:2121/"
-
 migration = importlib.import_module("stations.firmware.migrations.0003_token_hash")
-
-
-def stored_text(row) -> str:
-    return json.dumps(model_to_dict(row), default=str)
 
 
 async def out_frames(station, action: str) -> list[dict] | None:

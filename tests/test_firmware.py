@@ -17,10 +17,9 @@ from stations.models import Station
 from stations.security import ca
 from stations.simulator import SimulatedChargePoint
 from tests.factories import api_client, charge_point, eventually, make_station, make_tenant
+from tests.fast.stations.firmware.test_firmware import IMAGE, SIGNATURE, history
 
-IMAGE = b"\x7fFIRMWARE v2.0.0\n" + bytes(range(256)) * 64
 CERTIFICATE, _ = ca.new_ca("Firmware signer")
-SIGNATURE = "MEUCIQDsimulatedsignature+/A"
 
 
 async def upload_firmware(api, version: str = "2.0.0", signed: bool = False, content: bytes = IMAGE) -> dict:
@@ -55,10 +54,6 @@ async def report(cp, *statuses: str, request_id: int | None = None) -> None:
 async def boot_with(cp, version: str) -> None:
     await cp.call(call.BootNotification(charge_point_vendor="Simulator", charge_point_model="SIM-1",
                                         firmware_version=version))
-
-
-def history(job: dict) -> list[str]:
-    return [entry["status"] for entry in job["history"]]
 
 
 async def test_a_station_downloads_installs_and_boots_with_the_new_firmware(server):

@@ -2,7 +2,6 @@
 outside Authorize and the transactions too: the admin, the dashboard form and reservations through
 the real server (the API, local lists, filters and billing: tests/fast/stations/test_id_tags_any_case.py)."""
 
-from datetime import UTC, datetime
 
 from stations.models import IdTag
 from stations.reservations.models import Reservation
@@ -11,8 +10,6 @@ from tests.dashboard_helpers import logged_in, post
 from tests.factories import api_client, charge_point, make_id_tag, make_station, make_tenant
 from tests.test_admin import _hidden_fields, admin_session, make_user
 from tests.test_reservations import in_an_hour
-
-STOPPED = datetime(2026, 3, 10, 12, tzinfo=UTC)
 
 
 # The admin and the dashboard -----------------------------------------------------------------

@@ -17,7 +17,7 @@ from billing.invoices.pdf import invoice_pdf_bytes, invoice_url_fetcher
 from billing.invoices.services import invoice_run, seller_update
 from billing.models import Seller
 from tests.factories import api_client, make_tenant
-from tests.test_invoices import customers_with_sessions, pdf_images, pdf_text, today
+from tests.fast.billing.invoices.test_invoices import customers_with_sessions, pdf_images, pdf_text, today
 
 
 def image(size: tuple[int, int], kind: str = "PNG") -> bytes:

@@ -13,10 +13,9 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 
 from billing.invoices.services import (
-    invoice_open_of_session,
     invoice_run,
 )
 from billing.models import Invoice, InvoiceKind
@@ -24,7 +23,8 @@ from billing.services import session_price_correct, session_price_final
 from stations.models import ChargingSession
 from stations.services.transactions import transaction_start, transaction_stop
 from tests.factories import make_id_tag, make_station, make_tenant
-from tests.test_invoices import make_customer, number, today
+from tests.fast.billing.invoices.test_invoices import make_customer, number, today
+from tests.fast.billing.test_price_corrections import amounts, late_stop, open_invoice
 from tests.test_session_pricing import iso, make_tariff
 
 
@@ -58,22 +58,6 @@ class Operator:
 
     def invoices(self) -> list[Invoice]:
         return list(Invoice.objects.filter(tenant=self.tenant).order_by("number"))
-
-
-def late_stop(session: ChargingSession, wh: int, *, minutes_later: int = 5) -> None:
-    """What the lifecycle does when the station's StopTransaction arrives after the close."""
-    ChargingSession.objects.filter(pk=session.pk).update(
-        meter_stop=wh, stopped_at=session.stopped_at + timedelta(minutes=minutes_later),
-        stop_received_at=datetime.now(UTC), stop_reason="EVDisconnected")
-
-
-def open_invoice(session_id: int) -> Invoice | None:
-    with transaction.atomic():  # it locks the invoice it finds, for the caller's transaction
-        return invoice_open_of_session(session_id=session_id)
-
-
-def amounts(record) -> tuple[Decimal, Decimal, Decimal]:
-    return record.net, record.vat, record.gross
 
 
 # On a credited invoice -----------------------------------------------------------------------

@@ -1,8 +1,6 @@
 """insert_rows on a new database connection: a rolled-back first insert does not break the next
 one (committed, so it stays in the live tier; the rest: tests/fast/stations/services/test_rows.py)."""
 
-from datetime import UTC, datetime
-from decimal import Decimal
 
 import pytest
 from django.db import connection, transaction
@@ -10,16 +8,7 @@ from django.db import connection, transaction
 from stations.models import MeterSample
 from stations.services.rows import insert_rows
 from tests.factories import make_station, make_tenant
-
-AT = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
-
-
-def _samples(station, n: int) -> list[dict]:
-    return [{"station_id": station.pk, "session_id": None, "connector_id": 1,
-             "timestamp": AT.replace(second=k), "received_at": AT, "measurand": "Voltage",
-             "phase": "L1", "location": "", "context": "Sample.Periodic", "format": "Raw",
-             "unit": "V", "value": Decimal("230.1") + k, "raw": "tab\there, new\nline, \\"}
-            for k in range(n)]
+from tests.fast.stations.services.test_rows import _samples
 
 
 def test_a_rolled_back_first_insert_does_not_break_the_next_one():

@@ -2,15 +2,11 @@
 Secure, HSTS is sent and http is redirected (issue 16, findings 8 and 14; templates without inline
 scripts and the proxy's forwarded address: tests/fast/cpms/test_security_headers.py)."""
 
-import re
 
 import httpx
 import pytest
 
 from tests.server import server_env, start_server
-
-INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>\s*[^<\s]")
-INLINE_HANDLER = re.compile(r"\son[a-z]+\s*=", re.IGNORECASE)
 
 
 def test_pages_forbid_inline_scripts(server):

@@ -16,15 +16,8 @@ from tenants.services import api_token_create
 from tests.browser import member
 from tests.dashboard_helpers import logged_in, post
 from tests.factories import api_client, eventually, make_station, make_tenant
+from tests.fast.stations.security.test_security_keys import REPORTED, SECRET, SPELLINGS
 from tests.test_security import secure_station
-
-SPELLINGS = ["AuthorizationKey ", "AuthorizationKey\t", " authorizationkey", "SecurityProfile ",
-             "SECURITYPROFILE\t", "\tSecurityProfile"]
-SECRET = "station-password-0123456789"
-REPORTED = [{"key": "AuthorizationKey ", "readonly": False, "value": SECRET},
-            {"key": "authorizationkey\t", "readonly": False, "value": SECRET},
-            {"key": "SecurityProfile", "readonly": False, "value": "1"},
-            {"key": "HeartbeatInterval", "readonly": False, "value": "60"}]
 
 
 async def test_the_dashboard_configuration_form_never_sends_a_security_key(server):

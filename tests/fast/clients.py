@@ -1,11 +1,12 @@
 """In-process clients for the fast tier, called like the live tier's httpx clients so a test moved
 here keeps its lines: `api.get(path, params=...)`, `api.post(path, json=...)`, `response.json()`."""
 
-from json import dumps
+from json import dumps, loads
 from typing import Any
 from urllib.parse import urlencode
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import HttpResponse
 from django.test import Client
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from rest_framework.test import APIClient
@@ -32,7 +33,8 @@ class TenantApi:
                 files: dict | None = None, params: dict | None = None, headers: dict | None = None):
         if params:
             path = f"{path}{'&' if '?' in path else '?'}{urlencode(params, doseq=True)}"
-        return self.client.generic(method.upper(), path, headers=headers, **_body(json, data, files))
+        response = self.client.generic(method.upper(), path, headers=headers, **_body(json, data, files))
+        return _read(response) if response.streaming else response
 
     def get(self, path: str, **kwargs):
         return self.request("GET", path, **kwargs)
@@ -65,6 +67,14 @@ def _body(json: Any, data: dict | None, files: dict | None) -> dict:
     if data is not None:
         return {"data": urlencode(data, doseq=True), "content_type": "application/x-www-form-urlencoded"}
     return {}
+
+
+def _read(streamed) -> HttpResponse:
+    """A streamed answer read whole, as httpx reads a body: `.content`, `.text`, `.json()`."""
+    response = HttpResponse(b"".join(streamed.streaming_content), status=streamed.status_code,
+                            headers=dict(streamed.headers))
+    response.json = lambda: loads(response.content)
+    return response
 
 
 def signed_in(user) -> Client:

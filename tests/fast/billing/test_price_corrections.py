@@ -24,8 +24,8 @@ from billing.tasks import price_corrected_session_task
 from stations.models import ChargingSession
 from stations.services.transactions import transaction_start, transaction_stop
 from tests.factories import make_id_tag, make_station, make_tenant
+from tests.fast.billing.invoices.test_invoices import make_customer, number, pdf_text, today
 from tests.fast.clients import api_client
-from tests.test_invoices import make_customer, number, pdf_text, today
 from tests.test_session_pricing import iso, make_tariff
 
 pytestmark = pytest.mark.django_db

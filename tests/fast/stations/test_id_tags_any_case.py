@@ -14,8 +14,8 @@ from stations.authlist.selectors import group_entries, id_tag_infos
 from stations.authlist.services import list_difference
 from stations.models import ChargingSession, IdTag
 from tests.factories import make_id_tag, make_station, make_tenant
+from tests.fast.billing.invoices.test_invoices import make_customer, priced_session
 from tests.fast.clients import api_client
-from tests.test_invoices import make_customer, priced_session
 
 pytestmark = pytest.mark.django_db
 
