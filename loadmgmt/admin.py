@@ -4,7 +4,6 @@ set through billing's service as the API does), and the record of what the load 
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import ValidationError
 
 from billing.models import Tariff
@@ -77,7 +76,8 @@ class LoadGroupAdmin(TenantScopedAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        if "tariff" not in flatten_fieldsets(self.get_fieldsets(request, obj)):
+        shown = kwargs.get("fields")  # None: the admin asks which fields the form has
+        if shown is not None and "tariff" not in shown:
             form.base_fields.pop("tariff", None)  # a hidden tariff (no money role) stays as it is
         return form
 
