@@ -77,9 +77,20 @@ def _read(streamed) -> HttpResponse:
     return response
 
 
-def signed_in(user) -> Client:
-    """Django's test client with `user`'s dashboard session (no login form: that is the live tier's)."""
-    client = Client()
+class DashboardClient(Client):
+    """Django's test client answering like httpx: `get(path, params=...)`, streamed bodies read whole."""
+
+    def get(self, path: str, data: dict | None = None, *args, params: dict | None = None, **kwargs):
+        return super().get(path, params if params is not None else data, *args, **kwargs)
+
+    def request(self, **request):
+        response = super().request(**request)
+        return _read(response) if response.streaming else response
+
+
+def signed_in(user) -> DashboardClient:
+    """A dashboard client with `user`'s session (no login form: that is the live tier's)."""
+    client = DashboardClient()
     client.force_login(user)
     return client
 
