@@ -1,4 +1,5 @@
-"""Commands from the API to a station: any 1.6 action, one outstanding CALL, any process."""
+"""Commands from the API to a station: any 1.6 action, one outstanding CALL, any process.
+(In process, without a station: tests/fast/stations/test_commands.py.)"""
 
 import asyncio
 import json
@@ -15,10 +16,7 @@ from tests.factories import (
     make_station,
     make_tenant,
 )
-
-
-def command(action: str, payload: dict | None = None) -> dict:
-    return {"action": action, "payload": payload or {}}
+from tests.fast.stations.test_commands import command
 
 
 async def test_a_command_returns_the_stations_answer(server):
@@ -84,15 +82,6 @@ async def test_an_unknown_action_or_a_bad_payload_is_a_400(server):
     assert station_action.status_code == 400
     assert bad.status_code == 400 and "PropertyConstraintViolation" in bad.json()["payload"][0]
     assert missing.status_code == 400 and "connectorId" in missing.json()["payload"][0]
-
-
-async def test_a_command_to_a_station_that_is_not_connected_is_a_409(server):
-    tenant = make_tenant()
-    station, _ = make_station(tenant)
-    async with api_client(server, tenant) as api:
-        response = await api.post(f"/api/v1/stations/{station.identity}/commands/",
-                                  json=command("Reset", {"type": "Soft"}))
-    assert response.status_code == 409
 
 
 async def test_a_callerror_from_the_station_is_a_502_with_its_code(server):

@@ -1,19 +1,14 @@
 """Firmware files, jobs and upload requests in the Django admin: each staff member sees only
-the tenants they belong to."""
+the tenants they belong to.
+(In process, without a station: tests/fast/stations/firmware/test_firmware_admin.py.)"""
 
-from django.core.files.base import ContentFile
 
 from stations.firmware.models import FirmwareFile
 from stations.firmware.services.firmware import firmware_job_create
 from stations.firmware.services.uploads import upload_request_create
-from tenants.models import Tenant
 from tests.factories import make_station, make_tenant
+from tests.fast.stations.firmware.test_firmware_admin import firmware_of
 from tests.test_admin import admin_session, make_user
-
-
-def firmware_of(tenant, name: str) -> FirmwareFile:
-    return FirmwareFile.objects.create(tenant=tenant, name=name, version="9.9",
-                                       file=ContentFile(b"image", name=f"{name}.bin"))
 
 
 async def test_staff_see_the_firmware_files_jobs_and_uploads_of_their_tenant_only(server):
@@ -33,14 +28,6 @@ async def test_staff_see_the_firmware_files_jobs_and_uploads_of_their_tenant_onl
     assert "mine-image" in files and "their-image" not in files
     assert "ADMIN-FW-MINE" in jobs and "ADMIN-FW-THEIRS" not in jobs
     assert "ADMIN-FW-MINE" in uploads and "ADMIN-FW-THEIRS" not in uploads
-
-
-def test_a_tenant_is_deleted_with_its_firmware_and_jobs():
-    tenant = make_tenant()
-    station, _ = make_station(tenant)
-    firmware_job_create(station=station, firmware=firmware_of(tenant, "gone"))
-    Tenant.objects.filter(pk=tenant.pk).delete()
-    assert not FirmwareFile.objects.filter(tenant_id=tenant.pk).exists()
 
 
 async def test_an_image_added_in_the_admin_gets_its_size_and_hash(server):

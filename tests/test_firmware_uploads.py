@@ -1,5 +1,6 @@
 """GetDiagnostics and GetLog end to end: the simulated station really uploads its file to the
-one-time URL (raw PUT or multipart POST) and the operator downloads it through the API."""
+one-time URL (raw PUT or multipart POST) and the operator downloads it through the API.
+(In process, without a station: tests/fast/stations/firmware/test_firmware_uploads.py.)"""
 
 from urllib.parse import urlsplit
 
@@ -13,10 +14,8 @@ from stations.models import Station
 from stations.simulator import SimulatedChargePoint
 from tests.conftest import _tmp
 from tests.factories import api_client, charge_point, make_station, make_tenant
+from tests.fast.stations.firmware.test_firmware_uploads import DIAGNOSTICS, SECURITY_LOG
 from tests.server import server_env, start_server
-
-DIAGNOSTICS = b"2026-11-25T06:00:00Z boot ok\n2026-11-25T06:01:00Z meter ok\n" * 100
-SECURITY_LOG = b"2026-11-25T06:00:00Z FirmwareUpdated\n"
 
 
 async def request_diagnostics(api, station, **fields) -> dict:
@@ -180,24 +179,6 @@ async def test_an_upload_url_takes_no_file_once_the_station_refused_or_before_it
         answers = [(await anonymous.put(location, content=b"log")).status_code for location in urls]
     assert refused["state"] == "rejected" and answers == [404, 404]
     assert not UploadRequest.objects.filter(station=station, received_at__isnull=False).exists()
-
-
-async def test_bad_diagnostics_and_log_requests_are_a_400(server):
-    tenant = make_tenant()
-    station, _ = make_station(tenant)
-    base = f"/api/v1/stations/{station.identity}"
-    async with api_client(server, tenant) as api:
-        backwards = await api.post(f"{base}/diagnostics/", json={"start_time": "2026-11-25T00:00:00Z",
-                                                                 "stop_time": "2026-11-24T00:00:00Z"})
-        bad_time = await api.post(f"{base}/diagnostics/", json={"start_time": "yesterday", "retries": -2})
-        bad_type = await api.post(f"{base}/logs/", json={"log_type": "EverythingLog"})
-        no_type = await api.post(f"{base}/logs/", json={})
-        offline = await api.post(f"{base}/logs/", json={"log_type": "SecurityLog"})
-    assert backwards.status_code == 400 and "stop_time" in backwards.json()
-    assert bad_time.status_code == 400 and {"start_time", "retries"} <= set(bad_time.json())
-    assert bad_type.status_code == 400 and "log_type" in bad_type.json()
-    assert no_type.status_code == 400 and "log_type" in no_type.json()
-    assert offline.status_code == 409 and "id" in offline.json()
 
 
 async def test_another_tenant_gets_404_on_every_diagnostics_and_log_endpoint(server):

@@ -1,5 +1,6 @@
 """Local authorization lists: derived from the tenant's id tags, sent to a real station over a real
-WebSocket, versions and answers recorded, checked through the API and on the station itself."""
+WebSocket, versions and answers recorded, checked through the API and on the station itself.
+(In process, without a station: tests/fast/stations/authlist/test_local_list.py.)"""
 
 import asyncio
 import os
@@ -27,15 +28,12 @@ from tests.factories import (
     make_station,
     make_tenant,
 )
+from tests.fast.stations.authlist.test_local_list import holding, url
 from tests.test_admin import _hidden_fields, admin_session, make_user
 
 # Without REDIS_URL the send task runs eagerly in the server; with it no worker runs in tests.
 eager_worker = pytest.mark.skipif(bool(os.environ.get("REDIS_URL")),
                                   reason="with REDIS_URL no worker runs the send task in tests")
-
-
-def url(station, tail: str = "") -> str:
-    return f"/api/v1/stations/{station.identity}/local-list/{tail}"
 
 
 def answering(status: str):
@@ -210,29 +208,6 @@ async def test_get_local_list_version_records_the_stations_answer(server):
     assert state["station_version"] == -1 and state["station_version_at"] is not None
 
 
-async def test_a_station_that_is_not_connected_is_a_409_and_the_attempt_is_recorded(server):
-    tenant = make_tenant()
-    station, _ = make_station(tenant)
-    async with api_client(server, tenant) as api:
-        sent = await api.post(url(station), json={"update_type": "Full"})
-        version = await api.post(url(station, "version/"))
-        state = (await api.get(url(station))).json()
-    assert (sent.status_code, version.status_code) == (409, 409)
-    assert state["history"][0]["status"] == "SendFailed"
-    assert "not connected" in state["history"][0]["error"]
-
-
-async def test_bad_input_is_a_400_with_field_errors(server):
-    tenant = make_tenant()
-    station, _ = make_station(tenant)
-    async with api_client(server, tenant) as api:
-        bad_type = await api.post(url(station), json={"update_type": "Partial"})
-        unknown_group = await api.post(url(station), json={"update_type": "Full", "group": "NOPE"})
-    assert bad_type.status_code == 400 and "update_type" in bad_type.json()
-    assert unknown_group.status_code == 400 and "group" in unknown_group.json()
-    assert not LocalListUpdate.objects.filter(local_list__station=station).exists()
-
-
 async def test_another_tenant_gets_404_for_the_list_and_its_version(server):
     tenant, outsider = make_tenant(), make_tenant("Outsider")
     station, password = make_station(tenant)
@@ -296,14 +271,6 @@ def linked(station) -> Station:
 def sent_lists(cp) -> list[tuple[int, str, list]]:
     return [(p["list_version"], p["update_type"], p["entries"])
             for action, p in cp.received if action == "SendLocalList"]
-
-
-def holding(tenant, group: str = "", version: int = 1, **fields) -> LocalList:
-    """A station (offline) holding the list it should hold now, as `version`."""
-    station, _ = make_station(tenant)
-    snapshot = local_list_entries(tenant_id=tenant.pk, group=group) if version else {}
-    return LocalList.objects.create(tenant=tenant, station=station, group=group, version=version,
-                                    snapshot=snapshot, **fields)
 
 
 def accepted(id_tag: str, **info) -> dict:
@@ -392,28 +359,6 @@ async def test_a_station_offline_when_its_list_changed_gets_the_update_when_it_b
         ("Differential", "Accepted"), ("Full", "Accepted")]
     assert LocalList.objects.get(station=station).sync_due is False
     assert sent_lists(again) == []
-
-
-def test_only_stations_holding_a_list_that_now_differs_are_due_an_update():
-    tenant, outsider = make_tenant(), make_tenant("Outsider")
-    make_id_tag(tenant, "ALICE")
-    make_id_tag(tenant, "FLEET")
-    make_id_tag(tenant, "DAVE", parent_id_tag="FLEET")
-    make_id_tag(outsider, "ALICE")
-    everyone, fleet = holding(tenant), holding(tenant, group="FLEET")
-    no_list = holding(tenant, version=0)
-    without_local_lists = holding(tenant, group="FLEET", version=0, station_version=-1)
-    theirs = holding(outsider)
-    make_id_tag(tenant, "IVAN")
-    after_ivan = local_lists_resync(tenant_id=tenant.pk)
-    IdTag.objects.filter(tenant=tenant, id_tag="DAVE").update(status="Blocked")
-    after_dave = local_lists_resync(tenant_id=tenant.pk)
-    due = set(LocalList.objects.filter(sync_due=True, tenant__in=[tenant, outsider])
-              .values_list("pk", flat=True))
-    assert after_ivan == [everyone.station_id]  # IVAN is no member of FLEET
-    assert sorted(after_dave) == sorted([everyone.station_id, fleet.station_id])
-    assert due == {everyone.pk, fleet.pk}
-    assert {no_list.pk, without_local_lists.pk, theirs.pk}.isdisjoint(due)
 
 
 async def test_a_send_while_another_update_awaits_its_answer_is_a_409_until_that_one_is_stale(

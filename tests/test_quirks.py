@@ -1,19 +1,8 @@
-"""Vendor quirks: known deviations configured per station model, applied in one place."""
+"""Vendor quirks: known deviations configured per station model, applied in one place.
+(In process, without a station: tests/fast/stations/test_quirks.py.)"""
 
 from stations.models import ChargingSession, ModelQuirks
-from stations.quirks import NONE, quirks_for, quirks_forget
 from tests.factories import charge_point, make_id_tag, make_station, make_tenant
-
-
-def test_the_longest_matching_model_prefix_wins_and_other_models_have_none():
-    quirks_forget()
-    ModelQuirks.objects.create(vendor="Acme", model_prefix="", id_tag_suffix_separator="/")
-    ModelQuirks.objects.create(vendor="Acme", model_prefix="AC-2", id_tag_suffix_separator="#",
-                               max_profile_on_connector_zero_only=True)
-    assert quirks_for("ACME", "AC-22k").id_tag_suffix_separator == "#"
-    assert quirks_for("Acme", "AC-22k").max_profile_on_connector_zero_only
-    assert quirks_for("Acme", "AC-11").id_tag_suffix_separator == "/"
-    assert quirks_for("Other", "AC-22k") == NONE
 
 
 async def test_an_id_tag_with_a_serial_suffix_is_authorized_and_stored_as_issued(server):

@@ -1,5 +1,6 @@
 """Reservations: ReserveNow and CancelReservation sent to a real station over a real WebSocket,
-its answers recorded, a StartTransaction using one, and expiry kept by the backend."""
+its answers recorded, a StartTransaction using one, and expiry kept by the backend.
+(In process, without a station: tests/fast/stations/reservations/test_reservations.py.)"""
 
 from datetime import UTC, datetime, timedelta
 
@@ -10,23 +11,12 @@ from ocpp.v16.enums import Action
 
 from stations.models import ChargingSession
 from stations.reservations.models import Reservation
-from stations.reservations.services import reservation_answer, reservation_create, reservations_expire
+from stations.reservations.services import reservations_expire
 from stations.reservations.tasks import expire_reservations
 from stations.simulator import SimulatedChargePoint
 from tests.factories import api_client, charge_point, make_id_tag, make_station, make_tenant
+from tests.fast.stations.reservations.test_reservations import in_an_hour, iso, url
 from tests.test_admin import admin_session, make_user
-
-
-def iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-def in_an_hour() -> str:
-    return iso(datetime.now(UTC) + timedelta(hours=1))
-
-
-def url(station, tail: str = "") -> str:
-    return f"/api/v1/stations/{station.identity}/reservations/{tail}"
 
 
 def reserving(status: str):
@@ -167,26 +157,6 @@ async def test_the_backend_expires_accepted_reservations_past_their_expiry_once(
     assert cp.reservations  # the station keeps its own; it expires them itself
 
 
-async def test_a_reservation_left_pending_past_its_expiry_expires_too(server):
-    tenant = make_tenant()
-    alice = make_id_tag(tenant, "ALICE")
-    station, _ = make_station(tenant)
-    # ReserveNow went out but its answer was never recorded: the sending process died.
-    lost = reservation_create(station=station, connector_id=1, id_tag=alice,
-                              expiry_date=datetime.now(UTC) + timedelta(minutes=1))
-    waiting = reservation_create(station=station, connector_id=0, id_tag=alice,
-                                 expiry_date=datetime.now(UTC) + timedelta(hours=1))
-    Reservation.objects.filter(pk=lost.pk).update(expiry_date=datetime.now(UTC) - timedelta(seconds=1))
-    expired = expire_reservations()
-    late = reservation_answer(reservation_id=lost.pk, status="Accepted")
-    async with api_client(server, tenant) as api:
-        statuses = {r["reservation_id"]: r["status"]
-                    for r in (await api.get(url(station))).json()["results"]}
-    assert expired == 1
-    assert late.status == "Expired"  # an answer arriving after all changes nothing
-    assert statuses == {lost.reservation_id: "Expired", waiting.reservation_id: "Pending"}
-
-
 async def test_cancelling_a_reservation_the_station_holds_cancels_it(server):
     tenant = make_tenant()
     make_id_tag(tenant, "ALICE")
@@ -252,19 +222,6 @@ async def test_bad_input_is_a_400_and_sends_nothing(server):
     assert [a for a, _ in cp.received] == []
 
 
-async def test_a_station_that_is_not_connected_is_a_409_and_the_reservation_says_so(server):
-    tenant = make_tenant()
-    make_id_tag(tenant, "ALICE")
-    station, _ = make_station(tenant)
-    async with api_client(server, tenant) as api:
-        made = await api.post(url(station), json={"connector_id": 1, "id_tag": "ALICE",
-                                                  "expiry_date": in_an_hour()})
-        listed = (await api.get(url(station))).json()
-    assert made.status_code == 409
-    assert listed["results"][0]["status"] == "SendFailed"
-    assert "not connected" in listed["results"][0]["error"]
-
-
 async def test_another_tenant_gets_404_for_reservations(server):
     tenant, outsider = make_tenant(), make_tenant("Outsider")
     make_id_tag(tenant, "ALICE")
@@ -284,14 +241,6 @@ async def test_another_tenant_gets_404_for_reservations(server):
     assert [r.status_code for r in (listed, created, got, deleted)] == [404, 404, 404, 404]
     assert [a for a, _ in cp.received] == ["ReserveNow"]
     assert Reservation.objects.get(station=station).status == "Accepted"
-
-
-async def test_an_unknown_reservation_is_a_404(server):
-    tenant = make_tenant()
-    station, _ = make_station(tenant)
-    async with api_client(server, tenant) as api:
-        response = await api.get(url(station, "99/"))
-    assert response.status_code == 404
 
 
 async def test_the_admin_shows_an_installer_only_the_reservations_of_their_tenant(server):

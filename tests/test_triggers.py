@@ -1,16 +1,8 @@
-"""POST /api/v1/stations/<identity>/trigger/: which variant is sent, the station's answer, errors."""
+"""POST /api/v1/stations/<identity>/trigger/: which variant is sent, the station's answer, errors.
+(In process, without a station: tests/fast/stations/test_triggers.py.)"""
 
 from stations.models import OcppMessage
-from stations.ocpp.v16.commands import trigger_action
 from tests.factories import api_client, charge_point, eventually, make_station, make_tenant
-
-
-def test_the_standard_trigger_is_used_unless_only_the_extended_one_has_the_message():
-    assert trigger_action(requested_message="Heartbeat") == "TriggerMessage"
-    assert trigger_action(requested_message="DiagnosticsStatusNotification") == "TriggerMessage"
-    assert trigger_action(requested_message="Heartbeat", extended=True) == "ExtendedTriggerMessage"
-    assert trigger_action(requested_message="LogStatusNotification") == "ExtendedTriggerMessage"
-    assert trigger_action(requested_message="SignChargePointCertificate") == "ExtendedTriggerMessage"
 
 
 async def test_a_trigger_returns_the_stations_answer_and_the_station_sends_the_message(server):
@@ -59,12 +51,3 @@ async def test_another_tenant_gets_a_404_and_the_station_gets_nothing(server):
                                   json={"requested_message": "Heartbeat"})
     assert response.status_code == 404
     assert cp.triggered == []
-
-
-async def test_a_station_that_is_not_connected_is_a_409(server):
-    tenant = make_tenant()
-    station, _ = make_station(tenant)
-    async with api_client(server, tenant) as api:
-        response = await api.post(f"/api/v1/stations/{station.identity}/trigger/",
-                                  json={"requested_message": "Heartbeat"})
-    assert response.status_code == 409
