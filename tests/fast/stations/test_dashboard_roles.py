@@ -46,7 +46,7 @@ def tenant():
     return tenant
 
 
-def member(tenant, role: str):
+def _member_of(tenant, role: str):
     """A dashboard user of `tenant` with `role` (not staff), as tests.browser.member."""
     user = make_user(tenant=tenant, role=role)
     user.is_staff = False
@@ -56,8 +56,8 @@ def member(tenant, role: str):
 
 def _user(tenant, role: str):
     if role == "outsider":
-        return member(make_tenant("Outsider"), Role.MANAGER)
-    return member(tenant, role)
+        return _member_of(make_tenant("Outsider"), Role.MANAGER)
+    return _member_of(tenant, role)
 
 
 @pytest.mark.parametrize("role", [Role.MANAGER, Role.INSTALLER, Role.ACCOUNTANT, "outsider"])
