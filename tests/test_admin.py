@@ -1,33 +1,14 @@
-"""Installers onboard stations in the Django admin, over real HTTP against the running server."""
+"""Installers onboard stations in the Django admin, over real HTTP against the running server: the
+password shown once connects a real station (the admin's checks and tenancy in process:
+tests/fast/stations/test_admin.py)."""
 
-import html
-import itertools
-import re
 from contextlib import asynccontextmanager
 
 import httpx
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 
 from stations.models import Station
-from tenants.models import Membership, Role
-from tests.factories import charge_point, make_station, make_tenant
-
-PASSWORD = "admin-test-password-9876"
-_users = itertools.count(1)
-_HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
-
-
-def make_user(*, superuser: bool = False, tenant=None, role: str = Role.INSTALLER,
-              permissions: tuple[str, ...] = ()):
-    user = get_user_model().objects.create_user(
-        username=f"user{next(_users)}-{'super' if superuser else 'staff'}", password=PASSWORD,
-        is_staff=True, is_superuser=superuser)
-    for codename in permissions:
-        user.user_permissions.add(Permission.objects.get(codename=codename))
-    if tenant is not None:
-        Membership.objects.create(user=user, tenant=tenant, role=role)
-    return user
+from tests.factories import charge_point, make_tenant
+from tests.fast.stations.test_admin import PASSWORD, _hidden_fields, _shown_password, make_user
 
 
 @asynccontextmanager
@@ -44,10 +25,6 @@ async def admin_session(server, user):
         yield http
 
 
-def _hidden_fields(page: str) -> dict[str, str]:
-    return {name: html.unescape(value) for name, value in _HIDDEN.findall(page)}
-
-
 async def add_station(http: httpx.AsyncClient, tenant, identity: str,
                       timezone: str = "") -> httpx.Response:
     form = await http.get("/admin/stations/station/add/")
@@ -57,12 +34,6 @@ async def add_station(http: httpx.AsyncClient, tenant, identity: str,
         "enabled": "on", "timezone": timezone, "max_current": "32", "_save": "Save",
     }
     return await http.post("/admin/stations/station/add/", data=data)
-
-
-def _shown_password(page: str, identity: str) -> tuple[str, str] | None:
-    match = re.search(rf"Station <b>{re.escape(identity)}</b>: OCPP URL <code>([^<]+)</code>, "
-                      r"user <code>[^<]+</code>, password <code>([^<]+)</code>", page)
-    return match.groups() if match else None
 
 
 async def test_adding_a_station_shows_its_password_once_and_it_connects(server):
@@ -84,65 +55,3 @@ async def test_adding_a_station_shows_its_password_once_and_it_connects(server):
     async with charge_point(server, tenant, station, password) as cp:
         await cp.status(1, "Available")
     assert Station.objects.get(pk=station.pk).vendor == "Simulator"
-
-
-async def test_an_installer_sees_only_the_stations_of_their_tenant(server):
-    mine, theirs = make_tenant("Installer"), make_tenant("Other")
-    make_station(mine, "MINE-STATION")
-    make_station(theirs, "THEIR-STATION")
-    user = make_user(tenant=mine, permissions=("view_station", "add_station", "change_station"))
-    async with admin_session(server, user) as http:
-        changelist = await http.get("/admin/stations/station/")
-        form = await http.get("/admin/stations/station/add/")
-        theirs_pk = Station.objects.get(tenant=theirs).pk
-        their_page = await http.get(f"/admin/stations/station/{theirs_pk}/change/")
-    assert changelist.status_code == 200
-    assert "MINE-STATION" in changelist.text
-    assert "THEIR-STATION" not in changelist.text
-    assert f'<option value="{mine.pk}">' in form.text
-    assert f'<option value="{theirs.pk}"' not in form.text
-    assert "THEIR-STATION" not in their_page.text
-
-
-async def test_an_installer_cannot_add_a_station_to_another_tenant(server):
-    mine, theirs = make_tenant("Installer"), make_tenant("Other")
-    user = make_user(tenant=mine, permissions=("view_station", "add_station", "change_station"))
-    async with admin_session(server, user) as http:
-        response = await add_station(http, theirs, "SNEAKY")
-    assert response.status_code == 200
-    assert "Select a valid choice" in response.text
-    assert _shown_password(response.text, "SNEAKY") is None
-    assert not Station.objects.filter(identity="SNEAKY").exists()
-
-
-async def test_the_admin_refuses_an_identity_that_cannot_end_an_ocpp_url(server):
-    tenant = make_tenant()
-    user = make_user(superuser=True)
-    async with admin_session(server, user) as http:
-        slashed = await add_station(http, tenant, "CP/1")
-        spaced = await add_station(http, tenant, "CP 1")
-    for response in (slashed, spaced):
-        assert response.url.path == "/admin/stations/station/add/"
-        assert "Must not contain" in response.text
-    assert not Station.objects.filter(tenant=tenant).exists()
-
-
-async def test_the_admin_refuses_an_unknown_timezone(server):
-    tenant = make_tenant()
-    user = make_user(superuser=True)
-    async with admin_session(server, user) as http:
-        response = await add_station(http, tenant, "TZ-CP", timezone="Mars/Olympus")
-    assert response.url.path == "/admin/stations/station/add/"
-    assert "is not an IANA time zone name" in response.text
-    assert not Station.objects.filter(tenant=tenant).exists()
-
-
-async def test_the_admin_refuses_a_duplicate_identity_in_a_tenant(server):
-    tenant = make_tenant()
-    make_station(tenant, "TAKEN")
-    user = make_user(superuser=True)
-    async with admin_session(server, user) as http:
-        response = await add_station(http, tenant, "TAKEN")
-    assert response.status_code == 200
-    assert _shown_password(response.text, "TAKEN") is None
-    assert Station.objects.filter(tenant=tenant).count() == 1

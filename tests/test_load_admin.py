@@ -1,27 +1,11 @@
-"""Load groups in the admin: installers see and edit their tenants' groups only, a station joins
-a group from its own page (and gets the failsafe), and the load manager's records are read-only."""
+"""Load groups in the admin: a station joins a group from its own page and a real station gets the
+failsafe (installers seeing their tenants' groups only: tests/fast/loadmgmt/test_load_admin.py)."""
 
 from loadmgmt.models import LoadGroup
 from tests.factories import charge_point, eventually, make_station, make_tenant
+from tests.fast.loadmgmt.test_load_admin import PERMISSIONS
 from tests.test_admin import _hidden_fields, admin_session, make_user
 from tests.test_load_management import limit_of
-
-PERMISSIONS = ("view_loadgroup", "change_loadgroup", "view_station", "change_station",
-               "view_allocation", "view_limitsent")
-
-
-async def test_an_installer_sees_only_their_tenants_groups(server):
-    tenant, other = make_tenant(), make_tenant()
-    mine = LoadGroup.objects.create(tenant=tenant, name="Our car park", max_current=63)
-    LoadGroup.objects.create(tenant=other, name="Their car park", max_current=63)
-    user = make_user(tenant=tenant, permissions=PERMISSIONS)
-    async with admin_session(server, user) as http:
-        listing = (await http.get("/admin/loadmgmt/loadgroup/")).text
-        foreign = await http.get(f"/admin/loadmgmt/loadgroup/{mine.pk + 1}/change/")
-        allocations = await http.get("/admin/loadmgmt/allocation/")
-    assert "Our car park" in listing and "Their car park" not in listing
-    assert foreign.url.path == "/admin/" and "doesn’t exist" in foreign.text  # admin's redirect
-    assert allocations.status_code == 200
 
 
 async def test_a_station_put_in_a_group_from_its_admin_page_gets_the_failsafe(server, celery_worker):

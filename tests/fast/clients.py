@@ -1,9 +1,11 @@
 """In-process clients for the fast tier, called like the live tier's httpx clients so a test moved
 here keeps its lines: `api.get(path, params=...)`, `api.post(path, json=...)`, `response.json()`."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from json import dumps, loads
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
@@ -104,3 +106,36 @@ def post(client: Client, url: str, data: dict, htmx: bool = True):
     """POST a dashboard form as htmx does, when `htmx` (the live tier's tests.dashboard_helpers.post;
     Django's test client checks no CSRF token)."""
     return client.post(url, data=data, headers={"HX-Request": "true"} if htmx else None)
+
+
+class _Url(str):
+    """The address a followed answer came from, as httpx's `response.url` (`.path`, `str()`)."""
+
+    @property
+    def path(self) -> str:
+        return urlsplit(self).path
+
+
+class AdminClient(DashboardClient):
+    """A dashboard client that follows redirects and tells where it ended, as the live tier's
+    admin session (httpx with follow_redirects)."""
+
+    def request(self, **request):
+        response = super().request(**request)
+        if response.status_code in (301, 302, 303, 307, 308) and not request.get("_no_follow"):
+            return self._follow(response, request)
+        query = request.get("QUERY_STRING", "")
+        response.url = _Url(f"http://testserver{request['PATH_INFO']}{'?' + query if query else ''}")
+        return response
+
+    def _follow(self, response, request):
+        target = urlsplit(response["Location"])
+        return self.get(target.path, dict(parse_qsl(target.query)))
+
+
+@contextmanager
+def admin_session(user) -> Iterator[AdminClient]:
+    """`user` signed in to the admin (no login form: that is the live tier's tests.test_admin)."""
+    client = AdminClient()
+    client.force_login(user)
+    yield client

@@ -1,13 +1,17 @@
-"""The Security extension in the admin: each tenant's staff see their own records; an installer
-may set a station's profile either way (the API only raises it)."""
+"""The Security extension in the admin, in process: each tenant's staff see their own records; an
+installer may set a station's profile either way (the API only raises it)."""
 
+import pytest
 from django.utils import timezone
 
 from stations.models import Station
 from stations.security.models import SecurityEvent
 from tenants.models import Role
 from tests.factories import make_station, make_tenant
-from tests.test_admin import _hidden_fields, admin_session, make_user
+from tests.fast.clients import admin_session
+from tests.test_admin import _hidden_fields, make_user
+
+pytestmark = pytest.mark.django_db
 
 
 def make_event(station, type: str) -> SecurityEvent:
@@ -15,28 +19,28 @@ def make_event(station, type: str) -> SecurityEvent:
                                         received_at=timezone.now())
 
 
-async def test_staff_see_only_the_security_events_of_their_tenant(server):
+def test_staff_see_only_the_security_events_of_their_tenant():
     mine, theirs = make_tenant("Mine"), make_tenant("Theirs")
     make_event(make_station(mine)[0], "TamperDetectionActivated")
     make_event(make_station(theirs)[0], "MemoryExhaustion")
     user = make_user(tenant=mine, role=Role.MANAGER, permissions=("view_securityevent",))
-    async with admin_session(server, user) as http:
-        page = await http.get("/admin/security/securityevent/")
+    with admin_session(user) as http:
+        page = http.get("/admin/security/securityevent/")
     assert page.status_code == 200
     assert "TamperDetectionActivated" in page.text
     assert "MemoryExhaustion" not in page.text
 
 
-async def test_an_installer_may_lower_a_stations_profile_in_the_admin(server):
+def test_an_installer_may_lower_a_stations_profile_in_the_admin():
     tenant = make_tenant()
     station, _ = make_station(tenant, security_profile=3)
     user = make_user(superuser=True)
     url = f"/admin/stations/station/{station.pk}/change/"
-    async with admin_session(server, user) as http:
-        form = await http.get(url)
+    with admin_session(user) as http:
+        form = http.get(url)
         assert 'name="security_profile"' in form.text
         data = _hidden_fields(form.text) | {"name": "", "enabled": "on", "timezone": "", "max_current": "32",
                                             "security_profile": "1", "_save": "Save"}
-        response = await http.post(url, data=data)
+        response = http.post(url, data=data)
     assert response.url.path == "/admin/stations/station/", response.text[:2000]
     assert Station.objects.get(pk=station.pk).security_profile == 1
