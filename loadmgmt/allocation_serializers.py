@@ -1,5 +1,5 @@
 """An allocation as the API returns it (GET /api/v1/load-groups/<id>/allocation/) and the
-dashboard's `load.allocation` events carry it (loadmgmt/live.py): one shape for both. Apart from
+dashboard's `load.allocation` events carry it (loadmgmt/allocation_feed.py): one shape for both. Apart from
 the load-group serializers (loadmgmt/serializers.py, an edge that shows billing's tariff), so
 that the core's live events import nothing of billing."""
 

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from loadmgmt.live import allocation_published
+from loadmgmt.allocation_feed import allocation_published
 from loadmgmt.models import Allocation, ConnectorLimit, LimitSent, LoadGroup, StationControl
 from loadmgmt.selectors import GroupState, allocation_build
 from stations.models import ChargingSession

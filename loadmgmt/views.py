@@ -11,9 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from billing.selectors import group_tariff_of, tariffs_of
 from cpms.dashboard import page, sees_money, serializer_into_form
 from loadmgmt import selectors
+from loadmgmt.allocation_feed import allocation_event
 from loadmgmt.forms import LoadGroupForm
 from loadmgmt.group_tariff import load_group_with_tariff_create, load_group_with_tariff_update
-from loadmgmt.live import allocation_event
 from loadmgmt.rebalance import rebalance
 from loadmgmt.serializers import LoadGroupSerializer
 from stations.selectors import stations_of

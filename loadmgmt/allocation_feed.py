@@ -1,5 +1,6 @@
-"""An allocation as the dashboard shows it, and its `load.allocation` event, published to the
-group's tenant once the allocation is committed (the load group page updates in place)."""
+"""An allocation on the dashboard's live feed: the allocation as the dashboard shows it, and its
+`load.allocation` event, published to the group's tenant once the allocation is committed (the
+load group page updates in place). The feed itself, for every app, is stations/live.py."""
 
 import logging
 from decimal import Decimal
