@@ -25,7 +25,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.urls import re_path  # noqa: E402
 
-from stations.dashboard_consumer import DashboardConsumer  # noqa: E402
+from stations.dashboard.consumer import DashboardConsumer  # noqa: E402
 from stations.ocpp.consumer import OcppConsumer  # noqa: E402
 
 # Stations send no Origin header, so the OCPP route takes no origin check; its security is the

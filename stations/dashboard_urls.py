@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from stations import views, views_actions
+from stations import views
+from stations.dashboard import actions
 from tenants.views import tenant_switch
 
 urlpatterns = [
@@ -11,16 +12,16 @@ urlpatterns = [
     path("stations/", views.stations_page, name="stations-page"),
     path("stations/new/", views.onboarding, name="onboarding"),
     path("stations/<str:identity>/", views.station_page, name="station-page"),
-    path("stations/<str:identity>/configuration/", views_actions.configuration,
+    path("stations/<str:identity>/configuration/", actions.configuration,
          name="station-configuration"),
-    path("stations/<str:identity>/configuration/change/", views_actions.change_configuration,
+    path("stations/<str:identity>/configuration/change/", actions.change_configuration,
          name="station-change-configuration"),
-    path("stations/<str:identity>/remote-start/", views_actions.remote_start,
+    path("stations/<str:identity>/remote-start/", actions.remote_start,
          name="station-remote-start"),
-    path("stations/<str:identity>/remote-stop/", views_actions.remote_stop, name="station-remote-stop"),
-    path("stations/<str:identity>/reset/", views_actions.reset, name="station-reset"),
-    path("stations/<str:identity>/unlock/", views_actions.unlock, name="station-unlock"),
-    path("stations/<str:identity>/availability/", views_actions.availability,
+    path("stations/<str:identity>/remote-stop/", actions.remote_stop, name="station-remote-stop"),
+    path("stations/<str:identity>/reset/", actions.reset, name="station-reset"),
+    path("stations/<str:identity>/unlock/", actions.unlock, name="station-unlock"),
+    path("stations/<str:identity>/availability/", actions.availability,
          name="station-availability"),
-    path("stations/<str:identity>/trigger/", views_actions.trigger, name="station-trigger-page"),
+    path("stations/<str:identity>/trigger/", actions.trigger, name="station-trigger-page"),
 ]

@@ -1,15 +1,15 @@
 """The stations side of the dashboard: overview, station list (live), station detail, onboarding.
 
 Thin: each view checks the role (tenants/access.py), reads through selectors and renders. The
-actions that send a CALL to a station are in stations/views_actions.py."""
+actions that send a CALL to a station are in stations/dashboard/actions.py."""
 
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, render
 
-from stations import dashboard_selectors as reads
 from stations import selectors
-from stations.dashboard_forms import (
+from stations.dashboard import selectors as reads
+from stations.forms import (
     AvailabilityForm,
     OnboardingForm,
     RemoteStartForm,

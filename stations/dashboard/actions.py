@@ -17,7 +17,6 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from stations import dashboard_selectors as reads
 from stations import selectors
 from stations.commands import (
     CommandFailed,
@@ -25,7 +24,8 @@ from stations.commands import (
     StationNotConnected,
     StationTimedOut,
 )
-from stations.dashboard_forms import (
+from stations.dashboard import selectors as reads
+from stations.forms import (
     AvailabilityForm,
     ConfigurationForm,
     RemoteStartForm,
