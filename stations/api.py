@@ -11,12 +11,13 @@ from stations import selectors
 from stations.api_base import AsyncStationAPIView, StationListAPIView
 from stations.commands import station_call
 from stations.filters import IdTagFilter, SessionFilter
-from stations.models import ChargingSession, IdTag, OcppMessage, Station
+from stations.models import ChargingSession, Component, IdTag, OcppMessage, Station
 from stations.ocpp.errors import OcppError
 from stations.ocpp.v16 import schemas
 from stations.serializers import (
     CommandResultSerializer,
     CommandSerializer,
+    ComponentSerializer,
     IdTagSerializer,
     MessageSerializer,
     SessionCloseSerializer,
@@ -167,3 +168,13 @@ class StationCommandView(AsyncStationAPIView):
         response = await station_call(station, action, payload)  # CommandFailed: 409/502/504
         return Response({"action": action, "payload": payload, "response": response})
 
+
+class StationDeviceModel(StationListAPIView):
+    """The station's device model: its components with their variables, attributes and
+    monitors (a 1.6 station's configuration keys: the OCPP16Configuration component)."""
+
+    queryset = Component.objects.none()  # for the schema; requests use station_queryset
+    serializer_class = ComponentSerializer
+
+    def station_queryset(self, station):
+        return selectors.device_model_of(station)

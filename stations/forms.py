@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from loadmgmt.models import LoadGroup
 from stations.models import Station
 from stations.security.profiles import is_security_key
-from stations.triggers import STANDARD
+from stations.triggers.services import STANDARD
 from tenants.validators import validate_url_segment
 
 

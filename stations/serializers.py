@@ -3,7 +3,17 @@ from rest_framework import serializers
 
 from billing.serializers import SessionCostFields, StationTariffField
 from loadmgmt.serializers import StationGroupField
-from stations.models import ChargingSession, Connector, IdTag, OcppMessage, Station
+from stations.models import (
+    ChargingSession,
+    Component,
+    Connector,
+    IdTag,
+    OcppMessage,
+    Station,
+    Variable,
+    VariableAttribute,
+    VariableMonitor,
+)
 from stations.ocpp.v16 import router
 from stations.security.profiles import is_security_key
 from stations.selectors import evses_of, station_ocpp_url
@@ -176,3 +186,34 @@ class CommandResultSerializer(serializers.Serializer):
     action = serializers.CharField()
     payload = serializers.DictField()
     response = serializers.DictField()
+
+
+# The device model (docs/domain-model.md): components with their variables, attributes and monitors.
+class VariableAttributeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = VariableAttribute
+        fields = ["type", "value", "mutability", "persistent", "constant", "source", "updated_at"]
+
+
+class VariableMonitorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = VariableMonitor
+        fields = ["monitor_id", "type", "value", "severity", "transaction", "preset", "updated_at"]
+
+
+class VariableSerializer(serializers.ModelSerializer):
+    attributes = VariableAttributeSerializer(many=True, read_only=True)
+    monitors = VariableMonitorSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Variable
+        fields = ["name", "instance", "unit", "data_type", "min_limit", "max_limit", "values_list",
+                  "supports_monitoring", "attributes", "monitors"]
+
+
+class ComponentSerializer(serializers.ModelSerializer):
+    variables = VariableSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Component
+        fields = ["name", "instance", "evse_id", "connector_id", "variables"]

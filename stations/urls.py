@@ -13,13 +13,14 @@ urlpatterns = [
             name="station-messages"),
     re_path(r"^stations/(?P<identity>[^/]+)/commands/$", api.StationCommandView.as_view(),
             name="station-commands"),
+    re_path(r"^stations/(?P<identity>[^/]+)/device-model/$", api.StationDeviceModel.as_view(),
+            name="station-device-model"),
     path("", include("stations.firmware.urls")),
     path("", include("stations.authlist.urls")),
     path("", include("stations.reservations.urls")),
     path("", include("stations.smartcharging.urls")),
     path("", include("stations.security.urls")),
     path("", include("loadmgmt.urls")),
-    path("", include("stations.api_triggers")),  # POST stations/<identity>/trigger/
-    path("", include("stations.api_device_model")),  # GET stations/<identity>/device-model/
+    path("", include("stations.triggers.urls")),  # POST stations/<identity>/trigger/
     *router.urls,
 ]

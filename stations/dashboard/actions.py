@@ -38,7 +38,7 @@ from stations.models import Station
 from stations.security.profiles import configuration_key, is_security_key
 from stations.services import station_commands as commands
 from stations.services.message_log import REDACTED, SECRET_KEYS
-from stations.triggers import trigger_send
+from stations.triggers.services import trigger_send
 from tenants.access import STATION_ROLES, dashboard_view
 
 

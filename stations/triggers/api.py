@@ -1,13 +1,12 @@
 """POST /api/v1/stations/<identity>/trigger/: Remote Trigger through the API."""
 
-from django.urls import re_path
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
 from cpms.api_errors import command_failures
 from stations.api_base import AsyncStationAPIView
-from stations.triggers import EXTENDED, STANDARD, trigger_send
+from stations.triggers.services import EXTENDED, STANDARD, trigger_send
 
 
 class TriggerSerializer(serializers.Serializer):
@@ -47,9 +46,3 @@ class StationTriggerView(AsyncStationAPIView):
         serializer.is_valid(raise_exception=True)
         result = await trigger_send(station=station, **serializer.validated_data)
         return Response(TriggerResultSerializer(result).data)
-
-
-urlpatterns = [
-    re_path(r"^stations/(?P<identity>[^/]+)/trigger/$", StationTriggerView.as_view(),
-            name="station-trigger"),
-]
