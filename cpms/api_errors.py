@@ -5,7 +5,7 @@ from django.db import DataError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from stations.commands import CommandFailed
+from stations.commands.sending import CommandFailed
 
 
 def exception_handler(exc, context):

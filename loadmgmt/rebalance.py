@@ -23,7 +23,7 @@ from loadmgmt.locks import group_lock
 from loadmgmt.models import Allocation, ConnectorLimit, LoadGroup, StationControl
 from loadmgmt.records import allocation_record, limit_result_record, station_control_reset
 from loadmgmt.selectors import ConnectorState, GroupState, group_id_of, group_state, is_held
-from stations.commands import (
+from stations.commands.sending import (
     CommandFailed,
     StationAnsweredError,
     StationNotConnected,

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from cpms.api_errors import command_failures
 from stations import selectors
 from stations.api_base import AsyncStationAPIView, StationListAPIView
-from stations.commands import station_call
+from stations.commands.sending import station_call
 from stations.filters import IdTagFilter, SessionFilter
 from stations.models import ChargingSession, Component, IdTag, OcppMessage, Station
 from stations.ocpp.errors import OcppError

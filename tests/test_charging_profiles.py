@@ -8,7 +8,7 @@ from ocpp.routing import on
 from ocpp.v16 import call_result
 from ocpp.v16.enums import Action
 
-from stations.commands import StationNotConnected
+from stations.commands.sending import StationNotConnected
 from stations.models import Connector, ModelQuirks
 from stations.quirks import quirks_forget
 from stations.selectors import stations_of

@@ -5,7 +5,7 @@ the station and bring back its answers (the pure translation: tests/fast/station
 
 import asyncio
 
-from stations.commands import StationNotConnected
+from stations.commands.sending import StationNotConnected
 from stations.models import ChargingSession, OcppMessage
 from stations.selectors import stations_of
 from stations.services import station_commands as commands

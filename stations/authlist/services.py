@@ -18,13 +18,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from stations import command_requests as req
 from stations.authlist.models import LocalList, LocalListUpdate, UpdateStatus
 from stations.authlist.selectors import (
     local_list_due,
     local_list_entries,
 )
-from stations.commands import CommandFailed, command_run
+from stations.commands import requests as req
+from stations.commands.sending import CommandFailed, command_run
 from stations.models import Station
 from stations.ocpp.dbthreads import db
 

@@ -2,7 +2,7 @@ from asgiref.sync import async_to_sync
 from celery import shared_task
 
 from stations.authlist.services import local_list_send, local_list_sync
-from stations.commands import CommandFailed
+from stations.commands.sending import CommandFailed
 from stations.models import Station
 
 

@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from stations import selectors
-from stations.commands import (
+from stations.commands.sending import (
     CommandFailed,
     StationAnsweredError,
     StationNotConnected,

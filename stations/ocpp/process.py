@@ -5,9 +5,9 @@ import logging
 
 from django.conf import settings
 
-from stations import presence
 from stations.ocpp import embedded_beat
 from stations.ocpp.dbthreads import db
+from stations.services import presence
 
 log = logging.getLogger(__name__)
 

@@ -9,8 +9,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from stations import command_requests as req
-from stations.commands import CommandFailed, command_run
+from stations.commands import requests as req
+from stations.commands.sending import CommandFailed, command_run
 from stations.models import ChargingSession, IdTag, Station
 from stations.reservations.models import Reservation, ReservationStatus
 

@@ -1,5 +1,5 @@
 """What the central system asks of a station in the Security extension: send the request (in
-no version's words: stations/command_requests.py), record the answer. Async, for the API views
+no version's words: stations/commands/requests.py), record the answer. Async, for the API views
 and the consumer's process; the writes are services."""
 
 import asyncio
@@ -7,8 +7,8 @@ import logging
 
 from asgiref.sync import sync_to_async
 
-from stations import command_requests as req
-from stations.commands import CommandFailed, StationNotConnected, command_run
+from stations.commands import requests as req
+from stations.commands.sending import CommandFailed, StationNotConnected, command_run
 from stations.models import Station
 from stations.security import services
 from stations.security.models import InstalledCertificate

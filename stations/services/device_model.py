@@ -6,7 +6,7 @@ variables of one component (CONFIGURATION_KEYS), each with its Actual value. A s
 password (AuthorizationKey) is never stored: it is the link's secret, not a setting to show.
 
 `device_model_record_answer` is the hook the command path calls with every answer a station
-gives (stations/commands.py); it records the 1.6 answers that tell us a configuration."""
+gives (stations/commands/sending.py); it records the 1.6 answers that tell us a configuration."""
 
 import logging
 from dataclasses import dataclass

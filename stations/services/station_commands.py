@@ -1,16 +1,16 @@
 """What operators (and the backend itself) ask of a station, whatever OCPP version it speaks.
 
-Each service states the request in the domain's words (stations/command_requests.py) and
+Each service states the request in the domain's words (stations/commands/requests.py) and
 returns the station's neutral answer; the station's version adapter picks the message and
-reads the answer (`stations.commands.command_run`). So the dashboard, the API and the feature
-apps never build a 1.6 payload, and a 2.0.1 station gets the same operator action as its own
+reads the answer (`stations.commands.sending.command_run`). So the dashboard, the API and the
+feature apps never build a 1.6 payload, and a 2.0.1 station gets the same operator action as its own
 message (RequestStartTransaction, SetVariables, ...). They are async: the callers wait for a
 station in an event loop. A station that gives no usable answer raises `CommandFailed`
 (409 not connected, 502 CALLERROR, 504 no answer, 400 a request its version cannot carry).
 """
 
-from stations import command_requests as req
-from stations.commands import command_run
+from stations.commands import requests as req
+from stations.commands.sending import command_run
 from stations.models import Station
 
 

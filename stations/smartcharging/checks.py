@@ -4,7 +4,7 @@ OCPP 1.6 section 3.13 the schema cannot express. A failure is a 400 naming the f
 from decimal import Decimal
 
 from stations import timestamps
-from stations.commands import CommandInvalid
+from stations.commands.sending import CommandInvalid
 from stations.models import Station
 from stations.ocpp.errors import OcppError
 from stations.ocpp.v16 import schemas

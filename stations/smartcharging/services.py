@@ -15,9 +15,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from stations import command_requests as req
 from stations import timestamps
-from stations.commands import CommandFailed, StationNotConnected, StationTimedOut, command_run
+from stations.commands import requests as req
+from stations.commands.sending import CommandFailed, StationNotConnected, StationTimedOut, command_run
 from stations.models import Connector, Station
 from stations.quirks import quirks_of
 from stations.selectors import sessions_by_transaction_id

@@ -1,6 +1,7 @@
 """The import graph the design asks for (docs/architecture.md): the core tells billing and load
-management what happened through domain events (stations/events.py) and never imports them, and no
-package's modules import each other in a circle. Read from the source with grimp, imports inside
+management what happened through domain events (stations/events.py) and never imports them, nor the
+stations app's own edges (STATIONS_EDGES: the API, pages, forms, admin, the dashboard package), and
+no package's modules import each other in a circle. Read from the source with grimp, imports inside
 functions included, so a late import cannot hide an arrow.
 
 Between the two apps above the core the arrow runs from billing to load management only: pricing
@@ -18,7 +19,13 @@ import pytest
 
 PACKAGES = ("stations", "billing", "loadmgmt", "tenants", "cpms")
 CORE = ("stations.models", "stations.services", "stations.ocpp", "stations.events", "stations.selectors",
-        "tenants")
+        "stations.commands", "tenants")
+# The stations app's edges: requests, pages, forms, the admin and the dashboard's socket. The core
+# publishes to the dashboard's live feed through stations/live.py, which imports none of them.
+STATIONS_EDGES = ("stations.api", "stations.api_base", "stations.serializers", "stations.filters",
+                  "stations.views", "stations.forms", "stations.dashboard", "stations.admin",
+                  "stations.urls", "stations.dashboard_urls", "stations.triggers.api",
+                  "stations.triggers.urls", "stations.tariff_and_group")
 ABOVE_THE_CORE = ("billing", "loadmgmt")
 LOADMGMT_EDGES = ("loadmgmt.api", "loadmgmt.serializers", "loadmgmt.views", "loadmgmt.forms",
                   "loadmgmt.admin", "loadmgmt.group_tariff", "loadmgmt.urls", "loadmgmt.dashboard_urls")
@@ -38,6 +45,14 @@ def test_the_core_imports_neither_billing_nor_load_management(graph, core):
                     for chain in graph.find_shortest_chains(importer=core, imported=above, as_packages=True))
 
     assert not chains, f"{core} reaches above the core:\n" + "\n".join(chains)
+
+
+@pytest.mark.parametrize("core", [c for c in CORE if c.startswith("stations.")] + ["stations.live"])
+def test_the_core_imports_none_of_the_stations_apps_edges(graph, core):
+    chains = sorted(" -> ".join(chain) for edge in STATIONS_EDGES
+                    for chain in graph.find_shortest_chains(importer=core, imported=edge, as_packages=True))
+
+    assert not chains, f"{core} reaches an edge of the stations app:\n" + "\n".join(chains)
 
 
 def test_load_managements_own_modules_import_nothing_of_billing(graph):

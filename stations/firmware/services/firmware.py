@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import F, RestrictedError
 from django.utils import timezone
 
-from stations.command_requests import CommandResult, FirmwareUpdate
+from stations.commands.requests import CommandResult, FirmwareUpdate
 from stations.firmware.models import FirmwareFile, FirmwareJob, JobFailure, Rollout
 from stations.firmware.services import sending, transfer
 from stations.models import Station

@@ -3,7 +3,7 @@
 The row is claimed with a conditional UPDATE (pending -> sent) and committed before the CALL, so
 a redelivered task sends nothing twice and the station's status notifications, which may arrive
 before its answer, find the row. The answer (or the failure) is recorded afterwards. The row's
-request is version-neutral (stations/command_requests.py); the row keeps the message and payload
+request is version-neutral (stations/commands/requests.py); the row keeps the message and payload
 the station's adapter made of it.
 
 The job's token is made here, for this CALL only: the row keeps its hash, and its location and
@@ -15,13 +15,13 @@ from asgiref.sync import sync_to_async
 from django.db import models, transaction
 from django.utils import timezone
 
-from stations.command_requests import CommandResult
-from stations.commands import CommandFailed, command_run, command_run_sync, translator_for
+from stations.commands.requests import CommandResult
+from stations.commands.sending import CommandFailed, command_run, command_run_sync, translator_for
 from stations.firmware import tokens
 from stations.models import Station
 
 LocationOf = Callable[[models.Model, str], str]
-RequestOf = Callable[[models.Model], object]  # a request of stations/command_requests.py
+RequestOf = Callable[[models.Model], object]  # a request of stations/commands/requests.py
 Answered = Callable[[models.Model, CommandResult], None]
 
 

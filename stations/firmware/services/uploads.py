@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
-from stations.command_requests import LogUpload, LogUploadReport
+from stations.commands.requests import LogUpload, LogUploadReport
 from stations.firmware.models import JobFailure, UploadRequest
 from stations.firmware.selectors import open_for_transfer
 from stations.firmware.services import sending, transfer

@@ -1,9 +1,9 @@
 """The OCPP 1.6 words for what the central system asks of a station.
 
-`call_of` turns a version-neutral request (stations/command_requests.py) into the 1.6 action and
+`call_of` turns a version-neutral request (stations/commands/requests.py) into the 1.6 action and
 payload; `result_of` turns the station's answer into the neutral result. Both are pure: no
-database, no socket. `stations.commands.translator_for` picks this module for a 1.6 station;
-a 2.0.1 adapter offers the same two functions (docs/architecture.md, the path of an API
+database, no socket. `stations.commands.sending.translator_for` picks this module for a 1.6
+station; a 2.0.1 adapter offers the same two functions (docs/architecture.md, the path of an API
 command).
 """
 
@@ -11,7 +11,7 @@ import json
 from functools import singledispatch
 from importlib import resources
 
-from stations import command_requests as req
+from stations.commands import requests as req
 
 
 def _requested_messages(action: str) -> frozenset[str]:

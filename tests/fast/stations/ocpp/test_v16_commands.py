@@ -4,7 +4,7 @@ each answer comes back as the neutral result. Pure: no database, no socket."""
 
 import pytest
 
-from stations import command_requests as req
+from stations.commands import requests as req
 from stations.ocpp.v16 import schemas
 from stations.ocpp.v16.commands import call_of, result_of, trigger_action
 

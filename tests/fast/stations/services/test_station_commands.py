@@ -1,14 +1,14 @@
 """The version-neutral command services (stations/services/station_commands.py) and the path
-they take (stations.commands.command_run): the station's adapter words the request, one CALL
-goes out, the answer comes back neutral, and a failure names the message tried. The socket is
+they take (stations.commands.sending.command_run): the station's adapter words the request, one
+CALL goes out, the answer comes back neutral, and a failure names the message tried. The socket is
 replaced by a recording stand-in; the same commands over a real WebSocket are in
 tests/test_station_commands.py."""
 
 import pytest
 
-from stations import commands
-from stations.command_requests import CacheClear, CommandResult, ConfigurationReport
-from stations.commands import (
+from stations.commands import sending as commands
+from stations.commands.requests import CacheClear, CommandResult, ConfigurationReport
+from stations.commands.sending import (
     CommandInvalid,
     StationAnsweredError,
     StationNotConnected,

@@ -16,7 +16,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 
-from stations.command_requests import CommandResult
+from stations.commands.requests import CommandResult
 from stations.ocpp import links
 from stations.ocpp.errors import OcppError
 from stations.ocpp.v16 import commands as v16_commands
@@ -111,7 +111,7 @@ def translator_for(station) -> ModuleType:
 
 
 async def command_run(station, request, *, timeout: float | None = None) -> CommandResult:
-    """Send a version-neutral `request` (stations/command_requests.py) to `station` and return
+    """Send a version-neutral `request` (stations/commands/requests.py) to `station` and return
     the neutral result. A `CommandFailed` carries the action that was tried."""
     translator = translator_for(station)
     try:
