@@ -1,7 +1,9 @@
 """The admin keeps every reference inside one tenant: a staff user's forms offer only their
 tenant's customers, tariffs and load groups (an existing object's: its own tenant's), the list
 filters name only their tenants, and the models' clean() refuses a reference to another
-tenant's object, for superusers too (issue 16, finding 3)."""
+tenant's object, for superusers too (issue 16, finding 3). In process, as an admin session."""
+
+import pytest
 
 from billing.models import Customer
 from billing.selectors import group_tariff_of
@@ -10,7 +12,10 @@ from loadmgmt.models import LoadGroup
 from stations.models import IdTag
 from tenants.models import Role
 from tests.factories import make_id_tag, make_station, make_tenant
-from tests.test_admin import _hidden_fields, admin_session, make_user
+from tests.fast.clients import admin_session
+from tests.test_admin import _hidden_fields, make_user
+
+pytestmark = pytest.mark.django_db
 
 ENERGY = [{"price_components": [{"type": "ENERGY", "price": "0.30"}]}]
 TAG_PERMISSIONS = ("view_idtag", "add_idtag", "change_idtag", "view_station", "change_station")
@@ -35,56 +40,46 @@ def id_tag_form(fields: dict, tenant, customer, id_tag: str = "CARD-1") -> dict:
                      "expiry_date_1": "", "_save": "Save"}
 
 
-async def test_a_staff_users_id_tag_form_offers_and_saves_only_their_tenants_customers(server):
+def test_a_staff_users_id_tag_form_offers_and_saves_only_their_tenants_customers():
     (mine, my_customer, _, _), (_, their_customer, _, _) = two_tenants()
     tag = make_id_tag(mine, "CARD-1")
     user = make_user(tenant=mine, role=Role.MANAGER, permissions=TAG_PERMISSIONS)
-    async with admin_session(server, user) as http:
-        add = await http.get("/admin/stations/idtag/add/")
-        change = await http.get(f"/admin/stations/idtag/{tag.pk}/change/")
-        saved = await http.post(f"/admin/stations/idtag/{tag.pk}/change/",
-                                data=id_tag_form(_hidden_fields(change.text), mine, their_customer))
+    with admin_session(user) as http:
+        add = http.get("/admin/stations/idtag/add/")
+        change = http.get(f"/admin/stations/idtag/{tag.pk}/change/")
+        saved = http.post(f"/admin/stations/idtag/{tag.pk}/change/",
+                          data=id_tag_form(_hidden_fields(change.text), mine, their_customer))
     for page in (add.text, change.text):
         assert "Alpha customer" in page and "Beta customer" not in page
     assert "Select a valid choice" in saved.text
     assert IdTag.objects.get(pk=tag.pk).customer_id is None
 
 
-async def test_a_staff_user_sees_only_their_tenants_in_the_tenant_filter(server):
+def test_a_staff_user_sees_only_their_tenants_in_the_tenant_filter():
     (mine, _, _, _), (theirs, _, _, _) = two_tenants()
     make_station(mine, "ALPHA-CP")
     make_station(theirs, "BETA-CP")
     user = make_user(tenant=mine, permissions=TAG_PERMISSIONS)
-    async with admin_session(server, user) as http:
-        stations = await http.get("/admin/stations/station/")
-        tags = await http.get("/admin/stations/idtag/")
+    with admin_session(user) as http:
+        stations = http.get("/admin/stations/station/")
+        tags = http.get("/admin/stations/idtag/")
     assert str(mine) in stations.text and "ALPHA-CP" in stations.text
     assert str(theirs) not in stations.text and str(theirs) not in tags.text
 
 
-async def test_an_existing_stations_form_offers_its_own_tenants_tariffs_and_groups_even_to_a_superuser(
-        server):
-    (mine, _, _, _), _ = two_tenants()
-    station, _ = make_station(mine)
-    async with admin_session(server, make_user(superuser=True)) as http:
-        page = (await http.get(f"/admin/stations/station/{station.pk}/change/")).text
-    assert "Alpha tariff" in page and "Alpha car park" in page
-    assert "Beta tariff" not in page and "Beta car park" not in page
-
-
-async def test_a_superuser_cannot_save_a_reference_to_another_tenants_object(server):
+def test_a_superuser_cannot_save_a_reference_to_another_tenants_object():
     (mine, _, _, my_group), (_, their_customer, their_tariff, _) = two_tenants()
-    async with admin_session(server, make_user(superuser=True)) as http:
-        tag_form = await http.get("/admin/stations/idtag/add/")
-        tag = await http.post("/admin/stations/idtag/add/",
-                              data=id_tag_form(_hidden_fields(tag_form.text), mine, their_customer, "X-1"))
-        group_page = await http.get(f"/admin/loadmgmt/loadgroup/{my_group.pk}/change/")
+    with admin_session(make_user(superuser=True)) as http:
+        tag_form = http.get("/admin/stations/idtag/add/")
+        tag = http.post("/admin/stations/idtag/add/",
+                        data=id_tag_form(_hidden_fields(tag_form.text), mine, their_customer, "X-1"))
+        group_page = http.get(f"/admin/loadmgmt/loadgroup/{my_group.pk}/change/")
         fields = _hidden_fields(group_page.text)
-        group = await http.post(f"/admin/loadmgmt/loadgroup/{my_group.pk}/change/", data=fields | {
-            "name": "Alpha car park", "max_current": "63", "phases": "3", "voltage": "230",
-            "min_current": "6", "failsafe_current": "6", "safety_margin": "0", "base_load_current": "0",
-            "base_load_source": "fixed", "base_load_meter": "", "base_load_measured": "{}",
-            "tariff": str(their_tariff.pk), "_save": "Save"})
+        group = http.post(f"/admin/loadmgmt/loadgroup/{my_group.pk}/change/", data=fields | {
+      "name": "Alpha car park", "max_current": "63", "phases": "3", "voltage": "230",
+      "min_current": "6", "failsafe_current": "6", "safety_margin": "0", "base_load_current": "0",
+      "base_load_source": "fixed", "base_load_meter": "", "base_load_measured": "{}",
+      "tariff": str(their_tariff.pk), "_save": "Save"})
     assert "Beta customer" in tag_form.text  # a superuser adding sees every tenant's
     assert tag.url.path == "/admin/stations/idtag/add/" and "It belongs to another tenant." in tag.text
     assert not IdTag.objects.filter(id_tag="X-1").exists()
@@ -92,18 +87,27 @@ async def test_a_superuser_cannot_save_a_reference_to_another_tenants_object(ser
     assert group_tariff_of(group_id=my_group.pk) is None
 
 
-async def test_an_installer_edits_stations_and_id_tags_in_the_admin_without_their_money_fields(server):
+def test_an_installer_edits_stations_and_id_tags_in_the_admin_without_their_money_fields():
     (mine, my_customer, my_tariff, _), _ = two_tenants()
     station, _ = make_station(mine)
     tag = make_id_tag(mine, "CARD-2")
     user = make_user(tenant=mine, role=Role.INSTALLER, permissions=TAG_PERMISSIONS)
-    async with admin_session(server, user) as http:
-        station_page = (await http.get(f"/admin/stations/station/{station.pk}/change/")).text
-        change = await http.get(f"/admin/stations/idtag/{tag.pk}/change/")
-        saved = await http.post(f"/admin/stations/idtag/{tag.pk}/change/", data=id_tag_form(
-            _hidden_fields(change.text), mine, my_customer, "CARD-2") | {"internal": "on"})
+    with admin_session(user) as http:
+        station_page = (http.get(f"/admin/stations/station/{station.pk}/change/")).text
+        change = http.get(f"/admin/stations/idtag/{tag.pk}/change/")
+        saved = http.post(f"/admin/stations/idtag/{tag.pk}/change/", data=id_tag_form(
+      _hidden_fields(change.text), mine, my_customer, "CARD-2") | {"internal": "on"})
     assert 'name="tariff"' not in station_page and "Alpha tariff" not in station_page
     assert 'name="customer"' not in change.text and 'name="internal"' not in change.text
     assert saved.url.path == "/admin/stations/idtag/", saved.text[-1500:]
     tag.refresh_from_db()
     assert tag.customer_id is None and tag.internal is False
+
+
+def test_an_existing_stations_form_offers_its_own_tenants_tariffs_and_groups_even_to_a_superuser():
+    (mine, _, _, _), _ = two_tenants()
+    station, _ = make_station(mine)
+    with admin_session(make_user(superuser=True)) as http:
+        page = (http.get(f"/admin/stations/station/{station.pk}/change/")).text
+    assert "Alpha tariff" in page and "Alpha car park" in page
+    assert "Beta tariff" not in page and "Beta car park" not in page
