@@ -1,6 +1,6 @@
 """Local Auth List Management in OCPP 1.6, seen from the station link: a list that changed
 while the station was offline is sent after its boot. Registered in AuthlistConfig.ready()
-(docs/architecture-events.md)."""
+(docs/architecture.md, path 1)."""
 
 from datetime import datetime
 

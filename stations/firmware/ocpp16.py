@@ -1,6 +1,6 @@
 """Firmware Management in OCPP 1.6 (and the Security extension's signed updates and logs): the
 station's notifications, what a boot means for a firmware job, and what an update of ours that
-went out means for the next boot. Registered in FirmwareConfig.ready() (docs/architecture-events.md)."""
+went out means for the next boot. Registered in FirmwareConfig.ready() (docs/architecture.md, path 1)."""
 
 from datetime import datetime
 

@@ -1,7 +1,7 @@
 """The station link: transport only. Authenticates at the handshake, parses frames, hands CALLs
 to the version's router with the link's context (stations/ocpp/link.py), runs the follow-ups
 after the answer, and relays backend commands from the channel layer to the socket
-(docs/architecture-events.md)."""
+(docs/architecture.md, path 1)."""
 
 import asyncio
 import base64

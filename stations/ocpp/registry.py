@@ -1,5 +1,5 @@
 """Which code answers which station CALL, per OCPP version: the one place a version's router
-looks up handlers (docs/architecture-events.md).
+looks up handlers (docs/architecture.md, path 1).
 
 Each app owns the handlers of its messages, in a module per version (`stations/firmware/
 ocpp16.py`, the core's `stations/ocpp/v16/core.py`), and registers them by importing that module

@@ -1,6 +1,6 @@
 """The OCPP 1.6 Security extension's station messages: security events, and the CSR a station
 sends to have its certificate signed. Registered in SecurityConfig.ready()
-(docs/architecture-events.md)."""
+(docs/architecture.md, path 1)."""
 
 from datetime import datetime
 
