@@ -26,7 +26,7 @@ another app's reaction.
 import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -70,17 +70,6 @@ class StationBooted:
 
     station: Any  # the link's Station (its attributes are the link's view; read, do not save)
     link: Any = None  # on the event loop: the station's Link (stations/ocpp/link.py)
-
-
-@dataclass(frozen=True)
-class StationChanged:
-    """An operator changed a station's settings (synchronous, inside the change's transaction).
-    `before` holds the old values of the fields in `changed`."""
-
-    station_id: int
-    tenant_id: int
-    changed: frozenset[str]
-    before: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
