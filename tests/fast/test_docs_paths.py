@@ -14,7 +14,7 @@ import pytest
 
 from cpms.conformance import CATALOGUE
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DOCS = sorted((ROOT / "docs").glob("*.md"))
 PACKAGES = ("cpms", "stations", "billing", "loadmgmt", "tenants", "tests", "bench")
 TOP_DIRS = (*PACKAGES, "docs", "deploy", "templates", "static")
