@@ -39,9 +39,9 @@ def station_group_set(*, station: Station, group: LoadGroup | None) -> None:
     old_group_id = current.group_id if current else None
     if old_group_id == (group.pk if group else None):
         return
-    events.publish(StationGroupChanging(station_id=station.pk, tenant_id=station.tenant_id,
-                                        group_id_before=old_group_id,
-                                        group_id_after=group.pk if group else None))
+    events.publish_in_transaction(StationGroupChanging(
+        station_id=station.pk, tenant_id=station.tenant_id, group_id_before=old_group_id,
+        group_id_after=group.pk if group else None))
     if group is None:
         current.delete()
     else:

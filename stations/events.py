@@ -19,8 +19,10 @@ Events published on the station link carry its `link` (stations/ocpp/link.py): w
 subscriber must remember of the station between its messages lives in `link.memo_of(app)`,
 never on the Station.
 
-A subscriber that fails is logged and skipped: one app's bug never stops a station's answer or
-another app's reaction.
+On the station link a subscriber that fails is logged and skipped: one app's bug never stops a
+station's answer or another app's reaction. Inside a transaction a change and the rules other apps
+attach to it stand or fall together: `publish_in_transaction(event)` lets a subscriber's error
+propagate, so the change rolls back with it.
 """
 
 import logging
@@ -60,6 +62,13 @@ def publish(event: object) -> list[FollowUp]:
         if follow_up is not None:
             follow_ups.append(follow_up)
     return follow_ups
+
+
+def publish_in_transaction(event: object) -> None:
+    """Tell every subscriber of `event`'s type inside the caller's transaction; an error
+    propagates (the change is rolled back). Subscribers here return no follow-ups."""
+    for subscriber in list(_subscribers[type(event)]):
+        subscriber(event)
 
 
 # --- Stations -------------------------------------------------------------------------------

@@ -106,7 +106,7 @@ def session_close(*, session: ChargingSession, closing: Closing) -> ChargingSess
     log.info("Session %s (transaction %s) closed by the backend: %s", session.pk,
              session.transaction_id, closing.reason)
     # Billing prices it once this commits (billing/subscriptions.py).
-    events.publish(events.SessionClosed(session.pk, session.station_id, closing.reason))
+    events.publish_in_transaction(events.SessionClosed(session.pk, session.station_id, closing.reason))
     return session
 
 

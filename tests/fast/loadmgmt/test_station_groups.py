@@ -5,6 +5,7 @@ queue the station's move once committed; the station API reads and writes `load_
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from loadmgmt.models import LoadGroup, LoadGroupMember
 from loadmgmt.selectors import group_id_of
@@ -40,6 +41,22 @@ def test_a_group_of_another_tenant_is_refused():
     station, _ = make_station(tenant)
     with pytest.raises(ValidationError):
         station_group_set(station=station, group=make_group(other))
+    assert group_id_of(station_id=station.pk) is None
+
+
+def test_a_group_change_whose_tariff_rule_fails_is_not_written(monkeypatch):
+    from billing import subscriptions
+
+    def failing(**kwargs):
+        raise RuntimeError("the snapshot could not be taken")
+
+    monkeypatch.setattr(subscriptions, "stations_tariff_changing", failing)
+    tenant = make_tenant()
+    garage = make_group(tenant)
+    station, _ = make_station(tenant)
+    with pytest.raises(RuntimeError):
+        with transaction.atomic():
+            station_group_set(station=station, group=garage)
     assert group_id_of(station_id=station.pk) is None
 
 

@@ -1,5 +1,6 @@
 """Domain events (stations/events.py): subscribers are told in the order they subscribed, their
-follow-ups come back to the publisher, a failing subscriber is skipped; and the apps above the
+follow-ups come back to the publisher, a failing subscriber is skipped on the station link but
+fails the change inside a transaction; and the apps above the
 core react through them: billing prices a closed session after the commit only."""
 
 import pytest
@@ -64,6 +65,20 @@ def test_a_failing_subscriber_is_logged_and_skipped(subscribed, caplog):
     assert events.publish(_closed()) == []
     assert told == [_closed()]
     assert "broken failed" in caplog.text
+
+
+@pytest.mark.django_db  # billing's own subscriber queues its task on the commit
+def test_in_a_transaction_a_failing_subscriber_fails_the_change(subscribed):
+    told = []
+
+    def broken(event):
+        raise RuntimeError("a rule of another app that cannot hold")
+
+    subscribed(events.SessionClosed, told.append)
+    subscribed(events.SessionClosed, broken)
+    with pytest.raises(RuntimeError):
+        events.publish_in_transaction(_closed())
+    assert told == [_closed()]
 
 
 @pytest.mark.django_db(transaction=False)
