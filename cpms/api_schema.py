@@ -1,5 +1,5 @@
 """Answers every API operation can give, added to the OpenAPI schema once instead of on each
-view (the API fuzz test, tests/test_api_fuzz.py, holds the schema to what the server answers)."""
+view (the API fuzz test, tests/fast/test_api_fuzz.py, holds the schema to what the server answers)."""
 
 COMMON_RESPONSES = {
     "400": "Bad input: field errors, or a query parameter out of range",
