@@ -65,6 +65,11 @@ def write_1_6_data(apps) -> None:
             charging_profile_id=connector_id + 1, stack_level=0, transaction_id=tx,
             purpose="TxProfile" if tx else "ChargePointMaxProfile", kind="Absolute",
             charging_rate_unit="A")
+    for certificate_type in ("CentralSystemRootCertificate", "ManufacturerRootCertificate"):
+        model("security", "InstalledCertificate").objects.create(
+            tenant=tenant, station=station, certificate_type=certificate_type,
+            issuer_name_hash="aa", issuer_key_hash="bb", serial_number=certificate_type[:2],
+            install_status="Accepted", installed=True)
     model("stations", "ChargingSession").objects.create(  # a stop whose start we never saw
         tenant=tenant, station=station, connector_id=0, transaction_id=99, start_missing=True,
         meter_start=0, meter_stop=500, started_at=T0, stopped_at=T0)
@@ -112,6 +117,7 @@ def read_back(apps) -> dict:
                        "vat", "gross", "energy_wh", "lines", "final"),
         "profiles": rows("smartcharging.ChargingProfile", "connector_id", "transaction_id",
                          "evse_id", "station_transaction_id"),
+        "certificates": rows("security.InstalledCertificate", "serial_number", "certificate_type"),
         "invoices": rows("billing.Invoice", "number", "net", "vat", "gross"),
         "invoice_lines": rows("billing.InvoiceLine", "invoice__number", "position",
                               "session__transaction_id", "quantity", "net", "gross"),

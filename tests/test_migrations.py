@@ -44,6 +44,8 @@ def check_1_6_data_intact(data: dict) -> None:
         assert price[1:6] == ["AC", "3.0000", "0.5700", "3.5700", "10000.0000"]
         assert price[6:] == [[{"type": "ENERGY", "net": "3.0000"}], True]
     assert data["profiles"] == [[0, None, 0, ""], [1, 17, 1, "17"]]
+    assert sorted(data["certificates"]) == [["Ce", "CSMSRootCertificate"],
+                                            ["Ma", "ManufacturerRootCertificate"]]
     assert data["invoices"] == [["INV-0001", "3.0000", "0.5700", "3.5700"]]
     assert sorted(row[1:] for row in data["invoice_lines"]) == [
         [1, 17, "10.000", "3.0000", "3.5700"], [2, 18, "10.000", "3.0000", "3.5700"],

@@ -8,7 +8,12 @@ import logging
 from asgiref.sync import sync_to_async
 
 from stations.commands import requests as req
-from stations.commands.sending import CommandFailed, StationNotConnected, command_run
+from stations.commands.sending import (
+    CommandFailed,
+    StationNotConnected,
+    command_run,
+    translator_for,
+)
 from stations.models import Station
 from stations.security import services
 from stations.security.models import InstalledCertificate
@@ -53,11 +58,19 @@ async def security_profile_upgrade(station: Station, profile: int) -> str:
     return result.status
 
 
+def _type_word(station: Station, certificate_type: str) -> str:
+    """How the log names a certificate type: in the words of the station's version."""
+    try:
+        return translator_for(station).certificate_type_word(certificate_type)
+    except ValueError:
+        return certificate_type
+
+
 async def certificate_install(station: Station, certificate_type: str,
                               certificate_pem: str) -> InstalledCertificate:
     result = await _call(station, req.CertificateInstall(certificate_type=certificate_type,
                                                          certificate_pem=certificate_pem),
-                         certificate_type)
+                         _type_word(station, certificate_type))
     return await sync_to_async(services.installed_certificate_record)(
         station=station, certificate_type=certificate_type, certificate_pem=certificate_pem,
         status=result.status)
@@ -65,7 +78,7 @@ async def certificate_install(station: Station, certificate_type: str,
 
 async def certificates_refresh(station: Station, certificate_type: str) -> str:
     report = await _call(station, req.CertificateIdsGet(certificate_type=certificate_type),
-                         certificate_type)
+                         _type_word(station, certificate_type))
     if report.status == "Accepted":
         await sync_to_async(services.installed_certificates_reported)(
             station=station, certificate_type=certificate_type, hash_data=list(report.hash_data))
@@ -77,7 +90,8 @@ async def certificates_refresh(station: Station, certificate_type: str) -> str:
 
 async def certificate_delete(station: Station, certificate: InstalledCertificate) -> str:
     result = await _call(station, req.CertificateDelete(hash_data=certificate.hash_data()),
-                         f"{certificate.certificate_type} {certificate.serial_number}")
+                         f"{_type_word(station, certificate.certificate_type)} "
+                         f"{certificate.serial_number}")
     await sync_to_async(services.installed_certificate_deleted)(certificate=certificate,
                                                                 status=result.status)
     return result.status

@@ -145,7 +145,7 @@ class StationCertificatesView(AsyncStationAPIView):
                               **COMMAND_ERRORS})
     async def post(self, request, identity: str):
         station = self.station
-        serializer = CertificateInstallSerializer(data=request.data)
+        serializer = CertificateInstallSerializer(data=request.data, context={"station": station})
         serializer.is_valid(raise_exception=True)
         installed = await actions.certificate_install(
             station, serializer.validated_data["certificate_type"],
@@ -160,7 +160,7 @@ class StationCertificatesRefreshView(AsyncStationAPIView):
                    responses={200: StatusSerializer, 400: OpenApiResponse(), **COMMAND_ERRORS})
     async def post(self, request, identity: str):
         station = self.station
-        serializer = CertificateTypeSerializer(data=request.data)
+        serializer = CertificateTypeSerializer(data=request.data, context={"station": station})
         serializer.is_valid(raise_exception=True)
         answer = await actions.certificates_refresh(station,
                                                     serializer.validated_data["certificate_type"])

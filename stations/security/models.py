@@ -43,9 +43,15 @@ class InstalledCertificate(models.Model):
     """A root certificate on a station: sent by InstallCertificate and/or reported by
     GetInstalledCertificateIds (then known only by its hash data)."""
 
+    # The domain's names for what a root certificate is for (OCPP 2.0.1's, which cover 1.6's):
+    # each version's adapter words them for its stations, 1.6 calls the CSMS root its
+    # "CentralSystemRootCertificate" (docs/domain-model.md, certificates).
+    CSMS_ROOT = "CSMSRootCertificate"
     MANUFACTURER = "ManufacturerRootCertificate"
-    CENTRAL_SYSTEM = "CentralSystemRootCertificate"
-    TYPES = [(MANUFACTURER, MANUFACTURER), (CENTRAL_SYSTEM, CENTRAL_SYSTEM)]
+    V2G_ROOT = "V2GRootCertificate"
+    MO_ROOT = "MORootCertificate"
+    TYPES = [(CSMS_ROOT, CSMS_ROOT), (MANUFACTURER, MANUFACTURER), (V2G_ROOT, V2G_ROOT),
+             (MO_ROOT, MO_ROOT)]
 
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
     station = models.ForeignKey(Station, on_delete=models.CASCADE,

@@ -19,7 +19,8 @@ def station_security_events(station: Station):
 
 
 def installed_certificates_of(station: Station):
-    return InstalledCertificate.objects.filter(tenant_id=station.tenant_id, station=station)
+    return (InstalledCertificate.objects.filter(tenant_id=station.tenant_id, station=station)
+            .select_related("station"))  # its type is shown in its station's version's words
 
 
 def issued_certificates_of(station: Station):

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from stations.ocpp.v16 import commands as v16
 from stations.security import ca
 from stations.security.models import (
     InstalledCertificate,
@@ -34,16 +35,54 @@ class SecurityProfileSerializer(serializers.Serializer):
     profile = serializers.ChoiceField(choices=[2, 3])
 
 
+def _speaks_1_6(station) -> bool:
+    return station.ocpp_version in ("", "1.6")  # blank: never connected, 1.6 until it does
+
+
+def certificate_type_shown(certificate: InstalledCertificate) -> str:
+    """A certificate's type in the words of its station's OCPP version (a 1.6 station's CSMS
+    root is its "CentralSystemRootCertificate"); the domain keeps one name for each."""
+    if _speaks_1_6(certificate.station):
+        return v16.CERTIFICATE_TYPES.get(certificate.certificate_type, certificate.certificate_type)
+    return certificate.certificate_type
+
+
+class CertificateTypeField(serializers.ChoiceField):
+    """A root certificate's type by the domain's (OCPP 2.0.1's) name or by its 1.6 name; with the
+    serializer's `station` in its context, only a type that station's version can carry."""
+
+    def __init__(self, **kwargs):
+        names = [name for name, _ in InstalledCertificate.TYPES]
+        super().__init__(choices=names + sorted(set(v16.CERTIFICATE_TYPES.values()) - set(names)),
+                         **kwargs)
+
+    def to_internal_value(self, data) -> str:
+        certificate_type = v16.certificate_type_of(super().to_internal_value(data))
+        station = self.context.get("station")
+        if station is not None and _speaks_1_6(station):
+            try:  # a type the station's version has no word for (a V2G root on a 1.6 station)
+                v16.certificate_type_word(certificate_type)
+            except ValueError as error:
+                raise serializers.ValidationError(str(error)) from None
+        return certificate_type
+
+
 class InstalledCertificateSerializer(serializers.ModelSerializer):
+    certificate_type = CertificateTypeField(read_only=True)
+
     class Meta:
         model = InstalledCertificate
         fields = ["id", "certificate_type", "certificate_pem", "hash_algorithm", "issuer_name_hash",
                   "issuer_key_hash", "serial_number", "install_status", "installed",
                   "delete_status", "created_at", "updated_at"]
 
+    def to_representation(self, certificate: InstalledCertificate) -> dict:
+        return super().to_representation(certificate) | {
+            "certificate_type": certificate_type_shown(certificate)}
+
 
 class CertificateInstallSerializer(serializers.Serializer):
-    certificate_type = serializers.ChoiceField(choices=InstalledCertificate.TYPES)
+    certificate_type = CertificateTypeField()
     certificate = serializers.CharField(max_length=5500, trim_whitespace=False, help_text="PEM")
 
     def validate_certificate(self, value: str) -> str:
@@ -55,7 +94,7 @@ class CertificateInstallSerializer(serializers.Serializer):
 
 
 class CertificateTypeSerializer(serializers.Serializer):
-    certificate_type = serializers.ChoiceField(choices=InstalledCertificate.TYPES)
+    certificate_type = CertificateTypeField()
 
 
 class IssuedCertificateSerializer(serializers.ModelSerializer):

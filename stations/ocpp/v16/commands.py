@@ -34,6 +34,25 @@ def trigger_action(*, requested_message: str, extended: bool = False) -> str:
     return "TriggerMessage"
 
 
+# The domain names root certificates as OCPP 2.0.1 does; 1.6 knows two of them, one by another
+# name. A V2G or MO root cannot be installed on a 1.6 station.
+CERTIFICATE_TYPES = {"CSMSRootCertificate": "CentralSystemRootCertificate",
+                     "ManufacturerRootCertificate": "ManufacturerRootCertificate"}
+
+
+def certificate_type_word(certificate_type: str) -> str:
+    """The 1.6 name of a root certificate's type (ValueError: 1.6 has none for it)."""
+    try:
+        return CERTIFICATE_TYPES[certificate_type]
+    except KeyError:
+        raise ValueError(f"OCPP 1.6 has no certificate type {certificate_type}.") from None
+
+
+def certificate_type_of(word: str) -> str:
+    """The domain's name for a 1.6 certificate type (a domain name is kept as it is)."""
+    return {v16: neutral for neutral, v16 in CERTIFICATE_TYPES.items()}.get(word, word)
+
+
 def _without_none(payload: dict) -> dict:
     return {key: value for key, value in payload.items() if value is not None}
 
@@ -153,13 +172,15 @@ def _(request: req.CompositeScheduleGet) -> tuple[str, dict]:
 
 @call_of.register
 def _(request: req.CertificateInstall) -> tuple[str, dict]:
-    return "InstallCertificate", {"certificateType": request.certificate_type,
-                                  "certificate": request.certificate_pem}
+    return "InstallCertificate", {
+        "certificateType": certificate_type_word(request.certificate_type),
+        "certificate": request.certificate_pem}
 
 
 @call_of.register
 def _(request: req.CertificateIdsGet) -> tuple[str, dict]:
-    return "GetInstalledCertificateIds", {"certificateType": request.certificate_type}
+    return "GetInstalledCertificateIds", {
+        "certificateType": certificate_type_word(request.certificate_type)}
 
 
 @call_of.register

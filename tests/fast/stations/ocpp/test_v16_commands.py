@@ -6,7 +6,7 @@ import pytest
 
 from stations.commands import requests as req
 from stations.ocpp.v16 import schemas
-from stations.ocpp.v16.commands import call_of, result_of, trigger_action
+from stations.ocpp.v16.commands import call_of, certificate_type_of, result_of, trigger_action
 
 PROFILE = {"chargingProfileId": 7, "stackLevel": 1, "chargingProfilePurpose": "TxProfile",
            "chargingProfileKind": "Absolute",
@@ -64,7 +64,7 @@ CALLS = [
      {"connectorId": 1, "duration": 60}),
     (req.CompositeScheduleGet(evse_id=1, duration=60, rate_unit="W"), "GetCompositeSchedule",
      {"connectorId": 1, "duration": 60, "chargingRateUnit": "W"}),
-    (req.CertificateInstall(certificate_type="CentralSystemRootCertificate", certificate_pem="PEM"),
+    (req.CertificateInstall(certificate_type="CSMSRootCertificate", certificate_pem="PEM"),
      "InstallCertificate", {"certificateType": "CentralSystemRootCertificate", "certificate": "PEM"}),
     (req.CertificateIdsGet(certificate_type="ManufacturerRootCertificate"),
      "GetInstalledCertificateIds", {"certificateType": "ManufacturerRootCertificate"}),
@@ -158,11 +158,11 @@ def test_a_list_version_answer_becomes_the_version():
 def test_an_installed_certificates_answer_becomes_their_hash_data():
     hash_data = [{"hashAlgorithm": "SHA256", "issuerNameHash": "a", "issuerKeyHash": "b",
                   "serialNumber": "01"}]
-    report = result_of(req.CertificateIdsGet(certificate_type="CentralSystemRootCertificate"),
+    report = result_of(req.CertificateIdsGet(certificate_type="CSMSRootCertificate"),
                        "GetInstalledCertificateIds",
                        {"status": "Accepted", "certificateHashData": hash_data})
     assert report.status == "Accepted" and report.hash_data == tuple(hash_data)
-    none = result_of(req.CertificateIdsGet(certificate_type="CentralSystemRootCertificate"),
+    none = result_of(req.CertificateIdsGet(certificate_type="CSMSRootCertificate"),
                      "GetInstalledCertificateIds", {"status": "NotFound"})
     assert none.hash_data == ()
 
@@ -175,3 +175,12 @@ def test_a_log_upload_answer_becomes_the_file_name_and_the_status():
     assert isinstance(diagnostics, req.LogUploadReport)
     assert (diagnostics.file_name, diagnostics.status) == ("diag.zip", "")
     assert (log.file_name, log.status) == ("", "Rejected")
+
+
+def test_a_root_certificate_type_has_its_1_6_name_and_the_ones_1_6_lacks_are_refused():
+    assert call_of(req.CertificateIdsGet(certificate_type="CSMSRootCertificate")) == (
+        "GetInstalledCertificateIds", {"certificateType": "CentralSystemRootCertificate"})
+    assert certificate_type_of("CentralSystemRootCertificate") == "CSMSRootCertificate"
+    assert certificate_type_of("ManufacturerRootCertificate") == "ManufacturerRootCertificate"
+    with pytest.raises(ValueError):
+        call_of(req.CertificateInstall(certificate_type="V2GRootCertificate", certificate_pem="PEM"))
