@@ -6,10 +6,11 @@ A process of its own because data migrations use the default database (as Django
 examples do): on a second alias in the test process they would write to the wrong one."""
 
 import json
-import os
 import sys
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+
+from tests.migration_runs import migrated, migration_steps, new_executor
 
 # Every app as it was before the version-neutral domain (issue 17); Django's own apps at theirs.
 BEFORE = {
@@ -24,13 +25,6 @@ BEFORE = {
     "security": "0001_initial",
 }
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
-
-
-def migrated(executor, targets):
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    return executor.loader.project_state(targets).apps
 
 
 def write_1_6_data(apps) -> None:
@@ -137,20 +131,9 @@ def _station_link(apps, field: str, owner: str, key: str) -> str | None:
 
 
 def main() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cpms.settings")
-    import django
-
-    django.setup()
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-
-    executor = MigrationExecutor(connection)
-    leaves = executor.loader.graph.leaf_nodes()
-    before = [(app, BEFORE.get(app, name)) for app, name in leaves]
+    executor, before, latest = migration_steps(BEFORE)
     write_1_6_data(migrated(executor, before))
-    executor = MigrationExecutor(connection)
-    latest = migrated(executor, executor.loader.graph.leaf_nodes())
-    json.dump(read_back(latest), sys.stdout)
+    json.dump(read_back(migrated(new_executor(), latest)), sys.stdout)
 
 
 if __name__ == "__main__":

@@ -3,24 +3,14 @@ migration since: each session, meter value, price and invoice is intact and the 
 filled as a 1.6 station would have filled them (docs/domain-model.md). On a fresh SQLite file,
 and on a fresh PostgreSQL database of its own when DATABASE_URL is set."""
 
-import json
-import os
-import secrets
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-ADMIN_URL = os.environ.get("CPMS_TEST_ADMIN_URL")  # the server the suite's own database is on
+from tests.migration_runs import ADMIN_URL, fresh_postgresql, fresh_sqlite, program_output
 
 
 def migrated_data(env: dict) -> dict:
-    result = subprocess.run([sys.executable, "-m", "tests.migration_check"], cwd=ROOT,
-                            env=os.environ | env, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return json.loads(result.stdout)
+    return program_output("tests.migration_check", env)
 
 
 def check_1_6_data_intact(data: dict) -> None:
@@ -54,20 +44,10 @@ def check_1_6_data_intact(data: dict) -> None:
 
 
 def test_1_6_data_survives_every_migration_on_sqlite(tmp_path):
-    check_1_6_data_intact(migrated_data({"DATABASE_URL": "",
-                                         "SQLITE_PATH": str(tmp_path / "old.sqlite3")}))
+    check_1_6_data_intact(migrated_data(fresh_sqlite(tmp_path / "old.sqlite3")))
 
 
 @pytest.mark.skipif(not ADMIN_URL, reason="needs DATABASE_URL: PostgreSQL")
 def test_1_6_data_survives_every_migration_on_postgresql():
-    import psycopg
-
-    name = f"cpms_migrations_{secrets.token_hex(4)}"
-    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        base, _, _ = ADMIN_URL.rpartition("/")
-        check_1_6_data_intact(migrated_data({"DATABASE_URL": f"{base}/{name}"}))
-    finally:
-        with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_postgresql("cpms_migrations") as env:
+        check_1_6_data_intact(migrated_data(env))

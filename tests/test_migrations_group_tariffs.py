@@ -5,33 +5,30 @@ without its own tariff is still priced with the group's; migrated back the colum
 On a fresh SQLite file, and on a fresh PostgreSQL database of its own when DATABASE_URL is set.
 
 The migrations run in a process of their own whose default database is the fresh one (data
-migrations use the default database, as tests/migration_check.py explains): this module is that
+migrations use the default database, as tests/migration_runs.py explains): this module is that
 process's program too (`python -m tests.test_migrations_group_tariffs`)."""
 
 import json
-import os
-import secrets
-import subprocess
 import sys
 import uuid
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-ADMIN_URL = os.environ.get("CPMS_TEST_ADMIN_URL")  # the server the suite's own database is on
+from tests.migration_runs import (
+    ADMIN_URL,
+    fresh_postgresql,
+    fresh_sqlite,
+    migrated,
+    migration_steps,
+    new_executor,
+    program_output,
+)
+
 BEFORE = {"billing": "0006_stationtariff", "loadmgmt": "0005_loadgroup_stations"}
 # group name: its tariff as written before the move (two groups share one, one has none)
 GROUPS = {"A garage": "A day", "A yard": "A day", "A depot": None, "B garage": "B night"}
 STATION_GROUP = ("A-CP", "A garage")  # a station without a tariff of its own, in a group
-
-
-def migrated(executor, targets):
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    return executor.loader.project_state(targets).apps
 
 
 def write_groups(apps) -> None:
@@ -74,51 +71,29 @@ def station_priced_with() -> str | None:
 
 
 def main() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cpms.settings")
-    import django
-
-    django.setup()
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-
-    executor = MigrationExecutor(connection)
-    leaves = executor.loader.graph.leaf_nodes()
-    before = [(app, BEFORE.get(app, name)) for app, name in leaves]
+    executor, before, latest = migration_steps(BEFORE)
     write_groups(migrated(executor, before))
-    forward = tariffs_forward(migrated(MigrationExecutor(connection), leaves))
+    forward = tariffs_forward(migrated(new_executor(), latest))
     priced_with = station_priced_with()
-    back = tariffs_back(migrated(MigrationExecutor(connection), before))
+    back = tariffs_back(migrated(new_executor(), before))
     json.dump({"forward": forward, "priced_with": priced_with, "back": back}, sys.stdout)
 
 
 def migrated_tariffs(env: dict) -> dict:
-    result = subprocess.run([sys.executable, "-m", "tests.test_migrations_group_tariffs"], cwd=ROOT,
-                            env=os.environ | env, capture_output=True, text=True, timeout=180)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return json.loads(result.stdout)
+    return program_output("tests.test_migrations_group_tariffs", env)
 
 
 EXPECTED = {"forward": GROUPS, "priced_with": "A day", "back": GROUPS}
 
 
 def test_each_groups_tariff_survives_the_move_and_its_undoing_on_sqlite(tmp_path):
-    moved = migrated_tariffs({"DATABASE_URL": "", "SQLITE_PATH": str(tmp_path / "groups.sqlite3")})
-    assert moved == EXPECTED
+    assert migrated_tariffs(fresh_sqlite(tmp_path / "groups.sqlite3")) == EXPECTED
 
 
 @pytest.mark.skipif(not ADMIN_URL, reason="needs DATABASE_URL: PostgreSQL")
 def test_each_groups_tariff_survives_the_move_and_its_undoing_on_postgresql():
-    import psycopg
-
-    name = f"cpms_group_tariffs_{secrets.token_hex(4)}"
-    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        base, _, _ = ADMIN_URL.rpartition("/")
-        moved = migrated_tariffs({"DATABASE_URL": f"{base}/{name}"})
-    finally:
-        with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_postgresql("cpms_group_tariffs") as env:
+        moved = migrated_tariffs(env)
     assert moved == EXPECTED
 
 

@@ -5,35 +5,32 @@ the columns are filled again. On a fresh SQLite file, and on a fresh PostgreSQL 
 own when DATABASE_URL is set.
 
 The migrations run in a process of their own whose default database is the fresh one (data
-migrations use the default database, as tests/migration_check.py explains): this module is that
+migrations use the default database, as tests/migration_runs.py explains): this module is that
 process's program too (`python -m tests.test_migrations_station_links`)."""
 
 import json
-import os
-import secrets
-import subprocess
 import sys
 import uuid
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-ADMIN_URL = os.environ.get("CPMS_TEST_ADMIN_URL")  # the server the suite's own database is on
+from tests.migration_runs import (
+    ADMIN_URL,
+    fresh_postgresql,
+    fresh_sqlite,
+    migrated,
+    migration_steps,
+    new_executor,
+    program_output,
+)
+
 BEFORE = {"stations": "0012_version_neutral_domain", "billing": "0005_seller_logo_raster_only",
           "loadmgmt": "0003_connector_limit_held"}
 # identity: (tariff, load group) as written before the move
 STATIONS = {"A-BOTH": ("A day", "A garage"), "A-TARIFF": ("A night", None),
             "A-GROUP": (None, "A yard"), "A-NONE": (None, None), "B-BOTH": ("B day", "B garage")}
 EXPECTED = {identity: list(links) for identity, links in STATIONS.items()}
-
-
-def migrated(executor, targets):
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    return executor.loader.project_state(targets).apps
 
 
 def write_stations(apps) -> None:
@@ -66,47 +63,26 @@ def links_back(apps) -> dict:
 
 
 def main() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cpms.settings")
-    import django
-
-    django.setup()
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-
-    executor = MigrationExecutor(connection)
-    leaves = executor.loader.graph.leaf_nodes()
-    before = [(app, BEFORE.get(app, name)) for app, name in leaves]
+    executor, before, latest = migration_steps(BEFORE)
     write_stations(migrated(executor, before))
-    forward = links_forward(migrated(MigrationExecutor(connection), leaves))
-    back = links_back(migrated(MigrationExecutor(connection), before))
+    forward = links_forward(migrated(new_executor(), latest))
+    back = links_back(migrated(new_executor(), before))
     json.dump({"forward": forward, "back": back}, sys.stdout)
 
 
 def migrated_links(env: dict) -> dict:
-    result = subprocess.run([sys.executable, "-m", "tests.test_migrations_station_links"], cwd=ROOT,
-                            env=os.environ | env, capture_output=True, text=True, timeout=180)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return json.loads(result.stdout)
+    return program_output("tests.test_migrations_station_links", env)
 
 
 def test_each_stations_tariff_and_group_survive_the_move_and_its_undoing_on_sqlite(tmp_path):
-    links = migrated_links({"DATABASE_URL": "", "SQLITE_PATH": str(tmp_path / "links.sqlite3")})
+    links = migrated_links(fresh_sqlite(tmp_path / "links.sqlite3"))
     assert links == {"forward": EXPECTED, "back": EXPECTED}
 
 
 @pytest.mark.skipif(not ADMIN_URL, reason="needs DATABASE_URL: PostgreSQL")
 def test_each_stations_tariff_and_group_survive_the_move_and_its_undoing_on_postgresql():
-    import psycopg
-
-    name = f"cpms_links_{secrets.token_hex(4)}"
-    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        base, _, _ = ADMIN_URL.rpartition("/")
-        links = migrated_links({"DATABASE_URL": f"{base}/{name}"})
-    finally:
-        with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_postgresql("cpms_links") as env:
+        links = migrated_links(env)
     assert links == {"forward": EXPECTED, "back": EXPECTED}
 
 

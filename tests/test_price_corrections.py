@@ -9,56 +9,15 @@ tests/fast/billing/test_price_corrections.py."""
 
 import os
 import threading
-from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 
-from billing.invoices.services import (
-    invoice_run,
-)
 from billing.models import Invoice, InvoiceKind
-from billing.services import session_price_correct, session_price_final
-from stations.models import ChargingSession
-from stations.services.transactions import transaction_start, transaction_stop
-from tests.factories import make_id_tag, make_station, make_tenant
-from tests.fast.billing.invoices.test_invoices import make_customer, number, today
-from tests.fast.billing.test_price_corrections import amounts, late_stop, open_invoice
-from tests.test_session_pricing import iso, make_tariff
-
-
-class Operator:
-    """A tenant with a 0.30/kWh default tariff, one station and one customer's card."""
-
-    def __init__(self):
-        self.tenant = make_tenant()
-        self.station, _ = make_station(self.tenant)
-        self.tariff = make_tariff(self.tenant, is_default=True)
-        self.customer = make_customer(self.tenant, "Alice GmbH")
-        self.tag = make_id_tag(self.tenant, customer=self.customer).id_tag
-
-    def charged(self, wh: int, *, hours_ago: float) -> ChargingSession:
-        """A stopped session of an hour drawing `wh`, priced (the backend's close or a stop)."""
-        now = datetime.now(UTC)
-        began = now - timedelta(hours=hours_ago)
-        transaction_id, _ = transaction_start(station=self.station, received_at=now, payload={
-            "connectorId": 1, "idTag": self.tag, "meterStart": 0, "timestamp": iso(began)})
-        transaction_stop(station=self.station, received_at=now, payload={
-            "transactionId": transaction_id, "meterStop": wh, "timestamp": iso(began + timedelta(hours=1))})
-        session = ChargingSession.objects.get(station=self.station, transaction_id=transaction_id)
-        session_price_final(session_id=session.pk)
-        return session
-
-    def invoiced(self, *sessions: ChargingSession) -> Invoice:
-        [invoice] = invoice_run(tenant=self.tenant, period_start=today() - timedelta(days=1),
-                                period_end=today(), render_pdf=False).issued
-        assert sorted(invoice.lines.values_list("session_id", flat=True)) == sorted(s.pk for s in sessions)
-        return invoice
-
-    def invoices(self) -> list[Invoice]:
-        return list(Invoice.objects.filter(tenant=self.tenant).order_by("number"))
-
+from billing.services import session_price_correct
+from tests.fast.billing.invoices.test_invoices import number
+from tests.fast.billing.test_price_corrections import Operator, amounts, late_stop, open_invoice
 
 # On a credited invoice -----------------------------------------------------------------------
 
