@@ -191,11 +191,13 @@ async def test_root_certificates_are_installed_listed_refreshed_and_deleted(serv
         assert installed.json()["install_status"] == "Accepted" and installed.json()["installed"]
         assert cp.certificates["CentralSystemRootCertificate"] == [root]
         cp.certificates["CentralSystemRootCertificate"].append(root_certificate("Put there by hand"))
+        # The domain's (2.0.1's) name reaches a 1.6 station in 1.6's words, and is listed in them
         refreshed = await api.post(base + "refresh/",
-                                   json={"certificate_type": "CentralSystemRootCertificate"})
+                                   json={"certificate_type": "CSMSRootCertificate"})
         assert refreshed.json() == {"status": "Accepted"}
         listed = (await api.get(base)).json()
         assert listed["count"] == 2
+        assert {c["certificate_type"] for c in listed["results"]} == {"CentralSystemRootCertificate"}
         assert {c["install_status"] for c in listed["results"]} == {"Accepted", "Reported"}
         deleted = await api.delete(f"{base}{installed.json()['id']}/")
         assert deleted.json() == {"status": "Accepted"}
