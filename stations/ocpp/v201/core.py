@@ -1,0 +1,71 @@
+"""The core of OCPP 2.0.1 (provisioning, availability, the heartbeat): one coroutine per
+station-initiated action, returning the answer's payload, as stations/ocpp/v16/core.py does
+for 1.6. Each handler translates the 2.0.1 message into the domain's services and events; the
+feature apps register their 2.0.1 handlers in their own `ocpp201.py` modules."""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.utils import timezone
+
+from stations import events, live, timestamps
+from stations.models import StatusEvent
+from stations.ocpp.link import Link
+from stations.ocpp.registry import follow, handles
+from stations.ocpp.writer import writer
+from stations.services.evses import connector_of_evse
+
+V201 = "2.0.1"
+
+
+def now_iso() -> str:
+    return timezone.now().isoformat().replace("+00:00", "Z")
+
+
+def boot_fields(payload: dict) -> dict:
+    """The station fields a 2.0.1 BootNotification sets."""
+    station = payload["chargingStation"]
+    modem = station.get("modem", {})
+    return {
+        "vendor": station["vendorName"], "model": station["model"],
+        "serial_number": station.get("serialNumber", ""),
+        "firmware_version": station.get("firmwareVersion", ""),
+        "iccid": modem.get("iccid", ""), "imsi": modem.get("imsi", ""),
+        "boot_reason": payload["reason"], "last_boot_at": timezone.now(),
+    }
+
+
+@handles(V201, "BootNotification")
+async def boot_notification(link: Link, payload: dict, received_at: datetime) -> dict:
+    station = link.station
+    fields = boot_fields(payload)
+    await writer().boot(station.pk, fields)
+    station.vendor, station.model = fields["vendor"], fields["model"]
+    follow(events.publish(events.StationBooted(station, link=link)))
+    live.publish_soon(station.tenant_id, {
+        "type": "station.booted", "station": station.identity, "vendor": station.vendor,
+        "model": station.model, "firmware_version": fields["firmware_version"]})
+    return {"status": "Accepted", "currentTime": now_iso(),
+            "interval": settings.OCPP_HEARTBEAT_INTERVAL}
+
+
+@handles(V201, "Heartbeat")
+async def heartbeat(link: Link, payload: dict, received_at: datetime) -> dict:
+    return {"currentTime": now_iso()}
+
+
+@handles(V201, "StatusNotification")
+async def status_notification(link: Link, payload: dict, received_at: datetime) -> dict:
+    station, evse_id = link.station, payload["evseId"]
+    connector_id = connector_of_evse(evse_id, payload["connectorId"])
+    status = payload["connectorStatus"]
+    await writer().status(StatusEvent(
+        station_id=station.pk, connector_id=connector_id, evse_id=evse_id, status=status,
+        error_code="NoError", station_timestamp=timestamps.parse(payload["timestamp"]),
+        received_at=received_at,
+    ))
+    follow(events.publish(events.StatusChanged(station, connector_id, evse_id, status, link=link)))
+    live.publish_soon(station.tenant_id, {
+        "type": "station.status", "station": station.identity, "connector_id": connector_id,
+        "evse_id": evse_id, "status": status, "error_code": "NoError", "info": ""})
+    return {}
