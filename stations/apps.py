@@ -5,6 +5,7 @@ class StationsConfig(AppConfig):
     name = "stations"
 
     def ready(self) -> None:
-        # The OCPP 1.6 core profile's handlers (stations/ocpp/registry.py); the feature apps
+        # The OCPP 1.6 and 2.0.1 cores' handlers (stations/ocpp/registry.py); the feature apps
         # register theirs in their own ready().
         from stations.ocpp.v16 import core  # noqa: F401
+        from stations.ocpp.v201 import core as core_201  # noqa: F401

@@ -18,6 +18,8 @@ class Tenant(models.Model):
     max_sessions_per_id_tag = models.PositiveSmallIntegerField(
         default=1, help_text="Sessions one id tag may run at once (0: unlimited); an id tag may "
                              "set its own")
+    new_stations_pending = models.BooleanField(
+        default=False, help_text="New stations are held Pending at boot until an operator accepts them")
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

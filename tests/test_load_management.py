@@ -334,7 +334,7 @@ class SlowReaderChargePoint(SimulatedChargePoint):
         result = await super().start_transaction(connector_id, id_tag)
         self.connectors[connector_id].transaction_id = None
         asyncio.get_running_loop().call_later(
-            1.0, lambda: setattr(self.connectors[connector_id], "transaction_id", result.transaction_id))
+            0.5, lambda: setattr(self.connectors[connector_id], "transaction_id", result.transaction_id))
         return result
 
 

@@ -118,12 +118,12 @@ async def test_a_refused_handshake_leaves_the_server_serving(server):
     await connection.close()
 
 
-async def test_a_client_offering_no_ocpp16_is_accepted_without_a_subprotocol_then_closed(server):
+async def test_a_client_offering_no_ocpp_we_speak_is_accepted_without_a_subprotocol_then_closed(server):
     """OCPP-J 1.6 §3.1.2: the handshake completes without Sec-WebSocket-Protocol and the
     server closes the connection at once; the station is never counted connected."""
     tenant = make_tenant()
     station, password = make_station(tenant)
-    for offered in ([], ["ocpp2.0.1"]):
+    for offered in ([], ["ocpp2.0"], ["ocpp2.1"]):
         connection = await websockets.connect(
             f"{server.ws}/ocpp/{tenant.slug}/{station.identity}", subprotocols=offered or None,
             additional_headers=_basic(station.identity, password), open_timeout=10)
@@ -134,7 +134,7 @@ async def test_a_client_offering_no_ocpp16_is_accepted_without_a_subprotocol_the
     assert await _connected(server, tenant, station) is False
 
 
-async def test_a_client_offering_no_ocpp16_with_a_wrong_password_still_gets_401(server):
+async def test_a_client_offering_no_subprotocol_with_a_wrong_password_still_gets_401(server):
     tenant = make_tenant()
     station, _ = make_station(tenant)
     response = await _refusal(websockets.connect(

@@ -18,9 +18,12 @@ from django.conf import settings
 
 from stations.commands.requests import CommandResult
 from stations.ocpp import links
-from stations.ocpp.errors import OcppError
+from stations.ocpp.errors import OcppError, code_in
+from stations.ocpp.schemas import SchemaSet
 from stations.ocpp.v16 import commands as v16_commands
-from stations.ocpp.v16 import schemas
+from stations.ocpp.v16.schemas import SCHEMAS as V16_SCHEMAS
+from stations.ocpp.v201 import commands as v201_commands
+from stations.ocpp.v201.schemas import SCHEMAS as V201_SCHEMAS
 from stations.services.device_model import adevice_model_record_answer
 
 
@@ -68,11 +71,13 @@ async def station_call(station, action: str, payload: dict, *,
                        timeout: float | None = None) -> dict:
     """Send `action` to `station` (a Station with `channel_name` and `server_process` loaded,
     fresh from the database) and return the response payload."""
+    schemas = schemas_for(station)
     try:
         schemas.validate(action, payload)
         schemas.check_integers(action, payload)
     except OcppError as error:
-        raise CommandInvalid(f"{error.code}: {error.description}") from None
+        version = station.ocpp_version or "1.6"
+        raise CommandInvalid(f"{code_in(error, version)}: {error.description}") from None
     if not station.connected:
         raise StationNotConnected("The station is not connected.")
     outcome = await command_send(address=station.channel_name, action=action, payload=payload,
@@ -100,14 +105,22 @@ def raise_for_outcome(outcome: dict) -> None:
 
 
 # Per OCPP version, the adapter module that words requests: `call_of` (request -> action,
-# payload) and `result_of` (request, action, answer -> result). 2.0.1 adds its own here.
-TRANSLATORS: dict[str, ModuleType] = {"1.6": v16_commands}
+# payload) and `result_of` (request, action, answer -> result).
+TRANSLATORS: dict[str, ModuleType] = {"1.6": v16_commands, "2.0.1": v201_commands}
+
+
+SCHEMA_SETS: dict[str, SchemaSet] = {"1.6": V16_SCHEMAS, "2.0.1": V201_SCHEMAS}
+
+
+def schemas_for(station) -> SchemaSet:
+    """The schemas of `station`'s OCPP version (1.6 for a station that never connected)."""
+    return SCHEMA_SETS.get(station.ocpp_version or "1.6", V16_SCHEMAS)
 
 
 def translator_for(station) -> ModuleType:
-    """The adapter for `station`'s OCPP version. Every station speaks 1.6 today; once the
-    version negotiated at connect is kept with the station, it picks the entry instead."""
-    return TRANSLATORS["1.6"]
+    """The adapter for `station`'s OCPP version: the one of its latest link (a station that
+    never connected is taken for 1.6)."""
+    return TRANSLATORS.get(station.ocpp_version or "1.6", v16_commands)
 
 
 async def command_run(station, request, *, timeout: float | None = None) -> CommandResult:

@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='idtag',
             name='language',
-            field=models.CharField(blank=True, help_text="The driver's preferred language (RFC 5646), told to 2.0.1 stations", max_length=8),
+            field=models.CharField(blank=True, help_text="The driver's preferred language (RFC 5646), for 2.0.1 stations", max_length=8),
         ),
         migrations.AddField(
             model_name='idtag',

@@ -2,6 +2,7 @@ from stations.models.device_model import (
     CONFIGURATION_KEYS,
     AttributeType,
     Component,
+    DeviceReport,
     Mutability,
     Variable,
     VariableAttribute,
@@ -11,13 +12,14 @@ from stations.models.idtag import IdTag, IdTagStatus, IdTokenType
 from stations.models.message import OcppMessage
 from stations.models.presence import ServerProcess
 from stations.models.quirks import ModelQuirks
-from stations.models.session import ChargingSession, CloseReason, MeterSample
+from stations.models.session import ChargingSession, CloseReason, MeterSample, TransactionEventRecord
 from stations.models.station import Connector, Evse, Station, StatusEvent
 
 __all__ = [
     "CONFIGURATION_KEYS",
     "AttributeType",
     "Component",
+    "DeviceReport",
     "Evse",
     "IdTokenType",
     "Mutability",
@@ -35,4 +37,5 @@ __all__ = [
     "ServerProcess",
     "Station",
     "StatusEvent",
+    "TransactionEventRecord",
 ]

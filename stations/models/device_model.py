@@ -109,3 +109,22 @@ class VariableMonitor(models.Model):
             models.UniqueConstraint(fields=["variable", "monitor_id"], name="monitor_per_variable"),
         ]
         ordering = ["monitor_id"]
+
+
+class DeviceReport(models.Model):
+    """A report we asked a 2.0.1 station for (GetBaseReport, GetReport, GetMonitoringReport): its
+    NotifyReport parts arrive under `request_id` and are assembled into the device model."""
+
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="device_reports")
+    request_id = models.IntegerField()
+    kind = models.CharField(max_length=40, help_text="ConfigurationInventory, FullInventory, "
+                                                     "SummaryInventory or Custom")
+    status = models.CharField(max_length=20, blank=True, help_text="The station's answer to the request")
+    parts = models.PositiveIntegerField(default=0, help_text="NotifyReport parts received")
+    requested_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True, help_text="The last part (tbc false) came")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["station", "request_id"],
+                                               name="device_report_request_once")]
+        ordering = ["-requested_at"]

@@ -43,14 +43,21 @@ class IdTag(SameTenantReferences, models.Model):
     money_fields = ("customer", "internal")  # for money roles only (tenants.permissions)
 
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="id_tags")
-    id_tag = models.CharField(max_length=20)
+    id_tag = models.CharField(max_length=36)  # OCPP 2.0.1 IdToken; a 1.6 idTag is up to 20
     token_type = models.CharField(max_length=20, choices=IdTokenType.choices,
                                   default=IdTokenType.ISO14443,
                                   help_text="What kind of token it is (OCPP 2.0.1 IdTokenType)")
     status = models.CharField(max_length=10, choices=IdTagStatus.choices,
                               default=IdTagStatus.ACCEPTED)
     expiry_date = models.DateTimeField(null=True, blank=True)
-    parent_id_tag = models.CharField(max_length=20, blank=True)
+    parent_id_tag = models.CharField(
+        max_length=36, blank=True,
+        help_text="The group it belongs to (1.6 parentIdTag, 2.0.1 groupIdToken)")
+    language = models.CharField(max_length=8, blank=True,
+                                help_text="The driver's preferred language (RFC 5646), for 2.0.1 stations")
+    personal_message = models.CharField(
+        max_length=512, blank=True,
+        help_text="A message 2.0.1 stations show the driver at authorization")
     name = models.CharField(max_length=200, blank=True)
     priority = models.SmallIntegerField(default=0, help_text="Load management: higher is served first")
     customer = models.ForeignKey("billing.Customer", null=True, blank=True, on_delete=models.SET_NULL,

@@ -26,7 +26,7 @@ class ChargingSession(models.Model):
         max_length=36, blank=True,
         help_text="The transaction id as the station knows it, as a string: the 1.6 integer the "
                   "backend assigned, or the id a 2.0.1 station generated")
-    id_tag = models.CharField(max_length=20, blank=True)
+    id_tag = models.CharField(max_length=36, blank=True)
     id_token_type = models.CharField(max_length=20, blank=True,
                                      help_text="The id token's type (ISO14443, eMAID, Central, ...)")
     id_tag_status = models.CharField(max_length=20, blank=True)
@@ -42,7 +42,11 @@ class ChargingSession(models.Model):
     start_received_at = models.DateTimeField(null=True, blank=True)
     stop_received_at = models.DateTimeField(null=True, blank=True)
     stop_reason = models.CharField(max_length=30, blank=True)
-    stop_id_tag = models.CharField(max_length=20, blank=True)
+    charging_state = models.CharField(max_length=20, blank=True,
+                                      help_text="The last chargingState a 2.0.1 station reported")
+    remote_start_id = models.IntegerField(null=True, blank=True,
+                                          help_text="The RequestStartTransaction that began it (2.0.1)")
+    stop_id_tag = models.CharField(max_length=36, blank=True)
     start_missing = models.BooleanField(
         default=False, help_text="Recorded from a StopTransaction whose start the backend never saw"
     )
@@ -124,3 +128,26 @@ class MeterSample(models.Model):
         ]
         indexes = [models.Index(fields=["session", "measurand", "timestamp"])]
         ordering = ["timestamp"]
+
+
+class TransactionEventRecord(models.Model):
+    """One 2.0.1 TransactionEvent as received, kept so that a retransmitted or reordered event is
+    recognised by (station, transactionId, seqNo) and applied once (docs/sessions.md)."""
+
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="transaction_events",
+                                db_constraint=False)
+    session = models.ForeignKey(ChargingSession, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="transaction_events", db_constraint=False)
+    station_transaction_id = models.CharField(max_length=36)
+    seq_no = models.PositiveIntegerField()
+    event_type = models.CharField(max_length=10)  # Started, Updated, Ended
+    trigger_reason = models.CharField(max_length=30)
+    offline = models.BooleanField(default=False)
+    station_timestamp = models.DateTimeField(null=True, blank=True)
+    received_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["station", "station_transaction_id", "seq_no"],
+                                    name="transaction_event_once"),
+        ]

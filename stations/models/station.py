@@ -21,6 +21,11 @@ class Station(SameTenantReferences, models.Model):
     name = models.CharField(max_length=200, blank=True)
     password_hash = models.CharField(max_length=128, editable=False)
     enabled = models.BooleanField(default=True)
+    admission = models.CharField(
+        max_length=10, default="Accepted",
+        choices=[("Accepted", "Accepted"), ("Pending", "Pending"), ("Rejected", "Rejected")],
+        help_text="What its BootNotification is answered: Pending holds a new station until an "
+                  "operator accepts it")
     # OCPP 1.6 Security: 1 Basic auth (ws/wss), 2 TLS + Basic auth, 3 TLS + client certificate.
     # The handshake refuses any connection below this level (see stations/security/profiles.py).
     security_profile = models.PositiveSmallIntegerField(
@@ -33,7 +38,7 @@ class Station(SameTenantReferences, models.Model):
     timezone = models.CharField(max_length=64, blank=True, validators=[validate_timezone_name],
                                 help_text="IANA name; blank: the tenant's")
     # From BootNotification
-    vendor = models.CharField(max_length=20, blank=True)
+    vendor = models.CharField(max_length=50, blank=True)  # 1.6: up to 20, 2.0.1: 50
     model = models.CharField(max_length=20, blank=True)
     serial_number = models.CharField(max_length=25, blank=True)
     firmware_version = models.CharField(max_length=50, blank=True)
@@ -42,6 +47,7 @@ class Station(SameTenantReferences, models.Model):
     meter_type = models.CharField(max_length=25, blank=True)
     meter_serial_number = models.CharField(max_length=25, blank=True)
     last_boot_at = models.DateTimeField(null=True, blank=True)
+    boot_reason = models.CharField(max_length=30, blank=True, help_text="2.0.1 BootNotification reason")
     firmware_status = models.CharField(max_length=30, blank=True)
     # Load management: the most it may draw
     max_current = models.DecimalField(max_digits=7, decimal_places=1, default=32,

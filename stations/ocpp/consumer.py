@@ -26,7 +26,8 @@ from stations.ocpp.handshake_throttle import station_authenticate_throttled
 from stations.ocpp.link import Link
 from stations.ocpp.outbound import Command, OutboundCalls
 from stations.ocpp.process import process_id
-from stations.ocpp.v16 import router as v16
+from stations.ocpp.v16.router import ROUTER as V16
+from stations.ocpp.v201.router import ROUTER as V201
 from stations.ocpp.writer import writer
 from stations.security.profiles import link_security
 from stations.services.message_log import message_row
@@ -42,10 +43,11 @@ def _follow_up_finished(task: asyncio.Task, station, action: str) -> None:
                   exc_info=task.exception())
 
 
-# The subprotocols this endpoint speaks, in our order of preference, each with its version's
-# adapter: the router that answers the station's CALLs (`answer`), is told of ours (`sent`) and
-# checks the station's answers to them (`result_error`). OCPP 2.0.1 joins as a sibling of v16.
-ADAPTERS = {v16.SUBPROTOCOL: v16}
+# The subprotocols this endpoint speaks, each with its version's adapter: the router that
+# answers the station's CALLs (`answer`), is told of ours (`sent`), checks the station's answers
+# to them (`result_error`) and words errors (`error_for`). The station's offer decides which
+# (its first that we speak).
+ADAPTERS = {V201.SUBPROTOCOL: V201, V16.SUBPROTOCOL: V16}
 # OCPP-J names no code; autobahn lets the server send only 1000 or 3000-4999 (not 1002).
 NO_SUBPROTOCOL_CLOSE_CODE = 1000
 
@@ -55,7 +57,7 @@ class OcppConsumer(AsyncWebsocketConsumer):
     channel_layer_alias = "stations-use-links"
     station = None
     link: Link | None = None
-    adapter = v16
+    adapter = V16
     address = ""
     outbound: OutboundCalls | None = None
     replaced = False
@@ -86,7 +88,8 @@ class OcppConsumer(AsyncWebsocketConsumer):
         self.address = await links.register(self)
         self.outbound = OutboundCalls(self._send_call, self.adapter.result_error,
                                       settings.OCPP_CALL_TIMEOUT)
-        previous = await writer().attach(self.station.pk, self.address, await process_id())
+        previous = await writer().attach(self.station.pk, self.address, await process_id(),
+                                         self.adapter.VERSION)
         live.publish_soon(self.station.tenant_id, {"type": "station.connected",
                                                    "station": self.station.identity})
         if previous:
@@ -150,7 +153,7 @@ class OcppConsumer(AsyncWebsocketConsumer):
         except frames.FrameError as bad:
             log.warning("Bad frame from %s: %s", self.station.identity, bad)
             self._log(OcppMessage.IN, None, received_at, raw=text)
-            await self._reply(frames.error_for(bad.unique_id, bad.error))
+            await self._reply(self.adapter.error_for(bad.unique_id, bad.error))
             return
         if isinstance(frame, frames.Call):
             self._log(OcppMessage.IN, frame, received_at, text=text)
@@ -204,8 +207,9 @@ class OcppConsumer(AsyncWebsocketConsumer):
 
 
 def _negotiated(offered: list[str]) -> str | None:
-    """The subprotocol the link speaks: the first of ours that the station offered."""
-    return next((subprotocol for subprotocol in ADAPTERS if subprotocol in offered), None)
+    """The subprotocol the link speaks: the first the station offered that we speak (the
+    station's order is its preference)."""
+    return next((subprotocol for subprotocol in offered if subprotocol in ADAPTERS), None)
 
 
 def _basic_password(scope: dict, identity: str) -> str | None:

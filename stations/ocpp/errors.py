@@ -1,8 +1,13 @@
-"""OCPP-J 1.6 CALLERROR codes, as section 4.2.3 of the OCPP-J 1.6 specification spells them."""
+"""CALLERROR codes. `code` is how OCPP-J 1.6 (section 4.2.3) spells an error; `codes` holds how
+another version spells it where that differs (OCPP-J 2.0.1, Part 4 section 4.3: FormatViolation,
+OccurrenceConstraintViolation, and RpcFrameworkError / MessageTypeNotSupported for frames 1.6
+answers with FormationViolation or ProtocolError). A version's router answers with
+`code_in(error, version)`."""
 
 
 class OcppError(Exception):
     code = "GenericError"
+    codes: dict[str, str] = {}  # version -> its name for this error, where not `code`
 
     def __init__(self, description: str = "", details: dict | None = None):
         super().__init__(description)
@@ -32,6 +37,7 @@ class SecurityError(OcppError):
 
 class FormationViolation(OcppError):
     code = "FormationViolation"
+    codes = {"2.0.1": "FormatViolation"}
 
 
 class PropertyConstraintViolation(OcppError):
@@ -40,6 +46,7 @@ class PropertyConstraintViolation(OcppError):
 
 class OccurenceConstraintViolation(OcppError):
     code = "OccurenceConstraintViolation"
+    codes = {"2.0.1": "OccurrenceConstraintViolation"}
 
 
 class TypeConstraintViolation(OcppError):
@@ -48,3 +55,26 @@ class TypeConstraintViolation(OcppError):
 
 class GenericError(OcppError):
     code = "GenericError"
+
+
+class RpcFrameworkError(FormationViolation):
+    """A frame that is no OCPP-J message at all (not JSON, not an array, no string id)."""
+
+    codes = {"2.0.1": "RpcFrameworkError"}
+
+
+class FrameShapeError(ProtocolError):
+    """An OCPP-J array with the wrong number or kind of elements."""
+
+    codes = {"2.0.1": "RpcFrameworkError"}
+
+
+class MessageTypeNotSupported(ProtocolError):
+    """An OCPP-J message type number the version does not know."""
+
+    codes = {"2.0.1": "MessageTypeNotSupported"}
+
+
+def code_in(error: OcppError, version: str) -> str:
+    """The name `version` gives `error` in a CALLERROR."""
+    return error.codes.get(version, error.code)

@@ -1,7 +1,8 @@
 """OCPP-J framing: turning text into CALL / CALLRESULT / CALLERROR and back.
 
 We do not use the `ocpp` package's `unpack`: it cannot tell us the unique id of a broken frame
-(so the station could not be answered) and uses OCPP 2.0's error names.
+(so the station could not be answered). Frames are the same in 1.6 and 2.0.1; the errors are
+named in the link's version's words (`error_for`, stations/ocpp/errors.py).
 """
 
 import json
@@ -9,7 +10,14 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from stations.ocpp.errors import FormationViolation, OcppError, ProtocolError
+from stations.ocpp.errors import (
+    FormationViolation,
+    FrameShapeError,
+    MessageTypeNotSupported,
+    OcppError,
+    RpcFrameworkError,
+    code_in,
+)
 
 CALL, CALLRESULT, CALLERROR = 2, 3, 4
 # OCPP-J: a CALLERROR for a frame whose unique id could not be read carries "-1".
@@ -80,39 +88,39 @@ def parse(text: str) -> Call | CallResult | CallError:
     try:
         msg = json.loads(text)
     except (ValueError, TypeError):
-        raise FrameError(FormationViolation("Frame is not valid JSON"), None, text) from None
+        raise FrameError(RpcFrameworkError("Frame is not valid JSON"), None, text) from None
     if may_be_unstorable(text):  # payloads cleaned once, here: every handler gets storable text
         msg = msg[:2] + clean(msg[2:]) if isinstance(msg, list) else msg
     if not isinstance(msg, list) or not msg:
         raise FrameError(
-            FormationViolation("Frame is not an OCPP-J array [type, id, ...]"), None, msg
+            RpcFrameworkError("Frame is not an OCPP-J array [type, id, ...]"), None, msg
         )
     message_type = msg[0]
     unique_id = msg[1] if len(msg) > 1 and isinstance(msg[1], str) else None
     if len(msg) > 1 and unique_id is None:
-        raise FrameError(ProtocolError("Unique id must be a string"), None, msg)
+        raise FrameError(FrameShapeError("Unique id must be a string"), None, msg)
     if unique_id is not None and len(unique_id) > 36:
-        raise FrameError(ProtocolError("Unique id is longer than 36 characters"), unique_id, msg)
+        raise FrameError(FrameShapeError("Unique id is longer than 36 characters"), unique_id, msg)
     if message_type == CALL:
         if len(msg) != 4:
-            raise FrameError(ProtocolError("A CALL has 4 elements"), unique_id, msg)
+            raise FrameError(FrameShapeError("A CALL has 4 elements"), unique_id, msg)
         _, _, action, payload = msg
         if not isinstance(action, str):
-            raise FrameError(ProtocolError("Action must be a string"), unique_id, msg)
+            raise FrameError(FrameShapeError("Action must be a string"), unique_id, msg)
         if not isinstance(payload, dict):
             raise FrameError(FormationViolation("Payload must be a JSON object"), unique_id, msg)
         return Call(unique_id, action, payload)
     if message_type == CALLRESULT:
         if len(msg) != 3 or not isinstance(msg[2], dict):
-            raise FrameError(ProtocolError("A CALLRESULT is [3, id, {payload}]"), unique_id, msg)
+            raise FrameError(FrameShapeError("A CALLRESULT is [3, id, {payload}]"), unique_id, msg)
         return CallResult(unique_id, msg[2])
     if message_type == CALLERROR:
         if len(msg) < 4 or len(msg) > 5:
-            raise FrameError(ProtocolError("A CALLERROR has 5 elements"), unique_id, msg)
+            raise FrameError(FrameShapeError("A CALLERROR has 5 elements"), unique_id, msg)
         details = msg[4] if len(msg) == 5 and isinstance(msg[4], dict) else {}
         return CallError(unique_id, str(msg[2]), str(msg[3]), details)
     raise FrameError(
-        ProtocolError(f"Unknown message type {message_type!r}"), unique_id, msg
+        MessageTypeNotSupported(f"Unknown message type {message_type!r}"), unique_id, msg
     )
 
 
@@ -126,6 +134,7 @@ def dump(frame: Call | CallResult | CallError) -> str:
     return json.dumps(body, separators=(",", ":"), default=str)
 
 
-def error_for(unique_id: str | None, error: OcppError) -> CallError:
-    return CallError(UNKNOWN_ID if unique_id is None else unique_id, error.code,
+def error_for(unique_id: str | None, error: OcppError, version: str = "1.6") -> CallError:
+    """The CALLERROR for `error`, named as OCPP `version` names it."""
+    return CallError(UNKNOWN_ID if unique_id is None else unique_id, code_in(error, version),
                      error.description, error.details)

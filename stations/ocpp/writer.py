@@ -49,10 +49,11 @@ class BatchWriter:
         self._batch.seen[station_id] = at
         self._arrived()
 
-    async def attach(self, station_id: int, address: str, process_id) -> str:
-        """Record the socket at `address` as the station's; return the live one it took over
-        from ("" if none), which must be told to close."""
-        attach = Attach(station_id, address, process_id, timezone.now())
+    async def attach(self, station_id: int, address: str, process_id,
+                     ocpp_version: str = "1.6") -> str:
+        """Record the socket at `address` as the station's, speaking `ocpp_version`; return the
+        live one it took over from ("" if none), which must be told to close."""
+        attach = Attach(station_id, address, process_id, timezone.now(), ocpp_version=ocpp_version)
         await self._add("attaches", attach)
         return attach.previous
 

@@ -23,7 +23,7 @@ from stations.models import (
     StatusEvent,
 )
 from stations.services import meter_values
-from stations.services.evses import evse_of_connector
+from stations.services.evses import evse_connector_of, evse_of_connector
 from stations.services.rows import insert_rows
 from stations.services.session_lifecycle import FREE_STATUSES, sessions_free
 
@@ -270,7 +270,7 @@ def _write_connectors(events: list[StatusEvent]) -> None:
         ignore_conflicts=True)
     Connector.objects.bulk_create(
         [Connector(station_id=e.station_id, connector_id=e.connector_id, evse_id=e.evse_id,
-                   evse_connector_id=evse_of_connector(e.connector_id)[1], status=e.status,
+                   evse_connector_id=evse_connector_of(e.connector_id, e.evse_id), status=e.status,
                    error_code=e.error_code, info=e.info, vendor_id=e.vendor_id,
                    vendor_error_code=e.vendor_error_code, updated_at=e.received_at)
          for e in events],

@@ -29,7 +29,7 @@ def test_each_app_registers_its_own_1_6_handlers():
     assert owners["SecurityEventNotification"] == owners["SignCertificate"] == "stations.security.ocpp16"
     assert [r.__module__ for r in registry.reactions_to("1.6", "BootNotification")] == [
         "stations.firmware.ocpp16", "stations.authlist.ocpp16"]
-    assert registry.handler_of("2.0.1", "BootNotification") is None
+    assert registry.handler_of("2.0.1", "BootNotification").__module__ == "stations.ocpp.v201.core"
 
 
 def test_a_second_handler_for_one_message_is_refused():
@@ -114,7 +114,10 @@ def test_load_management_keeps_the_limits_it_sent_in_the_link_memo(settings):
     assert not hasattr(link.station, "load_limits")
 
 
-def test_the_consumer_speaks_the_first_of_its_subprotocols_the_station_offers():
+def test_the_consumer_speaks_the_first_subprotocol_the_station_offers_that_it_knows():
     assert consumer._negotiated(["ocpp2.0", "ocpp1.6"]) == "ocpp1.6"
-    assert consumer.ADAPTERS["ocpp1.6"] is router and router.VERSION == "1.6"
+    assert consumer._negotiated(["ocpp1.6", "ocpp2.0.1"]) == "ocpp1.6"
+    assert consumer._negotiated(["ocpp2.1", "ocpp2.0.1", "ocpp1.6"]) == "ocpp2.0.1"
+    assert consumer.ADAPTERS["ocpp1.6"] is router.ROUTER and router.VERSION == "1.6"
+    assert consumer.ADAPTERS["ocpp2.0.1"].VERSION == "2.0.1"
     assert consumer._negotiated(["ocpp1.5"]) is None and consumer._negotiated([]) is None
