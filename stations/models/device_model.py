@@ -122,7 +122,12 @@ class DeviceReport(models.Model):
     status = models.CharField(max_length=20, blank=True, help_text="The station's answer to the request")
     parts = models.PositiveIntegerField(default=0, help_text="NotifyReport parts received")
     requested_at = models.DateTimeField()
-    completed_at = models.DateTimeField(null=True, blank=True, help_text="The last part (tbc false) came")
+    completed_at = models.DateTimeField(null=True, blank=True,
+                                        help_text="Every part up to the last (tbc false) came")
+    seq_nos = models.JSONField(default=list, blank=True,
+                               help_text="The seqNo of each part received (a repeat counts once)")
+    last_seq_no = models.IntegerField(null=True, blank=True,
+                                      help_text="The seqNo of the part with tbc false, once it came")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["station", "request_id"],
