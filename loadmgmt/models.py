@@ -100,6 +100,21 @@ class StationControl(models.Model):
     checked_at = models.DateTimeField(null=True, blank=True)
 
 
+def transaction_key(session) -> str:
+    """A session's transaction as the station names it, the same string for either OCPP version
+    (1.6: our integer, 2.0.1: the station's id); "" for a session without one."""
+    if session.station_transaction_id:
+        return session.station_transaction_id
+    return "" if session.transaction_id is None else str(session.transaction_id)
+
+
+def ocpp_transaction_id(session) -> int | str | None:
+    """The transactionId a TxProfile carries: our integer for a 1.6 session, the station's
+    string for a 2.0.1 one (docs/domain-model.md)."""
+    return session.transaction_id if session.transaction_id is not None else (
+        session.station_transaction_id or None)
+
+
 class ConnectorLimit(models.Model):
     """The limit the load manager last sent to a connector (0: the station's failsafe
     TxDefaultProfile) and the station's answer."""
@@ -107,6 +122,9 @@ class ConnectorLimit(models.Model):
     station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="+")
     connector_id = models.PositiveIntegerField()
     transaction_id = models.IntegerField(null=True, blank=True)
+    station_transaction_id = models.CharField(
+        max_length=36, blank=True, help_text="The transaction as the station names it (1.6: our "
+                                             "integer as a string; 2.0.1: the station's id)")
     limit = models.DecimalField(max_digits=7, decimal_places=1)
     held = models.BooleanField(default=False, help_text="Held near what the car draws (it drew "
                                                         "clearly less than its share)")
@@ -120,6 +138,11 @@ class ConnectorLimit(models.Model):
     @property
     def accepted(self) -> bool:
         return self.status == "Accepted"
+
+    def for_session(self, session) -> bool:
+        """This limit was sent for the session's transaction."""
+        key = transaction_key(session)
+        return bool(key) and self.station_transaction_id == key
 
 
 class Allocation(models.Model):
@@ -148,6 +171,8 @@ class LimitSent(models.Model):
     station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="+")
     connector_id = models.PositiveIntegerField()
     transaction_id = models.IntegerField(null=True, blank=True)
+    station_transaction_id = models.CharField(max_length=36, blank=True,
+                                              help_text="The transaction as the station names it")
     purpose = models.CharField(max_length=25)
     limit = models.DecimalField(max_digits=7, decimal_places=1, help_text="A per phase")
     status = models.CharField(max_length=15, blank=True, help_text="The answer, or the failure")

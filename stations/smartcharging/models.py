@@ -126,3 +126,28 @@ class ProfileClearing(models.Model):
 
     class Meta:
         ordering = ["-sent_at", "-id"]
+
+
+class ProfileReport(models.Model):
+    """One GetChargingProfiles sent to a 2.0.1 station (1.6 has none): its criteria, the answer
+    (Accepted or NoProfiles), and the profiles its ReportChargingProfiles parts carried, as the
+    station worded them, each with its EVSE and charging limit source."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="profile_reports")
+    request_id = models.IntegerField(null=True, blank=True, help_text="The requestId sent: the row's id")
+    evse_id = models.PositiveIntegerField(null=True, blank=True, help_text="Blank: every EVSE")
+    criteria = models.JSONField(default=dict, blank=True, help_text="chargingProfile criteria as sent")
+    status = models.CharField(max_length=15, blank=True, help_text="Accepted or NoProfiles")
+    failure = models.CharField(max_length=15, choices=Failure.choices, blank=True)
+    failure_detail = models.JSONField(default=dict, blank=True)
+    profiles = models.JSONField(default=list, blank=True,
+                                help_text="[{evseId, chargingLimitSource, chargingProfile}] as reported")
+    parts = models.PositiveIntegerField(default=0, help_text="ReportChargingProfiles parts received")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True, help_text="The last part (tbc false) came")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["station", "request_id"],
+                                               name="profile_report_request_once")]
+        ordering = ["-requested_at", "-id"]
