@@ -96,6 +96,84 @@ class DataTransfer:
     data: str | None = None
 
 
+# Device model (OCPP 2.0.1: components, variables, reports) -----------------------------------
+@dataclass(frozen=True)
+class VariableRef:
+    """One attribute of one variable of one component (on an EVSE, or a connector of it, when
+    `evse_id` is given; `connector_id` counts within the EVSE). No `variable`: the whole
+    component (GetReport's componentVariable)."""
+
+    component: str
+    variable: str = ""
+    attribute_type: str = "Actual"
+    component_instance: str = ""
+    variable_instance: str = ""
+    evse_id: int | None = None
+    connector_id: int | None = None
+
+
+@dataclass(frozen=True)
+class VariableSetting:
+    variable: VariableRef
+    value: str
+
+
+@dataclass(frozen=True)
+class VariableResult:
+    """The station's verdict on one attribute: `status` is its attributeStatus (Accepted,
+    Rejected, UnknownComponent, UnknownVariable, NotSupportedAttributeType, RebootRequired),
+    `value` the value it read (GetVariables) or was given (SetVariables), `status_info` its
+    reason code and additional info, when it gives them."""
+
+    variable: VariableRef
+    status: str
+    value: str | None = None
+    status_info: str = ""
+
+
+@dataclass(frozen=True)
+class VariablesReport(CommandResult):
+    """GetVariables' answer, one result per requested attribute; `status` is Accepted when
+    every attribute was, else the first other status."""
+
+    results: tuple[VariableResult, ...] = ()
+
+
+@dataclass(frozen=True)
+class VariablesSetReport(VariablesReport):
+    """SetVariables' answer, one result per attribute set."""
+
+
+@dataclass(frozen=True)
+class VariablesGet:
+    items: tuple[VariableRef, ...]
+
+
+@dataclass(frozen=True)
+class VariablesSet:
+    items: tuple[VariableSetting, ...]
+
+
+@dataclass(frozen=True)
+class BaseReportGet:
+    """Ask for a whole report (ConfigurationInventory, FullInventory, SummaryInventory): the
+    station sends it in NotifyReport parts under `request_id`."""
+
+    request_id: int
+    report_base: str
+
+
+@dataclass(frozen=True)
+class ReportGet:
+    """Ask for a report of the variables named (a `VariableRef` without a variable: the whole
+    component) and/or of the components matching the criteria (Active, Available, Enabled,
+    Problem); the parts come as for `BaseReportGet`."""
+
+    request_id: int
+    variables: tuple[VariableRef, ...] = ()
+    criteria: tuple[str, ...] = ()
+
+
 # Sessions ------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class SessionStartRemote:
