@@ -43,16 +43,33 @@ class ListVersionReport(CommandResult):
     version: int = -1
 
 
+@dataclass(frozen=True)
+class SessionStartReport(CommandResult):
+    """A remote start's answer with the remoteStartId it carried (None: the version has none)."""
+
+    remote_start_id: int | None = None
+
+
 # Station -------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class StationReset:
+    """Restart the station (or, in 2.0.1, one EVSE). `hard` restarts at once, ending sessions
+    (1.6 Hard, 2.0.1 Immediate); else the station waits until it is idle (1.6 Soft, 2.0.1 OnIdle).
+    `on_idle`, when given, says it in 2.0.1's words and wins over `hard`. 1.6 cannot reset one EVSE."""
+
     hard: bool
+    evse_id: int | None = None
+    on_idle: bool | None = None
 
 
 @dataclass(frozen=True)
 class AvailabilityChange:
+    """The whole station (`evse_id` None or 0), one EVSE, or (2.0.1) one connector of it:
+    `connector_id` counts within the EVSE, from 1. 1.6 cannot name a connector within an EVSE."""
+
     operative: bool
     evse_id: int | None = None
+    connector_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -177,10 +194,14 @@ class ReportGet:
 # Sessions ------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class SessionStartRemote:
+    """`remote_start_id` (2.0.1's remoteStartId, 1.6 has none) comes back in the station's
+    TransactionEvent, which links the session to this request."""
+
     id_token: str
     token_type: str = "ISO14443"
     evse_id: int | None = None
     charging_profile: dict | None = None
+    remote_start_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -196,6 +217,7 @@ class ReservationMake:
     id_token: str
     expiry_date: str  # ISO 8601, UTC
     parent_id_token: str = ""
+    token_type: str = "ISO14443"
 
 
 @dataclass(frozen=True)

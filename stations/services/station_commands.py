@@ -9,20 +9,26 @@ station in an event loop. A station that gives no usable answer raises `CommandF
 (409 not connected, 502 CALLERROR, 504 no answer, 400 a request its version cannot carry).
 """
 
+import secrets
+
 from stations.commands import requests as req
 from stations.commands.sending import command_run
 from stations.models import Station
 
 
-async def station_reset(*, station: Station, hard: bool) -> req.CommandResult:
-    """A hard reset restarts the station at once; a soft one ends its sessions first."""
-    return await command_run(station, req.StationReset(hard=hard))
+async def station_reset(*, station: Station, hard: bool, evse_id: int | None = None,
+                        on_idle: bool | None = None) -> req.CommandResult:
+    """A hard reset restarts the station at once; a soft one ends its sessions first. A 2.0.1
+    station can reset one EVSE, and `on_idle` says OnIdle/Immediate in its words."""
+    return await command_run(station, req.StationReset(hard=hard, evse_id=evse_id, on_idle=on_idle))
 
 
-async def availability_change(*, station: Station, operative: bool,
-                              evse_id: int | None = None) -> req.CommandResult:
-    """Take an EVSE (None: the whole station) out of service or back into it."""
-    return await command_run(station, req.AvailabilityChange(operative=operative, evse_id=evse_id))
+async def availability_change(*, station: Station, operative: bool, evse_id: int | None = None,
+                              connector_id: int | None = None) -> req.CommandResult:
+    """Take an EVSE (None: the whole station), or on 2.0.1 one connector of it (counted within
+    the EVSE), out of service or back into it."""
+    return await command_run(station, req.AvailabilityChange(
+        operative=operative, evse_id=evse_id, connector_id=connector_id))
 
 
 async def connector_unlock(*, station: Station, evse_id: int,
@@ -59,15 +65,22 @@ async def data_transfer(*, station: Station, vendor_id: str, message_id: str | N
                                                        message_id=message_id, data=data))
 
 
+def remote_start_id_new() -> int:
+    """A fresh remoteStartId: 2.0.1 echoes it in the TransactionEvent that starts the session
+    (`ChargingSession.remote_start_id`), so it must not repeat; a random positive int32 does not,
+    in practice, within one station's sessions."""
+    return secrets.randbelow(2**31 - 2) + 1
+
+
 async def session_start_remote(*, station: Station, id_token: str, token_type: str = "ISO14443",
                                evse_id: int | None = None,
-                               charging_profile: dict | None = None) -> req.CommandResult:
+                               charging_profile: dict | None = None) -> req.SessionStartReport:
     """Ask the station to start a session for `id_token` (on `evse_id`, else one it chooses),
     optionally under `charging_profile`. Accepted means it will try: the session itself
-    arrives as the station starts it."""
+    arrives as the station starts it, found by the answer's `remote_start_id` on 2.0.1."""
     return await command_run(station, req.SessionStartRemote(
         id_token=id_token, token_type=token_type, evse_id=evse_id,
-        charging_profile=charging_profile))
+        charging_profile=charging_profile, remote_start_id=remote_start_id_new()))
 
 
 async def session_stop_remote(*, station: Station, transaction_id: int | str) -> req.CommandResult:

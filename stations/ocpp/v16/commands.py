@@ -65,11 +65,16 @@ def call_of(request) -> tuple[str, dict]:
 
 @call_of.register
 def _(request: req.StationReset) -> tuple[str, dict]:
-    return "Reset", {"type": "Hard" if request.hard else "Soft"}
+    if request.evse_id:
+        raise ValueError("OCPP 1.6 resets the whole station, not one EVSE.")
+    hard = request.hard if request.on_idle is None else not request.on_idle
+    return "Reset", {"type": "Hard" if hard else "Soft"}
 
 
 @call_of.register
 def _(request: req.AvailabilityChange) -> tuple[str, dict]:
+    if (request.connector_id or 1) != 1:
+        raise ValueError("OCPP 1.6 has one connector per EVSE: name the connector as the EVSE.")
     return "ChangeAvailability", {"connectorId": request.evse_id or 0,
                                   "type": "Operative" if request.operative else "Inoperative"}
 
@@ -234,6 +239,13 @@ def _(request: req.ConfigurationGet, action: str, response: dict) -> req.Command
         action=action, status="Accepted", response=response,
         keys=tuple(response.get("configurationKey", [])),
         unknown=tuple(response.get("unknownKey", [])))
+
+
+@result_of.register
+def _(request: req.SessionStartRemote, action: str, response: dict) -> req.CommandResult:
+    """1.6 has no remoteStartId: the session is found by its id tag and connector."""
+    return req.SessionStartReport(action=action, status=response.get("status", ""),
+                                  response=response)
 
 
 @result_of.register

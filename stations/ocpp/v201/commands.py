@@ -8,7 +8,9 @@ on the request's type: each topic below registers its requests' `call_of` and, w
 says more than a status, its `result_of`, in its own section.
 """
 
+import json
 from functools import singledispatch
+from importlib import resources
 
 from stations.commands import requests as req
 from stations.ocpp.v201 import configuration_keys
@@ -33,17 +35,191 @@ def result_of(request, action: str, response: dict) -> req.CommandResult:
 
 # Station: reset, availability, unlock, triggers, data transfer (control201) ---------------------
 
+def _trigger_messages() -> frozenset[str]:
+    """TriggerMessage's requestedMessage enum in the ocpp package's 2.0.1 schema."""
+    schema = json.loads(resources.files("ocpp.v201").joinpath(
+        "schemas/TriggerMessageRequest.json").read_text())
+    return frozenset(schema["definitions"]["MessageTriggerEnumType"]["enum"])
+
+
+TRIGGERABLE = _trigger_messages()
+# 1.6 names a message 2.0.1 calls otherwise: the API takes either for a 2.0.1 station.
+TRIGGER_WORDS = {"DiagnosticsStatusNotification": "LogStatusNotification"}
+
+
+def trigger_word(requested_message: str) -> str:
+    """The 2.0.1 name of a message to trigger (ValueError: 2.0.1 cannot trigger it)."""
+    word = TRIGGER_WORDS.get(requested_message, requested_message)
+    if word not in TRIGGERABLE:
+        raise ValueError(f"OCPP 2.0.1 cannot trigger {requested_message}.")
+    return word
+
+
+def _evse(evse_id: int | None, connector_id: int | None = None) -> dict | None:
+    """2.0.1's EVSEType; None (no `evse`) for the whole station (EVSE 0 or none)."""
+    if not evse_id:
+        return None
+    return _without_none({"id": evse_id, "connectorId": connector_id})
+
+
+@call_of.register
+def _(request: req.StationReset) -> tuple[str, dict]:
+    on_idle = (not request.hard) if request.on_idle is None else request.on_idle
+    return "Reset", _without_none({"type": "OnIdle" if on_idle else "Immediate",
+                                   "evseId": request.evse_id or None})
+
+
+@call_of.register
+def _(request: req.AvailabilityChange) -> tuple[str, dict]:
+    if request.connector_id and not request.evse_id:
+        raise ValueError("A connector is named within its EVSE: give the EVSE too.")
+    return "ChangeAvailability", _without_none({
+        "operationalStatus": "Operative" if request.operative else "Inoperative",
+        "evse": _evse(request.evse_id, request.connector_id)})
+
+
+@call_of.register
+def _(request: req.ConnectorUnlock) -> tuple[str, dict]:
+    return "UnlockConnector", {"evseId": request.evse_id, "connectorId": request.connector_id}
+
+
+@call_of.register
+def _(request: req.MessageTrigger) -> tuple[str, dict]:
+    # 2.0.1 has one TriggerMessage: `extended` asks for nothing more.
+    return "TriggerMessage", _without_none({
+        "requestedMessage": trigger_word(request.requested_message),
+        "evse": _evse(request.evse_id)})
+
+
+@call_of.register
+def _(request: req.DataTransfer) -> tuple[str, dict]:
+    return "DataTransfer", _without_none({"vendorId": request.vendor_id,
+                                          "messageId": request.message_id, "data": request.data})
+
 
 # Sessions: remote start and stop (control201) ---------------------------------------------------
+
+def id_token(token: str, token_type: str = "ISO14443") -> dict:
+    """2.0.1's IdTokenType: the token and what kind it is."""
+    return {"idToken": token, "type": token_type or "ISO14443"}
+
+
+@call_of.register
+def _(request: req.SessionStartRemote) -> tuple[str, dict]:
+    if request.remote_start_id is None:
+        raise ValueError("A 2.0.1 remote start needs its remoteStartId.")
+    profile = request.charging_profile
+    if profile is not None and profile.get("chargingProfilePurpose") != "TxProfile":
+        raise ValueError("A remote start's charging profile must be a TxProfile.")
+    return "RequestStartTransaction", _without_none({
+        "idToken": id_token(request.id_token, request.token_type),
+        "remoteStartId": request.remote_start_id, "evseId": request.evse_id or None,
+        "chargingProfile": profile})
+
+
+@result_of.register
+def _(request: req.SessionStartRemote, action: str, response: dict) -> req.CommandResult:
+    return req.SessionStartReport(action=action, status=response.get("status", ""),
+                                  response=response, remote_start_id=request.remote_start_id)
+
+
+@call_of.register
+def _(request: req.SessionStopRemote) -> tuple[str, dict]:
+    # The station made the transaction id, a string (a 1.6 integer id is sent as its digits).
+    return "RequestStopTransaction", {"transactionId": str(request.transaction_id)}
 
 
 # Reservations (control201) ----------------------------------------------------------------------
 
+@call_of.register
+def _(request: req.ReservationMake) -> tuple[str, dict]:
+    payload = {"id": request.reservation_id, "expiryDateTime": request.expiry_date,
+               "idToken": id_token(request.id_token, request.token_type)}
+    if request.evse_id:  # 0: any EVSE of the station
+        payload["evseId"] = request.evse_id
+    if request.parent_id_token:
+        payload["groupIdToken"] = id_token(request.parent_id_token, "Central")
+    return "ReserveNow", payload
+
+
+@call_of.register
+def _(request: req.ReservationCancel) -> tuple[str, dict]:
+    return "CancelReservation", {"reservationId": request.reservation_id}
+
 
 # Local authorization list (control201) ----------------------------------------------------------
 
+def _id_token_info(info: dict) -> dict:
+    """A stored idTagInfo (1.6 words: status, expiryDate, parentIdTag) as 2.0.1's IdTokenInfo."""
+    out = {"status": info["status"]}
+    if info.get("expiryDate"):
+        out["cacheExpiryDateTime"] = info["expiryDate"]
+    if info.get("parentIdTag"):
+        out["groupIdToken"] = id_token(info["parentIdTag"], "Central")
+    return out
+
+
+def local_list_entry(entry: dict) -> dict:
+    """A stored entry {idTag, idTagInfo?, tokenType?} as 2.0.1's AuthorizationData; without
+    idTokenInfo it removes the token in a differential update."""
+    out = {"idToken": id_token(entry["idTag"], entry.get("tokenType", "ISO14443"))}
+    if entry.get("idTagInfo"):
+        out["idTokenInfo"] = _id_token_info(entry["idTagInfo"])
+    return out
+
+
+@call_of.register
+def _(request: req.LocalListSend) -> tuple[str, dict]:
+    payload: dict = {"versionNumber": request.version,
+                     "updateType": "Full" if request.full else "Differential"}
+    if request.entries:
+        payload["localAuthorizationList"] = [local_list_entry(e) for e in request.entries]
+    return "SendLocalList", payload
+
+
+@call_of.register
+def _(request: req.LocalListVersionGet) -> tuple[str, dict]:
+    return "GetLocalListVersion", {}
+
+
+@result_of.register
+def _(request: req.LocalListVersionGet, action: str, response: dict) -> req.CommandResult:
+    return req.ListVersionReport(action=action, status="Accepted", response=response,
+                                 version=response["versionNumber"])
+
 
 # Firmware and logs (control201) -----------------------------------------------------------------
+
+def _retries(request) -> dict:
+    return _without_none({"retries": request.retries, "retryInterval": request.retry_interval})
+
+
+@call_of.register
+def _(request: req.FirmwareUpdate) -> tuple[str, dict]:
+    # One message: a signed image carries its signing certificate and signature.
+    firmware = {"location": request.location, "retrieveDateTime": request.retrieve_date}
+    if request.signing_certificate:
+        firmware["signingCertificate"] = request.signing_certificate
+    if request.signature:
+        firmware["signature"] = request.signature
+    return "UpdateFirmware", {"requestId": request.request_id, "firmware": firmware,
+                              **_retries(request)}
+
+
+@call_of.register
+def _(request: req.LogUpload) -> tuple[str, dict]:
+    # 1.6's diagnostics are 2.0.1's DiagnosticsLog.
+    log_type = "DiagnosticsLog" if request.diagnostics else request.log_type
+    log = {"remoteLocation": request.location, **_without_none(
+        {"oldestTimestamp": request.oldest, "latestTimestamp": request.latest})}
+    return "GetLog", {"logType": log_type, "requestId": request.request_id, "log": log,
+                      **_retries(request)}
+
+
+@result_of.register
+def _(request: req.LogUpload, action: str, response: dict) -> req.CommandResult:
+    return req.LogUploadReport(action=action, status=response.get("status", ""),
+                               response=response, file_name=response.get("filename", ""))
 
 
 # Authorization cache and running cost (tx201) ---------------------------------------------------
