@@ -14,9 +14,11 @@ from stations.models import (
     VariableAttribute,
     VariableMonitor,
 )
-from stations.ocpp.v16 import router
+from stations.ocpp.v16 import router as v16_router
+from stations.ocpp.v201 import router as v201_router
 from stations.security.profiles import is_security_key
 from stations.selectors import evses_of, station_ocpp_url
+from stations.services.message_log import secret_variable
 from tenants.fields import SameTenantSerializer, TenantObjectField
 from tenants.permissions import MoneyFields
 from tenants.validators import validate_station_password, validate_timezone_name
@@ -74,10 +76,11 @@ class StationSerializer(MoneyFields, SameTenantSerializer, serializers.ModelSeri
                   "firmware_version", "timezone", "connected", "last_seen", "last_boot_at",
                   "firmware_status", "diagnostics_status", "connectors", "ocpp_url",
                   "security_profile", "max_current", "load_group", "tariff", "file_transfer",
-                  "created_at", "ocpp_version", "evses"]
+                  "created_at", "ocpp_version", "evses", "admission", "boot_reason"]
         money_fields = ("tariff",)  # for money roles only (tenants.permissions)
         read_only_fields = ["vendor", "model", "serial_number", "firmware_version", "last_seen",
-                            "last_boot_at", "firmware_status", "diagnostics_status", "created_at"]
+                            "last_boot_at", "firmware_status", "diagnostics_status", "created_at",
+                            "boot_reason"]
 
     @extend_schema_field(EvseSerializer(many=True))
     def get_evses(self, station: Station) -> list:
@@ -116,7 +119,8 @@ class IdTagSerializer(MoneyFields, SameTenantSerializer, serializers.ModelSerial
     class Meta:
         model = IdTag
         fields = ["id_tag", "status", "expiry_date", "parent_id_tag", "name", "priority", "customer",
-                  "internal", "max_sessions", "created_at", "token_type"]
+                  "internal", "max_sessions", "created_at", "token_type", "language",
+                  "personal_message"]
         read_only_fields = ["created_at"]
 
     def validate_id_tag(self, value: str) -> str:
@@ -151,7 +155,8 @@ class SessionSerializer(SessionCostFields, serializers.ModelSerializer):
                   "station_started_at", "station_stopped_at", "stop_reason", "start_missing",
                   "closed_reason", "closed_by", "freed_at", "stale_at",
                   "currency", "cost_net", "cost_vat", "cost", "cost_lines",
-                  "evse_id", "station_transaction_id", "ocpp_transaction_id", "id_token_type"]
+                  "evse_id", "station_transaction_id", "ocpp_transaction_id", "id_token_type",
+                  "charging_state", "remote_start_id", "stop_id_tag"]
 
 
 class SessionCloseSerializer(serializers.Serializer):
@@ -170,15 +175,33 @@ class MessageSerializer(serializers.ModelSerializer):
                   "created_at"]
 
 
+# What the central system may send, per OCPP version: the raw `commands/` endpoint takes the
+# station's version's actions only (docs/api.md).
+CENTRAL_ACTIONS = {"1.6": v16_router.CENTRAL_ACTIONS, "2.0.1": v201_router.CENTRAL_ACTIONS}
+
+
 class CommandSerializer(serializers.Serializer):
-    action = serializers.ChoiceField(choices=sorted(router.CENTRAL_ACTIONS))
+    """One CALL in the words of the station's OCPP version (`ocpp_version` in the context; a
+    station that never connected is taken for 1.6)."""
+
+    action = serializers.ChoiceField(choices=sorted(set().union(*CENTRAL_ACTIONS.values())))
     payload = serializers.DictField(default=dict)
 
     def validate(self, attrs: dict) -> dict:
+        version = self.context.get("ocpp_version") or "1.6"
+        if attrs["action"] not in CENTRAL_ACTIONS.get(version, v16_router.CENTRAL_ACTIONS):
+            raise serializers.ValidationError({"action": [
+                f"{attrs['action']} is no OCPP {version} message: the station speaks OCPP {version}."]})
         key = attrs["payload"].get("key")
         if attrs["action"] == "ChangeConfiguration" and is_security_key(key):
             raise serializers.ValidationError({"payload": [
                 f"{key} is changed through the station's password/ or security-profile/ endpoint."]})
+        entries = attrs["payload"].get("setVariableData")
+        if attrs["action"] == "SetVariables" and isinstance(entries, list) and any(
+                isinstance(entry, dict) and secret_variable(entry.get("component"), entry.get("variable"))
+                for entry in entries):
+            raise serializers.ValidationError({"payload": [
+                "SecurityCtrlr.BasicAuthPassword is changed through the station's password/ endpoint."]})
         return attrs
 
 

@@ -157,7 +157,7 @@ async def test_a_station_csr_comes_back_as_a_certificate_of_the_tenant_ca(server
         await eventually(cp.certificate_signed.is_set)
         ca_pem = (await api.get("/api/v1/security/ca/")).json()["certificate"]
         issued = (await api.get(f"/api/v1/stations/{station.identity}/issued-certificates/")).json()
-    assert ca.client_certificate_problem(ca_certificate_pem=ca_pem,
+    assert ca.client_certificate_problem(ca_certificate_pems=[ca_pem],
                                          certificate_pem=cp.client_certificate,
                                          identity=station.identity) is None
     certificate = x509.load_pem_x509_certificate(cp.client_certificate.encode())

@@ -13,6 +13,7 @@ Charging profiles and local-list entries travel in the form they are stored in.
 """
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 
 # Results --------------------------------------------------------------------------------------
@@ -209,6 +210,28 @@ class SessionStopRemote:
     transaction_id: int | str
 
 
+@dataclass(frozen=True)
+class SessionCostUpdate:
+    """Tell the station a running transaction's cost so far (2.0.1 CostUpdated; 1.6 has none)."""
+
+    transaction_id: str
+    total_cost: Decimal
+
+
+@dataclass(frozen=True)
+class TransactionStatusGet:
+    """Ask whether the station still has messages of a transaction (or any, without an id) to
+    deliver (2.0.1 GetTransactionStatus; 1.6 has none)."""
+
+    transaction_id: str | None = None
+
+
+@dataclass(frozen=True)
+class TransactionStatusReport(CommandResult):
+    ongoing: bool | None = None  # None: the station was not asked about one transaction
+    messages_in_queue: bool = False
+
+
 # Reservations --------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ReservationMake:
@@ -262,6 +285,19 @@ class CompositeScheduleGet:
     rate_unit: str | None = None
 
 
+@dataclass(frozen=True)
+class ChargingProfilesGet:
+    """Ask the station for the profiles it holds (2.0.1's GetChargingProfiles; 1.6 has none):
+    they come in report parts under `request_id`. No criteria: every profile."""
+
+    request_id: int
+    evse_id: int | None = None
+    purpose: str = ""
+    stack_level: int | None = None
+    profile_ids: tuple[int, ...] = ()
+    sources: tuple[str, ...] = ()
+
+
 # Security ------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class CertificateIdsReport(CommandResult):
@@ -288,9 +324,39 @@ class CertificateDelete:
 
 @dataclass(frozen=True)
 class CertificateSend:
-    """A certificate signed for the station (the answer to its certificate signing request)."""
+    """A certificate signed for the station (the answer to its certificate signing request).
+    `certificate_type` is the domain's (2.0.1's) name of what it is for; 1.6 has only one."""
 
     chain_pem: str
+    certificate_type: str = "ChargingStationCertificate"
+
+
+@dataclass(frozen=True)
+class PasswordSet:
+    """The station's new Basic-auth password (1.6: AuthorizationKey; 2.0.1:
+    SecurityCtrlr.BasicAuthPassword). The frame log never shows it."""
+
+    password: str
+
+
+@dataclass(frozen=True)
+class NetworkProfileSet:
+    """Store a connection profile in the station's `slot` (2.0.1's SetNetworkProfile; 1.6 has
+    none): where it connects (`csms_url`, without its identity) at which security profile."""
+
+    slot: int
+    csms_url: str
+    security_profile: int
+    message_timeout: int = 30
+    interface: str = "Wired0"
+
+
+@dataclass(frozen=True)
+class NetworkPrioritySet:
+    """Which stored connection profiles the station tries, in order (2.0.1's
+    OCPPCommCtrlr.NetworkConfigurationPriority, e.g. "2,1")."""
+
+    slots: tuple[int, ...]
 
 
 # Firmware and logs ---------------------------------------------------------------------------

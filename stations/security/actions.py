@@ -36,26 +36,67 @@ async def _call(station: Station, request, detail: str) -> req.CommandResult:
     return result
 
 
+V201 = "2.0.1"
+# A station's answers that mean it will use the new password (2.0.1 may want a reboot first).
+PASSWORD_TAKEN = frozenset({"Accepted", "RebootRequired"})
+
+
+def _password_word(station: Station) -> str:
+    """What carries the password, in the station's version's words (the log's detail)."""
+    return ("SecurityCtrlr.BasicAuthPassword" if station.ocpp_version == V201
+            else "AuthorizationKey")
+
+
 async def password_change(station: Station, password: str | None = None) -> tuple[str, str]:
-    """ChangeConfiguration AuthorizationKey; on Accepted the new password is pending (see
+    """The station's new Basic-auth password (1.6: ChangeConfiguration AuthorizationKey; 2.0.1:
+    SetVariables SecurityCtrlr.BasicAuthPassword); on Accepted the new password is pending (see
     stations/ocpp/handshake.py). Returns the station's status and the password."""
     password = password or new_station_password()
-    result = await _call(station, req.ConfigurationSet(key="AuthorizationKey", value=password),
-                         "AuthorizationKey")
-    if result.status == "Accepted":
+    result = await _call(station, req.PasswordSet(password=password), _password_word(station))
+    if result.status in PASSWORD_TAKEN:
         await sync_to_async(services.station_pending_password_set)(station=station,
                                                                     password=password)
     return result.status, password
 
 
-async def security_profile_upgrade(station: Station, profile: int) -> str:
-    """ChangeConfiguration SecurityProfile; on Accepted the station reconnects at that level."""
-    result = await _call(station, req.ConfigurationSet(key="SecurityProfile", value=str(profile)),
-                         f"SecurityProfile={profile}")
-    if result.status == "Accepted":
+# The connection profile slots of a 2.0.1 station's profile upgrade: the backend's profile goes
+# into a slot of its own and is put first in NetworkConfigurationPriority, the slot the station
+# connected with (by convention 1, where its installer put it) stays as the fallback.
+UPGRADE_SLOT, INSTALLED_SLOT = 2, 1
+
+
+async def security_profile_upgrade(station: Station, profile: int, csms_url: str = "") -> str:
+    """Raise the station's security profile; on Accepted it reconnects at that level.
+
+    1.6: ChangeConfiguration SecurityProfile. 2.0.1 (A05): SetNetworkProfile with the new
+    profile and `csms_url` into a slot, SetVariables NetworkConfigurationPriority putting that
+    slot first, and a Reset when idle; the first refusal ends it and is the answer."""
+    if station.ocpp_version != V201:
+        result = await _call(station, req.ConfigurationSet(key="SecurityProfile",
+                                                           value=str(profile)),
+                             f"SecurityProfile={profile}")
+        status = result.status
+    else:
+        status = await _network_profile_upgrade(station, profile, csms_url)
+    if status == "Accepted":
         await sync_to_async(services.station_security_profile_raise)(station=station,
                                                                       profile=profile)
-    return result.status
+    return status
+
+
+async def _network_profile_upgrade(station: Station, profile: int, csms_url: str) -> str:
+    steps = [
+        (req.NetworkProfileSet(slot=UPGRADE_SLOT, csms_url=csms_url, security_profile=profile),
+         f"slot {UPGRADE_SLOT}: securityProfile={profile} {csms_url}"[:200]),
+        (req.NetworkPrioritySet(slots=(UPGRADE_SLOT, INSTALLED_SLOT)),
+         f"OCPPCommCtrlr.NetworkConfigurationPriority={UPGRADE_SLOT},{INSTALLED_SLOT}"),
+    ]
+    for request, detail in steps:
+        result = await _call(station, request, detail)
+        if result.status not in ("Accepted", "RebootRequired"):
+            return result.status
+    reset = await _call(station, req.StationReset(hard=False, on_idle=True), "OnIdle")
+    return "Accepted" if reset.status in ("Accepted", "Scheduled") else reset.status
 
 
 def _type_word(station: Station, certificate_type: str) -> str:
@@ -98,31 +139,36 @@ async def certificate_delete(station: Station, certificate: InstalledCertificate
 
 
 async def certificate_renewal_request(station: Station) -> str:
-    """ExtendedTriggerMessage SignChargePointCertificate: the station's SignCertificate follows."""
-    result = await _call(station, req.MessageTrigger(requested_message="SignChargePointCertificate",
-                                                     extended=True),
-                         "SignChargePointCertificate")
+    """The station's SignCertificate follows: 1.6's ExtendedTriggerMessage
+    SignChargePointCertificate, 2.0.1's TriggerMessage SignChargingStationCertificate (A02)."""
+    message = ("SignChargingStationCertificate" if station.ocpp_version == V201
+               else "SignChargePointCertificate")
+    result = await _call(station, req.MessageTrigger(requested_message=message, extended=True),
+                         message)
     return result.status
 
 
-async def certificate_sign_and_send(station_id: int, csr_pem: str) -> None:
+async def certificate_sign_and_send(station_id: int, csr_pem: str,
+                                    certificate_type: str = "ChargingStationCertificate") -> None:
     """After answering SignCertificate: sign the CSR with the tenant's CA and send
     CertificateSigned (run by the consumer once the answer is out, so no worker is needed)."""
     try:
-        await _certificate_send(station_id, csr_pem)
+        await _certificate_send(station_id, csr_pem, certificate_type)
     except Exception:
         log.exception("Could not issue a certificate to station %s", station_id)
 
 
-async def _certificate_send(station_id: int, csr_pem: str) -> None:
+async def _certificate_send(station_id: int, csr_pem: str, certificate_type: str) -> None:
     from stations.ocpp.dbthreads import db
 
-    issued = await db(services.station_certificate_issue, station_id=station_id, csr_pem=csr_pem)
+    issued = await db(services.station_certificate_issue, station_id=station_id, csr_pem=csr_pem,
+                      certificate_type=certificate_type)
     status = "NotDelivered"
     for attempt in range(5):
         station = await db(_fresh_station, station_id)
         try:
-            result = await command_run(station, req.CertificateSend(chain_pem=issued.certificate_pem))
+            result = await command_run(station, req.CertificateSend(
+                chain_pem=issued.certificate_pem, certificate_type=certificate_type))
             status = result.status
             break
         except StationNotConnected:  # presence of a just-connected station is written lazily

@@ -13,7 +13,12 @@ from cpms.api_errors import command_failures
 from cpms.api_filters import UtcIsoDateTimeFilter
 from stations.api_base import AsyncStationAPIView, StationListAPIView
 from stations.security import actions, selectors, services
-from stations.security.models import IssuedCertificate, SecurityCommand, SecurityEvent
+from stations.security.models import (
+    IssuedCertificate,
+    SecurityCommand,
+    SecurityEvent,
+    UploadedCertificateAuthority,
+)
 from stations.security.serializers import (
     CertificateInstallSerializer,
     CertificateTypeSerializer,
@@ -25,8 +30,10 @@ from stations.security.serializers import (
     SecurityEventSerializer,
     SecurityProfileSerializer,
     StatusSerializer,
+    UploadedCertificateAuthoritySerializer,
 )
-from tenants.api import TenantListAPIView
+from stations.selectors import ocpp_base_url
+from tenants.api import TenantListAPIView, TenantListCreateAPIView, TenantRetrieveDestroyAPIView
 
 COMMAND_ERRORS = command_failures("No such station (or certificate) in this tenant")
 
@@ -73,6 +80,40 @@ class CertificateAuthorityView(APIView):
         return Response({"certificate": authority.certificate_pem})
 
 
+class UploadedCertificateAuthorityListView(TenantListCreateAPIView):
+    """CA certificates the tenant uploaded (its maker's or its own PKI's): a profile-3 station's
+    client certificate issued by one of them opens its link, as one of the tenant's own CA does."""
+
+    queryset = UploadedCertificateAuthority.objects.none()
+    serializer_class = UploadedCertificateAuthoritySerializer
+
+    def tenant_queryset(self, tenant):
+        return selectors.uploaded_cas_of(tenant)
+
+    def perform_create(self, serializer):
+        try:
+            serializer.instance = services.uploaded_ca_add(
+                tenant_id=self.request.tenant.pk,
+                certificate_pem=serializer.validated_data["certificate_pem"],
+                name=serializer.validated_data.get("name", ""))
+        except services.DuplicateCertificate as duplicate:
+            raise ValidationError({"certificate": [str(duplicate)]}) from None
+
+
+class UploadedCertificateAuthorityView(TenantRetrieveDestroyAPIView):
+    """One uploaded CA certificate; DELETE: certificates it issued no longer open a link (from
+    the stations' next connection)."""
+
+    queryset = UploadedCertificateAuthority.objects.none()
+    serializer_class = UploadedCertificateAuthoritySerializer
+
+    def tenant_queryset(self, tenant):
+        return selectors.uploaded_cas_of(tenant)
+
+    def perform_destroy(self, instance):
+        services.uploaded_ca_delete(authority=instance)
+
+
 class StationIssuedCertificatesView(StationListAPIView):
     """The certificates our CA issued to the station (SignCertificate)."""
 
@@ -95,9 +136,9 @@ class StationSecurityCommandsView(StationListAPIView):
 
 
 class StationPasswordView(AsyncStationAPIView):
-    """Rotate the station's Basic-auth password: ChangeConfiguration AuthorizationKey. Once the
-    station accepts, it may connect with the new password, and with the old one until it has
-    used the new one."""
+    """Rotate the station's Basic-auth password: 1.6 ChangeConfiguration AuthorizationKey, 2.0.1
+    SetVariables SecurityCtrlr.BasicAuthPassword. Once the station accepts, it may connect with
+    the new password, and with the old one until it has used the new one."""
 
     @extend_schema(request=PasswordChangeSerializer,
                    responses={200: PasswordChangedSerializer, 400: OpenApiResponse(), **COMMAND_ERRORS})
@@ -110,11 +151,14 @@ class StationPasswordView(AsyncStationAPIView):
                 "A profile 3 station authenticates with its certificate, not a password."]})
         answer, password = await actions.password_change(station,
                                                          serializer.validated_data.get("password"))
-        return Response({"status": answer, "password": password if answer == "Accepted" else None})
+        return Response({"status": answer,
+                         "password": password if answer in actions.PASSWORD_TAKEN else None})
 
 
 class StationSecurityProfileView(AsyncStationAPIView):
-    """Raise the station's security profile: ChangeConfiguration SecurityProfile."""
+    """Raise the station's security profile: 1.6 ChangeConfiguration SecurityProfile; 2.0.1
+    SetNetworkProfile (this server's wss URL, the profile) into slot 2, SetVariables
+    OCPPCommCtrlr.NetworkConfigurationPriority "2,1" and Reset OnIdle (A05)."""
 
     @extend_schema(request=SecurityProfileSerializer,
                    responses={200: StatusSerializer, 400: OpenApiResponse(), **COMMAND_ERRORS})
@@ -128,7 +172,18 @@ class StationSecurityProfileView(AsyncStationAPIView):
                                                f"{station.security_profile}."]})
         if profile == 3:
             await sync_to_async(services.ca_of)(tenant_id=station.tenant_id)
-        return Response({"status": await actions.security_profile_upgrade(station, profile)})
+        csms_url = await sync_to_async(tls_csms_url)(station=station, request=request)
+        return Response({"status": await actions.security_profile_upgrade(station, profile,
+                                                                          csms_url)})
+
+
+def tls_csms_url(*, station, request) -> str:
+    """Where a 2.0.1 station at profile 2 or 3 connects (it adds its identity): the public
+    OCPP URL of its tenant, over TLS."""
+    base = ocpp_base_url(request=request)
+    if base.startswith("ws://"):
+        base = "wss://" + base.removeprefix("ws://")
+    return f"{base}/ocpp/{station.tenant.slug}"
 
 
 class StationCertificatesView(AsyncStationAPIView):

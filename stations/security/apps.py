@@ -6,4 +6,7 @@ class SecurityConfig(AppConfig):
     label = "security"
 
     def ready(self) -> None:
-        from stations.security import ocpp16  # noqa: F401 registers its OCPP 1.6 handlers
+        from stations.security import (
+            ocpp16,  # noqa: F401 registers its OCPP 1.6 handlers
+            ocpp201,  # noqa: F401 registers its OCPP 2.0.1 handlers
+        )

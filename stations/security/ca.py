@@ -85,28 +85,72 @@ def sign_csr(*, ca_certificate_pem: str, ca_key_pem: str, csr_pem: str,
     )
 
 
-def client_certificate_problem(*, ca_certificate_pem: str, certificate_pem: str, identity: str,
-                               now: datetime | None = None) -> str | None:
-    """Why the certificate does not prove it is station `identity` of this CA; None if it does:
-    signed by the CA, within its validity, and its subject CN is the identity."""
+def client_certificate_problem(*, ca_certificate_pems: list[str], certificate_pem: str,
+                               identity: str, now: datetime | None = None) -> str | None:
+    """Why the certificate does not prove it is station `identity` of one of these CAs (the
+    tenant's own and those it uploaded); None if it does: issued and signed by one of them,
+    within its validity, and its subject CN is the identity."""
     now = now or datetime.now(tz=UTC)
     try:
         certificate = x509.load_pem_x509_certificate(certificate_pem.encode())
     except ValueError:
         return "does not parse"
-    ca_certificate = x509.load_pem_x509_certificate(ca_certificate_pem.encode())
-    if certificate.issuer != ca_certificate.subject:
-        return "not issued by the tenant's CA"
-    try:
-        _verify_signature(ca_certificate.public_key(), certificate)
-    except (InvalidSignature, TypeError, ValueError):
-        return "signature does not verify against the tenant's CA"
+    issuers = [authority for authority in map(_parsed, ca_certificate_pems)
+               if authority is not None and certificate.issuer == authority.subject]
+    if not issuers:
+        return "not issued by a CA of the tenant"
+    if not any(_signed_by(authority, certificate) for authority in issuers):
+        return "signature does not verify against a CA of the tenant"
     if not certificate.not_valid_before_utc <= now <= certificate.not_valid_after_utc:
         return "outside its validity"
     names = certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
     if not names or names[0].value != identity:
         return "its common name is not the station identity"
     return None
+
+
+def _parsed(certificate_pem: str) -> x509.Certificate | None:
+    try:
+        return x509.load_pem_x509_certificate(certificate_pem.encode())
+    except ValueError:
+        return None
+
+
+def _signed_by(authority: x509.Certificate, certificate: x509.Certificate) -> bool:
+    try:
+        _verify_signature(authority.public_key(), certificate)
+    except (InvalidSignature, TypeError, ValueError):
+        return False
+    return True
+
+
+def ca_certificate_facts(certificate_pem: str, now: datetime | None = None) -> dict:
+    """What an operator's CA certificate upload shows (subject, issuer, SHA-256 fingerprint,
+    validity), once it holds what it must: exactly one PEM certificate, marked a CA (basic
+    constraints), and not expired; BadCertificate otherwise."""
+    now = now or datetime.now(tz=UTC)
+    try:
+        certificates = x509.load_pem_x509_certificates(certificate_pem.encode())
+    except ValueError as error:
+        raise BadCertificate(f"The certificate does not parse: {error}") from None
+    if len(certificates) != 1:
+        raise BadCertificate(f"Upload one certificate at a time, not {len(certificates)}.")
+    certificate = certificates[0]
+    try:
+        constraints = certificate.extensions.get_extension_for_class(x509.BasicConstraints).value
+    except x509.ExtensionNotFound:
+        constraints = None
+    except ValueError as error:
+        raise BadCertificate(f"The certificate's extensions do not parse: {error}") from None
+    if constraints is None or not constraints.ca:
+        raise BadCertificate("The certificate is not a CA certificate (basic constraints CA:TRUE).")
+    if certificate.not_valid_after_utc <= now:
+        raise BadCertificate(f"The certificate expired on {certificate.not_valid_after_utc:%Y-%m-%d}.")
+    return {"certificate_pem": pem(certificate), "subject": certificate.subject.rfc4514_string()[:500],
+            "issuer": certificate.issuer.rfc4514_string()[:500],
+            "fingerprint_sha256": certificate.fingerprint(hashes.SHA256()).hex(),
+            "not_before": certificate.not_valid_before_utc,
+            "not_after": certificate.not_valid_after_utc}
 
 
 def _verify_signature(public_key, certificate: x509.Certificate) -> None:

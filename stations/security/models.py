@@ -22,8 +22,37 @@ class CertificateAuthority(models.Model):
         return f"CA of {self.tenant}"
 
 
+class UploadedCertificateAuthority(models.Model):
+    """A CA certificate the tenant uploaded: its maker's or its own PKI's. A profile-3 station's
+    client certificate is accepted when it is issued by the tenant's own CA or by any of these
+    (stations/security/profiles.py); deleting one stops its stations' certificates at their next
+    handshake. Only the certificate: we never sign with it (docs/api.md, security)."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="uploaded_cas")
+    name = models.CharField(max_length=100, blank=True)
+    certificate_pem = models.TextField()
+    subject = models.CharField(max_length=500)
+    issuer = models.CharField(max_length=500)
+    fingerprint_sha256 = models.CharField(max_length=64)  # hex of the DER
+    not_before = models.DateTimeField()
+    not_after = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["tenant", "fingerprint_sha256"],
+                                               name="uploaded_ca_once_per_tenant")]
+
+    def __str__(self) -> str:
+        return self.name or self.subject
+
+
 class IssuedCertificate(models.Model):
-    """A ChargePointCertificate our CA signed from a station's CSR (SignCertificate)."""
+    """A station certificate our CA signed from a station's CSR (SignCertificate): 1.6's
+    ChargePointCertificate, 2.0.1's ChargingStationCertificate or V2GCertificate."""
+
+    CHARGING_STATION = "ChargingStationCertificate"
+    V2G = "V2GCertificate"
 
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
     station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="issued_certificates")
@@ -31,6 +60,9 @@ class IssuedCertificate(models.Model):
     not_before = models.DateTimeField()
     not_after = models.DateTimeField()
     certificate_pem = models.TextField()
+    # The domain's (2.0.1's) name for what it is for; 1.6 knows only the first.
+    certificate_type = models.CharField(max_length=40, default=CHARGING_STATION,
+                                        choices=[(CHARGING_STATION, CHARGING_STATION), (V2G, V2G)])
     # What the station answered to CertificateSigned: Accepted, Rejected, or the failure.
     delivery_status = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -3,8 +3,8 @@ whether that is enough for the station's profile.
 
 TLS ends at the proxy (deploy/nginx.conf), which tells us the scheme in X-Forwarded-Proto and
 passes the client certificate it saw (not verified by it: `ssl_verify_client optional_no_ca`,
-since each tenant has its own CA) URL-escaped in X-SSL-Client-Cert. Anyone who reaches a server
-process directly could send these headers too, so they count only with
+since each tenant has its own CA and may upload others) URL-escaped in X-SSL-Client-Cert.
+Anyone who reaches a server process directly could send these headers too, so they count only with
 OCPP_TRUST_PROXY_HEADERS=1, which a deployment sets when the server processes are reachable only
 through that proxy (daphne on 127.0.0.1 or a private network) and the proxy overwrites both
 headers on every request. Without it every link counts as plain ws without a certificate."""
@@ -16,7 +16,7 @@ from urllib.parse import unquote
 from django.conf import settings
 
 from stations.security import ca
-from stations.security.models import CertificateAuthority
+from stations.security.models import CertificateAuthority, UploadedCertificateAuthority
 
 log = logging.getLogger(__name__)
 
@@ -63,13 +63,23 @@ def link_refusal(*, profile: int, link: LinkSecurity, tenant_id: int, identity: 
     if profile >= TLS_CLIENT_CERTIFICATE:
         if not link.client_certificate:
             return "profile 3 needs a client certificate"
-        ca_pem = (CertificateAuthority.objects.filter(tenant_id=tenant_id)
-                  .values_list("certificate_pem", flat=True).first())
-        if ca_pem is None:
+        ca_pems = tenant_ca_pems(tenant_id)
+        if not ca_pems:
             return "the tenant has no CA yet"
-        problem = ca.client_certificate_problem(ca_certificate_pem=ca_pem,
+        problem = ca.client_certificate_problem(ca_certificate_pems=ca_pems,
                                                 certificate_pem=link.client_certificate,
                                                 identity=identity)
         if problem:
             return f"client certificate {problem}"
     return None
+
+
+def tenant_ca_pems(tenant_id: int) -> list[str]:
+    """The CA certificates a profile-3 station of the tenant may have its client certificate
+    from: the tenant's own CA (made on first use) and those it uploaded. One query: a reconnect
+    storm of profile-3 stations asks this on every handshake."""
+    own = (CertificateAuthority.objects.filter(tenant_id=tenant_id).order_by()
+           .values_list("certificate_pem", flat=True))
+    uploaded = (UploadedCertificateAuthority.objects.filter(tenant_id=tenant_id).order_by()
+                .values_list("certificate_pem", flat=True))
+    return list(own.union(uploaded, all=True))

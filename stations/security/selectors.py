@@ -6,6 +6,7 @@ from stations.security.models import (
     IssuedCertificate,
     SecurityCommand,
     SecurityEvent,
+    UploadedCertificateAuthority,
 )
 from tenants.models import Tenant
 
@@ -29,3 +30,7 @@ def issued_certificates_of(station: Station):
 
 def security_commands_of(station: Station):
     return SecurityCommand.objects.filter(tenant_id=station.tenant_id, station=station)
+
+
+def uploaded_cas_of(tenant: Tenant):
+    return UploadedCertificateAuthority.objects.filter(tenant=tenant)

@@ -7,6 +7,7 @@ from stations.security.models import (
     IssuedCertificate,
     SecurityCommand,
     SecurityEvent,
+    UploadedCertificateAuthority,
 )
 from tenants.validators import validate_station_password
 
@@ -33,6 +34,29 @@ class PasswordChangedSerializer(serializers.Serializer):
 
 class SecurityProfileSerializer(serializers.Serializer):
     profile = serializers.ChoiceField(choices=[2, 3])
+
+
+class UploadedCertificateAuthoritySerializer(serializers.ModelSerializer):
+    """An operator's CA certificate: upload its PEM (one certificate, a CA, not expired); what
+    it shows is read from the certificate."""
+
+    certificate = serializers.CharField(
+        source="certificate_pem", max_length=10000, trim_whitespace=False, write_only=True,
+        help_text="PEM of one CA certificate (basic constraints CA:TRUE, not expired)")
+
+    class Meta:
+        model = UploadedCertificateAuthority
+        fields = ["id", "name", "certificate", "certificate_pem", "subject", "issuer",
+                  "fingerprint_sha256", "not_before", "not_after", "created_at"]
+        read_only_fields = ["certificate_pem", "subject", "issuer", "fingerprint_sha256",
+                            "not_before", "not_after", "created_at"]
+
+    def validate_certificate(self, value: str) -> str:
+        try:
+            ca.ca_certificate_facts(value)
+        except ca.BadCertificate as bad:
+            raise serializers.ValidationError(str(bad)) from None
+        return value
 
 
 def _speaks_1_6(station) -> bool:

@@ -14,6 +14,7 @@ from stations.security.models import (
     IssuedCertificate,
     SecurityCommand,
     SecurityEvent,
+    UploadedCertificateAuthority,
 )
 from tenants.models import Tenant
 from tenants.secrets import hash_password
@@ -40,20 +41,49 @@ def ca_of(*, tenant_id: int) -> CertificateAuthority:
         return CertificateAuthority.objects.get(tenant_id=tenant_id)
 
 
-def csr_check(*, identity: str, csr_pem: str) -> str | None:
+class DuplicateCertificate(ValueError):
+    """The tenant already uploaded this CA certificate."""
+
+
+@transaction.atomic
+def uploaded_ca_add(*, tenant_id: int, certificate_pem: str, name: str = "") -> UploadedCertificateAuthority:
+    """Keep an operator's CA certificate (BadCertificate: not a valid, unexpired CA certificate;
+    DuplicateCertificate: already uploaded): from now on its stations' client certificates open
+    the link at profile 3."""
+    facts = ca.ca_certificate_facts(certificate_pem)
+    if UploadedCertificateAuthority.objects.filter(
+            tenant_id=tenant_id, fingerprint_sha256=facts["fingerprint_sha256"]).exists():
+        raise DuplicateCertificate("This CA certificate is already uploaded.")
+    return UploadedCertificateAuthority.objects.create(tenant_id=tenant_id, name=name[:100], **facts)
+
+
+def uploaded_ca_delete(*, authority: UploadedCertificateAuthority) -> None:
+    """Forget an uploaded CA: certificates it issued no longer open a link (at the handshake)."""
+    authority.delete()
+
+
+def csr_check(*, identity: str, csr_pem: str,
+              certificate_type: str = IssuedCertificate.CHARGING_STATION) -> str | None:
     """Why the station's CSR is refused; None if it is acceptable (it parses, its signature
-    holds and its CN is the station identity)."""
+    holds and, for the certificate the station authenticates with, its CN is the station
+    identity; a V2G certificate names the EVSE, as ISO 15118 wants, not the station)."""
     try:
         common_name = ca.csr_common_name(csr_pem)
     except ca.BadCertificate as bad:
         return str(bad)
+    if certificate_type == IssuedCertificate.V2G:
+        return None
     if common_name != identity:
         return f"The CSR's common name {common_name!r} is not the station identity."
     return None
 
 
 @transaction.atomic
-def station_certificate_issue(*, station_id: int, csr_pem: str) -> IssuedCertificate:
+def station_certificate_issue(*, station_id: int, csr_pem: str,
+                              certificate_type: str = IssuedCertificate.CHARGING_STATION,
+                              ) -> IssuedCertificate:
+    """Sign the CSR with the tenant's CA: a V2G certificate too, since a tenant has one CA
+    (docs/api.md, security)."""
     station = Station.objects.get(pk=station_id)
     authority = ca_of(tenant_id=station.tenant_id)
     certificate = ca.sign_csr(ca_certificate_pem=authority.certificate_pem,
@@ -62,7 +92,7 @@ def station_certificate_issue(*, station_id: int, csr_pem: str) -> IssuedCertifi
         tenant_id=station.tenant_id, station=station,
         serial_number=format(certificate.serial_number, "x"),
         not_before=certificate.not_valid_before_utc, not_after=certificate.not_valid_after_utc,
-        certificate_pem=ca.pem(certificate),
+        certificate_pem=ca.pem(certificate), certificate_type=certificate_type,
     )
 
 

@@ -7,6 +7,10 @@ STATION = r"^stations/(?P<identity>[^/]+)"
 urlpatterns = [
     path("security-events/", api.SecurityEventListView.as_view(), name="security-events"),
     path("security/ca/", api.CertificateAuthorityView.as_view(), name="security-ca"),
+    path("security/uploaded-cas/", api.UploadedCertificateAuthorityListView.as_view(),
+         name="security-uploaded-cas"),
+    path("security/uploaded-cas/<int:pk>/", api.UploadedCertificateAuthorityView.as_view(),
+         name="security-uploaded-ca"),
     re_path(rf"{STATION}/security-events/$", api.StationSecurityEventListView.as_view(),
             name="station-security-events"),
     re_path(rf"{STATION}/password/$", api.StationPasswordView.as_view(), name="station-password"),

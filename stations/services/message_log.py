@@ -66,6 +66,8 @@ def _redacted(action: str, payload):
     """The payload without the station password a ChangeConfiguration sets (or a station that
     should not reports in GetConfiguration), nor the token in a file transfer's location: the
     log is listed through the API, secrets are not."""
+    if isinstance(payload, dict) and action in SECRET_VARIABLE_LISTS:
+        return _without_secret_variables(payload, SECRET_VARIABLE_LISTS[action])
     if not isinstance(payload, dict) or action not in ("ChangeConfiguration", "GetConfiguration"):
         return payload_without_token(action, payload)
     if _secret(payload):
@@ -75,6 +77,34 @@ def _redacted(action: str, payload):
         return payload | {"configurationKey": [k | {"value": REDACTED} if _secret(k) else k
                                                for k in keys]}
     return payload
+
+
+# OCPP 2.0.1: the variables whose value is a secret, (component, variable) in lower case, and
+# the lists of SetVariables/GetVariables (request and answer alike) that may carry them.
+SECRET_VARIABLES = frozenset({("securityctrlr", "basicauthpassword")})
+SECRET_VARIABLE_LISTS = {"SetVariables": ("setVariableData", "setVariableResult"),
+                         "GetVariables": ("getVariableData", "getVariableResult")}
+
+
+def secret_variable(component: object, variable: object) -> bool:
+    """Whether a 2.0.1 variable holds a secret (the station's Basic-auth password): never
+    logged nor stored in the device model. Names as dicts ({"name": ...}) or strings."""
+    def name(part: object) -> str:
+        return configuration_key(part.get("name", "") if isinstance(part, dict) else part)
+    return (name(component), name(variable)) in SECRET_VARIABLES
+
+
+def _without_secret_variables(payload: dict, lists: tuple[str, ...]) -> dict:
+    redacted = dict(payload)
+    for name in lists:
+        entries = payload.get(name)
+        if isinstance(entries, list):
+            redacted[name] = [
+                entry | {"attributeValue": REDACTED}
+                if isinstance(entry, dict) and "attributeValue" in entry
+                and secret_variable(entry.get("component"), entry.get("variable")) else entry
+                for entry in entries]
+    return redacted
 
 
 def _secret(entry) -> bool:

@@ -67,7 +67,7 @@ async def test_tc_074_update_charge_point_certificate_by_request_of_central_syst
         assert response.json() == {"status": "Accepted"}
         await eventually(cp.certificate_signed.is_set)
         ca_pem = (await api.get("/api/v1/security/ca/")).json()["certificate"]
-    assert ca.client_certificate_problem(ca_certificate_pem=ca_pem,
+    assert ca.client_certificate_problem(ca_certificate_pems=[ca_pem],
                                          certificate_pem=cp.client_certificate,
                                          identity=station.identity) is None
     await eventually(lambda: _issued_status(octt) == "Accepted")

@@ -198,6 +198,11 @@ def _(request: req.CertificateSend) -> tuple[str, dict]:
     return "CertificateSigned", {"certificateChain": request.chain_pem}
 
 
+@call_of.register
+def _(request: req.PasswordSet) -> tuple[str, dict]:
+    return "ChangeConfiguration", {"key": "AuthorizationKey", "value": request.password}
+
+
 def _retries(request) -> dict:
     return _without_none({"retries": request.retries, "retryInterval": request.retry_interval})
 

@@ -223,6 +223,28 @@ def _(request: req.LogUpload, action: str, response: dict) -> req.CommandResult:
 
 
 # Authorization cache and running cost (tx201) ---------------------------------------------------
+@call_of.register
+def _(request: req.CacheClear) -> tuple[str, dict]:
+    return "ClearCache", {}
+
+
+@call_of.register
+def _(request: req.SessionCostUpdate) -> tuple[str, dict]:
+    # totalCost is a JSON number: the gross amount, which the tariff rounds to its minor unit.
+    return "CostUpdated", {"totalCost": float(request.total_cost),
+                           "transactionId": request.transaction_id}
+
+
+@call_of.register
+def _(request: req.TransactionStatusGet) -> tuple[str, dict]:
+    return "GetTransactionStatus", _without_none({"transactionId": request.transaction_id})
+
+
+@result_of.register
+def _(request: req.TransactionStatusGet, action: str, response: dict) -> req.CommandResult:
+    return req.TransactionStatusReport(
+        action=action, status="Accepted", response=response,
+        ongoing=response.get("ongoingIndicator"), messages_in_queue=response["messagesInQueue"])
 
 
 # Device model: variables and reports (devmodel201) ----------------------------------------------
@@ -371,6 +393,160 @@ def _(request: req.ConfigurationSet, action: str, response: dict) -> req.Command
 
 
 # Security: certificates, network profile, password (security201) --------------------------------
+# The domain names certificate types as 2.0.1 does: its words are the domain's.
+def certificate_type_word(certificate_type: str) -> str:
+    return certificate_type
+
+
+def certificate_type_of(word: str) -> str:
+    return word
+
+
+@call_of.register
+def _(request: req.CertificateInstall) -> tuple[str, dict]:
+    return "InstallCertificate", {"certificateType": request.certificate_type,
+                                  "certificate": request.certificate_pem}
+
+
+@call_of.register
+def _(request: req.CertificateIdsGet) -> tuple[str, dict]:
+    return "GetInstalledCertificateIds", {"certificateType": [request.certificate_type]}
+
+
+@result_of.register
+def _(request: req.CertificateIdsGet, action: str, response: dict) -> req.CommandResult:
+    """2.0.1 answers chains, each with its type: the certificates of the type asked for."""
+    chains = response.get("certificateHashDataChain", [])
+    return req.CertificateIdsReport(
+        action=action, status=response.get("status", ""), response=response,
+        hash_data=tuple(chain["certificateHashData"] for chain in chains
+                        if chain.get("certificateType") == request.certificate_type))
+
+
+@call_of.register
+def _(request: req.CertificateDelete) -> tuple[str, dict]:
+    return "DeleteCertificate", {"certificateHashData": request.hash_data}
+
+
+@call_of.register
+def _(request: req.CertificateSend) -> tuple[str, dict]:
+    return "CertificateSigned", {"certificateChain": request.chain_pem,
+                                 "certificateType": request.certificate_type}
+
+
+BASIC_AUTH_PASSWORD = ("SecurityCtrlr", "BasicAuthPassword")
+NETWORK_PRIORITY = ("OCPPCommCtrlr", "NetworkConfigurationPriority")
+
+
+def _variable_set(component: str, variable: str, value: str) -> tuple[str, dict]:
+    return "SetVariables", {"setVariableData": [{
+        "attributeValue": value, "component": {"name": component},
+        "variable": {"name": variable}}]}
+
+
+def _variable_set_result(action: str, response: dict) -> req.CommandResult:
+    """The one attribute's status (Accepted, Rejected, RebootRequired, Unknown...) as the
+    result's status."""
+    results = response.get("setVariableResult") or [{}]
+    return req.CommandResult(action=action, status=results[0].get("attributeStatus", ""),
+                             response=response)
+
+
+@call_of.register
+def _(request: req.PasswordSet) -> tuple[str, dict]:
+    return _variable_set(*BASIC_AUTH_PASSWORD, request.password)
+
+
+@result_of.register
+def _(request: req.PasswordSet, action: str, response: dict) -> req.CommandResult:
+    return _variable_set_result(action, response)
+
+
+@call_of.register
+def _(request: req.NetworkProfileSet) -> tuple[str, dict]:
+    return "SetNetworkProfile", {"configurationSlot": request.slot, "connectionData": {
+        "ocppVersion": "OCPP20", "ocppTransport": "JSON", "ocppCsmsUrl": request.csms_url,
+        "messageTimeout": request.message_timeout, "securityProfile": request.security_profile,
+        "ocppInterface": request.interface}}
+
+
+@call_of.register
+def _(request: req.NetworkPrioritySet) -> tuple[str, dict]:
+    return _variable_set(*NETWORK_PRIORITY, ",".join(str(slot) for slot in request.slots))
+
+
+@result_of.register
+def _(request: req.NetworkPrioritySet, action: str, response: dict) -> req.CommandResult:
+    return _variable_set_result(action, response)
+
 
 
 # Smart charging: charging profiles, composite schedule (load201) --------------------------------
+# The profiles are stored in OCPP 1.6's shape (stations/smartcharging/models.py) and worded for
+# 2.0.1 here: a ChargePointMaxProfile is 2.0.1's ChargingStationMaxProfile, the schedule is a
+# list (one schedule, its id the profile's), a TxProfile's transactionId is the station's string.
+PURPOSE_WORDS = {"ChargePointMaxProfile": "ChargingStationMaxProfile"}
+PURPOSE_OF_WORD = {word: neutral for neutral, word in PURPOSE_WORDS.items()}
+_SCHEDULE_FIELDS = ("startSchedule", "duration", "chargingRateUnit", "chargingSchedulePeriod",
+                    "minChargingRate")
+
+
+def purpose_word(purpose: str) -> str:
+    """The 2.0.1 name of a profile purpose (TxProfile and TxDefaultProfile keep theirs)."""
+    return PURPOSE_WORDS.get(purpose, purpose)
+
+
+def purpose_of(word: str) -> str:
+    """The stored (1.6) name of a 2.0.1 purpose."""
+    return PURPOSE_OF_WORD.get(word, word)
+
+
+def charging_profile_word(profile: dict) -> dict:
+    """A stored (1.6-shaped) charging profile as 2.0.1's ChargingProfileType."""
+    schedule = profile["chargingSchedule"]
+    worded = _without_none({
+        "id": profile["chargingProfileId"], "stackLevel": profile["stackLevel"],
+        "chargingProfilePurpose": purpose_word(profile["chargingProfilePurpose"]),
+        "chargingProfileKind": profile["chargingProfileKind"],
+        "recurrencyKind": profile.get("recurrencyKind"), "validFrom": profile.get("validFrom"),
+        "validTo": profile.get("validTo")})
+    if profile.get("transactionId") is not None:
+        worded["transactionId"] = str(profile["transactionId"])
+    worded["chargingSchedule"] = [{"id": profile["chargingProfileId"],
+                                   **{key: schedule[key] for key in _SCHEDULE_FIELDS if key in schedule}}]
+    return worded
+
+
+@call_of.register
+def _(request: req.ChargingProfileSet) -> tuple[str, dict]:
+    return "SetChargingProfile", {"evseId": request.evse_id,
+                                  "chargingProfile": charging_profile_word(request.profile)}
+
+
+@call_of.register
+def _(request: req.ChargingProfilesClear) -> tuple[str, dict]:
+    if request.profile_id is not None:
+        return "ClearChargingProfile", {"chargingProfileId": request.profile_id}
+    criteria = _without_none({"evseId": request.evse_id,
+                              "chargingProfilePurpose": purpose_word(request.purpose) or None,
+                              "stackLevel": request.stack_level})
+    return "ClearChargingProfile", {"chargingProfileCriteria": criteria} if criteria else {}
+
+
+@call_of.register
+def _(request: req.CompositeScheduleGet) -> tuple[str, dict]:
+    return "GetCompositeSchedule", _without_none({"duration": request.duration,
+                                                  "evseId": request.evse_id,
+                                                  "chargingRateUnit": request.rate_unit or None})
+
+
+@call_of.register
+def _(request: req.ChargingProfilesGet) -> tuple[str, dict]:
+    criterion = _without_none({
+        "chargingProfilePurpose": purpose_word(request.purpose) or None,
+        "stackLevel": request.stack_level,
+        "chargingProfileId": list(request.profile_ids) or None,
+        "chargingLimitSource": list(request.sources) or None})
+    return "GetChargingProfiles", _without_none({"requestId": request.request_id,
+                                                 "evseId": request.evse_id,
+                                                 "chargingProfile": criterion})

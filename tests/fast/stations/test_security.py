@@ -111,13 +111,13 @@ def test_a_client_certificate_must_be_of_the_ca_valid_now_and_name_the_station()
     good = _signed_for("CP-1", ca_pem, ca_key)
 
     def problem(certificate, identity="CP-1", now=None):
-        return ca.client_certificate_problem(ca_certificate_pem=ca_pem, certificate_pem=certificate,
+        return ca.client_certificate_problem(ca_certificate_pems=[ca_pem], certificate_pem=certificate,
                                              identity=identity, now=now)
 
     assert problem(good) is None
     assert problem(good, identity="CP-2") == "its common name is not the station identity"
     assert problem(_signed_for("CP-1", other_pem, other_key)) == \
-        "signature does not verify against the tenant's CA"
+        "signature does not verify against a CA of the tenant"
     assert problem(good, now=datetime.now(tz=UTC) + timedelta(days=3 * 365)) == "outside its validity"
     assert problem("not a certificate") == "does not parse"
 
