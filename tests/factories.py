@@ -13,6 +13,8 @@ from loadmgmt.models import LoadGroupMember
 from stations.models import IdTag
 from stations.services.stations import station_create
 from stations.simulator import SimulatedChargePoint, connect
+from stations.simulator.v201 import SimulatedChargePoint201
+from stations.simulator.v201 import connect as connect_201
 from tenants.services import api_token_create, tenant_create
 
 _seq = itertools.count(1)
@@ -76,6 +78,26 @@ async def charge_point(server, tenant, station, password, connectors: int = 1,
     try:
         if boot:
             await cp.boot()
+        yield cp
+    finally:
+        runner.cancel()
+        await connection.close()
+
+
+@asynccontextmanager
+async def charge_point_201(server, tenant, station, password, evses: int = 1,
+                           connectors_per_evse: int = 1, boot: bool = True,
+                           cls=SimulatedChargePoint201, subprotocols: list[str] | None = None):
+    """A real OCPP 2.0.1 charging station connected to `server`, answering the backend's CALLs;
+    booted (and every connector reported Available) unless `boot` is False."""
+    connection = await connect_201(f"{server.ws}/ocpp/{tenant.slug}", station.identity, password,
+                                   subprotocols=subprotocols)
+    cp = cls(station.identity, connection, evses=evses, connectors_per_evse=connectors_per_evse,
+             password=password)
+    runner = asyncio.create_task(cp.start())
+    try:
+        if boot and (await cp.boot()).status == "Accepted":
+            await cp.status_all()
         yield cp
     finally:
         runner.cancel()

@@ -1,0 +1,111 @@
+"""Security of the simulated 2.0.1 station (OCPP 2.0.1 A and M blocks): a key and CSR for its
+client certificate (SignCertificate, on request or on TriggerMessage
+SignChargingStationCertificate), CertificateSigned, the root certificates installed on it
+(InstallCertificate, GetInstalledCertificateIds, DeleteCertificate) and security events. The
+password and network profile live in the device model (device_model.py)."""
+
+import asyncio
+
+from ocpp.routing import on
+from ocpp.v201 import call, call_result
+from ocpp.v201.enums import Action
+
+from stations.simulator.core import utcnow
+
+
+class SecurityStation201:
+    """Client certificate, installed root certificates, security events."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.certificates: dict[str, list[str]] = {
+            "V2GRootCertificate": [], "MORootCertificate": [], "CSMSRootCertificate": [],
+            "ManufacturerRootCertificate": []}
+        self.client_key = None
+        self.client_certificate: str | None = None
+        self.certificate_signed = asyncio.Event()
+
+    async def security_event(self, type: str, tech_info: str | None = None) -> None:
+        await self.call(call.SecurityEventNotification(type=type, timestamp=utcnow(),
+                                                       tech_info=tech_info))
+
+    async def sign_certificate(self, common_name: str | None = None,
+                               certificate_type: str = "ChargingStationCertificate") -> str:
+        """A new key and a CSR for it (CN: this identity unless given); returns the status."""
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+        from cryptography.x509.oid import NameOID
+
+        self.client_key = ec.generate_private_key(ec.SECP256R1())
+        organization = self.device_model[
+            ("SecurityCtrlr", None, None, None, "OrganizationName", None)].value
+        csr = (x509.CertificateSigningRequestBuilder()
+               .subject_name(x509.Name([
+                   x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization),
+                   x509.NameAttribute(NameOID.COMMON_NAME, common_name or self.id)]))
+               .sign(self.client_key, hashes.SHA256()))
+        self.certificate_signed.clear()
+        result = await self.call(call.SignCertificate(
+            csr=csr.public_bytes(serialization.Encoding.PEM).decode(),
+            certificate_type=certificate_type))
+        return result.status
+
+    @on(Action.certificate_signed)
+    async def on_certificate_signed(self, certificate_chain, certificate_type=None, **kwargs):
+        self.received.append(("CertificateSigned", {"certificate_chain": certificate_chain,
+                                                    "certificate_type": certificate_type}))
+        if self.client_key is None:
+            return call_result.CertificateSigned(status="Rejected")
+        self.client_certificate = certificate_chain
+        self.certificate_signed.set()
+        return call_result.CertificateSigned(status="Accepted")
+
+    @on(Action.install_certificate)
+    async def on_install_certificate(self, certificate_type, certificate, **kwargs):
+        self.received.append(("InstallCertificate", {"certificate_type": certificate_type}))
+        self.certificates[certificate_type].append(certificate)
+        self._count_certificates()
+        return call_result.InstallCertificate(status="Accepted")
+
+    def _count_certificates(self) -> None:
+        self.device_model[("SecurityCtrlr", None, None, None, "CertificateEntries", None)].value = \
+            str(sum(len(pems) for pems in self.certificates.values()))
+
+    @on(Action.get_installed_certificate_ids)
+    async def on_get_installed_certificate_ids(self, certificate_type=None, **kwargs):
+        from stations.security.ca import hash_data, load_certificate
+
+        self.received.append(("GetInstalledCertificateIds", {"certificate_type": certificate_type}))
+        installed = [{"certificateType": kind,
+                      "certificateHashData": hash_data(load_certificate(pem))}
+                     for kind, pems in self.certificates.items()
+                     if not certificate_type or kind in certificate_type for pem in pems]
+        if not installed:
+            return call_result.GetInstalledCertificateIds(status="NotFound")
+        return call_result.GetInstalledCertificateIds(status="Accepted",
+                                                      certificate_hash_data_chain=installed)
+
+    @on(Action.delete_certificate)
+    async def on_delete_certificate(self, certificate_hash_data, **kwargs):
+        from stations.security.ca import hash_data, load_certificate
+
+        self.received.append(("DeleteCertificate", certificate_hash_data))
+        for pems in self.certificates.values():
+            for pem in pems:
+                if _same_hash_data(hash_data(load_certificate(pem)), certificate_hash_data):
+                    pems.remove(pem)
+                    self._count_certificates()
+                    return call_result.DeleteCertificate(status="Accepted")
+        return call_result.DeleteCertificate(status="NotFound")
+
+    def _triggerable(self, evse_id, connector_id) -> dict:
+        return super()._triggerable(evse_id, connector_id) | {
+            "SignChargingStationCertificate": self.sign_certificate}
+
+
+def _same_hash_data(a: dict, b: dict) -> bool:
+    """certificateHashData compared whatever the key case (the ocpp package snake-cases them)."""
+    def norm(data: dict) -> dict:
+        return {k.replace("_", "").lower(): str(v).lower() for k, v in data.items()}
+    return norm(a) == norm(b)

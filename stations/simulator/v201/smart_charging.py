@@ -1,0 +1,187 @@
+"""Smart charging of the simulated 2.0.1 station: charging profiles per EVSE (0 = the station),
+SetChargingProfile / ClearChargingProfile, GetChargingProfiles answered by
+ReportChargingProfiles parts, and a composite schedule computed as the 1.6 simulator does
+(stations/simulator/smart_charging.py): the lower of the station's max profile and the
+transaction's (else the default) profile, every schedule taken to start now."""
+
+from decimal import ROUND_DOWN, Decimal
+
+from ocpp.routing import on
+from ocpp.v201 import call, call_result
+from ocpp.v201.enums import Action
+
+from stations.simulator.core import utcnow
+
+MAX_PROFILE = "ChargingStationMaxProfile"
+
+
+class SmartChargingStation201:
+    """Installed profiles per EVSE, as received (snake_case keys, `charging_schedule` a list)."""
+
+    max_current = 32.0  # what an EVSE can do without a profile (A per phase)
+
+    @property
+    def charging_profiles(self) -> dict[int, list[dict]]:
+        if not hasattr(self, "_charging_profiles"):
+            self._charging_profiles: dict[int, list[dict]] = {n: [] for n in [0, *self.evses]}
+        return self._charging_profiles
+
+    def _install_profile(self, evse_id: int, profile: dict) -> None:
+        for profiles in self.charging_profiles.values():  # the same id anywhere is replaced
+            profiles[:] = [p for p in profiles if p["id"] != profile["id"]]
+        self.charging_profiles[evse_id][:] = [
+            p for p in self.charging_profiles[evse_id]
+            if (p["stack_level"], p["charging_profile_purpose"])
+            != (profile["stack_level"], profile["charging_profile_purpose"])] + [profile]
+
+    def _install_remote_start_profile(self, evse_id: int, profile: dict) -> None:
+        super()._install_remote_start_profile(evse_id, profile)
+        self._install_profile(evse_id, dict(profile, transaction_id=None))  # bound at the start
+
+    @on(Action.set_charging_profile)
+    async def on_set_charging_profile(self, evse_id, charging_profile, **kwargs):
+        profile = charging_profile
+        self.received.append(("SetChargingProfile", {"evse_id": evse_id, **profile}))
+        purpose = profile["charging_profile_purpose"]
+        if evse_id not in self.charging_profiles:
+            return call_result.SetChargingProfile(status="Rejected")
+        if purpose == MAX_PROFILE and evse_id != 0:
+            return call_result.SetChargingProfile(status="Rejected")
+        if purpose == "TxProfile":
+            running = self.evses[evse_id].transaction_id if evse_id else None
+            if running is None or profile.get("transaction_id") != running:
+                return call_result.SetChargingProfile(status="Rejected")
+        self._install_profile(evse_id, profile)
+        return call_result.SetChargingProfile(status="Accepted")
+
+    @on(Action.clear_charging_profile)
+    async def on_clear_charging_profile(self, charging_profile_id=None,
+                                        charging_profile_criteria=None, **kwargs):
+        criteria = charging_profile_criteria or {}
+        self.received.append(("ClearChargingProfile", {"charging_profile_id": charging_profile_id,
+                                                       **criteria}))
+
+        def matches(evse_id: int, profile: dict) -> bool:
+            if charging_profile_id is not None:
+                return profile["id"] == charging_profile_id
+            return (criteria.get("evse_id") in (None, evse_id)
+                    and criteria.get("charging_profile_purpose")
+                    in (None, profile["charging_profile_purpose"])
+                    and criteria.get("stack_level") in (None, profile["stack_level"]))
+
+        cleared = 0
+        for evse_id, profiles in self.charging_profiles.items():
+            kept = [p for p in profiles if not matches(evse_id, p)]
+            cleared += len(profiles) - len(kept)
+            profiles[:] = kept
+        return call_result.ClearChargingProfile(status="Accepted" if cleared else "Unknown")
+
+    @on(Action.get_charging_profiles)
+    async def on_get_charging_profiles(self, request_id, charging_profile, evse_id=None, **kwargs):
+        criterion = charging_profile
+        self.received.append(("GetChargingProfiles", {"request_id": request_id,
+                                                      "evse_id": evse_id, **criterion}))
+
+        def matches(profile: dict) -> bool:
+            return (criterion.get("charging_profile_purpose")
+                    in (None, profile["charging_profile_purpose"])
+                    and criterion.get("stack_level") in (None, profile["stack_level"])
+                    and (not criterion.get("charging_profile_id")
+                         or profile["id"] in criterion["charging_profile_id"])
+                    and (not criterion.get("charging_limit_source")
+                         or "CSO" in criterion["charging_limit_source"]))
+
+        found = {n: [p for p in profiles if matches(p)]
+                 for n, profiles in self.charging_profiles.items()
+                 if evse_id is None or n == evse_id}
+        found = {n: profiles for n, profiles in found.items() if profiles}
+        if not found:
+            return call_result.GetChargingProfiles(status="NoProfiles")
+        self.soon(self.report_charging_profiles, request_id, found)
+        return call_result.GetChargingProfiles(status="Accepted")
+
+    async def report_charging_profiles(self, request_id: int, found: dict[int, list[dict]]) -> None:
+        """One ReportChargingProfiles per EVSE, tbc on all but the last."""
+        for n, (evse_id, profiles) in enumerate(found.items()):
+            await self.call(call.ReportChargingProfiles(
+                request_id=request_id, charging_limit_source="CSO", evse_id=evse_id,
+                charging_profile=[_without_none(p) for p in profiles],
+                tbc=n < len(found) - 1))
+
+    @on(Action.get_composite_schedule)
+    async def on_get_composite_schedule(self, duration, evse_id, charging_rate_unit=None,
+                                        **kwargs):
+        self.received.append(("GetCompositeSchedule", {"evse_id": evse_id, "duration": duration}))
+        if evse_id not in self.charging_profiles:
+            return call_result.GetCompositeSchedule(status="Rejected")
+        schedule = self.composite_schedule(evse_id, duration, charging_rate_unit) or {
+            "duration": duration, "charging_rate_unit": charging_rate_unit or "A",
+            "charging_schedule_period": [{"start_period": 0, "limit": _in_unit(
+                self.max_current, charging_rate_unit or "A")}]}
+        return call_result.GetCompositeSchedule(status="Accepted", schedule={
+            "evse_id": evse_id, "schedule_start": utcnow(), **schedule})
+
+    def composite_schedule(self, evse_id: int, duration: int, unit: str | None) -> dict | None:
+        """The limit in force on the EVSE (0: the station) over `duration` seconds, as the 1.6
+        simulator's `composite_schedule` gives it (None when no profile is in force)."""
+        in_force = [p for p in (self._top(MAX_PROFILE, [0]), self._tx_profile(evse_id))
+                    if p is not None]
+        if not in_force:
+            return None
+        unit = unit or in_force[-1]["charging_schedule"][0]["charging_rate_unit"]
+        starts = sorted({0} | {period["start_period"] for p in in_force
+                               for period in p["charging_schedule"][0]["charging_schedule_period"]
+                               if period["start_period"] < duration})
+        periods: list[dict] = []
+        for start in starts:
+            limits = [limit for p in in_force if (limit := _limit_at(p, start, unit)) is not None]
+            if limits and (not periods or periods[-1]["limit"] != min(limits)):
+                periods.append({"start_period": start, "limit": min(limits)})
+        return {"duration": duration, "charging_rate_unit": unit, "charging_schedule_period": periods}
+
+    def _tx_profile(self, evse_id: int) -> dict | None:
+        running = self.evses[evse_id].transaction_id if evse_id else None
+        if running is not None:
+            for profile in self.charging_profiles[evse_id]:  # a remote start's binds now
+                if profile["charging_profile_purpose"] == "TxProfile" \
+                        and profile.get("transaction_id") is None:
+                    profile["transaction_id"] = running
+            tx = [p for p in self.charging_profiles[evse_id]
+                  if p["charging_profile_purpose"] == "TxProfile"
+                  and p.get("transaction_id") == running]
+            if tx:
+                return max(tx, key=lambda p: p["stack_level"])
+        return self._top("TxDefaultProfile", [evse_id]) or self._top("TxDefaultProfile", [0])
+
+    def _top(self, purpose: str, evses: list[int]) -> dict | None:
+        candidates = [p for n in evses for p in self.charging_profiles.get(n, [])
+                      if p["charging_profile_purpose"] == purpose]
+        return max(candidates, key=lambda p: p["stack_level"], default=None)
+
+
+def _limit_at(profile: dict, second: int, unit: str) -> float | None:
+    """The profile's limit `second` seconds into its (first) schedule, in `unit` (A per phase
+    or W, 230 V)."""
+    schedule = profile["charging_schedule"][0]
+    if schedule.get("duration") is not None and second >= schedule["duration"]:
+        return None
+    current = [p for p in schedule["charging_schedule_period"] if p["start_period"] <= second]
+    if not current:
+        return None
+    period = max(current, key=lambda p: p["start_period"])
+    limit, phases = Decimal(str(period["limit"])), period.get("number_phases") or 3
+    if schedule["charging_rate_unit"] != unit:
+        limit = limit * 230 * phases if unit == "W" else limit / (230 * phases)
+    return float(limit.quantize(Decimal("0.1"), rounding=ROUND_DOWN))
+
+
+def _in_unit(amperes: float, unit: str) -> float:
+    return amperes if unit == "A" else amperes * 230 * 3
+
+
+def _without_none(data):
+    if isinstance(data, dict):
+        return {k: _without_none(v) for k, v in data.items() if v is not None}
+    if isinstance(data, list):
+        return [_without_none(v) for v in data]
+    return data
