@@ -9,3 +9,4 @@ class StationsConfig(AppConfig):
         # register theirs in their own ready().
         from stations.ocpp.v16 import core  # noqa: F401
         from stations.ocpp.v201 import core as core_201  # noqa: F401
+        from stations.ocpp.v201 import device_model  # noqa: F401

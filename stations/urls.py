@@ -22,5 +22,6 @@ urlpatterns = [
     path("", include("stations.security.urls")),
     path("", include("loadmgmt.urls")),
     path("", include("stations.triggers.urls")),  # POST stations/<identity>/trigger/
+    path("", include("stations.devicemodel.urls")),  # stations/<identity>/device-model/...
     *router.urls,
 ]
