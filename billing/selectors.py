@@ -347,6 +347,17 @@ def session_cost(session: ChargingSession) -> dict:
             "cost": str(price.gross), "cost_lines": cost_lines(price)}
 
 
+def session_running_cost(session_id: int) -> Decimal | None:
+    """A session's gross cost so far (its stored price once final), for a 2.0.1 station's
+    totalCost and CostUpdated (stations/running_cost.py); None where no tariff applies."""
+    session = (ChargingSession.objects.select_related("station", "price__tariff")
+               .filter(pk=session_id).first())
+    if session is None:
+        return None
+    cost = session_cost(session)["cost"]
+    return None if cost is None else Decimal(cost)
+
+
 def sample_price(tariff: Tariff, *, start: datetime, minutes: int, kwh: Decimal,
                  parking_minutes: int, zone: str) -> Price:
     """What a session would cost under `tariff`: charging `kwh` evenly for `minutes` from

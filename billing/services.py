@@ -25,6 +25,7 @@ from billing.models import LoadGroupTariff, SessionPrice, StationTariff, Tariff
 from billing.pricing import Price
 from loadmgmt.models import LoadGroup, LoadGroupMember
 from stations.models import ChargingSession, Station
+from stations.selectors import sessions_by_transaction_id
 from tenants.models import Tenant
 from tenants.validators import validate_same_tenant
 
@@ -207,9 +208,14 @@ def _state(record: SessionPrice) -> tuple:
             record.parking_seconds)
 
 
-def _session_id(station_id: int, transaction_id: int) -> int | None:
-    return (ChargingSession.objects.filter(station_id=station_id, transaction_id=transaction_id)
-            .values_list("pk", flat=True).first())
+def _session_id(station_id: int, transaction_id: int | str) -> int | None:
+    """By the id as the station knows it: 1.6's integer (as a string too), 2.0.1's string."""
+    found = (sessions_by_transaction_id(station_id=station_id, transaction_id=str(transaction_id))
+             .values_list("pk", flat=True).first())
+    if found is None and str(transaction_id).isdigit():  # a 1.6 row without its string
+        found = (ChargingSession.objects.filter(station_id=station_id, transaction_id=int(transaction_id))
+                 .values_list("pk", flat=True).first())
+    return found
 
 
 def _snapshot(session: ChargingSession) -> SessionPrice:

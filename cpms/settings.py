@@ -159,6 +159,8 @@ EMBEDDED_BEAT = env_bool("EMBEDDED_BEAT", True)
 SESSION_STOP_GRACE_SECONDS = env_int("SESSION_STOP_GRACE_SECONDS", 300)
 # A session whose station has sent nothing at all for this long is closed by the backend.
 SESSION_SILENT_HOURS = env_int("SESSION_SILENT_HOURS", 48)
+# A 2.0.1 station is told a running session's cost (CostUpdated) at most this often.
+COST_UPDATE_SECONDS = env_int("COST_UPDATE_SECONDS", 60)
 
 # --- Load management (loadmgmt/) -------------------------------------------------------------
 # Triggers within this many seconds make one rebalance of a group.
@@ -238,6 +240,8 @@ SPECTACULAR_SETTINGS = {
 
 # --- OCPP ----------------------------------------------------------------------------------
 OCPP_HEARTBEAT_INTERVAL = env_int("OCPP_HEARTBEAT_INTERVAL", 300)
+# Seconds a station held Pending or Rejected waits before it boots again (docs/ocpp201.md).
+OCPP_PENDING_RETRY_SECONDS = env_int("OCPP_PENDING_RETRY_SECONDS", 60)
 # Seconds the backend waits for a station's answer to one CALL.
 OCPP_CALL_TIMEOUT = env_float("OCPP_CALL_TIMEOUT", 30.0)
 # Seconds an API command request waits in all (queue + call) before answering 504.

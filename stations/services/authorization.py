@@ -63,6 +63,51 @@ def _at_limit(tag: IdTag, exclude_session_id: int | None) -> bool:
     return running >= limit
 
 
+# OCPP 2.0.1: IdTokenInfo --------------------------------------------------------------------
+NO_AUTHORIZATION, CENTRAL, UNKNOWN = "NoAuthorization", "Central", "Unknown"
+
+
+def id_token_info(*, tenant_id: int, id_token: dict, check_concurrent: bool = True,
+                  exclude_session_id: int | None = None) -> dict:
+    """The 2.0.1 idTokenInfo for `id_token` ({idToken, type}), by the same rules as idTagInfo
+    (docs/sessions.md, OCPP 2.0.1): a NoAuthorization token is Accepted (the station charges
+    without one); a token we do not know, or known as another type, is Unknown (a Central token,
+    the one we issued for a remote start, may name a tag of any type); blocked, expired, invalid
+    and ConcurrentTx as for 1.6. The group is answered as groupIdToken, the tag's language and
+    personal message as language1 and personalMessage."""
+    if id_token["type"] == NO_AUTHORIZATION:
+        return {"status": ACCEPTED}
+    token_type = None if id_token["type"] == CENTRAL else id_token["type"]
+    tag = id_tag_known(tenant_id=tenant_id, id_tag=id_token["idToken"], token_type=token_type)
+    if tag is None:
+        return {"status": UNKNOWN}
+    info = id_tag_info(tenant_id=tenant_id, id_tag=tag.id_tag, check_concurrent=check_concurrent,
+                       exclude_session_id=exclude_session_id)
+    return _in_201_words(tenant_id, tag, info)
+
+
+def _in_201_words(tenant_id: int, tag: IdTag, info: dict) -> dict:
+    answer = {"status": info["status"]}
+    if "expiryDate" in info:
+        answer["cacheExpiryDateTime"] = info["expiryDate"]
+    if tag.parent_id_tag:
+        group = id_tag_known(tenant_id=tenant_id, id_tag=tag.parent_id_tag)
+        answer["groupIdToken"] = {"idToken": group.id_tag if group else tag.parent_id_tag,
+                                  "type": group.token_type if group else tag.token_type}
+    if tag.language:
+        answer["language1"] = tag.language
+    if tag.personal_message:
+        answer["personalMessage"] = {"format": "UTF8", "content": tag.personal_message}
+    return answer
+
+
+def station_id_token_info(*, station, id_token: dict, **rules) -> dict:
+    """The idTokenInfo for an id token as a 2.0.1 `station` sent it (see its model's quirks)."""
+    spelt = id_tag_from_station(id_token["idToken"], quirks_of(station))
+    return id_token_info(tenant_id=station.tenant_id, id_token=id_token | {"idToken": spelt},
+                         **rules)
+
+
 def station_id_tag_info(*, station, id_tag: str) -> dict:
     """The idTagInfo for an id tag as `station` sent it (see its model's quirks)."""
     return id_tag_info(tenant_id=station.tenant_id,

@@ -40,10 +40,10 @@ REORDERED_AT_MOST = timedelta(minutes=10)
 
 def running_sessions() -> QuerySet[ChargingSession]:
     """Open sessions whose start was accepted, whose connector was not reported free since, and
-    that the station still knows."""
-    return ChargingSession.objects.filter(stopped_at__isnull=True, id_tag_status=ACCEPTED,
-                                          transaction_id__isnull=False, freed_at__isnull=True,
-                                          stale_at__isnull=True)
+    that the station still knows (by our 1.6 integer or a 2.0.1 station's own id)."""
+    return ChargingSession.objects.filter(
+        Q(transaction_id__isnull=False) | ~Q(station_transaction_id=""), stopped_at__isnull=True,
+        id_tag_status=ACCEPTED, freed_at__isnull=True, stale_at__isnull=True)
 
 
 def sessions_free(*, station_id: int, connector_id: int, at: datetime,
