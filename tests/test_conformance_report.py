@@ -16,15 +16,38 @@ CONFORMANCE_DIR = Path(__file__).parent / "conformance"
 
 
 def test_the_catalogue_has_every_profile_and_unique_well_formed_ids():
-    ids = [case.id for case in conformance.CATALOGUE]
-    assert len(ids) == len(set(ids)) == 75
+    assert len({case.id for case in conformance.CATALOGUE}) == len(conformance.CATALOGUE)
+    ids = [case.id for case in conformance.CATALOGUE if case.ocpp == "1.6"]
+    assert len(ids) == 75
     assert all(re.fullmatch(r"TC_\d{3}(_\d)?", case_id) for case_id in ids)
     assert all(case.title for case in conformance.CATALOGUE)
-    assert {case.profile for case in conformance.CATALOGUE} == {
+    assert {case.profile for case in conformance.CATALOGUE_16} == {
         "Core", "Local Auth List Management", "Firmware Management", "Reservation",
         "Remote Trigger", "Smart Charging", "Security extension"}
     assert {"TC_001", "TC_039", "TC_043_5", "TC_044_1", "TC_048_4", "TC_055", "TC_067",
             "TC_075_2", "TC_088"} <= set(ids)
+
+
+def test_the_201_catalogue_has_every_block_with_core_and_security_in_this_release():
+    cases = conformance.CATALOGUE_201
+    assert {case.ocpp for case in cases} == {"2.0.1"} and len(cases) == 252
+    assert all(re.fullmatch(r"[A-P]_\d{2}", case.id) and case.title for case in cases)
+    blocks = {case.profile for case in cases}
+    assert {block[0] for block in blocks} == set("ABCDEFGHIJKLMNOP")
+    assert {case.profile[0] for case in cases if case.in_release} == set("ABCEFGJP")
+    assert {"A_01", "B_01", "B_58", "C_02", "E_53", "F_27", "G_20", "J_11", "P_03"} <= {
+        case.id for case in cases if case.in_release}
+    assert {"D_01", "I_01", "K_01", "O_28"} <= {case.id for case in cases if not case.in_release}
+
+
+def test_a_201_scenario_maps_to_its_block_case():
+    assert case_of("test_tc_b_01_cold_boot_charging_station_accepted") == "B_01"
+    assert case_of("tests/conformance/v201/test_x.py::test_tc_e_53_reset_seq_no[a]") == "E_53"
+    assert case_of("test_tc_b_1_cold_boot") is None
+    assert case_of("test_tc_b_01") is None
+    assert case_of("test_b_01_cold_boot") is None
+    assert conformance.case_id("TC_B_01_CSMS") == conformance.case_id("b_01") == "B_01"
+    assert conformance.case_id("tc_031") == "TC_031"
 
 
 def test_a_scenario_maps_to_the_case_it_is_named_after():
@@ -43,13 +66,33 @@ def test_a_name_of_no_case_maps_to_nothing():
     assert case_of("helper_tc_001_x") is None
 
 
-def test_every_conformance_scenario_names_a_case_of_the_catalogue():
-    names = [node.name for path in CONFORMANCE_DIR.glob("test_*.py")
-             for node in ast.walk(ast.parse(path.read_text()))
-             if isinstance(node, ast.AsyncFunctionDef | ast.FunctionDef)
-             and node.name.startswith("test_tc_")]
+def _scenario_names(folder: Path) -> list[str]:
+    return [node.name for path in folder.glob("test_*.py")
+            for node in ast.walk(ast.parse(path.read_text()))
+            if isinstance(node, ast.AsyncFunctionDef | ast.FunctionDef)
+            and node.name.startswith("test_tc_")]
+
+
+@pytest.mark.parametrize(("folder", "version"), [(CONFORMANCE_DIR, "1.6"),
+                                                 (CONFORMANCE_DIR / "v201", "2.0.1")])
+def test_every_conformance_scenario_names_a_case_of_the_catalogue(folder, version):
+    """Every scenario of a version's folder names a case of that version's catalogue."""
+    names = _scenario_names(folder)
     assert names
-    assert [name for name in names if case_of(name) is None] == []
+    versions = {case.id: case.ocpp for case in conformance.CATALOGUE}
+    assert [name for name in names if versions.get(case_of(name)) != version] == []
+
+
+def test_a_report_lists_a_block_this_release_does_not_cover_as_later():
+    cases = [Case("B_01", "Cold Boot", "B Provisioning", "2.0.1"),
+             Case("I_01", "Running cost", "I Tariff and cost", "2.0.1", in_release=False),
+             Case("I_02", "Final cost", "I Tariff and cost", "2.0.1", in_release=False)]
+    lines, all_pass = report(cases, {"B_01": "pass", "I_02": "pass"})
+    assert lines == ["B Provisioning", "  pass     B_01      Cold Boot", "I Tariff and cost",
+                     "  later    I_01      Running cost", "  pass     I_02      Final cost",
+                     "3 cases: 2 pass, 1 later"]
+    assert all_pass is True
+    assert report(cases, {"I_01": "fail"})[1] is False
 
 
 def test_a_case_fails_when_any_of_its_scenarios_fails_and_skips_only_when_all_skip():
@@ -125,6 +168,32 @@ def test_the_command_fails_for_a_case_without_a_scenario(monkeypatch):
         call_command("conformance", "--only", "TC_999", stdout=out, stderr=StringIO())
     assert out.getvalue().splitlines()[-2:] == ["  missing  TC_999    A case nobody wrote",
                                                 "1 case: 1 missing"]
+
+
+def test_the_command_reports_201_cases_in_their_own_section():
+    out = StringIO()
+    call_command("conformance", "--ocpp", "2.0.1", "--only", "TC_B_01_CSMS", "b_58", "TC_088",
+                 stdout=out, stderr=StringIO())
+    assert out.getvalue().splitlines() == [
+        "OCPP 2.0.1 conformance: the OCA central-system test cases by functional block",
+        "B Provisioning",
+        "  pass     B_01      Cold Boot Charging Station – Accepted",
+        "  pass     B_58      WebSocket Subprotocol validation",
+        "2 cases: 2 pass"]
+
+
+def test_the_command_reports_both_versions_one_after_the_other():
+    out = StringIO()
+    call_command("conformance", "--only", "TC_088", "B_58", stdout=out, stderr=StringIO())
+    assert out.getvalue().splitlines() == [
+        "OCPP 1.6-J conformance: the OCA central-system test cases",
+        "Security extension",
+        "  pass     TC_088    WebSocket Subprotocol validation",
+        "1 case: 1 pass",
+        "OCPP 2.0.1 conformance: the OCA central-system test cases by functional block",
+        "B Provisioning",
+        "  pass     B_58      WebSocket Subprotocol validation",
+        "1 case: 1 pass"]
 
 
 def test_an_unknown_case_id_is_refused():

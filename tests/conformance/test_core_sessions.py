@@ -181,16 +181,18 @@ async def test_tc_088_websocket_subprotocol_validation(server, octt):
     tenant, station, password = octt.tenant, octt.station, octt.password
     url = f"{server.ws}/ocpp/{tenant.slug}/{station.identity}"
     headers = basic_auth(station.identity, password)
-    for offered in (None, ["ocpp2.0.1"], ["ocpp1.5"]):
+    for offered in (None, ["ocpp1.5"], ["ocpp2.0", "ocpp1.2"]):
         # OCPP-J: the handshake completes without a subprotocol and the server closes at once.
         refused = await websockets.connect(url, subprotocols=offered, additional_headers=headers,
                                            open_timeout=10)
         assert refused.subprotocol is None
         with pytest.raises(ConnectionClosed):
             await asyncio.wait_for(refused.recv(), 5)
-    connection = await websockets.connect(url, subprotocols=["ocpp2.0.1", "ocpp1.6"],
-                                          additional_headers=headers)
-    try:
-        assert connection.subprotocol == "ocpp1.6"
-    finally:
-        await connection.close()
+    # The endpoint speaks 2.0.1 too: the station's first choice that we speak is the link's.
+    for offered in (["ocpp1.6"], ["ocpp1.5", "ocpp1.6", "ocpp2.0.1"]):
+        connection = await websockets.connect(url, subprotocols=offered,
+                                              additional_headers=headers)
+        try:
+            assert connection.subprotocol == "ocpp1.6"
+        finally:
+            await connection.close()
