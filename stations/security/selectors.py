@@ -25,7 +25,8 @@ def installed_certificates_of(station: Station):
 
 
 def issued_certificates_of(station: Station):
-    return IssuedCertificate.objects.filter(tenant_id=station.tenant_id, station=station)
+    return (IssuedCertificate.objects.filter(tenant_id=station.tenant_id, station=station)
+            .select_related("station"))  # its type is shown in its station's version's words
 
 
 def security_commands_of(station: Station):

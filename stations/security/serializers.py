@@ -122,10 +122,21 @@ class CertificateTypeSerializer(serializers.Serializer):
 
 
 class IssuedCertificateSerializer(serializers.ModelSerializer):
+    certificate_type = serializers.CharField(
+        read_only=True, help_text="What the station asked it for, in its version's words: 2.0.1's "
+                                  "ChargingStationCertificate or V2GCertificate, 1.6's "
+                                  "ChargePointCertificate")
+
     class Meta:
         model = IssuedCertificate
-        fields = ["id", "serial_number", "not_before", "not_after", "certificate_pem",
-                  "delivery_status", "created_at"]
+        fields = ["id", "certificate_type", "serial_number", "not_before", "not_after",
+                  "certificate_pem", "delivery_status", "created_at"]
+
+    def to_representation(self, issued: IssuedCertificate) -> dict:
+        shown = super().to_representation(issued)
+        if _speaks_1_6(issued.station) and issued.certificate_type == IssuedCertificate.CHARGING_STATION:
+            shown["certificate_type"] = "ChargePointCertificate"
+        return shown
 
 
 class StatusSerializer(serializers.Serializer):
