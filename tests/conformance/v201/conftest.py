@@ -4,8 +4,9 @@ and shared modes are the same here).
 
 A scenario is named `test_tc_<block>_<nn>_<slug>` (B_01 -> `test_tc_b_01_cold_boot_accepted`) and
 lives in the file of its block (`test_b_provisioning.py`, `test_e_transactions.py`...). It takes
-`server` and `octt201`, connects the station with `octt201.charge_point(server, ...)` and makes the
-central system act through the API (`octt201.api(server)`, `steps.command`). With
+`server` and `octt201`, connects the station (the bundled 2.0.1 simulator, or a subclass) with
+`octt201.charge_point(server, ...)` and makes the central system act through the API
+(`octt201.api(server)`, `steps.command`). With
 `CONFORMANCE_SHARED=1` every case runs against ONE station and ONE valid card, back to back in
 the catalogue's order, nothing reset between cases: so a scenario checks only its own effect (the
 sessions since `octt201.session_mark`, frames and events since `octt201.began`).
@@ -18,25 +19,23 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from stations.models import IdTag
+from stations.simulator.v201 import SimulatedChargePoint201
 from tests.conformance.conftest import SHARED, Octt
-from tests.conformance.v201.steps import OcttStation201, station_201
-from tests.factories import make_id_tag, make_station, make_tenant
+from tests.factories import charge_point_201, make_id_tag, make_station, make_tenant
 
 
 class Octt201(Octt):
     """The system under test for one 2.0.1 case (the 1.6 `Octt`'s cards, marks and API helpers)."""
 
     @asynccontextmanager
-    async def charge_point(self, server, evses: int = 1, boot: bool = True,
-                           cls=OcttStation201, **kwargs):
-        """The station connects (again) over `ocpp2.0.1` with its current password. After its
-        boot it reports each EVSE's connector Available, as the OCA tool's station does at the
-        start of a case."""
-        async with station_201(server, self.tenant, self.station, self.password, evses=evses,
-                               boot=boot, cls=cls, **kwargs) as cp:
-            if boot:
-                for evse_id in range(1, evses + 1):
-                    await cp.status(evse_id, "Available")
+    async def charge_point(self, server, evses: int = 1, connectors_per_evse: int = 1,
+                           boot: bool = True, cls=SimulatedChargePoint201, **kwargs):
+        """The station connects (again) over `ocpp2.0.1` with its current password. After an
+        accepted boot it reports every connector Available, as the OCA tool's station does at the
+        start of a case (whatever an earlier case left running is only the central system's)."""
+        async with charge_point_201(server, self.tenant, self.station, self.password,
+                                    evses=evses, connectors_per_evse=connectors_per_evse,
+                                    boot=boot, cls=cls, **kwargs) as cp:
             yield cp
 
 

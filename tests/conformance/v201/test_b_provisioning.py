@@ -32,7 +32,7 @@ async def test_tc_b_01_cold_boot_charging_station_accepted(server, octt201):
     now = datetime.now(UTC)
     assert boot.status == "Accepted" and boot.interval > 0
     assert abs(datetime.fromisoformat(boot.current_time) - now) < timedelta(seconds=10)
-    assert abs(datetime.fromisoformat(heartbeat.current_time) - now) < timedelta(seconds=10)
+    assert abs(datetime.fromisoformat(heartbeat) - now) < timedelta(seconds=10)
     stored = Station.objects.get(pk=station.pk)
     assert (stored.vendor, stored.model, stored.boot_reason) == ("OCTT", "Cold-201", "PowerUp")
     assert stored.last_boot_at is not None
