@@ -9,11 +9,10 @@ from rest_framework.response import Response
 from cpms.api_errors import command_failures
 from stations import selectors
 from stations.api_base import AsyncStationAPIView, StationListAPIView
-from stations.commands.sending import station_call
+from stations.commands.sending import schemas_for, station_call
 from stations.filters import IdTagFilter, SessionFilter
 from stations.models import ChargingSession, Component, IdTag, OcppMessage, Station
-from stations.ocpp.errors import OcppError
-from stations.ocpp.v16 import schemas
+from stations.ocpp.errors import OcppError, code_in
 from stations.serializers import (
     CommandResultSerializer,
     CommandSerializer,
@@ -146,7 +145,7 @@ class StationMessagesView(StationListAPIView):
 
 
 class StationCommandView(AsyncStationAPIView):
-    """Send one OCPP 1.6 CALL to the station and answer with its response."""
+    """Send one CALL in the station's OCPP version (1.6 or 2.0.1) and answer with its response."""
 
     @extend_schema(
         request=CommandSerializer,
@@ -158,13 +157,15 @@ class StationCommandView(AsyncStationAPIView):
     )
     async def post(self, request, identity: str):
         station = self.station
-        serializer = CommandSerializer(data=request.data)
+        serializer = CommandSerializer(data=request.data,
+                                       context={"ocpp_version": station.ocpp_version})
         serializer.is_valid(raise_exception=True)
         action, payload = serializer.validated_data["action"], serializer.validated_data["payload"]
         try:
-            schemas.validate(action, payload)
+            schemas_for(station).validate(action, payload)
         except OcppError as error:
-            raise ValidationError({"payload": [f"{error.code}: {error.description}"]}) from None
+            code = code_in(error, station.ocpp_version or "1.6")
+            raise ValidationError({"payload": [f"{code}: {error.description}"]}) from None
         response = await station_call(station, action, payload)  # CommandFailed: 409/502/504
         return Response({"action": action, "payload": payload, "response": response})
 

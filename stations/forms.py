@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from loadmgmt.models import LoadGroup
 from stations.models import Station
 from stations.security.profiles import is_security_key
-from stations.triggers.services import STANDARD
+from stations.triggers.services import ANY
 from tenants.validators import validate_url_segment
 
 
@@ -43,31 +43,50 @@ class RemoteStartForm(forms.Form):
 
 
 class RemoteStopForm(forms.Form):
-    transaction_id = forms.TypedChoiceField(label="Transaction", coerce=int)
+    """The running transactions by the station's own id (1.6: its integer; 2.0.1: its string)."""
 
-    def __init__(self, *args, transactions: list[int], **kwargs):
+    transaction_id = forms.ChoiceField(label="Transaction")
+
+    def __init__(self, *args, transactions: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["transaction_id"].choices = [(t, t) for t in transactions]
 
 
+# 1.6 names a connector by one number (its EVSE); 2.0.1 by the EVSE and the connector within it.
+def _evse_connector_field() -> forms.IntegerField:
+    return forms.IntegerField(label="Connector in the EVSE", min_value=1, required=False,
+                              help_text="OCPP 2.0.1 only; blank: the whole EVSE.")
+
+
 class ResetForm(forms.Form):
-    type = forms.ChoiceField(choices=[("Soft", "Soft"), ("Hard", "Hard")])
+    """Soft/OnIdle wait until the station (or EVSE) is idle, Hard/Immediate end its sessions
+    at once: each version is sent its own word."""
+
+    type = forms.ChoiceField(choices=[("Soft", "Soft"), ("Hard", "Hard"),
+                                      ("OnIdle", "OnIdle (2.0.1)"),
+                                      ("Immediate", "Immediate (2.0.1)")])
+    evse_id = forms.IntegerField(label="EVSE", min_value=1, required=False,
+                                 help_text="OCPP 2.0.1 only; blank: the whole station.")
 
 
 class UnlockForm(forms.Form):
-    connector_id = forms.IntegerField(label="Connector", min_value=1, initial=1)
+    connector_id = forms.IntegerField(label="Connector (2.0.1: EVSE)", min_value=1, initial=1)
+    evse_connector_id = forms.IntegerField(label="Connector in the EVSE", min_value=1,
+                                           required=False, help_text="OCPP 2.0.1; blank: 1.")
 
 
 class AvailabilityForm(forms.Form):
-    connector_id = forms.IntegerField(label="Connector", min_value=0, initial=0,
+    connector_id = forms.IntegerField(label="Connector (2.0.1: EVSE)", min_value=0, initial=0,
                                       help_text="0: the whole station.")
+    evse_connector_id = _evse_connector_field()
     type = forms.ChoiceField(label="Availability", choices=[("Operative", "Operative"),
                                                             ("Inoperative", "Inoperative")])
 
 
 class TriggerForm(forms.Form):
-    requested_message = forms.ChoiceField(label="Message", choices=[(m, m) for m in sorted(STANDARD)])
-    connector_id = forms.IntegerField(label="Connector", min_value=0, required=False)
+    requested_message = forms.ChoiceField(label="Message", choices=[(m, m) for m in sorted(ANY)],
+                                          help_text="What the station's OCPP version offers.")
+    connector_id = forms.IntegerField(label="Connector (2.0.1: EVSE)", min_value=0, required=False)
 
 
 class ConfigurationForm(forms.Form):

@@ -55,7 +55,8 @@ def station_page(request, identity: str):
     if request.htmx and request.htmx.target == "message-log":
         return render(request, "stations/_messages.html", context)
     if context["can_act"]:
-        running = list(reads.running_sessions(station).values_list("transaction_id", flat=True))
+        running = list(reads.running_sessions(station).values_list("station_transaction_id",
+                                                                   flat=True))
         tags = list(selectors.id_tags_of(request.tenant).values_list("id_tag", flat=True))
         context["forms"] = {
             "remote_start": RemoteStartForm(tags=tags, auto_id="remote-start-%s"),

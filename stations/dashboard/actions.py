@@ -38,7 +38,7 @@ from stations.models import Station
 from stations.security.profiles import configuration_key, is_security_key
 from stations.services import station_commands as commands
 from stations.services.message_log import REDACTED, SECRET_KEYS
-from stations.triggers.services import trigger_send
+from stations.triggers.services import NotTriggerable, trigger_check, trigger_send
 from tenants.access import STATION_ROLES, dashboard_view
 
 
@@ -123,7 +123,7 @@ async def remote_start(request, station: Station):
 @station_view
 async def remote_stop(request, station: Station):
     running = await sync_to_async(lambda: list(
-        reads.running_sessions(station).values_list("transaction_id", flat=True)))()
+        reads.running_sessions(station).values_list("station_transaction_id", flat=True)))()
     form = RemoteStopForm(request.POST, transactions=running)
     if not form.is_valid():
         return await _aanswer(request, station, "RemoteStopTransaction", form=form)
@@ -146,13 +146,14 @@ def _simple(title: str, form_class, command):
 
 
 reset = _simple("Reset", ResetForm, lambda station, data: commands.station_reset(
-    station=station, hard=data["type"] == "Hard"))
+    station=station, hard=data["type"] in ("Hard", "Immediate"), evse_id=data["evse_id"]))
 unlock = _simple("UnlockConnector", UnlockForm, lambda station, data: commands.connector_unlock(
-    station=station, evse_id=data["connector_id"]))
+    station=station, evse_id=data["connector_id"], connector_id=data["evse_connector_id"] or 1))
 availability = _simple("ChangeAvailability", AvailabilityForm,
                        lambda station, data: commands.availability_change(
                            station=station, operative=data["type"] == "Operative",
-                           evse_id=data["connector_id"] or None))
+                           evse_id=data["connector_id"] or None,
+                           connector_id=data["evse_connector_id"]))
 change_configuration = _simple("ChangeConfiguration", ConfigurationForm,
                                lambda station, data: commands.configuration_set(
                                    station=station, key=data["key"], value=data["value"]))
@@ -162,6 +163,12 @@ change_configuration = _simple("ChangeConfiguration", ConfigurationForm,
 @station_view
 async def trigger(request, station: Station):
     form = TriggerForm(request.POST)
+    if form.is_valid():
+        try:
+            trigger_check(ocpp_version=station.ocpp_version,
+                          requested_message=form.cleaned_data["requested_message"])
+        except NotTriggerable as refusal:
+            form.add_error("requested_message", str(refusal))
     if not form.is_valid():
         return await _aanswer(request, station, "TriggerMessage", form=form)
 

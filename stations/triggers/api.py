@@ -6,19 +6,25 @@ from rest_framework.response import Response
 
 from cpms.api_errors import command_failures
 from stations.api_base import AsyncStationAPIView
-from stations.triggers.services import EXTENDED, STANDARD, trigger_send
+from stations.triggers.services import ANY, NotTriggerable, trigger_check, trigger_send
 
 
 class TriggerSerializer(serializers.Serializer):
-    requested_message = serializers.ChoiceField(choices=sorted(STANDARD | EXTENDED))
-    connector_id = serializers.IntegerField(min_value=0, required=False)
-    extended = serializers.BooleanField(default=False,
-                                        help_text="Send ExtendedTriggerMessage (Security extension)")
+    """`ocpp_version` in the context: what the station's version can be asked."""
+
+    requested_message = serializers.ChoiceField(
+        choices=sorted(ANY), help_text="1.6 or 2.0.1 names; the station's version decides")
+    connector_id = serializers.IntegerField(min_value=0, required=False,
+                                            help_text="The connector (1.6) or EVSE (2.0.1)")
+    extended = serializers.BooleanField(
+        default=False, help_text="Send ExtendedTriggerMessage (1.6 Security extension)")
 
     def validate(self, data):
-        if data["extended"] and data["requested_message"] not in EXTENDED:
-            raise serializers.ValidationError(
-                {"requested_message": ["ExtendedTriggerMessage cannot request this message."]})
+        try:
+            trigger_check(ocpp_version=self.context.get("ocpp_version", ""),
+                          requested_message=data["requested_message"], extended=data["extended"])
+        except NotTriggerable as refusal:
+            raise serializers.ValidationError({"requested_message": [str(refusal)]}) from None
         return data
 
 
@@ -42,7 +48,8 @@ class StationTriggerView(AsyncStationAPIView):
     )
     async def post(self, request, identity: str):
         station = self.station
-        serializer = TriggerSerializer(data=request.data)
+        serializer = TriggerSerializer(data=request.data,
+                                       context={"ocpp_version": station.ocpp_version})
         serializer.is_valid(raise_exception=True)
         result = await trigger_send(station=station, **serializer.validated_data)
         return Response(TriggerResultSerializer(result).data)
