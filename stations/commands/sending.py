@@ -17,6 +17,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 
 from stations.commands.requests import CommandResult
+from stations.models import Station
 from stations.ocpp import links
 from stations.ocpp.errors import OcppError, code_in
 from stations.ocpp.schemas import SchemaSet
@@ -24,6 +25,7 @@ from stations.ocpp.v16 import commands as v16_commands
 from stations.ocpp.v16.schemas import SCHEMAS as V16_SCHEMAS
 from stations.ocpp.v201 import commands as v201_commands
 from stations.ocpp.v201.schemas import SCHEMAS as V201_SCHEMAS
+from stations.services.admission import command_refusal
 from stations.services.device_model import adevice_model_record_answer
 
 
@@ -59,6 +61,20 @@ class StationNotConnected(CommandFailed):
     status_code = 409
 
 
+class StationNotAdmitted(CommandFailed):
+    """A Pending station gets only what provisions it, a Rejected one nothing
+    (stations/services/admission.py)."""
+
+    status_code = 409
+
+
+async def _admission_of(station) -> str:
+    if "admission" in station.get_deferred_fields():
+        return await (Station.objects.filter(pk=station.pk)
+                      .values_list("admission", flat=True).afirst()) or "Accepted"
+    return station.admission
+
+
 class StationAnsweredError(CommandFailed):
     status_code = 502
 
@@ -78,6 +94,10 @@ async def station_call(station, action: str, payload: dict, *,
     except OcppError as error:
         version = station.ocpp_version or "1.6"
         raise CommandInvalid(f"{code_in(error, version)}: {error.description}") from None
+    refusal = command_refusal(admission=await _admission_of(station),
+                              version=station.ocpp_version, action=action)
+    if refusal:
+        raise StationNotAdmitted(refusal)
     if not station.connected:
         raise StationNotConnected("The station is not connected.")
     outcome = await command_send(address=station.channel_name, action=action, payload=payload,

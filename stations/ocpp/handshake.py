@@ -64,18 +64,19 @@ def station_authenticate(*, tenant_slug: str, identity: str, password: str | Non
     One narrow query, since a reconnect storm authenticates thousands of stations a minute
     (which live socket the new one replaces is learnt when it attaches: batch.py). The
     station comes back with only what the link uses: pk, tenant, identity, vendor and model
-    (for its quirks). The apps above the core learn the rest on the link (its memo)."""
+    (for its quirks), and its admission (stations/ocpp/admission.py). The apps above the core
+    learn the rest on the link (its memo)."""
     if not _plausible(tenant_slug) or not _plausible(identity):
         return Refused.UNAUTHORIZED
     found = (Station.objects.filter(tenant__slug=tenant_slug, identity=identity)
              .extra(select=_BOOT_WORK)
              .values_list("pk", "tenant_id", "enabled", "password_hash", "vendor", "model",
-                          "security_profile",
+                          "security_profile", "admission",
                           "pending_password_hash", "firmware_due", "local_list_due").first())
     if found is None:
         return Refused.UNAUTHORIZED
-    (pk, tenant_id, enabled, password_hash, vendor, model, profile, pending_hash, firmware_due,
-     local_list_due) = found
+    (pk, tenant_id, enabled, password_hash, vendor, model, profile, admission, pending_hash,
+     firmware_due, local_list_due) = found
     by_password = profile < TLS_CLIENT_CERTIFICATE
     matched = _password_matched(password, password_hash, pending_hash) if by_password else ""
     if matched is None:
@@ -89,7 +90,8 @@ def station_authenticate(*, tenant_slug: str, identity: str, password: str | Non
     if matched == "pending":  # the station uses its new password: the old one stops working
         Station.objects.filter(pk=pk, pending_password_hash=pending_hash).update(
             password_hash=pending_hash, pending_password_hash="")
-    station = Station(pk=pk, tenant_id=tenant_id, identity=identity, vendor=vendor, model=model)
+    station = Station(pk=pk, tenant_id=tenant_id, identity=identity, vendor=vendor, model=model,
+                      admission=admission)
     due = {FIRMWARE: firmware_due, LOCAL_LIST: local_list_due}
     return Handshake(station, frozenset(check for check, needed in due.items() if needed))
 

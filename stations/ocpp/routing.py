@@ -10,7 +10,7 @@ from datetime import datetime
 
 from stations import events
 from stations.events import FollowUp
-from stations.ocpp import registry
+from stations.ocpp import admission, registry
 from stations.ocpp.errors import InternalError, NotSupported, OcppError
 from stations.ocpp.frames import Call, CallError, CallResult, error_for
 from stations.ocpp.link import Link
@@ -32,6 +32,7 @@ class Router:
     def sent(self, link: Link, call: Call) -> None:
         """A CALL of ours went out on `link`: apps note what it changes for later messages (a
         boot after a firmware update, the limits load management gave). No follow-ups."""
+        admission.note_sent(link, call)
         events.publish(events.CallSent(link.station, call.action, call.payload, link=link))
 
     async def result_error(self, action: str, payload: dict) -> OcppError | None:
@@ -53,8 +54,11 @@ class Router:
             handler = registry.handler_of(self.VERSION, call.action)
             if handler is None:
                 raise NotSupported(f"{call.action} is not supported by this central system")
-            for reaction in registry.reactions_to(self.VERSION, call.action):
-                await reaction(link, call.payload, received_at)
+            # A station not accepted (docs/ocpp201.md, "Admission"): SecurityError, or for its
+            # boot the answer alone, none of the apps' reactions.
+            if await admission.admitted(link, call.action):
+                for reaction in registry.reactions_to(self.VERSION, call.action):
+                    await reaction(link, call.payload, received_at)
             response = await handler(link, call.payload, received_at)
             self.schemas.validate(call.action, response, response=True)
             return CallResult(call.unique_id, response), follow_ups

@@ -2,6 +2,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from stations.models import Station
+from stations.services.admission import ADMISSIONS, initial_admission
+from stations.tasks import station_admission_changed
 from tenants.models import Tenant
 from tenants.secrets import hash_password, new_station_password
 
@@ -9,8 +11,10 @@ from tenants.secrets import hash_password, new_station_password
 @transaction.atomic
 def station_create(*, tenant: Tenant, identity: str, password: str | None = None,
                    **fields) -> tuple[Station, str]:
-    """Create a station; returns it with its password (generated when not given), shown once."""
+    """Create a station; returns it with its password (generated when not given), shown once.
+    Its admission is the tenant's choice for new stations unless given (docs/ocpp201.md)."""
     password = password or new_station_password()
+    fields.setdefault("admission", initial_admission(tenant))
     station = Station(tenant=tenant, identity=identity, password_hash=hash_password(password),
                       **fields)
     station.full_clean()
@@ -40,6 +44,7 @@ def boot_fields(payload: dict) -> dict:
         "imsi": payload.get("imsi", ""),
         "meter_type": payload.get("meterType", ""),
         "meter_serial_number": payload.get("meterSerialNumber", ""),
+        "boot_reason": "",  # 1.6 gives none (a 2.0.1 boot's would be stale)
         "last_boot_at": timezone.now(),
     }
 
@@ -47,10 +52,30 @@ def boot_fields(payload: dict) -> dict:
 @transaction.atomic
 def station_update(*, station: Station, password: str | None = None, **fields) -> Station:
     """Change the station's own fields (what the API's PATCH and PUT take); a new password is
-    set as `station_set_password` does, the old one no longer opening the link."""
+    set as `station_set_password` does, the old one no longer opening the link; a new
+    admission as `station_admission_set` sets it."""
+    admission = fields.pop("admission", None)
     for name, value in fields.items():
         setattr(station, name, value)
     station.save()
     if password:
         station_set_password(station=station, password=password)
+    if admission is not None:
+        station_admission_set(station=station, admission=admission)
+    return station
+
+
+@transaction.atomic
+def station_admission_set(*, station: Station, admission: str) -> Station:
+    """Accept, hold or reject the station (stations/services/admission.py). Its live link
+    learns at once, and a station accepted now is asked to boot again, by a task after the
+    commit."""
+    if admission not in ADMISSIONS:
+        raise ValueError(f"Unknown admission {admission!r}")
+    before = (Station.objects.select_for_update().filter(pk=station.pk)
+              .values_list("admission", flat=True).get())
+    station.admission = admission
+    if before != admission:
+        Station.objects.filter(pk=station.pk).update(admission=admission)
+        station_admission_changed.delay_on_commit(station.pk, before)
     return station

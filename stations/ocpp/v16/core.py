@@ -9,16 +9,16 @@ services on the DB threads. The router validates the request before and the answ
 
 from datetime import datetime
 
-from django.conf import settings
 from django.utils import timezone
 
 from stations import events, live, timestamps
 from stations.models import StatusEvent
+from stations.ocpp.admission import link_admission
 from stations.ocpp.dbthreads import db
 from stations.ocpp.link import Link
 from stations.ocpp.registry import after_answer, follow, handles
 from stations.ocpp.writer import writer
-from stations.services import meter_values, stations, transactions
+from stations.services import admission, meter_values, stations, transactions
 from stations.services.authorization import station_id_tag_info
 from stations.services.evses import evse_of_connector
 from stations.smartcharging import services as smartcharging
@@ -38,15 +38,18 @@ def _evse(connector_id: int) -> int:
 async def boot_notification(link: Link, payload: dict, received_at: datetime) -> dict:
     # The firmware job and the local list a boot may finish or send are their apps' reactions
     # to this message (stations/firmware/ocpp16.py, stations/authlist/ocpp16.py).
+    # Its admission decides the answer (stations/services/admission.py).
     station = link.station
+    status, interval = admission.boot_answer(link_admission(link))
     await writer().boot(station.pk, stations.boot_fields(payload))
     station.vendor, station.model = payload["chargePointVendor"], payload["chargePointModel"]
-    follow(events.publish(events.StationBooted(station, link=link)))
+    if status == admission.ACCEPTED:
+        follow(events.publish(events.StationBooted(station, link=link)))
     live.publish_soon(station.tenant_id, {
         "type": "station.booted", "station": station.identity, "vendor": station.vendor,
-        "model": station.model, "firmware_version": payload.get("firmwareVersion", "")})
-    return {"status": "Accepted", "currentTime": _now_iso(),
-            "interval": settings.OCPP_HEARTBEAT_INTERVAL}
+        "model": station.model, "firmware_version": payload.get("firmwareVersion", ""),
+        "admission": status})
+    return {"status": status, "currentTime": _now_iso(), "interval": interval}
 
 
 @handles(V16, "Heartbeat")

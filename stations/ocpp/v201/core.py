@@ -1,18 +1,20 @@
-"""The core of OCPP 2.0.1 (provisioning, availability, the heartbeat): one coroutine per
-station-initiated action, returning the answer's payload, as stations/ocpp/v16/core.py does
-for 1.6. Each handler translates the 2.0.1 message into the domain's services and events; the
-feature apps register their 2.0.1 handlers in their own `ocpp201.py` modules."""
+"""The core of OCPP 2.0.1 (provisioning, availability, the heartbeat, data transfer): one
+coroutine per station-initiated action, returning the answer's payload, as
+stations/ocpp/v16/core.py does for 1.6 (docs/ocpp201.md). Each handler translates the 2.0.1
+message into the domain's services and events; the feature apps register their 2.0.1 handlers
+in their own `ocpp201.py` modules."""
 
 from datetime import datetime
 
-from django.conf import settings
 from django.utils import timezone
 
 from stations import events, live, timestamps
 from stations.models import StatusEvent
+from stations.ocpp.admission import link_admission
 from stations.ocpp.link import Link
 from stations.ocpp.registry import follow, handles
 from stations.ocpp.writer import writer
+from stations.services import admission
 from stations.services.evses import connector_of_evse
 
 V201 = "2.0.1"
@@ -37,16 +39,21 @@ def boot_fields(payload: dict) -> dict:
 
 @handles(V201, "BootNotification")
 async def boot_notification(link: Link, payload: dict, received_at: datetime) -> dict:
+    """B01-B03: the station's fields and reason are kept whatever the answer; its admission
+    decides the answer (stations/services/admission.py): Accepted with the heartbeat interval,
+    Pending or Rejected with the retry interval."""
     station = link.station
+    status, interval = admission.boot_answer(link_admission(link))
     fields = boot_fields(payload)
     await writer().boot(station.pk, fields)
     station.vendor, station.model = fields["vendor"], fields["model"]
-    follow(events.publish(events.StationBooted(station, link=link)))
+    if status == admission.ACCEPTED:
+        follow(events.publish(events.StationBooted(station, link=link)))
     live.publish_soon(station.tenant_id, {
         "type": "station.booted", "station": station.identity, "vendor": station.vendor,
-        "model": station.model, "firmware_version": fields["firmware_version"]})
-    return {"status": "Accepted", "currentTime": now_iso(),
-            "interval": settings.OCPP_HEARTBEAT_INTERVAL}
+        "model": station.model, "firmware_version": fields["firmware_version"],
+        "boot_reason": fields["boot_reason"], "admission": status})
+    return {"status": status, "currentTime": now_iso(), "interval": interval}
 
 
 @handles(V201, "Heartbeat")
@@ -69,3 +76,10 @@ async def status_notification(link: Link, payload: dict, received_at: datetime) 
         "type": "station.status", "station": station.identity, "connector_id": connector_id,
         "evse_id": evse_id, "status": status, "error_code": "NoError", "info": ""})
     return {}
+
+
+@handles(V201, "DataTransfer")
+async def data_transfer(link: Link, payload: dict, received_at: datetime) -> dict:
+    """P02: no vendor extension is registered, so every vendor is unknown; the frame log keeps
+    what was sent."""
+    return {"status": "UnknownVendorId"}
