@@ -40,10 +40,11 @@ def operator_ca(name: str = "Maker PKI Root", *, is_ca: bool = True, days: int =
     return ca.pem(certificate), key
 
 
-def station_certificate(identity: str, ca_pem: str, ca_key) -> str:
-    """A client certificate for `identity` issued by that CA (as the maker's factory does)."""
+def station_certificate(identity: str, ca_pem: str, ca_key, key=None) -> str:
+    """A client certificate for `identity` (and `key`, else a new one) issued by that CA, as
+    the maker's factory does."""
     authority = x509.load_pem_x509_certificate(ca_pem.encode())
-    key = ec.generate_private_key(ec.SECP256R1())
+    key = key or ec.generate_private_key(ec.SECP256R1())
     now = datetime.now(tz=UTC)
     certificate = (
         x509.CertificateBuilder()
