@@ -18,10 +18,13 @@ class SessionFilter(django_filters.FilterSet):
                                           label="Only running sessions (true) or only ended ones")
     station_transaction_id = django_filters.CharFilter(
         label="The transaction id as the station knows it (1.6: the integer, as a string)")
+    remote_start_id = django_filters.NumberFilter(
+        label="The remoteStartId of the remote start that began it (OCPP 2.0.1)")
 
     class Meta:
         model = ChargingSession
-        fields = ["station", "id_tag", "since", "until", "active", "station_transaction_id"]
+        fields = ["station", "id_tag", "since", "until", "active", "station_transaction_id",
+                  "remote_start_id"]
 
 
 class IdTagFilter(django_filters.FilterSet):

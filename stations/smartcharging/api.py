@@ -126,19 +126,21 @@ class CompositeScheduleView(AsyncStationAPIView):
 class RemoteStartView(AsyncStationAPIView):
     @extend_schema(request=RemoteStartSerializer,
                    responses={200: OpenApiResponse(description="{status, id_tag, connector_id, "
-                              "charging_profile}"), **FAILURES})
+                              "charging_profile, remote_start_id}"), **FAILURES})
     async def post(self, request, identity: str):
-        """RemoteStartTransaction, optionally with a TxProfile that is recorded and bound to the
-        transaction when it starts."""
+        """RemoteStartTransaction (2.0.1: RequestStartTransaction), optionally with a TxProfile
+        that is recorded and bound to the transaction when it starts. On 2.0.1 the answer's
+        remote_start_id names the session that starts (sessions/?remote_start_id=)."""
         station = self.station
         serializer = RemoteStartSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         answer, profile = await services.aremote_start(
             station=station, id_tag=data["id_tag"], connector_id=data.get("connector_id"),
-            profile=data.get("charging_profile"))
+            profile=data.get("charging_profile"), token_type=data["token_type"])
         if profile is not None:
             profile = await selectors.charging_profiles_of(station).aget(pk=profile.pk)
             profile = await sync_to_async(lambda: ChargingProfileSerializer(profile).data)()
-        return Response({"status": answer, "id_tag": data["id_tag"],
-                         "connector_id": data.get("connector_id"), "charging_profile": profile})
+        return Response({"status": answer.status, "id_tag": data["id_tag"],
+                         "connector_id": data.get("connector_id"), "charging_profile": profile,
+                         "remote_start_id": answer.remote_start_id})

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from stations.models.idtag import IdTokenType
 from stations.smartcharging.checks import INT_MAX
 from stations.smartcharging.models import ChargingProfile, ProfileClearing, Purpose, SchedulePeriod
 
@@ -64,8 +65,11 @@ class CompositeQuerySerializer(serializers.Serializer):
 
 
 class RemoteStartSerializer(serializers.Serializer):
-    connector_id = serializers.IntegerField(required=False, min_value=1, max_value=INT_MAX)
-    id_tag = serializers.CharField(max_length=20)
+    connector_id = serializers.IntegerField(required=False, min_value=1, max_value=INT_MAX,
+                                            help_text="The connector (1.6) or EVSE (2.0.1)")
+    id_tag = serializers.CharField(max_length=36, help_text="1.6: up to 20 characters")
+    token_type = serializers.ChoiceField(choices=IdTokenType.choices, default=IdTokenType.ISO14443,
+                                         help_text="The id token's type (OCPP 2.0.1)")
     charging_profile = serializers.JSONField(required=False,
                                              help_text="A TxProfile in OCPP 1.6 JSON")
 

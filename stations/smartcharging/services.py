@@ -236,13 +236,15 @@ def composite_schedule_get(**kwargs) -> dict:
 
 # Remote start with a profile, and the profile's transaction ----------------------------------
 async def aremote_start(*, station: Station, id_tag: str, connector_id: int | None = None,
-                        profile: dict | None = None) -> tuple[str, ChargingProfile | None]:
-    """RemoteStartTransaction; its TxProfile is recorded, waiting for the transaction. Returns
-    the station's answer and the profile."""
+                        profile: dict | None = None, token_type: str = "ISO14443",
+                        ) -> tuple[req.SessionStartReport, ChargingProfile | None]:
+    """RemoteStartTransaction (2.0.1: RequestStartTransaction); its TxProfile is recorded,
+    waiting for the transaction. Returns the station's answer (with the remoteStartId that
+    will name the session on 2.0.1) and the profile."""
     checked_remote_start(id_tag, connector_id, profile)
     if profile is None:
-        return (await session_start_remote(station=station, id_token=id_tag,
-                                           evse_id=connector_id)).status, None
+        return await session_start_remote(station=station, id_token=id_tag, token_type=token_type,
+                                          evse_id=connector_id), None
     # Quirk `tx_profile_after_start_only`: the station rejects a TxProfile until it has the
     # StartTransaction answer, so the profile is held back and sent right after it.
     held = (await sync_to_async(quirks_of)(station)).tx_profile_after_start_only
@@ -251,17 +253,19 @@ async def aremote_start(*, station: Station, id_tag: str, connector_id: int | No
         sent_with="SetChargingProfile" if held else "RemoteStartTransaction",
         waiting_for=Waiting.HELD if held else Waiting.START)
     try:
-        status = (await session_start_remote(station=station, id_token=id_tag, evse_id=connector_id,
-                                             charging_profile=None if held else profile)).status
+        result = await session_start_remote(station=station, id_token=id_tag, token_type=token_type,
+                                            evse_id=connector_id,
+                                            charging_profile=None if held else profile)
     except CommandFailed as failure:
         await sync_to_async(charging_profile_fail)(profile_id=row.pk, failure=failure)
         raise
+    status = result.status
     if held:
         if status != Answer.ACCEPTED:
             await ChargingProfile.objects.filter(pk=row.pk).aupdate(
-                waiting_for=Waiting.NOTHING, failure_detail={"RemoteStartTransaction": status})
-        return status, await ChargingProfile.objects.aget(pk=row.pk)
-    return status, await sync_to_async(charging_profile_answer)(profile_id=row.pk, status=status)
+                waiting_for=Waiting.NOTHING, failure_detail={result.action: status})
+        return result, await ChargingProfile.objects.aget(pk=row.pk)
+    return result, await sync_to_async(charging_profile_answer)(profile_id=row.pk, status=status)
 
 
 @transaction.atomic

@@ -109,8 +109,10 @@ def _(request: req.SessionStartRemote) -> tuple[str, dict]:
     if request.remote_start_id is None:
         raise ValueError("A 2.0.1 remote start needs its remoteStartId.")
     profile = request.charging_profile
-    if profile is not None and profile.get("chargingProfilePurpose") != "TxProfile":
-        raise ValueError("A remote start's charging profile must be a TxProfile.")
+    if profile is not None:  # stored in 1.6's shape: worded in the smart charging section
+        if profile.get("chargingProfilePurpose") != "TxProfile":
+            raise ValueError("A remote start's charging profile must be a TxProfile.")
+        profile = charging_profile_word(profile)
     return "RequestStartTransaction", _without_none({
         "idToken": id_token(request.id_token, request.token_type),
         "remoteStartId": request.remote_start_id, "evseId": request.evse_id or None,

@@ -163,3 +163,17 @@ def test_1_6_refuses_what_only_2_0_1_says_and_keeps_its_words_otherwise():
     result = v16.result_of(req.SessionStartRemote(id_token="T", remote_start_id=3),
                            "RemoteStartTransaction", {"status": "Accepted"})
     assert (result.status, result.remote_start_id) == ("Accepted", None)
+
+
+def test_a_remote_start_s_tx_profile_is_worded_for_2_0_1():
+    stored = {"chargingProfileId": 5, "stackLevel": 1, "chargingProfilePurpose": "TxProfile",
+              "chargingProfileKind": "Relative",
+              "chargingSchedule": {"chargingRateUnit": "A",
+                                   "chargingSchedulePeriod": [{"startPeriod": 0, "limit": 16.0}]}}
+    action, payload = v201.call_of(req.SessionStartRemote(id_token="T", evse_id=1, remote_start_id=9,
+                                                         charging_profile=stored))
+    _valid(action, payload)
+    profile = payload["chargingProfile"]
+    assert (profile["id"], profile["chargingProfilePurpose"], profile["chargingSchedule"][0]["id"]) == (
+        5, "TxProfile", 5)
+    assert "transactionId" not in profile
