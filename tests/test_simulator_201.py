@@ -4,8 +4,11 @@ the `ocpp` package's v201 ChargePoint, which validates every frame both ways aga
 schemas: every answer the station gives to what the backend sends in 2.0.1."""
 
 import asyncio
+import re
+import shlex
 from contextlib import asynccontextmanager
 
+import httpx
 import websockets
 from ocpp.routing import on
 from ocpp.v201 import ChargePoint, call, call_result
@@ -14,6 +17,7 @@ from ocpp.v201.enums import Action
 from stations.models import Station, StatusEvent
 from stations.simulator.v201 import SimulatedChargePoint201, connect
 from tests.factories import charge_point_201, eventually, make_station, make_tenant
+from tests.test_management import manage
 
 
 async def test_the_2_0_1_station_boots_reports_status_and_heartbeats_on_the_real_server(server):
@@ -29,6 +33,46 @@ async def test_the_2_0_1_station_boots_reports_status_and_heartbeats_on_the_real
         assert stored.vendor == "Simulator" and stored.boot_reason == "PowerUp"
         await eventually(lambda: StatusEvent.objects.filter(
             station_id=station.pk, evse_id=2, status="Unavailable").exists())
+
+
+def test_the_demo_prints_both_simulate_lines_and_the_2_0_1_one_charges_and_is_priced(server):
+    demo = manage("demo", "--host", f"127.0.0.1:{server.port}")
+    assert demo.returncode == 0, demo.stderr
+    key = re.search(r"API token\s*:\s*(\S+)", demo.stdout).group(1)
+    lines = re.findall(r"\.venv/bin/python manage\.py (simulate .*)", demo.stdout)
+    assert len(lines) == 2 and "--ocpp" not in lines[0]
+    assert lines[1].startswith("simulate --ocpp 2.0.1 ")
+    identity = re.search(r"--identity (\S+)", lines[1]).group(1)
+
+    run = manage(*shlex.split(lines[1]), "--samples", "2", "--interval", "0.05")  # as pasted
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "BootNotification (OCPP 2.0.1): Accepted" in run.stdout
+    assert "Authorize DEMO-TAG-1: Accepted" in run.stdout
+    transaction_id = re.search(r"Session (\S+) done", run.stdout).group(1)
+
+    response = httpx.get(f"{server.http}/api/v1/sessions/", params={"station": identity},
+                         headers={"Authorization": f"Token {key}"})
+    assert response.status_code == 200
+    session = next(s for s in response.json()["results"]
+                   if s["station_transaction_id"] == transaction_id)
+    assert session["id_tag"] == "DEMO-TAG-1"
+    assert session["energy_wh"] == 3000
+    assert session["stopped_at"] is not None
+    # the demo's default tariff: 3 kWh at 0.35 net, 19 % VAT, as for the 1.6 station
+    assert (session["currency"], session["cost_net"], session["cost"]) == ("EUR", "1.05", "1.25")
+    station = httpx.get(f"{server.http}/api/v1/stations/{identity}/",
+                        headers={"Authorization": f"Token {key}"}).json()
+    assert station["ocpp_version"] == "2.0.1"
+
+
+def test_simulate_2_0_1_with_a_wrong_password_fails(server):
+    demo = manage("demo", "--host", f"127.0.0.1:{server.port}")
+    assert demo.returncode == 0, demo.stderr
+    run = manage("simulate", "--ocpp", "2.0.1", f"{server.ws}/ocpp/demo", "--identity",
+                 "DEMO-CP2", "--password", "definitely-not-the-password", "--samples", "1",
+                 "--interval", "0")
+    assert run.returncode != 0
+    assert "Session failed" in run.stderr or "Could not connect" in run.stderr
 
 
 # A CSMS in the test --------------------------------------------------------------------------

@@ -18,7 +18,7 @@ async def demo_session_201(url: str, identity: str, password: str, id_tag: str,
             boot = await cp.boot()
             say(f"BootNotification (OCPP 2.0.1): {boot.status}, heartbeat every {boot.interval} s")
             if boot.status != "Accepted":
-                return ""
+                raise RuntimeError(f"the BootNotification was {boot.status}")
             await cp.status_all()
             status = await cp.authorize(id_tag)
             say(f"Authorize {id_tag}: {status}")
