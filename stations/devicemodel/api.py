@@ -14,6 +14,7 @@ from stations.commands import requests as req
 from stations.devicemodel import services
 from stations.devicemodel.selectors import device_reports_of
 from stations.models import AttributeType, DeviceReport
+from stations.services.device_model import SECRET_VARIABLES
 
 MAX_ITEMS = 200  # variables in one request to the API (the station may take fewer per CALL)
 
@@ -50,6 +51,14 @@ class VariableAttributeRefSerializer(ComponentVariableSerializer):
 
 class VariableSettingSerializer(VariableAttributeRefSerializer):
     value = serializers.CharField(max_length=1000, allow_blank=True, trim_whitespace=False)
+
+    def validate(self, data):
+        data = super().validate(data)
+        if (data["component"], data["variable"]) in SECRET_VARIABLES:
+            # The backend must know the password before the station uses it.
+            raise serializers.ValidationError({"variable": [
+                "The station's password is changed through its password/ endpoint."]})
+        return data
 
 
 class VariablesGetSerializer(serializers.Serializer):
