@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("stations.dashboard_urls")),
     path("", include("billing.dashboard_urls")),
     path("", include("loadmgmt.dashboard_urls")),
+    path("", include("stations.security.dashboard_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]

@@ -21,6 +21,7 @@ NAV = [
     ("loadgroups-page", "Load groups"),
     ("invoices-page", "Invoices"),
     ("exports-page", "Exports"),
+    ("security-page", "Security"),
 ]
 
 
