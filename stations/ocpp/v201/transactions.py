@@ -17,6 +17,7 @@ from django.conf import settings
 from stations import events, live, running_cost
 from stations.commands import requests as req
 from stations.commands.sending import CommandFailed, command_run
+from stations.models import Station
 from stations.ocpp.dbthreads import db
 from stations.ocpp.link import Link
 from stations.ocpp.registry import after_answer, follow, handles
@@ -49,7 +50,7 @@ async def transaction_event(link: Link, payload: dict, received_at: datetime) ->
     answer: dict = {}
     if outcome.id_token_info is not None:
         answer["idTokenInfo"] = outcome.id_token_info
-    if outcome.stopped or (outcome.running and outcome.samples):
+    if outcome.stopped or (outcome.running and outcome.samples and not outcome.started):
         cost = await db(running_cost.session_running_cost, session_id=outcome.session_id)
         if cost is not None and outcome.stopped:
             answer["totalCost"] = float(cost)  # the final cost (OCPP 2.0.1 I03)
@@ -102,25 +103,28 @@ async def meter_values_(link: Link, payload: dict, received_at: datetime) -> dic
 
 
 # Running cost -----------------------------------------------------------------------------------
-def _cost_sent(link: Link, session_id: int) -> bool:
-    """Note that the station learns the session's cost now; False if it did less than
-    COST_UPDATE_SECONDS ago (then it is not told again)."""
+def _cost_sent(link: Link, session_id: int, total_cost: Decimal) -> bool:
+    """Note that the station learns the session's cost now; False if it was told less than
+    COST_UPDATE_SECONDS ago, or told this cost already (then it is not told again)."""
     sent = link.memo_of(MEMO).setdefault("cost_sent", {})
     now = time.monotonic()
-    if now - sent.get(session_id, -float("inf")) < settings.COST_UPDATE_SECONDS:
+    last_at, last_cost = sent.get(session_id, (-float("inf"), None))
+    if now - last_at < settings.COST_UPDATE_SECONDS or total_cost == last_cost:
         return False
-    sent[session_id] = now
+    sent[session_id] = (now, total_cost)
     return True
 
 
 async def cost_update_send(link: Link, *, session_id: int, transaction_id: str,
                            total_cost: Decimal) -> None:
     """Send CostUpdated for a running session (at most every COST_UPDATE_SECONDS)."""
-    if not _cost_sent(link, session_id):
+    if not _cost_sent(link, session_id, total_cost):
         return
+    # The stored station: its socket's address and version (the link's is the handshake's).
+    station = await Station.objects.select_related("server_process").aget(pk=link.station.pk)
     try:
-        await command_run(link.station, req.SessionCostUpdate(transaction_id=transaction_id,
-                                                              total_cost=total_cost))
+        await command_run(station, req.SessionCostUpdate(transaction_id=transaction_id,
+                                                         total_cost=total_cost))
     except CommandFailed as failure:
         log.warning("CostUpdated for %s on %s not delivered: %s", transaction_id,
                     link.station.identity, failure)
