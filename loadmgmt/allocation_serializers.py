@@ -13,7 +13,9 @@ from loadmgmt.models import Allocation
 class AllocatedConnectorSerializer(serializers.Serializer):
     station = serializers.CharField()
     connector_id = serializers.IntegerField()
-    transaction_id = serializers.IntegerField(allow_null=True)
+    transaction_id = serializers.IntegerField(allow_null=True, help_text="1.6: the id we assigned")
+    station_transaction_id = serializers.CharField(
+        default="", help_text="The transaction as the station names it (2.0.1: its own id)")
     limit = serializers.DecimalField(max_digits=7, decimal_places=1, allow_null=True,
                                      help_text="A per phase; null: no session to steer")
     measured_current = serializers.DecimalField(max_digits=9, decimal_places=1, allow_null=True)

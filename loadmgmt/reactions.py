@@ -92,11 +92,19 @@ async def _group_id(station: Station, memo: dict) -> int | None:
 
 
 def profile_sent(station: Station, payload: dict, memo: dict) -> None:
-    """Note the limit of a TxProfile of ours (in A) that went out on this link."""
-    profile = payload["csChargingProfiles"]
-    connector_id = payload["connectorId"]
-    schedule = profile["chargingSchedule"]
-    if (profile["chargingProfileId"] == settings.LOAD_PROFILE_ID + connector_id
+    """Note the limit of a TxProfile of ours (in A) that went out on this link, from a
+    SetChargingProfile of either version: 1.6 (connectorId, csChargingProfiles, one schedule)
+    or 2.0.1 (evseId, chargingProfile with its id and a list of schedules). Our profile's id is
+    LOAD_PROFILE_ID + the connector; for a 2.0.1 station the EVSE's first connector has the
+    EVSE's number (stations/services/evses.py), so the EVSE is the connector the meter values
+    name."""
+    if "csChargingProfiles" in payload:
+        profile, connector_id = payload["csChargingProfiles"], payload["connectorId"]
+        profile_id, schedule = profile["chargingProfileId"], profile["chargingSchedule"]
+    else:
+        profile, connector_id = payload["chargingProfile"], payload["evseId"]
+        profile_id, schedule = profile["id"], profile["chargingSchedule"][0]
+    if (profile_id == settings.LOAD_PROFILE_ID + connector_id
             and schedule["chargingRateUnit"] == "A"):
         memo.setdefault("load_limits", {})[connector_id] = Decimal(str(
             schedule["chargingSchedulePeriod"][0]["limit"]))

@@ -20,7 +20,13 @@ from django.utils import timezone
 from loadmgmt import profiles
 from loadmgmt.allocation import allocate
 from loadmgmt.locks import group_lock
-from loadmgmt.models import Allocation, ConnectorLimit, LoadGroup, StationControl
+from loadmgmt.models import (
+    Allocation,
+    ConnectorLimit,
+    LoadGroup,
+    StationControl,
+    ocpp_transaction_id,
+)
 from loadmgmt.records import allocation_record, limit_result_record, station_control_reset
 from loadmgmt.selectors import ConnectorState, GroupState, group_id_of, group_state, is_held
 from stations.commands.sending import (
@@ -83,7 +89,7 @@ def changes_to_send(state: GroupState, limits: dict) -> list[Change]:
             continue
         new, held = limits[c.key], is_held(demands[c.key])
         sent = c.limit
-        if (sent and sent.accepted and sent.transaction_id == c.session.transaction_id
+        if (sent and sent.accepted and sent.for_session(c.session)
                 and sent.limit == new and sent.held == held):
             continue  # the station holds it already
         changes.append(Change(connector=c, limit=new, lowers=new < _in_force(state, c), held=held))
@@ -93,7 +99,7 @@ def changes_to_send(state: GroupState, limits: dict) -> list[Change]:
 def _in_force(state: GroupState, c: ConnectorState) -> Decimal:
     """The limit the connector charges under now, as far as we know."""
     sent = c.limit
-    if sent and sent.accepted and sent.transaction_id == c.session.transaction_id:
+    if sent and sent.accepted and sent.for_session(c.session):
         return sent.limit
     failsafe = state.failsafe.get(c.station.pk)
     return failsafe.limit if failsafe is not None else c.station.max_current
@@ -110,14 +116,17 @@ async def _send(state: GroupState, allocation: Allocation, change: Change) -> bo
     c, group = change.connector, state.group
     demand_phases = next(len(d.phases) for d in state.demands if d.key == c.key)
     control = await _control(c.station)
-    profile = profiles.tx_profile(connector_id=c.connector_id,
-                                  transaction_id=c.session.transaction_id, limit=change.limit,
-                                  phases=demand_phases, voltage=group.voltage,
+    transaction_id = ocpp_transaction_id(c.session)
+    profile = profiles.tx_profile(connector_id=c.connector_id, transaction_id=transaction_id,
+                                  limit=change.limit, phases=demand_phases, voltage=group.voltage,
                                   rate_units=control)
+    # A 2.0.1 station takes a profile per EVSE: the session's (1.6: the connector itself).
+    target = c.session.evse_id if c.station.ocpp_version == "2.0.1" and c.session.evse_id else None
     return await profile_send(station=c.station, connector_id=c.connector_id, profile=profile,
                               limit=change.limit, allocation_id=allocation.pk,
-                              transaction_id=c.session.transaction_id, held=change.held,
-                              started_at=c.session.start_received_at or c.session.started_at)
+                              transaction_id=transaction_id, held=change.held,
+                              started_at=c.session.start_received_at or c.session.started_at,
+                              evse_id=target)
 
 
 async def _control(station: Station) -> str:
@@ -126,21 +135,23 @@ async def _control(station: Station) -> str:
 
 
 async def profile_send(*, station: Station, connector_id: int, profile: dict, limit: Decimal,
-                       allocation_id: int | None, transaction_id: int | None = None,
-                       held: bool = False, started_at: datetime | None = None) -> bool:
+                       allocation_id: int | None, transaction_id: int | str | None = None,
+                       held: bool = False, started_at: datetime | None = None,
+                       evse_id: int | None = None) -> bool:
     """Send one of our profiles, once more after a timeout; record the outcome. True: accepted,
     or the station went offline (it is then counted as offline, not as refusing).
 
     A TxProfile for a transaction that began moments ago may reach the station before it has
     read our StartTransaction answer, and stations reject it then: it is sent again, a little
     later, for up to LOAD_EARLY_REJECTION_SECONDS after the start, before it counts as a
-    refusal."""
+    refusal. `evse_id`: where the profile goes when it is not the connector (a 2.0.1 EVSE)."""
     purpose = profile["chargingProfilePurpose"]
     status, note, row_id, timeouts = "", "", None, 0
     while True:
         try:
-            rows = await acharging_profile_set(station=station, connector_id=connector_id,
-                                               profile=profile)
+            rows = await acharging_profile_set(
+                station=station, connector_id=connector_id if evse_id is None else evse_id,
+                profile=profile)
         except StationTimedOut:
             status, note, timeouts = "Timeout", "no answer, twice", timeouts + 1
             if timeouts < 2:

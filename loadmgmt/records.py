@@ -17,7 +17,7 @@ from django.utils import timezone
 from loadmgmt.allocation_feed import allocation_published
 from loadmgmt.models import Allocation, ConnectorLimit, LimitSent, LoadGroup, StationControl
 from loadmgmt.selectors import GroupState, allocation_build
-from stations.models import ChargingSession
+from stations.selectors import sessions_by_transaction_id
 from stations.services.session_lifecycle import session_mark_stale
 
 REFUSALS = {"Rejected", "NotSupported", "CallError", "Timeout"}
@@ -32,20 +32,22 @@ def allocation_record(*, state: GroupState, limits: dict, reason: str) -> Alloca
 
 
 @transaction.atomic
-def limit_result_record(*, station_id: int, connector_id: int, transaction_id: int | None,
+def limit_result_record(*, station_id: int, connector_id: int, transaction_id: int | str | None,
                         purpose: str, limit: Decimal, status: str, profile_id: int | None,
                         allocation_id: int | None, note: str = "", held: bool = False) -> None:
     """A limit sent and its outcome: the log row, the connector's state, and whether the
     station takes our profiles (a refusal makes it counted at its maximum until retried)."""
     now = timezone.now()
+    # 1.6: our integer (also as a string); 2.0.1: the station's string only.
+    ids = {"transaction_id": transaction_id if isinstance(transaction_id, int) else None,
+           "station_transaction_id": "" if transaction_id is None else str(transaction_id)}
     LimitSent.objects.create(allocation_id=allocation_id, station_id=station_id,
-                             connector_id=connector_id, transaction_id=transaction_id,
+                             connector_id=connector_id, **ids,
                              purpose=purpose, limit=limit, status=status, profile_id=profile_id)
     if status != "NotConnected":
         ConnectorLimit.objects.update_or_create(
             station_id=station_id, connector_id=connector_id,
-            defaults={"transaction_id": transaction_id, "limit": limit, "status": status,
-                      "held": held, "updated_at": now})
+            defaults={**ids, "limit": limit, "status": status, "held": held, "updated_at": now})
     if purpose == "TxDefaultProfile" and status in ("Accepted", "Rejected"):
         pass  # says nothing of TxProfiles: some stations take no default but obey a TxProfile
     elif _unknown_transaction(station_id, transaction_id, purpose, status):
@@ -59,13 +61,13 @@ def limit_result_record(*, station_id: int, connector_id: int, transaction_id: i
                                reason=f"{purpose} on connector {connector_id}: {note or status}")
 
 
-def _unknown_transaction(station_id: int, transaction_id: int | None, purpose: str,
+def _unknown_transaction(station_id: int, transaction_id: int | str | None, purpose: str,
                          status: str) -> bool:
     """A TxProfile rejected for a transaction the station has ended: its connector was reported
     free after the start, or the session is closed already (superseded, say)."""
     if purpose != "TxProfile" or status != "Rejected" or transaction_id is None:
         return False
-    session = ChargingSession.objects.filter(station_id=station_id, transaction_id=transaction_id).first()
+    session = sessions_by_transaction_id(station_id=station_id, transaction_id=transaction_id).first()
     return session is not None and (session.stopped_at is not None or session.freed_at is not None)
 
 

@@ -220,7 +220,7 @@ def _attach_measurements(charging: list[ConnectorState], now: datetime) -> None:
 def _limit_of(state: ConnectorState) -> Decimal | None:
     """The limit the car charges under now, as far as we know: our TxProfile for its session."""
     lim = state.limit
-    if lim and lim.accepted and state.session and lim.transaction_id == state.session.transaction_id:
+    if lim and lim.accepted and state.session and lim.for_session(state.session):
         return lim.limit
     return None
 
@@ -307,6 +307,7 @@ def allocation_build(*, state: GroupState, limits: dict, reason: str) -> Allocat
         connectors.append({
             "station": c.station.identity, "connector_id": c.connector_id,
             "transaction_id": c.session.transaction_id if c.session else None,
+            "station_transaction_id": c.session.station_transaction_id if c.session else "",
             "limit": _str(limits.get(c.key)) if demand else None,
             "measured_current": _str(None if c.measured_current is None
                                      else c.measured_current.quantize(Decimal("0.1"))),

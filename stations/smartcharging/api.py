@@ -18,7 +18,9 @@ from stations.smartcharging.serializers import (
     CompositeQuerySerializer,
     ProfileClearingSerializer,
     ProfileClearSerializer,
+    ProfileReportSerializer,
     ProfileSetSerializer,
+    ProfilesGetSerializer,
     RemoteStartSerializer,
 )
 
@@ -106,6 +108,40 @@ class ProfilesClearView(AsyncStationAPIView):
             connector_id=data.get("connector_id"), purpose=data.get("purpose", ""),
             stack_level=data.get("stack_level"))
         return Response(await sync_to_async(lambda: ProfileClearingSerializer(clearing).data)())
+
+
+class ProfileReportsView(AsyncStationAPIView):
+    @extend_schema(responses={200: ProfileReportSerializer(many=True)})
+    async def get(self, request, identity: str):
+        """The GetChargingProfiles reports asked of the station (2.0.1), newest first, each with
+        the profiles its ReportChargingProfiles parts carried."""
+        station = self.station
+        return await self.alist(selectors.profile_reports_of(station), ProfileReportSerializer)
+
+    @extend_schema(request=ProfilesGetSerializer,
+                   responses={201: ProfileReportSerializer,
+                              400: OpenApiResponse(description="Invalid criteria, or a 1.6 "
+                                                               "station"), **FAILURES})
+    async def post(self, request, identity: str):
+        """GetChargingProfiles (OCPP 2.0.1): 201 with the station's answer (Accepted or
+        NoProfiles); the profiles arrive afterwards in the report (GET it by its id)."""
+        station = self.station
+        serializer = ProfilesGetSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        report = await services.acharging_profiles_get(
+            station=station, evse_id=data.get("evse_id"), purpose=data.get("purpose", ""),
+            stack_level=data.get("stack_level"), profile_ids=tuple(data.get("ids", ())),
+            sources=tuple(data.get("sources", ())))
+        return Response(await sync_to_async(lambda: ProfileReportSerializer(report).data)(),
+                        status=status.HTTP_201_CREATED)
+
+
+class ProfileReportView(AsyncStationAPIView):
+    @extend_schema(responses={200: ProfileReportSerializer})
+    async def get(self, request, identity: str, pk: int):
+        report = await self.get_scoped(selectors.profile_reports_of(self.station), pk=pk)
+        return Response(await sync_to_async(lambda: ProfileReportSerializer(report).data)())
 
 
 class CompositeScheduleView(AsyncStationAPIView):

@@ -1,13 +1,22 @@
 """What a charging profile must satisfy before it is sent: the OCPP schema, then the rules of
-OCPP 1.6 section 3.13 the schema cannot express. A failure is a 400 naming the field."""
+OCPP 1.6 section 3.13 the schema cannot express. A failure is a 400 naming the field.
+
+Profiles are taken and stored in 1.6's shape for stations of either version; for a 2.0.1
+station a ChargingStationMaxProfile is taken by that name too (stored as the 1.6
+ChargePointMaxProfile), the schema checked is 2.0.1's on the profile as it will be worded
+(stations/ocpp/v201/commands.py), and a TxProfile is bound to the string transaction id of the
+session running on the EVSE (docs/smart-charging.md, OCPP 2.0.1)."""
 
 from decimal import Decimal
 
 from stations import timestamps
+from stations.commands.requests import ChargingProfileSet
 from stations.commands.sending import CommandInvalid
 from stations.models import Station
 from stations.ocpp.errors import OcppError
 from stations.ocpp.v16 import schemas
+from stations.ocpp.v201 import commands as v201_commands
+from stations.ocpp.v201 import schemas as v201_schemas
 from stations.services.session_lifecycle import running_sessions
 from stations.smartcharging.models import Purpose
 
@@ -23,9 +32,10 @@ class ProfileInvalid(CommandInvalid):
         self.body = {field: [reason]}
 
 
-def check_schema(action: str, payload: dict, field: str = "charging_profile") -> None:
+def check_schema(action: str, payload: dict, field: str = "charging_profile",
+                 version: str = "1.6") -> None:
     try:
-        schemas.validate(action, payload)
+        (v201_schemas if version == "2.0.1" else schemas).validate(action, payload)
     except OcppError as error:
         raise ProfileInvalid(f"{error.code}: {error.description}", field) from None
 
@@ -63,8 +73,10 @@ def check_schedule(profile: dict) -> None:
 def check_ranges(profile: dict) -> None:
     """Numbers the schema leaves unbounded, within what a station and our columns hold."""
     schedule = profile["chargingSchedule"]
-    integers = [profile["chargingProfileId"], profile["stackLevel"], profile.get("transactionId"),
-                schedule.get("duration"), *(p["startPeriod"] for p in schedule["chargingSchedulePeriod"])]
+    transaction_id = profile.get("transactionId")
+    integers = [profile["chargingProfileId"], profile["stackLevel"],
+                transaction_id if isinstance(transaction_id, int) else None, schedule.get("duration"),
+                *(p["startPeriod"] for p in schedule["chargingSchedulePeriod"])]
     if any(abs(n) > INT_MAX for n in integers if n is not None):
         raise ProfileInvalid(f"chargingProfileId, stackLevel, transactionId, duration and startPeriod "
                              f"are at most {INT_MAX}.")
@@ -74,18 +86,48 @@ def check_ranges(profile: dict) -> None:
 
 
 def running_transaction(station: Station, connector_id: int,
-                        transaction_id: int | None = None) -> int | None:
+                        transaction_id: int | str | None = None) -> int | str | None:
     """The id of the transaction running on the connector (the given one, if it runs there): a
-    session the station lost or refused is not running (docs/sessions.md)."""
+    session the station lost or refused is not running (docs/sessions.md). For a 2.0.1 station
+    `connector_id` is the EVSE and the id is the station's string."""
+    if station.ocpp_version == "2.0.1":
+        sessions = running_sessions().filter(station=station, evse_id=connector_id)
+        if transaction_id is not None:
+            sessions = sessions.filter(station_transaction_id=str(transaction_id))
+        return (sessions.order_by("-started_at").values_list("station_transaction_id", flat=True)
+                .first())
     sessions = running_sessions().filter(station=station, connector_id=connector_id)
     if transaction_id is not None:
         sessions = sessions.filter(transaction_id=transaction_id)
     return sessions.order_by("-started_at").values_list("transaction_id", flat=True).first()
 
 
+def stored_form(station: Station, profile: dict) -> dict:
+    """A profile as we store it: a 2.0.1 station's ChargingStationMaxProfile under 1.6's name."""
+    if station.ocpp_version == "2.0.1" and isinstance(profile.get("chargingProfilePurpose"), str):
+        return profile | {"chargingProfilePurpose": v201_commands.purpose_of(
+            profile["chargingProfilePurpose"])}
+    return profile
+
+
+def _check_schema_of(station: Station, connector_id: int, profile: dict) -> None:
+    if station.ocpp_version != "2.0.1":
+        check_schema("SetChargingProfile", {"connectorId": connector_id,
+                                            "csChargingProfiles": profile})
+        return
+    # The 1.6 shape first (what we store), then 2.0.1's schema on the profile as worded for it.
+    check_schema("SetChargingProfile", {"connectorId": connector_id, "csChargingProfiles":
+                                        {k: v for k, v in profile.items() if k != "transactionId"}})
+    if "transactionId" in profile and not isinstance(profile["transactionId"], str | int):
+        raise ProfileInvalid("transactionId is the station's transaction id (a string).")
+    _, payload = v201_commands.call_of(ChargingProfileSet(evse_id=connector_id, profile=profile))
+    check_schema("SetChargingProfile", payload, version="2.0.1")
+
+
 def checked_profile(station: Station, connector_id: int, profile: dict) -> dict:
     """The profile to send with SetChargingProfile; a TxProfile is bound to its transaction."""
-    check_schema("SetChargingProfile", {"connectorId": connector_id, "csChargingProfiles": profile})
+    profile = stored_form(station, profile)
+    _check_schema_of(station, connector_id, profile)
     check_schedule(profile)
     purpose = profile["chargingProfilePurpose"]
     if purpose == Purpose.CHARGE_POINT_MAX and connector_id != 0:

@@ -1,5 +1,5 @@
 from stations.models import Station
-from stations.smartcharging.models import ChargingProfile, ProfileClearing
+from stations.smartcharging.models import ChargingProfile, ProfileClearing, ProfileReport
 
 
 def charging_profiles_of(station: Station):
@@ -15,3 +15,8 @@ def installed_profiles_of(station: Station, connector_id: int | None = None):
 
 def clearings_of(station: Station):
     return ProfileClearing.objects.filter(station=station, tenant_id=station.tenant_id)
+
+
+def profile_reports_of(station: Station):
+    """The GetChargingProfiles reports asked of the station, newest first."""
+    return ProfileReport.objects.filter(station=station, tenant_id=station.tenant_id)

@@ -1,10 +1,19 @@
 from rest_framework import serializers
 
 from stations.models.idtag import IdTokenType
+from stations.ocpp.v201.commands import PURPOSE_WORDS, purpose_of
 from stations.smartcharging.checks import INT_MAX
-from stations.smartcharging.models import ChargingProfile, ProfileClearing, Purpose, SchedulePeriod
+from stations.smartcharging.models import (
+    ChargingProfile,
+    ProfileClearing,
+    ProfileReport,
+    Purpose,
+    SchedulePeriod,
+)
 
 UNITS = [("A", "A"), ("W", "W")]
+# A purpose by 1.6's name or, for a 2.0.1 station, by 2.0.1's (ChargingStationMaxProfile)
+PURPOSES = [*Purpose.choices, *((word, word) for word in PURPOSE_WORDS.values())]
 
 
 class SchedulePeriodSerializer(serializers.ModelSerializer):
@@ -44,8 +53,11 @@ class ProfileClearSerializer(serializers.Serializer):
     id = serializers.IntegerField(required=False, min_value=-INT_MAX, max_value=INT_MAX,
                                   help_text="chargingProfileId")
     connector_id = serializers.IntegerField(required=False, min_value=0, max_value=INT_MAX)
-    purpose = serializers.ChoiceField(choices=Purpose.choices, required=False)
+    purpose = serializers.ChoiceField(choices=PURPOSES, required=False)
     stack_level = serializers.IntegerField(required=False, min_value=0, max_value=INT_MAX)
+
+    def validate_purpose(self, value: str) -> str:
+        return purpose_of(value)
 
 
 class ProfileClearingSerializer(serializers.ModelSerializer):
@@ -77,3 +89,28 @@ class RemoteStartSerializer(serializers.Serializer):
         if not isinstance(value, dict):
             raise serializers.ValidationError("An OCPP ChargingProfile object.")
         return value
+
+
+class ProfilesGetSerializer(serializers.Serializer):
+    """GetChargingProfiles criteria (OCPP 2.0.1); none: every profile the station holds."""
+
+    evse_id = serializers.IntegerField(required=False, min_value=0, max_value=INT_MAX,
+                                       help_text="0: the station's own; absent: every EVSE")
+    purpose = serializers.ChoiceField(choices=PURPOSES, required=False)
+    stack_level = serializers.IntegerField(required=False, min_value=0, max_value=INT_MAX)
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=-INT_MAX, max_value=INT_MAX),
+                                required=False, max_length=100, help_text="chargingProfileId")
+    sources = serializers.ListField(
+        child=serializers.ChoiceField(choices=["EMS", "Other", "SO", "CSO"]), required=False,
+        max_length=4, help_text="chargingLimitSource")
+
+    def validate_purpose(self, value: str) -> str:
+        return purpose_of(value)
+
+
+class ProfileReportSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProfileReport
+        fields = ["id", "request_id", "evse_id", "criteria", "status", "failure", "failure_detail",
+                  "profiles", "parts", "requested_at", "completed_at"]
+        read_only_fields = fields

@@ -1,4 +1,5 @@
-"""Setting, clearing and reading charging profiles on stations (OCPP 1.6 Smart Charging).
+"""Setting, clearing and reading charging profiles on stations (OCPP 1.6 Smart Charging, and
+2.0.1's: the same profiles worded by the station's translator; docs/smart-charging.md).
 
 Load management builds on these. The async functions are the core (the API and the station
 handlers run in an event loop); `charging_profile_set`, `charging_profiles_clear` and
@@ -17,7 +18,14 @@ from django.utils import timezone
 
 from stations import timestamps
 from stations.commands import requests as req
-from stations.commands.sending import CommandFailed, StationNotConnected, StationTimedOut, command_run
+from stations.commands.sending import (
+    CommandFailed,
+    CommandInvalid,
+    StationNotConnected,
+    StationTimedOut,
+    command_run,
+    translator_for,
+)
 from stations.models import Connector, Station
 from stations.quirks import quirks_of
 from stations.selectors import sessions_by_transaction_id
@@ -29,6 +37,7 @@ from stations.smartcharging.models import (
     Ended,
     Failure,
     ProfileClearing,
+    ProfileReport,
     Purpose,
     SchedulePeriod,
     Waiting,
@@ -99,6 +108,12 @@ async def _send(station: Station, row: ChargingProfile) -> ChargingProfile:
     return await sync_to_async(charging_profile_answer)(profile_id=row.pk, status=answer.status)
 
 
+def _integer(transaction_id: int | str | None) -> int | None:
+    """The 1.6 integer column holds our ids only; a 2.0.1 station's string is in
+    `station_transaction_id`."""
+    return transaction_id if isinstance(transaction_id, int) else None
+
+
 def _as_string(transaction_id: int | str | None) -> str:
     """A transaction id as the version-neutral field keeps it ("" for none)."""
     return "" if transaction_id is None else str(transaction_id)
@@ -117,7 +132,7 @@ def _profile_record(*, station: Station, connector_id: int | None, profile: dict
         kind=profile["chargingProfileKind"], recurrency_kind=profile.get("recurrencyKind", ""),
         valid_from=timestamps.parse(profile.get("validFrom")),
         valid_to=timestamps.parse(profile.get("validTo")),
-        transaction_id=profile.get("transactionId"), duration=schedule.get("duration"),
+        transaction_id=_integer(profile.get("transactionId")), duration=schedule.get("duration"),
         evse_id=connector_id, station_transaction_id=_as_string(profile.get("transactionId")),
         start_schedule=timestamps.parse(schedule.get("startSchedule")),
         charging_rate_unit=schedule["chargingRateUnit"],
@@ -234,6 +249,61 @@ def composite_schedule_get(**kwargs) -> dict:
     return async_to_sync(acomposite_schedule_get)(**kwargs)
 
 
+# The profiles a 2.0.1 station reports it holds ------------------------------------------------
+async def acharging_profiles_get(*, station: Station, evse_id: int | None = None, purpose: str = "",
+                                 stack_level: int | None = None, profile_ids: tuple[int, ...] = (),
+                                 sources: tuple[str, ...] = ()) -> ProfileReport:
+    """GetChargingProfiles (2.0.1; a 1.6 station cannot carry it: CommandInvalid). The report is
+    recorded under a requestId of its own (the row's id); the profiles come afterwards in
+    ReportChargingProfiles parts (`charging_profiles_reported`). NoProfiles completes it empty."""
+    report = await ProfileReport.objects.acreate(tenant_id=station.tenant_id, station=station,
+                                                 evse_id=evse_id)
+    request = req.ChargingProfilesGet(request_id=report.pk, evse_id=evse_id, purpose=purpose,
+                                      stack_level=stack_level, profile_ids=tuple(profile_ids),
+                                      sources=tuple(sources))
+    try:
+        action, payload = translator_for(station).call_of(request)
+    except (TypeError, ValueError):
+        await report.adelete()
+        raise CommandInvalid("GetChargingProfiles is OCPP 2.0.1's: this station's version has "
+                             "no such message.") from None
+    await ProfileReport.objects.filter(pk=report.pk).aupdate(
+        request_id=report.pk, criteria=payload.get("chargingProfile", {}))
+    try:
+        answer = await command_run(station, request)
+    except CommandFailed as failure:
+        await ProfileReport.objects.filter(pk=report.pk).aupdate(
+            failure=_failure_kind(failure), failure_detail=failure.body)
+        raise
+    done = {"completed_at": timezone.now()} if answer.status != "Accepted" else {}
+    await ProfileReport.objects.filter(pk=report.pk).aupdate(status=answer.status, **done)
+    return await ProfileReport.objects.aget(pk=report.pk)
+
+
+def charging_profiles_get(**kwargs) -> ProfileReport:
+    return async_to_sync(acharging_profiles_get)(**kwargs)
+
+
+@transaction.atomic
+def charging_profiles_reported(*, station_id: int, request_id: int, evse_id: int, source: str,
+                               profiles: list[dict], tbc: bool) -> ProfileReport | None:
+    """One ReportChargingProfiles part: its profiles join the report; the last part (tbc false)
+    completes it. A part for a request we did not make is not kept (None)."""
+    report = (ProfileReport.objects.select_for_update()
+              .filter(station_id=station_id, request_id=request_id).first())
+    if report is None:
+        log.info("ReportChargingProfiles for unknown request %s of station %s", request_id,
+                 station_id)
+        return None
+    report.profiles = [*report.profiles, *({"evseId": evse_id, "chargingLimitSource": source,
+                                            "chargingProfile": profile} for profile in profiles)]
+    report.parts += 1
+    if not tbc:
+        report.completed_at = timezone.now()
+    report.save()
+    return report
+
+
 # Remote start with a profile, and the profile's transaction ----------------------------------
 async def aremote_start(*, station: Station, id_tag: str, connector_id: int | None = None,
                         profile: dict | None = None, token_type: str = "ISO14443",
@@ -269,7 +339,7 @@ async def aremote_start(*, station: Station, id_tag: str, connector_id: int | No
 
 
 @transaction.atomic
-def charging_profiles_transaction_started(*, station_id: int, transaction_id: int) -> list[int]:
+def charging_profiles_transaction_started(*, station_id: int, transaction_id: int | str) -> list[int]:
     """Bind the remote start's profile to the transaction that began: sent with the start, it
     is installed now; held back, it is made ready to send. Returns the ids to send."""
     waiting = ChargingProfile.objects.filter(station_id=station_id,
@@ -285,7 +355,7 @@ def charging_profiles_transaction_started(*, station_id: int, transaction_id: in
                .order_by("-created_at"))
     to_send = []
     for row in waiting[:1]:
-        row.connector_id, row.transaction_id = session.connector_id, transaction_id
+        row.connector_id, row.transaction_id = session.connector_id, _integer(transaction_id)
         row.evse_id, row.station_transaction_id = session.evse_id, _as_string(transaction_id)
         if row.waiting_for == Waiting.HELD:
             row.payload = row.payload | {"transactionId": transaction_id}
@@ -309,10 +379,13 @@ async def asend_held_profiles(*, station_id: int, profile_ids: list[int]) -> Non
 
 
 @transaction.atomic
-def charging_profiles_transaction_stopped(*, station_id: int, transaction_id: int) -> int:
-    """A TxProfile ends with its transaction. Returns how many ended."""
+def charging_profiles_transaction_stopped(*, station_id: int, transaction_id: int | str) -> int:
+    """A TxProfile ends with its transaction (1.6: our integer, 2.0.1: the station's string).
+    Returns how many ended."""
+    bound = (Q(transaction_id=transaction_id) if isinstance(transaction_id, int)
+             else Q(station_transaction_id=transaction_id))
     return (ChargingProfile.objects
-            .filter(station_id=station_id, transaction_id=transaction_id, purpose=Purpose.TX)
+            .filter(bound, station_id=station_id, purpose=Purpose.TX)
             .filter(Q(installed=True) | ~Q(waiting_for=Waiting.NOTHING))
             .update(installed=False, waiting_for=Waiting.NOTHING, ended=Ended.TRANSACTION_STOPPED,
                     ended_at=timezone.now()))

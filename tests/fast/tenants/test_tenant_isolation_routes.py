@@ -22,7 +22,7 @@ from stations.firmware.models import FirmwareFile, FirmwareJob, Rollout, UploadR
 from stations.models import ChargingSession, IdTag, Station
 from stations.reservations.models import Reservation
 from stations.security.models import InstalledCertificate, IssuedCertificate, SecurityEvent
-from stations.smartcharging.models import ChargingProfile
+from stations.smartcharging.models import ChargingProfile, ProfileReport
 from tests.factories import make_id_tag, make_station
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +36,9 @@ ON_AN_OBJECT_OF_A = {
     "station-detail": lambda o: {"identity": o["station"].identity},
     "station-messages": lambda o: {"identity": o["station"].identity},
     "station-device-model": lambda o: {"identity": o["station"].identity},
+    "station-device-reports": lambda o: {"identity": o["station"].identity},
+    "station-variables-get": lambda o: {"identity": o["station"].identity},
+    "station-variables-set": lambda o: {"identity": o["station"].identity},
     "station-commands": lambda o: {"identity": o["station"].identity},
     "station-trigger": lambda o: {"identity": o["station"].identity},
     "station-firmware-jobs": lambda o: {"identity": o["station"].identity},
@@ -57,6 +60,9 @@ ON_AN_OBJECT_OF_A = {
     "charging-profiles-clear": lambda o: {"identity": o["station"].identity},
     "charging-profile": lambda o: {"identity": o["station"].identity, "pk": o["profile"].pk},
     "composite-schedule": lambda o: {"identity": o["station"].identity},
+    "charging-profile-reports": lambda o: {"identity": o["station"].identity},
+    "charging-profile-report": lambda o: {"identity": o["station"].identity,
+                                          "pk": o["profile_report"].pk},
     "remote-start": lambda o: {"identity": o["station"].identity},
     "station-security-events": lambda o: {"identity": o["station"].identity},
     "station-password": lambda o: {"identity": o["station"].identity},
@@ -96,7 +102,7 @@ TENANT_WIDE = {
 # Tenant A's rows compared before and after the walk.
 MODELS_OF_A = (Station, IdTag, ChargingSession, FirmwareFile, Rollout, FirmwareJob, UploadRequest,
                Reservation, ChargingProfile, InstalledCertificate, IssuedCertificate, SecurityEvent,
-               Tariff, Customer, Invoice, LoadGroup)
+               Tariff, Customer, Invoice, LoadGroup, ProfileReport)
 
 
 def api_routes() -> list[tuple[str, str]]:
@@ -163,6 +169,7 @@ def tenant_a(tenant) -> dict:
         "profile": ChargingProfile.objects.create(
             tenant=tenant, station=station, connector_id=1, payload={}, charging_profile_id=1,
             stack_level=0, purpose="TxDefaultProfile", kind="Absolute", charging_rate_unit="A"),
+        "profile_report": ProfileReport.objects.create(tenant=tenant, station=station, request_id=1),
         "certificate": InstalledCertificate.objects.create(
             tenant=tenant, station=station, certificate_type="CentralSystemRootCertificate",
             issuer_name_hash="a", issuer_key_hash="b", serial_number="c", install_status="Accepted",
