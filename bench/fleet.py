@@ -1,4 +1,5 @@
-"""Fleet simulator and benchmark: N real OCPP 1.6-J stations against a running backend.
+"""Fleet simulator and benchmark: N real OCPP 1.6-J stations (or a mixed fleet of 1.6 and
+2.0.1 stations, `--ocpp-mix`) against a running backend.
 
     python bench/fleet.py --ws ws://127.0.0.1:8000/ocpp/bench --tenant bench --stations 10000 \
         --rate 500 --duration 600 --charging-share 0.1 --meter-interval 60
@@ -28,10 +29,11 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench.fleet_station import FleetStation, Options, Stats  # noqa: E402
+from bench.fleet_station_201 import FleetStation201  # noqa: E402
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(description="OCPP 1.6-J fleet simulator and benchmark")
+    p = argparse.ArgumentParser(description="OCPP 1.6-J / 2.0.1 fleet simulator and benchmark")
     p.add_argument("--ws", required=True, help="ws://host:port/ocpp/<tenant>")
     p.add_argument("--tenant", required=True)
     p.add_argument("--stations", type=int, default=100)
@@ -40,7 +42,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--rate", type=float, default=200, help="connections opened per second")
     p.add_argument("--duration", type=float, default=60, help="seconds to run after the ramp-up")
     p.add_argument("--heartbeat", type=float, help="seconds; default: the server's interval")
-    p.add_argument("--connectors", type=int, default=2)
+    p.add_argument("--connectors", type=int, default=2, help="per station (EVSEs in 2.0.1)")
+    p.add_argument("--ocpp-mix", type=float, default=0.0,
+                   help="share of the fleet speaking OCPP 2.0.1 (0: all 1.6, 1: all 2.0.1)")
     p.add_argument("--charging-share", type=float, default=0.1)
     p.add_argument("--meter-interval", type=float, default=60)
     p.add_argument("--session-length", type=float, default=600)
@@ -152,7 +156,8 @@ async def run_fleet(url: str, password: str, identities: list[str], args,
         commander = asyncio.create_task(_commands(args, identities, stats, until))
     tasks = []
     for n, identity in enumerate(identities):
-        tasks.append(asyncio.create_task(FleetStation(identity, options, stats).run(until)))
+        kind = FleetStation201 if speaks_201(n, args.ocpp_mix) else FleetStation
+        tasks.append(asyncio.create_task(kind(identity, options, stats).run(until)))
         delay = started + (n + 1) / args.rate - time.monotonic()
         if delay > 0:
             await asyncio.sleep(delay)
@@ -165,6 +170,11 @@ async def run_fleet(url: str, password: str, identities: list[str], args,
     if commander:
         commander.cancel()
     return elapsed
+
+
+def speaks_201(n: int, mix: float) -> bool:
+    """Whether the n-th station speaks 2.0.1: `mix` of the fleet, spread evenly over it."""
+    return int((n + 1) * mix) > int(n * mix)
 
 
 async def _progress(stats: Stats, every: float, label: str, pids: list[int], started) -> None:
@@ -281,6 +291,9 @@ async def main(argv=None) -> int:
 
 async def _main(args, gc_pauses: GcPauses) -> int:
     identities = [f"{args.prefix}-{n:05d}" for n in range(args.stations)]
+    if args.ocpp_mix:
+        count_201 = sum(speaks_201(n, args.ocpp_mix) for n in range(args.stations))
+        print(f"fleet: {args.stations - count_201} OCPP 1.6 and {count_201} OCPP 2.0.1 stations")
     floor = None
     if args.floor:
         port = free_port()

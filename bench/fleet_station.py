@@ -67,6 +67,10 @@ class Stats:
 
 
 class FleetStation:
+    """An OCPP 1.6-J station of the fleet (fleet_station_201.py: its 2.0.1 sibling)."""
+
+    SUBPROTOCOL = "ocpp1.6"
+
     def __init__(self, identity: str, options: Options, stats: Stats):
         self.identity = identity
         self.options = options
@@ -97,7 +101,7 @@ class FleetStation:
         token = base64.b64encode(f"{self.identity}:{self.options.password}".encode()).decode()
         try:
             self.connection = await websockets.connect(
-                f"{self.options.url}/{self.identity}", subprotocols=["ocpp1.6"],
+                f"{self.options.url}/{self.identity}", subprotocols=[self.SUBPROTOCOL],
                 additional_headers={"Authorization": f"Basic {token}"}, compression=None,
                 open_timeout=60, ping_interval=None, max_queue=16)
         except Exception as exc:
@@ -204,6 +208,10 @@ class FleetStation:
                            "unit": "V", "phase": f"{phase}-N"})
         return {"timestamp": now_iso(), "sampledValue": values}
 
+    def answer(self, action: str) -> dict:
+        """The answer to a command from the backend: Accepted."""
+        return {"status": "Accepted"}
+
     async def status(self, connector: int, status: str) -> None:
         await self.call("StatusNotification", {"connectorId": connector, "errorCode": "NoError",
                                                "status": status, "timestamp": now_iso()})
@@ -231,7 +239,7 @@ class FleetStation:
         async for text in self.connection:
             frame = json.loads(text)
             if frame[0] == 2:  # a command from the backend: accept everything
-                await self.connection.send(json.dumps([3, frame[1], {"status": "Accepted"}]))
+                await self.connection.send(json.dumps([3, frame[1], self.answer(frame[2])]))
                 continue
             entry = self.pending.get(frame[1])
             if entry is None:
