@@ -12,6 +12,8 @@ urlpatterns = [
     path("stations/", views.stations_page, name="stations-page"),
     path("stations/new/", views.onboarding, name="onboarding"),
     path("stations/<str:identity>/", views.station_page, name="station-page"),
+    path("stations/<str:identity>/admission/", views.station_admission,
+         name="station-admission"),
     path("stations/<str:identity>/configuration/", actions.configuration,
          name="station-configuration"),
     path("stations/<str:identity>/configuration/change/", actions.change_configuration,
