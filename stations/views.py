@@ -3,25 +3,15 @@
 Thin: each view checks the role (tenants/access.py), reads through selectors and renders. The
 actions that send a CALL to a station are in stations/dashboard/actions.py."""
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.shortcuts import get_object_or_404, render
 
 from stations import selectors
+from stations.dashboard import offered
 from stations.dashboard import selectors as reads
-from stations.forms import (
-    AvailabilityForm,
-    OnboardingForm,
-    RemoteStartForm,
-    RemoteStopForm,
-    ResetForm,
-    TriggerForm,
-    UnlockForm,
-)
-from stations.services.admission import ACCEPTED, REJECTED
-from stations.services.stations import station_admission_set, station_create
+from stations.forms import OnboardingForm
+from stations.services.stations import station_create
 from stations.tariff_and_group import station_tariff_and_group_set
 from tenants.access import EVERYONE, MONEY_ROLES, STATION_ROLES, dashboard_view
 
@@ -53,6 +43,7 @@ def station_page(request, identity: str):
     messages = Paginator(reads.messages_filtered(station, **log_filters), MESSAGES_PER_PAGE)
     page = messages.get_page(request.GET.get("page"))
     context = {"station": station, "page": page, "log_filters": log_filters,
+               "connectors": reads.connectors_by_evse(station),
                "sessions": selectors.sessions_of(request.tenant).filter(station=station)[:10],
                "can_act": request.role in STATION_ROLES}
     if request.htmx and request.htmx.target == "message-log":
@@ -61,31 +52,10 @@ def station_page(request, identity: str):
         running = list(reads.running_sessions(station).values_list("station_transaction_id",
                                                                    flat=True))
         tags = list(selectors.id_tags_of(request.tenant).values_list("id_tag", flat=True))
-        context["forms"] = {
-            "remote_start": RemoteStartForm(tags=tags, auto_id="remote-start-%s"),
-            "remote_stop": RemoteStopForm(transactions=running, auto_id="remote-stop-%s"),
-            "reset": ResetForm(auto_id="reset-%s"), "unlock": UnlockForm(auto_id="unlock-%s"),
-            "availability": AvailabilityForm(auto_id="availability-%s"),
-            "trigger": TriggerForm(auto_id="trigger-%s"),
-        }
+        context["forms"] = offered.action_forms(station, tags=tags, running=running)
         context["running"] = running
         context["configuration"] = selectors.configuration_of(station)  # as last learnt
     return render(request, "stations/detail.html", context)
-
-
-@dashboard_view(*STATION_ROLES)
-@require_POST
-def station_admission(request, identity: str):
-    """Accept or reject a station (docs/ocpp201.md, "Admission"): an accepted one is asked to
-    boot again at once."""
-    station = get_object_or_404(selectors.stations_of(request.tenant), identity=identity)
-    admission = request.POST.get("admission", "")
-    if admission not in (ACCEPTED, REJECTED):
-        messages.error(request, "Choose Accept or Reject.")
-    else:
-        station_admission_set(station=station, admission=admission)
-        messages.success(request, f"{station.identity} is {admission}.")
-    return redirect("station-page", identity=station.identity)
 
 
 @dashboard_view(*STATION_ROLES)

@@ -15,12 +15,25 @@
       event.error_code && event.error_code !== "NoError" ? " (" + event.error_code + ")" : "";
   }
 
-  function newConnector(event) {
+  // A 2.0.1 station's connector is named by its EVSE and its number there (the event carries
+  // the EVSE; the number follows the station-wide numbering of stations/services/evses.py).
+  function evseConnector(event) {
+    if (event.evse_connector_id != null) return event.evse_connector_id;
+    if (event.connector_id === 0) return 0;
+    if (event.connector_id === event.evse_id) return 1;
+    return Math.floor((event.connector_id - event.evse_id) / 1000) + 1;
+  }
+
+  function label(event, byEvse) {
+    return byEvse && event.evse_id != null ? event.evse_id + "/" + evseConnector(event) : String(event.connector_id);
+  }
+
+  function newConnector(event, byEvse) {
     var span = document.createElement("span");
     span.dataset.station = event.station;
     span.dataset.connector = event.connector_id;
     span.innerHTML = '<span class="cid"></span>: <span class="cstatus"></span><span class="cerror"></span>';
-    span.querySelector(".cid").textContent = event.connector_id;
+    span.querySelector(".cid").textContent = label(event, byEvse);
     paint(span, event);
     return span;
   }
@@ -31,11 +44,20 @@
     found.forEach(function (el) { paint(el, event); });
     if (found.length) return;
     each('[data-connectors="' + id + '"]', function (holder) {
-      var span = newConnector(event);
+      var byEvse = holder.dataset.evses === "1";
+      var span = newConnector(event, byEvse);
       if (holder.dataset.layout === "rows") {
         if (!holder.querySelector("[data-connector]")) holder.innerHTML = "";
         var row = holder.insertRow(-1);
-        row.insertCell().textContent = event.connector_id;
+        if (byEvse) {
+          var evse = document.createElement("th");
+          evse.scope = "row";
+          evse.textContent = event.connector_id === 0 ? "station" : "EVSE " + event.evse_id;
+          row.appendChild(evse);
+          row.insertCell().textContent = event.connector_id === 0 ? "–" : label(event, true);
+        } else {
+          row.insertCell().textContent = event.connector_id;
+        }
         row.insertCell().appendChild(span);
         row.insertCell().textContent = event.error_code + " " + (event.info || "");
         row.insertCell().textContent = "just now";

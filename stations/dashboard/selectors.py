@@ -16,8 +16,9 @@ from stations.models.presence import ServerProcess
 from stations.services import session_lifecycle as lifecycle
 from tenants.models import Tenant
 
+# 1.6's connector statuses, then 2.0.1's one of its own (its others are 1.6 words too)
 CONNECTOR_STATUSES = ("Available", "Preparing", "Charging", "SuspendedEVSE", "SuspendedEV",
-                      "Finishing", "Reserved", "Unavailable", "Faulted", "Unknown")
+                      "Finishing", "Reserved", "Unavailable", "Faulted", "Unknown", "Occupied")
 
 
 def online_q() -> Q:
@@ -132,3 +133,15 @@ def messages_filtered(station: Station, *, action: str = "", direction: str = ""
 def running_sessions(station: Station) -> QuerySet[ChargingSession]:
     """What a remote stop may name: the station's running transactions (docs/sessions.md)."""
     return lifecycle.running_sessions().filter(station=station, tenant_id=station.tenant_id)
+
+
+def connectors_by_evse(station: Station) -> list:
+    """The station's connectors (prefetched by `stations_of`) EVSE by EVSE, each EVSE's in their
+    order there: the station page's table (a 1.6 station's in connector order, as its connectors
+    are its EVSEs; docs/domain-model.md)."""
+    def place(connector):
+        evse = connector.evse_id if connector.evse_id is not None else connector.connector_id
+        return evse, connector.evse_connector_id or 0, connector.connector_id
+
+    return sorted(station.connectors.all(), key=place)
+
