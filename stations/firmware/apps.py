@@ -6,4 +6,5 @@ class FirmwareConfig(AppConfig):
     label = "firmware"
 
     def ready(self) -> None:
-        from stations.firmware import ocpp16  # noqa: F401 registers its OCPP 1.6 handlers and reactions
+        # registers its OCPP 1.6 and 2.0.1 handlers and reactions
+        from stations.firmware import ocpp16, ocpp201  # noqa: F401
