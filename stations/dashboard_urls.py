@@ -1,6 +1,6 @@
 """Dashboard pages of this app (see tenants/access.py for who may see them)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from stations import views
 from stations.dashboard import actions
@@ -14,6 +14,7 @@ urlpatterns = [
     path("stations/<str:identity>/", views.station_page, name="station-page"),
     path("stations/<str:identity>/admission/", views.station_admission,
          name="station-admission"),
+    path("", include("stations.devicemodel.dashboard_urls")),
     path("stations/<str:identity>/configuration/", actions.configuration,
          name="station-configuration"),
     path("stations/<str:identity>/configuration/change/", actions.change_configuration,

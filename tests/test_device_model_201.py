@@ -190,3 +190,24 @@ async def test_another_tenant_sees_and_asks_nothing_of_the_station(server):
             {"component": "OCPPCommCtrlr", "variable": "HeartbeatInterval"}]})).status_code == 404
         assert (await api.get(url(station, "reports/"))).status_code == 404
     assert not [a for a, _ in cp.received if a in ("GetBaseReport", "GetVariables")]
+
+
+async def test_the_station_page_refreshes_the_model_and_sets_a_variable_with_its_verdict(server):
+    tenant = make_tenant()
+    station, password = make_station(tenant)
+    http = await logged_in(server, make_user(tenant=tenant, role=Role.INSTALLER))
+    page = f"/stations/{station.identity}/device-model/"
+    async with charge_point_201(server, tenant, station, password) as cp:
+        refreshed = await post(http, page + "refresh/", {})
+        await eventually(lambda: DeviceReport.objects.filter(
+            station=station, completed_at__isnull=False).exists())
+        shown = await http.get(page, headers={"HX-Request": "true"})
+        set_ = await post(http, page + "set/", {
+            "component": "OCPPCommCtrlr", "variable": "HeartbeatInterval", "value": "90"})
+        wrong = await post(http, page + "set/", {
+            "component": "OCPPCommCtrlr", "variable": "HeartbeatInterval", "value": "never"})
+    await http.aclose()
+    assert "Accepted" in refreshed.text
+    assert "HeartbeatInterval" in shown.text and "complete" in shown.text
+    assert "Accepted" in set_.text and "Rejected" in wrong.text
+    assert cp.variable("OCPPCommCtrlr", "HeartbeatInterval") == "90"
