@@ -55,7 +55,8 @@ class ChargingProfile(models.Model):
     requested_connector_id = models.PositiveIntegerField(
         null=True, blank=True, help_text="The connector asked for, where a quirk sent it elsewhere")
     sent_with = models.CharField(max_length=30, default="SetChargingProfile")
-    id_tag = models.CharField(max_length=20, blank=True, help_text="Of the remote start it came with")
+    id_tag = models.CharField(max_length=36, blank=True, help_text="Of the remote start it came "
+                                                                   "with (2.0.1: up to 36)")
     # The profile
     payload = models.JSONField(help_text="csChargingProfiles as sent (OCPP JSON)")
     charging_profile_id = models.IntegerField()
