@@ -3,15 +3,18 @@
 Thin: each view checks the role (tenants/access.py), reads through selectors and renders. The
 actions that send a CALL to a station are in stations/dashboard/actions.py."""
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from stations import selectors
 from stations.dashboard import offered
 from stations.dashboard import selectors as reads
 from stations.forms import OnboardingForm
-from stations.services.stations import station_create
+from stations.services.admission import ACCEPTED, REJECTED
+from stations.services.stations import station_admission_set, station_create
 from stations.tariff_and_group import station_tariff_and_group_set
 from tenants.access import EVERYONE, MONEY_ROLES, STATION_ROLES, dashboard_view
 
@@ -56,6 +59,21 @@ def station_page(request, identity: str):
         context["running"] = running
         context["configuration"] = selectors.configuration_of(station)  # as last learnt
     return render(request, "stations/detail.html", context)
+
+
+@dashboard_view(*STATION_ROLES)
+@require_POST
+def station_admission(request, identity: str):
+    """Accept or reject a station (docs/ocpp201.md, "Admission"): an accepted one is asked to
+    boot again at once."""
+    station = get_object_or_404(selectors.stations_of(request.tenant), identity=identity)
+    admission = request.POST.get("admission", "")
+    if admission not in (ACCEPTED, REJECTED):
+        messages.error(request, "Choose Accept or Reject.")
+    else:
+        station_admission_set(station=station, admission=admission)
+        messages.success(request, f"{station.identity} is {admission}.")
+    return redirect("station-page", identity=station.identity)
 
 
 @dashboard_view(*STATION_ROLES)
