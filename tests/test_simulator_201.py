@@ -98,9 +98,14 @@ class Csms(ChargePoint):
                 await self.arrived.wait()
         return self.of(action)
 
+    pending_boots = 0  # boots answered Pending (interval 1 s) before one is Accepted
+
     @on(Action.boot_notification)
     async def on_boot(self, **payload):
         self.note("BootNotification", payload)
+        if len(self.of("BootNotification")) <= self.pending_boots:
+            return call_result.BootNotification(current_time="2026-01-01T00:00:00Z", interval=1,
+                                                status="Pending")
         return call_result.BootNotification(current_time="2026-01-01T00:00:00Z", interval=30,
                                             status="Accepted")
 
@@ -157,12 +162,13 @@ class Csms(ChargePoint):
 
 
 @asynccontextmanager
-async def station_and_csms(evses: int = 1, connectors_per_evse: int = 1):
-    """A simulated station connected to an in-test CSMS; both running."""
+async def station_and_csms(evses: int = 1, connectors_per_evse: int = 1, pending_boots: int = 0):
+    """A simulated station connected to an in-test CSMS; both running, the station booted."""
     csms_ready: asyncio.Future = asyncio.get_running_loop().create_future()
 
     async def serve(connection):
         csms = Csms("csms", connection)
+        csms.pending_boots = pending_boots
         csms_ready.set_result(csms)
         await csms.start()
 
@@ -175,7 +181,7 @@ async def station_and_csms(evses: int = 1, connectors_per_evse: int = 1):
         runner = asyncio.create_task(cp.start())
         csms = await csms_ready
         try:
-            await cp.boot()
+            await cp.boot_until_accepted(longest_wait=0.05)
             yield cp, csms
         finally:
             runner.cancel()
@@ -215,6 +221,33 @@ async def test_a_local_charge_sends_started_updated_and_ended_with_seq_no_and_me
     assert [s["connector_status"] for s in csms.of("StatusNotification") if s["evse_id"] == 2] \
         == ["Available", "Occupied", "Available"]
     assert csms.of("MeterValues")[0]["evse_id"] == 1
+
+
+async def test_a_pending_station_boots_again_after_the_interval_until_accepted():
+    async with station_and_csms(pending_boots=2) as (cp, csms):
+        assert [b.status for b in cp.boots] == ["Pending", "Pending", "Accepted"]
+        assert cp.registration == "Accepted"
+        assert len(csms.of("BootNotification")) == 3
+
+
+async def test_cable_first_then_authorized_and_offline_events_delivered_late_in_any_order():
+    async with station_and_csms() as (cp, csms):
+        await cp.plug_in(1)
+        await cp.authorize_transaction(1, "LATE-CARD")
+        await cp.authorize_transaction(1, "OTHER-CARD")  # the token changes mid-transaction
+        cp.offline = True
+        await cp.meter_values(1, 700)
+        await cp.stop_transaction(1)
+        assert len(cp.queued) == 2 and len(csms.of("TransactionEvent")) == 3
+        await cp.flush_offline(order=[1, 0])  # the Ended first
+    events = csms.of("TransactionEvent")
+    assert [(e["event_type"], e["trigger_reason"], e["seq_no"], e.get("offline")) for e in events] \
+        == [("Started", "CablePluggedIn", 0, None), ("Updated", "Authorized", 1, None),
+            ("Updated", "Authorized", 2, None), ("Ended", "StopAuthorized", 4, True),
+            ("Updated", "MeterValuePeriodic", 3, True)]
+    assert "id_token" not in events[0]
+    assert events[0]["transaction_info"]["charging_state"] == "EVConnected"
+    assert [e["id_token"]["id_token"] for e in events[1:3]] == ["LATE-CARD", "OTHER-CARD"]
 
 
 async def test_remote_start_and_stop_with_a_charging_profile():

@@ -85,6 +85,8 @@ class CoreChargePoint201(ChargePoint):
         self.messages: list[dict] = []  # updatedPersonalMessage / personalMessage seen
         self._tasks: set[asyncio.Task] = set()
         self._pending_resets: list[tuple[str, int | None]] = []
+        self.offline = False  # while True, TransactionEvents are queued, sent by `flush_offline`
+        self.queued: list[call.TransactionEvent] = []
 
     # Helpers -----------------------------------------------------------------------------
     def soon(self, coroutine_function, *args) -> None:
@@ -120,6 +122,19 @@ class CoreChargePoint201(ChargePoint):
     def _boot_result(self, result) -> None:
         """A hook for the device model (OCPPCommCtrlr.HeartbeatInterval follows the answer)."""
 
+    async def boot_until_accepted(self, reason: str = "PowerUp", attempts: int = 10,
+                                  longest_wait: float | None = None) -> call_result.BootNotification:
+        """Boot; while Pending or Rejected, boot again after the interval the CSMS gave
+        (at most `longest_wait` seconds, for tests), up to `attempts` times."""
+        result = await self.boot(reason)
+        for _ in range(attempts - 1):
+            if result.status == "Accepted":
+                break
+            wait = result.interval or self.heartbeat_interval
+            await asyncio.sleep(min(wait, longest_wait) if longest_wait is not None else wait)
+            result = await self.boot(reason)
+        return result
+
     async def heartbeat(self) -> str:
         return (await self.call(call.Heartbeat())).current_time
 
@@ -133,6 +148,8 @@ class CoreChargePoint201(ChargePoint):
         """StatusNotification for one connector: Available, Occupied, Reserved, Unavailable, Faulted."""
         if evse_id in self.evses:
             self.evses[evse_id].connectors[connector_id] = status
+        if self.offline:  # a station offline reports its status again when back
+            return
         await self.call(call.StatusNotification(timestamp=utcnow(), connector_status=status,
                                                 evse_id=evse_id, connector_id=connector_id))
 
@@ -183,14 +200,33 @@ class CoreChargePoint201(ChargePoint):
             info["remoteStartId"] = remote_start_id
         if seq_no is None:
             seq_no, evse.seq_no = evse.seq_no, evse.seq_no + 1
-        result = await self.call(call.TransactionEvent(
+        message = call.TransactionEvent(
             event_type=event_type, timestamp=timestamp or utcnow(), trigger_reason=trigger_reason,
             seq_no=seq_no, transaction_info=info, meter_value=meter_value,
-            offline=True if offline else None, id_token=id_token,
+            offline=True if offline or self.offline else None, id_token=id_token,
             evse={"id": evse_id, "connectorId": connector_id} if event_type == "Started" else None,
-            number_of_phases_used=3 if event_type == "Started" else None))
+            number_of_phases_used=3 if event_type == "Started" else None)
+        if self.offline:
+            self.queued.append(message)
+            return None
+        result = await self.call(message)
         self._answer_of_transaction_event(evse, info["transactionId"], result)
         return result
+
+    async def flush_offline(self, order: list[int] | None = None) -> list:
+        """Back online: send the queued TransactionEvents (offline: true), in the order they
+        were made or in `order` (indexes into the queue: late and reordered delivery)."""
+        self.offline = False
+        queued, self.queued = self.queued, []
+        results = []
+        for message in [queued[n] for n in order] if order is not None else queued:
+            result = await self.call(message)
+            evse_id = self.evse_of_transaction(message.transaction_info["transactionId"])
+            if evse_id is not None:
+                self._answer_of_transaction_event(self.evses[evse_id],
+                                                  message.transaction_info["transactionId"], result)
+            results.append(result)
+        return results
 
     def _answer_of_transaction_event(self, evse: EvseState, transaction_id: str, result) -> None:
         if result.id_token_info is not None:
@@ -219,6 +255,24 @@ class CoreChargePoint201(ChargePoint):
             evse_id, "Started", trigger_reason, id_token=evse.id_token, charging_state="Charging",
             remote_start_id=remote_start_id,
             meter_value=[self.meter_value(evse_id, "Transaction.Begin")])
+
+    async def plug_in(self, evse_id: int) -> call_result.TransactionEvent:
+        """The cable first (TxStartPoint EVConnected): a transaction starts without an id token
+        (Started, CablePluggedIn, EVConnected); `authorize_transaction` adds the token later."""
+        evse = self.evses[evse_id]
+        await self.status(evse_id, "Occupied")
+        evse.transaction_id, evse.seq_no, evse.id_token = str(uuid.uuid4()), 0, None
+        return await self.transaction_event(
+            evse_id, "Started", "CablePluggedIn", charging_state="EVConnected",
+            meter_value=[self.meter_value(evse_id, "Transaction.Begin")])
+
+    async def authorize_transaction(self, evse_id: int, id_token: str | dict,
+                                    type: str = "ISO14443") -> call_result.TransactionEvent:
+        """An id token for the running transaction (first or changed): Updated, Authorized."""
+        evse = self.evses[evse_id]
+        evse.id_token = id_token_of(id_token, type)
+        return await self.transaction_event(evse_id, "Updated", "Authorized",
+                                            id_token=evse.id_token, charging_state="Charging")
 
     async def meter_values(self, evse_id: int, energy_wh: int, power_w: float = 11000.0,
                            current_a: float = 16.0) -> None:
