@@ -325,10 +325,11 @@ class CertificateDelete:
 @dataclass(frozen=True)
 class CertificateSend:
     """A certificate signed for the station (the answer to its certificate signing request).
-    `certificate_type` is the domain's (2.0.1's) name of what it is for; 1.6 has only one."""
+    `certificate_type` is the domain's (2.0.1's) name of what it is for, as the station asked
+    (None: it did not say; 1.6 has only one kind)."""
 
     chain_pem: str
-    certificate_type: str = "ChargingStationCertificate"
+    certificate_type: str | None = None
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from stations.commands.sending import (
 )
 from stations.models import Station
 from stations.security import services
-from stations.security.models import InstalledCertificate
+from stations.security.models import InstalledCertificate, IssuedCertificate
 from tenants.secrets import new_station_password
 
 log = logging.getLogger(__name__)
@@ -138,10 +138,17 @@ async def certificate_delete(station: Station, certificate: InstalledCertificate
     return result.status
 
 
-async def certificate_renewal_request(station: Station) -> str:
+# What a station is asked to send a new CSR for, by the certificate's (2.0.1) type.
+RENEWAL_MESSAGES_201 = {IssuedCertificate.CHARGING_STATION: "SignChargingStationCertificate",
+                        IssuedCertificate.V2G: "SignV2GCertificate"}
+
+
+async def certificate_renewal_request(
+        station: Station, certificate_type: str = IssuedCertificate.CHARGING_STATION) -> str:
     """The station's SignCertificate follows: 1.6's ExtendedTriggerMessage
-    SignChargePointCertificate, 2.0.1's TriggerMessage SignChargingStationCertificate (A02)."""
-    message = ("SignChargingStationCertificate" if station.ocpp_version == V201
+    SignChargePointCertificate, 2.0.1's TriggerMessage SignChargingStationCertificate or
+    SignV2GCertificate (A02, A03). The caller checks that 1.6 is asked for no V2G certificate."""
+    message = (RENEWAL_MESSAGES_201[certificate_type] if station.ocpp_version == V201
                else "SignChargePointCertificate")
     result = await _call(station, req.MessageTrigger(requested_message=message, extended=True),
                          message)
@@ -149,7 +156,7 @@ async def certificate_renewal_request(station: Station) -> str:
 
 
 async def certificate_sign_and_send(station_id: int, csr_pem: str,
-                                    certificate_type: str = "ChargingStationCertificate") -> None:
+                                    certificate_type: str | None = None) -> None:
     """After answering SignCertificate: sign the CSR with the tenant's CA and send
     CertificateSigned (run by the consumer once the answer is out, so no worker is needed)."""
     try:
@@ -158,11 +165,12 @@ async def certificate_sign_and_send(station_id: int, csr_pem: str,
         log.exception("Could not issue a certificate to station %s", station_id)
 
 
-async def _certificate_send(station_id: int, csr_pem: str, certificate_type: str) -> None:
+async def _certificate_send(station_id: int, csr_pem: str, certificate_type: str | None) -> None:
+    """`certificate_type` as the station asked (None: it did not say, and 1.6 never does)."""
     from stations.ocpp.dbthreads import db
 
     issued = await db(services.station_certificate_issue, station_id=station_id, csr_pem=csr_pem,
-                      certificate_type=certificate_type)
+                      certificate_type=certificate_type or IssuedCertificate.CHARGING_STATION)
     status = "NotDelivered"
     for attempt in range(5):
         station = await db(_fresh_station, station_id)

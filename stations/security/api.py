@@ -21,6 +21,7 @@ from stations.security.models import (
 )
 from stations.security.serializers import (
     CertificateInstallSerializer,
+    CertificateRenewSerializer,
     CertificateTypeSerializer,
     InstalledCertificateSerializer,
     IssuedCertificateSerializer,
@@ -233,10 +234,16 @@ class StationCertificateDeleteView(AsyncStationAPIView):
 
 
 class StationCertificateRenewView(AsyncStationAPIView):
-    """ExtendedTriggerMessage SignChargePointCertificate: the station sends a new CSR."""
+    """Have the station send a new CSR: 1.6 ExtendedTriggerMessage SignChargePointCertificate;
+    2.0.1 TriggerMessage SignChargingStationCertificate, or SignV2GCertificate for
+    `certificate_type` V2GCertificate."""
 
-    @extend_schema(request=None, responses={200: StatusSerializer, **COMMAND_ERRORS})
+    @extend_schema(request=CertificateRenewSerializer,
+                   responses={200: StatusSerializer, 400: OpenApiResponse(), **COMMAND_ERRORS})
     async def post(self, request, identity: str):
         station = self.station
-        return Response({"status": await actions.certificate_renewal_request(station)})
+        serializer = CertificateRenewSerializer(data=request.data, context={"station": station})
+        serializer.is_valid(raise_exception=True)
+        return Response({"status": await actions.certificate_renewal_request(
+            station, serializer.validated_data["certificate_type"])})
 

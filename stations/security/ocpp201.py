@@ -26,12 +26,12 @@ async def security_event_notification(link: Link, payload: dict,
 @handles(V201, "SignCertificate")
 async def sign_certificate(link: Link, payload: dict, received_at: datetime) -> dict:
     """Accepted or Rejected now (A02/A03); CertificateSigned follows the answer, signed by the
-    tenant's CA, with the type the station asked for (none: its charging station certificate,
-    which our one CA also makes fit for ISO 15118)."""
+    tenant's CA, with the type the station asked for; when it named none, the certificate is for
+    both uses and CertificateSigned names none either (kept as a charging station certificate)."""
     station = link.station
-    certificate_type = payload.get("certificateType") or IssuedCertificate.CHARGING_STATION
+    certificate_type = payload.get("certificateType")  # None: for both uses (A_13)
     refusal = await db(services.csr_check, identity=station.identity, csr_pem=payload["csr"],
-                       certificate_type=certificate_type)
+                       certificate_type=certificate_type or IssuedCertificate.CHARGING_STATION)
     if refusal:
         return {"status": "Rejected", "statusInfo": {"reasonCode": "InvalidCSR",
                                                      "additionalInfo": refusal[:512]}}

@@ -121,6 +121,19 @@ class CertificateTypeSerializer(serializers.Serializer):
     certificate_type = CertificateTypeField()
 
 
+class CertificateRenewSerializer(serializers.Serializer):
+    certificate_type = serializers.ChoiceField(
+        choices=[IssuedCertificate.CHARGING_STATION, IssuedCertificate.V2G],
+        default=IssuedCertificate.CHARGING_STATION,
+        help_text="2.0.1 only: V2GCertificate asks for the ISO 15118 certificate")
+
+    def validate_certificate_type(self, value: str) -> str:
+        station = self.context.get("station")
+        if value == IssuedCertificate.V2G and station is not None and _speaks_1_6(station):
+            raise serializers.ValidationError("OCPP 1.6 has no V2G certificate.")
+        return value
+
+
 class IssuedCertificateSerializer(serializers.ModelSerializer):
     certificate_type = serializers.CharField(
         read_only=True, help_text="What the station asked it for, in its version's words: 2.0.1's "

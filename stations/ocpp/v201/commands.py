@@ -432,8 +432,8 @@ def _(request: req.CertificateDelete) -> tuple[str, dict]:
 
 @call_of.register
 def _(request: req.CertificateSend) -> tuple[str, dict]:
-    return "CertificateSigned", {"certificateChain": request.chain_pem,
-                                 "certificateType": request.certificate_type}
+    return "CertificateSigned", _without_none({"certificateChain": request.chain_pem,
+                                               "certificateType": request.certificate_type})
 
 
 BASIC_AUTH_PASSWORD = ("SecurityCtrlr", "BasicAuthPassword")

@@ -1,0 +1,156 @@
+"""OCA OCPP 2.0.1 conformance scenarios of block M, ISO 15118 certificate management as far as
+the CSMS's root certificates on the station go: install each type, a failed install, retrieve
+the installed ones by type (none found too), delete one (and a failed delete). The station is
+the bundled 2.0.1 simulator over the real WebSocket; the central system is driven through the
+API (docs/conformance.md; docs/api.md, security)."""
+
+from ocpp.routing import on
+from ocpp.v201 import call_result
+from ocpp.v201.enums import Action
+
+from stations.security import ca
+from stations.security.models import InstalledCertificate
+from stations.simulator.v201 import SimulatedChargePoint201
+
+
+def _root(name: str) -> str:
+    return ca.new_ca(name)[0]
+
+
+def _base(octt201) -> str:
+    return f"/api/v1/stations/{octt201.station.identity}/certificates"
+
+
+async def _install(server, octt201, certificate_type: str, cls=SimulatedChargePoint201):
+    pem = _root(f"OCTT {certificate_type}")
+    async with octt201.charge_point(server, cls=cls) as cp, octt201.api(server) as api:
+        response = await api.post(f"{_base(octt201)}/", json={"certificate_type": certificate_type,
+                                                              "certificate": pem})
+        assert response.status_code == 201, response.text
+    return cp, pem, response.json()
+
+
+async def test_tc_m_01_install_ca_certificate_csmsrootcertificate(server, octt201):
+    """Install CA certificate – CSMSRootCertificate"""
+    cp, pem, shown = await _install(server, octt201, "CSMSRootCertificate")
+    assert cp.certificates["CSMSRootCertificate"][-1] == pem
+    assert (shown["certificate_type"], shown["install_status"], shown["installed"]) == (
+        "CSMSRootCertificate", "Accepted", True)
+
+
+async def test_tc_m_02_install_ca_certificate_manufacturerrootcertificate(server, octt201):
+    """Install CA certificate – ManufacturerRootCertificate"""
+    cp, pem, shown = await _install(server, octt201, "ManufacturerRootCertificate")
+    assert cp.certificates["ManufacturerRootCertificate"][-1] == pem and shown["installed"]
+
+
+async def test_tc_m_03_install_ca_certificate_v2grootcertificate(server, octt201):
+    """Install CA certificate – V2GRootCertificate"""
+    cp, pem, shown = await _install(server, octt201, "V2GRootCertificate")
+    assert cp.certificates["V2GRootCertificate"][-1] == pem and shown["installed"]
+
+
+async def test_tc_m_04_install_ca_certificate_morootcertificate(server, octt201):
+    """Install CA certificate – MORootCertificate"""
+    cp, pem, shown = await _install(server, octt201, "MORootCertificate")
+    assert cp.certificates["MORootCertificate"][-1] == pem and shown["installed"]
+
+
+async def test_tc_m_05_install_ca_certificate_failed(server, octt201):
+    """Install CA certificate – Failed
+
+    The station answers Failed: the certificate is recorded as not installed."""
+    class Failing(SimulatedChargePoint201):
+        @on(Action.install_certificate)
+        async def on_install_certificate(self, certificate_type, certificate, **kwargs):
+            return call_result.InstallCertificate(status="Failed")
+
+    cp, pem, shown = await _install(server, octt201, "CSMSRootCertificate", cls=Failing)
+    assert (shown["install_status"], shown["installed"]) == ("Failed", False)
+
+
+async def _retrieve(server, octt201, certificate_type: str, installed: list[str]):
+    async with octt201.charge_point(server) as cp, octt201.api(server) as api:
+        cp.certificates[certificate_type].extend(installed)
+        response = await api.post(f"{_base(octt201)}/refresh/",
+                                  json={"certificate_type": certificate_type})
+        listed = (await api.get(f"{_base(octt201)}/")).json()["results"]
+    asked = [data for name, data in cp.received if name == "GetInstalledCertificateIds"]
+    assert asked[-1] == {"certificate_type": [certificate_type]}
+    return response.json()["status"], [row for row in listed
+                                        if row["certificate_type"] == certificate_type
+                                        and row["installed"]]
+
+
+async def _retrieved_one(server, octt201, certificate_type: str) -> None:
+    pem = _root(f"Retrieved {certificate_type}")
+    status, rows = await _retrieve(server, octt201, certificate_type, [pem])
+    data = ca.hash_data(ca.load_certificate(pem))
+    assert status == "Accepted"
+    assert [(r["serial_number"], r["issuer_key_hash"]) for r in rows] == [
+        (data["serialNumber"], data["issuerKeyHash"])]
+
+
+async def test_tc_m_12_retrieve_certificates_from_charging_station_csmsrootcertificate(
+        server, octt201):
+    """Retrieve certificates from Charging Station – CSMSRootCertificate"""
+    await _retrieved_one(server, octt201, "CSMSRootCertificate")
+
+
+async def test_tc_m_13_retrieve_certificates_from_charging_station_manufacturerrootcertificate(
+        server, octt201):
+    """Retrieve certificates from Charging Station – ManufacturerRootCertificate"""
+    await _retrieved_one(server, octt201, "ManufacturerRootCertificate")
+
+
+async def test_tc_m_14_retrieve_certificates_from_charging_station_v2grootcertificate(
+        server, octt201):
+    """Retrieve certificates from Charging Station – V2GRootCertificate"""
+    await _retrieved_one(server, octt201, "V2GRootCertificate")
+
+
+async def test_tc_m_16_retrieve_certificates_from_charging_station_morootcertificate(
+        server, octt201):
+    """Retrieve certificates from Charging Station – MORootCertificate"""
+    await _retrieved_one(server, octt201, "MORootCertificate")
+
+
+async def test_tc_m_19_retrieve_certificates_from_charging_station_no_matching_certificate_found(
+        server, octt201):
+    """Retrieve certificates from Charging Station – No matching certificate found
+
+    NotFound: nothing of that type is installed, as far as the central system knows."""
+    status, rows = await _retrieve(server, octt201, "MORootCertificate", [])
+    assert (status, rows) == ("NotFound", [])
+
+
+async def test_tc_m_20_delete_a_certificate_from_a_charging_station_success(server, octt201):
+    """Delete a certificate from a Charging Station – Success"""
+    pem = _root("To delete")
+    async with octt201.charge_point(server) as cp, octt201.api(server) as api:
+        shown = (await api.post(f"{_base(octt201)}/", json={
+            "certificate_type": "ManufacturerRootCertificate", "certificate": pem})).json()
+        deleted = await api.delete(f"{_base(octt201)}/{shown['id']}/")
+        assert deleted.json() == {"status": "Accepted"}
+        assert pem not in cp.certificates["ManufacturerRootCertificate"]
+    row = InstalledCertificate.objects.get(pk=shown["id"])
+    assert (row.delete_status, row.installed) == ("Accepted", False)
+
+
+async def test_tc_m_21_delete_a_certificate_from_a_charging_station_failed(server, octt201):
+    """Delete a certificate from a Charging Station – Failed
+
+    The station answers Failed: the certificate stays installed as far as we know."""
+    class Failing(SimulatedChargePoint201):
+        @on(Action.delete_certificate)
+        async def on_delete_certificate(self, certificate_hash_data, **kwargs):
+            return call_result.DeleteCertificate(status="Failed")
+
+    pem = _root("Not deletable")
+    async with octt201.charge_point(server, cls=Failing), octt201.api(server) as api:
+        shown = (await api.post(f"{_base(octt201)}/", json={
+            "certificate_type": "ManufacturerRootCertificate", "certificate": pem})).json()
+        deleted = await api.delete(f"{_base(octt201)}/{shown['id']}/")
+    assert deleted.json() == {"status": "Failed"}
+    row = InstalledCertificate.objects.get(pk=shown["id"])
+    assert (row.delete_status, row.installed) == ("Failed", True)
