@@ -160,6 +160,11 @@ class Csms(ChargePoint):
         self.note("FirmwareStatusNotification", payload)
         return call_result.FirmwareStatusNotification()
 
+    @on(Action.log_status_notification)
+    async def on_log_status(self, **payload):
+        self.note("LogStatusNotification", payload)
+        return call_result.LogStatusNotification()
+
 
 @asynccontextmanager
 async def station_and_csms(evses: int = 1, connectors_per_evse: int = 1, pending_boots: int = 0):
@@ -447,6 +452,64 @@ async def test_certificates_install_list_delete_and_sign():
         assert cp.certificate_signed.is_set()
         await cp.security_event("SettingSystemTime", "simulated")
         assert csms.of("SecurityEventNotification")[0]["type"] == "SettingSystemTime"
+
+
+async def test_local_list_and_reservations():
+    async with station_and_csms(evses=2) as (cp, csms):
+        entry = {"idToken": {"idToken": "CARD-1", "type": "ISO14443"},
+                 "idTokenInfo": {"status": "Accepted"}}
+        full = await csms.call(call.SendLocalList(version_number=3, update_type="Full",
+                                                  local_authorization_list=[entry]))
+        stale = await csms.call(call.SendLocalList(version_number=2, update_type="Differential"))
+        assert (full.status, stale.status) == ("Accepted", "VersionMismatch")
+        assert (await csms.call(call.GetLocalListVersion())).version_number == 3
+        assert cp.local_list == {"CARD-1": {"status": "Accepted"}}
+        assert cp.variable("LocalAuthListCtrlr", "Entries") == "1"
+        reserved = await csms.call(call.ReserveNow(
+            id=5, expiry_date_time="2030-01-01T00:00:00Z", evse_id=2,
+            id_token={"idToken": "CARD-1", "type": "ISO14443"}))
+        assert reserved.status == "Accepted"
+        await eventually(lambda: cp.evses[2].status == "Reserved")
+        again = await csms.call(call.ReserveNow(
+            id=6, expiry_date_time="2030-01-01T00:00:00Z", evse_id=2,
+            id_token={"idToken": "CARD-2", "type": "ISO14443"}))
+        assert again.status == "Occupied"
+        await cp.start_transaction(2, "CARD-1", reservation_id=5)
+        assert 5 not in cp.reservations
+        assert csms.of("TransactionEvent")[-1]["reservation_id"] == 5
+        await csms.call(call.ReserveNow(id=7, expiry_date_time="2030-01-01T00:00:00Z", evse_id=1,
+                                        id_token={"idToken": "CARD-3", "type": "ISO14443"}))
+        assert (await csms.call(call.CancelReservation(reservation_id=7))).status == "Accepted"
+        assert (await csms.call(call.CancelReservation(reservation_id=7))).status == "Rejected"
+        await eventually(lambda: cp.evses[1].status == "Available")
+
+
+async def test_firmware_is_fetched_and_a_log_request_accepted(tmp_path):
+    import functools
+    import http.server
+    import threading
+
+    (tmp_path / "fw.bin").write_bytes(b"firmware image")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    files = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=files.serve_forever, daemon=True).start()
+    location = f"http://127.0.0.1:{files.server_address[1]}/fw.bin"
+    try:
+        async with station_and_csms() as (cp, csms):
+            updated = await csms.call(call.UpdateFirmware(request_id=11, firmware={
+                "location": location, "retrieveDateTime": "2026-01-01T00:00:00Z"}))
+            assert updated.status == "Accepted"
+            await eventually(lambda: cp.downloads.get(location) == b"firmware image")
+            await cp.firmware_status("Downloaded", 11)
+            assert csms.of("FirmwareStatusNotification")[-1] == {"status": "Downloaded",
+                                                                 "request_id": 11}
+            log = await csms.call(call.GetLog(log_type="DiagnosticsLog", request_id=12, log={
+                "remoteLocation": "ftp://logs.example.com/up/"}))
+            assert (log.status, log.filename) == ("Accepted", "DiagnosticsLog-SIM1.log")
+            await cp.log_status("Uploaded", 12)
+            assert csms.of("LogStatusNotification")[-1]["status"] == "Uploaded"
+    finally:
+        files.shutdown()
 
 
 def self_signed_pem(common_name: str) -> str:

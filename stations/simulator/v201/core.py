@@ -188,7 +188,8 @@ class CoreChargePoint201(ChargePoint):
                                 stopped_reason: str | None = None, offline: bool = False,
                                 remote_start_id: int | None = None, seq_no: int | None = None,
                                 timestamp: str | None = None, connector_id: int = 1,
-                                transaction_id: str | None = None) -> call_result.TransactionEvent:
+                                transaction_id: str | None = None,
+                                reservation_id: int | None = None) -> call_result.TransactionEvent:
         """One TransactionEvent for the EVSE's transaction (the next seqNo unless given)."""
         evse = self.evses[evse_id]
         info = {"transactionId": transaction_id or evse.transaction_id}
@@ -205,7 +206,8 @@ class CoreChargePoint201(ChargePoint):
             seq_no=seq_no, transaction_info=info, meter_value=meter_value,
             offline=True if offline or self.offline else None, id_token=id_token,
             evse={"id": evse_id, "connectorId": connector_id} if event_type == "Started" else None,
-            number_of_phases_used=3 if event_type == "Started" else None)
+            number_of_phases_used=3 if event_type == "Started" else None,
+            reservation_id=reservation_id)
         if self.offline:
             self.queued.append(message)
             return None
@@ -239,12 +241,15 @@ class CoreChargePoint201(ChargePoint):
     async def start_transaction(self, evse_id: int, id_token: str | dict | None,
                                 trigger_reason: str = "Authorized", *,
                                 remote_start_id: int | None = None,
-                                transaction_id: str | None = None,
-                                type: str = "ISO14443") -> call_result.TransactionEvent:
+                                transaction_id: str | None = None, type: str = "ISO14443",
+                                reservation_id: int | None = None) -> call_result.TransactionEvent:
         """Start a transaction on the EVSE (the connector goes Occupied first): TransactionEvent
         Started with a Transaction.Begin meter value; the station's transaction id is kept in
-        `evses[evse_id].transaction_id` (and is `transaction_id` when given)."""
+        `evses[evse_id].transaction_id` (and is `transaction_id` when given). A reservation
+        used is no longer held."""
         evse = self.evses[evse_id]
+        if reservation_id is not None:
+            getattr(self, "reservations", {}).pop(reservation_id, None)
         if evse.status != "Occupied":
             await self.status(evse_id, "Occupied")
         evse.transaction_id = transaction_id or str(uuid.uuid4())
@@ -253,7 +258,7 @@ class CoreChargePoint201(ChargePoint):
         evse.remote_start_id = remote_start_id
         return await self.transaction_event(
             evse_id, "Started", trigger_reason, id_token=evse.id_token, charging_state="Charging",
-            remote_start_id=remote_start_id,
+            remote_start_id=remote_start_id, reservation_id=reservation_id,
             meter_value=[self.meter_value(evse_id, "Transaction.Begin")])
 
     async def plug_in(self, evse_id: int) -> call_result.TransactionEvent:
