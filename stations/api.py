@@ -1,3 +1,4 @@
+from asgiref.sync import async_to_sync
 from django.db import transaction
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
@@ -23,10 +24,12 @@ from stations.serializers import (
     SessionSerializer,
     StationCreatedSerializer,
     StationSerializer,
+    TransactionStatusSerializer,
     id_tag_exists_error,
 )
 from stations.services.id_tags import IdTagExists, id_tag_create, id_tag_delete, id_tag_update
 from stations.services.session_lifecycle import SessionNotOpen, session_close_by_operator
+from stations.services.station_commands import transaction_status_get
 from stations.services.stations import station_create, station_update
 from stations.tariff_and_group import (
     TARIFF_AND_GROUP_RELATED,
@@ -131,6 +134,22 @@ class SessionViewSet(TenantListRetrieveViewSet):
             raise ValidationError({"detail": str(bad)}) from None
         return Response(SessionSerializer(self.get_queryset().get(pk=session.pk),
                                           context=self.get_serializer_context()).data)
+
+
+    @extend_schema(request=None, responses={
+        200: TransactionStatusSerializer,
+        400: OpenApiResponse(description="The station's OCPP version has no such message (1.6)"),
+        **command_failures("No such session in this tenant")})
+    @action(detail=True, methods=["post"], url_path="transaction-status")
+    def transaction_status(self, request, pk=None, format=None):
+        """Ask the session's (2.0.1) station whether the transaction still runs there and
+        whether it still holds messages of it to deliver (GetTransactionStatus)."""
+        session = get_object_or_404(self.get_queryset().select_related("station__server_process"), pk=pk)
+        report = async_to_sync(transaction_status_get)(
+            station=session.station, transaction_id=session.station_transaction_id)
+        return Response(TransactionStatusSerializer({
+            "transaction_id": session.station_transaction_id, "ongoing": report.ongoing,
+            "messages_in_queue": report.messages_in_queue}).data)
 
 
 class StationMessagesView(StationListAPIView):

@@ -159,6 +159,16 @@ class SessionSerializer(SessionCostFields, serializers.ModelSerializer):
                   "charging_state", "remote_start_id", "stop_id_tag"]
 
 
+class TransactionStatusSerializer(serializers.Serializer):
+    """A 2.0.1 station's GetTransactionStatus answer about a session (docs/sessions.md)."""
+
+    transaction_id = serializers.CharField(help_text="The transaction id as the station knows it")
+    ongoing = serializers.BooleanField(allow_null=True,
+                                       help_text="Does the transaction still run at the station")
+    messages_in_queue = serializers.BooleanField(
+        help_text="Does the station still hold messages of it to deliver (offline events)")
+
+
 class SessionCloseSerializer(serializers.Serializer):
     """An operator closes a session its station will not stop (docs/sessions.md)."""
 

@@ -152,3 +152,22 @@ async def test_a_retransmitted_started_answers_the_same_id_token_info(server):
         again = await cp.transaction_event(1, "Started", "Authorized", seq_no=0, id_token=token)
     assert first.id_token_info == again.id_token_info == {"status": "Accepted"}
     assert await sync_to_async(SessionPrice.objects.filter(session__station=station).count)() == 0
+
+
+async def test_the_api_asks_a_2_0_1_station_about_a_sessions_transaction(server):
+    tenant = make_tenant()
+    station, password = make_station(tenant)
+    async with charge_point_201(server, tenant, station, password) as cp:
+        await cp.start_transaction(1, None, "CablePluggedIn")
+        transaction_id = cp.evses[1].transaction_id
+        session_id = ChargingSession.objects.get(station_transaction_id=transaction_id).pk
+        async with api_client(server, tenant) as api:
+            running = await api.post(f"/api/v1/sessions/{session_id}/transaction-status/")
+            await cp.stop_transaction(1)
+            ended = await api.post(f"/api/v1/sessions/{session_id}/transaction-status/")
+    assert running.json() == {"transaction_id": transaction_id, "ongoing": True,
+                              "messages_in_queue": False}
+    assert ended.json()["ongoing"] is False
+    assert ("GetTransactionStatus", {"transaction_id": transaction_id}) in cp.received
+    async with api_client(server, make_tenant("Other")) as outsider:
+        assert (await outsider.post(f"/api/v1/sessions/{session_id}/transaction-status/")).status_code == 404

@@ -86,3 +86,10 @@ async def session_start_remote(*, station: Station, id_token: str, token_type: s
 async def session_stop_remote(*, station: Station, transaction_id: int | str) -> req.CommandResult:
     """Ask the station to stop the transaction; the session ends as the station reports it."""
     return await command_run(station, req.SessionStopRemote(transaction_id=transaction_id))
+
+
+async def transaction_status_get(*, station: Station,
+                                 transaction_id: str | None = None) -> req.TransactionStatusReport:
+    """Ask a 2.0.1 station whether the transaction still runs there and whether it holds
+    messages of it (without an id: of any) to deliver (1.6 has no such message: CommandInvalid)."""
+    return await command_run(station, req.TransactionStatusGet(transaction_id=transaction_id))
