@@ -80,6 +80,7 @@ ON_AN_OBJECT_OF_A = {
     "idtag-detail": lambda o: {"id_tag": o["id_tag"].id_tag},
     "session-detail": lambda o: {"pk": o["session"].pk},
     "session-close": lambda o: {"pk": o["session"].pk},
+    "session-transaction-status": lambda o: {"pk": o["session"].pk},
     "firmware-file": lambda o: {"pk": o["firmware"].pk},
     "firmware-rollout": lambda o: {"pk": o["rollout"].pk},
     "loadgroup-detail": lambda o: {"pk": o["group"].pk},
