@@ -22,7 +22,7 @@ async def answer(connection) -> None:
 
 
 async def main(port: int) -> None:
-    async with websockets.serve(answer, "127.0.0.1", port, subprotocols=["ocpp1.6"],
+    async with websockets.serve(answer, "127.0.0.1", port, subprotocols=["ocpp1.6", "ocpp2.0.1"],
                                 compression=None, ping_interval=None):
         await asyncio.Future()
 
