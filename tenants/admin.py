@@ -11,7 +11,8 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Tenant)
 class TenantAdmin(admin.ModelAdmin):
-    list_display = ("slug", "name", "timezone", "max_sessions_per_id_tag", "created_at")
+    list_display = ("slug", "name", "timezone", "max_sessions_per_id_tag", "new_stations_pending",
+                    "created_at")
     search_fields = ("slug", "name")
     inlines = [MembershipInline]
 

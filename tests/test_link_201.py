@@ -249,3 +249,27 @@ async def test_a_2_0_1_station_has_at_most_one_call_of_ours_outstanding(server):
         answers = await asyncio.gather(*commands)
     assert [a.status_code for a in answers] == [200, 200, 200]
     assert all(a.json()["response"] == {"status": "Accepted"} for a in answers)
+
+
+# Status per EVSE and connector ------------------------------------------------------------------
+async def test_statuses_are_kept_per_evse_and_connector_of_a_multi_connector_evse(server):
+    tenant = make_tenant()
+    station, password = make_station(tenant)
+    reports = [(1, 1, "Available"), (1, 2, "Occupied"), (2, 1, "Faulted"), (0, 0, "Available")]
+    async with station_201(server, tenant, station, password) as cp, \
+            api_client(server, tenant) as api:
+        await cp.boot()
+        for evse_id, connector_id, status in reports:
+            await cp.call(call.StatusNotification(
+                timestamp="2026-01-01T00:00:00Z", connector_status=status, evse_id=evse_id,
+                connector_id=connector_id))
+
+        async def evses():
+            body = (await api.get(f"/api/v1/stations/{station.identity}/")).json()
+            shown = {e["evse_id"]: [(c["connector_id"], c["evse_connector_id"], c["status"])
+                                    for c in e["connectors"]] for e in body["evses"]}
+            station_itself = [c["status"] for c in body["connectors"] if c["connector_id"] == 0]
+            return shown if sum(map(len, shown.values())) == 3 and station_itself else None
+
+        shown = await eventually(evses)
+    assert shown == {1: [(1, 1, "Available"), (1001, 2, "Occupied")], 2: [(2, 1, "Faulted")]}

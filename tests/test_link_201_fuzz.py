@@ -1,0 +1,116 @@
+"""The OCPP 2.0.1 link fuzzed, as tests/test_station_link_fuzz.py does for 1.6: a live 2.0.1 link
+gets random and malformed frames (not JSON, wrong shapes and types, unknown actions, NUL and lone
+surrogates, and valid-but-odd payloads drawn from the 2.0.1 schemas the `ocpp` package ships).
+Every CALL gets exactly one answer, in 2.0.1's words (docs/ocpp201.md); the link survives; the
+server logs no traceback. Bounded in examples and time so that it runs in every suite."""
+
+import asyncio
+import json
+import time
+
+import websockets
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from stations.models import OcppMessage
+from stations.ocpp.errors import OcppError, code_in
+from stations.ocpp.frames import FrameError, parse
+from stations.ocpp.v201 import router, schemas
+from stations.simulator import basic_auth
+from tests.factories import make_station, make_tenant
+from tests.test_station_link_fuzz import _from_schema, json_value, odd_text, unique_id
+
+BUDGET_SECONDS = 25
+V201 = "2.0.1"
+ACTIONS = sorted(router.STATION_ACTIONS)
+
+
+def _payloads(action: str) -> st.SearchStrategy:
+    root = json.loads((schemas.SCHEMA_DIR / f"{action}Request.json").read_text(encoding="utf-8-sig"))
+    return _from_schema(root, root)
+
+
+valid_ish_call = st.sampled_from(ACTIONS).flatmap(
+    lambda action: st.tuples(st.just(action), _payloads(action)))
+
+frame = st.one_of(
+    st.builds(lambda c, n: json.dumps([2, f"v{n}", *c]), valid_ish_call, st.integers(0, 10**6)),
+    st.builds(lambda i, a, p: json.dumps([2, i, a, p]), unique_id,
+              st.sampled_from([*ACTIONS, "MakeCoffee", "Reset", "RequestStartTransaction", "", 42])
+              | odd_text, json_value),
+    st.lists(json_value, max_size=5).map(json.dumps),
+    st.text(max_size=60),
+    st.sampled_from(['[2, "nul", "DataTransfer", {"vendorId": "\\u0000"}]',
+                     '[2, "sur", "Heartbeat", {"\\ud800": 1}]', "[2, \"x\x00\"]", "[3]", "[4]",
+                     '[5, "m", "Heartbeat", {}]', '[2, "long", "DataTransfer", {"vendorId": "'
+                     + "v" * 300 + '"}]']),
+)
+
+
+def expected(text: str) -> tuple[str, str] | None:
+    """The answer our parsing and the 2.0.1 schemas promise: ("result"|2.0.1 error code, unique
+    id), or None for a frame that is no CALL (an answer to nothing is not answered)."""
+    try:
+        call = parse(text)
+    except FrameError as bad:
+        return code_in(bad.error, V201), "-1" if bad.unique_id is None else bad.unique_id
+    if call.message_type != 2:
+        return None
+    try:
+        schemas.validate(call.action, call.payload)
+        schemas.check_integers(call.action, call.payload)
+    except OcppError as error:
+        return code_in(error, V201), call.unique_id
+    if call.action not in router.STATION_ACTIONS:
+        return "NotSupported", call.unique_id
+    return "result", call.unique_id  # or a CALLERROR of the handler's, never InternalError
+
+
+async def _fuzz(server, tenant, station, password, frames: list[str]) -> None:
+    connection = await websockets.connect(
+        f"{server.ws}/ocpp/{tenant.slug}/{station.identity}", subprotocols=["ocpp2.0.1"],
+        additional_headers=basic_auth(station.identity, password), max_size=None)
+    try:
+        assert connection.subprotocol == "ocpp2.0.1"
+        promised = []
+        for text in frames:
+            await connection.send(text)
+            promised.append(expected(text))
+        await connection.send(json.dumps([2, "alive", "Heartbeat", {}]))
+        answers = []
+        while True:
+            answer = json.loads(await asyncio.wait_for(connection.recv(), 20))
+            if answer[0] == 2:  # a CALL of the central system's (e.g. after a boot): not ours
+                continue
+            if answer[1] == "alive":
+                assert answer[0] == 3 and "currentTime" in answer[2], answer
+                break
+            answers.append(answer)
+        wanted = [p for p in promised if p is not None]
+        assert [a[1] for a in answers] == [unique for _, unique in wanted], (frames, answers)
+        for (code, _), answer in zip(wanted, answers, strict=True):
+            if code == "result":
+                assert answer[0] == 3 or (answer[0] == 4 and answer[2] != "InternalError"), \
+                    (answer, frames)
+            else:
+                assert answer[0] == 4 and answer[2] == code, (code, answer)
+    finally:
+        await connection.close()
+
+
+def test_random_2_0_1_frames_are_each_answered_once_in_2_0_1_words_and_the_link_survives(server):
+    tenant = make_tenant("Fuzz201")
+    station, password = make_station(tenant)
+    mark = len(server.log())
+    started = time.monotonic()
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck),
+              database=None)
+    @given(frames=st.lists(frame, min_size=1, max_size=6))
+    def fuzz(frames):
+        if time.monotonic() - started < BUDGET_SECONDS:
+            asyncio.run(_fuzz(server, tenant, station, password, frames))
+
+    fuzz()
+    assert "Traceback" not in server.log()[mark:], server.log()[mark:][-3000:]
+    assert OcppMessage.objects.filter(station=station).exists()
