@@ -273,3 +273,19 @@ async def test_statuses_are_kept_per_evse_and_connector_of_a_multi_connector_evs
 
         shown = await eventually(evses)
     assert shown == {1: [(1, 1, "Available"), (1001, 2, "Occupied")], 2: [(2, 1, "Faulted")]}
+
+
+async def test_an_answer_that_breaks_the_2_0_1_schema_is_told_in_2_0_1_words(server):
+    tenant = make_tenant()
+    station, password = make_station(tenant)
+    async with await open_link(server, tenant, station, password) as connection, \
+            api_client(server, tenant) as api:
+        await exchange(connection, [2, "b", "BootNotification", BOOT])
+        await eventually(lambda: Station.objects.get(pk=station.pk).channel_name)
+        command = asyncio.create_task(api.post(f"/api/v1/stations/{station.identity}/commands/",
+                                               json={"action": "ClearCache"}))
+        sent = json.loads(await asyncio.wait_for(connection.recv(), 10))
+        await connection.send(json.dumps([3, sent[1], {"status": "Accepted", "extra": 1}]))
+        response = await command
+    assert response.status_code == 502
+    assert response.json()["code"] == "FormatViolation"

@@ -11,7 +11,7 @@ from datetime import datetime
 from stations import events
 from stations.events import FollowUp
 from stations.ocpp import admission, registry
-from stations.ocpp.errors import InternalError, NotSupported, OcppError
+from stations.ocpp.errors import InternalError, NotSupported, OcppError, code_in
 from stations.ocpp.frames import Call, CallError, CallResult, error_for
 from stations.ocpp.link import Link
 from stations.ocpp.schemas import SchemaSet
@@ -40,6 +40,7 @@ class Router:
         try:
             self.schemas.validate(action, payload, response=True)
         except OcppError as error:
+            error.code = code_in(error, self.VERSION)  # the API tells it in the station's words
             return error
         return None
 
