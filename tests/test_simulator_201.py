@@ -321,6 +321,20 @@ async def test_the_device_model_answers_get_and_set_variables_per_item():
         assert network.status == "Accepted" and cp.network_profiles[2]["security_profile"] == 2
 
 
+async def test_periodic_meter_values_follow_the_sampled_data_interval_set_by_the_csms():
+    async with station_and_csms() as (cp, csms):
+        set_ = await csms.call(call.SetVariables(set_variable_data=[
+            {**component("SampledDataCtrlr", "TxUpdatedInterval"), "attribute_value": "1"}]))
+        assert set_.set_variable_result[0]["attribute_status"] == "Accepted"
+        await cp.start_transaction(1, "CARD")
+        sampling = asyncio.create_task(cp.run_sampling(1, energy_per_sample_wh=250))
+        updated = await csms.wait_for("TransactionEvent", 3)
+        await cp.stop_transaction(1)
+        assert await sampling >= 2
+    assert [e["trigger_reason"] for e in updated[1:3]] == ["MeterValuePeriodic"] * 2
+    assert cp.evses[1].meter_wh == 250 * await sampling
+
+
 async def test_reports_come_in_parts_with_seq_no_and_tbc():
     async with station_and_csms(evses=2) as (cp, csms):
         assert (await csms.call(call.GetBaseReport(request_id=5, report_base="FullInventory"))) \

@@ -6,6 +6,7 @@ items each. A few variables act: `OCPPCommCtrlr.HeartbeatInterval` is the heartb
 `SetNetworkProfile` fills a configuration slot. (docs/architecture.md §7: how the backend
 assembles the reports and splits its requests.)"""
 
+import asyncio
 from dataclasses import dataclass, field
 
 from ocpp.routing import on
@@ -148,6 +149,22 @@ class DeviceModelStation:
                  evse_id: int | None = None, connector_id: int | None = None) -> str:
         """A variable's Actual value, e.g. `cp.variable("OCPPCommCtrlr", "HeartbeatInterval")`."""
         return self.device_model[(component, None, evse_id, connector_id, variable, instance)].value
+
+    async def run_sampling(self, evse_id: int, energy_per_sample_wh: int = 500) -> int:
+        """Periodic meter values as the device model says: a TransactionEvent Updated every
+        `SampledDataCtrlr.TxUpdatedInterval` seconds while the EVSE's transaction runs (0: none).
+        Returns the samples sent."""
+        sent, evse = 0, self.evses[evse_id]
+        while evse.transaction_id is not None:
+            interval = int(self.variable("SampledDataCtrlr", "TxUpdatedInterval"))
+            if interval <= 0:
+                break
+            await asyncio.sleep(interval)
+            if evse.transaction_id is None:
+                break
+            await self.meter_values(evse_id, energy_per_sample_wh)
+            sent += 1
+        return sent
 
     def _boot_result(self, result) -> None:
         super()._boot_result(result)
