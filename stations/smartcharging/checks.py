@@ -147,14 +147,27 @@ def checked_profile(station: Station, connector_id: int, profile: dict) -> dict:
     return profile
 
 
-def checked_remote_start(id_tag: str, connector_id: int | None, profile: dict | None) -> dict:
-    """The RemoteStartTransaction payload, its profile checked (a TxProfile, no transaction yet)."""
+def checked_remote_start(id_tag: str, connector_id: int | None, profile: dict | None,
+                         version: str = "1.6") -> dict:
+    """The RemoteStartTransaction payload, its profile checked (a TxProfile, no transaction yet).
+    For a 2.0.1 station: the profile in the stored (1.6) shape, then RequestStartTransaction as
+    2.0.1 words it (a 36-character idToken, the EVSE, the profile in 2.0.1's words)."""
     payload = {"idTag": id_tag}
     if connector_id is not None:
         payload["connectorId"] = connector_id
     if profile is not None:
         payload["chargingProfile"] = profile
-    check_schema("RemoteStartTransaction", payload)
+    if version == "2.0.1":
+        if profile is not None:
+            check_schema("SetChargingProfile", {"connectorId": connector_id or 0,
+                                                "csChargingProfiles": profile})
+        check_schema("RequestStartTransaction", _without_none({
+            "idToken": {"idToken": id_tag, "type": "ISO14443"}, "remoteStartId": 1,
+            "evseId": connector_id,
+            "chargingProfile": None if profile is None else v201_commands.charging_profile_word(profile)}),
+            version="2.0.1")
+    else:
+        check_schema("RemoteStartTransaction", payload)
     if profile is not None:
         if profile["chargingProfilePurpose"] != Purpose.TX:
             raise ProfileInvalid("A remote start's profile is a TxProfile.")
@@ -162,3 +175,7 @@ def checked_remote_start(id_tag: str, connector_id: int | None, profile: dict | 
             raise ProfileInvalid("A remote start's profile has no transactionId: it starts one.")
         check_schedule(profile)
     return payload
+
+
+def _without_none(payload: dict) -> dict:
+    return {key: value for key, value in payload.items() if value is not None}

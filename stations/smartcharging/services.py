@@ -311,7 +311,7 @@ async def aremote_start(*, station: Station, id_tag: str, connector_id: int | No
     """RemoteStartTransaction (2.0.1: RequestStartTransaction); its TxProfile is recorded,
     waiting for the transaction. Returns the station's answer (with the remoteStartId that
     will name the session on 2.0.1) and the profile."""
-    checked_remote_start(id_tag, connector_id, profile)
+    checked_remote_start(id_tag, connector_id, profile, version=station.ocpp_version or "1.6")
     if profile is None:
         return await session_start_remote(station=station, id_token=id_tag, token_type=token_type,
                                           evse_id=connector_id), None
