@@ -16,7 +16,7 @@ from ocpp.v201 import call_result
 from ocpp.v201.enums import Action
 from websockets.exceptions import InvalidStatus
 
-from stations.models import Station
+from stations.models import Station, VariableAttribute
 from stations.security import ca
 from stations.security.models import IssuedCertificate, SecurityEvent
 from stations.security.services import ca_of
@@ -87,6 +87,7 @@ async def test_a_new_password_goes_by_set_variables_and_works_beside_the_old_one
     sent = [m for m in frames["results"] if m["action"] == "SetVariables"]
     assert sent and new not in str(frames)
     assert "(redacted)" in str(sent)
+    assert not await VariableAttribute.objects.filter(value=new).aexists()  # nor the device model
     assert await handshake_status(url, station.identity, old) == 101
     assert await handshake_status(url, station.identity, new) == 101
     assert await handshake_status(url, station.identity, old) == 401
