@@ -6,4 +6,5 @@ class AuthlistConfig(AppConfig):
     label = "authlist"
 
     def ready(self) -> None:
-        from stations.authlist import ocpp16  # noqa: F401 registers its OCPP 1.6 reaction to a boot
+        # Registers its reactions to a boot, one module per OCPP version.
+        from stations.authlist import ocpp16, ocpp201  # noqa: F401
