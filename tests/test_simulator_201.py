@@ -63,6 +63,9 @@ def test_the_demo_prints_both_simulate_lines_and_the_2_0_1_one_charges_and_is_pr
     station = httpx.get(f"{server.http}/api/v1/stations/{identity}/",
                         headers={"Authorization": f"Token {key}"}).json()
     assert station["ocpp_version"] == "2.0.1"
+    groups = httpx.get(f"{server.http}/api/v1/load-groups/",
+                       headers={"Authorization": f"Token {key}"}).json()["results"]
+    assert [sorted(g["stations"]) for g in groups] == [["DEMO-CP1", identity]]  # one load group
 
 
 def test_simulate_2_0_1_with_a_wrong_password_fails(server):
