@@ -11,6 +11,7 @@ from stations.security.models import (
     IssuedCertificate,
     SecurityCommand,
     SecurityEvent,
+    UploadedCertificateAuthority,
 )
 
 
@@ -64,3 +65,13 @@ class CertificateAuthorityAdmin(ReadOnlyAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # every certificate it issued would stop working
+
+
+@admin.register(UploadedCertificateAuthority)
+class UploadedCertificateAuthorityAdmin(ReadOnlyAdmin):
+    """Uploaded through the API or the dashboard (which check them); deletable here too."""
+
+    list_display = ("subject", "name", "fingerprint_sha256", "not_after", "created_at", "tenant")
+    list_filter = ("tenant",)
+    search_fields = ("subject", "name", "fingerprint_sha256")
+    list_select_related = ("tenant",)

@@ -44,3 +44,18 @@ def test_an_installer_may_lower_a_stations_profile_in_the_admin():
         response = http.post(url, data=data)
     assert response.url.path == "/admin/stations/station/", response.text[:2000]
     assert Station.objects.get(pk=station.pk).security_profile == 1
+
+
+def test_staff_see_only_the_uploaded_cas_of_their_tenant():
+    from stations.security.services import uploaded_ca_add
+    from tests.fast.stations.security.test_uploaded_cas import operator_ca
+
+    mine, theirs = make_tenant("Mine"), make_tenant("Theirs")
+    uploaded_ca_add(tenant_id=mine.pk, certificate_pem=operator_ca("My Maker CA")[0])
+    uploaded_ca_add(tenant_id=theirs.pk, certificate_pem=operator_ca("Their Maker CA")[0])
+    user = make_user(tenant=mine, role=Role.MANAGER,
+                     permissions=("view_uploadedcertificateauthority",))
+    with admin_session(user) as http:
+        page = http.get("/admin/security/uploadedcertificateauthority/")
+    assert page.status_code == 200
+    assert "My Maker CA" in page.text and "Their Maker CA" not in page.text
