@@ -117,7 +117,10 @@ def overview(tenant: Tenant, *, with_money: bool, now: datetime | None = None) -
 
 
 def latest_faults(tenant: Tenant, limit: int = 10) -> list[StatusEvent]:
-    return list(StatusEvent.objects.filter(station__tenant=tenant).exclude(error_code="NoError")
+    """The latest status events with an error code, or Faulted ones: a 2.0.1 station reports
+    no error code, its fault is the status (docs/domain-model.md)."""
+    return list(StatusEvent.objects.filter(station__tenant=tenant)
+                .filter(~Q(error_code="NoError") | Q(status="Faulted"))
                 .select_related("station").order_by("-received_at")[:limit])
 
 

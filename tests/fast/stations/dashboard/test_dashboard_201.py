@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from stations.models import ChargingSession, Connector, Station
+from stations.models import ChargingSession, Connector, Station, StatusEvent
 from tenants.models import Role
 from tests.browser import member
 from tests.factories import make_station, make_tenant
@@ -112,3 +112,16 @@ def test_a_201_session_shows_the_stations_transaction_id_and_its_evse(tenant, ht
     assert "EVSE 1, connector 2" in detail and "f1e2-tx-201" in detail and "(Charging)" in detail
     station_page = http.get("/stations/DASH-201/").text
     assert "tx f1e2-tx-201" in station_page
+
+
+def test_the_overview_lists_a_201_connectors_fault_by_its_evse(tenant, http):
+    """A 2.0.1 StatusNotification has no error code: Faulted is the fault."""
+    station = station_201(tenant)
+    StatusEvent.objects.create(station=station, connector_id=2, evse_id=2, status="Faulted",
+                               error_code="NoError", received_at=AT)
+    StatusEvent.objects.create(station=station, connector_id=1, evse_id=1, status="Available",
+                               error_code="NoError", received_at=AT)
+    page = http.get("/").text
+    faults = page[page.index("<tbody>", page.index("When</th>")):]
+    faults = faults[:faults.index("</tbody>")]
+    assert faults.count("<tr>") == 1 and ">2/1<" in faults and "Faulted" in faults
