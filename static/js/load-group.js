@@ -52,10 +52,13 @@
     event.connectors.forEach(function (c) {
       var row = box.querySelector('tr[data-key="' + CSS.escape(c.station + "/" + c.connector_id) + '"]');
       if (!row) { return; }
-      ["status", "transaction_id", "limit", "measured_current"].forEach(function (name) {
+      ["status", "limit", "measured_current"].forEach(function (name) {
         var cell = row.querySelector('[data-field="' + name + '"]');
         if (cell) { cell.textContent = text(c[name]); }
       });
+      // 1.6: the id we assigned; 2.0.1: the station's own (its integer one is null)
+      var tx = row.querySelector('[data-field="transaction_id"]');
+      if (tx) { tx.textContent = text(c.transaction_id !== null && c.transaction_id !== undefined ? c.transaction_id : (c.station_transaction_id || null)); }
       var steered = row.querySelector('[data-field="steered"]');
       if (steered) { steered.textContent = c.steered ? "yes" : (c.connected ? "no (refuses profiles)" : "no (offline)"); }
     });

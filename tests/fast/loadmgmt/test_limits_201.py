@@ -9,7 +9,14 @@ import pytest
 from django.utils import timezone
 
 from loadmgmt import reactions
-from loadmgmt.models import ConnectorLimit, LimitSent, ocpp_transaction_id, transaction_key
+from loadmgmt.models import (
+    Allocation,
+    ConnectorLimit,
+    LimitSent,
+    LoadGroup,
+    ocpp_transaction_id,
+    transaction_key,
+)
 from loadmgmt.records import limit_result_record
 from stations.models import ChargingSession, Station
 from stations.ocpp.v201.commands import charging_profile_word
@@ -89,3 +96,21 @@ def test_a_profile_not_ours_is_not_noted():
     reactions.profile_sent(STATION, {"evseId": 1, "chargingProfile": charging_profile_word(
         STORED | {"chargingProfileId": 5})}, memo)
     assert memo == {}
+
+
+@pytest.mark.django_db
+def test_the_group_page_shows_a_201_session_by_the_stations_transaction_id(tenant, owner_web):
+    group = LoadGroup.objects.create(tenant=tenant, name="Car park", max_current=32)
+    per_phase = {"1": "32.0", "2": "32.0", "3": "32.0"}
+    entry = {"connector_id": 1, "limit": "16.0", "measured_current": None, "status": "Occupied",
+             "phases": [1, 2, 3], "priority": 0, "steered": True, "connected": True}
+    Allocation.objects.create(
+        group=group, reason="session started", max_current=32, available=per_phase,
+        allocated=per_phase, reserved=per_phase, base_load=per_phase, connectors=[
+            entry | {"station": "CP-16", "transaction_id": 42, "station_transaction_id": "42"},
+            entry | {"station": "CP-201", "transaction_id": None, "station_transaction_id": UUID},
+            entry | {"station": "CP-OLD", "transaction_id": 7}])  # recorded before the change
+    page = owner_web.get(f"/load-groups/{group.pk}/").content.decode()
+    assert '<td data-field="transaction_id">42</td>' in page
+    assert f'<td data-field="transaction_id">{UUID}</td>' in page
+    assert '<td data-field="transaction_id">7</td>' in page
