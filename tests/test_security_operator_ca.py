@@ -4,6 +4,8 @@ deploy/nginx.conf once the tenant uploads that CA through the API, 1.6 and 2.0.1
 tenant's upload never lets them in, and deleting the upload shuts them out at their next
 connection. (The checks without TLS: tests/fast/stations/security/test_uploaded_cas.py.)"""
 
+import asyncio
+
 import pytest
 
 from tests.factories import api_client, make_station, make_tenant
@@ -83,3 +85,45 @@ async def test_another_tenants_upload_never_opens_the_link(trusting_server, tls_
     tls = tls_context(cert, maker_client(tmp_path, station.identity, ca_pem, ca_key))
     assert await _status("2.0.1", port, tenant, station.identity, tls) == 401
     assert await _status("1.6", port, tenant, station.identity, tls) == 401
+
+
+async def test_deleting_an_upload_closes_the_open_links_it_opened_and_no_other(
+        trusting_server, tls_proxy, tmp_path):
+    """The stations connected with a certificate of the deleted CA are cut off at once (close
+    code 4003); a station of the tenant's own CA stays connected."""
+    from stations.security.services import ca_of
+    from stations.simulator.v201 import SimulatedChargePoint201, connect
+    from tests.test_security_tls import client_certificate
+
+    port, cert = tls_proxy
+    tenant = make_tenant()
+    maker_station, _ = make_station(tenant, security_profile=3)
+    own_station, _ = make_station(tenant, security_profile=3)
+    ca_pem, ca_key = operator_ca("Maker Factory CA")
+    authority = ca_of(tenant_id=tenant.pk)
+    (tmp_path / "own").mkdir()
+    clients = {
+        maker_station.identity: maker_client(tmp_path, maker_station.identity, ca_pem, ca_key),
+        own_station.identity: client_certificate(tmp_path / "own", own_station.identity,
+                                                 authority.certificate_pem,
+                                                 authority.private_key_pem)}
+    url = f"wss://127.0.0.1:{port}/ocpp/{tenant.slug}"
+    async with api_client(trusting_server, tenant) as api:
+        uploaded = (await api.post(URL, json={"certificate": ca_pem})).json()
+        links, runners = {}, []
+        for identity, client in clients.items():
+            links[identity] = await connect(url, identity, None, ssl=tls_context(cert, client))
+            cp = SimulatedChargePoint201(identity, links[identity])
+            runners.append(asyncio.create_task(cp.start()))
+            assert (await cp.boot()).status == "Accepted"
+        try:
+            assert (await api.delete(f"{URL}{uploaded['id']}/")).status_code == 204
+            await asyncio.wait_for(links[maker_station.identity].wait_closed(), 10)
+            assert links[maker_station.identity].close_code == 4003
+            await asyncio.sleep(1)
+            assert links[own_station.identity].close_code is None
+        finally:
+            for runner in runners:
+                runner.cancel()
+            for link in links.values():
+                await link.close()

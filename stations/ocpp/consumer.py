@@ -29,7 +29,7 @@ from stations.ocpp.process import process_id
 from stations.ocpp.v16.router import ROUTER as V16
 from stations.ocpp.v201.router import ROUTER as V201
 from stations.ocpp.writer import writer
-from stations.security.profiles import link_security
+from stations.security.profiles import link_security, link_still_trusted
 from stations.services.message_log import message_row
 
 log = logging.getLogger(__name__)
@@ -50,6 +50,8 @@ def _follow_up_finished(task: asyncio.Task, station, action: str) -> None:
 ADAPTERS = {V201.SUBPROTOCOL: V201, V16.SUBPROTOCOL: V16}
 # OCPP-J names no code; autobahn lets the server send only 1000 or 3000-4999 (not 1002).
 NO_SUBPROTOCOL_CLOSE_CODE = 1000
+# The tenant withdrew the trust the link was opened with (an uploaded CA deleted).
+TRUST_REVOKED_CLOSE_CODE = 4003
 
 
 class OcppConsumer(AsyncWebsocketConsumer):
@@ -204,6 +206,12 @@ class OcppConsumer(AsyncWebsocketConsumer):
             await self.close(code=4000)
         elif message["type"] == "station.memo":  # an app tells the link what changed (a load group)
             self.link.memo_of(message["app"]).update(message["values"])
+        elif message["type"] == "station.trust_changed":  # its tenant's CAs changed (security)
+            if not await db(link_still_trusted, station_id=self.station.pk,
+                            link=link_security(self.scope)):
+                log.warning("Station %s: its link no longer meets its security profile; closing",
+                            self.station.identity)
+                await self.close(code=TRUST_REVOKED_CLOSE_CODE)
 
 
 def _negotiated(offered: list[str]) -> str | None:

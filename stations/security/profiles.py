@@ -15,6 +15,7 @@ from urllib.parse import unquote
 
 from django.conf import settings
 
+from stations.models import Station
 from stations.security import ca
 from stations.security.models import CertificateAuthority, UploadedCertificateAuthority
 
@@ -83,3 +84,16 @@ def tenant_ca_pems(tenant_id: int) -> list[str]:
     uploaded = (UploadedCertificateAuthority.objects.filter(tenant_id=tenant_id).order_by()
                 .values_list("certificate_pem", flat=True))
     return list(own.union(uploaded, all=True))
+
+
+def link_still_trusted(*, station_id: int, link: LinkSecurity) -> bool:
+    """Whether an open link still meets its station's profile (after the tenant's CAs changed:
+    a deleted upload ends the links its certificates opened). Runs on a DB thread."""
+    found = (Station.objects.filter(pk=station_id)
+             .values_list("security_profile", "tenant_id", "identity").first())
+    if found is None:
+        return False
+    profile, tenant_id, identity = found
+    if profile < TLS_CLIENT_CERTIFICATE:
+        return True  # its password opened the link: no CA to ask
+    return link_refusal(profile=profile, link=link, tenant_id=tenant_id, identity=identity) is None

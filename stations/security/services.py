@@ -1,12 +1,15 @@
 """Writes of the Security extension: the tenant's CA, certificates issued and installed,
 security events, a station's pending password and its security profile."""
 
+import logging
 from datetime import datetime
 
+from asgiref.sync import async_to_sync
 from django.db import IntegrityError, transaction
 
 from stations import timestamps
 from stations.models import Station
+from stations.ocpp import links
 from stations.security import ca
 from stations.security.models import (
     CertificateAuthority,
@@ -18,6 +21,8 @@ from stations.security.models import (
 )
 from tenants.models import Tenant
 from tenants.secrets import hash_password
+
+log = logging.getLogger(__name__)
 
 # The whitepaper's security events (Appendix 1) marked critical: the station pushes these at once.
 CRITICAL_EVENTS = frozenset({
@@ -58,8 +63,26 @@ def uploaded_ca_add(*, tenant_id: int, certificate_pem: str, name: str = "") -> 
 
 
 def uploaded_ca_delete(*, authority: UploadedCertificateAuthority) -> None:
-    """Forget an uploaded CA: certificates it issued no longer open a link (at the handshake)."""
+    """Forget an uploaded CA: certificates it issued no longer open a link, and the open links
+    they opened close (each profile-3 link of the tenant checks itself again, once committed)."""
+    tenant_id = authority.tenant_id
     authority.delete()
+    transaction.on_commit(lambda: trust_changed(tenant_id=tenant_id))
+
+
+def trust_changed(*, tenant_id: int) -> int:
+    """Tell the tenant's connected profile-3 stations' links to check their certificate again;
+    how many were told."""
+    addresses = [station.channel_name for station in
+                 Station.objects.filter(tenant_id=tenant_id, security_profile__gte=3)
+                 .exclude(channel_name="").select_related("server_process")
+                 if station.connected]
+    for address in addresses:
+        try:
+            async_to_sync(links.send)(address, {"type": "station.trust_changed"})
+        except Exception:  # that process is gone, and its sockets with it
+            log.warning("Could not reach the link at %s", address)
+    return len(addresses)
 
 
 def csr_check(*, identity: str, csr_pem: str,
