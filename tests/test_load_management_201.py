@@ -13,8 +13,9 @@ from ocpp.routing import on
 from ocpp.v201 import call_result
 from ocpp.v201.enums import Action
 
-from loadmgmt.models import LimitSent
+from loadmgmt.models import LimitSent, StationControl
 from stations.simulator.v201 import SimulatedChargePoint201
+from stations.simulator.v201.device_model import ro
 from tests.factories import api_client, charge_point_201, eventually, make_id_tag, make_station, make_tenant
 
 
@@ -121,3 +122,34 @@ async def test_leaving_the_group_clears_our_profiles_from_a_201_station(server, 
     clears = [p for name, p in cp.received if name == "ClearChargingProfile"]
     assert {c["charging_profile_purpose"] for c in clears} == {"TxProfile", "TxDefaultProfile"}
     assert all(c["stack_level"] == 1 and c["charging_profile_id"] is None for c in clears)
+
+
+class WattsOnly(SimulatedChargePoint201):
+    """Takes limits in watts only: SmartChargingCtrlr.RateUnit is "W"."""
+
+    def initial_device_model(self):
+        model = super().initial_device_model()
+        model[("SmartChargingCtrlr", None, None, None, "RateUnit", None)] = ro("W", "MemberList", "A,W")
+        return model
+
+
+async def test_a_201_station_that_takes_watts_only_gets_its_limits_in_watts(server, celery_worker):
+    """The rate unit is read from SmartChargingCtrlr.RateUnit (GetVariables), as 1.6's
+    ChargingScheduleAllowedChargingRateUnit (docs/smart-charging.md §5)."""
+    tenant = make_tenant()
+    station, password = make_station(tenant)
+    tag = make_id_tag(tenant)
+    async with api_client(server, tenant) as api, \
+            charge_point_201(server, tenant, station, password, cls=WattsOnly) as cp:
+        await make_group(api, [station], max_current="16")
+        await eventually(lambda: profiles_sent(cp, "TxDefaultProfile"))
+        await cp.start_transaction(1, tag.id_tag)
+        await eventually(lambda: profiles_sent(cp, "TxProfile"))
+    [failsafe] = profiles_sent(cp, "TxDefaultProfile")
+    [schedule] = failsafe["charging_schedule"]
+    assert schedule["charging_rate_unit"] == "W"
+    assert schedule["charging_schedule_period"][0]["limit"] == 6 * 230 * 3
+    [schedule] = profiles_sent(cp, "TxProfile")[-1]["charging_schedule"]
+    assert (schedule["charging_rate_unit"], schedule["charging_schedule_period"][0]["limit"]) == (
+        "W", 16 * 230 * 3)
+    assert StationControl.objects.get(station=station).rate_units == "Power"
