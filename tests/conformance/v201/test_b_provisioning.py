@@ -50,7 +50,7 @@ async def _admission(api, station, admission: str) -> None:
     assert response.status_code == 200 and response.json()["admission"] == admission
 
 
-async def test_tc_b_02_cold_boot_charging_station_pending(server, octt201):
+async def test_tc_b_02_cold_boot_charging_station_pending(server, octt201, celery_worker):
     """Cold Boot Charging Station – Pending
 
     The CSMS answers the boot Pending with a retry interval and may provision the station
@@ -100,7 +100,7 @@ async def test_tc_b_30_cold_boot_charging_station_pending_rejected_security_erro
 
 
 async def test_tc_b_31_cold_boot_charging_station_pending_rejected_trigger_message(
-        server, octt201):
+        server, octt201, celery_worker):
     """Cold Boot Charging Station – Pending/Rejected – TriggerMessage
 
     A station held Pending is accepted by the operator: the CSMS sends it a
