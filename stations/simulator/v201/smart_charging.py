@@ -129,9 +129,13 @@ class SmartChargingStation201:
         if not in_force:
             return None
         unit = unit or in_force[-1]["charging_schedule"][0]["charging_rate_unit"]
-        starts = sorted({0} | {period["start_period"] for p in in_force
-                               for period in p["charging_schedule"][0]["charging_schedule_period"]
-                               if period["start_period"] < duration})
+        schedules = [p["charging_schedule"][0] for p in in_force]
+        starts = sorted({0} | {period["start_period"] for schedule in schedules
+                               for period in schedule["charging_schedule_period"]
+                               if period["start_period"] < duration}
+                        | {schedule["duration"] for schedule in schedules  # where one ends
+                           if schedule.get("duration") is not None
+                           and schedule["duration"] < duration})
         periods: list[dict] = []
         for start in starts:
             limits = [limit for p in in_force if (limit := _limit_at(p, start, unit)) is not None]
