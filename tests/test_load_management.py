@@ -235,6 +235,8 @@ async def test_allocations_and_profiles_sent_are_recorded(server, celery_worker)
         await a.start_transaction(1, tag.id_tag)
         await limits_become({a: 32.0})
     sent = LimitSent.objects.filter(station=pairs[0][0]).order_by("sent_at")
+    # With Redis the worker records the answer after the station has it: wait for the record
+    await eventually(lambda: sent.filter(purpose="TxProfile", status="Accepted").exists())
     assert [(s.purpose, s.connector_id, str(s.limit), s.status) for s in sent][-1] == \
         ("TxProfile", 1, "32.0", "Accepted")
     assert sent.filter(purpose="TxDefaultProfile", connector_id=0, status="Accepted").exists()
