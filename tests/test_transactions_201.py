@@ -4,9 +4,11 @@ the running cost told to the station (CostUpdated) and the final cost in the ans
 retransmitted, offline and reordered events applied once; an Ended without a Started still
 priced; meter values outside a transaction kept without a session (docs/sessions.md)."""
 
+import random
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+import pytest
 from asgiref.sync import sync_to_async
 from ocpp.v201 import call
 
@@ -171,3 +173,31 @@ async def test_the_api_asks_a_2_0_1_station_about_a_sessions_transaction(server)
     assert ("GetTransactionStatus", {"transaction_id": transaction_id}) in cp.received
     async with api_client(server, make_tenant("Other")) as outsider:
         assert (await outsider.post(f"/api/v1/sessions/{session_id}/transaction-status/")).status_code == 404
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+async def test_a_whole_offline_transaction_delivered_in_any_order_with_repeats_is_one_session(server, seed):
+    """The live twin of tests/fast/stations/services/test_transaction_events_histories.py: the
+    station charges offline, then sends its queue shuffled, some events twice, the Started
+    maybe last; the API shows one session with the energy of all of it."""
+    tenant = make_tenant()
+    station, password = make_station(tenant)
+    make_id_tag(tenant, "OFFLINE")
+    shuffle = random.Random(seed)
+    async with charge_point_201(server, tenant, station, password) as cp:
+        cp.offline = True
+        await cp.start_transaction(1, "OFFLINE")
+        transaction_id = cp.evses[1].transaction_id
+        for _ in range(3):
+            await cp.meter_values(1, 1_000)
+        await cp.stop_transaction(1, "EVDisconnected")
+        order = list(range(len(cp.queued)))
+        shuffle.shuffle(order)
+        order += shuffle.sample(order, 2)  # retransmissions
+        await cp.flush_offline(order=order)
+        async with api_client(server, tenant) as api:
+            row = await session_of(api, station, transaction_id)
+    assert (row["energy_wh"], row["start_missing"], row["stop_reason"]) == (3_000, False, "EVDisconnected")
+    assert (row["id_tag"], row["id_tag_status"]) == ("OFFLINE", "Accepted")
+    assert ChargingSession.objects.filter(station=station).count() == 1
+    assert TransactionEventRecord.objects.filter(station=station).count() == 5
