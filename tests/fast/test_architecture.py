@@ -25,7 +25,9 @@ CORE = ("stations.models", "stations.services", "stations.ocpp", "stations.event
 STATIONS_EDGES = ("stations.api", "stations.api_base", "stations.serializers", "stations.filters",
                   "stations.views", "stations.forms", "stations.dashboard", "stations.admin",
                   "stations.urls", "stations.dashboard_urls", "stations.triggers.api",
-                  "stations.triggers.urls", "stations.tariff_and_group")
+                  "stations.triggers.urls", "stations.tariff_and_group", "stations.devicemodel.api",
+                  "stations.devicemodel.urls", "stations.devicemodel.views",
+                  "stations.devicemodel.dashboard_urls")
 ABOVE_THE_CORE = ("billing", "loadmgmt")
 LOADMGMT_EDGES = ("loadmgmt.api", "loadmgmt.serializers", "loadmgmt.views", "loadmgmt.forms",
                   "loadmgmt.admin", "loadmgmt.group_tariff", "loadmgmt.urls", "loadmgmt.dashboard_urls")
