@@ -89,18 +89,24 @@ async def charge_point_201(server, tenant, station, password, evses: int = 1,
                            connectors_per_evse: int = 1, boot: bool = True,
                            cls=SimulatedChargePoint201, subprotocols: list[str] | None = None):
     """A real OCPP 2.0.1 charging station connected to `server`, answering the backend's CALLs;
-    booted (and every connector reported Available) unless `boot` is False."""
-    connection = await connect_201(f"{server.ws}/ocpp/{tenant.slug}", station.identity, password,
-                                   subprotocols=subprotocols)
+    booted (and every connector reported Available) unless `boot` is False. `cp.reconnect()`
+    (and a reset, with `cp.reconnect_on_reset = True`) opens a new link with its password now."""
+    url = f"{server.ws}/ocpp/{tenant.slug}"
+    connection = await connect_201(url, station.identity, password, subprotocols=subprotocols)
     cp = cls(station.identity, connection, evses=evses, connectors_per_evse=connectors_per_evse,
              password=password)
+    cp.reconnect_with = lambda: connect_201(url, station.identity, cp.password,
+                                            subprotocols=subprotocols)
     runner = asyncio.create_task(cp.start())
     try:
         if boot and (await cp.boot()).status == "Accepted":
             await cp.status_all()
         yield cp
     finally:
-        runner.cancel()
+        for task in (runner, cp.runner):
+            if task is not None:
+                task.cancel()
+        await cp._connection.close()
         await connection.close()
 
 

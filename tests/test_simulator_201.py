@@ -16,7 +16,7 @@ from ocpp.v201.enums import Action
 
 from stations.models import Station, StatusEvent
 from stations.simulator.v201 import SimulatedChargePoint201, connect
-from tests.factories import charge_point_201, eventually, make_station, make_tenant
+from tests.factories import api_client, charge_point_201, eventually, make_station, make_tenant
 from tests.test_management import manage
 
 
@@ -33,6 +33,27 @@ async def test_the_2_0_1_station_boots_reports_status_and_heartbeats_on_the_real
         assert stored.vendor == "Simulator" and stored.boot_reason == "PowerUp"
         await eventually(lambda: StatusEvent.objects.filter(
             station_id=station.pk, evse_id=2, status="Unavailable").exists())
+
+
+async def test_a_reset_drops_the_link_and_the_station_comes_back_with_its_new_password(server):
+    tenant = make_tenant()
+    station, old = make_station(tenant)
+    async with charge_point_201(server, tenant, station, old) as cp, \
+            api_client(server, tenant) as api:
+        cp.reconnect_on_reset = True
+        rotated = await api.post(f"/api/v1/stations/{station.identity}/password/", json={})
+        assert rotated.json()["status"] == "Accepted", rotated.text
+        assert cp.password == rotated.json()["password"] != old
+        first_link = cp._connection
+        reset = await api.post(f"/api/v1/stations/{station.identity}/commands/",
+                               json={"action": "Reset", "payload": {"type": "Immediate"}})
+        assert reset.status_code == 200, reset.text
+        assert reset.json()["response"]["status"] == "Accepted"
+        await eventually(lambda: len(cp.boots) == 2 and cp.registration == "Accepted")
+        assert cp._connection is not first_link and first_link.state.name == "CLOSED"
+        assert await cp.heartbeat()  # the new link answers
+    stored = await Station.objects.aget(pk=station.pk)
+    assert stored.boot_reason == "RemoteReset"
 
 
 def test_the_demo_prints_both_simulate_lines_and_the_2_0_1_one_charges_and_is_priced(server):

@@ -64,6 +64,7 @@ class CoreChargePoint201(ChargePoint):
     vendor = "Simulator"
     model = "SIM-201"
     fixed_cable = False  # a station with a fixed cable cannot unlock it
+    reconnect_on_reset = False  # True: a reset drops the link and boots on a new one
     unlock_fails = False
     data_transfer_vendors = {"org.simulator"}  # DataTransfer from these is echoed back, Accepted
 
@@ -85,6 +86,10 @@ class CoreChargePoint201(ChargePoint):
         self.messages: list[dict] = []  # updatedPersonalMessage / personalMessage seen
         self._tasks: set[asyncio.Task] = set()
         self._pending_resets: list[tuple[str, int | None]] = []
+        # An async callable opening a new link (tests/factories.py charge_point_201 sets it):
+        # what a reset with `reconnect_on_reset` and `reconnect()` use.
+        self.reconnect_with = None
+        self.runner: asyncio.Task | None = None  # reading the link `reconnect` opened
         self.offline = False  # while True, TransactionEvents are queued, sent by `flush_offline`
         self.queued: list[call.TransactionEvent] = []
 
@@ -416,11 +421,23 @@ class CoreChargePoint201(ChargePoint):
             for connector_id in evse.connectors:
                 evse.connectors[connector_id] = "Available" if evse.operative else "Unavailable"
         if evse_id is None:
+            if self.reconnect_on_reset and self.reconnect_with is not None:
+                await self.reconnect()
             await self.boot(reason="RemoteReset")
             await self.status_all()
         else:
             for connector_id, status in self.evses[evse_id].connectors.items():
                 await self.status(evse_id, status, connector_id)
+
+    async def reconnect(self) -> None:
+        """Drop the link and open a new one with `reconnect_with` (the password in force now,
+        e.g. after SecurityCtrlr.BasicAuthPassword was set); its reader runs in `runner`."""
+        await asyncio.sleep(0.2)  # the answer that asked for it goes out first
+        await self._connection.close()
+        self._connection = await self.reconnect_with()
+        if self.runner is not None:
+            self.runner.cancel()
+        self.runner = asyncio.create_task(self.start())
 
     @on(Action.change_availability)
     async def on_change_availability(self, operational_status, evse=None, **kwargs):
