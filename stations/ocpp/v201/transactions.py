@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.conf import settings
 
-from stations import events, live, running_cost
+from stations import events, running_cost
 from stations.commands import requests as req
 from stations.commands.sending import CommandFailed, command_run
 from stations.models import Station
@@ -81,10 +81,6 @@ async def _publish(link: Link, outcome: EventOutcome, transaction_id: str,
         follow(events.publish(events.SessionStopped(
             station, outcome.session_id, transaction_id, completed_late=outcome.completed_late,
             link=link)))
-    live.publish_soon(station.tenant_id, {
-        "type": "session.event", "station": station.identity, "transaction_id": transaction_id,
-        "evse_id": outcome.evse_id, "connector_id": outcome.connector_id,
-        "running": outcome.running})
 
 
 @handles(V201, "MeterValues")
