@@ -26,7 +26,7 @@ from stations.commands.sending import (
     command_run,
     translator_for,
 )
-from stations.models import Connector, Station
+from stations.models import Connector, Evse, Station
 from stations.quirks import quirks_of
 from stations.selectors import sessions_by_transaction_id
 from stations.services.station_commands import session_start_remote
@@ -82,8 +82,12 @@ def _targets(station: Station, connector_id: int, profile: dict) -> list[tuple[i
     if (connector_id != 0 or profile["chargingProfilePurpose"] != Purpose.TX_DEFAULT
             or not quirks_of(station).max_profile_on_connector_zero_only):
         return [(connector_id, profile)]
-    connectors = list(Connector.objects.filter(station=station, connector_id__gt=0)
-                      .order_by("connector_id").values_list("connector_id", flat=True))
+    if station.ocpp_version == "2.0.1":  # a 2.0.1 profile goes to an EVSE, not a connector
+        connectors = list(Evse.objects.filter(station=station, evse_id__gt=0)
+                          .order_by("evse_id").values_list("evse_id", flat=True))
+    else:
+        connectors = list(Connector.objects.filter(station=station, connector_id__gt=0)
+                          .order_by("connector_id").values_list("connector_id", flat=True))
     if not connectors:
         raise ProfileInvalid("This station model takes a TxDefaultProfile per connector, and it "
                              "has reported no connectors yet.", "connector_id")

@@ -6,11 +6,13 @@ report."""
 import pytest
 from django.utils import timezone
 
-from stations.models import ChargingSession
+from stations.models import ChargingSession, Evse, ModelQuirks
+from stations.quirks import quirks_forget
 from stations.smartcharging.checks import ProfileInvalid, checked_profile, checked_remote_start
 from stations.smartcharging.models import ChargingProfile, ProfileReport
 from stations.smartcharging.services import (
     _profile_record,
+    _targets,
     charging_profiles_reported,
     charging_profiles_transaction_stopped,
 )
@@ -94,3 +96,18 @@ def test_report_parts_collect_until_the_last(station_201):
             for p in report.profiles] == [(0, "CSO", 1), (1, "EMS", 2), (1, "EMS", 3)]
     assert charging_profiles_reported(station_id=station_201.pk, request_id=99, evse_id=0,
                                       source="CSO", profiles=[{"id": 1}], tbc=False) is None
+
+
+def test_a_station_default_fanned_out_by_the_quirk_goes_to_each_evse(station_201):
+    quirks_forget()
+    ModelQuirks.objects.create(vendor="ZeroOnly201", model_prefix="",
+                               max_profile_on_connector_zero_only=True)
+    station_201.vendor, station_201.model = "ZeroOnly201", "Z2"
+    station_201.save(update_fields=["vendor", "model"])
+    for evse_id in (1, 2):  # EVSE 2 has two connectors: still one profile for it
+        Evse.objects.create(station=station_201, evse_id=evse_id)
+    try:
+        targets = _targets(station_201, 0, profile("TxDefaultProfile"))
+    finally:
+        quirks_forget()
+    assert [(evse, p["chargingProfileId"]) for evse, p in targets] == [(1, 3), (2, 4)]
