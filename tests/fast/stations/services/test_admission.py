@@ -174,3 +174,11 @@ def test_an_accountant_or_another_tenant_cannot_accept(tenant, outsider):
     assert post(accountant, url, {"admission": "Accepted"}, htmx=False).status_code == 403
     assert post(signed_in(outsider), url, {"admission": "Accepted"}, htmx=False).status_code == 404
     assert Station.objects.get(pk=station.pk).admission == "Pending"
+
+
+def test_a_dashboard_action_a_pending_station_may_not_get_says_why(tenant, member_web):
+    station, _ = make_station(tenant, admission="Pending", ocpp_version="2.0.1")
+    response = post(member_web, f"/stations/{station.identity}/unlock/", {"connector_id": 1})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Refused" in page and "Pending" in page and "UnlockConnector" in page
