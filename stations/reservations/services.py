@@ -79,7 +79,8 @@ async def reservation_reserve(*, station: Station, connector_id: int, id_tag: Id
         station=station, connector_id=connector_id, id_tag=id_tag, expiry_date=expiry_date)
     request = req.ReservationMake(reservation_id=reservation.reservation_id, evse_id=connector_id,
                                   id_token=reservation.id_tag, expiry_date=_iso(expiry_date),
-                                  parent_id_token=reservation.parent_id_tag)
+                                  parent_id_token=reservation.parent_id_tag,
+                                  token_type=id_tag.token_type)
     try:
         answer = await command_run(station, request)
     except CommandFailed as failure:
