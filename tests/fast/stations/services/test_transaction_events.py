@@ -64,7 +64,8 @@ def test_started_updated_ended_make_one_session_with_energy_and_times(station, t
     assert (session.transaction_id, session.station_transaction_id) == (None, "TX-1")
     assert (session.meter_start, session.meter_stop, session.energy_wh) == (1000, 7500, 6500)
     assert (session.started_at, session.stopped_at) == (T0, T0 + timedelta(minutes=20))
-    assert (session.id_tag, session.stop_reason, session.start_missing) == ("04A2B3C4", "EVDisconnected", False)
+    assert (session.id_tag, session.stop_reason, session.start_missing) == (
+        "04A2B3C4", "EVDisconnected", False)
     assert (session.evse_id, session.connector_id) == (1, 1)
     assert MeterSample.objects.filter(session=session).count() == 3
     assert list(StatusEvent.objects.filter(station=station).order_by("received_at", "pk")
@@ -75,7 +76,8 @@ def test_a_retransmission_changes_nothing_and_answers_the_same(station, tenant):
     make_id_tag(tenant, "CARD", max_sessions=1)
     first = apply(station, event("Started", 0, 0, wh=1000, token="CARD"))
     again = apply(station, event("Started", 0, 0, wh=1000, token="CARD"))
-    assert (again.repeated, again.id_token_info, again.session_id) == (True, first.id_token_info, first.session_id)
+    assert (again.repeated, again.id_token_info, again.session_id) == (
+        True, first.id_token_info, first.session_id)
     assert first.id_token_info["status"] == "Accepted"  # the session itself is not a second one
     assert TransactionEventRecord.objects.filter(station=station).count() == 1
     assert MeterSample.objects.count() == 1
@@ -86,11 +88,13 @@ def test_an_ended_first_makes_a_session_without_start_and_a_late_started_complet
     assert (ended.started, ended.stopped, ended.running) == (False, True, False)
     apply(station, event("Updated", 1, 10, wh=5000, offline=True))
     session = ChargingSession.objects.get(station=station)
-    assert (session.start_missing, session.started_at, session.meter_start) == (True, T0 + timedelta(minutes=10), 5000)
+    assert (session.start_missing, session.started_at, session.meter_start) == (
+        True, T0 + timedelta(minutes=10), 5000)
     apply(station, event("Started", 0, 0, wh=2000, offline=True))
     session.refresh_from_db()
     assert (session.start_missing, session.started_at) == (False, T0)
-    assert (session.meter_start, session.meter_stop, session.stopped_at) == (2000, 9000, T0 + timedelta(minutes=30))
+    assert (session.meter_start, session.meter_stop, session.stopped_at) == (
+        2000, 9000, T0 + timedelta(minutes=30))
 
 
 def test_the_id_token_of_a_later_update_authorizes_the_session(station, tenant):
@@ -145,7 +149,8 @@ def test_remote_start_id_reservation_and_second_connector_of_an_evse(station):
 def test_a_2_0_1_sampled_value_applies_its_multiplier_and_unit():
     assert sampled_value_of_201({"value": 12.5, "unitOfMeasure": {"unit": "Wh", "multiplier": 3}}) == {
         "value": "1.25E+4", "measurand": "Energy.Active.Import.Register", "unit": "Wh"}
-    assert sampled_value_of_201({"value": 7, "measurand": "Power.Active.Import", "phase": "L1"})["unit"] == "W"
+    power = sampled_value_of_201({"value": 7, "measurand": "Power.Active.Import", "phase": "L1"})
+    assert power["unit"] == "W"
 
 
 # Authorization ------------------------------------------------------------------------------------
@@ -185,3 +190,32 @@ def test_decimal_energy_in_wh_is_kept_to_the_watt_hour(station):
     payload["meterValue"] = [{"timestamp": iso(T0), "sampledValue": [{"value": 1234.5678}]}]
     apply(station, payload)
     assert MeterSample.objects.get().value == Decimal("1234.5678")
+
+
+def test_a_reserved_evse_started_with_its_reservation_uses_it(station, tenant):
+    from stations.reservations.models import Reservation, ReservationStatus
+
+    reservation = Reservation.objects.create(
+        tenant=tenant, station=station, reservation_id=5, connector_id=1, id_tag="CARD",
+        expiry_date=T0 + timedelta(hours=1), status=ReservationStatus.ACCEPTED)
+    apply(station, event("Started", 0, 0, reservationId=5))
+    apply(station, event("Updated", 1, 1, reservationId=5))  # named again: used once
+    reservation.refresh_from_db()
+    session = ChargingSession.objects.get(station=station)
+    assert (reservation.status, reservation.session_id, session.reservation_id) == (
+        ReservationStatus.USED, session.pk, 5)
+
+
+def test_the_running_cost_is_billings_quote_and_none_without_a_tariff(station, tenant):
+    from billing.services import tariff_create
+    from stations.running_cost import session_running_cost
+    from tests.factories import set_station_tariff
+
+    untariffed = apply(station, event("Started", 0, 0, tx="FREE", wh=0))
+    assert session_running_cost(session_id=untariffed.session_id) is None
+    set_station_tariff(station, tariff_create(
+        tenant=tenant, name="T", currency="EUR", vat_rate="19", idle_grace_minutes=15,
+        elements=[{"price_components": [{"type": "ENERGY", "price": "0.30"}]}]))
+    priced = apply(station, event("Started", 0, 0, tx="PRICED", wh=0))
+    apply(station, event("Ended", 1, 30, tx="PRICED", wh=10_000))
+    assert session_running_cost(session_id=priced.session_id) == Decimal("3.57")  # 3.00 + 19 % VAT
