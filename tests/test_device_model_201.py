@@ -4,11 +4,12 @@ become the stored model (in order, out of order, twice); GetVariables and SetVar
 the API with a result per attribute, split by the station's ItemsPerMessage; the 1.6 keys the
 features read as the 2.0.1 variables (docs/domain-model.md, the device model; docs/api.md)."""
 
+import json
 import math
 
 from ocpp.v201 import call
 
-from stations.models import DeviceReport, Variable, VariableAttribute
+from stations.models import DeviceReport, OcppMessage, Variable, VariableAttribute
 from stations.simulator.v201 import SimulatedChargePoint201
 from tenants.models import Role
 from tests.dashboard_helpers import logged_in, post
@@ -211,3 +212,28 @@ async def test_the_station_page_refreshes_the_model_and_sets_a_variable_with_its
     assert "HeartbeatInterval" in shown.text and "complete" in shown.text
     assert "Accepted" in set_.text and "Rejected" in wrong.text
     assert cp.variable("OCPPCommCtrlr", "HeartbeatInterval") == "90"
+
+
+class Telling(SimulatedChargePoint201):
+    """Reports its password's value, as no station should."""
+
+    def _report_data(self, key):
+        data = super()._report_data(key)
+        if key[0] == "SecurityCtrlr" and key[4] == "BasicAuthPassword":
+            data["variableAttribute"][0]["value"] = "told-password-told-password"
+        return data
+
+
+async def test_a_password_a_station_reports_is_kept_neither_in_the_model_nor_in_the_log(server):
+    tenant = make_tenant()
+    station, password = make_station(tenant)
+    async with charge_point_201(server, tenant, station, password, cls=Telling), \
+            api_client(server, tenant) as api:
+        await api.post(url(station, "reports/"), json={"report_base": "FullInventory"})
+        await eventually(lambda: DeviceReport.objects.filter(
+            station=station, completed_at__isnull=False).exists())
+        logged = await eventually(lambda: list(OcppMessage.objects.filter(
+            station=station, action="NotifyReport", direction="in")) or None)
+    assert not VariableAttribute.objects.filter(value__contains="told-password").exists()
+    assert logged and not any("told-password" in json.dumps(m.payload) for m in logged)
+    assert any("(redacted)" in json.dumps(m.payload) for m in logged)

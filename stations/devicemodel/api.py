@@ -14,7 +14,7 @@ from stations.commands import requests as req
 from stations.devicemodel import services
 from stations.devicemodel.selectors import device_reports_of
 from stations.models import AttributeType, DeviceReport
-from stations.services.device_model import SECRET_VARIABLES
+from stations.services.message_log import secret_variable
 
 MAX_ITEMS = 200  # variables in one request to the API (the station may take fewer per CALL)
 
@@ -54,7 +54,7 @@ class VariableSettingSerializer(VariableAttributeRefSerializer):
 
     def validate(self, data):
         data = super().validate(data)
-        if (data["component"], data["variable"]) in SECRET_VARIABLES:
+        if secret_variable(data["component"], data["variable"]):
             # The backend must know the password before the station uses it.
             raise serializers.ValidationError({"variable": [
                 "The station's password is changed through its password/ endpoint."]})

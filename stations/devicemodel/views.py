@@ -18,6 +18,7 @@ from stations.devicemodel.api import report_state
 from stations.devicemodel.selectors import device_model_matching, device_reports_of
 from stations.models import AttributeType, Station
 from stations.services.device_model import SECRET_VARIABLES
+from stations.services.message_log import secret_variable
 
 REPORTS_SHOWN = 5
 
@@ -34,7 +35,7 @@ class VariableSetForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if (data.get("component"), data.get("variable")) in SECRET_VARIABLES:
+        if secret_variable(data.get("component", ""), data.get("variable", "")):
             raise forms.ValidationError("The station's password is changed on its security "
                                         "page, never directly.")
         if data.get("connector_id") is not None and data.get("evse_id") is None:

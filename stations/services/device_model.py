@@ -34,14 +34,15 @@ from stations.models import (
     VariableAttribute,
 )
 from stations.security.profiles import configuration_key
-from stations.services.message_log import SECRET_KEYS
+from stations.services.message_log import SECRET_KEYS, secret_variable
 
 log = logging.getLogger(__name__)
 
 # How an attribute's value was learnt (VariableAttribute.source).
 REPORT, GET, SET = "report", "get", "set"
 
-# 2.0.1 variables whose value is a secret: the variable is kept, its value never.
+# 2.0.1 variables whose value is a secret (any case: `secret_variable`): the variable is kept,
+# its value never.
 SECRET_VARIABLES = frozenset({("SecurityCtrlr", "BasicAuthPassword")})
 
 
@@ -127,7 +128,7 @@ def _variables(components: dict[tuple, Component],
 
 
 def _kept_value(reported: ReportedVariable) -> str:
-    return "" if (reported.component, reported.variable) in SECRET_VARIABLES else reported.value
+    return "" if secret_variable(reported.component, reported.variable) else reported.value
 
 
 CHARACTERISTICS = ["data_type", "unit", "min_limit", "max_limit", "values_list",

@@ -68,6 +68,8 @@ def _redacted(action: str, payload):
     log is listed through the API, secrets are not."""
     if isinstance(payload, dict) and action in SECRET_VARIABLE_LISTS:
         return _without_secret_variables(payload, SECRET_VARIABLE_LISTS[action])
+    if isinstance(payload, dict) and action == "NotifyReport":
+        return _report_without_secrets(payload)
     if not isinstance(payload, dict) or action not in ("ChangeConfiguration", "GetConfiguration"):
         return payload_without_token(action, payload)
     if _secret(payload):
@@ -105,6 +107,20 @@ def _without_secret_variables(payload: dict, lists: tuple[str, ...]) -> dict:
                 and secret_variable(entry.get("component"), entry.get("variable")) else entry
                 for entry in entries]
     return redacted
+
+
+def _report_without_secrets(payload: dict) -> dict:
+    """A NotifyReport part without the value of a secret variable a station should not report."""
+    data = payload.get("reportData")
+    if not isinstance(data, list):
+        return payload
+    return payload | {"reportData": [
+        entry | {"variableAttribute": [
+            attribute | {"value": REDACTED} if isinstance(attribute, dict) and "value" in attribute
+            else attribute for attribute in entry["variableAttribute"]]}
+        if isinstance(entry, dict) and isinstance(entry.get("variableAttribute"), list)
+        and secret_variable(entry.get("component"), entry.get("variable")) else entry
+        for entry in data]}
 
 
 def _secret(entry) -> bool:
