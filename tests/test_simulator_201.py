@@ -184,6 +184,11 @@ class Csms(ChargePoint):
         self.note("FirmwareStatusNotification", payload)
         return call_result.FirmwareStatusNotification()
 
+    @on(Action.notify_event)
+    async def on_notify_event(self, **payload):
+        self.note("NotifyEvent", payload)
+        return call_result.NotifyEvent()
+
     @on(Action.log_status_notification)
     async def on_log_status(self, **payload):
         self.note("LogStatusNotification", payload)
@@ -415,6 +420,13 @@ async def test_reset_availability_unlock_trigger_cache_and_data_transfer():
         await csms.wait_for("Heartbeat")
         await csms.wait_for("FirmwareStatusNotification")
         assert (await csms.wait_for("BootNotification", 3))[-1]["reason"] == "Triggered"
+        cp.unlock_fails = True
+        assert (await csms.call(call.UnlockConnector(evse_id=2, connector_id=1))).status \
+            == "UnlockFailed"
+        [event] = (await csms.wait_for("NotifyEvent"))[0]["event_data"]
+        assert (event["component"], event["variable"], event["actual_value"]) == (
+            {"name": "ConnectorPlugRetentionLock", "evse": {"id": 2, "connector_id": 1}},
+            {"name": "Problem"}, "true")
         assert (await csms.call(call.ClearCache())).status == "Accepted"
         echoed = await csms.call(call.DataTransfer(vendor_id="org.simulator", data={"a": 1}))
         assert (echoed.status, echoed.data) == ("Accepted", {"a": 1})

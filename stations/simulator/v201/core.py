@@ -476,9 +476,31 @@ class CoreChargePoint201(ChargePoint):
             return call_result.UnlockConnector(status="UnknownConnector")
         if self.evses[evse_id].transaction_id is not None:
             return call_result.UnlockConnector(status="OngoingAuthorizedTransaction")
+        if self.unlock_fails:  # the lock is stuck: reported as a problem (OCPP 2.0.1 G03.FR.04)
+            self.soon(self.notify_event, "ConnectorPlugRetentionLock", "Problem", "true",
+                      evse_id, connector_id)
         if self.fixed_cable or self.unlock_fails:
             return call_result.UnlockConnector(status="UnlockFailed")
         return call_result.UnlockConnector(status="Unlocked")
+
+    async def notify_event(self, component: str, variable: str, actual_value: str,
+                           evse_id: int | None = None, connector_id: int | None = None, *,
+                           trigger: str = "Delta", cleared: bool | None = None,
+                           tech_info: str | None = None) -> None:
+        """One NotifyEvent: a component's variable changed (e.g. Connector.Problem = true)."""
+        self._event_ids = getattr(self, "_event_ids", 0) + 1
+        target: dict = {"name": component}
+        if evse_id is not None:
+            target["evse"] = {"id": evse_id, **({"connectorId": connector_id}
+                                                if connector_id is not None else {})}
+        event = {"eventId": self._event_ids, "timestamp": utcnow(), "trigger": trigger,
+                 "actualValue": actual_value, "eventNotificationType": "HardWiredNotification",
+                 "component": target, "variable": {"name": variable}}
+        if cleared is not None:
+            event["cleared"] = cleared
+        if tech_info is not None:
+            event["techInfo"] = tech_info
+        await self.call(call.NotifyEvent(generated_at=utcnow(), seq_no=0, event_data=[event]))
 
     @on(Action.clear_cache)
     async def on_clear_cache(self, **kwargs):
