@@ -318,6 +318,15 @@ class CertificateIdsGet:
 
 
 @dataclass(frozen=True)
+class CertificateIdsGetMany:
+    """The certificates of several types at once, none: of every type (2.0.1's
+    GetInstalledCertificateIds takes a list; 1.6 asks for one type at a time). The report's
+    hash data carry their `certificateType`."""
+
+    certificate_types: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class CertificateDelete:
     hash_data: dict
 

@@ -117,7 +117,24 @@ async def certificate_install(station: Station, certificate_type: str,
         status=result.status)
 
 
-async def certificates_refresh(station: Station, certificate_type: str) -> str:
+async def certificates_refresh(station: Station, certificate_types: list[str]) -> str:
+    """GetInstalledCertificateIds: what the station reports of each type asked (none asked: of
+    every type, 2.0.1 only) replaces what we know of it. One type goes as 1.6 asks too."""
+    if len(certificate_types) == 1:
+        return await _certificates_refresh_one(station, certificate_types[0])
+    asked = certificate_types or [name for name, _ in InstalledCertificate.TYPES]
+    report = await _call(station, req.CertificateIdsGetMany(certificate_types=tuple(certificate_types)),
+                         ", ".join(certificate_types) or "every type")
+    if report.status in ("Accepted", "NotFound"):
+        for certificate_type in asked:
+            await sync_to_async(services.installed_certificates_reported)(
+                station=station, certificate_type=certificate_type,
+                hash_data=[data for data in report.hash_data
+                           if data.get("certificateType") == certificate_type])
+    return report.status
+
+
+async def _certificates_refresh_one(station: Station, certificate_type: str) -> str:
     report = await _call(station, req.CertificateIdsGet(certificate_type=certificate_type),
                          _type_word(station, certificate_type))
     if report.status == "Accepted":

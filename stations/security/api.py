@@ -22,7 +22,7 @@ from stations.security.models import (
 from stations.security.serializers import (
     CertificateInstallSerializer,
     CertificateRenewSerializer,
-    CertificateTypeSerializer,
+    CertificatesRefreshSerializer,
     InstalledCertificateSerializer,
     IssuedCertificateSerializer,
     PasswordChangedSerializer,
@@ -210,16 +210,18 @@ class StationCertificatesView(AsyncStationAPIView):
 
 
 class StationCertificatesRefreshView(AsyncStationAPIView):
-    """GetInstalledCertificateIds for one type; the answer replaces what we know of that type."""
+    """GetInstalledCertificateIds for one type (`certificate_type`), or for a 2.0.1 station
+    several (`certificate_types`) or every type (neither); the answer replaces what we know of
+    each type asked."""
 
-    @extend_schema(request=CertificateTypeSerializer,
+    @extend_schema(request=CertificatesRefreshSerializer,
                    responses={200: StatusSerializer, 400: OpenApiResponse(), **COMMAND_ERRORS})
     async def post(self, request, identity: str):
         station = self.station
-        serializer = CertificateTypeSerializer(data=request.data, context={"station": station})
+        serializer = CertificatesRefreshSerializer(data=request.data, context={"station": station})
         serializer.is_valid(raise_exception=True)
         answer = await actions.certificates_refresh(station,
-                                                    serializer.validated_data["certificate_type"])
+                                                    serializer.validated_data["certificate_types"])
         return Response({"status": answer})
 
 

@@ -117,8 +117,23 @@ class CertificateInstallSerializer(serializers.Serializer):
         return value
 
 
-class CertificateTypeSerializer(serializers.Serializer):
-    certificate_type = CertificateTypeField()
+class CertificatesRefreshSerializer(serializers.Serializer):
+    """One type (`certificate_type`), several or none (`certificate_types`, or neither: every
+    type) of a 2.0.1 station, whose GetInstalledCertificateIds takes a list; one for 1.6."""
+
+    certificate_type = CertificateTypeField(required=False)
+    certificate_types = serializers.ListField(child=CertificateTypeField(), required=False,
+                                              max_length=len(InstalledCertificate.TYPES))
+
+    def validate(self, attrs: dict) -> dict:
+        types = ([attrs["certificate_type"]] if "certificate_type" in attrs else []) + \
+            list(attrs.get("certificate_types", []))
+        types = list(dict.fromkeys(types))
+        station = self.context.get("station")
+        if len(types) != 1 and (station is None or _speaks_1_6(station)):
+            raise serializers.ValidationError({"certificate_type": [
+                "A 1.6 station is asked for one certificate type at a time."]})
+        return {"certificate_types": types}
 
 
 class CertificateRenewSerializer(serializers.Serializer):

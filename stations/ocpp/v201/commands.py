@@ -426,6 +426,21 @@ def _(request: req.CertificateIdsGet, action: str, response: dict) -> req.Comman
 
 
 @call_of.register
+def _(request: req.CertificateIdsGetMany) -> tuple[str, dict]:
+    if not request.certificate_types:
+        return "GetInstalledCertificateIds", {}
+    return "GetInstalledCertificateIds", {"certificateType": list(request.certificate_types)}
+
+
+@result_of.register
+def _(request: req.CertificateIdsGetMany, action: str, response: dict) -> req.CommandResult:
+    return req.CertificateIdsReport(
+        action=action, status=response.get("status", ""), response=response,
+        hash_data=tuple(chain["certificateHashData"] | {"certificateType": chain["certificateType"]}
+                        for chain in response.get("certificateHashDataChain", [])))
+
+
+@call_of.register
 def _(request: req.CertificateDelete) -> tuple[str, dict]:
     return "DeleteCertificate", {"certificateHashData": request.hash_data}
 

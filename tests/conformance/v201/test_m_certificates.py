@@ -154,3 +154,47 @@ async def test_tc_m_21_delete_a_certificate_from_a_charging_station_failed(serve
     assert deleted.json() == {"status": "Failed"}
     row = InstalledCertificate.objects.get(pk=shown["id"])
     assert (row.delete_status, row.installed) == ("Failed", True)
+
+
+async def _retrieve_many(server, octt201, body: dict, installed: dict[str, str]):
+    async with octt201.charge_point(server) as cp, octt201.api(server) as api:
+        for certificate_type, pem in installed.items():
+            cp.certificates[certificate_type].append(pem)
+        response = await api.post(f"{_base(octt201)}/refresh/", json=body)
+        listed = (await api.get(f"{_base(octt201)}/")).json()["results"]
+    asked = [data for name, data in cp.received if name == "GetInstalledCertificateIds"]
+    known = {(row["certificate_type"], row["serial_number"]) for row in listed if row["installed"]}
+    return response.json()["status"], asked[-1]["certificate_type"], known
+
+
+def _serial(pem: str) -> str:
+    return ca.hash_data(ca.load_certificate(pem))["serialNumber"]
+
+
+async def test_tc_m_17_retrieve_certificates_from_charging_station_csmsrootcertificate_manufacturerrootcertificate(  # noqa: E501
+        server, octt201):
+    """Retrieve certificates from Charging Station – CSMSRootCertificate &
+    ManufacturerRootCertificate
+
+    One GetInstalledCertificateIds with both types; each type's certificates are recorded."""
+    csms, maker = _root("M17 CSMS"), _root("M17 Maker")
+    status, asked, known = await _retrieve_many(
+        server, octt201,
+        {"certificate_types": ["CSMSRootCertificate", "ManufacturerRootCertificate"]},
+        {"CSMSRootCertificate": csms, "ManufacturerRootCertificate": maker})
+    assert status == "Accepted"
+    assert asked == ["CSMSRootCertificate", "ManufacturerRootCertificate"]
+    assert {("CSMSRootCertificate", _serial(csms)),
+            ("ManufacturerRootCertificate", _serial(maker))} <= known
+
+
+async def test_tc_m_18_retrieve_certificates_from_charging_station_all_certificatetypes(
+        server, octt201):
+    """Retrieve certificates from Charging Station – All certificateTypes
+
+    GetInstalledCertificateIds without a type: every type's certificates are recorded."""
+    v2g, mo = _root("M18 V2G"), _root("M18 MO")
+    status, asked, known = await _retrieve_many(
+        server, octt201, {}, {"V2GRootCertificate": v2g, "MORootCertificate": mo})
+    assert (status, asked) == ("Accepted", None)
+    assert {("V2GRootCertificate", _serial(v2g)), ("MORootCertificate", _serial(mo))} <= known

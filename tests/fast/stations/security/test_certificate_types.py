@@ -62,3 +62,30 @@ def test_an_unknown_type_is_a_400_naming_the_field():
                           json={"certificate_type": "SomeRootCertificate"})
     assert answer.status_code == 400
     assert "certificate_type" in answer.json()
+
+
+def test_a_1_6_station_is_asked_for_one_certificate_type_at_a_time():
+    tenant = make_tenant()
+    station, _ = make_station(tenant)  # never connected: 1.6 until it does
+    with api_client(tenant) as api:
+        url = f"/api/v1/stations/{station.identity}/certificates/refresh/"
+        several = api.post(url, json={"certificate_types": ["CSMSRootCertificate",
+                                                            "ManufacturerRootCertificate"]})
+        every = api.post(url, json={})
+        one = api.post(url, json={"certificate_types": ["CentralSystemRootCertificate"]})
+    assert several.status_code == every.status_code == 400
+    assert "one certificate type at a time" in several.text
+    assert one.status_code == 409, one.text  # valid: the station is only not connected
+
+
+def test_a_2_0_1_station_may_be_asked_for_several_or_every_type():
+    from stations.models import Station
+
+    tenant = make_tenant()
+    station, _ = make_station(tenant)
+    Station.objects.filter(pk=station.pk).update(ocpp_version="2.0.1")
+    with api_client(tenant) as api:
+        url = f"/api/v1/stations/{station.identity}/certificates/refresh/"
+        for body in ({}, {"certificate_types": ["V2GRootCertificate", "MORootCertificate"]}):
+            assert api.post(url, json=body).status_code == 409  # valid, station absent
+        assert api.post(url, json={"certificate_types": ["V2GCertificateChain"]}).status_code == 400
