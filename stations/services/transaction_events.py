@@ -69,11 +69,14 @@ def transaction_event_apply(*, station: Station, payload: dict, received_at: dat
     newest = not TransactionEventRecord.objects.filter(
         station=station, station_transaction_id=transaction_id, seq_no__gt=payload["seqNo"]).exists()
     _place(session, payload.get("evse"))
-    _times(session, payload["eventType"], at=at, stamp=stamp, received_at=received_at)
-    info = _token(station, session, payload, newest=newest)
     samples = _meter(station, session, payload, received_at=received_at)
+    earliest = min([at, *(sample["timestamp"] for sample in samples)])
+    _times(session, payload["eventType"], at=at, earliest=earliest, stamp=stamp,
+           received_at=received_at)
+    info = _token(station, session, payload, newest=newest)
     _transaction_info(session, payload, newest=newest)
     stopped, completed_late = _stop(session, payload, at=at, stamp=stamp, received_at=received_at)
+    _still_known(session, payload, at=at)
     session.save()
     _charging_status(session, payload, stamp=stamp, received_at=received_at)
     return EventOutcome(session.pk, session.connector_id, session.evse_id, info,
@@ -125,14 +128,15 @@ def _place(session: ChargingSession, evse: dict | None) -> None:
     session.connector_id = connector_of_evse(evse["id"], evse.get("connectorId"))
 
 
-def _times(session: ChargingSession, event_type: str, *, at: datetime, stamp: datetime | None,
-           received_at: datetime) -> None:
-    """The Started gives the start; until it comes, the earliest event's time stands for it."""
+def _times(session: ChargingSession, event_type: str, *, at: datetime, earliest: datetime,
+           stamp: datetime | None, received_at: datetime) -> None:
+    """The Started gives the start; until it comes, the earliest event's (or its meter
+    values') time stands for it."""
     if event_type == STARTED and session.start_missing:
         session.started_at, session.station_started_at = at, stamp
         session.start_received_at, session.start_missing = received_at, False
-    elif session.start_missing and (session.started_at is None or at < session.started_at):
-        session.started_at = at
+    elif session.start_missing and (session.started_at is None or earliest < session.started_at):
+        session.started_at = earliest
     if session.stopped_at is not None and session.started_at > session.stopped_at:
         session.started_at = session.stopped_at
 
@@ -217,6 +221,15 @@ def _stop(session: ChargingSession, payload: dict, *, at: datetime, stamp: datet
     if session.started_at is None or session.started_at > at:
         session.started_at = at
     return True, completed_late
+
+
+def _still_known(session: ChargingSession, payload: dict, *, at: datetime) -> None:
+    """A connector reported free (a cable pulled on the car's side) does not end a 2.0.1
+    transaction the station goes on with: an online event stamped after that makes the session
+    running again (an offline one is older news and changes nothing; docs/sessions.md)."""
+    if (session.freed_at is not None and session.stopped_at is None and at > session.freed_at
+            and payload["eventType"] != ENDED and not payload.get("offline", False)):
+        session.freed_at = None
 
 
 def _charging_status(session: ChargingSession, payload: dict, *, stamp: datetime | None,

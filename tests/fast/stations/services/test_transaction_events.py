@@ -219,3 +219,14 @@ def test_the_running_cost_is_billings_quote_and_none_without_a_tariff(station, t
     priced = apply(station, event("Started", 0, 0, tx="PRICED", wh=0))
     apply(station, event("Ended", 1, 30, tx="PRICED", wh=10_000))
     assert session_running_cost(session_id=priced.session_id) == Decimal("3.57")  # 3.00 + 19 % VAT
+
+
+def test_an_online_event_after_the_connector_was_freed_keeps_the_session_running(station):
+    from stations.services.session_lifecycle import sessions_free
+
+    apply(station, event("Started", 0, 0, token="", token_type="NoAuthorization"), received_minute=1)
+    sessions_free(station_id=station.pk, connector_id=1, at=T0 + timedelta(minutes=5), station_stamp=None)
+    apply(station, event("Updated", 1, 3, offline=True), received_minute=6)  # older news
+    assert not running_sessions().filter(station=station).exists()
+    apply(station, event("Updated", 2, 7, state="Charging", trigger="CablePluggedIn"), received_minute=7)
+    assert running_sessions().filter(station=station).exists()
