@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from stations.models import OcppMessage
+from stations.ocpp import registry
 from stations.ocpp.errors import OcppError, code_in
 from stations.ocpp.frames import FrameError, parse
 from stations.ocpp.v201 import router, schemas
@@ -22,6 +23,7 @@ from tests.test_station_link_fuzz import _from_schema, json_value, odd_text, uni
 
 BUDGET_SECONDS = 25
 V201 = "2.0.1"
+BOOT = {"reason": "PowerUp", "chargingStation": {"vendorName": "Fuzz", "model": "F"}}
 ACTIONS = sorted(router.STATION_ACTIONS)
 
 
@@ -47,9 +49,10 @@ frame = st.one_of(
 )
 
 
-def expected(text: str) -> tuple[str, str] | None:
-    """The answer our parsing and the 2.0.1 schemas promise: ("result"|2.0.1 error code, unique
-    id), or None for a frame that is no CALL (an answer to nothing is not answered)."""
+def expected(text: str, admission: str = "Accepted") -> tuple[str, str] | None:
+    """The answer our parsing, the 2.0.1 schemas and the station's admission promise: ("result"|
+    2.0.1 error code, unique id), or None for a frame that is no CALL (an answer to nothing is
+    not answered)."""
     try:
         call = parse(text)
     except FrameError as bad:
@@ -61,12 +64,15 @@ def expected(text: str) -> tuple[str, str] | None:
         schemas.check_integers(call.action, call.payload)
     except OcppError as error:
         return code_in(error, V201), call.unique_id
-    if call.action not in router.STATION_ACTIONS:
+    if call.action not in router.STATION_ACTIONS or registry.handler_of(V201, call.action) is None:
         return "NotSupported", call.unique_id
+    if admission != "Accepted" and call.action != "BootNotification":
+        return "SecurityError", call.unique_id
     return "result", call.unique_id  # or a CALLERROR of the handler's, never InternalError
 
 
-async def _fuzz(server, tenant, station, password, frames: list[str]) -> None:
+async def _fuzz(server, tenant, station, password, frames: list[str],
+                admission: str = "Accepted") -> None:
     connection = await websockets.connect(
         f"{server.ws}/ocpp/{tenant.slug}/{station.identity}", subprotocols=["ocpp2.0.1"],
         additional_headers=basic_auth(station.identity, password), max_size=None)
@@ -75,15 +81,17 @@ async def _fuzz(server, tenant, station, password, frames: list[str]) -> None:
         promised = []
         for text in frames:
             await connection.send(text)
-            promised.append(expected(text))
-        await connection.send(json.dumps([2, "alive", "Heartbeat", {}]))
+            promised.append(expected(text, admission))
+        alive = "BootNotification" if admission != "Accepted" else "Heartbeat"
+        await connection.send(json.dumps([2, "alive", alive, BOOT if admission != "Accepted" else {}]))
         answers = []
         while True:
             answer = json.loads(await asyncio.wait_for(connection.recv(), 20))
             if answer[0] == 2:  # a CALL of the central system's (e.g. after a boot): not ours
                 continue
             if answer[1] == "alive":
-                assert answer[0] == 3 and "currentTime" in answer[2], answer
+                assert answer[0] == 3 and answer[2].get("status", admission) == admission, answer
+                assert "currentTime" in answer[2], answer
                 break
             answers.append(answer)
         wanted = [p for p in promised if p is not None]
@@ -114,3 +122,20 @@ def test_random_2_0_1_frames_are_each_answered_once_in_2_0_1_words_and_the_link_
     fuzz()
     assert "Traceback" not in server.log()[mark:], server.log()[mark:][-3000:]
     assert OcppMessage.objects.filter(station=station).exists()
+
+
+def test_random_frames_of_a_pending_station_get_security_error_for_anything_but_its_boot(server):
+    tenant = make_tenant("Fuzz201P")
+    station, password = make_station(tenant, admission="Pending")
+    mark = len(server.log())
+    started = time.monotonic()
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck),
+              database=None)
+    @given(frames=st.lists(frame, min_size=1, max_size=6))
+    def fuzz(frames):
+        if time.monotonic() - started < BUDGET_SECONDS / 2:
+            asyncio.run(_fuzz(server, tenant, station, password, frames, admission="Pending"))
+
+    fuzz()
+    assert "Traceback" not in server.log()[mark:], server.log()[mark:][-3000:]
