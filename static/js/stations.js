@@ -91,6 +91,14 @@
     }
   });
 
+  // A 2.0.1 station's report came complete: its device model, where shown, is read again.
+  live.on("station.device_model", function (event) {
+    if (!window.htmx) return;
+    each('[data-device-model="' + esc(event.station) + '"]', function (el) {
+      htmx.ajax("GET", el.dataset.url, {target: el});
+    });
+  });
+
   live.on("live.reopened", function () {  // events may have been missed while away
     if (document.getElementById("stations-table") && window.htmx) {
       htmx.ajax("GET", location.href, {target: "#stations-table", select: "#stations-table", swap: "outerHTML"});

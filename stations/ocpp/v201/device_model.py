@@ -21,7 +21,7 @@ async def notify_report(link: Link, payload: dict, received_at: datetime) -> dic
                       request_id=payload["requestId"], seq_no=payload["seqNo"],
                       tbc=payload.get("tbc", False), report_data=payload.get("reportData", []),
                       at=received_at)
-    if report.completed_at is not None and not payload.get("tbc", False):
+    if report.completed_at == received_at:  # this part completed it: pages showing it reload
         live.publish_soon(station.tenant_id, {
             "type": "station.device_model", "station": station.identity,
             "request_id": report.request_id, "parts": report.parts})
