@@ -7,6 +7,7 @@ rejected right after the start is sent again; leaving the group clears our profi
 With Redis the rebalances run on a real Celery worker (the `celery_worker` fixture); on the
 embedded default they run in the server."""
 
+import asyncio
 from contextlib import AsyncExitStack
 
 from ocpp.routing import on
@@ -16,7 +17,15 @@ from ocpp.v201.enums import Action
 from loadmgmt.models import LimitSent, StationControl
 from stations.simulator.v201 import SimulatedChargePoint201
 from stations.simulator.v201.device_model import ro
-from tests.factories import api_client, charge_point_201, eventually, make_id_tag, make_station, make_tenant
+from tests.factories import (
+    api_client,
+    charge_point,
+    charge_point_201,
+    eventually,
+    make_id_tag,
+    make_station,
+    make_tenant,
+)
 
 
 def limit_of(cp, evse_id: int = 1) -> float | None:
@@ -153,3 +162,24 @@ async def test_a_201_station_that_takes_watts_only_gets_its_limits_in_watts(serv
     assert (schedule["charging_rate_unit"], schedule["charging_schedule_period"][0]["limit"]) == (
         "W", 16 * 230 * 3)
     assert StationControl.objects.get(station=station).rate_units == "Power"
+
+
+async def test_a_201_car_drawing_less_gives_the_spare_to_a_16_car(server, celery_worker):
+    """What a 2.0.1 car draws comes from its TransactionEvent meter values: drawing clearly less
+    than its limit for two intervals, it is held near its draw and the spare goes to the other
+    car (docs/smart-charging.md §3 step 4), here a 1.6 one."""
+    tenant = make_tenant()
+    (station_201, password_201), (station_16, password_16) = make_station(tenant), make_station(tenant)
+    tag = make_id_tag(tenant, max_sessions=0)
+    async with api_client(server, tenant) as api, AsyncExitStack() as stack:
+        await make_group(api, [station_201, station_16])
+        a = await stack.enter_async_context(charge_point_201(server, tenant, station_201, password_201))
+        b = await stack.enter_async_context(charge_point(server, tenant, station_16, password_16))
+        await a.start_transaction(1, tag.id_tag)
+        await b.start_transaction(1, tag.id_tag)
+        await limits_become({a: 16.0, b: 16.0})
+        for _ in range(3):  # the 2.0.1 car takes 8 A of its 16 A, interval after interval
+            await a.meter_values(1, 100, power_w=5500.0, current_a=8.0)
+            await b.meter_values(1, 200, current_a=limit_of(b))  # takes all it may
+            await asyncio.sleep(0.4)
+        await limits_become({a: 8.8, b: 23.2})  # held at 8 A x 1.1, the rest to the 1.6 car
