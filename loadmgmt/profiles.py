@@ -14,8 +14,10 @@ from django.conf import settings
 from stations.smartcharging.models import Purpose
 
 
-def tx_profile(*, connector_id: int, transaction_id: int, limit: Decimal, phases: int,
+def tx_profile(*, connector_id: int, transaction_id: int | str, limit: Decimal, phases: int,
                voltage: int, rate_units: str) -> dict:
+    """`transaction_id`: our integer for a 1.6 session, the station's string for a 2.0.1 one
+    (the 2.0.1 translator words the rest: docs/smart-charging.md §5)."""
     return _profile(settings.LOAD_PROFILE_ID + connector_id, Purpose.TX, limit, phases, voltage,
                     rate_units) | {"transactionId": transaction_id}
 
