@@ -182,3 +182,14 @@ def test_a_dashboard_action_a_pending_station_may_not_get_says_why(tenant, membe
     page = response.content.decode()
     assert response.status_code == 200
     assert "Refused" in page and "Pending" in page and "UnlockConnector" in page
+
+
+def test_onboarding_in_a_holding_tenant_makes_a_pending_station_and_says_so(tenant, member_web):
+    tenant.new_stations_pending = True
+    tenant.save(update_fields=["new_stations_pending"])
+    response = post(member_web, "/stations/new/", {"identity": "NEW-HELD", "max_current": "32"},
+                    htmx=False)
+    page = response.content.decode()
+    assert response.status_code == 200 and 'data-admission="Pending"' in page
+    assert "OCPP 2.0.1" in page
+    assert Station.objects.get(tenant=tenant, identity="NEW-HELD").admission == "Pending"
