@@ -230,3 +230,14 @@ def test_an_online_event_after_the_connector_was_freed_keeps_the_session_running
     assert not running_sessions().filter(station=station).exists()
     apply(station, event("Updated", 2, 7, state="Charging", trigger="CablePluggedIn"), received_minute=7)
     assert running_sessions().filter(station=station).exists()
+
+
+def test_a_new_token_mid_transaction_becomes_the_sessions_but_an_older_one_delivered_late_does_not(
+        station, tenant):
+    for card in ("FIRST", "SECOND", "THIRD"):
+        make_id_tag(tenant, card)
+    apply(station, event("Started", 0, 0, token="FIRST", trigger="Authorized"))
+    apply(station, event("Updated", 2, 2, token="THIRD", trigger="Authorized"))
+    apply(station, event("Updated", 1, 1, token="SECOND", trigger="Authorized", offline=True))
+    session = ChargingSession.objects.get(station=station)
+    assert (session.id_tag, session.id_tag_status) == ("THIRD", "Accepted")
