@@ -5,6 +5,7 @@ that a certificate record may be deleted. The CA's private key is never shown.""
 from django.contrib import admin
 
 from stations.admin import TenantScopedAdmin
+from stations.security import services
 from stations.security.models import (
     CertificateAuthority,
     InstalledCertificate,
@@ -75,3 +76,10 @@ class UploadedCertificateAuthorityAdmin(ReadOnlyAdmin):
     list_filter = ("tenant",)
     search_fields = ("subject", "name", "fingerprint_sha256")
     list_select_related = ("tenant",)
+
+    def delete_model(self, request, obj) -> None:
+        services.uploaded_ca_delete(authority=obj)  # and the links it opened close
+
+    def delete_queryset(self, request, queryset) -> None:
+        for authority in queryset:
+            services.uploaded_ca_delete(authority=authority)

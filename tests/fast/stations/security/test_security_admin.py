@@ -59,3 +59,21 @@ def test_staff_see_only_the_uploaded_cas_of_their_tenant():
         page = http.get("/admin/security/uploadedcertificateauthority/")
     assert page.status_code == 200
     assert "My Maker CA" in page.text and "Their Maker CA" not in page.text
+
+
+def test_an_uploaded_ca_deleted_in_the_admin_goes_through_the_service(monkeypatch):
+    from stations.security import services
+    from stations.security.models import UploadedCertificateAuthority
+    from tests.fast.stations.security.test_uploaded_cas import operator_ca
+
+    tenant = make_tenant()
+    authority = services.uploaded_ca_add(tenant_id=tenant.pk, certificate_pem=operator_ca()[0])
+    told = []
+    monkeypatch.setattr(services, "trust_changed", lambda tenant_id: told.append(tenant_id))
+    user = make_user(superuser=True)
+    with admin_session(user) as http:
+        response = http.post(f"/admin/security/uploadedcertificateauthority/{authority.pk}/delete/",
+                             data={"post": "yes"})
+    assert response.status_code == 200  # the admin's index: the list is view-only
+    assert not UploadedCertificateAuthority.objects.filter(pk=authority.pk).exists()
+    assert told == [tenant.pk]
