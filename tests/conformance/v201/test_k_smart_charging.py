@@ -245,6 +245,7 @@ async def test_tc_k_37_remote_start_transaction_with_charging_profile_success(se
                     and r["station_transaction_id"] == transaction_id]
 
         await eventually(bound)
+        await cp.stop_transaction(1)
 
 
 async def test_tc_k_43_get_composite_schedule_specific_evse(server, octt201):
