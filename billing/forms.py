@@ -39,8 +39,9 @@ class SessionFilterForm(Form):
 
 
 class IdTagForm(Form):
-    id_tag = forms.CharField(max_length=20, label="Id tag",
-                             help_text="As the card or app sends it (at most 20 characters)")
+    id_tag = forms.CharField(max_length=36, label="Id tag",
+                             help_text="As the card or app sends it (at most 36 characters; a 1.6 "
+                                       "station sends at most 20)")
     name = forms.CharField(max_length=200, required=False)
     status = forms.ChoiceField(choices=IdTagStatus.choices, initial=IdTagStatus.ACCEPTED)
     token_type = forms.ChoiceField(choices=IdTokenType.choices, initial=IdTokenType.ISO14443,
@@ -48,7 +49,7 @@ class IdTagForm(Form):
                                    help_text="An RFID card: ISO14443 (blank: unchanged, new: ISO14443)")
     expiry_date = forms.DateTimeField(required=False, widget=DATETIME, label="Expires",
                                       help_text="Blank: never")
-    parent_id_tag = forms.CharField(max_length=20, required=False, label="Parent (group) id tag")
+    parent_id_tag = forms.CharField(max_length=36, required=False, label="Parent (group) id tag")
     priority = forms.IntegerField(initial=0, min_value=-32768, max_value=32767,
                                   help_text="Load management: higher is served first")
     customer = forms.ModelChoiceField(queryset=None, required=False, empty_label="No customer")
@@ -56,6 +57,10 @@ class IdTagForm(Form):
     max_sessions = forms.IntegerField(
         required=False, min_value=0, max_value=32767, label="Sessions at once",
         help_text="0: unlimited; blank: the tenant's default")
+    language = forms.CharField(max_length=8, required=False,
+                               help_text="The driver's language (e.g. de, nl), shown by 2.0.1 stations")
+    personal_message = forms.CharField(max_length=512, required=False, label="Personal message",
+                                       help_text="Shown to the driver by 2.0.1 stations at authorization")
 
     def __init__(self, *args, customers, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -73,6 +78,7 @@ class IdTagForm(Form):
                 "parent_id_tag": data.get("parent_id_tag", ""), "priority": data["priority"],
                 "customer": data["customer"].pk if data.get("customer") else None,
                 "internal": bool(data.get("internal")), "max_sessions": data.get("max_sessions"),
+                "language": data.get("language", ""), "personal_message": data.get("personal_message", ""),
                 **token_type}
 
 

@@ -49,7 +49,8 @@ def idtag_edit(request, pk: int | None = None):
         "id_tag": tag.id_tag, "name": tag.name, "status": tag.status, "token_type": tag.token_type,
         "expiry_date": tag.expiry_date,
         "parent_id_tag": tag.parent_id_tag, "priority": tag.priority, "customer": tag.customer_id,
-        "internal": tag.internal, "max_sessions": tag.max_sessions}
+        "internal": tag.internal, "max_sessions": tag.max_sessions, "language": tag.language,
+        "personal_message": tag.personal_message}
     form = IdTagForm(request.POST or None, initial=initial, customers=customers, editing=tag is not None)
     if request.method == "POST" and form.is_valid():
         serializer = IdTagSerializer(tag, data=form.api_data(), context={"request": request})
