@@ -61,7 +61,8 @@ def test_staff_see_only_the_uploaded_cas_of_their_tenant():
     assert "My Maker CA" in page.text and "Their Maker CA" not in page.text
 
 
-def test_an_uploaded_ca_deleted_in_the_admin_goes_through_the_service(monkeypatch):
+def test_an_uploaded_ca_deleted_in_the_admin_goes_through_the_service(
+        monkeypatch, django_capture_on_commit_callbacks):
     from stations.security import services
     from stations.security.models import UploadedCertificateAuthority
     from tests.fast.stations.security.test_uploaded_cas import operator_ca
@@ -71,7 +72,7 @@ def test_an_uploaded_ca_deleted_in_the_admin_goes_through_the_service(monkeypatc
     told = []
     monkeypatch.setattr(services, "trust_changed", lambda tenant_id: told.append(tenant_id))
     user = make_user(superuser=True)
-    with admin_session(user) as http:
+    with admin_session(user) as http, django_capture_on_commit_callbacks(execute=True):
         response = http.post(f"/admin/security/uploadedcertificateauthority/{authority.pk}/delete/",
                              data={"post": "yes"})
     assert response.status_code == 200  # the admin's index: the list is view-only
