@@ -192,8 +192,17 @@ def configuration_changed(*, station_id: int, key: str, value: str) -> int:
 
 
 # OCPP 2.0.1 reports and answers ----------------------------------------------------------------
+LIMIT_BOUND = Decimal(10) ** 14  # what Variable.min_limit/max_limit hold (20 digits, 6 decimals)
+
+
 def _decimal(value) -> Decimal | None:
-    return None if value is None else Decimal(str(value))
+    """A limit as stored; one beyond what the column holds is not kept (the rest of the report
+    is)."""
+    if value is None:
+        return None
+    number = Decimal(str(value))
+    return number.quantize(Decimal("0.000001")) if number.is_finite() and abs(number) < LIMIT_BOUND \
+        else None
 
 
 def _reference(item: dict) -> dict:
@@ -210,6 +219,8 @@ def report_data_reported(report_data: list[dict]) -> list[ReportedVariable]:
     reported = []
     for entry in report_data:
         where, given = _reference(entry), entry.get("variableCharacteristics")
+        if any((where[n] or 0) < 0 for n in ("evse_id", "connector_id")):
+            continue  # no EVSE or connector has a negative number
         characteristics = None if given is None else Characteristics(
             data_type=given.get("dataType", ""), unit=given.get("unit", ""),
             min_limit=_decimal(given.get("minLimit")), max_limit=_decimal(given.get("maxLimit")),
@@ -231,6 +242,13 @@ def variables_got(response: dict) -> list[ReportedVariable]:
                              attribute_type=item.get("attributeType", AttributeType.ACTUAL))
             for item in response.get("getVariableResult", [])
             if item.get("attributeStatus") == "Accepted" and "attributeValue" in item]
+
+
+def events_reported(event_data: list[dict]) -> list[ReportedVariable]:
+    """A NotifyEvent's eventData: each event's actualValue is its variable's Actual value now
+    (a lock failure: ConnectorPlugRetentionLock.Problem = true on its EVSE and connector)."""
+    return [ReportedVariable(**_reference(event), value=event["actualValue"])
+            for event in event_data]
 
 
 def _attribute_key(item: dict) -> tuple:

@@ -168,3 +168,14 @@ def test_the_model_can_be_searched_and_narrowed_to_what_can_be_written(station):
     writable = {c.name for c in device_model_matching(station, writable=True)}
     assert writable == {"OCPPCommCtrlr", "EVSE", "SecurityCtrlr"}
     assert [c.name for c in device_model_matching(station, component="EVSE")] == ["EVSE"]
+
+
+def test_a_limit_the_model_cannot_hold_is_dropped_and_a_negative_evse_skipped(station):
+    device_report_open(station_id=station.pk, kind="FullInventory")
+    record(station, 0, False, [
+        entry("Big", "Number", characteristics={"dataType": "decimal", "minLimit": -1e30,
+                                                 "maxLimit": 2.5}),
+        entry("EVSE", "Power", evse={"id": -1})])
+    big = Variable.objects.get(component__station=station, name="Number")
+    assert (big.min_limit, big.max_limit) == (None, Decimal("2.5"))
+    assert not Variable.objects.filter(component__station=station, name="Power").exists()
