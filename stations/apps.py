@@ -10,4 +10,5 @@ class StationsConfig(AppConfig):
         from stations.ocpp.v16 import core  # noqa: F401
         from stations.ocpp.v201 import core as core_201  # noqa: F401
         from stations.ocpp.v201 import device_model  # noqa: F401
+        from stations.ocpp.v201 import notify_event as notify_event_201  # noqa: F401
         from stations.ocpp.v201 import transactions as transactions_201  # noqa: F401

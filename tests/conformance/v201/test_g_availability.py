@@ -4,6 +4,8 @@ charging station plays its part over the real WebSocket; the central system's Ch
 is sent through our commands API, and the statuses that follow are read back from the station
 API (docs/conformance.md)."""
 
+from stations.models import OcppMessage
+from stations.simulator.v201 import SimulatedChargePoint201
 from tests.conformance.v201.steps import command, evse_status
 from tests.factories import eventually
 
@@ -143,3 +145,33 @@ async def test_tc_g_17_change_availability_connector_with_ongoing_transaction(se
         await evse_status(api, octt201.station, 1, "Unavailable")
         await cp.settle()
     assert answer == {"status": "Scheduled"}
+
+
+class StuckLock(SimulatedChargePoint201):
+    """The connector's lock does not open: UnlockFailed, then NotifyEvent
+    ConnectorPlugRetentionLock.Problem = true on that EVSE and connector."""
+
+    unlock_fails = True
+
+
+async def test_tc_g_20_connector_status_notification_lock_failure(server, octt201):
+    """Connector status Notification – Lock Failure
+
+    The station's NotifyEvent about the lock is answered (no CALLERROR) and the problem shows in
+    the station's device model through the API."""
+    async with octt201.charge_point(server, cls=StuckLock) as cp, octt201.api(server) as api:
+        answer = await command(api, octt201.station, "UnlockConnector",
+                               {"evseId": 1, "connectorId": 1})
+        await cp.settle()
+
+        async def shown():
+            body = (await api.get(f"/api/v1/stations/{octt201.station.identity}/device-model/",
+                                  params={"limit": 200})).json()
+            return [c for c in body["results"] if c["name"] == "ConnectorPlugRetentionLock"]
+        [lock] = await eventually(shown)
+    assert answer == {"status": "UnlockFailed"}
+    assert (lock["evse_id"], lock["connector_id"]) == (1, 1)
+    [problem] = [v for v in lock["variables"] if v["name"] == "Problem"]
+    assert [(a["type"], a["value"]) for a in problem["attributes"]] == [("Actual", "true")]
+    assert not OcppMessage.objects.filter(station=octt201.station, message_type=4,
+                                          created_at__gte=octt201.began).exists()
