@@ -317,3 +317,35 @@ async def test_a_2_0_1_station_at_profile_3_connects_with_a_certificate_of_its_t
     stranger = client_certificate(tmp_path / "stranger", station.identity, other_pem, other_key)
     assert await handshake_status(url, station.identity, None,
                                   ssl=tls_context(cert, stranger)) == 401
+
+
+@needs_nginx
+async def test_a_2_0_1_station_signs_its_certificate_then_connects_with_it_at_profile_3(
+        tls_proxy_201, tmp_path):
+    """The whole path: at profile 2 the station has its CSR signed (SignCertificate,
+    CertificateSigned), then, raised to profile 3, it connects with that certificate alone."""
+    from cryptography.hazmat.primitives import serialization
+
+    port, cert = tls_proxy_201
+    tenant = make_tenant()
+    station, password = make_station(tenant, security_profile=2)
+    url = f"wss://127.0.0.1:{port}/ocpp/{tenant.slug}"
+    connection = await connect(url, station.identity, password, ssl=tls_context(cert))
+    cp = SimulatedChargePoint201(station.identity, connection, password=password)
+    runner = asyncio.create_task(cp.start())
+    try:
+        assert (await cp.boot()).status == "Accepted"
+        assert await cp.sign_certificate() == "Accepted"
+        await asyncio.wait_for(cp.certificate_signed.wait(), 10)
+    finally:
+        runner.cancel()
+        await connection.close()
+    await Station.objects.filter(pk=station.pk).aupdate(security_profile=3)
+    cert_path, key_path = tmp_path / "client.pem", tmp_path / "client-key.pem"
+    cert_path.write_text(cp.client_certificate)
+    key_path.write_bytes(cp.client_key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption()))
+    assert await _boots_201(url, station.identity, None,
+                            tls_context(cert, (cert_path, key_path))) == "Accepted"
+    assert await handshake_status(url, station.identity, password, ssl=tls_context(cert)) == 401
