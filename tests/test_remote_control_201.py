@@ -25,7 +25,6 @@ from tests.factories import (
 )
 
 TOKEN = "TOKEN-2.0.1-LONGER-THAN-TWENTY"  # 30 characters: more than 1.6 allows
-APP_TOKEN = "APP-2.0.1-USER"
 
 
 async def _sent(station, action: str) -> list[dict]:
@@ -44,11 +43,11 @@ def _running(station):
 async def test_a_remote_start_through_the_api_names_its_session_and_a_remote_stop_ends_it(server):
     tenant = make_tenant()
     station, password = make_station(tenant)
-    make_id_tag(tenant, APP_TOKEN)
+    make_id_tag(tenant, TOKEN)
     async with charge_point_201(server, tenant, station, password, evses=2) as cp, \
             api_client(server, tenant) as api:
         started = await api.post(f"/api/v1/stations/{station.identity}/remote-start/",
-                                 json={"id_tag": APP_TOKEN, "connector_id": 2,
+                                 json={"id_tag": TOKEN, "connector_id": 2,
                                        "token_type": "eMAID"})
         assert started.status_code == 200, started.text
         answer = started.json()
@@ -61,10 +60,10 @@ async def test_a_remote_start_through_the_api_names_its_session_and_a_remote_sto
         await eventually(lambda: ChargingSession.objects.get(pk=session.pk).stopped_at)
     assert answer["status"] == "Accepted" and isinstance(answer["remote_start_id"], int)
     assert await _sent(station, "RequestStartTransaction") == [{
-        "idToken": {"idToken": APP_TOKEN, "type": "eMAID"},
+        "idToken": {"idToken": TOKEN, "type": "eMAID"},
         "remoteStartId": answer["remote_start_id"], "evseId": 2}]
     assert (session.remote_start_id, session.evse_id, session.id_tag) == (
-        answer["remote_start_id"], 2, APP_TOKEN)
+        answer["remote_start_id"], 2, TOKEN)
     assert [s["id"] for s in found.json()["results"]] == [session.pk]
     assert (stop.status_code, stop.json()["response"]) == (200, {"status": "Accepted"})
     assert ("RequestStopTransaction", {"transaction_id": session.station_transaction_id}) in cp.received
