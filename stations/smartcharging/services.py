@@ -354,12 +354,15 @@ def charging_profiles_transaction_started(*, station_id: int, transaction_id: in
                .only("connector_id", "evse_id", "id_tag").first())
     if session is None:
         return []
+    # A profile's connector is where it was sent: 1.6's connector, 2.0.1's EVSE (the session's
+    # evse_id, which for 1.6 is its connector).
+    target = session.evse_id if session.evse_id is not None else session.connector_id
     waiting = (waiting.select_for_update().filter(id_tag__lower=session.id_tag.lower())
-               .filter(Q(connector_id=session.connector_id) | Q(connector_id__isnull=True))
+               .filter(Q(connector_id=target) | Q(connector_id__isnull=True))
                .order_by("-created_at"))
     to_send = []
     for row in waiting[:1]:
-        row.connector_id, row.transaction_id = session.connector_id, _integer(transaction_id)
+        row.connector_id, row.transaction_id = target, _integer(transaction_id)
         row.evse_id, row.station_transaction_id = session.evse_id, _as_string(transaction_id)
         if row.waiting_for == Waiting.HELD:
             row.payload = row.payload | {"transactionId": transaction_id}

@@ -14,6 +14,7 @@ from stations.smartcharging.services import (
     _profile_record,
     _targets,
     charging_profiles_reported,
+    charging_profiles_transaction_started,
     charging_profiles_transaction_stopped,
 )
 from tests.factories import make_station
@@ -111,3 +112,15 @@ def test_a_station_default_fanned_out_by_the_quirk_goes_to_each_evse(station_201
     finally:
         quirks_forget()
     assert [(evse, p["chargingProfileId"]) for evse, p in targets] == [(1, 3), (2, 4)]
+
+
+def test_a_remote_starts_profile_is_bound_to_the_evse_of_a_second_connector(station_201):
+    ChargingSession.objects.create(
+        tenant=station_201.tenant, station=station_201, connector_id=1002, evse_id=2,
+        station_transaction_id=UUID, id_tag="TAG", id_tag_status="Accepted", meter_start=0,
+        started_at=timezone.now())
+    row = _profile_record(station=station_201, connector_id=2, profile=profile(), id_tag="TAG",
+                          waiting_for="StartTransaction")
+    assert charging_profiles_transaction_started(station_id=station_201.pk, transaction_id=UUID) == []
+    row.refresh_from_db()
+    assert (row.connector_id, row.evse_id, row.station_transaction_id, row.installed) == (2, 2, UUID, True)
