@@ -241,3 +241,21 @@ def test_a_new_token_mid_transaction_becomes_the_sessions_but_an_older_one_deliv
     apply(station, event("Updated", 1, 1, token="SECOND", trigger="Authorized", offline=True))
     session = ChargingSession.objects.get(station=station)
     assert (session.id_tag, session.id_tag_status) == ("THIRD", "Accepted")
+
+
+def test_an_ended_after_the_backend_closed_the_session_completes_it_late(station, settings):
+    from stations.services.session_lifecycle import sessions_close_orphans, sessions_free
+
+    free_vend = {"token": "", "token_type": "NoAuthorization"}
+    apply(station, event("Started", 0, 0, wh=1_000, **free_vend), received_minute=1)
+    apply(station, event("Updated", 1, 5, wh=3_000), received_minute=5)
+    sessions_free(station_id=station.pk, connector_id=1, at=T0 + timedelta(minutes=6), station_stamp=None)
+    grace = timedelta(seconds=settings.SESSION_STOP_GRACE_SECONDS + 1)
+    closed = sessions_close_orphans(now=T0 + timedelta(minutes=6) + grace)
+    assert closed == {"connector_available": 1}
+    ended = apply(station, event("Ended", 2, 7, wh=3_500, stoppedReason="PowerLoss", offline=True),
+                  received_minute=30)
+    session = ChargingSession.objects.get(station=station)
+    assert (ended.stopped, ended.completed_late) == (True, True)
+    assert (session.meter_stop, session.stop_reason, session.stopped_at) == (
+        3_500, "PowerLoss", T0 + timedelta(minutes=7))
