@@ -124,3 +124,16 @@ def test_a_station_that_never_said_its_limit_gets_one_call(station, monkeypatch)
     refs = tuple(req.VariableRef(component="C", variable=f"V{n}") for n in range(30))
     async_to_sync(services.variables_get)(station=station, items=refs)
     assert len(fake.calls) == 1
+
+
+def test_the_model_is_listed_narrowed_by_component_and_evse(tenant, station):
+    device_model_record(station_id=station.pk, source="report", reported=[
+        ReportedVariable("EVSE", "Power", "22000", evse_id=1),
+        ReportedVariable("EVSE", "Power", "11000", evse_id=2),
+        ReportedVariable("OCPPCommCtrlr", "HeartbeatInterval", "300")])
+    with api_client(tenant) as api:
+        every = api.get(url(station, "")).json()["results"]
+        evse_2 = api.get(url(station, ""), params={"name": "EVSE", "evse_id": 2}).json()["results"]
+    assert len(every) == 3
+    assert [(c["name"], c["evse_id"], c["variables"][0]["attributes"][0]["value"])
+            for c in evse_2] == [("EVSE", 2, "11000")]
