@@ -61,6 +61,19 @@ def reservation_use(*, session: ChargingSession, reservation_id: int) -> bool:
     ).update(status=ReservationStatus.USED, session=session, updated_at=timezone.now()))
 
 
+# What a 2.0.1 station's ReservationStatusUpdate says became of an open reservation.
+STATION_UPDATES = {"Expired": ReservationStatus.EXPIRED, "Removed": ReservationStatus.CANCELLED}
+
+
+@transaction.atomic
+def reservation_station_update(*, station_id: int, reservation_id: int, status: str) -> bool:
+    """A 2.0.1 station ended the reservation itself: it expired there, or it was removed (the
+    EVSE faulted, say). Only an open reservation changes; returns whether one did."""
+    return bool(Reservation.objects.filter(
+        station_id=station_id, reservation_id=reservation_id, status__in=OPEN,
+    ).update(status=STATION_UPDATES[status], updated_at=timezone.now()))
+
+
 @transaction.atomic
 def reservations_expire(*, now: datetime | None = None) -> int:
     """Mark accepted and pending reservations past their expiry Expired (a pending one's answer
