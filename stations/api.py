@@ -11,7 +11,7 @@ from cpms.api_errors import command_failures
 from stations import selectors
 from stations.api_base import AsyncStationAPIView, StationListAPIView
 from stations.commands.sending import schemas_for, station_call
-from stations.filters import IdTagFilter, SessionFilter
+from stations.filters import IdTagFilter, SessionFilter, StationFilter
 from stations.models import ChargingSession, Component, IdTag, OcppMessage, Station
 from stations.ocpp.errors import OcppError, code_in
 from stations.serializers import (
@@ -45,6 +45,7 @@ IDENTITY = r"[^/]+"
 class StationViewSet(TenantModelViewSet):
     queryset = Station.objects.none()
     serializer_class = StationSerializer
+    filterset_class = StationFilter  # ?admission=Pending: the stations waiting for an operator
     lookup_field = "identity"
     lookup_value_regex = IDENTITY
 
@@ -191,12 +192,10 @@ class StationCommandView(AsyncStationAPIView):
 
 class StationDeviceModel(StationListAPIView):
     """The station's device model: its components with their variables, attributes and
-    monitors (a 1.6 station's configuration keys: the OCPP16Configuration component); narrowed
-    by component name, instance, EVSE or connector."""
+    monitors (a 1.6 station's configuration keys: the OCPP16Configuration component)."""
 
     queryset = Component.objects.none()  # for the schema; requests use station_queryset
     serializer_class = ComponentSerializer
-    filterset_fields = ["name", "instance", "evse_id", "connector_id"]
 
     def station_queryset(self, station):
         return selectors.device_model_of(station)

@@ -1,7 +1,7 @@
 import django_filters
 
 from cpms.api_filters import UtcIsoDateTimeFilter
-from stations.models import ChargingSession, IdTag
+from stations.models import ChargingSession, IdTag, Station
 
 
 def spelt_any_case(queryset, name: str, value: str):
@@ -33,3 +33,9 @@ class IdTagFilter(django_filters.FilterSet):
     class Meta:
         model = IdTag
         fields = ["status", "parent_id_tag", "token_type"]
+
+
+class StationFilter(django_filters.FilterSet):
+    class Meta:
+        model = Station
+        fields = ["admission", "ocpp_version"]

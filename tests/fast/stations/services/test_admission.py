@@ -193,3 +193,13 @@ def test_onboarding_in_a_holding_tenant_makes_a_pending_station_and_says_so(tena
     assert response.status_code == 200 and 'data-admission="Pending"' in page
     assert "OCPP 2.0.1" in page
     assert Station.objects.get(tenant=tenant, identity="NEW-HELD").admission == "Pending"
+
+
+def test_the_api_lists_the_stations_waiting_for_an_operator(tenant, other_tenant, owner_api):
+    make_station(tenant, "WAITING", admission="Pending")
+    make_station(tenant, "SERVED", ocpp_version="2.0.1")
+    make_station(other_tenant, "FOREIGN", admission="Pending")
+    pending = owner_api.get("/api/v1/stations/", params={"admission": "Pending"}).json()
+    assert [s["identity"] for s in pending["results"]] == ["WAITING"]
+    v201 = owner_api.get("/api/v1/stations/", params={"ocpp_version": "2.0.1"}).json()
+    assert [s["identity"] for s in v201["results"]] == ["SERVED"]
