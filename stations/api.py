@@ -192,10 +192,12 @@ class StationCommandView(AsyncStationAPIView):
 
 class StationDeviceModel(StationListAPIView):
     """The station's device model: its components with their variables, attributes and
-    monitors (a 1.6 station's configuration keys: the OCPP16Configuration component)."""
+    monitors (a 1.6 station's configuration keys: the OCPP16Configuration component); narrowed
+    by component name, instance, EVSE or connector."""
 
     queryset = Component.objects.none()  # for the schema; requests use station_queryset
     serializer_class = ComponentSerializer
+    filterset_fields = ["name", "instance", "evse_id", "connector_id"]
 
     def station_queryset(self, station):
         return selectors.device_model_of(station)
