@@ -1,8 +1,8 @@
-"""The dashboard's security page, for managers and installers: the tenant's own CA (its
-certificate to download) and the CA certificates the tenant uploaded (its maker's or its own
-PKI's), which a profile-3 station's client certificate may come from too; upload one (the API's
-serializer checks it) or delete one (its stations' certificates no longer open a link).
-docs/api.md, security."""
+"""The dashboard's security page, for managers and installers: the stations' latest security
+events, the tenant's own CA (its certificate to download) and the CA certificates the tenant
+uploaded (its maker's or its own PKI's), which a profile-3 station's client certificate may
+come from too; upload one (the API's serializer checks it) or delete one (its stations'
+certificates no longer open a link, and the links they opened close). docs/api.md, security."""
 
 from django import forms
 from django.contrib import messages
@@ -14,6 +14,8 @@ from cpms.dashboard import page, serializer_into_form
 from stations.security import ca, selectors, services
 from stations.security.serializers import UploadedCertificateAuthoritySerializer
 from tenants.access import STATION_ROLES
+
+RECENT_EVENTS = 20  # the latest security events shown; the API lists them all
 
 
 class UploadForm(forms.Form):
@@ -42,6 +44,7 @@ def security_page(request):
     own = ca.load_certificate(authority.certificate_pem)
     return render(request, "stations/security.html", {
         "form": form, "uploaded": selectors.uploaded_cas_of(request.tenant),
+        "events": selectors.security_events_of(request.tenant)[:RECENT_EVENTS],
         "own": {"subject": own.subject.rfc4514_string(), "not_after": own.not_valid_after_utc,
                 "fingerprint": ca.ca_certificate_facts(authority.certificate_pem)["fingerprint_sha256"]},
     }, status=400 if form.is_bound and form.errors else 200)

@@ -56,3 +56,20 @@ def test_an_accountant_has_no_security_page():
     http = signed_in(member(tenant, Role.ACCOUNTANT))
     assert http.get("/security/").status_code in (403, 404)
     assert "/security/" not in http.get("/").text
+
+
+def test_the_page_lists_the_tenants_latest_security_events_only():
+    from django.utils import timezone
+
+    from stations.security.models import SecurityEvent
+    from tests.factories import make_station
+
+    tenant, other = make_tenant(), make_tenant()
+    mine, _ = make_station(tenant)
+    theirs, _ = make_station(other)
+    for station, type in ((mine, "TamperDetectionActivated"), (theirs, "MemoryExhaustion")):
+        SecurityEvent.objects.create(tenant=station.tenant, station=station, type=type,
+                                     received_at=timezone.now(), critical=True)
+    page = signed_in(member(tenant, Role.INSTALLER)).get("/security/").text
+    assert "TamperDetectionActivated" in page and mine.identity in page
+    assert "MemoryExhaustion" not in page
