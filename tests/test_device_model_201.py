@@ -237,3 +237,22 @@ async def test_a_password_a_station_reports_is_kept_neither_in_the_model_nor_in_
     assert not VariableAttribute.objects.filter(value__contains="told-password").exists()
     assert logged and not any("told-password" in json.dumps(m.payload) for m in logged)
     assert any("(redacted)" in json.dumps(m.payload) for m in logged)
+
+
+async def test_a_pending_station_is_provisioned_from_its_report(server):
+    """While an operator holds the station Pending, its device model may be asked for and set:
+    the report's parts are served (its other CALLs are not)."""
+    tenant = make_tenant()
+    station, password = make_station(tenant, admission="Pending")
+    async with charge_point_201(server, tenant, station, password) as cp, \
+            api_client(server, tenant) as api:
+        assert cp.boots[-1].status == "Pending"
+        asked = await api.post(url(station, "reports/"), json={"report_base": "FullInventory"})
+        assert asked.status_code == 201, asked.text
+        report = await eventually(lambda: DeviceReport.objects.filter(
+            station=station, completed_at__isnull=False).first())
+        set_ = await api.post(url(station, "set/"), json={"variables": [
+            {"component": "OCPPCommCtrlr", "variable": "HeartbeatInterval", "value": "45"}]})
+    assert report.parts == len(cp.reports)
+    assert Variable.objects.filter(component__station=station).count() == len(cp.device_model)
+    assert set_.json()["status"] == "Accepted"

@@ -41,9 +41,19 @@ async def admitted(link: Link, action: str) -> bool:
     return state == admission.ACCEPTED
 
 
+# What a provisioning CALL of ours has a station send back as CALLs of its own: a report we ask a
+# Pending station for arrives in NotifyReport parts (2.0.1 B02: GetBaseReport while Pending).
+REPORTED_BY = {"GetBaseReport": "NotifyReport", "GetReport": "NotifyReport"}
+
+
 def note_sent(link: Link, call: Call) -> None:
-    """A trigger that goes out to a station not yet accepted allows the message it asks for."""
-    if call.action in TRIGGERS and link_admission(link) != admission.ACCEPTED:
+    """A trigger that goes out to a station not yet accepted allows the message it asks for; a
+    report request, the report's parts."""
+    if link_admission(link) == admission.ACCEPTED:
+        return
+    if call.action in TRIGGERS:
         requested = call.payload.get("requestedMessage", "")
         link.memo_of(admission.MEMO).setdefault("triggered", set()).add(
             admission.triggered_action(requested))
+    elif call.action in REPORTED_BY:
+        link.memo_of(admission.MEMO).setdefault("triggered", set()).add(REPORTED_BY[call.action])
