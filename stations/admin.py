@@ -16,6 +16,7 @@ from stations.authlist.resync import local_lists_resync
 from stations.models import ChargingSession, Connector, IdTag, ModelQuirks, Station
 from stations.selectors import station_ocpp_url
 from stations.serializers import id_tag_exists_error
+from stations.services.admission import initial_admission
 from stations.services.stations import station_set_password
 from stations.tariff_and_group import (
     TARIFF_AND_GROUP,
@@ -155,13 +156,17 @@ class StationAdmin(TenantScopedAdmin):
     money_fields = ("tariff",)
     list_display = ("identity", "tenant", "name", "enabled", "is_connected", "vendor", "model",
                     "last_seen")
-    list_filter = ("tenant", "enabled", "vendor")
+    list_filter = ("tenant", "enabled", "admission", "ocpp_version", "vendor")
     search_fields = ("identity", "name", "serial_number")
+    # Admission is the operator's, through the API or the station page, which also tell the live
+    # link and trigger a boot (docs/ocpp201.md): shown here, not set.
     readonly_fields = ("ocpp_url", "vendor", "model", "serial_number", "firmware_version",
-                       "last_boot_at", "last_seen", "is_connected")
+                       "last_boot_at", "last_seen", "is_connected", "admission", "ocpp_version",
+                       "boot_reason")
     fields = ("tenant", "identity", "name", "enabled", "security_profile", "timezone", "ocpp_url",
-              "is_connected", "max_current", "load_group", "tariff", "file_transfer",
-              "vendor", "model", "serial_number", "firmware_version", "last_boot_at", "last_seen")
+              "is_connected", "admission", "max_current", "load_group", "tariff", "file_transfer",
+              "vendor", "model", "serial_number", "firmware_version", "ocpp_version", "last_boot_at",
+              "boot_reason", "last_seen")
     inlines = [ConnectorInline]
     actions = ["new_password"]
     # The installer's word on the OCPP Security profile the station uses, either way (the API
@@ -199,6 +204,7 @@ class StationAdmin(TenantScopedAdmin):
         if not change:
             password = new_station_password()
             obj.password_hash = hash_password(password)
+            obj.admission = initial_admission(obj.tenant)  # the tenant may hold new stations
         super().save_model(request, obj, form, change)
         changed = {name: form.cleaned_data[name] for name in TARIFF_AND_GROUP if name in form.changed_data}
         station_tariff_and_group_set(station=obj, **changed)  # running sessions keep their tariff

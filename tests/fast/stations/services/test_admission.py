@@ -13,7 +13,8 @@ from stations.services.admission_follow_up import admission_follow_up
 from stations.services.stations import station_admission_set, station_create
 from tenants.models import Role
 from tests.factories import make_station
-from tests.fast.clients import post, signed_in
+from tests.fast.clients import admin_session, post, signed_in
+from tests.fast.stations.test_admin import add_station, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -203,3 +204,15 @@ def test_the_api_lists_the_stations_waiting_for_an_operator(tenant, other_tenant
     assert [s["identity"] for s in pending["results"]] == ["WAITING"]
     v201 = owner_api.get("/api/v1/stations/", params={"ocpp_version": "2.0.1"}).json()
     assert [s["identity"] for s in v201["results"]] == ["SERVED"]
+
+
+def test_a_station_added_in_the_admin_of_a_holding_tenant_is_pending_and_shown_so(tenant):
+    tenant.new_stations_pending = True
+    tenant.save(update_fields=["new_stations_pending"])
+    user = make_user(tenant=tenant, permissions=("view_station", "add_station", "change_station"))
+    with admin_session(user) as http:
+        added = add_station(http, tenant, "ADMIN-HELD")
+        station = Station.objects.get(tenant=tenant, identity="ADMIN-HELD")
+        page = http.get(f"/admin/stations/station/{station.pk}/change/")
+    assert added.status_code == 200 and station.admission == "Pending"
+    assert "Admission" in page.text and "Pending" in page.text
