@@ -70,6 +70,8 @@ def _redacted(action: str, payload):
         return _without_secret_variables(payload, SECRET_VARIABLE_LISTS[action])
     if isinstance(payload, dict) and action == "NotifyReport":
         return _report_without_secrets(payload)
+    if isinstance(payload, dict) and action == "NotifyReport":
+        return _report_without_secrets(payload)
     if not isinstance(payload, dict) or action not in ("ChangeConfiguration", "GetConfiguration"):
         return payload_without_token(action, payload)
     if _secret(payload):
@@ -121,6 +123,21 @@ def _report_without_secrets(payload: dict) -> dict:
         if isinstance(entry, dict) and isinstance(entry.get("variableAttribute"), list)
         and secret_variable(entry.get("component"), entry.get("variable")) else entry
         for entry in data]}
+
+
+def _report_without_secrets(payload: dict) -> dict:
+    """A NotifyReport part without the value of a secret variable (a station should report the
+    WriteOnly password without one; one that does not is not logged with it either)."""
+    entries = payload.get("reportData")
+    if not isinstance(entries, list):
+        return payload
+    return payload | {"reportData": [
+        entry | {"variableAttribute": [
+            attribute | {"value": REDACTED} if isinstance(attribute, dict) and "value" in attribute
+            else attribute for attribute in entry["variableAttribute"]]}
+        if isinstance(entry, dict) and isinstance(entry.get("variableAttribute"), list)
+        and secret_variable(entry.get("component"), entry.get("variable")) else entry
+        for entry in entries]}
 
 
 def _secret(entry) -> bool:

@@ -96,3 +96,16 @@ def test_other_variables_are_logged_as_they_are():
     assert _redacted("SetVariables", payload) == payload
     assert secret_variable({"name": "SecurityCtrlr"}, "BasicAuthPassword")
     assert not secret_variable("SecurityCtrlr", {"name": "Identity"})
+
+
+def test_a_reported_password_is_redacted_from_a_notify_report_too():
+    payload = {"requestId": 1, "generatedAt": "2026-01-01T00:00:00Z", "seqNo": 0, "reportData": [
+        {"component": {"name": "SecurityCtrlr"}, "variable": {"name": "BasicAuthPassword"},
+         "variableAttribute": [{"type": "Actual", "value": "s3cret-Password-4567",
+                                "mutability": "WriteOnly"}]},
+        {"component": {"name": "OCPPCommCtrlr"}, "variable": {"name": "HeartbeatInterval"},
+         "variableAttribute": [{"type": "Actual", "value": "300"}]}]}
+    logged = _redacted("NotifyReport", payload)
+    assert "s3cret-Password-4567" not in str(logged)
+    assert logged["reportData"][0]["variableAttribute"][0]["mutability"] == "WriteOnly"
+    assert logged["reportData"][1] == payload["reportData"][1]
