@@ -153,6 +153,20 @@ async def test_tc_k_15_set_charging_profile_not_supported(server, octt201):
         assert (body["status"], body["installed"]) == ("Rejected", False)
 
 
+async def test_tc_k_19_set_charging_profile_charging_profile_kind_is_recurring(server, octt201):
+    """Set Charging Profile – ChargingProfileKind is Recurring: a daily default reaches the
+    station with its recurrencyKind and startSchedule; one without them is refused (400)."""
+    async with octt201.charge_point(server) as cp, octt201.api(server) as api:
+        daily = profile(119, kind="Recurring") | {"recurrencyKind": "Daily"}
+        daily["chargingSchedule"] |= {"startSchedule": "2026-01-01T06:00:00Z", "duration": 86400}
+        body = await set_profile(api, octt201, 1, daily)
+        assert body["status"] == "Accepted" and body["recurrency_kind"] == "Daily"
+        request = sent(cp, "SetChargingProfile")[-1]
+        assert (request["charging_profile_kind"], request["recurrency_kind"]) == ("Recurring", "Daily")
+        assert request["charging_schedule"][0]["start_schedule"] == "2026-01-01T06:00:00Z"
+        await set_profile(api, octt201, 1, profile(120, kind="Recurring"), expected=400)
+
+
 async def _three_profiles(api, octt201) -> None:
     """A max profile on EVSE 0 (stack 0), TxDefaultProfiles on EVSE 1 at stack 1 and 2."""
     await set_profile(api, octt201, 0, profile(290, purpose="ChargingStationMaxProfile"))
