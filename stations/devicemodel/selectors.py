@@ -18,14 +18,26 @@ from stations.models import (
 ITEMS_PER_MESSAGE = "ItemsPerMessage"
 
 
+BYTES_PER_MESSAGE = "BytesPerMessage"
+
+
 def items_per_message(*, station_id: int, action: str) -> int | None:
     """How many items the station takes in one `action` (GetVariables, SetVariables), from its
     stored device model; None when it never said (or said nonsense)."""
+    return _limit(station_id, ITEMS_PER_MESSAGE, action)
+
+
+def bytes_per_message(*, station_id: int, action: str) -> int | None:
+    """How long (in bytes) one `action` message may be for the station, as it said."""
+    return _limit(station_id, BYTES_PER_MESSAGE, action)
+
+
+def _limit(station_id: int, name: str, action: str) -> int | None:
     values = (VariableAttribute.objects
               .filter(variable__component__station_id=station_id,
                       variable__component__name="DeviceDataCtrlr", type=AttributeType.ACTUAL)
-              .filter(Q(variable__name=ITEMS_PER_MESSAGE, variable__instance=action)
-                      | Q(variable__name=ITEMS_PER_MESSAGE + action))
+              .filter(Q(variable__name=name, variable__instance=action)
+                      | Q(variable__name=name + action))
               .values_list("value", flat=True))
     for value in values:
         try:

@@ -2,11 +2,14 @@
 and variables read or set with a verdict per attribute (docs/domain-model.md, the device model).
 
 A station says in its device model how many items one GetVariables or SetVariables may carry
-(DeviceDataCtrlr.ItemsPerMessage, OCA B_08): a longer request goes out as several CALLs, one
-after the other, and their results come back as one report. What the answers tell is recorded
+and how long the message may be (DeviceDataCtrlr.ItemsPerMessage and BytesPerMessage of that
+instance, OCA B_08): a longer request goes out as several CALLs, one after the other, and their
+results come back as one report. What the answers tell is recorded
 by the command path itself (`device_model_record_answer`), so these services only send.
 They are async (the callers wait for a station in an event loop) and raise `CommandFailed` as
 every station command does."""
+
+import json
 
 from asgiref.sync import sync_to_async
 
@@ -17,8 +20,9 @@ from stations.commands.sending import (
     StationAnsweredError,
     StationTimedOut,
     command_run,
+    translator_for,
 )
-from stations.devicemodel.selectors import items_per_message
+from stations.devicemodel.selectors import bytes_per_message, items_per_message
 from stations.models import DeviceReport, Station
 from stations.services import device_model
 
@@ -27,15 +31,36 @@ COMPONENT_CRITERIA = ("Active", "Available", "Enabled", "Problem")
 CUSTOM = "Custom"  # a GetReport's kind
 
 
-def _chunks(items: tuple, size: int | None) -> list[tuple]:
-    if not size or size >= len(items):
-        return [items]
-    return [items[start:start + size] for start in range(0, len(items), size)]
+def _frame_bytes(station: Station, request) -> int:
+    """How long the CALL of `request` is on the wire (a unique id of the longest kind)."""
+    action, payload = translator_for(station).call_of(request)
+    return len(json.dumps([2, "u" * 36, action, payload], separators=(",", ":")).encode())
+
+
+def _chunks(station: Station, items: tuple, make, count: int | None,
+            size: int | None) -> list[tuple]:
+    """`items` in runs of at most `count` whose CALL is at most `size` bytes (an item too long
+    on its own still goes, alone: the station says what it thinks of it)."""
+    chunks: list[tuple] = [()]
+    for item in items:
+        grown = chunks[-1] + (item,)
+        too_many = count is not None and len(grown) > count
+        too_long = size is not None and len(grown) > 1 and _frame_bytes(station, make(grown)) > size
+        if too_many or too_long:
+            chunks.append((item,))
+        else:
+            chunks[-1] = grown
+    return chunks
 
 
 async def _in_parts(station: Station, action: str, items: tuple, make) -> list[req.VariablesReport]:
-    limit = await sync_to_async(items_per_message)(station_id=station.pk, action=action)
-    return [await command_run(station, make(chunk)) for chunk in _chunks(items, limit)]
+    count = await sync_to_async(items_per_message)(station_id=station.pk, action=action)
+    size = await sync_to_async(bytes_per_message)(station_id=station.pk, action=action)
+    try:
+        chunks = _chunks(station, items, make, count, size)
+    except (TypeError, ValueError):  # a version without the message: command_run says so
+        chunks = [items]
+    return [await command_run(station, make(chunk)) for chunk in chunks]
 
 
 def _joined(reports: list[req.VariablesReport], kind: type, key: str) -> req.VariablesReport:

@@ -3,6 +3,8 @@ a 1.6 station and an unconnected one refused, another tenant's station a 404, an
 splitting of GetVariables/SetVariables by the station's ItemsPerMessage with a fake station
 (a real one: tests/test_device_model_201.py; docs/api.md)."""
 
+import json
+
 import pytest
 from asgiref.sync import async_to_sync
 
@@ -137,3 +139,19 @@ def test_the_model_is_listed_narrowed_by_component_and_evse(tenant, station):
     assert len(every) == 3
     assert [(c["name"], c["evse_id"], c["variables"][0]["attributes"][0]["value"])
             for c in evse_2] == [("EVSE", 2, "11000")]
+
+
+def test_a_message_longer_than_the_station_takes_is_split_too(station, monkeypatch):
+    fake = FakeStation()
+    monkeypatch.setattr(services, "command_run", fake)
+    device_model_record(station_id=station.pk, source="report", reported=[
+        ReportedVariable("DeviceDataCtrlr", "BytesPerMessage", "300",
+                         variable_instance="SetVariables", mutability="ReadOnly")])
+    settings = tuple(req.VariableSetting(variable=req.VariableRef(component="C", variable=f"V{n}"),
+                                         value="x" * 60) for n in range(6))
+    report = async_to_sync(services.variables_set)(station=station, items=settings)
+    sizes = [len(p["setVariableData"]) for _, p in fake.calls]
+    assert sum(sizes) == 6 and len(sizes) > 1
+    assert all(len(json.dumps([2, "u" * 36, a, p], separators=(",", ":"))) <= 300
+               for a, p in fake.calls)
+    assert len(report.results) == 6
