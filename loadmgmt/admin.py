@@ -125,9 +125,10 @@ class AllocationAdmin(RecordAdmin):
 @admin.register(LimitSent)
 class LimitSentAdmin(RecordAdmin):
     tenant_path = "station__tenant"
-    list_display = ("station", "connector_id", "purpose", "limit", "status", "sent_at")
+    list_display = ("station", "connector_id", "station_transaction_id", "purpose", "limit",
+                    "status", "sent_at")
     list_filter = ("status", "purpose")
-    search_fields = ("station__identity",)
+    search_fields = ("station__identity", "=station_transaction_id")
 
 
 @admin.register(StationControl)

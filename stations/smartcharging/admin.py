@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from stations.admin import TenantScopedAdmin
-from stations.smartcharging.models import ChargingProfile, ProfileClearing, SchedulePeriod
+from stations.smartcharging.models import ChargingProfile, ProfileClearing, ProfileReport, SchedulePeriod
 
 
 class ReadOnly:
@@ -25,7 +25,8 @@ class ChargingProfileAdmin(ReadOnly, TenantScopedAdmin):
     list_display = ("charging_profile_id", "station", "connector_id", "purpose", "stack_level",
                     "status", "failure", "waiting_for", "installed", "ended", "sent_at")
     list_filter = ("tenant", "purpose", "installed", "status")
-    search_fields = ("station__identity", "=charging_profile_id", "=transaction_id")
+    search_fields = ("station__identity", "=charging_profile_id", "=transaction_id",
+                     "=station_transaction_id")
     list_select_related = ("station",)
     inlines = [SchedulePeriodInline]
 
@@ -34,6 +35,17 @@ class ChargingProfileAdmin(ReadOnly, TenantScopedAdmin):
 class ProfileClearingAdmin(ReadOnly, TenantScopedAdmin):
     list_display = ("station", "charging_profile_id", "connector_id", "purpose", "stack_level",
                     "status", "failure", "sent_at")
+    list_filter = ("tenant", "status")
+    search_fields = ("station__identity",)
+    list_select_related = ("station",)
+
+
+@admin.register(ProfileReport)
+class ProfileReportAdmin(ReadOnly, TenantScopedAdmin):
+    """GetChargingProfiles asked of 2.0.1 stations and the profiles they reported."""
+
+    list_display = ("station", "request_id", "evse_id", "status", "failure", "parts",
+                    "requested_at", "completed_at")
     list_filter = ("tenant", "status")
     search_fields = ("station__identity",)
     list_select_related = ("station",)
