@@ -117,11 +117,12 @@ async def _send(state: GroupState, allocation: Allocation, change: Change) -> bo
     demand_phases = next(len(d.phases) for d in state.demands if d.key == c.key)
     control = await _control(c.station)
     transaction_id = ocpp_transaction_id(c.session)
-    profile = profiles.tx_profile(connector_id=c.connector_id, transaction_id=transaction_id,
-                                  limit=change.limit, phases=demand_phases, voltage=group.voltage,
-                                  rate_units=control)
-    # A 2.0.1 station takes a profile per EVSE: the session's (1.6: the connector itself).
+    # A 2.0.1 station takes a profile per EVSE: the session's (1.6: the connector itself); our
+    # profile's id is LOAD_PROFILE_ID + the EVSE then, whichever of its connectors charges.
     target = c.session.evse_id if c.station.ocpp_version == "2.0.1" and c.session.evse_id else None
+    profile = profiles.tx_profile(connector_id=target or c.connector_id,
+                                  transaction_id=transaction_id, limit=change.limit,
+                                  phases=demand_phases, voltage=group.voltage, rate_units=control)
     return await profile_send(station=c.station, connector_id=c.connector_id, profile=profile,
                               limit=change.limit, allocation_id=allocation.pk,
                               transaction_id=transaction_id, held=change.held,

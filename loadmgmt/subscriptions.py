@@ -34,8 +34,12 @@ def on_session_stopped(event: events.SessionStopped) -> FollowUp | None:
 
 
 def on_meter_values(event: events.MeterValuesReceived) -> FollowUp | None:
-    return reactions.on_meter_values(event.station, event.connector_id, event.samples,
-                                     _memo(event))
+    # A 2.0.1 station's limits are per EVSE (the key our profile was noted under), whichever
+    # of its connectors charges; 1.6's per connector.
+    key = event.connector_id
+    if event.evse_id and getattr(event.station, "ocpp_version", "") == "2.0.1":
+        key = event.evse_id
+    return reactions.on_meter_values(event.station, key, event.samples, _memo(event))
 
 
 def on_call_sent(event: events.CallSent) -> None:

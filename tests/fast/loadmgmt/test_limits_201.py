@@ -4,11 +4,12 @@ is never taken for another's; the limit of our TxProfile is noted from either ve
 SetChargingProfile."""
 
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.utils import timezone
 
-from loadmgmt import reactions
+from loadmgmt import reactions, subscriptions
 from loadmgmt.models import (
     Allocation,
     ConnectorLimit,
@@ -17,7 +18,9 @@ from loadmgmt.models import (
     ocpp_transaction_id,
     transaction_key,
 )
+from loadmgmt.rebalance import MEMO_GROUP
 from loadmgmt.records import limit_result_record
+from stations import events
 from stations.models import ChargingSession, Station
 from stations.ocpp.v201.commands import charging_profile_word
 from tests.factories import make_station
@@ -114,3 +117,18 @@ def test_the_group_page_shows_a_201_session_by_the_stations_transaction_id(tenan
     assert '<td data-field="transaction_id">42</td>' in page
     assert f'<td data-field="transaction_id">{UUID}</td>' in page
     assert '<td data-field="transaction_id">7</td>' in page
+
+
+def test_a_201_evses_second_connector_is_steered_by_the_evses_limit():
+    """Our profile for a 2.0.1 session is per EVSE (id LOAD_PROFILE_ID + the EVSE), so what a
+    car on the EVSE's second connector (1001, stations/services/evses.py) draws is compared with
+    the EVSE's limit."""
+    station = Station(pk=2, tenant_id=1, identity="CP-201", ocpp_version="2.0.1")
+    memo = {MEMO_GROUP: 7}
+    link = SimpleNamespace(memo_of=lambda app: memo)
+    reactions.profile_sent(station, {"evseId": 1, "chargingProfile": charging_profile_word(STORED)},
+                           memo)
+    event = events.MeterValuesReceived(station, 1001, 1, [
+        {"measurand": "Current.Import", "value": Decimal("5.0")}], link=link)
+    assert subscriptions.on_meter_values(event) is not None
+    assert memo["load_draws"][1][1] == "under"  # 5 A of the EVSE's 10.6 A
