@@ -82,8 +82,12 @@ class InstalledCertificate(models.Model):
     MANUFACTURER = "ManufacturerRootCertificate"
     V2G_ROOT = "V2GRootCertificate"
     MO_ROOT = "MORootCertificate"
+    # The station's own ISO 15118 certificate chain: only ever reported (2.0.1's
+    # GetInstalledCertificateIds), never installed by InstallCertificate.
+    V2G_CHAIN = "V2GCertificateChain"
     TYPES = [(CSMS_ROOT, CSMS_ROOT), (MANUFACTURER, MANUFACTURER), (V2G_ROOT, V2G_ROOT),
-             (MO_ROOT, MO_ROOT)]
+             (MO_ROOT, MO_ROOT), (V2G_CHAIN, V2G_CHAIN)]
+    INSTALLABLE = frozenset({CSMS_ROOT, MANUFACTURER, V2G_ROOT, MO_ROOT})
 
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
     station = models.ForeignKey(Station, on_delete=models.CASCADE,

@@ -109,6 +109,11 @@ class CertificateInstallSerializer(serializers.Serializer):
     certificate_type = CertificateTypeField()
     certificate = serializers.CharField(max_length=5500, trim_whitespace=False, help_text="PEM")
 
+    def validate_certificate_type(self, value: str) -> str:
+        if value not in InstalledCertificate.INSTALLABLE:
+            raise serializers.ValidationError(f"{value} is reported by stations, not installed.")
+        return value
+
     def validate_certificate(self, value: str) -> str:
         try:
             ca.load_certificate(value)

@@ -109,6 +109,24 @@ async def test_tc_m_14_retrieve_certificates_from_charging_station_v2grootcertif
     await _retrieved_one(server, octt201, "V2GRootCertificate")
 
 
+async def test_tc_m_15_retrieve_certificates_from_charging_station_v2gcertificatechain(
+        server, octt201):
+    """Retrieve certificates from Charging Station – V2GCertificateChain
+
+    The station's own ISO 15118 certificate chain is reported and recorded (never installed by
+    the CSMS)."""
+    pem = _root("M15 V2G chain")
+    async with octt201.charge_point(server) as cp, octt201.api(server) as api:
+        cp.certificates["V2GCertificateChain"] = [pem]
+        response = await api.post(f"{_base(octt201)}/refresh/",
+                                  json={"certificate_type": "V2GCertificateChain"})
+        listed = (await api.get(f"{_base(octt201)}/")).json()["results"]
+    assert response.json() == {"status": "Accepted"}
+    assert [(row["serial_number"], row["install_status"]) for row in listed
+            if row["certificate_type"] == "V2GCertificateChain" and row["installed"]] == [
+        (ca.hash_data(ca.load_certificate(pem))["serialNumber"], "Reported")]
+
+
 async def test_tc_m_16_retrieve_certificates_from_charging_station_morootcertificate(
         server, octt201):
     """Retrieve certificates from Charging Station – MORootCertificate"""

@@ -88,4 +88,9 @@ def test_a_2_0_1_station_may_be_asked_for_several_or_every_type():
         url = f"/api/v1/stations/{station.identity}/certificates/refresh/"
         for body in ({}, {"certificate_types": ["V2GRootCertificate", "MORootCertificate"]}):
             assert api.post(url, json=body).status_code == 409  # valid, station absent
-        assert api.post(url, json={"certificate_types": ["V2GCertificateChain"]}).status_code == 400
+        assert api.post(url, json={"certificate_types": ["V2GCertificateChain"]}).status_code == 409
+        assert api.post(url, json={"certificate_types": ["SomeCertificate"]}).status_code == 400
+        install = api.post(f"/api/v1/stations/{station.identity}/certificates/",
+                           json={"certificate_type": "V2GCertificateChain",
+                                 "certificate": ca_of(tenant_id=tenant.pk).certificate_pem})
+        assert install.status_code == 400 and "not installed" in install.text
