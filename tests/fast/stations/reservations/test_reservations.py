@@ -7,7 +7,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from stations.reservations.models import Reservation
-from stations.reservations.services import reservation_answer, reservation_create
+from stations.reservations.services import (
+    reservation_answer,
+    reservation_create,
+    reservation_station_update,
+)
 from stations.reservations.tasks import expire_reservations
 from tests.factories import make_id_tag, make_station, make_tenant
 from tests.fast.clients import api_client
@@ -66,3 +70,22 @@ def test_an_unknown_reservation_is_a_404():
     with api_client(tenant) as api:
         response = api.get(url(station, "99/"))
     assert response.status_code == 404
+
+
+def test_a_2_0_1_station_s_reservation_status_update_ends_an_open_reservation_only():
+    tenant = make_tenant()
+    station, _ = make_station(tenant)
+    tag = make_id_tag(tenant, "RES-UPDATE")
+    expiry = datetime.now(UTC) + timedelta(hours=1)
+    removed = reservation_create(station=station, connector_id=1, id_tag=tag, expiry_date=expiry)
+    expired = reservation_create(station=station, connector_id=2, id_tag=tag, expiry_date=expiry)
+    reservation_answer(reservation_id=removed.pk, status="Accepted")
+    reservation_answer(reservation_id=expired.pk, status="Accepted")
+    assert reservation_station_update(station_id=station.pk, reservation_id=removed.reservation_id,
+                                      status="Removed")
+    assert reservation_station_update(station_id=station.pk, reservation_id=expired.reservation_id,
+                                      status="Expired")
+    assert not reservation_station_update(station_id=station.pk,
+                                          reservation_id=removed.reservation_id, status="Expired")
+    assert [Reservation.objects.get(pk=r.pk).status for r in (removed, expired)] == [
+        "Cancelled", "Expired"]
