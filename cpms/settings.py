@@ -235,6 +235,7 @@ SPECTACULAR_SETTINGS = {
         "ReservationStatusEnum": "stations.reservations.models.ReservationStatus",
         "LocalListUpdateStatusEnum": "stations.authlist.models.UpdateStatus",
         "ChargingProfileAnswerEnum": "stations.smartcharging.models.Answer",
+        "AttributeTypeEnum": "stations.models.device_model.AttributeType",
     },
 }
 
