@@ -21,7 +21,12 @@ from loadmgmt.models import LoadGroup
 from stations.firmware.models import FirmwareFile, FirmwareJob, Rollout, UploadRequest
 from stations.models import ChargingSession, IdTag, Station
 from stations.reservations.models import Reservation
-from stations.security.models import InstalledCertificate, IssuedCertificate, SecurityEvent
+from stations.security.models import (
+    InstalledCertificate,
+    IssuedCertificate,
+    SecurityEvent,
+    UploadedCertificateAuthority,
+)
 from stations.smartcharging.models import ChargingProfile, ProfileReport
 from tests.factories import make_id_tag, make_station
 
@@ -34,11 +39,9 @@ SECRET = "A-ONLY-7f3c"  # in the names of tenant A's objects: B must never read 
 # What fills each route's path parameters: `objects` is tenant A's (see tenant_a below).
 ON_AN_OBJECT_OF_A = {
     "station-detail": lambda o: {"identity": o["station"].identity},
+    "security-uploaded-ca": lambda o: {"pk": o["uploaded_ca"].pk},
     "station-messages": lambda o: {"identity": o["station"].identity},
     "station-device-model": lambda o: {"identity": o["station"].identity},
-    "station-device-reports": lambda o: {"identity": o["station"].identity},
-    "station-variables-get": lambda o: {"identity": o["station"].identity},
-    "station-variables-set": lambda o: {"identity": o["station"].identity},
     "station-device-reports": lambda o: {"identity": o["station"].identity},
     "station-variables-get": lambda o: {"identity": o["station"].identity},
     "station-variables-set": lambda o: {"identity": o["station"].identity},
@@ -97,7 +100,8 @@ ON_AN_OBJECT_OF_A = {
 # Routes without an object in their path: the caller's tenant's rows, or its own settings.
 TENANT_WIDE = {
     "api-root", "station-list", "idtag-list", "session-list", "firmware-files", "firmware-rollouts",
-    "security-events", "security-ca", "loadgroup-list", "tariff-list", "customer-list",
+    "security-events", "security-ca", "security-uploaded-cas", "loadgroup-list", "tariff-list",
+    "customer-list",
     "api-invoice-list", "api-invoice-run", "api-seller",
     "export-sessions-csv", "export-sessions-json", "export-energy-csv", "export-energy-json",
     "export-revenue-csv", "export-revenue-json",
@@ -106,7 +110,8 @@ TENANT_WIDE = {
 # Tenant A's rows compared before and after the walk.
 MODELS_OF_A = (Station, IdTag, ChargingSession, FirmwareFile, Rollout, FirmwareJob, UploadRequest,
                Reservation, ChargingProfile, InstalledCertificate, IssuedCertificate, SecurityEvent,
-               Tariff, Customer, Invoice, LoadGroup, ProfileReport)
+               Tariff, Customer, Invoice, LoadGroup, ProfileReport,
+               UploadedCertificateAuthority)
 
 
 def api_routes() -> list[tuple[str, str]]:
@@ -183,6 +188,10 @@ def tenant_a(tenant) -> dict:
                                 vat_rate=Decimal("19"), elements=[
                                     {"price_components": [{"type": "ENERGY", "price": "0.30"}]}]),
         "customer": customer,
+        "uploaded_ca": UploadedCertificateAuthority.objects.create(
+            tenant=tenant, name=SECRET, certificate_pem="-", subject=f"CN={SECRET}",
+            issuer=f"CN={SECRET}", fingerprint_sha256="ab" * 32, not_before=now,
+            not_after=now + timedelta(days=365)),
         "invoice": Invoice.objects.create(
             tenant=tenant, number=f"{SECRET}-1", customer=customer, buyer_name=SECRET,
             seller_name=SECRET, issued_at=now, period_start=date(2026, 1, 1),
