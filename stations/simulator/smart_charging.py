@@ -1,12 +1,16 @@
 """Smart charging: installed profiles per connector (0 = the station), a simple composite."""
 
-from decimal import ROUND_DOWN, Decimal
-
 from ocpp.routing import on
 from ocpp.v16 import call_result
 from ocpp.v16.enums import Action
 
 from stations.simulator.core import utcnow
+from stations.simulator.schedules import (
+    composite_schedule,
+    profile_install,
+    profile_of_transaction,
+    profile_top,
+)
 
 
 class SmartChargingStation:
@@ -20,13 +24,7 @@ class SmartChargingStation:
         return self._charging_profiles
 
     def _install_profile(self, connector_id: int, profile: dict) -> None:
-        for profiles in self.charging_profiles.values():  # the same id anywhere is replaced
-            profiles[:] = [p for p in profiles
-                           if p["charging_profile_id"] != profile["charging_profile_id"]]
-        self.charging_profiles[connector_id][:] = [
-            p for p in self.charging_profiles[connector_id]
-            if (p["stack_level"], p["charging_profile_purpose"])
-            != (profile["stack_level"], profile["charging_profile_purpose"])] + [profile]
+        profile_install(self.charging_profiles, connector_id, profile, id_key="charging_profile_id")
 
     def _install_remote_start_profile(self, connector_id: int, profile: dict | None) -> None:
         if profile is not None:
@@ -83,50 +81,12 @@ class SmartChargingStation:
         of each; every schedule is taken to start now (simple, but what a test can check)."""
         in_force = [p for p in (self._top("ChargePointMaxProfile", [0]),
                                 self._tx_profile(connector_id)) if p is not None]
-        if not in_force:
-            return None
-        unit = unit or in_force[-1]["charging_schedule"]["charging_rate_unit"]
-        starts = sorted({0} | {period["start_period"] for p in in_force
-                               for period in p["charging_schedule"]["charging_schedule_period"]
-                               if period["start_period"] < duration})
-        periods: list[dict] = []
-        for start in starts:
-            limits = [limit for p in in_force if (limit := _limit_at(p, start, unit)) is not None]
-            if limits and (not periods or periods[-1]["limit"] != min(limits)):
-                periods.append({"start_period": start, "limit": min(limits)})
-        return {"duration": duration, "charging_rate_unit": unit, "charging_schedule_period": periods}
+        return composite_schedule([p["charging_schedule"] for p in in_force],
+                                  duration=duration, unit=unit)
 
     def _tx_profile(self, connector_id: int) -> dict | None:
         running = self.connectors[connector_id].transaction_id if connector_id else None
-        if running is not None:
-            for profile in self.charging_profiles[connector_id]:  # a remote start's binds now
-                if profile["charging_profile_purpose"] == "TxProfile" \
-                        and profile.get("transaction_id") is None:
-                    profile["transaction_id"] = running
-            tx = [p for p in self.charging_profiles[connector_id]
-                  if p["charging_profile_purpose"] == "TxProfile" and p["transaction_id"] == running]
-            if tx:
-                return max(tx, key=lambda p: p["stack_level"])
-        return (self._top("TxDefaultProfile", [connector_id])
-                or self._top("TxDefaultProfile", [0]))
+        return profile_of_transaction(self.charging_profiles, place=connector_id, running=running)
 
     def _top(self, purpose: str, connectors: list[int]) -> dict | None:
-        candidates = [p for c in connectors for p in self.charging_profiles.get(c, [])
-                      if p["charging_profile_purpose"] == purpose]
-        return max(candidates, key=lambda p: p["stack_level"], default=None)
-
-
-
-def _limit_at(profile: dict, second: int, unit: str) -> float | None:
-    """The profile's limit `second` seconds into its schedule, in `unit` (A per phase or W, 230 V)."""
-    schedule = profile["charging_schedule"]
-    if schedule.get("duration") is not None and second >= schedule["duration"]:
-        return None
-    current = [p for p in schedule["charging_schedule_period"] if p["start_period"] <= second]
-    if not current:
-        return None
-    period = max(current, key=lambda p: p["start_period"])
-    limit, phases = Decimal(str(period["limit"])), period.get("number_phases") or 3
-    if schedule["charging_rate_unit"] != unit:
-        limit = limit * 230 * phases if unit == "W" else limit / (230 * phases)
-    return float(limit.quantize(Decimal("0.1"), rounding=ROUND_DOWN))
+        return profile_top(self.charging_profiles, purpose=purpose, places=connectors)

@@ -1,16 +1,20 @@
 """Smart charging of the simulated 2.0.1 station: charging profiles per EVSE (0 = the station),
 SetChargingProfile / ClearChargingProfile, GetChargingProfiles answered by
 ReportChargingProfiles parts, and a composite schedule computed as the 1.6 simulator does
-(stations/simulator/smart_charging.py): the lower of the station's max profile and the
+(stations/simulator/schedules.py, shared with it): the lower of the station's max profile and the
 transaction's (else the default) profile, every schedule taken to start now."""
-
-from decimal import ROUND_DOWN, Decimal
 
 from ocpp.routing import on
 from ocpp.v201 import call, call_result
 from ocpp.v201.enums import Action
 
 from stations.simulator.core import utcnow
+from stations.simulator.schedules import (
+    composite_schedule,
+    profile_install,
+    profile_of_transaction,
+    profile_top,
+)
 
 MAX_PROFILE = "ChargingStationMaxProfile"
 
@@ -27,12 +31,7 @@ class SmartChargingStation201:
         return self._charging_profiles
 
     def _install_profile(self, evse_id: int, profile: dict) -> None:
-        for profiles in self.charging_profiles.values():  # the same id anywhere is replaced
-            profiles[:] = [p for p in profiles if p["id"] != profile["id"]]
-        self.charging_profiles[evse_id][:] = [
-            p for p in self.charging_profiles[evse_id]
-            if (p["stack_level"], p["charging_profile_purpose"])
-            != (profile["stack_level"], profile["charging_profile_purpose"])] + [profile]
+        profile_install(self.charging_profiles, evse_id, profile, id_key="id")
 
     def _install_remote_start_profile(self, evse_id: int, profile: dict) -> None:
         super()._install_remote_start_profile(evse_id, profile)
@@ -126,57 +125,15 @@ class SmartChargingStation201:
         simulator's `composite_schedule` gives it (None when no profile is in force)."""
         in_force = [p for p in (self._top(MAX_PROFILE, [0]), self._tx_profile(evse_id))
                     if p is not None]
-        if not in_force:
-            return None
-        unit = unit or in_force[-1]["charging_schedule"][0]["charging_rate_unit"]
-        schedules = [p["charging_schedule"][0] for p in in_force]
-        starts = sorted({0} | {period["start_period"] for schedule in schedules
-                               for period in schedule["charging_schedule_period"]
-                               if period["start_period"] < duration}
-                        | {schedule["duration"] for schedule in schedules  # where one ends
-                           if schedule.get("duration") is not None
-                           and schedule["duration"] < duration})
-        periods: list[dict] = []
-        for start in starts:
-            limits = [limit for p in in_force if (limit := _limit_at(p, start, unit)) is not None]
-            if limits and (not periods or periods[-1]["limit"] != min(limits)):
-                periods.append({"start_period": start, "limit": min(limits)})
-        return {"duration": duration, "charging_rate_unit": unit, "charging_schedule_period": periods}
+        return composite_schedule([p["charging_schedule"][0] for p in in_force],
+                                  duration=duration, unit=unit, split_at_ends=True)
 
     def _tx_profile(self, evse_id: int) -> dict | None:
         running = self.evses[evse_id].transaction_id if evse_id else None
-        if running is not None:
-            for profile in self.charging_profiles[evse_id]:  # a remote start's binds now
-                if profile["charging_profile_purpose"] == "TxProfile" \
-                        and profile.get("transaction_id") is None:
-                    profile["transaction_id"] = running
-            tx = [p for p in self.charging_profiles[evse_id]
-                  if p["charging_profile_purpose"] == "TxProfile"
-                  and p.get("transaction_id") == running]
-            if tx:
-                return max(tx, key=lambda p: p["stack_level"])
-        return self._top("TxDefaultProfile", [evse_id]) or self._top("TxDefaultProfile", [0])
+        return profile_of_transaction(self.charging_profiles, place=evse_id, running=running)
 
     def _top(self, purpose: str, evses: list[int]) -> dict | None:
-        candidates = [p for n in evses for p in self.charging_profiles.get(n, [])
-                      if p["charging_profile_purpose"] == purpose]
-        return max(candidates, key=lambda p: p["stack_level"], default=None)
-
-
-def _limit_at(profile: dict, second: int, unit: str) -> float | None:
-    """The profile's limit `second` seconds into its (first) schedule, in `unit` (A per phase
-    or W, 230 V)."""
-    schedule = profile["charging_schedule"][0]
-    if schedule.get("duration") is not None and second >= schedule["duration"]:
-        return None
-    current = [p for p in schedule["charging_schedule_period"] if p["start_period"] <= second]
-    if not current:
-        return None
-    period = max(current, key=lambda p: p["start_period"])
-    limit, phases = Decimal(str(period["limit"])), period.get("number_phases") or 3
-    if schedule["charging_rate_unit"] != unit:
-        limit = limit * 230 * phases if unit == "W" else limit / (230 * phases)
-    return float(limit.quantize(Decimal("0.1"), rounding=ROUND_DOWN))
+        return profile_top(self.charging_profiles, purpose=purpose, places=evses)
 
 
 def _in_unit(amperes: float, unit: str) -> float:
