@@ -10,6 +10,7 @@ from ocpp.routing import on
 from ocpp.v201 import call, call_result
 from ocpp.v201.enums import Action
 
+from stations.simulator.certificates import certificate_remove, key_and_csr
 from stations.simulator.core import utcnow
 
 
@@ -32,23 +33,13 @@ class SecurityStation201:
     async def sign_certificate(self, common_name: str | None = None,
                                certificate_type: str = "ChargingStationCertificate") -> str:
         """A new key and a CSR for it (CN: this identity unless given); returns the status."""
-        from cryptography import x509
-        from cryptography.hazmat.primitives import hashes, serialization
-        from cryptography.hazmat.primitives.asymmetric import ec
-        from cryptography.x509.oid import NameOID
-
-        self.client_key = ec.generate_private_key(ec.SECP256R1())
         organization = self.device_model[
             ("SecurityCtrlr", None, None, None, "OrganizationName", None)].value
-        csr = (x509.CertificateSigningRequestBuilder()
-               .subject_name(x509.Name([
-                   x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization),
-                   x509.NameAttribute(NameOID.COMMON_NAME, common_name or self.id)]))
-               .sign(self.client_key, hashes.SHA256()))
+        self.client_key, csr = key_and_csr(organization=organization,
+                                           common_name=common_name or self.id)
         self.certificate_signed.clear()
-        result = await self.call(call.SignCertificate(
-            csr=csr.public_bytes(serialization.Encoding.PEM).decode(),
-            certificate_type=certificate_type))
+        result = await self.call(call.SignCertificate(csr=csr,
+                                                      certificate_type=certificate_type))
         return result.status
 
     @on(Action.certificate_signed)
@@ -88,24 +79,12 @@ class SecurityStation201:
 
     @on(Action.delete_certificate)
     async def on_delete_certificate(self, certificate_hash_data, **kwargs):
-        from stations.security.ca import hash_data, load_certificate
-
         self.received.append(("DeleteCertificate", certificate_hash_data))
-        for pems in self.certificates.values():
-            for pem in pems:
-                if _same_hash_data(hash_data(load_certificate(pem)), certificate_hash_data):
-                    pems.remove(pem)
-                    self._count_certificates()
-                    return call_result.DeleteCertificate(status="Accepted")
+        if certificate_remove(self.certificates, certificate_hash_data):
+            self._count_certificates()
+            return call_result.DeleteCertificate(status="Accepted")
         return call_result.DeleteCertificate(status="NotFound")
 
     def _triggerable(self, evse_id, connector_id) -> dict:
         return super()._triggerable(evse_id, connector_id) | {
             "SignChargingStationCertificate": self.sign_certificate}
-
-
-def _same_hash_data(a: dict, b: dict) -> bool:
-    """certificateHashData compared whatever the key case (the ocpp package snake-cases them)."""
-    def norm(data: dict) -> dict:
-        return {k.replace("_", "").lower(): str(v).lower() for k, v in data.items()}
-    return norm(a) == norm(b)
