@@ -70,6 +70,7 @@ class FleetStation:
     """An OCPP 1.6-J station of the fleet (fleet_station_201.py: its 2.0.1 sibling)."""
 
     SUBPROTOCOL = "ocpp1.6"
+    FIRST_STATUS = 0  # the first place a boot reports Available on (1.6: connector 0, the station)
 
     def __init__(self, identity: str, options: Options, stats: Stats):
         self.identity = identity
@@ -140,14 +141,17 @@ class FleetStation:
             live.cancel()
             await self.connection.close()
 
-    async def _live(self, until: float, rebooting: bool) -> None:
-        boot = await self.call("BootNotification", {"chargePointVendor": "Fleet",
+    async def boot(self) -> dict:
+        return await self.call("BootNotification", {"chargePointVendor": "Fleet",
                                                     "chargePointModel": "SIM"})
+
+    async def _live(self, until: float, rebooting: bool) -> None:
+        boot = await self.boot()
         if rebooting:
             self.stats.reboots.append(time.monotonic())
         self.heartbeat_interval = self.options.heartbeat or float(boot.get("interval", 300))
-        for connector in range(0, self.options.connectors + 1):
-            await self.status(connector, "Available")
+        for place in range(self.FIRST_STATUS, self.options.connectors + 1):
+            await self.status(place, "Available")
         charging = random.random() < self.options.charging_share
         tasks = [asyncio.create_task(self._heartbeats(until))]
         if charging:

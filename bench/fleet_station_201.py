@@ -28,6 +28,7 @@ ANSWERS = {
 
 class FleetStation201(FleetStation):
     SUBPROTOCOL = "ocpp2.0.1"
+    FIRST_STATUS = 1  # from EVSE 1 on (a 2.0.1 status is an EVSE connector's)
 
     def answer(self, action: str) -> dict:
         return ANSWERS.get(action, {"status": "Accepted"})
@@ -35,23 +36,6 @@ class FleetStation201(FleetStation):
     async def boot(self) -> dict:
         return await self.call("BootNotification", {
             "chargingStation": {"vendorName": "Fleet", "model": "SIM-201"}, "reason": "PowerUp"})
-
-    async def _live(self, until: float, rebooting: bool) -> None:
-        boot = await self.boot()
-        if rebooting:
-            self.stats.reboots.append(time.monotonic())
-        self.heartbeat_interval = self.options.heartbeat or float(boot.get("interval", 300))
-        for evse in range(1, self.options.connectors + 1):
-            await self.status(evse, "Available")
-        charging = random.random() < self.options.charging_share
-        tasks = [asyncio.create_task(self._heartbeats(until))]
-        if charging:
-            tasks.append(asyncio.create_task(self._sessions(until)))
-        try:
-            await asyncio.gather(*tasks)
-        finally:
-            for task in tasks:
-                task.cancel()
 
     async def status(self, evse: int, status: str) -> None:
         await self.call("StatusNotification", {"timestamp": now_iso(), "connectorStatus": status,
