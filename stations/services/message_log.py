@@ -112,20 +112,6 @@ def _without_secret_variables(payload: dict, lists: tuple[str, ...]) -> dict:
 
 
 def _report_without_secrets(payload: dict) -> dict:
-    """A NotifyReport part without the value of a secret variable a station should not report."""
-    data = payload.get("reportData")
-    if not isinstance(data, list):
-        return payload
-    return payload | {"reportData": [
-        entry | {"variableAttribute": [
-            attribute | {"value": REDACTED} if isinstance(attribute, dict) and "value" in attribute
-            else attribute for attribute in entry["variableAttribute"]]}
-        if isinstance(entry, dict) and isinstance(entry.get("variableAttribute"), list)
-        and secret_variable(entry.get("component"), entry.get("variable")) else entry
-        for entry in data]}
-
-
-def _report_without_secrets(payload: dict) -> dict:
     """A NotifyReport part without the value of a secret variable (a station should report the
     WriteOnly password without one; one that does not is not logged with it either)."""
     entries = payload.get("reportData")
