@@ -19,7 +19,13 @@ from stations.ocpp.frames import FrameError, parse
 from stations.ocpp.v201 import router, schemas
 from stations.simulator import basic_auth
 from tests.factories import make_station, make_tenant
-from tests.test_station_link_fuzz import _from_schema, json_value, odd_text, unique_id
+from tests.test_station_link_fuzz import (
+    _from_schema,
+    exchange_checked,
+    json_value,
+    odd_text,
+    unique_id,
+)
 
 BUDGET_SECONDS = 25
 V201 = "2.0.1"
@@ -78,30 +84,10 @@ async def _fuzz(server, tenant, station, password, frames: list[str],
         additional_headers=basic_auth(station.identity, password), max_size=None)
     try:
         assert connection.subprotocol == "ocpp2.0.1"
-        promised = []
-        for text in frames:
-            await connection.send(text)
-            promised.append(expected(text, admission))
-        alive = "BootNotification" if admission != "Accepted" else "Heartbeat"
-        await connection.send(json.dumps([2, "alive", alive, BOOT if admission != "Accepted" else {}]))
-        answers = []
-        while True:
-            answer = json.loads(await asyncio.wait_for(connection.recv(), 20))
-            if answer[0] == 2:  # a CALL of the central system's (e.g. after a boot): not ours
-                continue
-            if answer[1] == "alive":
-                assert answer[0] == 3 and answer[2].get("status", admission) == admission, answer
-                assert "currentTime" in answer[2], answer
-                break
-            answers.append(answer)
-        wanted = [p for p in promised if p is not None]
-        assert [a[1] for a in answers] == [unique for _, unique in wanted], (frames, answers)
-        for (code, _), answer in zip(wanted, answers, strict=True):
-            if code == "result":
-                assert answer[0] == 3 or (answer[0] == 4 and answer[2] != "InternalError"), \
-                    (answer, frames)
-            else:
-                assert answer[0] == 4 and answer[2] == code, (code, answer)
+        pending = admission != "Accepted"
+        await exchange_checked(connection, frames, lambda text: expected(text, admission),
+                               alive_call=("BootNotification", BOOT) if pending
+                               else ("Heartbeat", {}), status=admission)
     finally:
         await connection.close()
 

@@ -104,29 +104,42 @@ async def _fuzz(server, tenant, station, password, frames: list[str]) -> None:
     connection = await connect(f"{server.ws}/ocpp/{tenant.slug}", station.identity, password,
                                max_size=None)
     try:
-        promised = []
-        for text in frames:
-            await connection.send(text)
-            promised.append(expected(text))
-        await connection.send(json.dumps([2, "alive", "Heartbeat", {}]))
-        answers = []
-        while True:
-            answer = json.loads(await asyncio.wait_for(connection.recv(), 20))
-            if answer[0] == 2:  # a CALL of the central system's (e.g. after a boot): not ours
-                continue
-            if answer[1] == "alive":
-                assert answer[0] == 3 and "currentTime" in answer[2], answer
-                break
-            answers.append(answer)
-        wanted = [p for p in promised if p is not None]
-        assert [a[1] for a in answers] == [unique for _, unique in wanted], (frames, answers)
-        for (code, _), answer in zip(wanted, answers, strict=True):
-            if code == "result":
-                assert answer[0] == 3 or (answer[0] == 4 and answer[2] != "InternalError"), answer
-            else:
-                assert answer[0] == 4 and answer[2] == code, (code, answer)
+        await exchange_checked(connection, frames, expected)
     finally:
         await connection.close()
+
+
+async def exchange_checked(connection, frames: list[str], expect, *,
+                           alive_call: tuple[str, dict] = ("Heartbeat", {}),
+                           status: str | None = None) -> None:
+    """Send `frames`, then the CALL `alive_call`; every frame `expect` promises an answer to
+    (`expect(text)`: (code, unique id) or None) is answered once and in order, with that error
+    code or, for "result", a result or a handler's CALLERROR other than InternalError; the last
+    CALL is answered with currentTime (and `status` as its status when there is one). Shared by
+    the 2.0.1 fuzz (tests/test_link_201_fuzz.py)."""
+    promised = []
+    for text in frames:
+        await connection.send(text)
+        promised.append(expect(text))
+    await connection.send(json.dumps([2, "alive", *alive_call]))
+    answers = []
+    while True:
+        answer = json.loads(await asyncio.wait_for(connection.recv(), 20))
+        if answer[0] == 2:  # a CALL of the central system's (e.g. after a boot): not ours
+            continue
+        if answer[1] == "alive":
+            assert answer[0] == 3 and answer[2].get("status", status) == status, answer
+            assert "currentTime" in answer[2], answer
+            break
+        answers.append(answer)
+    wanted = [p for p in promised if p is not None]
+    assert [a[1] for a in answers] == [unique for _, unique in wanted], (frames, answers)
+    for (code, _), answer in zip(wanted, answers, strict=True):
+        if code == "result":
+            assert answer[0] == 3 or (answer[0] == 4 and answer[2] != "InternalError"), \
+                (answer, frames)
+        else:
+            assert answer[0] == 4 and answer[2] == code, (code, answer)
 
 
 def test_random_frames_are_each_answered_once_and_the_link_and_other_tenants_survive(server):
