@@ -22,13 +22,25 @@ def secure_station(server, tenant, station, password, **kwargs):
 
 
 async def handshake_status(server, tenant, identity, password, headers=None) -> int:
-    """The HTTP status of the handshake: 101 when the link opens."""
+    """The HTTP status of a 1.6 station's handshake: 101 when the link opens."""
+    return await handshake_status_at(f"{server.ws}/ocpp/{tenant.slug}", identity, password,
+                                     headers=headers)
+
+
+async def handshake_status_at(url: str, identity: str, password: str | None, *,
+                              subprotocol: str = "ocpp1.6", headers: dict | None = None,
+                              **kwargs) -> int:
+    """The HTTP status of the handshake at `url` (the tenant's OCPP URL), Basic auth with
+    `password` unless None: 101 when the link opens (with `subprotocol`). Shared by the 2.0.1
+    tests (tests/test_security_201.py)."""
     try:
         connection = await websockets.connect(
-            f"{server.ws}/ocpp/{tenant.slug}/{identity}", subprotocols=["ocpp1.6"],
-            additional_headers=basic_auth(identity, password) | (headers or {}), open_timeout=10)
+            f"{url}/{identity}", subprotocols=[subprotocol], open_timeout=10,
+            additional_headers=(basic_auth(identity, password) if password else {})
+            | (headers or {}), **kwargs)
     except InvalidStatus as refusal:
         return refusal.response.status_code
+    assert connection.subprotocol == subprotocol
     await connection.close()
     return 101
 

@@ -9,42 +9,27 @@ the end, as tests/test_security_tls.py does for 1.6."""
 import asyncio
 
 import pytest
-import websockets
 from cryptography import x509
 from ocpp.routing import on
 from ocpp.v201 import call_result
 from ocpp.v201.enums import Action
-from websockets.exceptions import InvalidStatus
 
 from stations.models import Station, VariableAttribute
 from stations.security import ca
 from stations.security.models import IssuedCertificate, SecurityEvent
 from stations.security.services import ca_of
-from stations.simulator import basic_auth
 from stations.simulator.v201 import SimulatedChargePoint201
 from stations.simulator.v201.core import connect
 from tests.factories import api_client, charge_point_201, eventually, make_station, make_tenant
 from tests.nginx import needs_nginx, running_nginx
 from tests.server import server_env, start_server
+from tests.test_security import handshake_status_at, root_certificate
 from tests.test_security_tls import client_certificate, tls_context
 
 
 async def handshake_status(url: str, identity: str, password: str | None, **kwargs) -> int:
     """The HTTP status of a 2.0.1 station's handshake: 101 when the link opens."""
-    try:
-        connection = await websockets.connect(
-            f"{url}/{identity}", subprotocols=["ocpp2.0.1"], open_timeout=10,
-            additional_headers=basic_auth(identity, password) if password else {}, **kwargs)
-    except InvalidStatus as refusal:
-        return refusal.response.status_code
-    assert connection.subprotocol == "ocpp2.0.1"
-    await connection.close()
-    return 101
-
-
-def root_certificate(common_name: str = "Some Root") -> str:
-    certificate_pem, _ = ca.new_ca(common_name)
-    return certificate_pem
+    return await handshake_status_at(url, identity, password, subprotocol="ocpp2.0.1", **kwargs)
 
 
 # Profile 1: Basic auth -------------------------------------------------------------------
