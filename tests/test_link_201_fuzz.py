@@ -6,10 +6,8 @@ server logs no traceback. Bounded in examples and time so that it runs in every 
 
 import asyncio
 import json
-import time
 
 import websockets
-from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from stations.models import OcppMessage
@@ -22,6 +20,7 @@ from tests.factories import make_station, make_tenant
 from tests.test_station_link_fuzz import (
     _from_schema,
     exchange_checked,
+    fuzz_within,
     json_value,
     odd_text,
     unique_id,
@@ -96,16 +95,8 @@ def test_random_2_0_1_frames_are_each_answered_once_in_2_0_1_words_and_the_link_
     tenant = make_tenant("Fuzz201")
     station, password = make_station(tenant)
     mark = len(server.log())
-    started = time.monotonic()
-
-    @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck),
-              database=None)
-    @given(frames=st.lists(frame, min_size=1, max_size=6))
-    def fuzz(frames):
-        if time.monotonic() - started < BUDGET_SECONDS:
-            asyncio.run(_fuzz(server, tenant, station, password, frames))
-
-    fuzz()
+    fuzz_within(frame, lambda frames: asyncio.run(_fuzz(server, tenant, station, password, frames)),
+                max_examples=150, seconds=BUDGET_SECONDS)
     assert "Traceback" not in server.log()[mark:], server.log()[mark:][-3000:]
     assert OcppMessage.objects.filter(station=station).exists()
 
@@ -114,14 +105,7 @@ def test_random_frames_of_a_pending_station_get_security_error_for_anything_but_
     tenant = make_tenant("Fuzz201P")
     station, password = make_station(tenant, admission="Pending")
     mark = len(server.log())
-    started = time.monotonic()
-
-    @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck),
-              database=None)
-    @given(frames=st.lists(frame, min_size=1, max_size=6))
-    def fuzz(frames):
-        if time.monotonic() - started < BUDGET_SECONDS / 2:
-            asyncio.run(_fuzz(server, tenant, station, password, frames, admission="Pending"))
-
-    fuzz()
+    fuzz_within(frame, lambda frames: asyncio.run(_fuzz(server, tenant, station, password, frames,
+                                                        admission="Pending")),
+                max_examples=60, seconds=BUDGET_SECONDS / 2)
     assert "Traceback" not in server.log()[mark:], server.log()[mark:][-3000:]

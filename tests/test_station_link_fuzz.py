@@ -109,6 +109,23 @@ async def _fuzz(server, tenant, station, password, frames: list[str]) -> None:
         await connection.close()
 
 
+def fuzz_within(frame_strategy: st.SearchStrategy, run, *, max_examples: int,
+                seconds: float) -> None:
+    """`run(frames)` for up to `max_examples` lists of 1 to 6 frames drawn from
+    `frame_strategy`, those drawn after `seconds` skipped (the budget that keeps a fuzz test in
+    every suite). Shared by the 2.0.1 fuzz (tests/test_link_201_fuzz.py)."""
+    started = time.monotonic()
+
+    @settings(max_examples=max_examples, deadline=None, suppress_health_check=list(HealthCheck),
+              database=None)
+    @given(frames=st.lists(frame_strategy, min_size=1, max_size=6))
+    def fuzz(frames):
+        if time.monotonic() - started < seconds:
+            run(frames)
+
+    fuzz()
+
+
 async def exchange_checked(connection, frames: list[str], expect, *,
                            alive_call: tuple[str, dict] = ("Heartbeat", {}),
                            status: str | None = None) -> None:
@@ -156,16 +173,8 @@ def test_random_frames_are_each_answered_once_and_the_link_and_other_tenants_sur
     before = (list(OcppMessage.objects.filter(station=bystander).values_list("pk", "payload")),
               Station.objects.get(pk=bystander.pk).last_seen)
     mark = len(server.log())
-    started = time.monotonic()
-
-    @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck),
-              database=None)
-    @given(frames=st.lists(frame, min_size=1, max_size=6))
-    def fuzz(frames):
-        if time.monotonic() - started < BUDGET_SECONDS:
-            asyncio.run(_fuzz(server, tenant, station, password, frames))
-
-    fuzz()
+    fuzz_within(frame, lambda frames: asyncio.run(_fuzz(server, tenant, station, password, frames)),
+                max_examples=150, seconds=BUDGET_SECONDS)
     assert "Traceback" not in server.log()[mark:], server.log()[mark:][-3000:]
     after = (list(OcppMessage.objects.filter(station=bystander).values_list("pk", "payload")),
              Station.objects.get(pk=bystander.pk).last_seen)
