@@ -3,6 +3,24 @@ version they speak (the 1.6 Security extension and 2.0.1's A and M blocks do the
 other words; docs/architecture.md: the simulator is the stations the tests talk to)."""
 
 
+class CertificateStore:
+    """What the 1.6 and 2.0.1 simulators do with certificates, in neither version's words; the
+    station sets `client_key`, `client_certificate`, `certificate_signed` (an asyncio.Event),
+    `certificates` (per type) and `received`."""
+
+    def certificate_chain_take(self, certificate_chain: str) -> str:
+        """A CertificateSigned's status: Accepted (and kept) when this station made a key."""
+        if self.client_key is None:
+            return "Rejected"
+        self.client_certificate = certificate_chain
+        self.certificate_signed.set()
+        return "Accepted"
+
+    def certificate_install(self, certificate_type: str, certificate: str) -> None:
+        self.received.append(("InstallCertificate", {"certificate_type": certificate_type}))
+        self.certificates[certificate_type].append(certificate)
+
+
 def key_and_csr(*, organization: str, common_name: str):
     """A new EC P-256 private key and a PEM CSR for it (O: organization, CN: common_name)."""
     from cryptography import x509

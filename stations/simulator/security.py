@@ -6,12 +6,16 @@ from ocpp.routing import on
 from ocpp.v16 import call, call_result
 from ocpp.v16.enums import Action
 
-from stations.simulator.certificates import certificate_remove, key_and_csr
+from stations.simulator.certificates import (
+    CertificateStore,
+    certificate_remove,
+    key_and_csr,
+)
 from stations.simulator.core import utcnow
 from stations.simulator.station import SimulatedChargePoint
 
 
-class SecureChargePoint(SimulatedChargePoint):
+class SecureChargePoint(CertificateStore, SimulatedChargePoint):
     """A charge point that speaks the OCPP 1.6 Security extension: it takes a new password
     (AuthorizationKey) and security profile, makes a key and CSR for its client certificate,
     keeps the root certificates installed on it, and reports security events."""
@@ -41,16 +45,11 @@ class SecureChargePoint(SimulatedChargePoint):
     @on(Action.certificate_signed)
     async def on_certificate_signed(self, certificate_chain, **kwargs):
         self.received.append(("CertificateSigned", {"certificate_chain": certificate_chain}))
-        if self.client_key is None:
-            return call_result.CertificateSigned(status="Rejected")
-        self.client_certificate = certificate_chain
-        self.certificate_signed.set()
-        return call_result.CertificateSigned(status="Accepted")
+        return call_result.CertificateSigned(status=self.certificate_chain_take(certificate_chain))
 
     @on(Action.install_certificate)
     async def on_install_certificate(self, certificate_type, certificate, **kwargs):
-        self.received.append(("InstallCertificate", {"certificate_type": certificate_type}))
-        self.certificates[certificate_type].append(certificate)
+        self.certificate_install(certificate_type, certificate)
         return call_result.InstallCertificate(status="Accepted")
 
     @on(Action.get_installed_certificate_ids)

@@ -10,11 +10,15 @@ from ocpp.routing import on
 from ocpp.v201 import call, call_result
 from ocpp.v201.enums import Action
 
-from stations.simulator.certificates import certificate_remove, key_and_csr
+from stations.simulator.certificates import (
+    CertificateStore,
+    certificate_remove,
+    key_and_csr,
+)
 from stations.simulator.core import utcnow
 
 
-class SecurityStation201:
+class SecurityStation201(CertificateStore):
     """Client certificate, installed root certificates, security events."""
 
     def __init__(self, *args, **kwargs):
@@ -46,16 +50,11 @@ class SecurityStation201:
     async def on_certificate_signed(self, certificate_chain, certificate_type=None, **kwargs):
         self.received.append(("CertificateSigned", {"certificate_chain": certificate_chain,
                                                     "certificate_type": certificate_type}))
-        if self.client_key is None:
-            return call_result.CertificateSigned(status="Rejected")
-        self.client_certificate = certificate_chain
-        self.certificate_signed.set()
-        return call_result.CertificateSigned(status="Accepted")
+        return call_result.CertificateSigned(status=self.certificate_chain_take(certificate_chain))
 
     @on(Action.install_certificate)
     async def on_install_certificate(self, certificate_type, certificate, **kwargs):
-        self.received.append(("InstallCertificate", {"certificate_type": certificate_type}))
-        self.certificates[certificate_type].append(certificate)
+        self.certificate_install(certificate_type, certificate)
         self._count_certificates()
         return call_result.InstallCertificate(status="Accepted")
 
