@@ -236,6 +236,14 @@ SPECTACULAR_SETTINGS = {
         "LocalListUpdateStatusEnum": "stations.authlist.models.UpdateStatus",
         "ChargingProfileAnswerEnum": "stations.smartcharging.models.Answer",
         "AttributeTypeEnum": "stations.models.device_model.AttributeType",
+        # A root certificate's type by either version's name; an issued one's by 2.0.1's
+        "RootCertificateTypeEnum": ["CSMSRootCertificate", "ManufacturerRootCertificate",
+                                    "V2GRootCertificate", "MORootCertificate",
+                                    "V2GCertificateChain", "CentralSystemRootCertificate"],
+        "IssuedCertificateTypeEnum": ["ChargingStationCertificate", "V2GCertificate"],
+        # A profile's purpose as stored (1.6's names), and as taken (either version's)
+        "ChargingProfilePurposeEnum": "stations.smartcharging.models.Purpose",
+        "ChargingProfilePurposeWordEnum": "stations.smartcharging.serializers.PURPOSES",
     },
 }
 
