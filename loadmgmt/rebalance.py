@@ -149,6 +149,10 @@ async def profile_send(*, station: Station, connector_id: int, profile: dict, li
     purpose = profile["chargingProfilePurpose"]
     status, note, row_id, timeouts = "", "", None, 0
     while True:
+        # Whether it is connected, read now: a round's station rows age while earlier sends (an
+        # early rejection retried for LOAD_EARLY_REJECTION_SECONDS) run, beyond the presence
+        # timeout that tells a live link from a dead one.
+        station = await _fresh(station)
         try:
             rows = await acharging_profile_set(
                 station=station, connector_id=connector_id if evse_id is None else evse_id,
@@ -177,6 +181,10 @@ async def profile_send(*, station: Station, connector_id: int, profile: dict, li
         purpose=purpose, limit=limit, status=status, profile_id=row_id,
         allocation_id=allocation_id, note=note, held=held)
     return status in ("Accepted", "NotConnected")
+
+
+async def _fresh(station: Station) -> Station:
+    return await Station.objects.select_related("server_process").aget(pk=station.pk)
 
 
 def _just_started(started_at: datetime | None) -> bool:
