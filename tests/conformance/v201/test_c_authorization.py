@@ -11,6 +11,7 @@ from ocpp.v201 import call_result
 from ocpp.v201.enums import Action
 
 from stations.simulator.v201 import SimulatedChargePoint201
+from stations.simulator.v201.device_model import rw
 from tests.conformance.v201.steps import command
 from tests.factories import eventually
 
@@ -106,3 +107,138 @@ async def test_tc_c_39_authorization_by_groupid_success(server, octt201):
         sessions = await eventually(lambda: octt201.sessions(api))
     assert cp.id_token_infos[0]["group_id_token"] == {"id_token": group, "type": "Central"}
     assert [(s["id_tag"], s["stop_id_tag"], s["stop_reason"]) for s in sessions] == [(member, other, "Local")]
+
+
+def _tomorrow() -> datetime:
+    return datetime.now(UTC) + timedelta(days=1)
+
+
+def _entries(cp) -> dict[str, dict]:
+    """The last local list the station was sent: id token -> idTokenInfo (snake_case)."""
+    (*_, last) = [p for action, p in cp.received if action == "SendLocalList"]
+    return {e["id_token"]["id_token"]: e["id_token_info"] for e in last["entries"]}
+
+
+async def _send_full_list(octt201, api) -> None:
+    response = await api.post(f"/api/v1/stations/{octt201.station.identity}/local-list/",
+                              json={"update_type": "Full"})
+    assert response.status_code == 201, response.text
+
+
+async def test_tc_c_40_authorization_by_groupid_success_with_local_authorization_list(
+        server, octt201):
+    """Authorization by GroupId – Success with Local Authorization List
+
+    The local list the central system sends carries the card's group as groupIdToken; the
+    station starts with the card from its list (no Authorize) and the central system answers the
+    TransactionEvent with the same status and group."""
+    group = octt201.new_tag(status="Accepted", expiry_date=_tomorrow(), token_type="Central")
+    member = octt201.new_tag(status="Accepted", expiry_date=_tomorrow(), parent_id_tag=group)
+    async with octt201.charge_point(server) as cp, octt201.api(server) as api:
+        await _send_full_list(octt201, api)
+        entry = _entries(cp)[member]
+        answer = await cp.start_transaction(1, member)
+        await cp.stop_transaction(1)
+        sessions = await eventually(lambda: octt201.sessions(api))
+    assert (entry["status"], entry["group_id_token"]) == (
+        "Accepted", {"id_token": group, "type": "Central"})
+    assert answer.id_token_info["status"] == "Accepted"
+    assert answer.id_token_info["group_id_token"]["id_token"] == group
+    assert [(s["id_tag"], s["id_tag_status"]) for s in sessions] == [(member, "Accepted")]
+
+
+async def test_tc_c_43_authorization_by_groupid_invalid_status_with_local_authorization_list(
+        server, octt201):
+    """Authorization by GroupId – Invalid status with Local Authorization List
+
+    A blocked card of a group: its local list entry is Blocked with the group's groupIdToken, and
+    when the station asks about it the central system answers the same; nothing starts."""
+    group = octt201.new_tag(status="Accepted", expiry_date=_tomorrow(), token_type="Central")
+    member = octt201.new_tag(status="Blocked", parent_id_tag=group)
+    async with octt201.charge_point(server) as cp, octt201.api(server) as api:
+        await _send_full_list(octt201, api)
+        entry = _entries(cp)[member]
+        await _refused(octt201, cp, api, member, "Blocked")
+    assert (entry["status"], entry["group_id_token"]) == (
+        "Blocked", {"id_token": group, "type": "Central"})
+    assert cp.id_token_infos[-1]["group_id_token"]["id_token"] == group
+
+
+class MasterPassStation(SimulatedChargePoint201):
+    """A station with AuthCtrlr.MasterPassGroupId: a card the central system answers with that
+    group stops transactions (TransactionEvent Ended, StopAuthorized, stoppedReason MasterPass)
+    and starts none."""
+
+    def initial_device_model(self):
+        model = super().initial_device_model()
+        model[("AuthCtrlr", None, None, None, "MasterPassGroupId", None)] = rw("")
+        return model
+
+    async def present_master_pass(self, token: str, evse_ids: list[int] | None = None) -> str:
+        """The card presented; with a UI the driver picks `evse_ids`, else every transaction
+        ends. Returns the Authorize status."""
+        status = await self.authorize(token)
+        group = (self.id_token_infos[-1].get("group_id_token") or {}).get("id_token")
+        if status == "Accepted" and group and group == self.variable("AuthCtrlr",
+                                                                   "MasterPassGroupId"):
+            for evse_id, evse in self.evses.items():
+                if evse.transaction_id and (evse_ids is None or evse_id in evse_ids):
+                    await self.stop_transaction(evse_id, "MasterPass", token, "StopAuthorized")
+        return status
+
+
+async def _master_pass(server, octt201, stopped: list[int] | None) -> tuple[list, list, str]:
+    """Two transactions run; the operator sets the station's MasterPassGroupId through the device
+    model API; a card of that group is presented and ends `stopped` (None: all). The sessions as
+    the API shows them, the transactions still running on the station, and the card."""
+    master_group = f"MP{octt201.station.pk}"
+    master = octt201.new_tag(status="Accepted", expiry_date=_tomorrow(), parent_id_tag=master_group)
+    drivers = [octt201.new_tag(status="Accepted", expiry_date=_tomorrow()) for _ in range(2)]
+    async with octt201.charge_point(server, evses=2, cls=MasterPassStation) as cp, \
+            octt201.api(server) as api:
+        response = await api.post(
+            f"/api/v1/stations/{octt201.station.identity}/device-model/set/",
+            json={"variables": [{"component": "AuthCtrlr", "variable": "MasterPassGroupId",
+                                 "value": master_group}]})
+        assert response.status_code in (200, 201), response.text
+        assert [r["status"] for r in response.json()["results"]] == ["Accepted"]
+        for evse_id, driver in zip((1, 2), drivers, strict=True):
+            await cp.start_transaction(evse_id, driver)
+        assert await cp.present_master_pass(master, stopped) == "Accepted"
+        running = [evse_id for evse_id, evse in cp.evses.items() if evse.transaction_id]
+        for evse_id in running:
+            await cp.stop_transaction(evse_id)
+        sessions = await eventually(lambda: octt201.sessions(api))
+    assert cp.id_token_infos[-1]["group_id_token"]["id_token"] == master_group
+    return sessions, running, master
+
+
+async def test_tc_c_47_stop_transaction_with_a_master_pass_with_ui_all_transactions(
+        server, octt201):
+    """Stop Transaction with a Master Pass – With UI – All transactions
+
+    The driver picks every transaction on the station's UI: both end, stopped by the master
+    pass card (stop reason MasterPass)."""
+    sessions, running, master = await _master_pass(server, octt201, [1, 2])
+    assert running == []
+    assert [(s["stop_id_tag"], s["stop_reason"]) for s in sessions] == [(master, "MasterPass")] * 2
+
+
+async def test_tc_c_48_stop_transaction_with_a_master_pass_with_ui_specific_transactions(
+        server, octt201):
+    """Stop Transaction with a Master Pass – With UI – Specific transactions
+
+    The driver picks one of the two transactions: only that one ends with the master pass."""
+    sessions, running, master = await _master_pass(server, octt201, [2])
+    assert running == [1]
+    assert [(s["stop_id_tag"] or None, s["stop_reason"]) for s in sessions] == [
+        (None, "Local"), (master, "MasterPass")]
+
+
+async def test_tc_c_49_stop_transaction_with_a_master_pass_without_ui(server, octt201):
+    """Stop Transaction with a Master Pass – Without UI
+
+    No UI: the master pass card ends every transaction on the station."""
+    sessions, running, master = await _master_pass(server, octt201, None)
+    assert running == []
+    assert [(s["stop_id_tag"], s["stop_reason"]) for s in sessions] == [(master, "MasterPass")] * 2
