@@ -201,3 +201,26 @@ async def test_a_whole_offline_transaction_delivered_in_any_order_with_repeats_i
     assert (row["id_tag"], row["id_tag_status"]) == ("OFFLINE", "Accepted")
     assert ChargingSession.objects.filter(station=station).count() == 1
     assert TransactionEventRecord.objects.filter(station=station).count() == 5
+
+
+async def test_a_power_cut_mid_session_frees_the_card_and_the_next_start_supersedes_the_lost_one(server):
+    """The station loses power while charging: no Ended ever comes. After its reboot (a new link,
+    BootNotification PowerUp, the connector Available) the same card authorizes again and starts a
+    new transaction on the same EVSE; the lost one is closed as superseded with its last reading."""
+    tenant = make_tenant()
+    station, password = make_station(tenant)
+    make_id_tag(tenant, "CARD-A", max_sessions=1)
+    async with charge_point_201(server, tenant, station, password) as cp:
+        await cp.start_transaction(1, "CARD-A")
+        lost = cp.evses[1].transaction_id
+        await cp.meter_values(1, 4000)
+    async with charge_point_201(server, tenant, station, password) as rebooted:  # PowerUp
+        assert await rebooted.authorize("CARD-A") == "Accepted"
+        started = await rebooted.start_transaction(1, "CARD-A")
+        current = rebooted.evses[1].transaction_id
+    older = await sync_to_async(ChargingSession.objects.get)(station=station, station_transaction_id=lost)
+    newer = await sync_to_async(ChargingSession.objects.get)(station=station,
+                                                             station_transaction_id=current)
+    assert started.id_token_info["status"] == "Accepted"
+    assert (older.closed_reason, older.meter_stop, older.energy_wh) == ("superseded", 4000, 4000)
+    assert older.stopped_at <= newer.started_at and newer.stopped_at is None
