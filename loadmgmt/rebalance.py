@@ -117,9 +117,9 @@ async def _send(state: GroupState, allocation: Allocation, change: Change) -> bo
     demand_phases = next(len(d.phases) for d in state.demands if d.key == c.key)
     control = await _control(c.station)
     transaction_id = ocpp_transaction_id(c.session)
-    # A 2.0.1 station takes a profile per EVSE: the session's (1.6: the connector itself); our
-    # profile's id is LOAD_PROFILE_ID + the EVSE then, whichever of its connectors charges.
-    target = c.session.evse_id if c.station.ocpp_version == "2.0.1" and c.session.evse_id else None
+    # A profile goes to the session's EVSE (a 1.6 connector is its own EVSE, so the same
+    # number); our profile's id is LOAD_PROFILE_ID + the EVSE, whichever of its connectors charges.
+    target = c.session.evse_id or None
     profile = profiles.tx_profile(connector_id=target or c.connector_id,
                                   transaction_id=transaction_id, limit=change.limit,
                                   phases=demand_phases, voltage=group.voltage, rate_units=control)

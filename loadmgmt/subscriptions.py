@@ -34,11 +34,9 @@ def on_session_stopped(event: events.SessionStopped) -> FollowUp | None:
 
 
 def on_meter_values(event: events.MeterValuesReceived) -> FollowUp | None:
-    # A 2.0.1 station's limits are per EVSE (the key our profile was noted under), whichever
-    # of its connectors charges; 1.6's per connector.
-    key = event.connector_id
-    if event.evse_id and getattr(event.station, "ocpp_version", "") == "2.0.1":
-        key = event.evse_id
+    # Limits are per EVSE (the key our profile was noted under), whichever of its connectors
+    # charges; a 1.6 connector is its own EVSE, and the station's meter (0) is EVSE 0.
+    key = event.evse_id or event.connector_id
     return reactions.on_meter_values(event.station, key, event.samples, _memo(event))
 
 
