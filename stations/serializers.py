@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from billing.serializers import SessionCostFields, StationTariffField
 from loadmgmt.serializers import StationGroupField
+from stations.commands import raw_guard
 from stations.models import (
     ChargingSession,
     Component,
@@ -16,9 +17,7 @@ from stations.models import (
 )
 from stations.ocpp.v16 import router as v16_router
 from stations.ocpp.v201 import router as v201_router
-from stations.security.profiles import is_security_key
 from stations.selectors import evses_of, station_ocpp_url
-from stations.services.message_log import secret_variable
 from tenants.fields import SameTenantSerializer, TenantObjectField
 from tenants.permissions import MoneyFields
 from tenants.validators import validate_station_password, validate_timezone_name
@@ -202,16 +201,9 @@ class CommandSerializer(serializers.Serializer):
         if attrs["action"] not in CENTRAL_ACTIONS.get(version, v16_router.CENTRAL_ACTIONS):
             raise serializers.ValidationError({"action": [
                 f"{attrs['action']} is no OCPP {version} message: the station speaks OCPP {version}."]})
-        key = attrs["payload"].get("key")
-        if attrs["action"] == "ChangeConfiguration" and is_security_key(key):
-            raise serializers.ValidationError({"payload": [
-                f"{key} is changed through the station's password/ or security-profile/ endpoint."]})
-        entries = attrs["payload"].get("setVariableData")
-        if attrs["action"] == "SetVariables" and isinstance(entries, list) and any(
-                isinstance(entry, dict) and secret_variable(entry.get("component"), entry.get("variable"))
-                for entry in entries):
-            raise serializers.ValidationError({"payload": [
-                "SecurityCtrlr.BasicAuthPassword is changed through the station's password/ endpoint."]})
+        refused = raw_guard.refusal(attrs["action"], attrs["payload"])
+        if refused:
+            raise serializers.ValidationError({refused[0]: [refused[1]]})
         return attrs
 
 
