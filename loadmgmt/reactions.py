@@ -62,6 +62,11 @@ def on_transaction(station: Station, started: bool, memo: dict) -> FollowUp | No
     return _rebalance(station, memo, "session started" if started else "session stopped")
 
 
+def on_charging_limit(station: Station, cleared: bool, memo: dict) -> FollowUp | None:
+    """An external system set or released a limit on the station: its EVSEs' ceilings changed."""
+    return _rebalance(station, memo, "external limit cleared" if cleared else "external limit")
+
+
 def on_status(station: Station, connector_id: int, status: str, memo: dict) -> FollowUp | None:
     if memo.get(MEMO_GROUP, UNKNOWN) is None or connector_id == 0:
         return None

@@ -24,6 +24,7 @@ from loadmgmt.allocation import (
     allocate,
     available,
 )
+from loadmgmt.external_limits import capped, external_ceilings
 from loadmgmt.models import (
     Allocation,
     BaseLoadSource,
@@ -82,12 +83,15 @@ class GroupState:
     demands: list[Demand]
     steerable: set[int]  # ids of the stations that take our profiles now
     failsafe: dict[int, ConnectorLimit]  # station id -> its accepted TxDefaultProfile limit
+    # (station id, EVSE id) -> the external limit in A (0: the station), loadmgmt/external_limits.py
+    ceilings: dict[tuple[int, int], Decimal] = field(default_factory=dict)
 
     def spec(self) -> Group:
         return Group(cap=self.cap, min_current=self.group.min_current,
                      safety_margin=self.group.safety_margin, base_load=self.base_load,
                      reserved=self.reserved,
-                     station_max={s.pk: s.max_current for s in self.stations()})
+                     station_max={s.pk: capped(s.max_current, self.ceilings.get((s.pk, 0)))
+                                  for s in self.stations()})
 
     def stations(self) -> list[Station]:
         return list({c.station.pk: c.station for c in self.connectors}.values())
@@ -134,10 +138,12 @@ def group_state(*, group_id: int, refused: frozenset[int] = frozenset(),
                               failsafe.get(station.pk))
         for p in phases:
             reserved[p] += held
-    demands = [_demand(c, phases) for c in connectors if c.session and c.station.pk in steerable]
+    ceilings = external_ceilings(station_ids=[s.pk for s in stations], group=group, now=now)
+    demands = [_demand(c, phases, ceilings) for c in connectors
+               if c.session and c.station.pk in steerable]
     return GroupState(group=group, cap=group_cap(group), base_load=base_load(group, now),
                       reserved=reserved, connectors=connectors, demands=demands,
-                      steerable=steerable, failsafe=failsafe)
+                      steerable=steerable, failsafe=failsafe, ceilings=ceilings)
 
 
 def _takes_profiles(control: StationControl | None, now: datetime) -> bool:
@@ -225,11 +231,15 @@ def _limit_of(state: ConnectorState) -> Decimal | None:
     return None
 
 
-def _demand(state: ConnectorState, group_phases_: tuple[int, ...]) -> Demand:
+def _demand(state: ConnectorState, group_phases_: tuple[int, ...],
+            ceilings: dict[tuple[int, int], Decimal]) -> Demand:
     loaded = tuple(p for p in group_phases_ if state.measured.get(p, Decimal(0)) >= LOADED)
     phases = loaded if loaded and state.per_phase and len(group_phases_) > 1 else group_phases_
+    evse = state.session.evse_id or state.connector_id  # a 1.6 connector is its own EVSE
     return Demand(key=state.key, started_at=state.session.started_at,
-                  max_current=state.station.max_current, phases=phases, priority=state.priority,
+                  max_current=capped(state.station.max_current,
+                                     ceilings.get((state.station.pk, evse))),
+                  phases=phases, priority=state.priority,
                   measured_current=state.measured_current,
                   under_draw_intervals=state.under_draw_intervals, station=state.station.pk)
 

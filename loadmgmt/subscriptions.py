@@ -40,6 +40,10 @@ def on_meter_values(event: events.MeterValuesReceived) -> FollowUp | None:
     return reactions.on_meter_values(event.station, key, event.samples, _memo(event))
 
 
+def on_charging_limit_changed(event: events.ChargingLimitChanged) -> FollowUp | None:
+    return reactions.on_charging_limit(event.station, event.cleared, _memo(event))
+
+
 def on_call_sent(event: events.CallSent) -> None:
     if event.action == "SetChargingProfile" and event.payload is not None:
         reactions.profile_sent(event.station, event.payload, _memo(event))
@@ -52,6 +56,7 @@ SUBSCRIPTIONS = (
     (events.SessionStopped, on_session_stopped),
     (events.MeterValuesReceived, on_meter_values),
     (events.CallSent, on_call_sent),
+    (events.ChargingLimitChanged, on_charging_limit_changed),
 )
 
 

@@ -90,6 +90,7 @@ class StatusChanged:
     evse_id: int | None
     status: str
     link: Any = None  # on the event loop: the station's Link (stations/ocpp/link.py)
+    error_code: str = "NoError"  # a Faulted's: 1.6's errorCode, a 2.0.1 fault event's techCode
 
 
 @dataclass(frozen=True)
@@ -148,3 +149,30 @@ class MeterValuesReceived:
     received_at: datetime | None = None
     link: Any = None  # on the event loop: the station's Link (stations/ocpp/link.py)
 
+
+
+# --- Smart charging -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ChargingLimitChanged:
+    """An external system set, changed or released a limit on the station (2.0.1
+    NotifyChargingLimit / ClearedChargingLimit; on the event loop, after it was stored).
+    `evse_ids`: the EVSEs concerned (0: the whole station)."""
+
+    station: Any
+    evse_ids: tuple[int, ...]
+    cleared: bool = False
+    link: Any = None  # on the event loop: the station's Link (stations/ocpp/link.py)
+
+
+@dataclass(frozen=True)
+class ChargingNeedsReceived:
+    """An ISO 15118 car told its needs through a 2.0.1 station (NotifyEVChargingNeeds; on the
+    event loop, after they were stored, answered Accepted). A subscriber that steers the EVSE's
+    load returns the follow-up that sends it a TxProfile; when none does, smart charging sends
+    one within the car's limits (stations/smartcharging/ev_needs.py)."""
+
+    station: Any
+    evse_id: int
+    session_id: int | None
+    link: Any = None  # on the event loop: the station's Link (stations/ocpp/link.py)

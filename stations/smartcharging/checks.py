@@ -22,6 +22,8 @@ from stations.smartcharging.models import Purpose
 
 INT_MAX = 2**31 - 1  # OCPP's integers are 32-bit, and so are the columns that store them
 LIMIT_MAX = Decimal("99999999.9")  # what the limit columns hold (max_digits=9, decimal_places=1)
+# 2.0.1's purpose for limits external systems set on the station: reported to us, never sent.
+EXTERNAL_CONSTRAINTS = "ChargingStationExternalConstraints"
 
 
 class ProfileInvalid(CommandInvalid):
@@ -126,6 +128,11 @@ def _check_schema_of(station: Station, connector_id: int, profile: dict) -> None
 
 def checked_profile(station: Station, connector_id: int, profile: dict) -> dict:
     """The profile to send with SetChargingProfile; a TxProfile is bound to its transaction."""
+    if isinstance(profile, dict) and profile.get("chargingProfilePurpose") == EXTERNAL_CONSTRAINTS:
+        raise ProfileInvalid("A ChargingStationExternalConstraints profile is set on the station "
+                             "by an external system (a grid operator, an energy management "
+                             "system), never by the CSMS: the station reports it "
+                             "(NotifyChargingLimit, GetChargingProfiles).")
     profile = stored_form(station, profile)
     _check_schema_of(station, connector_id, profile)
     check_schedule(profile)

@@ -152,3 +152,110 @@ class ProfileReport(models.Model):
         constraints = [models.UniqueConstraint(fields=["station", "request_id"],
                                                name="profile_report_request_once")]
         ordering = ["-requested_at", "-id"]
+
+
+class LimitSource(models.TextChoices):
+    """chargingLimitSource (OCPP 2.0.1): who set a limit on the station."""
+
+    EMS = "EMS", "Energy management system"
+    OTHER = "Other"
+    SO = "SO", "System operator (grid)"
+    CSO = "CSO", "Charging station operator"
+
+
+class LimitEnded(models.TextChoices):
+    ACTIVE = ""
+    REPLACED = "Replaced", "Replaced by a newer notification"
+    CLEARED = "Cleared", "Released (ClearedChargingLimit)"
+
+
+class ExternalChargingLimit(models.Model):
+    """A limit an external system (a grid operator, an energy management system) set on a 2.0.1
+    station, as the station told it with NotifyChargingLimit: never sent by us. One active row per
+    station, EVSE (0: the whole station) and source; a newer notification replaces it, a
+    ClearedChargingLimit ends it. Load management never gives the EVSE more than it
+    (docs/ocpp201.md, "External charging limits")."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
+    station = models.ForeignKey(Station, on_delete=models.CASCADE,
+                                related_name="external_charging_limits")
+    evse_id = models.PositiveIntegerField(default=0, help_text="0: the whole station")
+    source = models.CharField(max_length=5, choices=LimitSource.choices)
+    grid_critical = models.BooleanField(null=True, blank=True, help_text="isGridCritical, if told")
+    schedules = models.JSONField(default=list, blank=True,
+                                 help_text="chargingSchedule as notified (OCPP 2.0.1 JSON); "
+                                           "empty: the station did not tell the limit")
+    received_at = models.DateTimeField()
+    ended = models.CharField(max_length=10, choices=LimitEnded.choices, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(
+            fields=["station", "evse_id", "source"], condition=models.Q(ended=""),
+            name="external_limit_active_once")]
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.source} limit on {self.station_id}/{self.evse_id}"
+
+
+class ChargingNeeds(models.Model):
+    """What an ISO 15118 car told of its needs through a 2.0.1 station's NotifyEVChargingNeeds:
+    the energy it asks, when it leaves, the currents it takes (AC per phase; DC on the DC side).
+    Load management shares a cap by it (docs/smart-charging.md §6); the latest row of a
+    session is the one in force. `meter_wh`: the session's meter when it came, so what was
+    delivered since tells what is still needed."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="charging_needs")
+    evse_id = models.PositiveIntegerField()
+    session = models.ForeignKey("stations.ChargingSession", null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="charging_needs")
+    requested_energy_transfer = models.CharField(max_length=20, help_text="DC, AC_three_phase...")
+    departure_time = models.DateTimeField(null=True, blank=True)
+    energy_amount_wh = models.PositiveIntegerField(null=True, blank=True,
+                                                   help_text="Energy asked, Wh")
+    ev_min_current = models.PositiveIntegerField(null=True, blank=True, help_text="A")
+    ev_max_current = models.PositiveIntegerField(null=True, blank=True, help_text="A")
+    ev_max_voltage = models.PositiveIntegerField(null=True, blank=True, help_text="V")
+    ev_max_power = models.PositiveIntegerField(null=True, blank=True, help_text="W (DC)")
+    state_of_charge = models.PositiveSmallIntegerField(null=True, blank=True, help_text="% (DC)")
+    max_schedule_tuples = models.PositiveIntegerField(null=True, blank=True)
+    meter_wh = models.BigIntegerField(null=True, blank=True,
+                                      help_text="The session's meter when the needs came")
+    payload = models.JSONField(default=dict, help_text="chargingNeeds as received")
+    status = models.CharField(max_length=15, help_text="Our answer: Accepted or Rejected")
+    received_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["station", "evse_id", "-received_at"],
+                                name="charging_needs_latest")]
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"charging needs of {self.station_id}/{self.evse_id}"
+
+
+class EVChargingSchedule(models.Model):
+    """The schedule an ISO 15118 car proposed (NotifyEVChargingSchedule) and our answer:
+    Accepted when it keeps within the TxProfile we gave its transaction, Rejected when a period
+    asks more (then a new TxProfile follows: 2.0.1 K15.FR.13)."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="ev_schedules")
+    evse_id = models.PositiveIntegerField()
+    session = models.ForeignKey("stations.ChargingSession", null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="ev_schedules")
+    time_base = models.DateTimeField()
+    schedule = models.JSONField(help_text="chargingSchedule as received")
+    status = models.CharField(max_length=10, help_text="Accepted or Rejected")
+    reason = models.CharField(max_length=200, blank=True, help_text="Why it was rejected")
+    profile = models.ForeignKey(ChargingProfile, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+", help_text="The profile it was checked against")
+    received_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"EV schedule on {self.station_id}/{self.evse_id}: {self.status}"

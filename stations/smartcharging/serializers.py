@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from stations.models.idtag import IdTokenType
 from stations.ocpp.v201.commands import PURPOSE_WORDS, purpose_of
-from stations.smartcharging.checks import INT_MAX
+from stations.smartcharging.checks import EXTERNAL_CONSTRAINTS, INT_MAX
 from stations.smartcharging.models import (
     ChargingProfile,
     ProfileClearing,
@@ -92,11 +92,13 @@ class RemoteStartSerializer(serializers.Serializer):
 
 
 class ProfilesGetSerializer(serializers.Serializer):
-    """GetChargingProfiles criteria (OCPP 2.0.1); none: every profile the station holds."""
+    """GetChargingProfiles criteria (OCPP 2.0.1); none: every profile the station holds. The
+    station's external constraints may be asked for, though never set (K_52)."""
 
     evse_id = serializers.IntegerField(required=False, min_value=0, max_value=INT_MAX,
                                        help_text="0: the station's own; absent: every EVSE")
-    purpose = serializers.ChoiceField(choices=PURPOSES, required=False)
+    purpose = serializers.ChoiceField(choices=[*PURPOSES, (EXTERNAL_CONSTRAINTS,) * 2],
+                                      required=False)
     stack_level = serializers.IntegerField(required=False, min_value=0, max_value=INT_MAX)
     ids = serializers.ListField(child=serializers.IntegerField(min_value=-INT_MAX, max_value=INT_MAX),
                                 required=False, max_length=100, help_text="chargingProfileId")

@@ -1,6 +1,6 @@
 from django.urls import re_path
 
-from stations.smartcharging import api
+from stations.smartcharging import api, limits_api, needs_api
 
 STATION = r"^stations/(?P<identity>[^/]+)/"
 
@@ -18,4 +18,12 @@ urlpatterns = [
     re_path(STATION + r"composite-schedule/$", api.CompositeScheduleView.as_view(),
             name="composite-schedule"),
     re_path(STATION + r"remote-start/$", api.RemoteStartView.as_view(), name="remote-start"),
+    re_path(STATION + r"charging-limits/$", limits_api.ChargingLimitsView.as_view(),
+            name="charging-limits"),
+    re_path(STATION + r"charging-limits/(?P<pk>[0-9]+)/$", limits_api.ChargingLimitView.as_view(),
+            name="charging-limit"),
+    re_path(STATION + r"charging-needs/$", needs_api.StationChargingNeedsView.as_view(),
+            name="charging-needs"),
+    re_path(r"^sessions/(?P<pk>[0-9]+)/charging-needs/$",
+            needs_api.SessionChargingNeedsView.as_view(), name="session-charging-needs"),
 ]

@@ -17,6 +17,7 @@ from stations.simulator.schedules import (
 )
 
 MAX_PROFILE = "ChargingStationMaxProfile"
+EXTERNAL = "ChargingStationExternalConstraints"  # limits an external system set (grid, EMS)
 
 
 class SmartChargingStation201:
@@ -29,6 +30,41 @@ class SmartChargingStation201:
         if not hasattr(self, "_charging_profiles"):
             self._charging_profiles: dict[int, list[dict]] = {n: [] for n in [0, *self.evses]}
         return self._charging_profiles
+
+    @property
+    def external_limits(self) -> dict[tuple[int, str], dict]:
+        """(EVSE, source) -> the ChargingStationExternalConstraints profile an external system
+        set there (EVSE 0: the station)."""
+        if not hasattr(self, "_external_limits"):
+            self._external_limits: dict[tuple[int, str], dict] = {}
+        return self._external_limits
+
+    async def notify_charging_limit(self, evse_id: int, limit: float | None, *, source: str = "SO",
+                                    unit: str = "A", grid_critical: bool | None = None,
+                                    profile_id: int | None = None, duration: int | None = None):
+        """An external system sets `limit` on the EVSE (0: the whole station): the station holds
+        it as an external-constraints profile and tells the CSMS with NotifyChargingLimit, with
+        its schedule (none when `limit` is None: EnableNotifyChargingLimitWithSchedules false)."""
+        schedule = _without_none({
+            "id": profile_id or 7000 + evse_id, "start_schedule": utcnow(), "duration": duration,
+            "charging_rate_unit": unit,
+            "charging_schedule_period": [{"start_period": 0, "limit": limit if limit is not None
+                                          else self.max_current}]})
+        self.external_limits[(evse_id, source)] = {
+            "id": schedule["id"], "stack_level": 0, "charging_profile_purpose": EXTERNAL,
+            "charging_profile_kind": "Absolute", "charging_schedule": [schedule]}
+        return await self.call(call.NotifyChargingLimit(
+            charging_limit=_without_none({"charging_limit_source": source,
+                                          "is_grid_critical": grid_critical}),
+            evse_id=evse_id or None, charging_schedule=None if limit is None else [schedule]))
+
+    async def cleared_charging_limit(self, evse_id: int | None, *, source: str = "SO"):
+        """The external system releases its limit on the EVSE (None: on every EVSE)."""
+        for key in [k for k in self.external_limits if k[1] == source
+                    and evse_id in (None, k[0])]:
+            del self.external_limits[key]
+        return await self.call(call.ClearedChargingLimit(charging_limit_source=source,
+                                                         evse_id=evse_id))
 
     def _install_profile(self, evse_id: int, profile: dict) -> None:
         profile_install(self.charging_profiles, evse_id, profile, id_key="id")
@@ -90,20 +126,25 @@ class SmartChargingStation201:
                     and (not criterion.get("charging_limit_source")
                          or "CSO" in criterion["charging_limit_source"]))
 
-        found = {n: [p for p in profiles if matches(p)]
+        found = {(n, "CSO"): [p for p in profiles if matches(p)]
                  for n, profiles in self.charging_profiles.items()
                  if evse_id is None or n == evse_id}
-        found = {n: profiles for n, profiles in found.items() if profiles}
+        for (n, source), profile in self.external_limits.items():
+            if (evse_id in (None, n) and source in criterion.get("charging_limit_source", [source])
+                    and _matches_external(criterion, profile)):
+                found[(n, source)] = [profile]
+        found = {place: profiles for place, profiles in found.items() if profiles}
         if not found:
             return call_result.GetChargingProfiles(status="NoProfiles")
         self.soon(self.report_charging_profiles, request_id, found)
         return call_result.GetChargingProfiles(status="Accepted")
 
-    async def report_charging_profiles(self, request_id: int, found: dict[int, list[dict]]) -> None:
-        """One ReportChargingProfiles per EVSE, tbc on all but the last."""
-        for n, (evse_id, profiles) in enumerate(found.items()):
+    async def report_charging_profiles(self, request_id: int,
+                                       found: dict[tuple[int, str], list[dict]]) -> None:
+        """One ReportChargingProfiles per EVSE and source, tbc on all but the last."""
+        for n, ((evse_id, source), profiles) in enumerate(found.items()):
             await self.call(call.ReportChargingProfiles(
-                request_id=request_id, charging_limit_source="CSO", evse_id=evse_id,
+                request_id=request_id, charging_limit_source=source, evse_id=evse_id,
                 charging_profile=[_without_none(p) for p in profiles],
                 tbc=n < len(found) - 1))
 
@@ -125,6 +166,7 @@ class SmartChargingStation201:
         simulator's `composite_schedule` gives it (None when no profile is in force)."""
         in_force = [p for p in (self._top(MAX_PROFILE, [0]), self._tx_profile(evse_id))
                     if p is not None]
+        in_force += [p for (n, _), p in self.external_limits.items() if n in (0, evse_id)]
         return composite_schedule([p["charging_schedule"][0] for p in in_force],
                                   duration=duration, unit=unit, split_at_ends=True)
 
@@ -134,6 +176,14 @@ class SmartChargingStation201:
 
     def _top(self, purpose: str, evses: list[int]) -> dict | None:
         return profile_top(self.charging_profiles, purpose=purpose, places=evses)
+
+
+def _matches_external(criterion: dict, profile: dict) -> bool:
+    """An external-constraints profile matches criteria naming its purpose, level or id only."""
+    return (criterion.get("charging_profile_purpose") in (None, EXTERNAL)
+            and criterion.get("stack_level") in (None, profile["stack_level"])
+            and (not criterion.get("charging_profile_id")
+                 or profile["id"] in criterion["charging_profile_id"]))
 
 
 def _in_unit(amperes: float, unit: str) -> float:
