@@ -173,7 +173,8 @@ async def test_a_rollout_counts_its_jobs_per_state_and_the_station_page_shows_wh
     dashboard = await logged_in(server, member(tenant, Role.INSTALLER))
     page = await dashboard.get(f"/stations/{one.identity}/")
     await dashboard.aclose()
-    assert progress["states"] == {"pending": 1, "sent": 0, "rejected": 0, "failed": 1, "installed": 0}
+    assert progress["states"] == {"pending": 1, "sent": 0, "rejected": 0, "failed": 1, "installed": 0,
+                                  "cancelled": 0}
     assert {s["station"]: s["failure_reason"] for s in progress["stations"]} == {
         one.identity: "Booted on 1.9.9, expected 2.0.0.", two.identity: ""}
     assert page.status_code == 200 and f'data-firmware-job="{job.pk}"' in page.text

@@ -183,11 +183,11 @@ async def test_the_download_url_serves_only_while_the_station_may_fetch(server):
         refused = await update(api, station, await upload_firmware(api, "2.1", signed=True))
         async with httpx.AsyncClient() as anonymous:
             after_refusal = await anonymous.get(cp.locations[refused["location"]])
-    assert refused["state"] == "rejected"
+    assert refused["state"] == "failed" and refused["failure"] == "certificate"
     assert after_install.status_code == 404 and after_refusal.status_code == 404
 
 
-async def test_a_signed_update_the_station_refuses_is_rejected(server):
+async def test_a_signed_update_whose_certificate_the_station_refuses_fails(server):
     tenant = make_tenant()
     station, password = make_station(tenant)
     async with charge_point(server, tenant, station, password, cls=CertificateRejectingStation) as cp, \
@@ -197,7 +197,8 @@ async def test_a_signed_update_the_station_refuses_is_rejected(server):
         await eventually(lambda: cp.downloads)
         await asyncio.sleep(0.2)
     assert job["state"] == "sent"  # an unsigned file goes as UpdateFirmware: nothing to refuse
-    assert signed_job["state"] == "rejected" and signed_job["status"] == "InvalidCertificate"
+    assert signed_job["state"] == "failed" and signed_job["status"] == "InvalidCertificate"
+    assert signed_job["failure_reason"] == "The station answered InvalidCertificate."
     assert cp.downloads == {job["location"]: IMAGE}
 
 
@@ -255,9 +256,11 @@ async def test_a_rollout_sends_connected_stations_now_and_offline_ones_when_they
             await boot_with(cp3, "2.0.0")
         progress = (await api.get(f"/api/v1/firmware/rollouts/{rollout['id']}/")).json()["progress"]
     assert rollout["progress"]["total"] == 3
-    assert before_boot["states"] == {"pending": 1, "sent": 1, "rejected": 0, "failed": 1, "installed": 0}
+    assert before_boot["states"] == {"pending": 1, "sent": 1, "rejected": 0, "failed": 1, "installed": 0,
+                                   "cancelled": 0}
     assert before_boot["statuses"] == {"Installed": 1, "DownloadFailed": 1}
-    assert progress["states"] == {"pending": 0, "sent": 1, "rejected": 0, "failed": 1, "installed": 1}
+    assert progress["states"] == {"pending": 0, "sent": 1, "rejected": 0, "failed": 1, "installed": 1,
+                                 "cancelled": 0}
     assert {s["station"]: s["state"] for s in progress["stations"]} == {
         one.identity: "sent", two.identity: "failed", offline.identity: "installed"}
     assert list(cp3.downloads.values()) == [IMAGE]

@@ -192,6 +192,78 @@ class ReportGet:
     criteria: tuple[str, ...] = ()
 
 
+# Monitoring (OCPP 2.0.1 block N: monitors on variables, their base and level, reports) ---------
+@dataclass(frozen=True)
+class MonitorSetting:
+    """One monitor to set on a variable (`monitor_id` given: replace that one). `value` is the
+    threshold or delta, or for Periodic / PeriodicClockAligned the interval in seconds."""
+
+    variable: VariableRef
+    type: str
+    value: Decimal
+    severity: int
+    transaction: bool = False
+    monitor_id: int | None = None
+
+
+@dataclass(frozen=True)
+class MonitorResult:
+    """The station's verdict on one monitor: Accepted (with the id it gave), UnknownComponent,
+    UnknownVariable, UnsupportedMonitorType, Rejected, OutOfRange or Duplicate."""
+
+    setting: MonitorSetting
+    status: str
+    monitor_id: int | None = None
+    status_info: str = ""
+
+
+@dataclass(frozen=True)
+class MonitorsSetReport(CommandResult):
+    results: tuple[MonitorResult, ...] = ()
+
+
+@dataclass(frozen=True)
+class MonitorsClearReport(CommandResult):
+    """ClearVariableMonitoring's answer: (monitor id, Accepted / Rejected / NotFound) per id."""
+
+    results: tuple[tuple[int, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class MonitorsSet:
+    items: tuple[MonitorSetting, ...]
+
+
+@dataclass(frozen=True)
+class MonitorsClear:
+    monitor_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class MonitoringBaseSet:
+    """All, FactoryDefault or HardWiredOnly."""
+
+    base: str
+
+
+@dataclass(frozen=True)
+class MonitoringLevelSet:
+    """Report events of severity 0..`severity` only (0 Danger .. 9 Debug)."""
+
+    severity: int
+
+
+@dataclass(frozen=True)
+class MonitoringReportGet:
+    """Ask for the monitors (of the variables named and/or of the criteria ThresholdMonitoring,
+    DeltaMonitoring, PeriodicMonitoring; neither: every monitor), sent in NotifyMonitoringReport
+    parts under `request_id`."""
+
+    request_id: int
+    variables: tuple[VariableRef, ...] = ()
+    criteria: tuple[str, ...] = ()
+
+
 # Sessions ------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class SessionStartRemote:
@@ -241,6 +313,7 @@ class ReservationMake:
     expiry_date: str  # ISO 8601, UTC
     parent_id_token: str = ""
     token_type: str = "ISO14443"
+    connector_type: str = ""  # 2.0.1: any EVSE with a connector of this type (evse_id 0)
 
 
 @dataclass(frozen=True)
@@ -390,6 +463,26 @@ class FirmwareUpdate:
     signed: bool = False
     signing_certificate: str = ""
     signature: str = ""
+    install_date: str | None = None  # ISO 8601, UTC; signed updates (1.6) and 2.0.1 only
+
+
+@dataclass(frozen=True)
+class FirmwarePublish:
+    """A local controller fetches the image at `location`, checks its MD5 `checksum` and serves
+    it to the stations behind it (2.0.1 only)."""
+
+    request_id: int
+    location: str
+    checksum: str
+    retries: int | None = None
+    retry_interval: int | None = None
+
+
+@dataclass(frozen=True)
+class FirmwareUnpublish:
+    """A local controller stops serving the image with this MD5 `checksum` (2.0.1 only)."""
+
+    checksum: str
 
 
 @dataclass(frozen=True)
@@ -405,3 +498,56 @@ class LogUpload:
     latest: str | None = None
     retries: int | None = None
     retry_interval: int | None = None
+
+
+# Display messages (OCPP 2.0.1 only) ----------------------------------------------------------
+@dataclass(frozen=True)
+class DisplayMessageSet:
+    """Show `content` on the station as message `message_id` (an id it holds is replaced).
+    `state`, `start` and `end` (ISO 8601, UTC), `transaction_id` and the display narrow where
+    and when; empty means no limit."""
+
+    message_id: int
+    priority: str
+    content: str
+    message_format: str = "UTF8"
+    language: str = ""
+    state: str = ""
+    start: str = ""
+    end: str = ""
+    transaction_id: str = ""
+    display_component: str = ""
+    display_instance: str = ""
+    display_evse_id: int | None = None
+
+
+@dataclass(frozen=True)
+class DisplayMessagesGet:
+    """Report the messages held (all criteria must match; none given: every message), under
+    `request_id`."""
+
+    request_id: int
+    message_ids: tuple[int, ...] = ()
+    priority: str = ""
+    state: str = ""
+
+
+@dataclass(frozen=True)
+class DisplayMessageClear:
+    message_id: int
+
+
+# Customer information (2.0.1 N09/N10) -------------------------------------------------------------
+@dataclass(frozen=True)
+class CustomerInformationGet:
+    """Report (`report`) and/or delete (`clear`) what the station keeps of one customer, named
+    by an identifier, an id token or a certificate's hash data; the report comes in parts
+    under `request_id`."""
+
+    request_id: int
+    report: bool
+    clear: bool
+    customer_identifier: str = ""
+    id_token: str = ""
+    id_token_type: str = "ISO14443"
+    certificate: dict | None = None  # hash_algorithm, issuer_name_hash, issuer_key_hash, serial_number

@@ -6,14 +6,14 @@ is a 409/502/504 as for the command API, the job kept with its error (its `id` i
 from django.http import FileResponse, Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.generics import get_object_or_404
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from stations.api_base import StationGenericAPIView, StationListAPIView, StationRetrieveAPIView
 from stations.firmware import selectors, serializers
-from stations.firmware.models import FirmwareFile, FirmwareJob, Rollout, UploadRequest
+from stations.firmware.models import FirmwareFile, FirmwareJob, FirmwarePublication, Rollout, UploadRequest
 from stations.firmware.services.firmware import (
     FirmwareInUse,
     firmware_file_create,
@@ -21,6 +21,7 @@ from stations.firmware.services.firmware import (
     firmware_job_create,
     firmware_job_send,
 )
+from stations.firmware.services.publishing import firmware_unpublish, publication_create, publication_send
 from stations.firmware.services.rollouts import rollout_create
 from stations.firmware.services.uploads import upload_request_create, upload_request_send
 from stations.models import Station
@@ -130,6 +131,64 @@ class StationFirmwareJob(StationRetrieveAPIView):
 
     def station_queryset(self, station):
         return selectors.firmware_jobs_of(station)
+
+
+def _local_controller(station: Station, action: str) -> None:
+    """Publishing is 2.0.1's (a local controller); a 1.6 station has no such message."""
+    if station.ocpp_version == "1.6":
+        raise ValidationError({"non_field_errors": [
+            f"{action} is an OCPP 2.0.1 message; this station speaks 1.6."]})
+
+
+class StationFirmwarePublications(StationListAPIView):
+    """PublishFirmware to the station as a local controller (2.0.1), newest first; POST sends
+    one (location, MD5 checksum, retries); its PublishFirmwareStatusNotifications follow it."""
+
+    queryset = FirmwarePublication.objects.none()
+    serializer_class = serializers.PublicationSerializer
+
+    def station_queryset(self, station):
+        return selectors.publications_of(station)
+
+    @extend_schema(request=serializers.PublicationCreateSerializer,
+                   responses={201: serializers.PublicationSerializer,
+                              400: OpenApiResponse(description="Bad input, or a 1.6 station"),
+                              **SEND_ERRORS})
+    def post(self, request, identity: str):
+        given = serializers.PublicationCreateSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        _local_controller(self.station, "PublishFirmware")
+        publication = publication_create(station=self.station, **given.validated_data)
+        publication_send(publication_id=publication.pk)
+        return Response(self.get_serializer(self.get_queryset().get(pk=publication.pk)).data,
+                        status=status.HTTP_201_CREATED)
+
+
+class StationFirmwarePublication(StationRetrieveAPIView):
+    queryset = FirmwarePublication.objects.none()
+    serializer_class = serializers.PublicationSerializer
+
+    def station_queryset(self, station):
+        return selectors.publications_of(station)
+
+
+class StationFirmwareUnpublish(StationGenericAPIView):
+    """UnpublishFirmware by the image's MD5 checksum: the station's answer (Unpublished,
+    NoFirmware, DownloadOngoing) and how many publications it ended."""
+
+    queryset = FirmwarePublication.objects.none()
+    serializer_class = serializers.UnpublishResultSerializer
+
+    @extend_schema(request=serializers.UnpublishSerializer,
+                   responses={200: serializers.UnpublishResultSerializer,
+                              400: OpenApiResponse(description="Bad input, or a 1.6 station"),
+                              **SEND_ERRORS})
+    def post(self, request, identity: str):
+        given = serializers.UnpublishSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        _local_controller(self.station, "UnpublishFirmware")
+        answer, ended = firmware_unpublish(station=self.station, checksum=given.validated_data["checksum"])
+        return Response({"status": answer, "unpublished": ended})
 
 
 class _UploadRequests(StationListAPIView):

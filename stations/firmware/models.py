@@ -32,6 +32,7 @@ class JobFailure(models.TextChoices):
     STALLED = "stalled", "No status notification in time"
     VERSION = "version", "The station booted on another version"
     SUPERSEDED = "superseded", "A newer job replaced it"
+    CERTIFICATE = "certificate", "The station refused the signing certificate"
 
 
 class FileJob(models.Model):
@@ -92,7 +93,8 @@ class FirmwareJob(FileJob):
     the status history the station reported."""
 
     PENDING, SENT, REJECTED, FAILED, INSTALLED = "pending", "sent", "rejected", "failed", "installed"
-    STATES = [(s, s) for s in (PENDING, SENT, REJECTED, FAILED, INSTALLED)]
+    CANCELLED = "cancelled"  # a newer update made the station cancel this one (AcceptedCanceled)
+    STATES = [(s, s) for s in (PENDING, SENT, REJECTED, FAILED, INSTALLED, CANCELLED)]
 
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="firmware_jobs")
     station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="firmware_jobs")
@@ -105,6 +107,8 @@ class FirmwareJob(FileJob):
     request_id = models.PositiveIntegerField(null=True, blank=True)
     location = models.CharField(max_length=512)
     retrieve_date = models.DateTimeField()
+    install_date = models.DateTimeField(null=True, blank=True,
+                                        help_text="Install from then on (2.0.1 and signed updates)")
     retries = models.PositiveIntegerField(null=True, blank=True)
     retry_interval = models.PositiveIntegerField(null=True, blank=True)
     state = models.CharField(max_length=10, choices=STATES, default=PENDING)
@@ -114,6 +118,9 @@ class FirmwareJob(FileJob):
     response = models.JSONField(null=True, blank=True)
     error = models.JSONField(null=True, blank=True)
     history = models.JSONField(default=list, blank=True)
+    security_event = models.ForeignKey(
+        "security.SecurityEvent", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The station's InvalidFirmwareSigningCertificate or InvalidFirmwareSignature event")
     downloads = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -131,7 +138,8 @@ class UploadRequest(FileJob):
     DIAGNOSTICS, LOG = "diagnostics", "log"
     KINDS = [(DIAGNOSTICS, DIAGNOSTICS), (LOG, LOG)]
     PENDING, SENT, REJECTED, FAILED = "pending", "sent", "rejected", "failed"
-    STATES = [(s, s) for s in (PENDING, SENT, REJECTED, FAILED)]
+    CANCELLED = "cancelled"  # the station dropped it for a newer GetLog (AcceptedCanceled)
+    STATES = [(s, s) for s in (PENDING, SENT, REJECTED, FAILED, CANCELLED)]
 
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="upload_requests")
     station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="upload_requests")
@@ -162,3 +170,38 @@ class UploadRequest(FileJob):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["station", "kind", "state"])]
+
+
+class FirmwarePublication(models.Model):
+    """PublishFirmware to a local controller (OCPP 2.0.1 L03/L04): it fetches the image at
+    `location`, checks its MD5 and serves it to the stations behind it at the URIs it reports
+    (`published_locations`). UnpublishFirmware by the checksum ends it."""
+
+    PENDING, SENT, REJECTED, FAILED = "pending", "sent", "rejected", "failed"
+    PUBLISHED, UNPUBLISHED = "published", "unpublished"
+    STATES = [(s, s) for s in (PENDING, SENT, REJECTED, FAILED, PUBLISHED, UNPUBLISHED)]
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="firmware_publications")
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="firmware_publications")
+    request_id = models.PositiveIntegerField(null=True, blank=True)
+    location = models.CharField(max_length=512)
+    checksum = models.CharField(max_length=32, help_text="MD5 of the image (hex)")
+    retries = models.PositiveIntegerField(null=True, blank=True)
+    retry_interval = models.PositiveIntegerField(null=True, blank=True)
+    state = models.CharField(max_length=12, choices=STATES, default=PENDING)
+    status = models.CharField(max_length=30, blank=True, help_text="The last status reported")
+    published_locations = models.JSONField(default=list, blank=True)
+    unpublish_status = models.CharField(max_length=20, blank=True,
+                                        help_text="UnpublishFirmware's last answer")
+    failure_reason = models.CharField(max_length=300, blank=True)
+    response = models.JSONField(null=True, blank=True)
+    error = models.JSONField(null=True, blank=True)
+    history = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    status_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["station", "checksum"])]

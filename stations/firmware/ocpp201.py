@@ -2,13 +2,15 @@
 extension (stations/firmware/ocpp16.py), since 2.0.1's UpdateFirmware and GetLog are its signed
 update and log request (the translator words them: stations/ocpp/v201/commands.py). A
 diagnostics request goes out as GetLog DiagnosticsLog, so a LogStatusNotification lands on the
-request of either kind with its requestId. Registered in FirmwareConfig.ready()
+request of either kind with its requestId. PublishFirmware (a local controller serving an image)
+is 2.0.1's only; a station's security event about a refused signing certificate or signature is
+linked to its latest update. Registered in FirmwareConfig.ready()
 (docs/architecture.md, path 1)."""
 
 from datetime import datetime
 
 from stations.firmware.models import UploadRequest
-from stations.firmware.services import firmware, uploads
+from stations.firmware.services import firmware, publishing, uploads
 from stations.ocpp.dbthreads import db
 from stations.ocpp.link import FIRMWARE, Link
 from stations.ocpp.registry import after_answer, handles, reacts_to
@@ -37,8 +39,27 @@ async def firmware_status_notification(link: Link, payload: dict, received_at: d
     return {}
 
 
+@reacts_to(V201, "SecurityEventNotification")
+async def security_event(link: Link, payload: dict, received_at: datetime) -> None:
+    """Linked once the security app has stored the event (its handler runs after this)."""
+    if payload.get("type") in firmware.FIRMWARE_SECURITY_EVENTS:
+        after_answer(lambda: db(firmware.firmware_security_event_link, station_id=link.station.pk,
+                                event_type=payload["type"]))
+
+
+@handles(V201, "PublishFirmwareStatusNotification")
+async def publish_firmware_status_notification(link: Link, payload: dict,
+                                               received_at: datetime) -> dict:
+    await db(publishing.publication_status_record, station_id=link.station.pk,
+             status=payload["status"], request_id=payload.get("requestId"),
+             locations=payload.get("location"), received_at=received_at)
+    return {}
+
+
 def _log_status_record(*, station_id: int, status: str, request_id: int | None,
                        received_at: datetime) -> None:
+    if request_id is None and status == "Idle":
+        return  # triggered with no upload under way: about no request (the frame log keeps it)
     for kind in (UploadRequest.LOG, UploadRequest.DIAGNOSTICS):
         if uploads.upload_status_record(station_id=station_id, kind=kind, status=status,
                                         request_id=request_id, received_at=received_at):

@@ -4,7 +4,14 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from stations.firmware.models import FirmwareFile, FirmwareJob, JobFailure, Rollout, UploadRequest
+from stations.firmware.models import (
+    FirmwareFile,
+    FirmwareJob,
+    FirmwarePublication,
+    JobFailure,
+    Rollout,
+    UploadRequest,
+)
 from stations.firmware.tokens import token_hash
 from stations.models import Station
 from tenants.models import Tenant
@@ -16,7 +23,12 @@ def firmware_files_of(tenant: Tenant) -> QuerySet[FirmwareFile]:
 
 def firmware_jobs_of(station: Station) -> QuerySet[FirmwareJob]:
     return (FirmwareJob.objects.filter(tenant_id=station.tenant_id, station=station)
-            .select_related("station", "firmware"))
+            .select_related("station", "firmware", "security_event"))
+
+
+def publications_of(station: Station) -> QuerySet[FirmwarePublication]:
+    return FirmwarePublication.objects.filter(tenant_id=station.tenant_id, station=station) \
+        .select_related("station")
 
 
 def rollouts_of(tenant: Tenant) -> QuerySet[Rollout]:

@@ -4,7 +4,13 @@ import binascii
 from django.conf import settings
 from rest_framework import serializers
 
-from stations.firmware.models import FirmwareFile, FirmwareJob, Rollout, UploadRequest
+from stations.firmware.models import (
+    FirmwareFile,
+    FirmwareJob,
+    FirmwarePublication,
+    Rollout,
+    UploadRequest,
+)
 from stations.security.ca import BadCertificate, load_certificate
 from stations.selectors import stations_of
 
@@ -57,6 +63,7 @@ class FirmwareField(serializers.PrimaryKeyRelatedField):
 class FirmwareJobCreateSerializer(serializers.Serializer):
     firmware = FirmwareField()
     retrieve_date = serializers.DateTimeField(required=False)
+    install_date = serializers.DateTimeField(required=False)
     retries = serializers.IntegerField(required=False, min_value=0, max_value=1000)
     retry_interval = serializers.IntegerField(required=False, min_value=0, max_value=86400)
     signed = serializers.BooleanField(default=False)
@@ -65,18 +72,24 @@ class FirmwareJobCreateSerializer(serializers.Serializer):
         if attrs["signed"] and not attrs["firmware"].is_signed:
             raise serializers.ValidationError(
                 {"signed": ["This firmware file has no signing certificate and signature."]})
+        retrieve, install = attrs.get("retrieve_date"), attrs.get("install_date")
+        if install and retrieve and install < retrieve:
+            raise serializers.ValidationError({"install_date": ["Must not be before retrieve_date."]})
         return attrs
 
 
 class FirmwareJobSerializer(serializers.ModelSerializer):
     station = serializers.CharField(source="station.identity", read_only=True)
     firmware_version = serializers.CharField(source="firmware.version", read_only=True)
+    security_event_type = serializers.CharField(source="security_event.type", read_only=True,
+                                                default=None)
 
     class Meta:
         model = FirmwareJob
         fields = ["id", "station", "firmware", "firmware_version", "rollout", "signed", "request_id",
-                  "location", "retrieve_date", "retries", "retry_interval", "state", "status", "action",
-                  "request", "response", "error", "failure", "failure_reason", "history", "downloads",
+                  "location", "retrieve_date", "install_date", "retries", "retry_interval", "state",
+                  "status", "action", "request", "response", "error", "failure", "failure_reason",
+                  "security_event", "security_event_type", "history", "downloads",
                   "created_at", "sent_at", "status_at", "finished_at"]
         read_only_fields = fields
 
@@ -159,3 +172,33 @@ class UploadRequestSerializer(serializers.ModelSerializer):
 
     def get_received(self, request: UploadRequest) -> bool:
         return request.received_at is not None
+
+
+MD5 = r"^[0-9a-fA-F]{32}$"
+
+
+class PublicationCreateSerializer(serializers.Serializer):
+    location = serializers.URLField(max_length=512)
+    checksum = serializers.RegexField(MD5, error_messages={"invalid": "An MD5 checksum: 32 hex digits."})
+    retries = serializers.IntegerField(required=False, min_value=0, max_value=1000)
+    retry_interval = serializers.IntegerField(required=False, min_value=0, max_value=86400)
+
+
+class UnpublishSerializer(serializers.Serializer):
+    checksum = serializers.RegexField(MD5, error_messages={"invalid": "An MD5 checksum: 32 hex digits."})
+
+
+class UnpublishResultSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    unpublished = serializers.IntegerField(help_text="How many publications of the checksum it ended")
+
+
+class PublicationSerializer(serializers.ModelSerializer):
+    station = serializers.CharField(source="station.identity", read_only=True)
+
+    class Meta:
+        model = FirmwarePublication
+        fields = ["id", "station", "request_id", "location", "checksum", "retries", "retry_interval",
+                  "state", "status", "published_locations", "unpublish_status", "failure_reason",
+                  "response", "error", "history", "created_at", "sent_at", "status_at", "finished_at"]
+        read_only_fields = fields

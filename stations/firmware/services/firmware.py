@@ -14,6 +14,7 @@ from stations.commands.requests import CommandResult, FirmwareUpdate
 from stations.firmware.models import FirmwareFile, FirmwareJob, JobFailure, Rollout
 from stations.firmware.services import sending, transfer
 from stations.models import Station
+from stations.security.models import SecurityEvent
 from tenants.models import Tenant
 
 # Statuses after which the station gives up on this image (it may still retry: a later
@@ -22,8 +23,13 @@ FAILURE_STATUSES = frozenset({"DownloadFailed", "InstallationFailed", "InvalidSi
                               "InstallVerificationFailed"})
 QUIET_STATUSES = frozenset({"Idle"})
 # Statuses after which a boot on another version than the job's means the update did not take.
-INSTALL_STATUSES = frozenset({"Downloaded", "SignatureVerified", "Installing", "InstallRebooting",
-                              "Installed"})
+INSTALL_STATUSES = frozenset({"Downloaded", "SignatureVerified", "InstallScheduled", "Installing",
+                              "InstallRebooting", "Installed"})
+# Answers to a signed (or any 2.0.1) update: the signing certificate was refused, so the job fails.
+CERTIFICATE_ANSWERS = frozenset({"InvalidCertificate", "RevokedCertificate"})
+ACCEPTED_ANSWERS = frozenset({"Accepted", "AcceptedCanceled"})
+# Security events (2.0.1 and the 1.6 Security extension) a refused image or certificate raises.
+FIRMWARE_SECURITY_EVENTS = frozenset({"InvalidFirmwareSigningCertificate", "InvalidFirmwareSignature"})
 
 
 class FirmwareInUse(Exception):
@@ -64,13 +70,14 @@ def firmware_file_delete(*, firmware: FirmwareFile) -> None:
 
 def firmware_job_create(*, station: Station, firmware: FirmwareFile, retrieve_date: datetime | None = None,
                         retries: int | None = None, retry_interval: int | None = None,
-                        signed: bool = False, rollout: Rollout | None = None) -> FirmwareJob:
+                        signed: bool = False, rollout: Rollout | None = None,
+                        install_date: datetime | None = None) -> FirmwareJob:
     """A pending job; SignedUpdateFirmware when asked or when the file is signed. Its download URL
     (its token) is made when it is sent."""
     job = FirmwareJob.objects.create(
         tenant_id=station.tenant_id, station=station, firmware=firmware, rollout=rollout,
         signed=signed or firmware.is_signed, retrieve_date=retrieve_date or timezone.now(),
-        retries=retries, retry_interval=retry_interval)
+        install_date=install_date, retries=retries, retry_interval=retry_interval)
     job.request_id = job.pk
     job.location = transfer.firmware_location(job)
     job.save(update_fields=["request_id", "location"])
@@ -85,18 +92,36 @@ def firmware_job_downloaded(*, job_id: int) -> None:
 def firmware_job_request(job: FirmwareJob) -> FirmwareUpdate:
     signed = {"signing_certificate": job.firmware.signing_certificate,
               "signature": job.firmware.signature} if job.signed else {}
+    install_date = iso(job.install_date) if job.install_date else None
     return FirmwareUpdate(request_id=job.request_id, location=job.location,
                           retrieve_date=iso(job.retrieve_date), retries=job.retries,
-                          retry_interval=job.retry_interval, signed=job.signed, **signed)
+                          retry_interval=job.retry_interval, signed=job.signed,
+                          install_date=install_date, **signed)
 
 
 def _firmware_answered(job: FirmwareJob, result: CommandResult) -> None:
-    # A 1.6 UpdateFirmware answer is empty; a signed update's answer says whether the station took it.
-    if job.signed and result.status not in ("Accepted", "AcceptedCanceled") \
-            and job.state == FirmwareJob.SENT:
-        job.state, job.status = FirmwareJob.REJECTED, result.status
-        job.finished_at = timezone.now()
-        job.failure_reason = f"The station answered {job.status}."
+    """A 1.6 UpdateFirmware answer is empty; a signed or 2.0.1 update's answer says whether the
+    station took it. AcceptedCanceled: it took it and cancelled the update it was busy with."""
+    if not result.status or job.state != FirmwareJob.SENT:
+        return
+    if result.status == "AcceptedCanceled":
+        _cancel_others(job)
+    if result.status in ACCEPTED_ANSWERS:
+        return
+    job.status, job.finished_at = result.status, timezone.now()
+    reason = f"The station answered {result.status}."
+    if result.status in CERTIFICATE_ANSWERS:
+        _fail(job, JobFailure.CERTIFICATE, reason, job.finished_at)
+    else:
+        job.state, job.failure_reason = FirmwareJob.REJECTED, reason
+
+
+def _cancel_others(job: FirmwareJob) -> None:
+    """The station's other updates under way end cancelled (docs/ocpp201.md, firmware)."""
+    reason = f"The station cancelled it for firmware job {job.pk}."
+    (FirmwareJob.objects.filter(station_id=job.station_id, state=FirmwareJob.SENT)
+     .exclude(pk=job.pk).update(state=FirmwareJob.CANCELLED, finished_at=timezone.now(),
+                                failure_reason=reason))
 
 
 def firmware_job_send(*, job_id: int, reraise: bool = False) -> FirmwareJob:
@@ -150,8 +175,33 @@ def firmware_status_record(*, station_id: int, status: str, received_at: datetim
     elif status not in FAILURE_STATUSES and job.state == FirmwareJob.FAILED \
             and job.failure == JobFailure.STATUS:
         _reopen(job)  # the station retries
+    if status == "Installed" and job.state == FirmwareJob.SENT:
+        _installed_without_boot(job, received_at)
     job.save(update_fields=["history", "status", "status_at", "state", "finished_at", "failure",
                             "failure_reason"])
+    return job
+
+
+def _installed_without_boot(job: FirmwareJob, at: datetime) -> None:
+    """2.0.1 reports Installed after the reboot's BootNotification (which finished the job) or
+    without a reboot: then the version the station last booted on decides, as at a boot."""
+    booted = Station.objects.filter(pk=job.station_id).values_list("firmware_version", flat=True).first()
+    if booted and booted == job.firmware.version:
+        job.state, job.finished_at = FirmwareJob.INSTALLED, at
+
+
+@transaction.atomic
+def firmware_security_event_link(*, station_id: int, event_type: str) -> FirmwareJob | None:
+    """An InvalidFirmwareSigningCertificate or InvalidFirmwareSignature event: linked to the
+    station's latest update (the one it refused), so the job shows why."""
+    event = (SecurityEvent.objects.filter(station_id=station_id, type=event_type)
+             .order_by("-received_at", "-pk").first())
+    job = (FirmwareJob.objects.select_for_update().filter(station_id=station_id, sent_at__isnull=False)
+           .order_by("-sent_at", "-id").first())
+    if event is None or job is None or job.security_event_id:
+        return job
+    job.security_event = event
+    job.save(update_fields=["security_event"])
     return job
 
 

@@ -19,7 +19,8 @@ def jobs_fail_stalled(*, now: datetime | None = None) -> int:
     """Fail the stalled firmware jobs and upload requests; returns how many."""
     now = now or timezone.now()
     firmware_cutoff = now - timedelta(seconds=settings.OCPP_FIRMWARE_STALL_SECONDS)
-    firmware = FirmwareJob.objects.filter(retrieve_date__lt=firmware_cutoff)  # not before its date
+    firmware = FirmwareJob.objects.filter(  # not before its dates
+        Q(install_date__isnull=True) | Q(install_date__lt=firmware_cutoff), retrieve_date__lt=firmware_cutoff)
     uploads = UploadRequest.objects.filter(received_at__isnull=True).exclude(status="Uploaded")
     return (_fail_quiet(firmware, settings.OCPP_FIRMWARE_STALL_SECONDS, now, finished_at=now)
             + _fail_quiet(uploads, settings.OCPP_UPLOAD_STALL_SECONDS, now))

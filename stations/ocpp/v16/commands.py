@@ -128,6 +128,8 @@ def _(request: req.SessionStopRemote) -> tuple[str, dict]:
 
 @call_of.register
 def _(request: req.ReservationMake) -> tuple[str, dict]:
+    if request.connector_type:
+        raise ValueError("OCPP 1.6 reserves a connector, not a connector type.")
     payload = {"connectorId": request.evse_id, "expiryDate": request.expiry_date,
                "idTag": request.id_token, "reservationId": request.reservation_id}
     if request.parent_id_token:
@@ -214,7 +216,8 @@ def _(request: req.FirmwareUpdate) -> tuple[str, dict]:
             "requestId": request.request_id,
             "firmware": {"location": request.location, "retrieveDateTime": request.retrieve_date,
                          "signingCertificate": request.signing_certificate,
-                         "signature": request.signature},
+                         "signature": request.signature,
+                         **_without_none({"installDateTime": request.install_date})},
             **_retries(request)}
     return "UpdateFirmware", {"location": request.location, "retrieveDate": request.retrieve_date,
                               **_retries(request)}

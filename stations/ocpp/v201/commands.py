@@ -139,6 +139,8 @@ def _(request: req.ReservationMake) -> tuple[str, dict]:
                "idToken": id_token(request.id_token, request.token_type)}
     if request.evse_id:  # 0: any EVSE of the station
         payload["evseId"] = request.evse_id
+    if request.connector_type:
+        payload["connectorType"] = request.connector_type
     if request.parent_id_token:
         payload["groupIdToken"] = id_token(request.parent_id_token, "Central")
     return "ReserveNow", payload
@@ -204,8 +206,21 @@ def _(request: req.FirmwareUpdate) -> tuple[str, dict]:
         firmware["signingCertificate"] = request.signing_certificate
     if request.signature:
         firmware["signature"] = request.signature
+    if request.install_date:
+        firmware["installDateTime"] = request.install_date
     return "UpdateFirmware", {"requestId": request.request_id, "firmware": firmware,
                               **_retries(request)}
+
+
+@call_of.register
+def _(request: req.FirmwarePublish) -> tuple[str, dict]:
+    return "PublishFirmware", {"location": request.location, "checksum": request.checksum,
+                               "requestId": request.request_id, **_retries(request)}
+
+
+@call_of.register
+def _(request: req.FirmwareUnpublish) -> tuple[str, dict]:
+    return "UnpublishFirmware", {"checksum": request.checksum}
 
 
 @call_of.register
@@ -327,17 +342,91 @@ def _(request: req.BaseReportGet) -> tuple[str, dict]:
     return "GetBaseReport", {"requestId": request.request_id, "reportBase": request.report_base}
 
 
+def _component_variables(refs: tuple[req.VariableRef, ...]) -> list[dict]:
+    """ComponentVariableType items (a ref without a variable: the whole component)."""
+    return [_without_none({"component": _component(ref),
+                           "variable": _variable(ref) if ref.variable else None})
+            for ref in refs]
+
+
 @call_of.register
 def _(request: req.ReportGet) -> tuple[str, dict]:
     payload: dict = {"requestId": request.request_id}
     if request.variables:
-        payload["componentVariable"] = [
-            _without_none({"component": _component(ref),
-                           "variable": _variable(ref) if ref.variable else None})
-            for ref in request.variables]
+        payload["componentVariable"] = _component_variables(request.variables)
     if request.criteria:
         payload["componentCriteria"] = list(request.criteria)
     return "GetReport", payload
+
+
+# Monitoring: monitors, their base and level, monitoring reports (monitoring201) ----------------
+def _number(value) -> int | float:
+    """A Decimal as a JSON number (an integral one without a fraction)."""
+    return int(value) if value == int(value) else float(value)
+
+
+def _monitor_data(item: req.MonitorSetting) -> dict:
+    return _without_none({
+        "id": item.monitor_id, "transaction": item.transaction, "value": _number(item.value),
+        "type": item.type, "severity": item.severity, "component": _component(item.variable),
+        "variable": _variable(item.variable)})
+
+
+@call_of.register
+def _(request: req.MonitorsSet) -> tuple[str, dict]:
+    return "SetVariableMonitoring", {"setMonitoringData": [
+        _monitor_data(item) for item in request.items]}
+
+
+def _reason(result: dict) -> str:
+    info = result.get("statusInfo") or {}
+    return ": ".join(part for part in (info.get("reasonCode"), info.get("additionalInfo")) if part)
+
+
+@result_of.register
+def _(request: req.MonitorsSet, action: str, response: dict) -> req.CommandResult:
+    """Results are matched to the settings by position (the station answers in order)."""
+    results = tuple(req.MonitorResult(
+        setting=setting, status=item["status"], monitor_id=item.get("id"),
+        status_info=_reason(item))
+        for setting, item in zip(request.items, response.get("setMonitoringResult", []),
+                                 strict=False))
+    status = next((r.status for r in results if r.status != "Accepted"), "Accepted")
+    return req.MonitorsSetReport(action=action, status=status, response=response, results=results)
+
+
+@call_of.register
+def _(request: req.MonitorsClear) -> tuple[str, dict]:
+    return "ClearVariableMonitoring", {"id": list(request.monitor_ids)}
+
+
+@result_of.register
+def _(request: req.MonitorsClear, action: str, response: dict) -> req.CommandResult:
+    results = tuple((item["id"], item["status"])
+                    for item in response.get("clearMonitoringResult", []))
+    status = next((s for _, s in results if s != "Accepted"), "Accepted")
+    return req.MonitorsClearReport(action=action, status=status, response=response,
+                                   results=results)
+
+
+@call_of.register
+def _(request: req.MonitoringBaseSet) -> tuple[str, dict]:
+    return "SetMonitoringBase", {"monitoringBase": request.base}
+
+
+@call_of.register
+def _(request: req.MonitoringLevelSet) -> tuple[str, dict]:
+    return "SetMonitoringLevel", {"severity": request.severity}
+
+
+@call_of.register
+def _(request: req.MonitoringReportGet) -> tuple[str, dict]:
+    payload: dict = {"requestId": request.request_id}
+    if request.variables:
+        payload["componentVariable"] = _component_variables(request.variables)
+    if request.criteria:
+        payload["monitoringCriteria"] = list(request.criteria)
+    return "GetMonitoringReport", payload
 
 
 # 1.6 configuration keys as 2.0.1 variables (stations/ocpp/v201/configuration_keys.py): the
@@ -567,3 +656,54 @@ def _(request: req.ChargingProfilesGet) -> tuple[str, dict]:
     return "GetChargingProfiles", _without_none({"requestId": request.request_id,
                                                  "evseId": request.evse_id,
                                                  "chargingProfile": criterion})
+
+
+# Display messages (display201) ------------------------------------------------------------------
+def _display(request: req.DisplayMessageSet) -> dict | None:
+    """The ComponentType of the display to use; None: the station chooses."""
+    if not request.display_component:
+        return None
+    evse = {"id": request.display_evse_id} if request.display_evse_id else None
+    return _without_none({"name": request.display_component,
+                          "instance": request.display_instance or None, "evse": evse})
+
+
+@call_of.register
+def _(request: req.DisplayMessageSet) -> tuple[str, dict]:
+    content = _without_none({"format": request.message_format,
+                             "language": request.language or None, "content": request.content})
+    return "SetDisplayMessage", {"message": _without_none({
+        "id": request.message_id, "priority": request.priority, "state": request.state or None,
+        "startDateTime": request.start or None, "endDateTime": request.end or None,
+        "transactionId": request.transaction_id or None, "message": content,
+        "display": _display(request)})}
+
+
+@call_of.register
+def _(request: req.DisplayMessagesGet) -> tuple[str, dict]:
+    return "GetDisplayMessages", _without_none({
+        "requestId": request.request_id, "id": list(request.message_ids) or None,
+        "priority": request.priority or None, "state": request.state or None})
+
+
+@call_of.register
+def _(request: req.DisplayMessageClear) -> tuple[str, dict]:
+    return "ClearDisplayMessage", {"id": request.message_id}
+
+
+# Customer information (N09/N10) ----------------------------------------------------------------
+@call_of.register
+def _(request: req.CustomerInformationGet) -> tuple[str, dict]:
+    payload = {"requestId": request.request_id, "report": request.report, "clear": request.clear}
+    if request.customer_identifier:
+        payload["customerIdentifier"] = request.customer_identifier
+    if request.id_token:
+        payload["idToken"] = id_token(request.id_token, request.id_token_type)
+    if request.certificate:
+        payload["customerCertificate"] = {word: request.certificate[name]
+                                          for name, word in CERTIFICATE_HASH_WORDS.items()}
+    return "CustomerInformation", payload
+
+
+CERTIFICATE_HASH_WORDS = {"hash_algorithm": "hashAlgorithm", "issuer_name_hash": "issuerNameHash",
+                          "issuer_key_hash": "issuerKeyHash", "serial_number": "serialNumber"}

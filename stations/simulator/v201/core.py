@@ -67,6 +67,7 @@ class CoreChargePoint201(ChargePoint):
     reconnect_on_reset = False  # True: a reset drops the link and boots on a new one
     unlock_fails = False
     data_transfer_vendors = {"org.simulator"}  # DataTransfer from these is echoed back, Accepted
+    firmware_version = "2.0.0"  # what it boots on (a firmware update changes it)
 
     def __init__(self, identity: str, connection, evses: int = 1, connectors_per_evse: int = 1,
                  password: str | None = None, connectors: int | None = None):
@@ -116,7 +117,8 @@ class CoreChargePoint201(ChargePoint):
                    model: str | None = None) -> call_result.BootNotification:
         result = await self.call(call.BootNotification(
             charging_station={"vendorName": vendor or self.vendor, "model": model or self.model,
-                              "serialNumber": f"SN-{self.id}"[:25], "firmwareVersion": "2.0.0"},
+                              "serialNumber": f"SN-{self.id}"[:25],
+                              "firmwareVersion": self.firmware_version},
             reason=reason))
         self.boots.append(result)
         self.registration = result.status
