@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "stations.reservations",
     "stations.smartcharging",
     "stations.security",
+    "stations.displaymessages",
     "billing",
     "loadmgmt",
     "cpms",
@@ -324,6 +325,19 @@ LOGGING = {
 
 # Seconds between the dashboard feed's checks that its session and membership still hold.
 DASHBOARD_RECHECK_SECONDS = env_float("DASHBOARD_RECHECK_SECONDS", 30.0)
+
+# --- ISO 15118 PKI (docs/pki.md) -----------------------------------------------------------------
+# Who answers Get15118EVCertificate, GetCertificateStatus and contract-certificate Authorize:
+# "builtin" (a test PKI on each tenant's CA, for development and tests) or "http" (an operator's
+# PKI service at PKI_HTTP_URL, JSON over HTTPS, Bearer PKI_HTTP_TOKEN).
+PKI_BACKEND = env_str("PKI_BACKEND", "builtin")
+PKI_HTTP_URL = env_str("PKI_HTTP_URL").rstrip("/")
+PKI_HTTP_TOKEN = env_str("PKI_HTTP_TOKEN")
+PKI_HTTP_TIMEOUT = env_float("PKI_HTTP_TIMEOUT", 5.0)  # seconds; a station waits on it
+if PKI_BACKEND not in ("builtin", "http"):
+    raise ImproperlyConfigured(f"PKI_BACKEND={PKI_BACKEND!r}: builtin or http")
+if PKI_BACKEND == "http" and not PKI_HTTP_URL:
+    raise ImproperlyConfigured("PKI_BACKEND=http needs PKI_HTTP_URL")
 
 # --- Caches: throttling counters (Redis with REDIS_URL, so every process counts together) ----
 if REDIS_URL:

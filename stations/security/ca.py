@@ -188,3 +188,30 @@ def hash_data(certificate: x509.Certificate) -> dict:
 
 def pem(certificate: x509.Certificate) -> str:
     return certificate.public_bytes(serialization.Encoding.PEM).decode()
+
+
+def load_ca_key(ca_key_pem: str):
+    """A tenant CA's private key, decrypted (stored encrypted, see _key_password)."""
+    return serialization.load_pem_private_key(ca_key_pem.encode(), _key_password())
+
+
+def _key_bits(public_key) -> bytes:
+    """The BIT STRING of a SubjectPublicKeyInfo: what OCSP's issuerKeyHash hashes."""
+    if isinstance(public_key, ec.EllipticCurvePublicKey):
+        return public_key.public_bytes(serialization.Encoding.X962,
+                                       serialization.PublicFormat.UncompressedPoint)
+    return public_key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.PKCS1)
+
+
+def issued_hash_data(certificate: x509.Certificate, issuer: x509.Certificate) -> dict:
+    """OCPP certificateHashData / OCSPRequestData (SHA256) of a certificate `issuer` signed: the
+    hashes of the issuer's name and key, as an OCSP request names them (RFC 6960 CertID)."""
+    return {"hashAlgorithm": "SHA256",
+            "issuerNameHash": hashlib.sha256(certificate.issuer.public_bytes()).hexdigest(),
+            "issuerKeyHash": hashlib.sha256(_key_bits(issuer.public_key())).hexdigest(),
+            "serialNumber": format(certificate.serial_number, "x")[:40]}
+
+
+def signed_by(authority: x509.Certificate, certificate: x509.Certificate) -> bool:
+    """Whether `authority` issued `certificate` (names match and the signature holds)."""
+    return certificate.issuer == authority.subject and _signed_by(authority, certificate)

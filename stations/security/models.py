@@ -144,3 +144,46 @@ class SecurityCommand(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+
+
+class ContractCertificate(models.Model):
+    """An ISO 15118 contract certificate the built-in test PKI issued for an eMAID (answering a
+    Get15118EVCertificate, or from the API): what its OCSP answers and contract checks read.
+    A real PKI keeps its own (docs/pki.md)."""
+
+    VALID, REVOKED, CANCELLED = "Valid", "Revoked", "ContractCancelled"
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
+    emaid = models.CharField(max_length=255)
+    serial_number = models.CharField(max_length=40)  # hex, as certificateHashData names it
+    issuer_name_hash = models.CharField(max_length=128)
+    issuer_key_hash = models.CharField(max_length=128)
+    certificate_pem = models.TextField()
+    not_after = models.DateTimeField()
+    state = models.CharField(max_length=20, default=VALID,
+                             choices=[(VALID, VALID), (REVOKED, REVOKED), (CANCELLED, CANCELLED)])
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(
+            fields=["tenant", "issuer_key_hash", "serial_number"], name="contract_certificate_once")]
+
+
+class PkiRequest(models.Model):
+    """One question a station's ISO 15118 message put to the PKI backend (Get15118EVCertificate,
+    GetCertificateStatus, a contract Authorize) and its answer: the log on the Security page."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="pki_requests")
+    action = models.CharField(max_length=40)
+    backend = models.CharField(max_length=20)
+    detail = models.CharField(max_length=200, blank=True)  # the eMAID, the serial number asked
+    status = models.CharField(max_length=40)  # the answer's status
+    reason = models.CharField(max_length=200, blank=True)  # why it failed, when it did
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["tenant", "created_at"])]

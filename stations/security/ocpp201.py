@@ -9,7 +9,7 @@ from datetime import datetime
 from stations.ocpp.dbthreads import db
 from stations.ocpp.link import Link
 from stations.ocpp.registry import after_answer, handles
-from stations.security import actions, services
+from stations.security import actions, iso15118, services
 from stations.security.models import IssuedCertificate
 
 V201 = "2.0.1"
@@ -38,3 +38,15 @@ async def sign_certificate(link: Link, payload: dict, received_at: datetime) -> 
     after_answer(lambda: actions.certificate_sign_and_send(station.pk, payload["csr"],
                                                            certificate_type))
     return {"status": "Accepted"}
+
+
+@handles(V201, "Get15118EVCertificate")
+async def get_15118_ev_certificate(link: Link, payload: dict, received_at: datetime) -> dict:
+    """The EV's contract certificate, from the PKI (M02; docs/pki.md)."""
+    return await db(iso15118.ev_certificate_answer, station=link.station, payload=payload)
+
+
+@handles(V201, "GetCertificateStatus")
+async def get_certificate_status(link: Link, payload: dict, received_at: datetime) -> dict:
+    """A certificate's OCSP status, from the PKI (M06; docs/pki.md)."""
+    return await db(iso15118.certificate_status_answer, station=link.station, payload=payload)

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.conf import settings
 
-from stations import events, running_cost
+from stations import contract_certificates, events, running_cost
 from stations.commands import requests as req
 from stations.commands.sending import CommandFailed, command_run
 from stations.models import Station
@@ -35,6 +35,9 @@ MEMO = "transactions"  # this module's memory of a link: when each session's cos
 
 @handles(V201, "Authorize")
 async def authorize(link: Link, payload: dict, received_at: datetime) -> dict:
+    if contract_certificates.carries_contract(payload):  # Plug & Charge (C07, docs/pki.md)
+        return await db(contract_certificates.authorize_answer, station=link.station,
+                        payload=payload)
     info = await db(station_id_token_info, station=link.station, id_token=payload["idToken"])
     return {"idTokenInfo": info}
 

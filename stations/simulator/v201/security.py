@@ -18,6 +18,26 @@ from stations.simulator.certificates import (
 from stations.simulator.core import utcnow
 
 
+def ev_exi_request(emaid: str) -> str:
+    """What an EV's CertificateInstallationReq stands for with the built-in test PKI (it reads
+    no EXI, docs/pki.md): a CSR whose CN is the eMAID, Base64."""
+    import base64
+
+    _, csr = key_and_csr(organization="EV", common_name=emaid)
+    return base64.b64encode(csr.encode()).decode()
+
+
+def contract_hash_data(chain_pem: str, responder_url: str = "http://ocsp.invalid/") -> list[dict]:
+    """iso15118CertificateHashData of a contract chain (leaf first, then its issuer): what a
+    station that validated it sends with Authorize or GetCertificateStatus."""
+    from cryptography import x509
+
+    from stations.security.ca import issued_hash_data
+
+    leaf, issuer = x509.load_pem_x509_certificates(chain_pem.encode())[:2]
+    return [issued_hash_data(leaf, issuer) | {"responderURL": responder_url}]
+
+
 class SecurityStation201(CertificateStore):
     """Client certificate, installed root certificates, security events."""
 
@@ -83,6 +103,27 @@ class SecurityStation201(CertificateStore):
             self._count_certificates()
             return call_result.DeleteCertificate(status="Accepted")
         return call_result.DeleteCertificate(status="NotFound")
+
+    # ISO 15118 Plug & Charge: what the station relays for its EV (docs/pki.md) ------------
+    async def get_15118_ev_certificate(self, exi_request: str, action: str = "Install",
+                                       schema_version: str = "urn:iso:15118:2:2013:MsgDef"):
+        """Relay the EV's certificate request (Base64 EXI); returns the whole answer."""
+        return await self.call(call.Get15118EVCertificate(
+            iso15118_schema_version=schema_version, action=action, exi_request=exi_request))
+
+    async def get_certificate_status(self, ocsp_request_data: dict):
+        """Ask the OCSP status of a certificate (its hash data and responder URL)."""
+        return await self.call(call.GetCertificateStatus(ocsp_request_data=ocsp_request_data))
+
+    async def authorize_contract(self, emaid: str, certificate: str | None = None,
+                                 hash_data: list[dict] | None = None):
+        """Authorize with a contract certificate: its PEM chain (central validation) or the
+        hash data of the chain validated here; returns the whole answer."""
+        result = await self.call(call.Authorize(
+            id_token={"idToken": emaid, "type": "eMAID"}, certificate=certificate,
+            iso15118_certificate_hash_data=hash_data))
+        self.id_token_infos.append(result.id_token_info)
+        return result
 
     def _triggerable(self, evse_id, connector_id) -> dict:
         return super()._triggerable(evse_id, connector_id) | {
