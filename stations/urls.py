@@ -23,5 +23,6 @@ urlpatterns = [
     path("", include("loadmgmt.urls")),
     path("", include("stations.triggers.urls")),  # POST stations/<identity>/trigger/
     path("", include("stations.devicemodel.urls")),  # stations/<identity>/device-model/...
+    path("", include("stations.displaymessages.urls")),  # stations/<identity>/display-messages/
     *router.urls,
 ]

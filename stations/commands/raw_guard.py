@@ -21,6 +21,8 @@ ENDPOINTS: dict[str, str] = {
     "SendLocalList": "local-list/",
     "ReserveNow": "reservations/",
     "CancelReservation": "reservations/<id>/ (DELETE)",
+    "SetDisplayMessage": "display-messages/",
+    "ClearDisplayMessage": "display-messages/<id>/ (DELETE)",
 }
 
 
