@@ -16,6 +16,7 @@ urlpatterns = [
     re_path(r"^stations/(?P<identity>[^/]+)/device-model/$", api.StationDeviceModel.as_view(),
             name="station-device-model"),
     path("", include("stations.firmware.urls")),
+    path("", include("stations.customerinfo.urls")),  # stations/<identity>/customer-information/
     path("", include("stations.authlist.urls")),
     path("", include("stations.reservations.urls")),
     path("", include("stations.smartcharging.urls")),
@@ -23,6 +24,7 @@ urlpatterns = [
     path("", include("loadmgmt.urls")),
     path("", include("stations.triggers.urls")),  # POST stations/<identity>/trigger/
     path("", include("stations.devicemodel.urls")),  # stations/<identity>/device-model/...
+    path("", include("stations.monitoring.urls")),  # device-model/monitors/..., events/
     path("", include("stations.displaymessages.urls")),  # stations/<identity>/display-messages/
     *router.urls,
 ]

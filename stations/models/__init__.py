@@ -8,8 +8,10 @@ from stations.models.device_model import (
     VariableAttribute,
     VariableMonitor,
 )
+from stations.models.customer_information import CustomerInformation, CustomerInformationPart
 from stations.models.idtag import IdTag, IdTagStatus, IdTokenType
 from stations.models.message import OcppMessage
+from stations.models.monitoring import StationEvent, StationMonitoring
 from stations.models.presence import ServerProcess
 from stations.models.quirks import ModelQuirks
 from stations.models.session import ChargingSession, CloseReason, MeterSample, TransactionEventRecord
@@ -29,6 +31,8 @@ __all__ = [
     "ChargingSession",
     "CloseReason",
     "Connector",
+    "CustomerInformation",
+    "CustomerInformationPart",
     "IdTag",
     "IdTagStatus",
     "MeterSample",
@@ -36,6 +40,8 @@ __all__ = [
     "OcppMessage",
     "ServerProcess",
     "Station",
+    "StationEvent",
+    "StationMonitoring",
     "StatusEvent",
     "TransactionEventRecord",
 ]

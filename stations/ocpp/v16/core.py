@@ -67,7 +67,8 @@ async def status_notification(link: Link, payload: dict, received_at: datetime) 
         station_timestamp=timestamps.parse(payload.get("timestamp")), received_at=received_at,
     ))
     follow(events.publish(events.StatusChanged(station, connector_id, _evse(connector_id),
-                                               payload["status"], link=link)))
+                                               payload["status"], link=link,
+                                               error_code=payload["errorCode"])))
     live.publish_soon(station.tenant_id, {
         "type": "station.status", "station": station.identity,
         "connector_id": connector_id, "status": payload["status"],

@@ -63,19 +63,32 @@ async def heartbeat(link: Link, payload: dict, received_at: datetime) -> dict:
 
 @handles(V201, "StatusNotification")
 async def status_notification(link: Link, payload: dict, received_at: datetime) -> dict:
-    station, evse_id = link.station, payload["evseId"]
-    connector_id = connector_of_evse(evse_id, payload["connectorId"])
-    status = payload["connectorStatus"]
+    evse_id = payload["evseId"]
+    await connector_status(link, evse_id=evse_id,
+                           connector_id=connector_of_evse(evse_id, payload["connectorId"]),
+                           status=payload["connectorStatus"],
+                           station_timestamp=timestamps.parse(payload["timestamp"]),
+                           received_at=received_at)
+    return {}
+
+
+async def connector_status(link: Link, *, evse_id: int, connector_id: int, status: str,
+                           received_at: datetime, error_code: str = "NoError", info: str = "",
+                           station_timestamp: datetime | None = None) -> None:
+    """A connector's status as the station made it known: stored, the domain's StatusChanged
+    and the live feed's station.status. A StatusNotification says it; so does a fault event
+    (NotifyEvent, stations/monitoring/), whose Faulted is the same operator signal."""
+    station = link.station
     await writer().status(StatusEvent(
         station_id=station.pk, connector_id=connector_id, evse_id=evse_id, status=status,
-        error_code="NoError", station_timestamp=timestamps.parse(payload["timestamp"]),
+        error_code=error_code, info=info, station_timestamp=station_timestamp,
         received_at=received_at,
     ))
-    follow(events.publish(events.StatusChanged(station, connector_id, evse_id, status, link=link)))
+    follow(events.publish(events.StatusChanged(station, connector_id, evse_id, status, link=link,
+                                               error_code=error_code)))
     live.publish_soon(station.tenant_id, {
         "type": "station.status", "station": station.identity, "connector_id": connector_id,
-        "evse_id": evse_id, "status": status, "error_code": "NoError", "info": ""})
-    return {}
+        "evse_id": evse_id, "status": status, "error_code": error_code, "info": info})
 
 
 @handles(V201, "DataTransfer")

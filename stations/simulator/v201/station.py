@@ -7,12 +7,15 @@ from stations.simulator.v201.display_messages import DisplayMessagesStation201
 from stations.simulator.v201.ev_needs import EVNeedsStation201
 from stations.simulator.v201.firmware import FirmwareStation201
 from stations.simulator.v201.local_list import LocalListStation201
+from stations.simulator.v201.monitoring import MonitoringStation201
+from stations.simulator.v201.reservations import ReservationStation201
 from stations.simulator.v201.security import SecurityStation201
 from stations.simulator.v201.smart_charging import SmartChargingStation201
 
 
 class SimulatedChargePoint201(SecurityStation201, EVNeedsStation201, SmartChargingStation201,
-                              LocalListStation201, FirmwareStation201, DeviceModelStation,
-                              DisplayMessagesStation201, CoreChargePoint201):
+                              LocalListStation201, ReservationStation201, FirmwareStation201,
+                              MonitoringStation201,
+                              DeviceModelStation, DisplayMessagesStation201, CoreChargePoint201):
     """A 2.0.1 charging station with `evses` EVSEs (`connectors_per_evse` connectors each);
     run `start()` in a task, then call its methods in the order a real station would."""
