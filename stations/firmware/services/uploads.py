@@ -60,10 +60,26 @@ def upload_request_command(request: UploadRequest) -> LogUpload:
 
 def _answered(request: UploadRequest, result: LogUploadReport) -> None:
     request.file_name = result.file_name  # empty: the station has nothing to send
-    if request.kind == UploadRequest.DIAGNOSTICS:
-        return  # its answer has no status
+    if not result.status:
+        return  # 1.6's GetDiagnostics answer has none
+    if result.status == "AcceptedCanceled":
+        _cancel_older(request)
     if result.status not in ("Accepted", "AcceptedCanceled") and request.state == UploadRequest.SENT:
         request.state, request.status = UploadRequest.REJECTED, result.status
+        request.failure_reason = f"The station answered {result.status}."
+
+
+CANCELLED_REASON = "The station cancelled it for a newer log request."
+
+
+def _cancel_older(request: UploadRequest) -> None:
+    """A station uploads one log at a time: AcceptedCanceled says it dropped the one under way
+    for this request (2.0.1 N01). Its older GetLog requests still open end as cancelled."""
+    (UploadRequest.objects.filter(station_id=request.station_id, action=request.action,
+                                  state=UploadRequest.SENT, received_at__isnull=True, pk__lt=request.pk)
+     .exclude(status="Uploaded")
+     .update(state=UploadRequest.CANCELLED, failure=JobFailure.SUPERSEDED,
+             failure_reason=CANCELLED_REASON))
 
 
 def upload_request_send(*, request_id: int, reraise: bool = False) -> UploadRequest:
@@ -93,6 +109,9 @@ def upload_status_record(*, station_id: int, kind: str, status: str, received_at
     if status in FAILURE_STATUSES and request.state == UploadRequest.SENT:
         request.state, request.failure = UploadRequest.FAILED, JobFailure.STATUS
         request.failure_reason = f"The station reported {status}."
+    if status == "AcceptedCanceled" and request.state == UploadRequest.SENT:
+        request.state, request.failure = UploadRequest.CANCELLED, JobFailure.SUPERSEDED
+        request.failure_reason = CANCELLED_REASON
     request.save(update_fields=["history", "status", "status_at", "state", "failure", "failure_reason"])
     return request
 
