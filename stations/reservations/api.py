@@ -42,7 +42,8 @@ class ReservationsView(AsyncStationAPIView):
         also when that is Occupied, Faulted, Unavailable or Rejected."""
         station = self.station
         serializer = ReservationCreateSerializer(
-            data=request.data, context={"id_tags": station_selectors.id_tags_of(request.tenant)})
+            data=request.data, context={"id_tags": station_selectors.id_tags_of(request.tenant),
+                                        "ocpp_version": station.ocpp_version})
         await sync_to_async(serializer.is_valid)(raise_exception=True)
         reservation = await services.reservation_reserve(station=station,
                                                          **serializer.validated_data)

@@ -25,8 +25,13 @@ class Reservation(models.Model):
     station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="reservations")
     reservation_id = models.IntegerField(help_text="The OCPP reservationId, unique per station")
     connector_id = models.PositiveIntegerField(help_text="0: any connector of the station")
-    id_tag = models.CharField(max_length=20)
-    parent_id_tag = models.CharField(max_length=20, blank=True)
+    connector_type = models.CharField(
+        max_length=20, blank=True,
+        help_text="OCPP 2.0.1 connectorType (e.g. cCCS2, cType2): any EVSE with such a connector")
+    id_tag = models.CharField(max_length=36)  # an OCPP 2.0.1 IdToken; a 1.6 idTag is up to 20
+    token_type = models.CharField(max_length=20, blank=True,
+                                  help_text="The id token's type (OCPP 2.0.1 IdTokenType)")
+    parent_id_tag = models.CharField(max_length=36, blank=True)
     expiry_date = models.DateTimeField()
     status = models.CharField(max_length=12, choices=ReservationStatus.choices,
                               default=ReservationStatus.PENDING)

@@ -24,14 +24,14 @@ def _iso(moment: datetime) -> str:
 
 @transaction.atomic
 def reservation_create(*, station: Station, connector_id: int, id_tag: IdTag,
-                       expiry_date: datetime) -> Reservation:
+                       expiry_date: datetime, connector_type: str = "") -> Reservation:
     """A Pending reservation with the station's next free reservationId."""
     Station.objects.select_for_update().filter(pk=station.pk).first()  # serializes id choice
     last = Reservation.objects.filter(station=station).aggregate(last=Max("reservation_id"))["last"]
     return Reservation.objects.create(
         tenant_id=station.tenant_id, station=station, reservation_id=(last or 0) + 1,
-        connector_id=connector_id, id_tag=id_tag.id_tag, parent_id_tag=id_tag.parent_id_tag,
-        expiry_date=expiry_date)
+        connector_id=connector_id, connector_type=connector_type, id_tag=id_tag.id_tag,
+        token_type=id_tag.token_type, parent_id_tag=id_tag.parent_id_tag, expiry_date=expiry_date)
 
 
 @transaction.atomic
@@ -85,15 +85,17 @@ def reservations_expire(*, now: datetime | None = None) -> int:
 
 
 async def reservation_reserve(*, station: Station, connector_id: int, id_tag: IdTag,
-                              expiry_date: datetime) -> Reservation:
+                              expiry_date: datetime, connector_type: str = "") -> Reservation:
     """ReserveNow: the reservation with the station's answer, whatever it was. CommandFailed
-    (recorded as SendFailed) when the station gives no usable answer."""
+    (recorded as SendFailed) when the station gives no usable answer. A 2.0.1 station takes
+    `connector_type` too: any of its EVSEs with such a connector (or only `connector_id`'s)."""
     reservation = await sync_to_async(reservation_create)(
-        station=station, connector_id=connector_id, id_tag=id_tag, expiry_date=expiry_date)
+        station=station, connector_id=connector_id, id_tag=id_tag, expiry_date=expiry_date,
+        connector_type=connector_type)
     request = req.ReservationMake(reservation_id=reservation.reservation_id, evse_id=connector_id,
                                   id_token=reservation.id_tag, expiry_date=_iso(expiry_date),
                                   parent_id_token=reservation.parent_id_tag,
-                                  token_type=id_tag.token_type)
+                                  token_type=id_tag.token_type, connector_type=connector_type)
     try:
         answer = await command_run(station, request)
     except CommandFailed as failure:

@@ -1,5 +1,6 @@
-"""The local authorization list and reservations of the simulated 2.0.1 station, held in
-memory as a station keeps them (as stations/simulator/local_list.py does for 1.6)."""
+"""The local authorization list of the simulated 2.0.1 station, held in memory as a station
+keeps it (as stations/simulator/local_list.py does for 1.6); its reservations are in
+stations/simulator/v201/reservations.py."""
 
 from ocpp.routing import on
 from ocpp.v201 import call_result
@@ -7,14 +8,13 @@ from ocpp.v201.enums import Action
 
 
 class LocalListStation201:
-    """SendLocalList, GetLocalListVersion, ReserveNow, CancelReservation."""
+    """SendLocalList, GetLocalListVersion."""
 
     local_list_version = 0  # 0: an empty list
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.local_list: dict[str, dict] = {}  # idToken -> idTokenInfo (snake_case keys)
-        self.reservations: dict[int, dict] = {}  # id -> the ReserveNow request (snake_case)
 
     @on(Action.send_local_list)
     async def on_send_local_list(self, version_number, update_type, local_authorization_list=None,
@@ -41,33 +41,3 @@ class LocalListStation201:
     async def on_get_local_list_version(self, **kwargs):
         self.received.append(("GetLocalListVersion", {}))
         return call_result.GetLocalListVersion(version_number=self.local_list_version)
-
-    @on(Action.reserve_now)
-    async def on_reserve_now(self, id, expiry_date_time, id_token, evse_id=None,
-                             group_id_token=None, **kwargs):
-        request = {"id": id, "expiry_date_time": expiry_date_time, "id_token": id_token,
-                   "evse_id": evse_id, "group_id_token": group_id_token}
-        self.received.append(("ReserveNow", request))
-        if evse_id and evse_id not in self.evses:
-            return call_result.ReserveNow(status="Rejected")
-        evses = [self.evses[evse_id]] if evse_id else list(self.evses.values())
-        if all(evse.status in ("Faulted", "Unavailable") for evse in evses):
-            return call_result.ReserveNow(status=evses[0].status)
-        if not any(evse.status == "Available" and evse.transaction_id is None for evse in evses):
-            return call_result.ReserveNow(status="Occupied")
-        self.reservations[id] = request
-        if evse_id:  # a reservation of one EVSE shows on its connectors
-            self.soon(self._report_reserved, evse_id, "Reserved")
-        return call_result.ReserveNow(status="Accepted")
-
-    async def _report_reserved(self, evse_id: int, status: str) -> None:
-        for connector_id in self.evses[evse_id].connectors:
-            await self.status(evse_id, status, connector_id)
-
-    @on(Action.cancel_reservation)
-    async def on_cancel_reservation(self, reservation_id, **kwargs):
-        self.received.append(("CancelReservation", {"reservation_id": reservation_id}))
-        held = self.reservations.pop(reservation_id, None)
-        if held and held["evse_id"] and self.evses[held["evse_id"]].status == "Reserved":
-            self.soon(self._report_reserved, held["evse_id"], "Available")
-        return call_result.CancelReservation(status="Accepted" if held else "Rejected")
