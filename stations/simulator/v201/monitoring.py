@@ -45,7 +45,7 @@ class Monitor:
 
 class MonitoringStation201:
     """SetVariableMonitoring, ClearVariableMonitoring, SetMonitoringBase, SetMonitoringLevel,
-    GetMonitoringReport; `fire`, `fault`, `events` send NotifyEvent."""
+    GetMonitoringReport; `fire`, `problem`, `events` send NotifyEvent."""
 
     monitoring_items_per_message = 4  # DeviceDataCtrlr.ItemsPerMessage of the monitoring messages
 
@@ -204,7 +204,7 @@ class MonitoringStation201:
         await self.events([event])
         return event
 
-    async def fault(self, evse_id: int, connector_id: int = 1, *, cleared: bool = False,
+    async def problem(self, evse_id: int, connector_id: int = 1, *, cleared: bool = False,
                     tech_code: str = "GroundFault") -> dict:
         """Connector.Problem set (or, cleared, unset) on the EVSE's connector."""
         key = ("Connector", None, evse_id, connector_id, "Problem", None)
