@@ -227,3 +227,18 @@ def test_report_parts_in_any_order_and_repeated_end_in_the_station_monitors(serv
     cp, report, parts = asyncio.run(run())
     assert report.parts == parts
     assert set(_stored(station)) == set(cp.monitors)
+
+
+async def test_the_raw_commands_endpoint_refuses_what_the_monitors_endpoints_keep(server):
+    tenant = make_tenant()
+    station, password = make_station(tenant)
+    async with charge_point_201(server, tenant, station, password) as cp, \
+            api_client(server, tenant) as api:
+        refused = [await api.post(f"/api/v1/stations/{station.identity}/commands/",
+                                  json={"action": action, "payload": payload})
+                   for action, payload in [("SetMonitoringLevel", {"severity": 3}),
+                                           ("SetMonitoringBase", {"monitoringBase": "All"}),
+                                           ("ClearVariableMonitoring", {"id": [1]})]]
+    assert [r.status_code for r in refused] == [400, 400, 400]
+    assert "device-model/monitors/level/" in refused[0].text
+    assert not [name for name, _ in cp.received if "Monitor" in name]

@@ -23,6 +23,10 @@ ENDPOINTS: dict[str, str] = {
     "CancelReservation": "reservations/<id>/ (DELETE)",
     "SetDisplayMessage": "display-messages/",
     "ClearDisplayMessage": "display-messages/<id>/ (DELETE)",
+    "SetVariableMonitoring": "device-model/monitors/",
+    "ClearVariableMonitoring": "device-model/monitors/clear/",
+    "SetMonitoringBase": "device-model/monitors/base/",
+    "SetMonitoringLevel": "device-model/monitors/level/",
 }
 
 
