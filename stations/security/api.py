@@ -5,28 +5,35 @@ import django_filters
 from asgiref.sync import sync_to_async
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cpms.api_errors import command_failures
 from cpms.api_filters import UtcIsoDateTimeFilter
 from stations.api_base import AsyncStationAPIView, StationListAPIView
-from stations.security import actions, selectors, services
+from stations.security import actions, pki, selectors, services
 from stations.security.models import (
+    ContractCertificate,
     IssuedCertificate,
+    PkiRequest,
     SecurityCommand,
     SecurityEvent,
     UploadedCertificateAuthority,
 )
+from stations.security.pki import builtin
 from stations.security.serializers import (
     CertificateInstallSerializer,
     CertificateRenewSerializer,
     CertificatesRefreshSerializer,
+    ContractCertificateSerializer,
+    ContractRevokeSerializer,
     InstalledCertificateSerializer,
     IssuedCertificateSerializer,
     PasswordChangedSerializer,
     PasswordChangeSerializer,
+    PkiRequestSerializer,
+    PkiSettingsSerializer,
     SecurityCommandSerializer,
     SecurityEventSerializer,
     SecurityProfileSerializer,
@@ -249,3 +256,70 @@ class StationCertificateRenewView(AsyncStationAPIView):
         return Response({"status": await actions.certificate_renewal_request(
             station, serializer.validated_data["certificate_type"])})
 
+
+
+# ISO 15118 PKI (docs/pki.md) --------------------------------------------------------------------
+class PkiSettingsView(APIView):
+    """Which PKI answers the stations' ISO 15118 questions (PKI_BACKEND): `builtin`, the test PKI
+    on the tenant's CA, or `http`, the operator's PKI at `url`. Set by the deployment."""
+
+    @extend_schema(responses=PkiSettingsSerializer)
+    def get(self, request):
+        return Response(pki.settings_shown())
+
+
+class PkiRequestFilter(django_filters.FilterSet):
+    station = django_filters.CharFilter(field_name="station__identity")
+    since = UtcIsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+
+    class Meta:
+        model = PkiRequest
+        fields = ["station", "since", "action", "status"]
+
+
+class PkiRequestListView(TenantListAPIView):
+    """What the tenant's stations asked the PKI (Get15118EVCertificate, GetCertificateStatus,
+    contract Authorize) and its answers, newest first."""
+
+    queryset = PkiRequest.objects.none()
+    serializer_class = PkiRequestSerializer
+    filterset_class = PkiRequestFilter
+
+    def tenant_queryset(self, tenant):
+        return selectors.pki_requests_of(tenant)
+
+
+class ContractCertificateListView(TenantListCreateAPIView):
+    """The built-in test PKI's contract certificates; POST issues one for an eMAID (400 when the
+    PKI is the operator's: its certificates come from there)."""
+
+    queryset = ContractCertificate.objects.none()
+    serializer_class = ContractCertificateSerializer
+    filterset_fields = ["emaid", "state"]
+
+    def tenant_queryset(self, tenant):
+        return selectors.contract_certificates_of(tenant)
+
+    def perform_create(self, serializer):
+        if pki.settings_shown()["backend"] != "builtin":
+            raise ValidationError({"non_field_errors": [
+                "The PKI is PKI_BACKEND=http: contract certificates come from it."]})
+        serializer.instance = builtin.contract_certificate_issue(
+            tenant_id=self.request.tenant.pk, emaid=serializer.validated_data["emaid"],
+            public_key=serializer.validated_data.get("public_key"))
+
+
+class ContractCertificateRevokeView(APIView):
+    """Revoke a contract certificate (or cancel its contract): OCSP says revoked from now on,
+    and a contract Authorize with it is refused."""
+
+    @extend_schema(request=ContractRevokeSerializer, responses={200: ContractCertificateSerializer})
+    def post(self, request, pk: int):
+        certificate = selectors.contract_certificates_of(request.tenant).filter(pk=pk).first()
+        if certificate is None:
+            raise NotFound("No such contract certificate in this tenant.")
+        serializer = ContractRevokeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        builtin.contract_certificate_revoke(certificate=certificate,
+                                            state=serializer.validated_data["state"])
+        return Response(ContractCertificateSerializer(certificate).data)

@@ -2,8 +2,10 @@
 
 from stations.models import Station
 from stations.security.models import (
+    ContractCertificate,
     InstalledCertificate,
     IssuedCertificate,
+    PkiRequest,
     SecurityCommand,
     SecurityEvent,
     UploadedCertificateAuthority,
@@ -35,3 +37,13 @@ def security_commands_of(station: Station):
 
 def uploaded_cas_of(tenant: Tenant):
     return UploadedCertificateAuthority.objects.filter(tenant=tenant)
+
+
+def pki_requests_of(tenant: Tenant):
+    """What the tenant's stations asked the ISO 15118 PKI, newest first (docs/pki.md)."""
+    return PkiRequest.objects.filter(tenant=tenant).select_related("station")
+
+
+def contract_certificates_of(tenant: Tenant):
+    """The contract certificates the built-in test PKI issued in the tenant."""
+    return ContractCertificate.objects.filter(tenant=tenant)

@@ -3,8 +3,10 @@ from rest_framework import serializers
 from stations.ocpp.v16 import commands as v16
 from stations.security import ca
 from stations.security.models import (
+    ContractCertificate,
     InstalledCertificate,
     IssuedCertificate,
+    PkiRequest,
     SecurityCommand,
     SecurityEvent,
     UploadedCertificateAuthority,
@@ -180,3 +182,55 @@ class SecurityCommandSerializer(serializers.ModelSerializer):
     class Meta:
         model = SecurityCommand
         fields = ["id", "action", "detail", "status", "created_at"]
+
+
+# ISO 15118 PKI (docs/pki.md) --------------------------------------------------------------------
+class PkiSettingsSerializer(serializers.Serializer):
+    backend = serializers.ChoiceField(choices=["builtin", "http"],
+                                      help_text="Who answers: the built-in test PKI or your PKI")
+    url = serializers.CharField(allow_null=True, help_text="PKI_HTTP_URL (http only)")
+    timeout_seconds = serializers.FloatField(allow_null=True)
+
+
+class PkiRequestSerializer(serializers.ModelSerializer):
+    station = serializers.CharField(source="station.identity", read_only=True)
+
+    class Meta:
+        model = PkiRequest
+        fields = ["id", "station", "action", "backend", "detail", "status", "reason", "created_at"]
+
+
+class ContractCertificateSerializer(serializers.ModelSerializer):
+    """A contract certificate of the built-in test PKI; POST issues one for `emaid` (on the key
+    of `csr` when given, a CSR whose CN is the eMAID; else on a new key nobody holds)."""
+
+    csr = serializers.CharField(write_only=True, required=False, max_length=10000,
+                                trim_whitespace=False, help_text="PEM CSR, CN = the eMAID")
+
+    class Meta:
+        model = ContractCertificate
+        fields = ["id", "emaid", "csr", "serial_number", "issuer_name_hash", "issuer_key_hash",
+                  "certificate_pem", "not_after", "state", "revoked_at", "created_at"]
+        read_only_fields = ["serial_number", "issuer_name_hash", "issuer_key_hash",
+                            "certificate_pem", "not_after", "state", "revoked_at", "created_at"]
+        extra_kwargs = {"emaid": {"max_length": 36}}  # an IdToken's length
+
+    def validate(self, attrs: dict) -> dict:
+        if "csr" in attrs:
+            from cryptography import x509
+
+            try:
+                csr = x509.load_pem_x509_csr(attrs["csr"].encode())
+            except ValueError:
+                raise serializers.ValidationError({"csr": ["The CSR does not parse."]}) from None
+            if not csr.is_signature_valid:
+                raise serializers.ValidationError({"csr": ["The CSR's signature does not verify."]})
+            attrs["public_key"] = csr.public_key()
+        return attrs
+
+
+class ContractRevokeSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(
+        choices=[ContractCertificate.REVOKED, ContractCertificate.CANCELLED],
+        default=ContractCertificate.REVOKED,
+        help_text="Revoked (the certificate) or ContractCancelled (the contract behind it)")

@@ -15,3 +15,10 @@ def backend() -> PkiBackend:
     from stations.security.pki.builtin import BuiltinPki
 
     return BuiltinPki()
+
+
+def settings_shown() -> dict:
+    """Which PKI answers, as the API and the Security page show it (never the token)."""
+    http = settings.PKI_BACKEND == "http"
+    return {"backend": settings.PKI_BACKEND, "url": settings.PKI_HTTP_URL if http else None,
+            "timeout_seconds": settings.PKI_HTTP_TIMEOUT if http else None}

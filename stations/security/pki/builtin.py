@@ -24,6 +24,7 @@ from stations.security import ca
 from stations.security.models import (
     ContractCertificate,
     InstalledCertificate,
+    IssuedCertificate,
     UploadedCertificateAuthority,
 )
 from stations.security.pki.base import (
@@ -63,7 +64,8 @@ class BuiltinPki(PkiBackend):
     def get_certificate_status(self, *, tenant_id: int, ocsp_request_data: dict) -> CertificateStatus:
         if ocsp_request_data.get("hashAlgorithm") != "SHA256":
             return CertificateStatus(FAILED, reason="The built-in test PKI hashes with SHA256 only.")
-        record = _record(tenant_id, ocsp_request_data)
+        record = _record(tenant_id, ocsp_request_data) or _station_certificate(tenant_id,
+                                                                                ocsp_request_data)
         if record is None:
             return CertificateStatus(FAILED, reason="Not a certificate the built-in test PKI issued.")
         return CertificateStatus(ACCEPTED, ocsp_result=_ocsp_response(tenant_id, record))
@@ -151,6 +153,23 @@ def _record(tenant_id: int, data: dict) -> ContractCertificate | None:
         tenant_id=tenant_id, issuer_name_hash=data["issuerNameHash"].lower(),
         issuer_key_hash=data["issuerKeyHash"].lower(),
         serial_number=data["serialNumber"].lower().lstrip("0") or "0").first()
+
+
+def _station_certificate(tenant_id: int, data: dict) -> ContractCertificate | None:
+    """A station certificate the tenant's CA signed (its V2G certificate, M06), as an unsaved
+    valid record: the CA revokes none of them."""
+    issuer = ca.load_certificate(_authority(tenant_id).certificate_pem)
+    serial = data["serialNumber"].lower().lstrip("0") or "0"
+    issued = IssuedCertificate.objects.filter(tenant_id=tenant_id, serial_number=serial).first()
+    if issued is None:
+        return None
+    certificate = ca.load_certificate(issued.certificate_pem)
+    expected = ca.issued_hash_data(certificate, issuer)
+    if (expected["issuerNameHash"], expected["issuerKeyHash"]) != (
+            data["issuerNameHash"].lower(), data["issuerKeyHash"].lower()):
+        return None
+    return ContractCertificate(tenant_id=tenant_id, certificate_pem=issued.certificate_pem,
+                               not_after=issued.not_after)
 
 
 def _ocsp_response(tenant_id: int, record: ContractCertificate) -> str:

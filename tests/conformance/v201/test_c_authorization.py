@@ -12,6 +12,7 @@ from ocpp.v201.enums import Action
 
 from stations.simulator.v201 import SimulatedChargePoint201
 from stations.simulator.v201.device_model import rw
+from stations.simulator.v201.security import contract_hash_data
 from tests.conformance.v201.steps import command
 from tests.factories import eventually
 
@@ -242,3 +243,72 @@ async def test_tc_c_49_stop_transaction_with_a_master_pass_without_ui(server, oc
     sessions, running, master = await _master_pass(server, octt201, None)
     assert running == []
     assert [(s["stop_id_tag"], s["stop_reason"]) for s in sessions] == [(master, "MasterPass")] * 2
+
+
+# ISO 15118 contract certificates (Plug & Charge, docs/pki.md; the built-in test PKI) -----------
+async def _contract(octt201, api) -> tuple[str, str, int]:
+    """An eMAID of the tenant (Accepted until tomorrow: never a second valid card) and its
+    contract chain (leaf, then the tenant's CA), issued through the API."""
+    emaid = octt201.new_tag(status="Accepted", token_type="eMAID",
+                            expiry_date=datetime.now(UTC) + timedelta(days=1))
+    issued = await api.post("/api/v1/security/contract-certificates/", json={"emaid": emaid})
+    assert issued.status_code == 201, issued.text
+    authority = (await api.get("/api/v1/security/ca/")).json()["certificate"]
+    return emaid, issued.json()["certificate_pem"] + authority, issued.json()["id"]
+
+
+async def _plug_and_charge(octt201, cp, api, emaid: str, **contract) -> tuple:
+    """The EV's contract authorizes (and, when Accepted, charges) on EVSE 1."""
+    answer = await cp.authorize_contract(emaid, **contract)
+    if answer.id_token_info["status"] == "Accepted":
+        await cp.start_transaction(1, {"idToken": emaid, "type": "eMAID"})
+        await cp.stop_transaction(1)
+    return answer, await octt201.sessions(api)
+
+
+async def test_tc_c_50_authorization_using_contract_certificates_15118_online_local_contract_certificate_validation_accepted(  # noqa: E501
+        server, octt201):
+    """Authorization using Contract Certificates 15118 – Online – Local contract certificate
+    validation – Accepted
+
+    The station validated the EV's contract chain and sends its OCSP hash data: the PKI says it
+    is good, the eMAID is accepted, and the session is the eMAID's."""
+    async with octt201.charge_point(server) as cp, octt201.api(server) as api:
+        emaid, chain, _ = await _contract(octt201, api)
+        answer, sessions = await _plug_and_charge(octt201, cp, api, emaid,
+                                                  hash_data=contract_hash_data(chain))
+    assert (answer.id_token_info["status"], answer.certificate_status) == ("Accepted", "Accepted")
+    assert [(s["id_tag"], s["id_tag_status"]) for s in sessions] == [(emaid, "Accepted")]
+
+
+async def test_tc_c_51_authorization_using_contract_certificates_15118_online_local_contract_certificate_validation_rejected(  # noqa: E501
+        server, octt201):
+    """Authorization using Contract Certificates 15118 – Online – Local contract certificate
+    validation – Rejected
+
+    The contract certificate was revoked (through the API): its hash data is refused
+    (CertificateRevoked), the eMAID is not accepted and nothing is charged."""
+    async with octt201.charge_point(server) as cp, octt201.api(server) as api:
+        emaid, chain, certificate_id = await _contract(octt201, api)
+        revoked = await api.post(f"/api/v1/security/contract-certificates/{certificate_id}/revoke/",
+                                 json={})
+        assert revoked.json()["state"] == "Revoked"
+        answer, sessions = await _plug_and_charge(octt201, cp, api, emaid,
+                                                  hash_data=contract_hash_data(chain))
+    assert (answer.id_token_info["status"], answer.certificate_status) == (
+        "Invalid", "CertificateRevoked")
+    assert sessions == [] and octt201.no_session()
+
+
+async def test_tc_c_52_authorization_using_contract_certificates_15118_online_central_contract_certificate_validation_accepted(  # noqa: E501
+        server, octt201):
+    """Authorization using Contract Certificates 15118 – Online – Central contract certificate
+    validation – Accepted
+
+    The station cannot validate the chain and sends it (PEM): the central system validates it
+    against the tenant's trust anchors, accepts it, and the session is the eMAID's."""
+    async with octt201.charge_point(server) as cp, octt201.api(server) as api:
+        emaid, chain, _ = await _contract(octt201, api)
+        answer, sessions = await _plug_and_charge(octt201, cp, api, emaid, certificate=chain)
+    assert (answer.id_token_info["status"], answer.certificate_status) == ("Accepted", "Accepted")
+    assert [(s["id_tag"], s["id_tag_status"]) for s in sessions] == [(emaid, "Accepted")]

@@ -4,13 +4,20 @@ the installed ones by type (none found too), delete one (and a failed delete). T
 the bundled 2.0.1 simulator over the real WebSocket; the central system is driven through the
 API (docs/conformance.md; docs/api.md, security)."""
 
+import asyncio
+import base64
+
+from cryptography import x509
+from cryptography.x509 import ocsp
 from ocpp.routing import on
 from ocpp.v201 import call_result
 from ocpp.v201.enums import Action
 
 from stations.security import ca
 from stations.security.models import InstalledCertificate
+from stations.security.services import ca_of
 from stations.simulator.v201 import SimulatedChargePoint201
+from stations.simulator.v201.security import contract_hash_data, ev_exi_request
 
 
 def _root(name: str) -> str:
@@ -216,3 +223,66 @@ async def test_tc_m_18_retrieve_certificates_from_charging_station_all_certifica
         server, octt201, {}, {"V2GRootCertificate": v2g, "MORootCertificate": mo})
     assert (status, asked) == ("Accepted", None)
     assert {("V2GRootCertificate", _serial(v2g)), ("MORootCertificate", _serial(mo))} <= known
+
+
+# ISO 15118: the PKI behind the station (docs/pki.md; the built-in test PKI here) --------------
+async def _pki_log(api, octt201, action: str) -> list[tuple[str, str]]:
+    """The case's own PKI requests of `action`, as the API lists them (oldest first)."""
+    rows = (await api.get("/api/v1/security/pki/requests/", params={
+        "station": octt201.station.identity, "action": action,
+        "since": octt201.began.isoformat()})).json()["results"]
+    return [(row["detail"], row["status"]) for row in reversed(rows)]
+
+
+async def test_tc_m_24_get_charging_station_certificate_status_success(server, octt201):
+    """Get Charging Station Certificate status – Success
+
+    The station has its V2G certificate signed (A03), then asks its OCSP status: Accepted with
+    an OCSP response, signed by the issuer, saying good."""
+    async with octt201.charge_point(server) as cp, octt201.api(server) as api:
+        assert await cp.sign_certificate("EVSE-1", certificate_type="V2GCertificate") == "Accepted"
+        await asyncio.wait_for(cp.certificate_signed.wait(), 10)
+        chain = cp.client_certificate + ca_of(tenant_id=octt201.tenant.pk).certificate_pem
+        data = contract_hash_data(chain)[0]
+        answer = await cp.get_certificate_status(data)
+        logged = await _pki_log(api, octt201, "GetCertificateStatus")
+    assert answer.status == "Accepted"
+    response = ocsp.load_der_ocsp_response(base64.b64decode(answer.ocsp_result))
+    assert response.certificate_status == ocsp.OCSPCertStatus.GOOD
+    assert format(response.serial_number, "x") == data["serialNumber"]
+    assert logged == [(f"serial {data['serialNumber']}", "Accepted")]
+
+
+async def _ev_certificate(server, octt201, emaid: str, actions: list[str]):
+    async with octt201.charge_point(server) as cp, octt201.api(server) as api:
+        answers = [await cp.get_15118_ev_certificate(ev_exi_request(emaid), action=action)
+                   for action in actions]
+        logged = await _pki_log(api, octt201, "Get15118EVCertificate")
+    return answers, logged
+
+
+async def test_tc_m_26_certificate_installation_ev_success(server, octt201):
+    """Certificate Installation EV – Success
+
+    The EV's CertificateInstallationReq goes to the PKI; the answer (Accepted, exiResponse) goes
+    back to the station: the contract certificate for the EV's eMAID and its issuer."""
+    emaid = f"NL-OCT-C{octt201.began:%H%M%S%f}"[:20]
+    answers, logged = await _ev_certificate(server, octt201, emaid, ["Install"])
+    assert answers[0].status == "Accepted"
+    leaf = x509.load_pem_x509_certificates(base64.b64decode(answers[0].exi_response))[0]
+    assert leaf.subject.rfc4514_string() == f"CN={emaid}"
+    assert logged == [("Install", "Accepted")]
+
+
+async def test_tc_m_28_certificate_update_ev_success(server, octt201):
+    """Certificate Update EV – Success
+
+    An EV with a contract asks for its update (CertificateUpdateReq): Accepted with the new
+    contract certificate, another serial number than the installed one's."""
+    emaid = f"NL-OCT-U{octt201.began:%H%M%S%f}"[:20]
+    answers, logged = await _ev_certificate(server, octt201, emaid, ["Install", "Update"])
+    assert [a.status for a in answers] == ["Accepted", "Accepted"]
+    first, renewed = (x509.load_pem_x509_certificates(base64.b64decode(a.exi_response))[0]
+                      for a in answers)
+    assert renewed.subject == first.subject and renewed.serial_number != first.serial_number
+    assert logged == [("Install", "Accepted"), ("Update", "Accepted")]
