@@ -39,7 +39,8 @@ def publication_send(*, publication_id: int) -> FirmwarePublication:
     API answers 409/502/504 as the command API does)."""
     claimed = FirmwarePublication.objects.filter(pk=publication_id, state=FirmwarePublication.PENDING) \
         .update(state=FirmwarePublication.SENT, sent_at=timezone.now())
-    publication = FirmwarePublication.objects.select_related("station__tenant").get(pk=publication_id)
+    publication = FirmwarePublication.objects.select_related(
+        "station__tenant", "station__server_process").get(pk=publication_id)
     if not claimed:
         return publication
     request = FirmwarePublish(request_id=publication.request_id, location=publication.location,
@@ -110,6 +111,7 @@ def firmware_unpublish(*, station: Station, checksum: str) -> tuple[str, int]:
     """Send UnpublishFirmware; returns the answer's status and how many publications of this
     checksum it ended (Unpublished ends them all; NoFirmware and DownloadOngoing end none)."""
     checksum = checksum.lower()
+    station = Station.objects.select_related("tenant", "server_process").get(pk=station.pk)
     result = command_run_sync(station, FirmwareUnpublish(checksum=checksum))
     publications = FirmwarePublication.objects.filter(station=station, checksum=checksum)
     publications.update(unpublish_status=result.status)
