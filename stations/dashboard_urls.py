@@ -15,6 +15,7 @@ urlpatterns = [
     path("stations/<str:identity>/admission/", views.station_admission,
          name="station-admission"),
     path("", include("stations.devicemodel.dashboard_urls")),
+    path("", include("stations.displaymessages.dashboard_urls")),
     path("stations/<str:identity>/configuration/", actions.configuration,
          name="station-configuration"),
     path("stations/<str:identity>/configuration/change/", actions.change_configuration,

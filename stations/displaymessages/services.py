@@ -8,6 +8,7 @@ holds from its NotifyDisplayMessages parts: a message it reports but we never se
 (origin Station), one we hold Set that a complete report matching it lacks is Gone
 (docs/ocpp201.md, display messages)."""
 
+import asyncio
 import logging
 from datetime import datetime
 
@@ -154,6 +155,16 @@ async def display_messages_get(*, station: Station, message_ids: tuple[int, ...]
     else:
         await sync_to_async(display_messages_none)(report_id=report.pk, status=answer.status)
     return await DisplayMessageReport.objects.aget(pk=report.pk)
+
+
+async def display_messages_report_awaited(*, report_id: int, timeout: float) -> DisplayMessageReport:
+    """The report once its last part came, or as it stands after `timeout` seconds."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        report = await DisplayMessageReport.objects.aget(pk=report_id)
+        if report.completed_at or asyncio.get_running_loop().time() >= deadline:
+            return report
+        await asyncio.sleep(0.1)
 
 
 @transaction.atomic
