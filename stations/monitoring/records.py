@@ -28,6 +28,7 @@ from stations.models import (
 )
 from stations.monitoring import faults
 from stations.services import device_model
+from stations.services.message_log import secret_variable
 
 # A status a fault event made (or ended) is marked so in StatusEvent.info: what the connector
 # reported itself before is the latest status without it.
@@ -167,6 +168,8 @@ def _severity(station_id: int, monitor_id: int | None) -> int | None:
 
 
 def _row(station_id: int, fields: dict, seq_no: int, received_at: datetime) -> StationEvent:
+    if secret_variable(fields["component"], fields["variable"]):
+        fields = {**fields, "actual_value": ""}  # the station's password is never kept
     severity = _severity(station_id, fields.get("variable_monitoring_id"))
     relevant = faults.concerns_faults(component=fields["component"], variable=fields["variable"],
                                       trigger=fields["trigger"], severity=severity)
