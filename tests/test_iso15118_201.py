@@ -13,11 +13,21 @@ import pytest
 from cryptography import x509
 from cryptography.x509 import ocsp
 
+from stations.security.ca import new_ca
 from stations.security.models import ContractCertificate, PkiRequest
 from stations.security.pki.builtin import contract_certificate_issue, contract_certificate_revoke
 from stations.security.services import ca_of
 from stations.simulator.v201.security import contract_hash_data, ev_exi_request
-from tests.factories import charge_point_201, make_id_tag, make_station, make_tenant
+from tenants.models import Role
+from tests.browser import member
+from tests.dashboard_helpers import logged_in, post
+from tests.factories import (
+    api_client,
+    charge_point_201,
+    make_id_tag,
+    make_station,
+    make_tenant,
+)
 from tests.server import server_env, start_server
 
 
@@ -230,3 +240,91 @@ async def test_a_failing_or_slow_http_pki_makes_the_answers_failed(http_pki_serv
 def _pair(tenant) -> str:
     issued = contract_certificate_issue(tenant_id=tenant.pk, emaid="DE-ABC-C12345678-9")
     return issued.certificate_pem + ca_of(tenant_id=tenant.pk).certificate_pem
+
+
+# The API and the dashboard -------------------------------------------------------------------
+async def test_the_api_shows_the_pki_its_log_and_issues_and_revokes_contracts(server):
+    tenant, station, password = _system()
+    async with charge_point_201(server, tenant, station, password) as cp, \
+            api_client(server, tenant) as api:
+        await cp.get_15118_ev_certificate(ev_exi_request("DE-ABC-C12345678-9"))
+        shown = (await api.get("/api/v1/security/pki/")).json()
+        log = (await api.get("/api/v1/security/pki/requests/",
+                             params={"station": station.identity})).json()["results"]
+        issued = await api.post("/api/v1/security/contract-certificates/",
+                                json={"emaid": "DE-NEW-CONTRACT"})
+        revoked = await api.post(
+            f"/api/v1/security/contract-certificates/{issued.json()['id']}/revoke/",
+            json={"state": "ContractCancelled"})
+        listed = (await api.get("/api/v1/security/contract-certificates/",
+                                params={"emaid": "DE-NEW-CONTRACT"})).json()["results"]
+    assert shown == {"backend": "builtin", "url": None, "timeout_seconds": None}
+    assert [(r["station"], r["action"], r["detail"], r["status"]) for r in log] == [
+        (station.identity, "Get15118EVCertificate", "Install", "Accepted")]
+    assert issued.status_code == 201 and "BEGIN CERTIFICATE" in issued.json()["certificate_pem"]
+    assert revoked.json()["state"] == "ContractCancelled"
+    assert [(c["emaid"], c["state"]) for c in listed] == [("DE-NEW-CONTRACT", "ContractCancelled")]
+
+
+async def test_bad_input_is_a_400_with_the_reason(server):
+    tenant, _, _ = _system()
+    async with api_client(server, tenant) as api:
+        no_emaid = await api.post("/api/v1/security/contract-certificates/", json={})
+        long_emaid = await api.post("/api/v1/security/contract-certificates/",
+                                    json={"emaid": "X" * 37})
+        bad_csr = await api.post("/api/v1/security/contract-certificates/",
+                                 json={"emaid": "DE-1", "csr": "not a CSR"})
+        issued = (await api.post("/api/v1/security/contract-certificates/",
+                                 json={"emaid": "DE-1"})).json()
+        bad_state = await api.post(f"/api/v1/security/contract-certificates/{issued['id']}/revoke/",
+                                   json={"state": "Valid"})
+    assert [r.status_code for r in (no_emaid, long_emaid, bad_csr, bad_state)] == [400] * 4
+    assert "emaid" in no_emaid.json() and "emaid" in long_emaid.json()
+    assert bad_csr.json() == {"csr": ["The CSR does not parse."]}
+    assert "state" in bad_state.json()
+
+
+async def test_another_tenant_sees_none_of_it_and_an_accountant_only_reads(server):
+    tenant, station, password = _system()
+    issued = contract_certificate_issue(tenant_id=tenant.pk, emaid="DE-ABC-C12345678-9")
+    async with charge_point_201(server, tenant, station, password) as cp:
+        await cp.get_15118_ev_certificate(ev_exi_request("DE-ABC-C12345678-9"))
+    other = make_tenant()
+    async with api_client(server, other) as api:
+        log = (await api.get("/api/v1/security/pki/requests/")).json()["results"]
+        contracts = (await api.get("/api/v1/security/contract-certificates/")).json()["results"]
+        revoke = await api.post(f"/api/v1/security/contract-certificates/{issued.pk}/revoke/",
+                                json={})
+    async with api_client(server, tenant, role="accountant") as api:
+        read = await api.get("/api/v1/security/pki/requests/")
+        write = await api.post("/api/v1/security/contract-certificates/", json={"emaid": "DE-2"})
+    assert (log, contracts, revoke.status_code) == ([], [], 404)
+    assert read.status_code == 200 and write.status_code == 403
+    assert (await ContractCertificate.objects.aget(pk=issued.pk)).state == "Valid"
+
+
+async def test_the_security_page_shows_the_pki_and_the_station_page_installs_a_v2g_root(server):
+    tenant, station, password = _system()
+    root = new_ca("Page V2G root")[0]
+    async with charge_point_201(server, tenant, station, password) as cp:
+        await cp.get_15118_ev_certificate(ev_exi_request("DE-ABC-C12345678-9"))
+        http = await logged_in(server, member(tenant, Role.MANAGER))
+        security = await http.get("/security/")
+        page = await http.get(f"/stations/{station.identity}/")
+        form = await http.get(f"/stations/{station.identity}/certificates/")
+        installed = await post(http, f"/stations/{station.identity}/certificates/install/",
+                               {"certificate_type": "V2GRootCertificate", "certificate": root})
+        refused = await post(http, f"/stations/{station.identity}/certificates/install/",
+                             {"certificate_type": "V2GRootCertificate", "certificate": "junk"})
+        listed = await http.get(f"/stations/{station.identity}/certificates/")
+    other = await logged_in(server, member(make_tenant(), Role.MANAGER))
+    stranger = await other.get(f"/stations/{station.identity}/certificates/")
+    assert "built-in <strong>test</strong> PKI" in security.text
+    assert "Get15118EVCertificate" in security.text and "DE-ABC-C12345678-9" in security.text
+    assert "Root certificates" in page.text
+    assert 'value="MORootCertificate"' in form.text and 'value="V2GRootCertificate"' in form.text
+    assert installed.status_code == 200 and "Accepted" in installed.text
+    assert cp.certificates["V2GRootCertificate"] == [root]
+    assert refused.status_code == 400 and "does not parse" in refused.text
+    assert "V2GRootCertificate" in listed.text
+    assert stranger.status_code == 404

@@ -2,7 +2,9 @@
 events, the tenant's own CA (its certificate to download) and the CA certificates the tenant
 uploaded (its maker's or its own PKI's), which a profile-3 station's client certificate may
 come from too; upload one (the API's serializer checks it) or delete one (its stations'
-certificates no longer open a link, and the links they opened close). docs/api.md, security."""
+certificates no longer open a link, and the links they opened close). docs/api.md, security.
+The ISO 15118 PKI too: which one answers the stations, and their latest questions to it
+(docs/pki.md)."""
 
 from django import forms
 from django.contrib import messages
@@ -11,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from cpms.dashboard import page, serializer_into_form
-from stations.security import ca, selectors, services
+from stations.security import ca, pki, selectors, services
 from stations.security.serializers import UploadedCertificateAuthoritySerializer
 from tenants.access import STATION_ROLES
 
@@ -45,6 +47,9 @@ def security_page(request):
     return render(request, "stations/security.html", {
         "form": form, "uploaded": selectors.uploaded_cas_of(request.tenant),
         "events": selectors.security_events_of(request.tenant)[:RECENT_EVENTS],
+        "pki": pki.settings_shown(),
+        "pki_requests": selectors.pki_requests_of(request.tenant)[:RECENT_EVENTS],
+        "contracts": selectors.contract_certificates_of(request.tenant)[:RECENT_EVENTS],
         "own": {"subject": own.subject.rfc4514_string(), "not_after": own.not_valid_after_utc,
                 "fingerprint": ca.ca_certificate_facts(authority.certificate_pem)["fingerprint_sha256"]},
     }, status=400 if form.is_bound and form.errors else 200)
