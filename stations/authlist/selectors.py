@@ -6,9 +6,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from stations.authlist.models import LocalList, LocalListUpdate
-from stations.models import IdTag, IdTagStatus, Station
+from stations.models import IdTag, IdTagStatus, IdTokenType, Station
 
 HISTORY_LENGTH = 50
+# The token's 2.0.1 IdTokenType in a list's entry (the snapshot keeps it in the entry's info so
+# a removal names it too); none for ISO14443, the default, so lists held before stay in sync.
+TOKEN_TYPE = "tokenType"
 
 
 def _iso(moment: datetime) -> str:
@@ -25,7 +28,8 @@ def _own_status(tag: IdTag, now: datetime) -> str:
 
 def id_tag_infos(tags: list[IdTag], now: datetime) -> dict[str, dict]:
     """idTag -> idTagInfo as the station should answer offline, as Authorize would: a member of a
-    blocked or expired group is blocked or expired too. `tags` includes the parents, found in
+    blocked or expired group is blocked or expired too; a token of another type than ISO14443
+    has it as `tokenType` (not sent in the idTagInfo: see `list_entry`). `tags` includes the parents, found in
     any case (OCPP's IdToken is case-insensitive)."""
     by_name = {tag.id_tag.lower(): tag for tag in tags}
     infos = {}
@@ -38,6 +42,8 @@ def id_tag_infos(tags: list[IdTag], now: datetime) -> dict[str, dict]:
             parent = by_name.get(tag.parent_id_tag.lower())
             if info["status"] == IdTagStatus.ACCEPTED and parent is not None:
                 info["status"] = str(_own_status(parent, now))
+        if tag.token_type != IdTokenType.ISO14443:  # a 2.0.1 entry's type (ISO14443 unsaid)
+            info[TOKEN_TYPE] = tag.token_type
         infos[tag.id_tag] = info
     return infos
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from stations.authlist.models import LocalList, LocalListUpdate, UpdateStatus
 from stations.authlist.selectors import (
+    TOKEN_TYPE,
     local_list_due,
     local_list_entries,
 )
@@ -42,16 +43,36 @@ def entries_hash(snapshot: dict[str, dict]) -> str:
     return hashlib.sha256(json.dumps(snapshot, sort_keys=True).encode()).hexdigest()
 
 
+def list_entry(name: str, info: dict | None = None) -> dict:
+    """One entry as sent: {idTag, idTagInfo?, tokenType?}; the token's type (kept in the
+    snapshot's info, TOKEN_TYPE) goes beside the idTagInfo, for 2.0.1's IdToken."""
+    info = dict(info or {})
+    token_type = info.pop(TOKEN_TYPE, None)
+    entry: dict = {"idTag": name}
+    if info:
+        entry["idTagInfo"] = info
+    if token_type:
+        entry[TOKEN_TYPE] = token_type
+    return entry
+
+
 def list_difference(held: dict[str, dict], desired: dict[str, dict]) -> list[dict]:
     """The localAuthorizationList of a differential update: new and changed entries with their
     idTagInfo, removed ones without (which deletes them on the station). Names match in any
-    case, as on the station: a tag now spelt otherwise is changed, never removed after."""
+    case, as on the station: a tag now spelt otherwise is changed, never removed after. A token
+    whose type changed is another 2.0.1 IdToken: the old one is removed too."""
     held_by_key = {name.lower(): (name, info) for name, info in held.items()}
-    desired_keys = {name.lower() for name in desired}
-    changed = [{"idTag": name, "idTagInfo": info} for name, info in sorted(desired.items())
+    desired_by_key = {name.lower(): info for name, info in desired.items()}
+    changed = [list_entry(name, info) for name, info in sorted(desired.items())
                if held_by_key.get(name.lower()) != (name, info)]
-    removed = [{"idTag": name} for name in sorted(held) if name.lower() not in desired_keys]
+    removed = [list_entry(name, _type_only(info)) for name, info in sorted(held.items())
+               if name.lower() not in desired_by_key
+               or _type_only(info) != _type_only(desired_by_key[name.lower()])]
     return changed + removed
+
+
+def _type_only(info: dict) -> dict:
+    return {TOKEN_TYPE: info[TOKEN_TYPE]} if TOKEN_TYPE in info else {}
 
 
 def _local_list_for_update(station: Station) -> LocalList:
@@ -88,7 +109,7 @@ def local_list_update_create(*, station: Station, update_type: str, group: str |
 def _update_record(held: LocalList, update_type: str, desired: dict[str, dict],
                    resend_of: LocalListUpdate | None = None) -> LocalListUpdate:
     if update_type == FULL:
-        entries = [{"idTag": name, "idTagInfo": info} for name, info in sorted(desired.items())]
+        entries = [list_entry(name, info) for name, info in sorted(desired.items())]
     else:
         entries = list_difference(held.snapshot, desired)
     return LocalListUpdate.objects.create(
@@ -226,3 +247,4 @@ async def local_list_send_due(*, station_id: int) -> None:
     due costs one lookup by station."""
     if await db(local_list_due, station_id=station_id):
         await local_list_sync(station_id=station_id)
+

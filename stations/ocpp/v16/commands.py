@@ -146,8 +146,10 @@ def _(request: req.ReservationCancel) -> tuple[str, dict]:
 def _(request: req.LocalListSend) -> tuple[str, dict]:
     payload: dict = {"listVersion": request.version,
                      "updateType": "Full" if request.full else "Differential"}
-    if request.entries:
-        payload["localAuthorizationList"] = list(request.entries)
+    if request.entries:  # a 2.0.1 token type (tokenType) is not 1.6's
+        payload["localAuthorizationList"] = [
+            {key: value for key, value in entry.items() if key != "tokenType"}
+            for entry in request.entries]
     return "SendLocalList", payload
 
 
