@@ -16,6 +16,7 @@ urlpatterns = [
          name="station-admission"),
     path("", include("stations.devicemodel.dashboard_urls")),
     path("", include("stations.displaymessages.dashboard_urls")),
+    path("", include("stations.firmware.dashboard_urls")),
     path("stations/<str:identity>/configuration/", actions.configuration,
          name="station-configuration"),
     path("stations/<str:identity>/configuration/change/", actions.change_configuration,
