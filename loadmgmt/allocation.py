@@ -7,6 +7,11 @@ is left is shared by water-filling, a session capped by its own maximum giving i
 the others; a car that keeps drawing clearly less than its limit is held near what it draws; the
 limits are rounded down to 0.1 A and anything under the minimum becomes 0. Currents are amperes
 per phase, as Decimal.
+
+A car that told when it leaves and how much energy it still needs (ISO 15118, docs/smart-charging.md
+§6) has a `needed_current`: what it must draw from now on to have that energy by then. Among the
+admitted, the most urgent are given a floor of it first (as far as the others' minimum allows), and
+the water then rises over the floors; a group without such cars is shared as before.
 """
 
 import heapq
@@ -33,6 +38,7 @@ class Demand:
     measured_current: Decimal | None = None
     under_draw_intervals: int = 0  # consecutive meter intervals it drew clearly below its limit
     station: Hashable | None = None  # sessions of one station share its `Group.station_max`
+    needed_current: Decimal | None = None  # to get its energy by its departure (ISO 15118 needs)
 
 
 @dataclass(frozen=True)
@@ -59,7 +65,8 @@ def allocate(group: Group, demands: Iterable[Demand]) -> dict[Hashable, Decimal]
     room = _room(group, demands)
     admitted = _admit(group, demands, room)
     ceilings = {d.key: _ceiling(group, d) for d in admitted}
-    levels = _water_fill(admitted, ceilings, room)
+    floors = _urgency_floors(group, admitted, ceilings, room)
+    levels = _fill_over_floors(admitted, ceilings, floors, room)
     limits = {d.key: Decimal(0) for d in demands}
     for key, level in levels.items():
         rounded = level.quantize(STEP, rounding=ROUND_DOWN)
@@ -103,6 +110,51 @@ def _ceiling(group: Group, demand: Demand) -> Decimal:
         return demand.max_current
     held = max(demand.measured_current * UNDER_DRAW_HEADROOM, group.min_current)
     return min(held, demand.max_current)
+
+
+def _urgency_floors(group: Group, admitted: list[Demand], ceilings: dict[Hashable, Decimal],
+                    room: dict[Hashable, Decimal]) -> dict[Hashable, Decimal]:
+    """Step 3a: the cars that need more than the minimum to finish by their departure, the most
+    urgent first (then arrival), are given a floor of what they need (at most their ceiling)
+    out of what every resource they load has beyond the minimum of each session on it."""
+    spare = dict(room)
+    for d in admitted:
+        for r in _loads(d, room):
+            spare[r] -= group.min_current
+    floors: dict[Hashable, Decimal] = {}
+    urgent = [d for d in admitted if d.needed_current is not None
+              and d.needed_current > group.min_current]
+    for d in sorted(urgent, key=lambda d: (-d.needed_current, d.started_at)):
+        loads = _loads(d, room)
+        extra = min([min(d.needed_current, ceilings[d.key]) - group.min_current,
+                     *(spare[r] for r in loads)])
+        if extra > 0:
+            floors[d.key] = group.min_current + extra
+            for r in loads:
+                spare[r] -= extra
+    return floors
+
+
+def _fill_over_floors(admitted: list[Demand], ceilings: dict[Hashable, Decimal],
+                      floors: dict[Hashable, Decimal],
+                      room: dict[Hashable, Decimal]) -> dict[Hashable, Decimal]:
+    """Step 3b: water-filling in which a car with a floor gets the higher of its floor and the
+    water. A car the water leaves below its floor is held at its floor and the rest filled
+    again; holding more only lowers the water, so a few rounds settle it."""
+    held: dict[Hashable, Decimal] = {}
+    while True:
+        rest = [d for d in admitted if d.key not in held]
+        left = dict(room)
+        for d in admitted:
+            if d.key in held:
+                for r in _loads(d, room):
+                    left[r] -= held[d.key]
+        levels = _water_fill(rest, ceilings, left)
+        below = {d.key: floors[d.key] for d in rest
+                 if d.key in floors and levels[d.key] < floors[d.key]}
+        if not below:
+            return levels | held
+        held |= below
 
 
 def _water_fill(admitted: list[Demand], ceilings: dict[Hashable, Decimal],

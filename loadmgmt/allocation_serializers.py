@@ -22,6 +22,9 @@ class AllocatedConnectorSerializer(serializers.Serializer):
     status = serializers.CharField(help_text="The connector's OCPP status")
     phases = serializers.ListField(child=serializers.IntegerField())
     priority = serializers.IntegerField()
+    needed_current = serializers.DecimalField(
+        max_digits=7, decimal_places=1, allow_null=True, default=None,
+        help_text="A per phase the car needs to have its energy by its departure (ISO 15118)")
     steered = serializers.BooleanField(help_text="False: offline or refusing profiles, counted at "
                                                  "its last limits or its maximum")
     connected = serializers.BooleanField()

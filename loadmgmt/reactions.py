@@ -21,6 +21,7 @@ from loadmgmt.selectors import NEAR_LIMIT, UNDER_DRAW, group_id_of
 from loadmgmt.tasks import request_rebalance
 from stations.models import Station
 from stations.ocpp.dbthreads import db
+from stations.smartcharging.ev_needs import aneeds_answer
 
 MATERIAL_AMPS = Decimal(2)  # a change in draw smaller than this is noise
 MATERIAL_SHARE = Decimal("0.2")
@@ -65,6 +66,21 @@ def on_transaction(station: Station, started: bool, memo: dict) -> FollowUp | No
 def on_charging_limit(station: Station, cleared: bool, memo: dict) -> FollowUp | None:
     """An external system set or released a limit on the station: its EVSEs' ceilings changed."""
     return _rebalance(station, memo, "external limit cleared" if cleared else "external limit")
+
+
+def on_charging_needs(station: Station, evse_id: int, memo: dict) -> FollowUp:
+    """An ISO 15118 car told its needs: its group is rebalanced with them and its EVSE sent its
+    TxProfile even if the limit is unchanged (2.0.1 K15-K17 answer needs with a profile); on a
+    station in no group, smart charging answers with the car's own limits."""
+
+    async def follow_up():
+        group_id = await _group_id(station, memo)
+        if group_id is None:
+            await aneeds_answer(station_id=station.pk, evse_id=evse_id)
+        else:
+            await arebalance(group_id, "charging needs", resend=frozenset({(station.pk, evse_id)}))
+
+    return follow_up
 
 
 def on_status(station: Station, connector_id: int, status: str, memo: dict) -> FollowUp | None:

@@ -56,7 +56,10 @@ class Change:
     held: bool
 
 
-async def arebalance(group_id: int, reason: str) -> Allocation | None:
+async def arebalance(group_id: int, reason: str,
+                     resend: frozenset[tuple[int, int]] = frozenset()) -> Allocation | None:
+    """`resend`: (station id, EVSE id) pairs sent their TxProfile even if they hold its limit
+    already (a car's charging needs are answered with one: docs/smart-charging.md §6)."""
     async with group_lock(group_id):
         if not await LoadGroup.objects.filter(pk=group_id).aupdate(rebalance_due_at=None):
             return None  # the group is gone
@@ -67,7 +70,7 @@ async def arebalance(group_id: int, reason: str) -> Allocation | None:
             limits = allocate(state.spec(), state.demands)
             why = reason if attempt == 0 else f"{reason} (after a refusal)"
             allocation = await sync_to_async(allocation_record)(state=state, limits=limits, reason=why)
-            changes = changes_to_send(state, limits)
+            changes = changes_to_send(state, limits, resend if attempt == 0 else frozenset())
             newly = await _send_all(state, allocation, [c for c in changes if c.lowers])
             if not newly:
                 newly = await _send_all(state, allocation, [c for c in changes if not c.lowers])
@@ -81,7 +84,8 @@ def rebalance(group_id: int, reason: str) -> Allocation | None:
     return async_to_sync(arebalance)(group_id, reason)
 
 
-def changes_to_send(state: GroupState, limits: dict) -> list[Change]:
+def changes_to_send(state: GroupState, limits: dict,
+                    resend: frozenset[tuple[int, int]] = frozenset()) -> list[Change]:
     changes = []
     demands = {d.key: d for d in state.demands}
     for c in state.connectors:
@@ -89,8 +93,9 @@ def changes_to_send(state: GroupState, limits: dict) -> list[Change]:
             continue
         new, held = limits[c.key], is_held(demands[c.key])
         sent = c.limit
+        evse = (c.station.pk, c.session.evse_id or c.connector_id)
         if (sent and sent.accepted and sent.for_session(c.session)
-                and sent.limit == new and sent.held == held):
+                and sent.limit == new and sent.held == held and evse not in resend):
             continue  # the station holds it already
         changes.append(Change(connector=c, limit=new, lowers=new < _in_force(state, c), held=held))
     return changes

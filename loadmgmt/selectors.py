@@ -24,6 +24,7 @@ from loadmgmt.allocation import (
     allocate,
     available,
 )
+from loadmgmt.charging_needs import with_charging_needs
 from loadmgmt.external_limits import capped, external_ceilings
 from loadmgmt.models import (
     Allocation,
@@ -141,6 +142,8 @@ def group_state(*, group_id: int, refused: frozenset[int] = frozenset(),
     ceilings = external_ceilings(station_ids=[s.pk for s in stations], group=group, now=now)
     demands = [_demand(c, phases, ceilings) for c in connectors
                if c.session and c.station.pk in steerable]
+    demands = with_charging_needs(demands, {c.key: c.session for c in connectors if c.session},
+                                  group=group, now=now)
     return GroupState(group=group, cap=group_cap(group), base_load=base_load(group, now),
                       reserved=reserved, connectors=connectors, demands=demands,
                       steerable=steerable, failsafe=failsafe, ceilings=ceilings)
@@ -324,6 +327,7 @@ def allocation_build(*, state: GroupState, limits: dict, reason: str) -> Allocat
             "status": c.status,
             "phases": list(demand.phases) if demand else [],
             "priority": c.priority,
+            "needed_current": _str(demand.needed_current) if demand else None,
             "steered": c.station.pk in state.steerable,
             "connected": c.station.connected,
         })

@@ -44,6 +44,10 @@ def on_charging_limit_changed(event: events.ChargingLimitChanged) -> FollowUp | 
     return reactions.on_charging_limit(event.station, event.cleared, _memo(event))
 
 
+def on_charging_needs_received(event: events.ChargingNeedsReceived) -> FollowUp | None:
+    return reactions.on_charging_needs(event.station, event.evse_id, _memo(event))
+
+
 def on_call_sent(event: events.CallSent) -> None:
     if event.action == "SetChargingProfile" and event.payload is not None:
         reactions.profile_sent(event.station, event.payload, _memo(event))
@@ -57,6 +61,7 @@ SUBSCRIPTIONS = (
     (events.MeterValuesReceived, on_meter_values),
     (events.CallSent, on_call_sent),
     (events.ChargingLimitChanged, on_charging_limit_changed),
+    (events.ChargingNeedsReceived, on_charging_needs_received),
 )
 
 
