@@ -245,6 +245,8 @@ SPECTACULAR_SETTINGS = {
         # A profile's purpose as stored (1.6's names), and as taken (either version's)
         "ChargingProfilePurposeEnum": "stations.smartcharging.models.Purpose",
         "ChargingProfilePurposeWordEnum": "stations.smartcharging.serializers.PURPOSES",
+        "DisplayMessageStateEnum": "stations.displaymessages.models.MessageState",
+        "DisplayMessageStatusEnum": "stations.displaymessages.models.Status",
     },
 }
 
