@@ -27,6 +27,12 @@ ENDPOINTS: dict[str, str] = {
     "ClearVariableMonitoring": "device-model/monitors/clear/",
     "SetMonitoringBase": "device-model/monitors/base/",
     "SetMonitoringLevel": "device-model/monitors/level/",
+    "GetLog": "logs/",  # the upload request its file and statuses land on
+    "CustomerInformation": "customer-information/",  # the request its report's parts land on
+    "UpdateFirmware": "firmware/",
+    "SignedUpdateFirmware": "firmware/",
+    "PublishFirmware": "firmware/publications/",
+    "UnpublishFirmware": "firmware/unpublish/",
 }
 
 
@@ -46,9 +52,19 @@ def _secret_variable(payload: dict) -> str:
     return ""
 
 
+def _external_constraints(payload: dict) -> str:
+    profile = payload.get("chargingProfile")
+    if isinstance(profile, dict) and profile.get("chargingProfilePurpose") == (
+            "ChargingStationExternalConstraints"):
+        return ("A ChargingStationExternalConstraints profile is set on the station by an external "
+                "system, never by the CSMS (docs/ocpp201.md, \"External charging limits\").")
+    return ""
+
+
 PAYLOAD_CHECKS: dict[str, Callable[[dict], str]] = {
     "ChangeConfiguration": _security_key,
     "SetVariables": _secret_variable,
+    "SetChargingProfile": _external_constraints,
 }
 
 
