@@ -3,7 +3,8 @@
 and source (a newer one replaces it), ClearedChargingLimit ends it, the API lists them with the
 limit in force, and load management never gives an EVSE more than its external limit; clearing
 restores its share. A 1.6 station in the same group keeps its own share; another tenant sees
-nothing; a ChargingStationExternalConstraints profile is never sent by us (400)."""
+nothing; a ChargingStationExternalConstraints profile is never sent by us (400, the raw
+commands/ endpoint too)."""
 
 from contextlib import AsyncExitStack
 
@@ -87,6 +88,13 @@ async def test_an_external_constraints_profile_is_never_sent(server):
                     "chargingRateUnit": "A", "chargingSchedulePeriod": [{"startPeriod": 0, "limit": 8}]}}})
         assert response.status_code == 400
         assert "never by the CSMS" in response.json()["charging_profile"][0]
+        raw = await api.post(f"/api/v1/stations/{station.identity}/commands/", json={
+            "action": "SetChargingProfile", "payload": {"evseId": 1, "chargingProfile": {
+                "id": 5, "stackLevel": 0, "chargingProfilePurpose": "ChargingStationExternalConstraints",
+                "chargingProfileKind": "Relative", "chargingSchedule": [{
+                    "id": 5, "chargingRateUnit": "A",
+                    "chargingSchedulePeriod": [{"startPeriod": 0, "limit": 8}]}]}}})
+        assert raw.status_code == 400 and "never by the CSMS" in raw.json()["payload"][0]
         assert [name for name, _ in cp.received if name == "SetChargingProfile"] == []
 
 

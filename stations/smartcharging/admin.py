@@ -3,7 +3,13 @@
 from django.contrib import admin
 
 from stations.admin import TenantScopedAdmin
-from stations.smartcharging.models import ChargingProfile, ProfileClearing, ProfileReport, SchedulePeriod
+from stations.smartcharging.models import (
+    ChargingProfile,
+    ExternalChargingLimit,
+    ProfileClearing,
+    ProfileReport,
+    SchedulePeriod,
+)
 
 
 class ReadOnly:
@@ -47,5 +53,16 @@ class ProfileReportAdmin(ReadOnly, TenantScopedAdmin):
     list_display = ("station", "request_id", "evse_id", "status", "failure", "parts",
                     "requested_at", "completed_at")
     list_filter = ("tenant", "status")
+    search_fields = ("station__identity",)
+    list_select_related = ("station",)
+
+
+@admin.register(ExternalChargingLimit)
+class ExternalChargingLimitAdmin(ReadOnly, TenantScopedAdmin):
+    """Limits external systems set on 2.0.1 stations (NotifyChargingLimit), as the stations told."""
+
+    list_display = ("station", "evse_id", "source", "grid_critical", "received_at", "ended",
+                    "ended_at")
+    list_filter = ("tenant", "source", "ended")
     search_fields = ("station__identity",)
     list_select_related = ("station",)
