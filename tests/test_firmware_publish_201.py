@@ -119,3 +119,19 @@ async def test_accountants_see_publications_but_cannot_publish(server):
                              {"location": LOCATION, "checksum": "0" * 32})
     assert 'id="h-publications"' in page.text and "Publish firmware" not in page.text
     assert refused.status_code == 403
+
+
+async def test_the_raw_commands_endpoint_sends_firmware_messages_through_their_endpoints(server):
+    tenant = make_tenant()
+    station, password = make_station(tenant)
+    async with charge_point_201(server, tenant, station, password) as cp, api_client(server, tenant) as api:
+        raw = [await api.post(f"/api/v1/stations/{station.identity}/commands/", json={
+            "action": action, "payload": payload}) for action, payload in (
+            ("UpdateFirmware", {"requestId": 1, "firmware": {"location": LOCATION,
+                                                             "retrieveDateTime": "2026-01-01T00:00:00Z"}}),
+            ("PublishFirmware", {"location": LOCATION, "checksum": "0" * 32, "requestId": 1}),
+            ("UnpublishFirmware", {"checksum": "0" * 32}))]
+    assert [r.status_code for r in raw] == [400, 400, 400]
+    assert [r.json()["action"][0].split(" endpoint")[0].rsplit(" ", 1)[-1] for r in raw] == [
+        "firmware/", "firmware/publications/", "firmware/unpublish/"]
+    assert not [a for a, _ in cp.received if a in ("UpdateFirmware", "PublishFirmware", "UnpublishFirmware")]
