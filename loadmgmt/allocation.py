@@ -9,7 +9,7 @@ limits are rounded down to 0.1 A and anything under the minimum becomes 0. Curre
 per phase, as Decimal.
 
 A car that told when it leaves and how much energy it still needs (ISO 15118, docs/smart-charging.md
-§6) has a `needed_current`: what it must draw from now on to have that energy by then. Among the
+§7) has a `needed_current`: what it must draw from now on to have that energy by then. Among the
 admitted, the most urgent are given a floor of it first (as far as the others' minimum allows), and
 the water then rises over the floors; a group without such cars is shared as before.
 """

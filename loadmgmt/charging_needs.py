@@ -1,4 +1,4 @@
-"""ISO 15118 charging needs as the allocator's inputs (docs/smart-charging.md §6): a car that told
+"""ISO 15118 charging needs as the allocator's inputs (docs/smart-charging.md §7): a car that told
 its departure and the energy it asks (2.0.1 NotifyEVChargingNeeds, stations/smartcharging/
 ev_needs.py) gets a `needed_current`, the current per phase it must draw from now on to have
 what it still needs by then; an AC car's own maximum lowers its `max_current`. The allocator

@@ -59,7 +59,7 @@ class Change:
 async def arebalance(group_id: int, reason: str,
                      resend: frozenset[tuple[int, int]] = frozenset()) -> Allocation | None:
     """`resend`: (station id, EVSE id) pairs sent their TxProfile even if they hold its limit
-    already (a car's charging needs are answered with one: docs/smart-charging.md §6)."""
+    already (a car's charging needs are answered with one: docs/smart-charging.md §7)."""
     async with group_lock(group_id):
         if not await LoadGroup.objects.filter(pk=group_id).aupdate(rebalance_due_at=None):
             return None  # the group is gone

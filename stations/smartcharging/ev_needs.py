@@ -1,6 +1,6 @@
 """ISO 15118 cars through 2.0.1 stations: their charging needs (NotifyEVChargingNeeds) and the
 schedules they propose (NotifyEVChargingSchedule), OCPP 2.0.1 use cases K15–K17
-(docs/smart-charging.md §6).
+(docs/smart-charging.md §7).
 
 Needs are stored per EVSE with the session they belong to, and answered Accepted when a
 transaction runs there (a TxProfile needs its id), Rejected otherwise. A TxProfile then answers

@@ -202,7 +202,7 @@ class ExternalChargingLimit(models.Model):
 class ChargingNeeds(models.Model):
     """What an ISO 15118 car told of its needs through a 2.0.1 station's NotifyEVChargingNeeds:
     the energy it asks, when it leaves, the currents it takes (AC per phase; DC on the DC side).
-    Load management shares a cap by it (docs/smart-charging.md §6); the latest row of a
+    Load management shares a cap by it (docs/smart-charging.md §7); the latest row of a
     session is the one in force. `meter_wh`: the session's meter when it came, so what was
     delivered since tells what is still needed."""
 

@@ -1,4 +1,4 @@
-"""ISO 15118 charging needs in the API (docs/api.md, docs/smart-charging.md §6): what a car
+"""ISO 15118 charging needs in the API (docs/api.md, docs/smart-charging.md §7): what a car
 asked through a 2.0.1 station (energy, departure, currents) and the schedules it proposed with
 our answers, per session (`/api/v1/sessions/<id>/charging-needs/`) and per station
 (`/api/v1/stations/<identity>/charging-needs/`). Read-only: the cars tell them."""

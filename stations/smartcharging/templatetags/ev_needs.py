@@ -1,4 +1,4 @@
-"""ISO 15118 charging needs on the dashboard (docs/smart-charging.md §6): on the station page, what
+"""ISO 15118 charging needs on the dashboard (docs/smart-charging.md §7): on the station page, what
 each running session's car asked (departure, energy, delivered so far, still needed) and its last
 schedule; on the session page, the same for that session. Read-only: the cars tell them."""
 

@@ -2,7 +2,7 @@
 charging station (the bundled 2.0.1 simulator, whose car tells its needs and proposes schedules)
 plays its part over the real WebSocket; the central system answers the needs with a TxProfile
 and checks the car's schedule against it, and is driven through our API where the case has the
-CSMS act (docs/conformance.md, docs/smart-charging.md §6)."""
+CSMS act (docs/conformance.md, docs/smart-charging.md §7)."""
 
 import asyncio
 

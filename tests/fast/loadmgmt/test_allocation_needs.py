@@ -1,4 +1,4 @@
-"""The allocator with ISO 15118 charging needs (loadmgmt/allocation.py, docs/smart-charging.md §6):
+"""The allocator with ISO 15118 charging needs (loadmgmt/allocation.py, docs/smart-charging.md §7):
 the worked examples, and the rules that must hold for any group, any sessions and any needs."""
 
 from dataclasses import replace

@@ -1,4 +1,4 @@
-"""The charging needs on the station and session pages (docs/smart-charging.md §6): a running
+"""The charging needs on the station and session pages (docs/smart-charging.md §7): a running
 session's car's departure, the energy it asked, what was delivered so far and what it still
 needs, and its last schedule with our answer; every role reads them (nothing to act on), and a
 station without ISO 15118 cars has no such section."""
