@@ -15,6 +15,8 @@ urlpatterns = [
     path("stations/<str:identity>/admission/", views.station_admission,
          name="station-admission"),
     path("", include("stations.devicemodel.dashboard_urls")),
+    path("", include("stations.customerinfo.dashboard_urls")),  # logs and customer data
+    path("", include("stations.monitoring.dashboard_urls")),  # monitoring/, events/
     path("", include("stations.displaymessages.dashboard_urls")),
     path("", include("stations.firmware.dashboard_urls")),
     path("stations/<str:identity>/configuration/", actions.configuration,

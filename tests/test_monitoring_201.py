@@ -242,3 +242,39 @@ async def test_the_raw_commands_endpoint_refuses_what_the_monitors_endpoints_kee
     assert [r.status_code for r in refused] == [400, 400, 400]
     assert "device-model/monitors/level/" in refused[0].text
     assert not [name for name, _ in cp.received if "Monitor" in name]
+
+
+async def test_the_dashboard_adds_lists_and_clears_monitors_and_sets_level_and_base(server):
+    from tenants.models import Role
+    from tests.dashboard_helpers import logged_in, post
+    from tests.test_admin import make_user
+    tenant = make_tenant()
+    station, password = make_station(tenant)
+    page = f"/stations/{station.identity}/monitoring/"
+    manager = await logged_in(server, make_user(tenant=tenant, role=Role.MANAGER))
+    accountant = await logged_in(server, make_user(tenant=tenant, role=Role.ACCOUNTANT))
+    async with charge_point_201(server, tenant, station, password) as cp:
+        await manager.get(page)
+        added = await post(manager, page + "add/", {
+            "component": "OCPPCommCtrlr", "variable": "HeartbeatInterval",
+            "type": "UpperThreshold", "value": "600", "severity": "4"})
+        bad = await post(manager, page + "add/", {
+            "component": "OCPPCommCtrlr", "variable": "HeartbeatInterval", "type": "Periodic",
+            "value": "0", "severity": "4"})
+        shown = await manager.get(page)
+        monitor_id = max(cp.monitors)
+        cleared = await post(manager, page + f"{monitor_id}/clear/", {})
+        level = await post(manager, page + "level/", {"severity": "3"})
+        base = await post(manager, page + "base/", {"base": "All"})
+        refused = await accountant.get(page)
+        card = await accountant.get(f"/stations/{station.identity}/")
+    await manager.aclose()
+    await accountant.aclose()
+    assert "Accepted" in added.text and f"id {monitor_id}" in added.text
+    assert bad.status_code == 400 and "period" in bad.text
+    assert f'data-monitor="{monitor_id}"' in shown.text and "HeartbeatInterval" in shown.text
+    assert "Accepted" in cleared.text and monitor_id not in cp.monitors
+    assert ("Accepted" in level.text, "Accepted" in base.text) == (True, True)
+    assert cp.monitoring_level == 3
+    assert refused.status_code == 403
+    assert "Latest events" in card.text

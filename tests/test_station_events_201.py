@@ -160,3 +160,22 @@ def test_fault_events_in_any_order_and_retransmitted_end_in_the_latest_state(ser
     expected = ("Available", "NoError") if ends_cleared else ("Faulted", "E42")
     assert _connector(station) == expected
     assert StationEvent.objects.filter(station=station).count() == len(values)
+
+
+async def test_every_role_reads_the_events_on_the_dashboard_in_its_own_tenant_only(server):
+    tenant, other = make_tenant(), make_tenant()
+    station, password = make_station(tenant)
+    async with charge_point_201(server, tenant, station, password) as cp:
+        await cp.problem(1, tech_code="GroundFault")
+    accountant = await logged_in(server, make_user(tenant=tenant, role=Role.ACCOUNTANT))
+    outsider = await logged_in(server, make_user(tenant=other, role=Role.MANAGER))
+    latest = await accountant.get(f"/stations/{station.identity}/events/latest/")
+    listed = await accountant.get(f"/stations/{station.identity}/events/",
+                                  params={"component": "Connector", "cleared": "false"})
+    hidden = await outsider.get(f"/stations/{station.identity}/events/")
+    await accountant.aclose()
+    await outsider.aclose()
+    assert latest.status_code == listed.status_code == 200
+    assert "GroundFault" in latest.text and "All events" in latest.text
+    assert "GroundFault" in listed.text and "status-faulted" in listed.text
+    assert hidden.status_code == 404
