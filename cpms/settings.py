@@ -162,6 +162,9 @@ SESSION_STOP_GRACE_SECONDS = env_int("SESSION_STOP_GRACE_SECONDS", 300)
 SESSION_SILENT_HOURS = env_int("SESSION_SILENT_HOURS", 48)
 # A 2.0.1 station is told a running session's cost (CostUpdated) at most this often.
 COST_UPDATE_SECONDS = env_int("COST_UPDATE_SECONDS", 60)
+# A 2.0.1 station's monitor of this severity or worse (0 Danger .. 9 Debug) alerting shows its
+# connector Faulted (docs/ocpp201.md, monitoring and events).
+EVENT_FAULT_SEVERITY = env_int("EVENT_FAULT_SEVERITY", 2)
 
 # --- Load management (loadmgmt/) -------------------------------------------------------------
 # Triggers within this many seconds make one rebalance of a group.

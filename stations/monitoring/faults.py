@@ -14,9 +14,6 @@ from django.conf import settings
 
 from stations.services.evses import connector_of_evse
 
-# A monitor of this severity or worse (0 Danger, 1 Hardware Failure, 2 System Failure) alerting
-# is a fault; settings.EVENT_FAULT_SEVERITY overrides it.
-FAULT_SEVERITY = 2
 FAULT_VARIABLES = ("Problem", "AvailabilityState")
 # Whose Problem is a fault of the charging point (a stuck cable lock's is the lock's: G_20).
 FAULT_COMPONENTS = ("ChargingStation", "EVSE", "Connector")
@@ -26,7 +23,9 @@ MAX_CONNECTOR = 2**31 - 1  # what the connector columns hold
 
 
 def fault_severity() -> int:
-    return getattr(settings, "EVENT_FAULT_SEVERITY", FAULT_SEVERITY)
+    """A monitor of this severity or worse (0 Danger, 1 Hardware Failure, 2 System Failure by
+    default) alerting is a fault."""
+    return settings.EVENT_FAULT_SEVERITY
 
 
 def concerns_faults(*, component: str, variable: str, trigger: str,
