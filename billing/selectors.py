@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from billing.models import Customer, LoadGroupTariff, SessionPrice, StationTariff, Tariff
 from billing.pricing import MeterPoint, Price, StatusPoint, Timeline, currency_exponent, price_session
+from billing.pricing.tariff import parse_tariff
+from billing.pricing.text import tariff_text
 from loadmgmt.models import LimitSent, LoadGroup
 from stations.models import ChargingSession, IdTag, MeterSample, Station, StatusEvent
 from stations.services.meter_values import ENERGY_REGISTER
@@ -356,6 +358,20 @@ def session_running_cost(session_id: int) -> Decimal | None:
         return None
     cost = session_cost(session)["cost"]
     return None if cost is None else Decimal(cost)
+
+
+def station_price_text(station_id: int) -> str | None:
+    """The station's tariff as a driver's price line (stations/price_text.py); None without a
+    tariff, or with one the pricing cannot read."""
+    station = Station.objects.select_related(*STATION_TARIFFS).filter(pk=station_id).first()
+    tariff = tariff_for_station(station) if station is not None else None
+    if tariff is None:
+        return None
+    try:
+        return tariff_text(parse_tariff(tariff_document(tariff))) or None
+    except ValueError:
+        log.warning("Tariff %s cannot be worded for the driver", tariff.pk)
+        return None
 
 
 def sample_price(tariff: Tariff, *, start: datetime, minutes: int, kwh: Decimal,

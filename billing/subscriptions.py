@@ -5,11 +5,11 @@ load management tells it (loadmgmt/events.py) when a station is about to change 
 its running sessions keep their tariff (the one "tariff changed" rule). Subscribed in
 BillingConfig.ready()."""
 
-from billing.selectors import session_running_cost
+from billing.selectors import session_running_cost, station_price_text
 from billing.services import stations_tariff_changing
 from billing.tasks import price_session_task, session_price_correct_queue, session_price_queue
 from loadmgmt.events import StationGroupChanging
-from stations import events, running_cost
+from stations import events, price_text, running_cost
 from stations.events import FollowUp
 from stations.ocpp.dbthreads import db
 
@@ -34,6 +34,7 @@ def on_station_group_changing(event: StationGroupChanging) -> None:
 
 def subscribe() -> None:
     running_cost.provide(session_running_cost)  # a 2.0.1 station's totalCost, CostUpdated
+    price_text.provide(station_price_text)  # a 2.0.1 driver's price line (personalMessage)
     events.subscribe(events.SessionStopped, on_session_stopped)
     events.subscribe(events.SessionClosed, on_session_closed)
     events.subscribe(StationGroupChanging, on_station_group_changing)

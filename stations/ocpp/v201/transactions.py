@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.conf import settings
 
-from stations import contract_certificates, events, running_cost
+from stations import contract_certificates, events, price_text, running_cost
 from stations.commands import requests as req
 from stations.commands.sending import CommandFailed, command_run
 from stations.models import Station
@@ -39,7 +39,7 @@ async def authorize(link: Link, payload: dict, received_at: datetime) -> dict:
         return await db(contract_certificates.authorize_answer, station=link.station,
                         payload=payload)
     info = await db(station_id_token_info, station=link.station, id_token=payload["idToken"])
-    return {"idTokenInfo": info}
+    return {"idTokenInfo": await db(price_text.with_price_message, info, station_id=link.station.pk)}
 
 
 @handles(V201, "TransactionEvent")
@@ -51,8 +51,11 @@ async def transaction_event(link: Link, payload: dict, received_at: datetime) ->
     if not outcome.repeated:
         await _publish(link, outcome, transaction_id, received_at)
     answer: dict = {}
-    if outcome.id_token_info is not None:
+    if outcome.id_token_info is not None and outcome.stopped:
         answer["idTokenInfo"] = outcome.id_token_info
+    elif outcome.id_token_info is not None:  # the price before charging (I01, I05)
+        answer["idTokenInfo"] = await db(price_text.with_price_message, outcome.id_token_info,
+                                         station_id=station.pk)
     if outcome.stopped or (outcome.running and outcome.samples and not outcome.started):
         cost = await db(running_cost.session_running_cost, session_id=outcome.session_id)
         if cost is not None and outcome.stopped:

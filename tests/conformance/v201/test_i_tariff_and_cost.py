@@ -24,15 +24,20 @@ async def test_tc_i_01_show_ev_driver_running_total_cost_during_charging_costupd
     """Show EV Driver running total cost during charging – costUpdatedRequest
 
     After the transaction's meter values the central system sends CostUpdated with the cost so
-    far: 10 kWh x 0.30 EUR + 19 % VAT = 3.57 EUR."""
+    far: 10 kWh x 0.30 EUR + 19 % VAT = 3.57 EUR. Before, the answers to Authorize and to the
+    Started tell the driver the price (idTokenInfo.personalMessage)."""
     with priced_at_30_cents(octt201):
         async with octt201.charge_point(server) as cp:
-            await cp.start_transaction(1, octt201.valid)
+            await cp.authorize(octt201.valid)
+            started = await cp.start_transaction(1, octt201.valid)
             tx = cp.evses[1].transaction_id
             await cp.meter_values(1, 10_000)
             cost = await eventually(lambda: cp.costs.get(tx))
             await cp.stop_transaction(1)
     assert cost == 3.57
+    told = {"format": "UTF8", "language": "en", "content": "0.357 EUR/kWh, incl. 19% VAT"}
+    assert cp.id_token_infos[-1]["personal_message"] == told
+    assert started.id_token_info["personal_message"] == told
     assert [name for name, _ in cp.received].count("CostUpdated") == 1  # at most every minute
 
 
