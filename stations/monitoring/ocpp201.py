@@ -37,8 +37,14 @@ def monitors_reported(monitor_data: list[dict]) -> list[records.ReportedMonitor]
         where=where_of(item), monitor_id=monitor["id"], type=monitor["type"],
         value=_value(monitor["value"]), severity=monitor["severity"],
         transaction=monitor.get("transaction", False))
-        for item in monitor_data for monitor in item.get("variableMonitoring", [])
-        if _value(monitor["value"]) is not None]
+        for item in monitor_data if _placed(item)
+        for monitor in item.get("variableMonitoring", []) if _value(monitor["value"]) is not None]
+
+
+def _placed(item: dict) -> bool:
+    """No EVSE or connector has a negative number: such an entry is not kept."""
+    evse = item["component"].get("evse") or {}
+    return evse.get("id", 0) >= 0 and evse.get("connectorId", 0) >= 0
 
 
 @handles(V201, "NotifyMonitoringReport")

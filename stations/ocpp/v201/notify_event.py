@@ -24,7 +24,7 @@ V201 = "2.0.1"
 def _stamp(value: str, received_at: datetime) -> datetime:
     try:
         return timestamps.parse(value) or received_at
-    except ValueError:  # not a time: when it reached us
+    except (ValueError, OverflowError):  # not a time: when it reached us
         return received_at
 
 
