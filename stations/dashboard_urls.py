@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("stations.monitoring.dashboard_urls")),  # monitoring/, events/
     path("", include("stations.displaymessages.dashboard_urls")),
     path("", include("stations.firmware.dashboard_urls")),
+    path("", include("stations.reservations.dashboard_urls")),
     path("stations/<str:identity>/configuration/", actions.configuration,
          name="station-configuration"),
     path("stations/<str:identity>/configuration/change/", actions.change_configuration,
