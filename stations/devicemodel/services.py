@@ -107,6 +107,12 @@ async def report_request(*, station: Station, report_base: str = "",
                if report_base else req.ReportGet(request_id=report.request_id,
                                                  variables=tuple(variables),
                                                  criteria=tuple(criteria)))
+    return await report_asked(station, report, request)
+
+
+async def report_asked(station: Station, report: DeviceReport, request) -> DeviceReport:
+    """Send the request of an opened report; the report with the station's answer as its
+    status (a request that never reached the station leaves no report behind)."""
     try:
         result = await command_run(station, request)
     except CommandFailed as failure:

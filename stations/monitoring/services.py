@@ -11,8 +11,8 @@ command does."""
 from asgiref.sync import sync_to_async
 
 from stations.commands import requests as req
-from stations.commands.sending import CommandFailed, CommandInvalid, command_run
-from stations.devicemodel.services import UNANSWERED, _in_parts
+from stations.commands.sending import CommandInvalid, command_run
+from stations.devicemodel.services import _in_parts, report_asked
 from stations.models import DeviceReport, Station
 from stations.monitoring import records
 from stations.services import device_model
@@ -100,16 +100,4 @@ async def monitoring_report_request(*, station: Station,
                                                                   kind=kind)
     request = req.MonitoringReportGet(request_id=report.request_id, variables=tuple(variables),
                                       criteria=tuple(criteria))
-    try:
-        result = await command_run(station, request)
-    except CommandFailed as failure:
-        status = UNANSWERED.get(type(failure))
-        if status is None:
-            await DeviceReport.objects.filter(pk=report.pk).adelete()
-        else:
-            await sync_to_async(device_model.device_report_answered)(report_id=report.pk,
-                                                                     status=status)
-        raise
-    await sync_to_async(device_model.device_report_answered)(report_id=report.pk,
-                                                             status=result.status)
-    return await DeviceReport.objects.aget(pk=report.pk)
+    return await report_asked(station, report, request)
