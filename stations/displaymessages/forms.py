@@ -14,12 +14,12 @@ WHEN = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H
 class DisplayMessageForm(forms.Form):
     content = forms.CharField(label="Text", max_length=512, strip=False,
                               widget=forms.Textarea(attrs={"rows": 2}))
-    priority = forms.ChoiceField(choices=Priority.choices, initial=Priority.IN_FRONT)
+    priority = forms.ChoiceField(choices=[(p, p) for p in Priority.values], initial=Priority.IN_FRONT)
     state = forms.ChoiceField(label="Shown when the station is", required=False,
                               choices=[("", "any state"), *MessageState.choices])
     start_at = forms.DateTimeField(label="From (UTC)", required=False, widget=WHEN)
     end_at = forms.DateTimeField(label="Until (UTC)", required=False, widget=WHEN)
-    message_format = forms.ChoiceField(label="Format", choices=MessageFormat.choices,
+    message_format = forms.ChoiceField(label="Format", choices=[(f, f) for f in MessageFormat.values],
                                        initial=MessageFormat.UTF8)
     language = forms.CharField(max_length=8, required=False, help_text="e.g. en, de")
     message_id = forms.IntegerField(label="Replace message id", min_value=0, required=False,
