@@ -99,6 +99,14 @@
     });
   });
 
+  // A 2.0.1 station sent events (NotifyEvent): its latest events, where shown, are read again.
+  live.on("station.events", function (event) {
+    if (!window.htmx) return;
+    each('[data-station-events="' + esc(event.station) + '"]', function (el) {
+      htmx.ajax("GET", el.dataset.url, {target: el});
+    });
+  });
+
   live.on("live.reopened", function () {  // events may have been missed while away
     if (document.getElementById("stations-table") && window.htmx) {
       htmx.ajax("GET", location.href, {target: "#stations-table", select: "#stations-table", swap: "outerHTML"});
