@@ -18,7 +18,13 @@ from django.utils import timezone
 from billing.models import Customer, Invoice, Tariff
 from billing.services import tariff_create
 from loadmgmt.models import LoadGroup
-from stations.firmware.models import FirmwareFile, FirmwareJob, Rollout, UploadRequest
+from stations.firmware.models import (
+    FirmwareFile,
+    FirmwareJob,
+    FirmwarePublication,
+    Rollout,
+    UploadRequest,
+)
 from stations.models import ChargingSession, IdTag, Station
 from stations.reservations.models import Reservation
 from stations.security.models import (
@@ -49,6 +55,10 @@ ON_AN_OBJECT_OF_A = {
     "station-trigger": lambda o: {"identity": o["station"].identity},
     "station-firmware-jobs": lambda o: {"identity": o["station"].identity},
     "station-firmware-job": lambda o: {"identity": o["station"].identity, "pk": o["job"].pk},
+    "station-firmware-publications": lambda o: {"identity": o["station"].identity},
+    "station-firmware-publication": lambda o: {"identity": o["station"].identity,
+                                               "pk": o["publication"].pk},
+    "station-firmware-unpublish": lambda o: {"identity": o["station"].identity},
     "station-diagnostics": lambda o: {"identity": o["station"].identity},
     "station-diagnostics-detail": lambda o: {"identity": o["station"].identity,
                                              "pk": o["diagnostics"].pk},
@@ -109,6 +119,7 @@ TENANT_WIDE = {
 
 # Tenant A's rows compared before and after the walk.
 MODELS_OF_A = (Station, IdTag, ChargingSession, FirmwareFile, Rollout, FirmwareJob, UploadRequest,
+               FirmwarePublication,
                Reservation, ChargingProfile, InstalledCertificate, IssuedCertificate, SecurityEvent,
                Tariff, Customer, Invoice, LoadGroup, ProfileReport,
                UploadedCertificateAuthority)
@@ -168,6 +179,8 @@ def tenant_a(tenant) -> dict:
         "rollout": Rollout.objects.create(tenant=tenant, firmware=firmware),
         "job": FirmwareJob.objects.create(tenant=tenant, station=station, firmware=firmware,
                                           location="x", retrieve_date=now),
+        "publication": FirmwarePublication.objects.create(tenant=tenant, station=station,
+                                                          location="x", checksum="0" * 32),
         "diagnostics": UploadRequest.objects.create(tenant=tenant, station=station,
                                                     kind=UploadRequest.DIAGNOSTICS, location="x"),
         "log": UploadRequest.objects.create(tenant=tenant, station=station, kind=UploadRequest.LOG,
