@@ -278,3 +278,18 @@ async def test_the_dashboard_adds_lists_and_clears_monitors_and_sets_level_and_b
     assert cp.monitoring_level == 3
     assert refused.status_code == 403
     assert "Latest events" in card.text
+
+
+async def test_an_accountant_reads_monitors_and_events_but_changes_nothing(server):
+    tenant = make_tenant()
+    station, password = make_station(tenant)
+    async with charge_point_201(server, tenant, station, password) as cp, \
+            api_client(server, tenant, role="accountant") as api:
+        read = [await api.get(url(station)),
+                await api.get(f"/api/v1/stations/{station.identity}/events/")]
+        changed = [await api.post(url(station, "level/"), json={"severity": 3}),
+                   await api.post(url(station), json={"monitors": [
+                       HEARTBEAT | {"type": "Delta", "value": "1", "severity": 5}]})]
+    assert [r.status_code for r in read] == [200, 200]
+    assert [r.status_code for r in changed] == [403, 403]
+    assert not [name for name, _ in cp.received if "Monitor" in name]
