@@ -328,3 +328,18 @@ async def test_the_security_page_shows_the_pki_and_the_station_page_installs_a_v
     assert refused.status_code == 400 and "does not parse" in refused.text
     assert "V2GRootCertificate" in listed.text
     assert stranger.status_code == 404
+
+
+async def test_the_raw_commands_endpoint_refuses_to_install_or_delete_certificates(server):
+    tenant, station, password = _system()
+    url = f"/api/v1/stations/{station.identity}/commands/"
+    async with charge_point_201(server, tenant, station, password) as cp, \
+            api_client(server, tenant) as api:
+        install = await api.post(url, json={"action": "InstallCertificate", "payload": {
+            "certificateType": "V2GRootCertificate", "certificate": new_ca("Raw")[0]}})
+        delete = await api.post(url, json={"action": "DeleteCertificate", "payload": {
+            "certificateHashData": {"hashAlgorithm": "SHA256", "issuerNameHash": "a",
+                                    "issuerKeyHash": "b", "serialNumber": "c"}}})
+    assert (install.status_code, delete.status_code) == (400, 400)
+    assert "certificates/" in install.json()["action"][0]
+    assert cp.certificates["V2GRootCertificate"] == []

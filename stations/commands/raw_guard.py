@@ -33,6 +33,9 @@ ENDPOINTS: dict[str, str] = {
     "SignedUpdateFirmware": "firmware/",
     "PublishFirmware": "firmware/publications/",
     "UnpublishFirmware": "firmware/unpublish/",
+    "InstallCertificate": "certificates/",  # the root certificates known on the station
+    "DeleteCertificate": "certificates/<id>/ (DELETE)",
+    "CertificateSigned": "certificates/renew/ (its CSR is signed by the tenant's CA)",
 }
 
 

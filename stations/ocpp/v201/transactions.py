@@ -36,10 +36,14 @@ MEMO = "transactions"  # this module's memory of a link: when each session's cos
 @handles(V201, "Authorize")
 async def authorize(link: Link, payload: dict, received_at: datetime) -> dict:
     if contract_certificates.carries_contract(payload):  # Plug & Charge (C07, docs/pki.md)
-        return await db(contract_certificates.authorize_answer, station=link.station,
-                        payload=payload)
-    info = await db(station_id_token_info, station=link.station, id_token=payload["idToken"])
-    return {"idTokenInfo": await db(price_text.with_price_message, info, station_id=link.station.pk)}
+        answer = await db(contract_certificates.authorize_answer, station=link.station,
+                          payload=payload)
+    else:
+        answer = {"idTokenInfo": await db(station_id_token_info, station=link.station,
+                                          id_token=payload["idToken"])}
+    answer["idTokenInfo"] = await db(price_text.with_price_message, answer["idTokenInfo"],
+                                     station_id=link.station.pk)
+    return answer
 
 
 @handles(V201, "TransactionEvent")
