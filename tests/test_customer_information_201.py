@@ -154,3 +154,28 @@ def test_parts_in_any_order_and_repeated_read_as_the_text_in_seq_no_order(databa
     row.refresh_from_db()
     assert "".join(part.data for part in row.parts.all()) == "".join(texts)
     assert completed.index(True) == max(arrivals.index(part) for part in parts)
+
+
+async def test_a_tenant_wide_request_asks_every_2_0_1_station_and_keeps_the_unreachable(server):
+    tenant, other = make_tenant(), make_tenant()
+    make_id_tag(tenant, "ALICE")
+    first, first_password = make_station(tenant, "GDPR-A")
+    second, second_password = make_station(tenant, "GDPR-B")
+    offline, _ = make_station(tenant, "GDPR-C", ocpp_version="2.0.1")
+    legacy, legacy_password = make_station(tenant, "GDPR-D")
+    async with charge_point_201(server, tenant, first, first_password) as cp_a, \
+            charge_point_201(server, tenant, second, second_password) as cp_b, \
+            charge_point(server, tenant, legacy, legacy_password), \
+            api_client(server, tenant) as api, api_client(server, other) as outsider:
+        cp_a.customer_data[customer_key(id_token="ALICE")] = "at A"
+        response = await api.post("/api/v1/customer-information/",
+                                  json={"id_token": "ALICE", "clear": True})
+        listed = (await api.get("/api/v1/customer-information/")).json()
+        unseen = (await outsider.get("/api/v1/customer-information/")).json()
+    assert response.status_code == 201, response.text
+    body = {row["station"]: row for row in response.json()}
+    assert set(body) == {"GDPR-A", "GDPR-B", "GDPR-C"}  # the 1.6 station has no such message
+    assert [body[s]["status"] for s in ("GDPR-A", "GDPR-B")] == ["Accepted", "Accepted"]
+    assert body["GDPR-C"]["state"] == "failed" and body["GDPR-C"]["error"]["status_code"] == 409
+    assert not cp_a.customer_data and cp_b.received[-1][0] == "CustomerInformation"
+    assert listed["count"] == 3 and unseen["count"] == 0

@@ -10,8 +10,13 @@ from rest_framework.response import Response
 from stations.api_base import StationListAPIView, StationRetrieveAPIView
 from stations.commands.sending import CommandFailed
 from stations.customerinfo import selectors, serializers
-from stations.customerinfo.services import customer_information_create, customer_information_send
+from stations.customerinfo.services import (
+    customer_information_create,
+    customer_information_everywhere,
+    customer_information_send,
+)
 from stations.models import CustomerInformation
+from tenants.api import TenantListAPIView
 
 SEND_ERRORS = {
     400: OpenApiResponse(description="Bad input, or the station's OCPP version has no such message"),
@@ -53,3 +58,26 @@ class StationCustomerInformationDetail(StationRetrieveAPIView):
 
     def station_queryset(self, station):
         return selectors.customer_information_of(station)
+
+
+class TenantCustomerInformation(TenantListAPIView):
+    """Every customer information request of the tenant's stations, newest first. POST asks
+    every station whose version has the message (2.0.1) at once, e.g. for a driver's GDPR
+    request: 201 with one request per station (a station not connected: its request failed)."""
+
+    queryset = CustomerInformation.objects.none()
+    serializer_class = serializers.CustomerInformationSerializer
+
+    def tenant_queryset(self, tenant):
+        return selectors.customer_information_of_tenant(tenant)
+
+    @extend_schema(request=serializers.CustomerInformationCreateSerializer,
+                   responses={201: serializers.CustomerInformationSerializer(many=True)})
+    def post(self, request):
+        given = serializers.CustomerInformationCreateSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = dict(given.validated_data)
+        rows = async_to_sync(customer_information_everywhere)(
+            tenant_id=request.tenant.pk, certificate=data.pop("customer_certificate", None), **data)
+        shown = self.get_queryset().filter(pk__in=[row.pk for row in rows]).order_by("station__identity")
+        return Response(self.get_serializer(shown, many=True).data, status=status.HTTP_201_CREATED)

@@ -6,6 +6,8 @@ report's parts, which may come before the answer is recorded, find it by its req
 own primary key, as for log uploads). When a station accepts to clear a token's data, the token
 also comes off the local list it holds (a differential update: OCA N_46)."""
 
+import asyncio
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -121,3 +123,35 @@ def customer_information_part_record(*, station_id: int, request_id: int, seq_no
         row.completed_at = received_at
         row.save(update_fields=["completed_at"])
     return row
+
+
+def _carries(station: Station) -> bool:
+    """Whether the station's OCPP version has CustomerInformation (2.0.1: 1.6 has none)."""
+    probe = req.CustomerInformationGet(request_id=0, report=True, clear=False, customer_identifier="-")
+    try:
+        translator_for(station).call_of(probe)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _stations_carrying(tenant_id: int) -> list[Station]:
+    return [station for station in Station.objects.filter(tenant_id=tenant_id).order_by("identity")
+            if _carries(station)]
+
+
+async def customer_information_everywhere(*, tenant_id: int, **ask) -> list[CustomerInformation]:
+    """A driver's request to every station of the tenant whose version has the message (GDPR:
+    all the data the fleet keeps of one driver): one request per station, sent at once to
+    each; a station not connected keeps its request failed with the reason, to be asked again.
+    `ask` as for `customer_information_create`."""
+    stations = await db(_stations_carrying, tenant_id)
+    rows = [await db(customer_information_create, station=station, **ask) for station in stations]
+
+    async def sent(row: CustomerInformation) -> CustomerInformation:
+        try:
+            return await customer_information_send(pk=row.pk)
+        except CommandFailed:
+            return await CustomerInformation.objects.aget(pk=row.pk)
+
+    return list(await asyncio.gather(*(sent(row) for row in rows)))
