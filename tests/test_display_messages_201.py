@@ -121,6 +121,7 @@ async def test_a_transaction_message_needs_a_running_transaction(server):
     assert unknown.status_code == 400 and "transaction_id" in unknown.json()
     assert after.status_code == 400
     assert cp.displayed() == []  # the station dropped the message with its transaction
+    await eventually(lambda: DisplayMessage.objects.get(pk=made["id"]).status == Status.GONE)
 
 
 async def test_a_report_in_parts_updates_what_is_known_to_be_on_the_station(server):

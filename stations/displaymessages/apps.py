@@ -6,4 +6,7 @@ class DisplayMessagesConfig(AppConfig):
     label = "displaymessages"
 
     def ready(self) -> None:
-        from stations.displaymessages import ocpp201  # noqa: F401 registers NotifyDisplayMessages
+        # ocpp201 registers NotifyDisplayMessages; subscriptions listens to stopped sessions.
+        from stations.displaymessages import ocpp201, subscriptions  # noqa: F401
+
+        subscriptions.subscribe()

@@ -131,6 +131,14 @@ async def display_message_clear(*, station: Station, message_id: int) -> str:
     return answer.status
 
 
+@transaction.atomic
+def display_messages_transaction_ended(*, station_id: int, transaction_id: str) -> int:
+    """The station ended the transaction and dropped its messages: ours are Gone."""
+    return DisplayMessage.objects.filter(
+        station_id=station_id, transaction_id=transaction_id, status=Status.SET,
+    ).exclude(transaction_id="").update(status=Status.GONE, updated_at=timezone.now())
+
+
 # Reports ---------------------------------------------------------------------------------------
 async def display_messages_get(*, station: Station, message_ids: tuple[int, ...] = (),
                                priority: str = "", state: str = "") -> DisplayMessageReport:
