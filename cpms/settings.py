@@ -236,6 +236,7 @@ SPECTACULAR_SETTINGS = {
         "ChargingProfileFailureEnum": "stations.smartcharging.models.Failure",
         "FileJobFailureEnum": "stations.firmware.models.JobFailure",
         "IdTagStatusEnum": "stations.models.idtag.IdTagStatus",
+        "TokenTypeEnum": "stations.models.idtag.IdTokenType",  # a token's type, whatever the field
         "ReservationStatusEnum": "stations.reservations.models.ReservationStatus",
         "LocalListUpdateStatusEnum": "stations.authlist.models.UpdateStatus",
         "ChargingProfileAnswerEnum": "stations.smartcharging.models.Answer",
