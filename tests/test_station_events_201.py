@@ -179,3 +179,18 @@ async def test_every_role_reads_the_events_on_the_dashboard_in_its_own_tenant_on
     assert "GroundFault" in latest.text and "All events" in latest.text
     assert "GroundFault" in listed.text and "status-faulted" in listed.text
     assert hidden.status_code == 404
+
+
+async def test_a_connector_stays_faulted_while_another_of_its_faults_lasts(server):
+    tenant = make_tenant()
+    station, password = make_station(tenant)
+    state = ("Connector", None, 1, 1, "AvailabilityState", None)
+    async with charge_point_201(server, tenant, station, password) as cp:
+        await cp.problem(1, tech_code="GroundFault")
+        await _shows(station, "Faulted", "GroundFault")
+        await cp.events([cp.event(state, "Faulted", techCode="Overheat")])
+        await _shows(station, "Faulted", "Overheat")
+        await cp.problem(1, cleared=True)  # answered once stored and signalled
+        assert _connector(station) == ("Faulted", "Overheat")
+        await cp.events([cp.event(state, "Available")])
+        await _shows(station, "Available", "NoError")
