@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("stations.displaymessages.dashboard_urls")),
     path("", include("stations.firmware.dashboard_urls")),
     path("", include("stations.reservations.dashboard_urls")),
+    path("", include("stations.authlist.dashboard_urls")),
     path("stations/<str:identity>/configuration/", actions.configuration,
          name="station-configuration"),
     path("stations/<str:identity>/configuration/change/", actions.change_configuration,
