@@ -8,8 +8,10 @@ from stations.admin import TenantScopedAdmin
 from stations.security import services
 from stations.security.models import (
     CertificateAuthority,
+    ContractCertificate,
     InstalledCertificate,
     IssuedCertificate,
+    PkiRequest,
     SecurityCommand,
     SecurityEvent,
     UploadedCertificateAuthority,
@@ -83,3 +85,20 @@ class UploadedCertificateAuthorityAdmin(ReadOnlyAdmin):
     def delete_queryset(self, request, queryset) -> None:
         for authority in queryset:
             services.uploaded_ca_delete(authority=authority)
+
+
+@admin.register(PkiRequest)
+class PkiRequestAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "station", "action", "backend", "detail", "status", "tenant")
+    list_filter = ("action", "status", "backend", "tenant")
+    search_fields = ("station__identity", "detail")
+    list_select_related = ("station", "tenant")
+
+
+@admin.register(ContractCertificate)
+class ContractCertificateAdmin(ReadOnlyAdmin):
+    """The built-in test PKI's contracts (docs/pki.md): issued and revoked through the API."""
+
+    list_display = ("emaid", "serial_number", "state", "not_after", "created_at", "tenant")
+    list_filter = ("state", "tenant")
+    search_fields = ("emaid", "serial_number")
