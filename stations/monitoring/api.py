@@ -84,22 +84,33 @@ class MonitorsResultSerializer(serializers.Serializer):
     results = MonitorResultSerializer(many=True)
 
 
+class MonitorClearedSerializer(serializers.Serializer):
+    monitor_id = serializers.IntegerField()
+    status = serializers.CharField(help_text="Accepted, Rejected or NotFound")
+
+
+class MonitorsClearedSerializer(serializers.Serializer):
+    action = serializers.CharField()
+    status = serializers.CharField()
+    results = MonitorClearedSerializer(many=True)
+
+
 class MonitorsClearSerializer(serializers.Serializer):
     monitor_ids = serializers.ListField(child=serializers.IntegerField(min_value=0,
                                                                        max_value=2**31 - 1),
                                         min_length=1, max_length=MAX_ITEMS)
 
 
-class BaseSerializer(serializers.Serializer):
+class MonitoringBaseSerializer(serializers.Serializer):
     base = serializers.ChoiceField(choices=services.BASES)
 
 
-class LevelSerializer(serializers.Serializer):
+class MonitoringLevelSerializer(serializers.Serializer):
     severity = serializers.IntegerField(min_value=0, max_value=9,
                                         help_text="0 (Danger) .. 9 (Debug)")
 
 
-class StatusSerializer(serializers.Serializer):
+class MonitoringAnswerSerializer(serializers.Serializer):
     action = serializers.CharField()
     status = serializers.CharField()
 
@@ -146,7 +157,7 @@ class StationMonitorsView(AsyncStationAPIView):
 class StationMonitorsClearView(AsyncStationAPIView):
     """Clear monitors by id (ClearVariableMonitoring): a status per id."""
 
-    @extend_schema(request=MonitorsClearSerializer, responses={200: StatusSerializer,
+    @extend_schema(request=MonitorsClearSerializer, responses={200: MonitorsClearedSerializer,
                                                                **command_failures()})
     async def post(self, request, identity: str):
         serializer = MonitorsClearSerializer(data=request.data)
@@ -160,10 +171,10 @@ class StationMonitorsClearView(AsyncStationAPIView):
 class StationMonitoringBaseView(AsyncStationAPIView):
     """SetMonitoringBase: All, FactoryDefault or HardWiredOnly."""
 
-    @extend_schema(request=BaseSerializer, responses={200: StatusSerializer,
+    @extend_schema(request=MonitoringBaseSerializer, responses={200: MonitoringAnswerSerializer,
                                                       **command_failures()})
     async def post(self, request, identity: str):
-        serializer = BaseSerializer(data=request.data)
+        serializer = MonitoringBaseSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         result = await services.monitoring_base_set(station=self.station,
                                                     base=serializer.validated_data["base"])
@@ -173,10 +184,10 @@ class StationMonitoringBaseView(AsyncStationAPIView):
 class StationMonitoringLevelView(AsyncStationAPIView):
     """SetMonitoringLevel: events of severity 0..`severity` only; out of 0-9 is a 400."""
 
-    @extend_schema(request=LevelSerializer, responses={200: StatusSerializer,
+    @extend_schema(request=MonitoringLevelSerializer, responses={200: MonitoringAnswerSerializer,
                                                        **command_failures()})
     async def post(self, request, identity: str):
-        serializer = LevelSerializer(data=request.data)
+        serializer = MonitoringLevelSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         result = await services.monitoring_level_set(
             station=self.station, severity=serializer.validated_data["severity"])
