@@ -63,9 +63,11 @@ def limit_result_record(*, station_id: int, connector_id: int, transaction_id: i
 
 def _unknown_transaction(station_id: int, transaction_id: int | str | None, purpose: str,
                          status: str) -> bool:
-    """A TxProfile rejected for a transaction the station has ended: its connector was reported
-    free after the start, or the session is closed already (superseded, say)."""
-    if purpose != "TxProfile" or status != "Rejected" or transaction_id is None:
+    """A TxProfile rejected (or refused before it went out: our check wants a running
+    transaction) for a transaction the station has ended: its connector was reported free after
+    the start, or the session is closed already (superseded, say). A rebalance reads the group
+    before it sends, so a session may end in between."""
+    if purpose != "TxProfile" or status not in ("Rejected", "CallError") or transaction_id is None:
         return False
     session = sessions_by_transaction_id(station_id=station_id, transaction_id=transaction_id).first()
     return session is not None and (session.stopped_at is not None or session.freed_at is not None)

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.db.models import Q
 
 from stations import timestamps
 from stations.commands.sending import CommandFailed
@@ -97,11 +98,15 @@ def energy_still_needed(needs: ChargingNeeds, session: ChargingSession) -> int |
 
 def profile_in_force(*, station_id: int, evse_id: int, transaction_id: str) -> ChargingProfile | None:
     """The TxProfile the station holds for the transaction with the highest stack level (the
-    one it obeys, 2.0.1 K01), else the TxDefaultProfile of the EVSE or of the station."""
-    held = ChargingProfile.objects.filter(station_id=station_id, installed=True)
+    one it obeys, 2.0.1 K01), else the TxDefaultProfile of the EVSE or of the station. One sent
+    and not yet answered counts as held: a car proposes its schedule as soon as the station took
+    the profile, which may be before we have read the station's answer."""
+    held = ChargingProfile.objects.filter(
+        Q(installed=True) | Q(sent_at__isnull=False, answered_at__isnull=True, failure=""),
+        station_id=station_id, waiting_for="")
     tx = (held.filter(purpose=Purpose.TX, connector_id=evse_id,
                       station_transaction_id=transaction_id)
-          .order_by("-stack_level", "-answered_at", "-id").first())
+          .order_by("-stack_level", "-id").first())
     if tx is not None:
         return tx
     return (held.filter(purpose=Purpose.TX_DEFAULT, connector_id__in=[evse_id, 0])
