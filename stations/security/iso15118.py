@@ -23,8 +23,9 @@ def ev_certificate_answer(*, station: Station, payload: dict) -> dict:
     """Get15118EVCertificateResponse: Accepted with the PKI's exiResponse, or Failed."""
     pki = backend()
     try:
-        result = pki.get_15118_ev_certificate(
-            tenant_id=station.tenant_id, schema_version=payload["iso15118SchemaVersion"],
+        result = _asked(
+            pki.get_15118_ev_certificate, tenant_id=station.tenant_id,
+            schema_version=payload["iso15118SchemaVersion"],
             action=payload["action"], exi_request=payload["exiRequest"])
     except PkiError as error:
         return _failed(station, pki.name, "Get15118EVCertificate", payload["action"],
@@ -43,7 +44,8 @@ def certificate_status_answer(*, station: Station, payload: dict) -> dict:
     detail = f"serial {data['serialNumber']}"
     pki = backend()
     try:
-        result = pki.get_certificate_status(tenant_id=station.tenant_id, ocsp_request_data=data)
+        result = _asked(pki.get_certificate_status, tenant_id=station.tenant_id,
+                        ocsp_request_data=data)
     except PkiError as error:
         return _failed(station, pki.name, "GetCertificateStatus", detail, UNREACHABLE, str(error))
     if result.status != ACCEPTED:
@@ -62,8 +64,8 @@ def contract_authorize_answer(*, station: Station, payload: dict) -> dict:
     id_token = payload["idToken"]
     pki, reason = backend(), ""
     try:
-        verdict = pki.authorize_contract(
-            tenant_id=station.tenant_id, emaid=id_token["idToken"],
+        verdict = _asked(
+            pki.authorize_contract, tenant_id=station.tenant_id, emaid=id_token["idToken"],
             certificate=payload.get("certificate"),
             hash_data=payload.get("iso15118CertificateHashData"))
     except PkiError as error:
@@ -77,6 +79,18 @@ def contract_authorize_answer(*, station: Station, payload: dict) -> dict:
     if verdict is not None:
         answer["certificateStatus"] = verdict
     return answer
+
+
+def _asked(question, **arguments):
+    """The backend's answer; any failure of it (a defect too, logged with its traceback) is a
+    PkiError, so that the station gets an answer whatever happens."""
+    try:
+        return question(**arguments)
+    except PkiError:
+        raise
+    except Exception as error:
+        log.exception("The PKI failed on %s", question.__name__)
+        raise PkiError(f"The PKI failed: {type(error).__name__}") from error
 
 
 def _failed(station: Station, backend_name: str, action: str, detail: str, code: str,

@@ -240,10 +240,20 @@ def _chain_verdict(tenant_id: int, certificate_pem: str) -> str:
         return "CertificateExpired"
     if not all(ca.signed_by(parent, child) for child, parent in itertools.pairwise(chain)):
         return "SignatureError"
+    if _is_ca(chain[0]):
+        return "CertChainError"  # a CA certificate is no contract
     anchors, top = _anchors(tenant_id), chain[-1]
     if not any(top == anchor or ca.signed_by(anchor, top) for anchor in anchors):
         named = any(top.issuer == anchor.subject for anchor in anchors)
         return "SignatureError" if named else "CertChainError"
-    issuer = chain[1] if len(chain) > 1 else next(a for a in anchors if ca.signed_by(a, chain[0]))
-    record = _record(tenant_id, ca.issued_hash_data(chain[0], issuer))
+    issuer = chain[1] if len(chain) > 1 else next(
+        (a for a in anchors if ca.signed_by(a, chain[0])), None)
+    record = issuer and _record(tenant_id, ca.issued_hash_data(chain[0], issuer))
     return ACCEPTED if record is None else _record_verdict(record)
+
+
+def _is_ca(certificate: x509.Certificate) -> bool:
+    try:
+        return certificate.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+    except x509.ExtensionNotFound:
+        return False

@@ -131,3 +131,25 @@ def test_nobody_listening_is_a_pki_error(tenant):
     with pytest.raises(PkiError, match="could not be reached"):
         HttpPki(url=f"http://127.0.0.1:{port}", timeout=1.0).authorize_contract(
             tenant_id=tenant.pk, emaid="DE-1", certificate="PEM")
+
+
+def test_a_ca_certificate_is_no_contract(tenant):
+    authority = ca_of(tenant_id=tenant.pk).certificate_pem
+    assert BuiltinPki().authorize_contract(tenant_id=tenant.pk, emaid="DE-1",
+                                           certificate=authority) == "CertChainError"
+
+
+def test_a_defect_of_the_pki_is_still_an_answer(tenant, monkeypatch):
+    from stations.security import iso15118
+    from tests.factories import make_station
+
+    def broken(self, **kwargs):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(BuiltinPki, "get_certificate_status", broken)
+    station, _ = make_station(tenant)
+    answer = iso15118.certificate_status_answer(station=station, payload={"ocspRequestData": {
+        "hashAlgorithm": "SHA256", "issuerNameHash": "a", "issuerKeyHash": "b",
+        "serialNumber": "c", "responderURL": "http://ocsp.invalid/"}})
+    assert answer == {"status": "Failed", "statusInfo": {
+        "reasonCode": "PkiUnavailable", "additionalInfo": "The PKI failed: RuntimeError"}}
