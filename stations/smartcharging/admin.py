@@ -4,7 +4,9 @@ from django.contrib import admin
 
 from stations.admin import TenantScopedAdmin
 from stations.smartcharging.models import (
+    ChargingNeeds,
     ChargingProfile,
+    EVChargingSchedule,
     ExternalChargingLimit,
     ProfileClearing,
     ProfileReport,
@@ -64,5 +66,26 @@ class ExternalChargingLimitAdmin(ReadOnly, TenantScopedAdmin):
     list_display = ("station", "evse_id", "source", "grid_critical", "received_at", "ended",
                     "ended_at")
     list_filter = ("tenant", "source", "ended")
+    search_fields = ("station__identity",)
+    list_select_related = ("station",)
+
+
+@admin.register(ChargingNeeds)
+class ChargingNeedsAdmin(ReadOnly, TenantScopedAdmin):
+    """What ISO 15118 cars asked through 2.0.1 stations (NotifyEVChargingNeeds)."""
+
+    list_display = ("station", "evse_id", "session", "departure_time", "energy_amount_wh",
+                    "ev_max_current", "status", "received_at")
+    list_filter = ("tenant", "status", "requested_energy_transfer")
+    search_fields = ("station__identity",)
+    list_select_related = ("station",)
+
+
+@admin.register(EVChargingSchedule)
+class EVChargingScheduleAdmin(ReadOnly, TenantScopedAdmin):
+    """The schedules ISO 15118 cars proposed (NotifyEVChargingSchedule) and our answers."""
+
+    list_display = ("station", "evse_id", "session", "status", "reason", "received_at")
+    list_filter = ("tenant", "status")
     search_fields = ("station__identity",)
     list_select_related = ("station",)
