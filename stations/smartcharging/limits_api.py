@@ -5,7 +5,8 @@ limit each sets now. Read-only: the station tells them, the backend never sets t
 
 import django_filters
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cpms.api_filters import WholeNumberFilter, WordBooleanFilter
@@ -51,6 +52,7 @@ class ExternalLimitFilter(django_filters.FilterSet):
         model = ExternalChargingLimit
         fields = ["active", "evse", "source"]
 
+    @extend_schema_field(OpenApiTypes.BOOL)
     def filter_active(self, queryset, name, value):
         if value is None:
             return queryset
@@ -58,8 +60,6 @@ class ExternalLimitFilter(django_filters.FilterSet):
             ended=LimitEnded.ACTIVE)
 
 
-@extend_schema(parameters=[OpenApiParameter("active", bool), OpenApiParameter("evse", int),
-                           OpenApiParameter("source", str, enum=LimitSource.values)])
 class ChargingLimitsView(StationListAPIView):
     """The limits external systems set on the station (NotifyChargingLimit), newest first; a
     newer one of the same source and EVSE replaces it, ClearedChargingLimit ends it."""
