@@ -19,6 +19,7 @@ from ocpp.routing import on
 from ocpp.v201 import call, call_result
 from ocpp.v201.enums import Action
 
+from stations.firmware.tokens import location_without_token
 from stations.simulator.firmware import FirmwareStation
 
 CERTIFICATE_REFUSALS = {"InvalidCertificate": "InvalidFirmwareSigningCertificate",
@@ -68,7 +69,12 @@ class FirmwareStation201:
         return call_result.UpdateFirmware(status=answer)
 
     async def _update(self, location: str, request_id: int, script: tuple[str, ...]) -> None:
-        await self.download(location)
+        import httpx  # only the file transfers need it (a dev dependency, as for the 1.6 simulator)
+
+        try:
+            await self.download(location)
+        except (OSError, httpx.HTTPError) as unreachable:  # the script says what follows
+            self.downloads[location_without_token(location)] = str(unreachable)
         for step in script:
             if step == "Boot":
                 self.firmware_version = self.new_firmware_version
