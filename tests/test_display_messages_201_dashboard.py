@@ -65,3 +65,17 @@ async def test_a_1_6_station_page_has_no_display_messages(server):
     async with charge_point(server, tenant, station, password):
         page = await http.get(f"/stations/{station.identity}/")
     assert page.status_code == 200 and 'id="h-display-messages"' not in page.text
+
+
+async def test_another_tenants_manager_gets_404_and_nothing_is_sent(server):
+    tenant, other = make_tenant(), make_tenant()
+    station, password = make_station(tenant)
+    http = await logged_in(server, member(other, Role.MANAGER))
+    base = f"/stations/{station.identity}/display-messages/"
+    async with charge_point_201(server, tenant, station, password) as cp:
+        answers = [await post(http, base, {"content": "x", "priority": "InFront",
+                                           "message_format": "UTF8"}),
+                   await post(http, base + "refresh/", {}),
+                   await post(http, base + "1/clear/", {})]
+    assert [a.status_code for a in answers] == [404, 404, 404]
+    assert not [a for a, _ in cp.received if "DisplayMessage" in a]
