@@ -48,16 +48,37 @@ def fresh_postgresql(prefix: str) -> Iterator[dict]:
 
 # In the program's process ------------------------------------------------------------------
 
-def migration_steps(before: dict[str, str]) -> tuple:
+def migration_steps(before: dict[str, str | None]) -> tuple:
     """Set Django up; (a new executor, the targets before the change, the latest targets).
-    `before` names each changed app's last migration before it; other apps stay at their latest."""
+    `before` names each changed app's last migration before it (None: the app did not exist yet);
+    other apps stay at their latest."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cpms.settings")
     import django
 
     django.setup()
     executor = new_executor()
-    latest = executor.loader.graph.leaf_nodes()
-    return executor, [(app, before.get(app, name)) for app, name in latest], latest
+    graph = executor.loader.graph
+    latest = graph.leaf_nodes()
+    return executor, [(app, before[app] if app in before else _latest_without(graph, app, before))
+                      for app, _ in latest], latest
+
+
+def _latest_without(graph, app: str, before: dict[str, str | None]) -> str | None:
+    """`app`'s last migration that needs none of the migrations `before` leaves out (an app
+    born later, or grown on them, steps back with them); None: not even its first."""
+    def kept(node) -> bool:
+        target = before.get(node[0], "")
+        if target == "":
+            return True
+        return target is not None and node in graph.forwards_plan((node[0], target))
+
+    own = [node for node in graph.forwards_plan(_leaf(graph, app)) if node[0] == app]
+    fitting = [node for node in own if all(kept(n) for n in graph.forwards_plan(node))]
+    return fitting[-1][1] if fitting else None
+
+
+def _leaf(graph, app: str) -> tuple[str, str]:
+    return next(node for node in graph.leaf_nodes() if node[0] == app)
 
 
 def new_executor():
@@ -72,4 +93,5 @@ def migrated(executor, targets):
     executor.loader.build_graph()
     executor.migrate(targets)
     executor.loader.build_graph()
-    return executor.loader.project_state(targets).apps
+    # (app, None): an app born after the change, not migrated yet: no state of its own
+    return executor.loader.project_state([t for t in targets if t[1] is not None]).apps
