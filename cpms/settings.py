@@ -344,6 +344,8 @@ if PKI_BACKEND not in ("builtin", "http"):
     raise ImproperlyConfigured(f"PKI_BACKEND={PKI_BACKEND!r}: builtin or http")
 if PKI_BACKEND == "http" and not PKI_HTTP_URL:
     raise ImproperlyConfigured("PKI_BACKEND=http needs PKI_HTTP_URL")
+if PKI_BACKEND == "http" and not DEBUG and not PKI_HTTP_URL.startswith("https://"):
+    raise ImproperlyConfigured("PKI_HTTP_URL must be https:// in production (contracts, a token)")
 
 # --- Caches: throttling counters (Redis with REDIS_URL, so every process counts together) ----
 if REDIS_URL:

@@ -153,3 +153,16 @@ def test_a_defect_of_the_pki_is_still_an_answer(tenant, monkeypatch):
         "serialNumber": "c", "responderURL": "http://ocsp.invalid/"}})
     assert answer == {"status": "Failed", "statusInfo": {
         "reasonCode": "PkiUnavailable", "additionalInfo": "The PKI failed: RuntimeError"}}
+
+
+@pytest.mark.parametrize("environ, message", [
+    ({"PKI_BACKEND": "hubject"}, "builtin or http"),
+    ({"PKI_BACKEND": "http"}, "needs PKI_HTTP_URL"),
+    ({"PKI_BACKEND": "http", "PKI_HTTP_URL": "http://pki.example", "DJANGO_DEBUG": "0"},
+     "must be https://"),
+])
+def test_a_pki_setting_that_cannot_work_fails_the_start(environ, message):
+    from tests.fast.cpms.test_settings import load_settings
+
+    code, loaded = load_settings(**environ)
+    assert code == 3 and message in loaded["message"]
