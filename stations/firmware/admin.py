@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from stations.admin import TenantScopedAdmin
-from stations.firmware.models import FirmwareFile, FirmwareJob, Rollout, UploadRequest
+from stations.firmware.models import FirmwareFile, FirmwareJob, FirmwarePublication, Rollout, UploadRequest
 from stations.firmware.services.firmware import firmware_digest
 
 
@@ -50,3 +50,11 @@ class UploadRequestAdmin(ReadOnlyTenantScopedAdmin):
     list_filter = ("tenant", "kind", "state", "failure")
     search_fields = ("station__identity", "file_name")
     exclude = ("token_hash",)
+
+
+@admin.register(FirmwarePublication)
+class FirmwarePublicationAdmin(ReadOnlyTenantScopedAdmin):
+    list_display = ("id", "station", "checksum", "state", "status", "unpublish_status", "sent_at",
+                    "finished_at")
+    list_filter = ("tenant", "state", "status")
+    search_fields = ("station__identity", "checksum")
