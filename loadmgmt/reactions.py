@@ -71,7 +71,8 @@ def on_charging_limit(station: Station, cleared: bool, memo: dict) -> FollowUp |
 def on_charging_needs(station: Station, evse_id: int, memo: dict) -> FollowUp:
     """An ISO 15118 car told its needs: its group is rebalanced with them and its EVSE sent its
     TxProfile even if the limit is unchanged (2.0.1 K15-K17 answer needs with a profile); on a
-    station in no group, smart charging answers with the car's own limits."""
+    station in no group, smart charging answers with the car's own limits. The rebalance runs
+    at once on the link's loop, not queued: the station waits for the profile."""
 
     async def follow_up():
         group_id = await _group_id(station, memo)
