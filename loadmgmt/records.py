@@ -4,8 +4,9 @@ claim on a group's next rebalance.
 
 These writes sit below `rebalance.py`, which calls them; the writes an operator asks for (a
 group's stations, its failsafe) are in `services.py`, above the tasks they queue. The layers of
-loadmgmt, each importing only those before it: models, allocation (pure), selectors, live,
-records, rebalance, tasks, services, reactions, subscriptions (docs/architecture.md)."""
+loadmgmt, each importing only those before it: models, allocation (pure), external_limits,
+selectors, live, records, rebalance, tasks, services, reactions, subscriptions
+(docs/architecture.md)."""
 
 from datetime import datetime, timedelta
 from decimal import Decimal
