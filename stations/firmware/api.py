@@ -145,17 +145,17 @@ class StationFirmwarePublications(StationListAPIView):
     one (location, MD5 checksum, retries); its PublishFirmwareStatusNotifications follow it."""
 
     queryset = FirmwarePublication.objects.none()
-    serializer_class = serializers.PublicationSerializer
+    serializer_class = serializers.FirmwarePublicationSerializer
 
     def station_queryset(self, station):
         return selectors.publications_of(station)
 
-    @extend_schema(request=serializers.PublicationCreateSerializer,
-                   responses={201: serializers.PublicationSerializer,
+    @extend_schema(request=serializers.FirmwarePublicationCreateSerializer,
+                   responses={201: serializers.FirmwarePublicationSerializer,
                               400: OpenApiResponse(description="Bad input, or a 1.6 station"),
                               **SEND_ERRORS})
     def post(self, request, identity: str):
-        given = serializers.PublicationCreateSerializer(data=request.data)
+        given = serializers.FirmwarePublicationCreateSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         _local_controller(self.station, "PublishFirmware")
         publication = publication_create(station=self.station, **given.validated_data)
@@ -166,7 +166,7 @@ class StationFirmwarePublications(StationListAPIView):
 
 class StationFirmwarePublication(StationRetrieveAPIView):
     queryset = FirmwarePublication.objects.none()
-    serializer_class = serializers.PublicationSerializer
+    serializer_class = serializers.FirmwarePublicationSerializer
 
     def station_queryset(self, station):
         return selectors.publications_of(station)

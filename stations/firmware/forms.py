@@ -3,11 +3,11 @@ the API's own serializers so the page and the API accept and refuse the same inp
 
 from django import forms
 
-from stations.firmware.serializers import PublicationCreateSerializer, UnpublishSerializer
+from stations.firmware.serializers import FirmwarePublicationCreateSerializer, UnpublishSerializer
 
 
 class _SerializerChecked(forms.Form):
-    serializer_class: type = PublicationCreateSerializer
+    serializer_class: type = FirmwarePublicationCreateSerializer
 
     def clean(self) -> dict:
         data = {k: v for k, v in super().clean().items() if v not in (None, "")}

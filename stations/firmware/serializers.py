@@ -177,7 +177,7 @@ class UploadRequestSerializer(serializers.ModelSerializer):
 MD5 = r"^[0-9a-fA-F]{32}$"
 
 
-class PublicationCreateSerializer(serializers.Serializer):
+class FirmwarePublicationCreateSerializer(serializers.Serializer):
     location = serializers.URLField(max_length=512)
     checksum = serializers.RegexField(MD5, error_messages={"invalid": "An MD5 checksum: 32 hex digits."})
     retries = serializers.IntegerField(required=False, min_value=0, max_value=1000)
@@ -193,7 +193,7 @@ class UnpublishResultSerializer(serializers.Serializer):
     unpublished = serializers.IntegerField(help_text="How many publications of the checksum it ended")
 
 
-class PublicationSerializer(serializers.ModelSerializer):
+class FirmwarePublicationSerializer(serializers.ModelSerializer):
     station = serializers.CharField(source="station.identity", read_only=True)
 
     class Meta:
