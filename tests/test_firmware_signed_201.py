@@ -12,7 +12,10 @@ from stations.firmware.models import FirmwareFile, FirmwareJob
 from stations.firmware.services.firmware import FAILURE_STATUSES, firmware_status_record
 from stations.firmware.services.stalls import jobs_fail_stalled
 from stations.simulator.v201 import SimulatedChargePoint201
+from tenants.models import Role
+from tests.browser import member
 from tests.conformance.v201.test_l_firmware import INSTALL, NEW, installed, iso, station, statuses
+from tests.dashboard_helpers import logged_in, post
 from tests.factories import api_client, charge_point_201, eventually, make_station, make_tenant
 from tests.fast.stations.firmware.test_firmware import CERTIFICATE, IMAGE, SIGNATURE
 from tests.test_firmware import _send_rollout_without_worker
@@ -156,3 +159,29 @@ def test_a_job_is_failed_exactly_when_its_last_status_other_than_idle_is_a_failu
     meaningful = [s for s in history if s != "Idle"]
     assert [e["status"] for e in job.history] == history
     assert (job.state == "failed") == bool(meaningful and meaningful[-1] in FAILURE_STATUSES)
+
+
+async def test_the_station_page_sends_a_signed_update_and_refuses_bad_dates(server):
+    tenant = make_tenant()
+    station_row, password = make_station(tenant)
+    installer = await logged_in(server, member(tenant, Role.INSTALLER))
+    accountant = await logged_in(server, member(tenant, Role.ACCOUNTANT))
+    page_url = f"/stations/{station_row.identity}/firmware/update/"
+    async with charge_point_201(server, tenant, station_row, password, cls=station()) as cp, \
+            api_client(server, tenant) as api:
+        image = await upload(api)
+        page = await installer.get(f"/stations/{station_row.identity}/")
+        sent = await post(installer, page_url, {"firmware": image["id"], "install_date": "2099-01-05T08:00",
+                                                "retries": "2"})
+        bad = await post(installer, page_url, {"firmware": image["id"], "retrieve_date": "2099-01-05T08:00",
+                                               "install_date": "2099-01-04T08:00"})
+        refused = await post(accountant, page_url, {"firmware": image["id"]})
+        read_only = await accountant.get(f"/stations/{station_row.identity}/")
+    assert "Update firmware" in page.text and "Update firmware" not in read_only.text
+    assert sent.status_code == 200 and "UpdateFirmware:" in sent.text and "Accepted" in sent.text
+    [request] = [p for a, p in cp.received if a == "UpdateFirmware"]
+    assert request["firmware"]["install_date_time"] == "2099-01-05T08:00:00Z"
+    assert request["firmware"]["signature"] == SIGNATURE and request["retries"] == 2
+    assert bad.status_code == 400 and "Must not be before retrieve_date." in bad.text
+    assert refused.status_code == 403
+    assert await FirmwareJob.objects.filter(station=station_row).acount() == 1

@@ -1,16 +1,23 @@
-"""The station page's "Publish firmware" and "Unpublish firmware" actions (2.0.1 local
-controllers): each POST sends one message through the services the API uses
-(services/publishing.py) and shows the station's answer in the action's box, as the other
-station actions do (stations/dashboard/actions.py). Installers and managers act; accountants
-get 403 and only see the publications table."""
+"""The station page's "Update firmware" action (either version) and "Publish firmware" and
+"Unpublish firmware" actions (2.0.1 local controllers): each POST sends one message through the
+services the API uses (services/firmware.py, services/publishing.py) and shows the station's
+answer in the action's box, as the other station actions do (stations/dashboard/actions.py).
+Installers and managers act; accountants get 403 and only see the jobs and publications."""
 
 from asgiref.sync import sync_to_async
 
 from stations.commands.sending import CommandFailed
 from stations.dashboard.actions import _aanswer, _failure, _post_only, station_view
-from stations.firmware.forms import PublishForm, UnpublishForm
+from stations.firmware.forms import FirmwareUpdateForm, PublishForm, UnpublishForm
+from stations.firmware.services.firmware import firmware_job_create, firmware_job_send
 from stations.firmware.services.publishing import firmware_unpublish, publication_create, publication_send
 from stations.models import Station
+
+
+def _update(station: Station, data: dict) -> dict:
+    job = firmware_job_create(station=station, **data)
+    job = firmware_job_send(job_id=job.pk, reraise=True)
+    return {**(job.response or {}), "job": job.pk, "state": job.state}
 
 
 def _publish(station: Station, data: dict) -> dict:
@@ -32,6 +39,13 @@ async def _send(request, station: Station, action: str, form, work):
     except CommandFailed as failure:
         return await _aanswer(request, station, action, error=_failure(failure))
     return await _aanswer(request, station, action, response=response)
+
+
+@_post_only
+@station_view
+async def update(request, station: Station):
+    form = FirmwareUpdateForm(request.POST, tenant=request.tenant)
+    return await _send(request, station, "UpdateFirmware", form, _update)
 
 
 @_post_only

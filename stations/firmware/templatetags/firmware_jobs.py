@@ -4,7 +4,7 @@ station page's view needs nothing of this app)."""
 from django import template
 
 from stations.firmware import selectors
-from stations.firmware.forms import PublishForm, UnpublishForm
+from stations.firmware.forms import FirmwareUpdateForm, PublishForm, UnpublishForm
 from stations.models import Station
 from tenants.access import STATION_ROLES
 
@@ -15,12 +15,13 @@ SHOWN = 5
 @register.inclusion_tag("firmware/_station_jobs.html", takes_context=True)
 def station_file_jobs(context, station: Station) -> dict:
     """Also the firmware publications of a 2.0.1 station (a local controller) and, for those
-    who may act on stations, the publish and unpublish forms."""
+    who may act on stations, the update, publish and unpublish forms."""
     request = context.get("request")
     can_act = getattr(request, "role", None) in STATION_ROLES
     publishing = station.ocpp_version == "2.0.1"
     return {"station": station, "request": request, "csrf_token": context.get("csrf_token"),
             **selectors.latest_file_jobs(station, limit=SHOWN),
             "publications": list(selectors.publications_of(station)[:SHOWN]) if publishing else [],
-            "publishing": publishing, "can_publish": publishing and can_act,
+            "publishing": publishing, "can_publish": publishing and can_act, "can_update": can_act,
+            "update_form": FirmwareUpdateForm(tenant=station.tenant) if can_act else None,
             "publish_form": PublishForm(), "unpublish_form": UnpublishForm()}
