@@ -20,7 +20,8 @@ def _sent(cp, update_type: str) -> list[dict]:
             if action == "SendLocalList" and p["update_type"] == update_type]
 
 
-async def test_each_entry_goes_with_its_type_and_a_changed_type_replaces_the_token(server):
+async def test_each_entry_goes_with_its_type_and_a_changed_type_replaces_the_token(server,
+                                                                                 celery_worker):
     tenant = make_tenant()
     make_id_tag(tenant, "CARD")
     make_id_tag(tenant, "APP-1", token_type="Central")
@@ -31,7 +32,10 @@ async def test_each_entry_goes_with_its_type_and_a_changed_type_replaces_the_tok
         full = await api.post(url(station), json={"update_type": "Full"})
         changed = await api.patch("/api/v1/id-tags/PIN-1/", json={"token_type": "ISO15693"})
         await eventually(lambda: _sent(cp, "Differential"))
-        state = (await api.get(url(station))).json()
+
+        async def in_sync():  # once the backend recorded the station's answer
+            return (await api.get(url(station))).json()["in_sync"]
+        state = {"in_sync": await eventually(in_sync)}
     assert full.status_code == 201 and changed.status_code == 200, changed.text
     [sent] = _sent(cp, "Full")
     assert {e["id_token"]["id_token"]: e["id_token"]["type"] for e in sent["entries"]} == {

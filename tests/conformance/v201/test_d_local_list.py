@@ -4,7 +4,8 @@ id tokens (a token added, changed or deleted through `id-tags/` goes out as a Di
 at once), clears it (a Full list without entries) and asks which version the station holds
 (`local-list/version/`); each entry carries the token's own type (docs/ocpp201.md, local
 authorization list; docs/conformance.md). Each case checks only its own tokens: a shared run's
-list holds every earlier case's cards too."""
+list holds every earlier case's cards too. The Differential updates a token change makes are a
+task (`celery_worker`: a real worker with Redis, run in the server otherwise)."""
 
 from tests.factories import eventually
 
@@ -50,7 +51,8 @@ async def test_tc_d_01_send_local_authorization_list_full(server, octt201):
     assert (state["version"], state["in_sync"]) == (update["list_version"], True)
 
 
-async def test_tc_d_02_send_local_authorization_list_differential_update(server, octt201):
+async def test_tc_d_02_send_local_authorization_list_differential_update(server, octt201,
+                                                                         celery_worker):
     """Send Local Authorization List – Differential Update
 
     A token added through the API goes out at once as a Differential update holding only what
@@ -68,7 +70,8 @@ async def test_tc_d_02_send_local_authorization_list_differential_update(server,
     assert differential["entries"][0]["id_token_info"]["status"] == "Blocked"
 
 
-async def test_tc_d_03_send_local_authorization_list_differential_remove(server, octt201):
+async def test_tc_d_03_send_local_authorization_list_differential_remove(server, octt201,
+                                                                         celery_worker):
     """Send Local Authorization List – Differential Remove
 
     A token deleted through the API goes out as a Differential entry without idTokenInfo (of its
