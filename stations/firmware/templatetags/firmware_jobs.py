@@ -23,5 +23,11 @@ def station_file_jobs(context, station: Station) -> dict:
             **selectors.latest_file_jobs(station, limit=SHOWN),
             "publications": list(selectors.publications_of(station)[:SHOWN]) if publishing else [],
             "publishing": publishing, "can_publish": publishing and can_act, "can_update": can_act,
-            "update_form": FirmwareUpdateForm(tenant=station.tenant) if can_act else None,
-            "publish_form": PublishForm(), "unpublish_form": UnpublishForm()}
+            **(_forms(station) if can_act else {})}
+
+
+def _forms(station: Station) -> dict:
+    # ids of their own: the page holds several forms with a checksum or a retries field
+    return {"update_form": FirmwareUpdateForm(tenant=station.tenant, auto_id="update-%s"),
+            "publish_form": PublishForm(auto_id="publish-%s"),
+            "unpublish_form": UnpublishForm(auto_id="unpublish-%s")}
