@@ -11,12 +11,13 @@ from hypothesis import strategies as st
 from stations.firmware.models import FirmwareFile, FirmwareJob
 from stations.firmware.services.firmware import FAILURE_STATUSES, firmware_status_record
 from stations.firmware.services.stalls import jobs_fail_stalled
+from stations.simulator import SecureChargePoint
 from stations.simulator.v201 import SimulatedChargePoint201
 from tenants.models import Role
 from tests.browser import member
 from tests.conformance.v201.test_l_firmware import INSTALL, NEW, installed, iso, station, statuses
 from tests.dashboard_helpers import logged_in, post
-from tests.factories import api_client, charge_point_201, eventually, make_station, make_tenant
+from tests.factories import api_client, charge_point, charge_point_201, eventually, make_station, make_tenant
 from tests.fast.stations.firmware.test_firmware import CERTIFICATE, IMAGE, SIGNATURE
 from tests.test_firmware import _send_rollout_without_worker
 
@@ -185,3 +186,16 @@ async def test_the_station_page_sends_a_signed_update_and_refuses_bad_dates(serv
     assert bad.status_code == 400 and "Must not be before retrieve_date." in bad.text
     assert refused.status_code == 403
     assert await FirmwareJob.objects.filter(station=station_row).acount() == 1
+
+
+async def test_a_1_6_signed_update_refused_links_the_station_s_security_event_too(server):
+    tenant = make_tenant()
+    station_row, password = make_station(tenant)
+    refusing = type("Refusing16", (SecureChargePoint,), {"firmware_answer": "InvalidCertificate"})
+    async with charge_point(server, tenant, station_row, password, cls=refusing) as cp, \
+            api_client(server, tenant) as api:
+        job = (await api.post(url(station_row), json={"firmware": (await upload(api))["id"]})).json()
+        await cp.security_event("InvalidFirmwareSigningCertificate")
+        linked = await job_when(api, station_row, job, lambda j: j["security_event_type"])
+    assert (job["action"], job["state"], job["failure"]) == ("SignedUpdateFirmware", "failed", "certificate")
+    assert linked["security_event_type"] == "InvalidFirmwareSigningCertificate"

@@ -55,14 +55,6 @@ async def signed_firmware_status_notification(link: Link, payload: dict,
     return {}
 
 
-@reacts_to(V16, "SecurityEventNotification")
-async def security_event(link: Link, payload: dict, received_at: datetime) -> None:
-    """A refused signing certificate or signature: linked to the latest update, as for 2.0.1."""
-    if payload.get("type") in firmware.FIRMWARE_SECURITY_EVENTS:
-        after_answer(lambda: db(firmware.firmware_security_event_link, station_id=link.station.pk,
-                                event_type=payload["type"]))
-
-
 @handles(V16, "DiagnosticsStatusNotification")
 async def diagnostics_status_notification(link: Link, payload: dict,
                                           received_at: datetime) -> dict:

@@ -3,9 +3,8 @@ extension (stations/firmware/ocpp16.py), since 2.0.1's UpdateFirmware and GetLog
 update and log request (the translator words them: stations/ocpp/v201/commands.py). A
 diagnostics request goes out as GetLog DiagnosticsLog, so a LogStatusNotification lands on the
 request of either kind with its requestId. PublishFirmware (a local controller serving an image)
-is 2.0.1's only; a station's security event about a refused signing certificate or signature is
-linked to its latest update. Registered in FirmwareConfig.ready()
-(docs/architecture.md, path 1)."""
+is 2.0.1's only; the security events about a refused signature are security_events.py's.
+Registered in FirmwareConfig.ready() (docs/architecture.md, path 1)."""
 
 from datetime import datetime
 
@@ -37,14 +36,6 @@ async def firmware_status_notification(link: Link, payload: dict, received_at: d
              received_at=received_at)
     link.due.add(FIRMWARE)  # a boot on this link may finish the job
     return {}
-
-
-@reacts_to(V201, "SecurityEventNotification")
-async def security_event(link: Link, payload: dict, received_at: datetime) -> None:
-    """Linked once the security app has stored the event (its handler runs after this)."""
-    if payload.get("type") in firmware.FIRMWARE_SECURITY_EVENTS:
-        after_answer(lambda: db(firmware.firmware_security_event_link, station_id=link.station.pk,
-                                event_type=payload["type"]))
 
 
 @handles(V201, "PublishFirmwareStatusNotification")
