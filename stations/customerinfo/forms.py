@@ -27,8 +27,12 @@ def _flat(reasons) -> list[str]:
 class LogRequestForm(forms.Form):
     log_type = forms.ChoiceField(choices=[("DiagnosticsLog", "Diagnostics log"),
                                           ("SecurityLog", "Security log")])
-    oldest = forms.DateTimeField(label="From (UTC)", required=False, widget=WHEN)
-    latest = forms.DateTimeField(label="Until (UTC)", required=False, widget=WHEN)
+    oldest = forms.DateTimeField(label="Log from (UTC)", required=False, widget=WHEN)
+    latest = forms.DateTimeField(label="Log until (UTC)", required=False, widget=WHEN)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "log-%s")  # ids of its own on a page of many forms
+        super().__init__(*args, **kwargs)
 
     def clean(self) -> dict:
         data = super().clean()
@@ -52,6 +56,10 @@ class CustomerInformationForm(forms.Form):
     issuer_name_hash = forms.CharField(max_length=128, required=False)
     issuer_key_hash = forms.CharField(max_length=128, required=False)
     serial_number = forms.CharField(max_length=40, required=False)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "customer-%s")
+        super().__init__(*args, **kwargs)
 
     def clean(self) -> dict:
         data = super().clean()
