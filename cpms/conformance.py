@@ -135,13 +135,11 @@ _N = "N Diagnostics"
 _O = "O Display message"
 _P = "P Data transfer"
 
-# OCPP 2.0.1 Core and Advanced Security are the blocks of this release; the others are listed
-# with their cases so the report shows what is left.
-_RELEASE_201 = frozenset((_A, _B, _C, _E, _F, _G, _J, _P))
-
-# ...but not ISO 15118 Plug & Charge, whose contract-certificate cases the OCA files under block C
-# (they come with block M, its certificate management).
-_LATER_201 = frozenset(("C_50", "C_51", "C_52"))
+# Every functional block of OCPP 2.0.1 that applies to a central system is in this release; a
+# block left out of a later release (or a case of one, as Plug & Charge's C_50-C_52 once were)
+# would be listed here so that its cases report `later` instead of `missing`.
+_RELEASE_201 = frozenset((_A, _B, _C, _D, _E, _F, _G, _H, _I, _J, _K, _L, _M, _N, _O, _P))
+_LATER_201: frozenset[str] = frozenset()
 
 CATALOGUE_201: tuple[Case, ...] = tuple(
     Case(*row, ocpp="2.0.1", in_release=row[2] in _RELEASE_201 and row[0] not in _LATER_201)
