@@ -22,6 +22,7 @@ class ReservationForm(forms.Form):
                                  initial=30)
 
     def __init__(self, *args, station: Station, **kwargs):
+        kwargs.setdefault("auto_id", "reservation-%s")  # ids of its own on a page of many forms
         super().__init__(*args, **kwargs)
         self.station = station
         if station.ocpp_version != "2.0.1":  # 1.6 reserves a connector, not a type
