@@ -18,6 +18,7 @@ from django.utils import timezone
 from billing.models import Customer, Invoice, Tariff
 from billing.services import tariff_create
 from loadmgmt.models import LoadGroup
+from stations.displaymessages.models import DisplayMessage, DisplayMessageReport
 from stations.firmware.models import (
     FirmwareFile,
     FirmwareJob,
@@ -25,15 +26,16 @@ from stations.firmware.models import (
     Rollout,
     UploadRequest,
 )
-from stations.models import ChargingSession, IdTag, Station
+from stations.models import ChargingSession, CustomerInformation, IdTag, Station
 from stations.reservations.models import Reservation
 from stations.security.models import (
+    ContractCertificate,
     InstalledCertificate,
     IssuedCertificate,
     SecurityEvent,
     UploadedCertificateAuthority,
 )
-from stations.smartcharging.models import ChargingProfile, ProfileReport
+from stations.smartcharging.models import ChargingProfile, ExternalChargingLimit, ProfileReport
 from tests.factories import make_id_tag, make_station
 
 pytestmark = pytest.mark.django_db
@@ -90,6 +92,27 @@ ON_AN_OBJECT_OF_A = {
                                       "pk": o["certificate"].pk},
     "station-security-commands": lambda o: {"identity": o["station"].identity},
     "station-issued-certificates": lambda o: {"identity": o["station"].identity},
+    "charging-limits": lambda o: {"identity": o["station"].identity},
+    "charging-limit": lambda o: {"identity": o["station"].identity, "pk": o["limit"].pk},
+    "charging-needs": lambda o: {"identity": o["station"].identity},
+    "station-customer-information": lambda o: {"identity": o["station"].identity},
+    "station-customer-information-detail": lambda o: {"identity": o["station"].identity,
+                                                      "pk": o["customer_information"].pk},
+    "station-display-messages": lambda o: {"identity": o["station"].identity},
+    "station-display-messages-refresh": lambda o: {"identity": o["station"].identity},
+    "station-display-message": lambda o: {"identity": o["station"].identity,
+                                          "message_id": o["display_message"].message_id},
+    "station-display-message-reports": lambda o: {"identity": o["station"].identity},
+    "station-display-message-report": lambda o: {"identity": o["station"].identity,
+                                                 "pk": o["display_report"].pk},
+    "station-events": lambda o: {"identity": o["station"].identity},
+    "station-monitors": lambda o: {"identity": o["station"].identity},
+    "station-monitors-clear": lambda o: {"identity": o["station"].identity},
+    "station-monitoring-base": lambda o: {"identity": o["station"].identity},
+    "station-monitoring-level": lambda o: {"identity": o["station"].identity},
+    "station-monitoring-report": lambda o: {"identity": o["station"].identity},
+    "security-contract-certificate-revoke": lambda o: {"pk": o["contract"].pk},
+    "session-charging-needs": lambda o: {"pk": o["session"].pk},
     "idtag-detail": lambda o: {"id_tag": o["id_tag"].id_tag},
     "session-detail": lambda o: {"pk": o["session"].pk},
     "session-close": lambda o: {"pk": o["session"].pk},
@@ -115,6 +138,8 @@ TENANT_WIDE = {
     "api-invoice-list", "api-invoice-run", "api-seller",
     "export-sessions-csv", "export-sessions-json", "export-energy-csv", "export-energy-json",
     "export-revenue-csv", "export-revenue-json",
+    "customer-information", "security-pki", "security-pki-requests",
+    "security-contract-certificates",
 }
 
 # Tenant A's rows compared before and after the walk.
@@ -122,7 +147,8 @@ MODELS_OF_A = (Station, IdTag, ChargingSession, FirmwareFile, Rollout, FirmwareJ
                FirmwarePublication,
                Reservation, ChargingProfile, InstalledCertificate, IssuedCertificate, SecurityEvent,
                Tariff, Customer, Invoice, LoadGroup, ProfileReport,
-               UploadedCertificateAuthority)
+               UploadedCertificateAuthority, ExternalChargingLimit, CustomerInformation,
+               DisplayMessage, DisplayMessageReport, ContractCertificate)
 
 
 def api_routes() -> list[tuple[str, str]]:
@@ -196,6 +222,19 @@ def tenant_a(tenant) -> dict:
             tenant=tenant, station=station, certificate_type="CentralSystemRootCertificate",
             issuer_name_hash="a", issuer_key_hash="b", serial_number="c", install_status="Accepted",
             installed=True),
+        "limit": ExternalChargingLimit.objects.create(
+            tenant=tenant, station=station, evse_id=1, source="SO", received_at=now),
+        "customer_information": CustomerInformation.objects.create(
+            tenant=tenant, station=station, request_id=3, report=True, clear=False,
+            customer_identifier=SECRET),
+        "display_message": DisplayMessage.objects.create(
+            tenant=tenant, station=station, message_id=5, priority="NormalCycle",
+            content=f"{SECRET} message"),
+        "display_report": DisplayMessageReport.objects.create(tenant=tenant, station=station,
+                                                              request_id=4),
+        "contract": ContractCertificate.objects.create(
+            tenant=tenant, emaid=f"{SECRET}-EMAID", serial_number="01", issuer_name_hash="a",
+            issuer_key_hash="b", certificate_pem="-", not_after=now + timedelta(days=365)),
         "group": LoadGroup.objects.create(tenant=tenant, name=f"{SECRET} car park", max_current=63),
         "tariff": tariff_create(tenant=tenant, name=f"{SECRET} tariff", currency="EUR",
                                 vat_rate=Decimal("19"), elements=[
