@@ -17,7 +17,7 @@ class ReservationForm(forms.Form):
                                       help_text="0: any")
     connector_type = forms.ChoiceField(label="Connector type", required=False,
                                        choices=[("", "any type"), *((t, t) for t in CONNECTOR_TYPES)])
-    id_tag = forms.CharField(label="Id tag", max_length=36)
+    id_tag = forms.CharField(label="Reserved for (id tag)", max_length=36)
     minutes = forms.IntegerField(label="Held for (minutes)", min_value=1, max_value=7 * 24 * 60,
                                  initial=30)
 
