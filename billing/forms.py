@@ -119,6 +119,13 @@ class TariffForm(Form):
         required=False, label="Elements", widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}),
         help_text='OCPI 2.2.1 elements: [{"price_components": [{"type": "ENERGY", "price": "0.30"}], '
                   '"restrictions": {"start_time": "22:00", "end_time": "06:00"}}, ...]')
+    driver_text = forms.CharField(
+        required=False, max_length=512, label="Text for drivers",
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 512}),
+        help_text="Shown by OCPP 2.0.1 stations when a driver's card is accepted. "
+                  "Leave blank for the generated price line.")
+    driver_language = forms.CharField(required=False, max_length=8, label="Its language",
+                                      help_text="RFC 5646, e.g. de")
 
     def clean(self):
         data = super().clean()
@@ -140,7 +147,9 @@ class TariffForm(Form):
         return {"name": data["name"], "currency": data["currency"].upper(), "vat_rate": str(data["vat_rate"]),
                 "idle_grace_minutes": data["idle_grace_minutes"],
                 "min_price": _text(data.get("min_price")), "max_price": _text(data.get("max_price")),
-                "is_default": bool(data.get("is_default")), "elements": data["elements"]}
+                "is_default": bool(data.get("is_default")), "elements": data["elements"],
+                "driver_text": data.get("driver_text", ""),
+                "driver_language": data.get("driver_language", "")}
 
 
 def _text(value: Decimal | None) -> str | None:
@@ -152,7 +161,8 @@ def tariff_initial(tariff: Tariff) -> dict:
     initial = {"name": tariff.name, "currency": tariff.currency, "vat_rate": tariff.vat_rate,
                "idle_grace_minutes": tariff.idle_grace_minutes, "min_price": tariff.min_price,
                "max_price": tariff.max_price, "is_default": tariff.is_default,
-               "elements_json": json.dumps(tariff.elements, indent=2)}
+               "elements_json": json.dumps(tariff.elements, indent=2),
+               "driver_text": tariff.driver_text, "driver_language": tariff.driver_language}
     simple = simple_prices(tariff.elements)
     initial["mode"] = SIMPLE if simple is not None else ELEMENTS
     return initial | (simple or {})

@@ -17,6 +17,7 @@ from billing.pricing.tariff import parse_tariff
 from billing.pricing.text import tariff_text
 from loadmgmt.models import LimitSent, LoadGroup
 from stations.models import ChargingSession, IdTag, MeterSample, Station, StatusEvent
+from stations.price_text import PriceLine
 from stations.services.meter_values import ENERGY_REGISTER
 from stations.timestamps import effective
 from tenants.models import Tenant
@@ -360,18 +361,34 @@ def session_running_cost(session_id: int) -> Decimal | None:
     return None if cost is None else Decimal(cost)
 
 
-def station_price_text(station_id: int) -> str | None:
-    """The station's tariff as a driver's price line (stations/price_text.py); None without a
+def station_price_text(station_id: int, session_id: int | None = None) -> PriceLine | None:
+    """The station's tariff as a driver's price line (stations/price_text.py): within a
+    session, its tariff version's (the version it keeps, docs/pricing.md); None without a
     tariff, or with one the pricing cannot read."""
-    station = Station.objects.select_related(*STATION_TARIFFS).filter(pk=station_id).first()
-    tariff = tariff_for_station(station) if station is not None else None
-    if tariff is None:
-        return None
+    session = ChargingSession.objects.filter(pk=session_id).first() if session_id else None
+    if session is not None:
+        tariff = tariff_for_session(session)
+    else:
+        station = Station.objects.select_related(*STATION_TARIFFS).filter(pk=station_id).first()
+        tariff = tariff_for_station(station) if station is not None else None
+    return tariff_driver_line(tariff) if tariff is not None else None
+
+
+def tariff_driver_line(tariff: Tariff) -> PriceLine | None:
+    """The operator's own words for drivers if the tariff has them, else the generated line."""
+    if tariff.driver_text:
+        return PriceLine(tariff.driver_text, tariff.driver_language or None)
+    text = tariff_generated_text(tariff)
+    return PriceLine(text) if text else None
+
+
+def tariff_generated_text(tariff: Tariff) -> str:
+    """The price line built from the tariff's rates ("" when it has none or cannot be read)."""
     try:
-        return tariff_text(parse_tariff(tariff_document(tariff))) or None
+        return tariff_text(parse_tariff(tariff_document(tariff)))
     except ValueError:
         log.warning("Tariff %s cannot be worded for the driver", tariff.pk)
-        return None
+        return ""
 
 
 def sample_price(tariff: Tariff, *, start: datetime, minutes: int, kwh: Decimal,

@@ -177,17 +177,28 @@ class ElementsField(serializers.Field):
         return value
 
 
+LANGUAGE_TAG = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"  # RFC 5646, as short as OCPP's 8 chars
+
+
 class TariffSerializer(serializers.ModelSerializer):
     currency = serializers.RegexField(r"^[A-Z]{3}$", required=False, default="EUR",
                                       error_messages={"invalid": "An ISO 4217 code, e.g. EUR."})
     min_price = Money(required=False, allow_null=True)
     max_price = Money(required=False, allow_null=True)
     elements = ElementsField()
+    driver_text = serializers.CharField(
+        max_length=512, required=False, allow_blank=True, trim_whitespace=True,
+        help_text="Told to 2.0.1 drivers (personalMessage) instead of the generated price line")
+    driver_language = serializers.RegexField(
+        LANGUAGE_TAG, max_length=8, required=False, allow_blank=True,
+        help_text="RFC 5646 language of driver_text, e.g. de",
+        error_messages={"invalid": "An RFC 5646 language tag, e.g. de or de-AT."})
 
     class Meta:
         model = Tariff
         fields = ["id", "name", "currency", "vat_rate", "idle_grace_minutes", "min_price", "max_price",
-                  "is_default", "elements", "family", "version", "superseded_at", "created_at"]
+                  "is_default", "elements", "driver_text", "driver_language",
+                  "family", "version", "superseded_at", "created_at"]
         read_only_fields = ["family", "version", "superseded_at", "created_at"]
 
     def validate(self, attrs: dict) -> dict:

@@ -32,8 +32,9 @@ from tenants.validators import validate_same_tenant
 log = logging.getLogger(__name__)
 
 TARIFF_FIELDS = ("name", "currency", "vat_rate", "idle_grace_minutes", "min_price", "max_price",
-          "is_default", "elements")
-# Changing these changes no price: applied in place even to a version in use.
+          "is_default", "elements", "driver_text", "driver_language")
+# Changing these changes no price: applied in place even to a version in use. The driver's text
+# is not among them: it states the prices, so a session keeps the words of its version too.
 NOT_PRICES = {"name", "is_default"}
 
 

@@ -116,7 +116,9 @@ def tariff_edit(request, pk: int | None = None):
                 else:
                     messages.success(request, f"Tariff {saved.name} saved.")
                 return redirect("tariffs-page")
-    return render(request, "billing/tariff_form.html", {"form": form, "tariff": tariff},
+    generated = selectors.tariff_generated_text(tariff) if tariff else ""
+    return render(request, "billing/tariff_form.html",
+                  {"form": form, "tariff": tariff, "generated_text": generated},
                   status=400 if form.is_bound and form.errors else 200)
 
 

@@ -1,14 +1,23 @@
 """The price line a driver is told at a 2.0.1 station (idTokenInfo.personalMessage of an accepted
-Authorize or TransactionEvent), from the app that keeps tariffs: the station core does not
+Authorize or TransactionEvent), from the app that keeps tariffs (the generated line in English,
+or the operator's own words for drivers in their language): the station core does not
 import billing (docs/architecture.md, the one-way rule; docs/ocpp201.md, tariff text). Billing
 provides the line in its `AppConfig.ready()`; without a provider or a tariff, nothing is added.
 A token's own personal message (IdTag.personal_message) is left as the operator wrote it."""
 
 from collections.abc import Callable
+from typing import NamedTuple
 
-Text = Callable[[int], str | None]  # station id -> its price line, or None
+LANGUAGE = "en"  # the generated line is built in English
+
+
+class PriceLine(NamedTuple):
+    content: str
+    language: str | None = LANGUAGE  # RFC 5646; None: not said
+
+
+Text = Callable[[int, int | None], PriceLine | None]  # station id, session id -> line or None
 _texts: list[Text] = []
-LANGUAGE = "en"  # the line is built in English
 
 
 def provide(text: Text) -> None:
@@ -16,16 +25,20 @@ def provide(text: Text) -> None:
     _texts[:] = [text]
 
 
-def station_price_text(*, station_id: int) -> str | None:
-    return _texts[0](station_id) if _texts else None
+def station_price_text(*, station_id: int, session_id: int | None = None) -> PriceLine | None:
+    """The station's price line; within a session, that of the tariff version it runs under."""
+    return _texts[0](station_id, session_id) if _texts else None
 
 
-def with_price_message(info: dict, *, station_id: int) -> dict:
+def with_price_message(info: dict, *, station_id: int, session_id: int | None = None) -> dict:
     """`info` (a 2.0.1 idTokenInfo) with the station's price as its personalMessage when the
     token is Accepted and has no message of its own."""
     if info.get("status") != "Accepted" or "personalMessage" in info:
         return info
-    text = station_price_text(station_id=station_id)
-    if not text:
+    line = station_price_text(station_id=station_id, session_id=session_id)
+    if line is None or not line.content:
         return info
-    return info | {"personalMessage": {"format": "UTF8", "language": LANGUAGE, "content": text}}
+    message = {"format": "UTF8", "content": line.content}
+    if line.language:
+        message["language"] = line.language
+    return info | {"personalMessage": message}

@@ -46,3 +46,18 @@ async def test_a_station_without_a_tariff_tells_no_price(server):
     async with charge_point_201(server, tenant, station, password) as cp:
         assert await cp.authorize("BOB") == "Accepted"
     assert "personal_message" not in cp.id_token_infos[0]
+
+
+async def test_the_operators_own_words_are_told_in_their_language(server):
+    tenant = make_tenant()
+    words = "0,36 €/kWh inkl. 19 % MwSt., Parken ab 15 min 3,57 €/h"
+    tariff = make_tariff(tenant, elements=PARKING, driver_text=words, driver_language="de")
+    station, password = make_station(tenant, tariff=tariff)
+    make_id_tag(tenant, "ALICE")
+    async with charge_point_201(server, tenant, station, password) as cp:
+        assert await cp.authorize("ALICE") == "Accepted"
+        started = await cp.start_transaction(1, "ALICE")
+        await cp.stop_transaction(1, id_token="ALICE")
+    told = {"format": "UTF8", "language": "de", "content": words}
+    assert cp.id_token_infos[0]["personal_message"] == told
+    assert started.id_token_info["personal_message"] == told

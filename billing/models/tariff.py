@@ -23,6 +23,10 @@ class Tariff(models.Model):
     max_price = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
     is_default = models.BooleanField(default=False, help_text="The tenant's fallback")
     elements = models.JSONField(default=list, help_text="OCPI elements: price components and restrictions")
+    driver_text = models.CharField(max_length=512, blank=True, default="",
+                                   help_text="Told to 2.0.1 drivers instead of the generated price line")
+    driver_language = models.CharField(max_length=8, blank=True, default="",
+                                       help_text="RFC 5646 language of driver_text, e.g. de")
     family = models.UUIDField(help_text="Shared by every version of one tariff")
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -59,7 +59,7 @@ async def transaction_event(link: Link, payload: dict, received_at: datetime) ->
         answer["idTokenInfo"] = outcome.id_token_info
     elif outcome.id_token_info is not None:  # the price before charging (I01, I05)
         answer["idTokenInfo"] = await db(price_text.with_price_message, outcome.id_token_info,
-                                         station_id=station.pk)
+                                         station_id=station.pk, session_id=outcome.session_id)
     if outcome.stopped or (outcome.running and outcome.samples and not outcome.started):
         cost = await db(running_cost.session_running_cost, session_id=outcome.session_id)
         if cost is not None and outcome.stopped:
