@@ -5,6 +5,7 @@ from datetime import datetime
 from django.db.models import Q
 from django.utils import timezone
 
+from stations.authlist.limits import local_list_limits, too_long
 from stations.authlist.models import LocalList, LocalListUpdate
 from stations.models import IdTag, IdTagStatus, IdTokenType, Station
 
@@ -97,4 +98,19 @@ def local_list_state(station: Station) -> dict:
         "station_version": held.station_version if held else None,
         "station_version_at": held.station_version_at if held else None,
         "history": list(history),
+        **_limits_and_reason(station, desired, list(history)[:1], held),
     }
+
+
+def _limits_and_reason(station: Station, desired: dict, last: list, held) -> dict:
+    """The station's known limits, and why the list is not in sync (blank when it is or when
+    nothing says why): too long for the station, or the last update's failure."""
+    limits = local_list_limits(station_id=station.pk)
+    reason = ""
+    if not (held and held.version > 0 and held.snapshot == desired):
+        reason = too_long(len(desired), limits)
+        if not reason and last and last[0].status not in ("Accepted", "Pending"):
+            reason = last[0].error or f"The station answered {last[0].status}."
+    return {"max_entries_per_message": limits.per_message,
+            "max_bytes_per_message": limits.bytes_per_message,
+            "max_entries": limits.in_all, "out_of_sync_reason": reason}

@@ -37,6 +37,16 @@ class LocalListStateSerializer(serializers.Serializer):
     station_version = serializers.IntegerField(
         allow_null=True, help_text="Last GetLocalListVersion answer: -1 not supported, 0 empty")
     station_version_at = serializers.DateTimeField(allow_null=True)
+    max_entries_per_message = serializers.IntegerField(
+        allow_null=True, help_text="The station's SendLocalListMaxLength / ItemsPerMessage: a "
+                                   "longer update goes in parts; null: it never said")
+    max_bytes_per_message = serializers.IntegerField(
+        allow_null=True, help_text="2.0.1 LocalAuthListCtrlr.BytesPerMessage; null: never said")
+    max_entries = serializers.IntegerField(
+        allow_null=True, help_text="Entries the station holds in all (LocalAuthListMaxLength / "
+                                   "Entries maxLimit): a longer list is not sent")
+    out_of_sync_reason = serializers.CharField(
+        help_text="Why the list is not in sync (too long, a part refused...); blank otherwise")
     history = LocalListAttemptSerializer(many=True, help_text="SendLocalList attempts, newest first")
 
 

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from stations.authlist.limits import local_list_limits, parts_of, too_long
 from stations.authlist.models import LocalList, LocalListUpdate, UpdateStatus
 from stations.authlist.selectors import (
     TOKEN_TYPE,
@@ -119,19 +120,44 @@ def _update_record(held: LocalList, update_type: str, desired: dict[str, dict],
 
 
 @transaction.atomic
-def local_list_update_answer(*, update_id: int, status: str, error: str = "") -> LocalListUpdate:
-    """Record the station's answer; an accepted update becomes the list the station holds."""
+def local_list_update_answer(*, update_id: int, status: str, error: str = "",
+                             partly_held: dict[str, dict] | None = None) -> LocalListUpdate:
+    """Record the station's answer; an accepted update becomes the list the station holds. An
+    update sent in parts whose later part failed leaves the station holding `partly_held` (the
+    parts it accepted) under the update's version: out of sync, the next update starts there."""
     update = LocalListUpdate.objects.select_for_update().get(pk=update_id)
     if update.status != UpdateStatus.PENDING:
         return update
     update.status, update.error, update.answered_at = status, error, timezone.now()
     update.save(update_fields=["status", "error", "answered_at"])
-    if status == UpdateStatus.ACCEPTED:
+    held_now = update.snapshot if status == UpdateStatus.ACCEPTED else partly_held
+    if held_now is not None:
         held = LocalList.objects.select_for_update().get(pk=update.local_list_id)
-        held.version, held.snapshot = update.list_version, update.snapshot
-        held.entries_hash, held.confirmed_at = entries_hash(update.snapshot), update.answered_at
+        held.version, held.snapshot = update.list_version, held_now
+        held.entries_hash, held.confirmed_at = entries_hash(held_now), update.answered_at
         held.save(update_fields=["version", "snapshot", "entries_hash", "confirmed_at"])
     return update
+
+
+def entries_applied(held: dict[str, dict], entries: list[dict]) -> dict[str, dict]:
+    """`held` (idTag -> info) once a station applied `entries` as a differential update: names
+    match in any case; a removal names the token's type (a 2.0.1 IdToken of another type stays)."""
+    result = dict(held)
+    for entry in entries:
+        name, key = entry["idTag"], entry["idTag"].lower()
+        same = [n for n in result if n.lower() == key]
+        if "idTagInfo" in entry:
+            for old in same:
+                result.pop(old)
+            info = dict(entry["idTagInfo"])
+            if entry.get(TOKEN_TYPE):
+                info[TOKEN_TYPE] = entry[TOKEN_TYPE]
+            result[name] = info
+        else:
+            for old in same:
+                if result[old].get(TOKEN_TYPE) == entry.get(TOKEN_TYPE):
+                    result.pop(old)
+    return result
 
 
 @transaction.atomic
@@ -164,16 +190,40 @@ def local_list_mark_due(*, station_id: int) -> None:
 
 
 async def _send(station: Station, update: LocalListUpdate) -> LocalListUpdate:
-    request = req.LocalListSend(version=update.list_version, full=update.update_type == FULL,
-                                entries=tuple(update.entries or ()))
-    try:
-        answer = await command_run(station, request)
-    except CommandFailed as failure:
-        await sync_to_async(local_list_update_answer)(
-            update_id=update.pk, status=UpdateStatus.SEND_FAILED, error=json.dumps(failure.body))
-        raise
-    return await sync_to_async(local_list_update_answer)(update_id=update.pk,
-                                                         status=answer.status)
+    """Send the update as the station's limits allow (stations/authlist/limits.py): a list it
+    cannot hold is not sent (Failed, with the reason); one longer than a message goes in parts,
+    one CALL at a time, the first as the update's type and the rest Differential, all under
+    the update's version. It is Accepted only when every part was."""
+    found = await db(local_list_limits, station_id=station.pk)
+    reason = too_long(len(update.snapshot), found)
+    if reason:
+        return await db(local_list_update_answer, update_id=update.pk,
+                        status=UpdateStatus.FAILED, error=reason)
+    full, entries = update.update_type == FULL, list(update.entries or ())
+    parts = parts_of(station, update.list_version, entries, found)
+    held = None  # what the station holds once a part of several was accepted
+    for number, part in enumerate(parts, 1):
+        request = req.LocalListSend(version=update.list_version, full=full and number == 1,
+                                    entries=tuple(part))
+        where = f"Part {number} of {len(parts)}: " if len(parts) > 1 else ""
+        try:
+            answer = await command_run(station, request)
+        except CommandFailed as failure:
+            await db(local_list_update_answer, update_id=update.pk,
+                     status=UpdateStatus.SEND_FAILED, error=where + json.dumps(failure.body),
+                     partly_held=held)
+            raise
+        if answer.status != UpdateStatus.ACCEPTED:
+            return await db(local_list_update_answer, update_id=update.pk, status=answer.status,
+                            error=where + answer.status if where else "", partly_held=held)
+        if len(parts) > 1:
+            start = held if held is not None else {} if full else await db(_held_snapshot, update)
+            held = entries_applied(start, part)
+    return await db(local_list_update_answer, update_id=update.pk, status=UpdateStatus.ACCEPTED)
+
+
+def _held_snapshot(update: LocalListUpdate) -> dict[str, dict]:
+    return LocalList.objects.values_list("snapshot", flat=True).get(pk=update.local_list_id)
 
 
 async def local_list_send(*, station: Station, update_type: str,

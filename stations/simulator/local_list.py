@@ -33,17 +33,28 @@ class LocalListStation:
         entries = local_authorization_list or []
         self.received.append(("SendLocalList", {"list_version": list_version,
                                                 "update_type": update_type, "entries": entries}))
-        if update_type == "Differential" and list_version <= self.local_list_version:
-            return call_result.SendLocalList(status="VersionMismatch")
-        if update_type == "Full":
-            self.local_list.clear()
+        if update_type == "Differential" and list_version < self.local_list_version:
+            return call_result.SendLocalList(status="VersionMismatch")  # the same: a next part
+        if len(entries) > self._config_limit("SendLocalListMaxLength"):
+            return call_result.SendLocalList(status="Failed")
+        held = {} if update_type == "Full" else dict(self.local_list)
         for entry in entries:  # an entry without idTagInfo removes the tag
             if "id_tag_info" in entry:
-                self.local_list[entry["id_tag"]] = entry["id_tag_info"]
+                held[entry["id_tag"]] = entry["id_tag_info"]
             else:
-                self.local_list.pop(entry["id_tag"], None)
+                held.pop(entry["id_tag"], None)
+        if len(held) > self._config_limit("LocalAuthListMaxLength"):
+            return call_result.SendLocalList(status="Failed")
+        self.local_list.clear()
+        self.local_list.update(held)
         self.local_list_version = list_version
         return call_result.SendLocalList(status="Accepted")
+
+    def _config_limit(self, key: str) -> float:
+        """A configuration key limiting the list (SendLocalListMaxLength, LocalAuthListMaxLength)
+        as a real station enforces it; none set: no limit."""
+        value = self.configuration.get(key)
+        return int(value) if value else float("inf")
 
     @on(Action.get_local_list_version)
     async def on_get_local_list_version(self, **kwargs):
