@@ -138,3 +138,12 @@ def test_an_accountant_cannot_open_the_tariff_form():
     tariff = make_tariff(tenant)
     http = signed_in(member(tenant, Role.ACCOUNTANT))
     assert (http.get(f"/tariffs/{tariff.pk}/")).status_code == 403
+
+
+def test_an_accountant_reads_the_drivers_text_in_the_list():
+    tenant = make_tenant("Listed")
+    make_tariff(tenant, driver_text="Nur heute: 0,30 €/kWh", driver_language="de")
+    make_tariff(tenant, name="Plain")
+    listing = (signed_in(member(tenant, Role.ACCOUNTANT)).get("/tariffs/")).text
+    assert "Drivers are told (de): <q>Nur heute: 0,30 €/kWh</q>" in listing
+    assert listing.count('class="driver-text"') == 1
