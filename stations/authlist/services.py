@@ -194,11 +194,11 @@ async def _send(station: Station, update: LocalListUpdate) -> LocalListUpdate:
     cannot hold is not sent (Failed, with the reason); one longer than a message goes in parts,
     one CALL at a time, the first as the update's type and the rest Differential, all under
     the update's version. It is Accepted only when every part was."""
-    found = await db(local_list_limits, station_id=station.pk)
+    answered = sync_to_async(local_list_update_answer)
+    found = await sync_to_async(local_list_limits)(station_id=station.pk)
     reason = too_long(len(update.snapshot), found)
     if reason:
-        return await db(local_list_update_answer, update_id=update.pk,
-                        status=UpdateStatus.FAILED, error=reason)
+        return await answered(update_id=update.pk, status=UpdateStatus.FAILED, error=reason)
     full, entries = update.update_type == FULL, list(update.entries or ())
     parts = parts_of(station, update.list_version, entries, found)
     held = None  # what the station holds once a part of several was accepted
@@ -209,17 +209,17 @@ async def _send(station: Station, update: LocalListUpdate) -> LocalListUpdate:
         try:
             answer = await command_run(station, request)
         except CommandFailed as failure:
-            await db(local_list_update_answer, update_id=update.pk,
-                     status=UpdateStatus.SEND_FAILED, error=where + json.dumps(failure.body),
-                     partly_held=held)
+            await answered(update_id=update.pk, status=UpdateStatus.SEND_FAILED,
+                           error=where + json.dumps(failure.body), partly_held=held)
             raise
         if answer.status != UpdateStatus.ACCEPTED:
-            return await db(local_list_update_answer, update_id=update.pk, status=answer.status,
-                            error=where + answer.status if where else "", partly_held=held)
+            return await answered(update_id=update.pk, status=answer.status,
+                                  error=where + answer.status if where else "", partly_held=held)
         if len(parts) > 1:
-            start = held if held is not None else {} if full else await db(_held_snapshot, update)
+            start = held if held is not None else \
+                {} if full else await sync_to_async(_held_snapshot)(update)
             held = entries_applied(start, part)
-    return await db(local_list_update_answer, update_id=update.pk, status=UpdateStatus.ACCEPTED)
+    return await answered(update_id=update.pk, status=UpdateStatus.ACCEPTED)
 
 
 def _held_snapshot(update: LocalListUpdate) -> dict[str, dict]:
