@@ -36,9 +36,11 @@ def _positive(value) -> int | None:
 
 
 def _value(station_id: int, component: str, name: str) -> int | None:
-    values = (Variable.objects.filter(component__station_id=station_id,
-                                      component__name=component, name__iexact=name)
-              .filter(Q(attributes__type=AttributeType.ACTUAL))
+    """A positive Actual value of the variable (1.6 keys in any case; a 2.0.1 station may name
+    it as the specification's prose does, e.g. ItemsPerMessageSendLocalList)."""
+    values = (Variable.objects.filter(component__station_id=station_id, component__name=component)
+              .filter(Q(name__iexact=name) | Q(name__iexact=name + "SendLocalList"))
+              .filter(attributes__type=AttributeType.ACTUAL)
               .values_list("attributes__value", flat=True))
     return next((n for n in map(_positive, values) if n is not None), None)
 
