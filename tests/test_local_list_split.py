@@ -2,7 +2,8 @@
 and 2.0.1 simulators over a real WebSocket; the simulators enforce the limits as stations do
 (1.6: Failed; 2.0.1: a CALLERROR for a message too long, Failed for a list too long). A list
 longer than one message goes as the Full update's first part and Differential parts under the
-same version; it is in sync only when every part was accepted; one longer than the station holds
+next versions (a station refuses a Differential not above the version it holds); it is in sync
+only when every part was accepted; one longer than the station holds
 is not sent and the state says why. Hypothesis checks the cutting on messy lists."""
 
 from decimal import Decimal
@@ -65,7 +66,7 @@ def shape(sent) -> list[tuple[int, str, int]]:
     return [(version, kind, len(entries)) for version, kind, entries in sent]
 
 
-async def test_a_1_6_list_longer_than_a_message_goes_in_parts_under_one_version(server):
+async def test_a_1_6_list_longer_than_a_message_goes_in_parts_each_the_next_version(server):
     tenant = tenant_with_tags()
     station, password = make_station(tenant)
     known_16(station, SendLocalListMaxLength="2")
@@ -80,8 +81,9 @@ async def test_a_1_6_list_longer_than_a_message_goes_in_parts_under_one_version(
         state = (await api.get(url(station))).json()
     assert (sent["status"], sent["entry_count"]) == ("Accepted", 5)
     parts = shape(sent_lists(cp))
-    assert parts[:3] == [(1, "Full", 2), (1, "Differential", 2), (1, "Differential", 1)]
+    assert parts[:3] == [(1, "Full", 2), (2, "Differential", 2), (3, "Differential", 1)]
     assert all(count <= 2 for _, kind, count in parts[3:] if kind == "Differential")
+    assert [version for version, _, _ in parts] == list(range(1, len(parts) + 1))
     assert sorted(cp.local_list) == sorted(NAMES + ["FINN", "GRETA", "HUGO"])
     assert (state["in_sync"], state["max_entries_per_message"], state["out_of_sync_reason"]) == \
         (True, 2, "")
@@ -148,9 +150,9 @@ async def test_a_2_0_1_list_goes_in_parts_by_items_and_bytes(server):
         state = (await api.get(url(station))).json()
     parts = shape(sent_lists_201(cp))
     assert by_items["status"] == by_bytes["status"] == "Accepted"
-    assert parts[:3] == [(1, "Full", 2), (1, "Differential", 2), (1, "Differential", 1)]
-    assert parts[3][:2] == (2, "Full") and len(parts) > 4
-    assert all(p[:2] == (2, "Differential") for p in parts[4:])
+    assert parts[:3] == [(1, "Full", 2), (2, "Differential", 2), (3, "Differential", 1)]
+    assert parts[3][:2] == (4, "Full") and len(parts) > 4
+    assert [p[:2] for p in parts[4:]] == [(v, "Differential") for v in range(5, len(parts) + 1)]
     assert sum(p[2] for p in parts[3:]) == 5 and sorted(cp.local_list) == NAMES
     assert (state["in_sync"], state["max_bytes_per_message"]) == (True, 300)
 

@@ -121,10 +121,12 @@ def _update_record(held: LocalList, update_type: str, desired: dict[str, dict],
 
 @transaction.atomic
 def local_list_update_answer(*, update_id: int, status: str, error: str = "",
-                             partly_held: dict[str, dict] | None = None) -> LocalListUpdate:
-    """Record the station's answer; an accepted update becomes the list the station holds. An
-    update sent in parts whose later part failed leaves the station holding `partly_held` (the
-    parts it accepted) under the update's version: out of sync, the next update starts there."""
+                             partly_held: dict[str, dict] | None = None,
+                             held_version: int | None = None) -> LocalListUpdate:
+    """Record the station's answer; an accepted update becomes the list the station holds, under
+    `held_version` (its last part's; by default the update's). An update sent in parts whose
+    later part failed leaves the station holding `partly_held` (the parts it accepted) under the
+    last accepted part's version: out of sync, the next update starts there."""
     update = LocalListUpdate.objects.select_for_update().get(pk=update_id)
     if update.status != UpdateStatus.PENDING:
         return update
@@ -133,7 +135,8 @@ def local_list_update_answer(*, update_id: int, status: str, error: str = "",
     held_now = update.snapshot if status == UpdateStatus.ACCEPTED else partly_held
     if held_now is not None:
         held = LocalList.objects.select_for_update().get(pk=update.local_list_id)
-        held.version, held.snapshot = update.list_version, held_now
+        held.version = update.list_version if held_version is None else held_version
+        held.snapshot = held_now
         held.entries_hash, held.confirmed_at = entries_hash(held_now), update.answered_at
         held.save(update_fields=["version", "snapshot", "entries_hash", "confirmed_at"])
     return update
@@ -192,34 +195,43 @@ def local_list_mark_due(*, station_id: int) -> None:
 async def _send(station: Station, update: LocalListUpdate) -> LocalListUpdate:
     """Send the update as the station's limits allow (stations/authlist/limits.py): a list it
     cannot hold is not sent (Failed, with the reason); one longer than a message goes in parts,
-    one CALL at a time, the first as the update's type and the rest Differential, all under
-    the update's version. It is Accepted only when every part was."""
+    one CALL at a time, the first as the update's type and the rest Differential, each part the
+    next version (the update's version, then + 1 ...: a station refuses a Differential whose
+    version is not above the list it holds). It is Accepted only when every part was, and the
+    station then holds the last part's version."""
     answered = sync_to_async(local_list_update_answer)
     found = await sync_to_async(local_list_limits)(station_id=station.pk)
     reason = too_long(len(update.snapshot), found)
     if reason:
         return await answered(update_id=update.pk, status=UpdateStatus.FAILED, error=reason)
     full, entries = update.update_type == FULL, list(update.entries or ())
-    parts = parts_of(station, update.list_version, entries, found)
+    # sized at the highest version a part may carry: a wider number never makes a part too long
+    parts = parts_of(station, update.list_version + len(entries), entries, found)
     held = None  # what the station holds once a part of several was accepted
+    held_version = None  # and under which version
     for number, part in enumerate(parts, 1):
-        request = req.LocalListSend(version=update.list_version, full=full and number == 1,
+        version = update.list_version + number - 1
+        request = req.LocalListSend(version=version, full=full and number == 1,
                                     entries=tuple(part))
         where = f"Part {number} of {len(parts)}: " if len(parts) > 1 else ""
         try:
             answer = await command_run(station, request)
         except CommandFailed as failure:
             await answered(update_id=update.pk, status=UpdateStatus.SEND_FAILED,
-                           error=where + json.dumps(failure.body), partly_held=held)
+                           error=where + json.dumps(failure.body), partly_held=held,
+                           held_version=held_version)
             raise
         if answer.status != UpdateStatus.ACCEPTED:
             return await answered(update_id=update.pk, status=answer.status,
-                                  error=where + answer.status if where else "", partly_held=held)
+                                  error=where + answer.status if where else "", partly_held=held,
+                                  held_version=held_version)
+        held_version = version
         if len(parts) > 1:
             start = held if held is not None else \
                 {} if full else await sync_to_async(_held_snapshot)(update)
             held = entries_applied(start, part)
-    return await answered(update_id=update.pk, status=UpdateStatus.ACCEPTED)
+    return await answered(update_id=update.pk, status=UpdateStatus.ACCEPTED,
+                          held_version=held_version)
 
 
 def _held_snapshot(update: LocalListUpdate) -> dict[str, dict]:

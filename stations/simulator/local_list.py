@@ -33,8 +33,8 @@ class LocalListStation:
         entries = local_authorization_list or []
         self.received.append(("SendLocalList", {"list_version": list_version,
                                                 "update_type": update_type, "entries": entries}))
-        if update_type == "Differential" and list_version < self.local_list_version:
-            return call_result.SendLocalList(status="VersionMismatch")  # the same: a next part
+        if update_type == "Differential" and list_version <= self.local_list_version:
+            return call_result.SendLocalList(status="VersionMismatch")
         if len(entries) > self._config_limit("SendLocalListMaxLength"):
             return call_result.SendLocalList(status="Failed")
         held = {} if update_type == "Full" else dict(self.local_list)

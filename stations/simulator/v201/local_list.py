@@ -26,8 +26,8 @@ class LocalListStation201:
         entries = local_authorization_list or []
         self.received.append(("SendLocalList", {"version_number": version_number,
                                                 "update_type": update_type, "entries": entries}))
-        if update_type == "Differential" and version_number < self.local_list_version:
-            return call_result.SendLocalList(status="VersionMismatch")  # the same: a next part
+        if update_type == "Differential" and version_number <= self.local_list_version:
+            return call_result.SendLocalList(status="VersionMismatch")
         if len(entries) > self._list_limit("ItemsPerMessage"):  # as a real station: CALLERROR
             raise OccurrenceConstraintViolationError(
                 description=f"{len(entries)} entries; ItemsPerMessage is "
