@@ -1,8 +1,0 @@
-# Reserved for issue 19's work on this app (filled by hand; empty if nothing was needed).
-from django.db import migrations
-
-
-class Migration(migrations.Migration):
-    dependencies = [("authlist", "0001_initial")]
-
-    operations = []
