@@ -188,3 +188,18 @@ async def test_a_car_that_proposes_schedules_keeps_to_each_profile_it_is_given(s
     assert cp.ev_schedules[-1][0]["charging_schedule_period"][0]["limit"] == 8.0
     checked = EVChargingSchedule.objects.filter(station=station).order_by("received_at", "id")
     assert [row.profile.charging_profile_id for row in checked] == [9001, 77]
+
+
+async def test_needs_for_evse_0_are_rejected_and_a_cars_nonsense_figures_are_not_taken(server):
+    """Found by the 2.0.1 link fuzz: evseId 0 and a negative voltage are schema-valid."""
+    tenant = make_tenant()
+    station, password = make_station(tenant)
+    tag = make_id_tag(tenant)
+    async with charge_point_201(server, tenant, station, password) as cp:
+        assert await cp.notify_ev_charging_needs(0, energy_wh=0, min_current=0, max_current=0,
+                                                 max_voltage=-1) == "Rejected"
+        await cp.start_transaction(1, tag.id_tag)
+        assert await cp.notify_ev_charging_needs(1, energy_wh=10000, max_voltage=-1) == "Accepted"
+    needs = ChargingNeeds.objects.get(station=station)
+    assert (needs.evse_id, needs.energy_amount_wh, needs.ev_max_voltage) == (1, 10000, None)
+    assert needs.payload["acChargingParameters"]["evMaxVoltage"] == -1

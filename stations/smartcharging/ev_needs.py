@@ -53,13 +53,22 @@ def charging_needs_record(*, station_id: int, evse_id: int, needs: dict,
         tenant_id=station.tenant_id, station_id=station_id, evse_id=evse_id, session=session,
         requested_energy_transfer=needs["requestedEnergyTransfer"],
         departure_time=timestamps.parse(needs.get("departureTime")),
-        energy_amount_wh=_energy_asked(ac, dc), ev_min_current=ac.get("evMinCurrent"),
-        ev_max_current=ac.get("evMaxCurrent", dc.get("evMaxCurrent")),
-        ev_max_voltage=ac.get("evMaxVoltage", dc.get("evMaxVoltage")),
-        ev_max_power=dc.get("evMaxPower"), state_of_charge=dc.get("stateOfCharge"),
-        max_schedule_tuples=max_schedule_tuples, payload=needs,
+        energy_amount_wh=_count(_energy_asked(ac, dc)), ev_min_current=_count(ac.get("evMinCurrent")),
+        ev_max_current=_count(ac.get("evMaxCurrent", dc.get("evMaxCurrent"))),
+        ev_max_voltage=_count(ac.get("evMaxVoltage", dc.get("evMaxVoltage"))),
+        ev_max_power=_count(dc.get("evMaxPower")),
+        state_of_charge=_count(dc.get("stateOfCharge"), most=100),
+        max_schedule_tuples=_count(max_schedule_tuples), payload=needs,
         meter_wh=_meter_of(session), status=ACCEPTED if session else REJECTED,
         received_at=received_at)
+
+
+def _count(value, most: int = 2**31 - 1) -> int | None:
+    """A figure the car told, kept when it is one (0 .. `most`); a car's nonsense (a negative
+    voltage, an overflow) is kept only in the payload, never taken for a limit."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= most:
+        return None
+    return value
 
 
 def _energy_asked(ac: dict, dc: dict) -> int | None:

@@ -52,6 +52,8 @@ async def notify_ev_charging_needs(link: Link, payload: dict, received_at: datet
     """Stored, then answered with a TxProfile after the answer (2.0.1 K15, K17): load
     management's where it steers the station, else the car's own limits (ev_needs.py)."""
     station, evse_id = link.station, payload["evseId"]
+    if evse_id < 1:  # needs are those of a car on an EVSE: never 0, nor below
+        return {"status": ev_needs.REJECTED, "statusInfo": {"reasonCode": "UnknownEVSE"}}
     needs = await db(ev_needs.charging_needs_record, station_id=station.pk, evse_id=evse_id,
                      needs=payload["chargingNeeds"],
                      max_schedule_tuples=payload.get("maxScheduleTuples"), received_at=received_at)
@@ -69,6 +71,8 @@ async def notify_ev_charging_schedule(link: Link, payload: dict, received_at: da
     """Accepted within the profile we gave, else Rejected and the profile sent again for the
     car to renegotiate (2.0.1 K15.FR.12/13)."""
     station, evse_id = link.station, payload["evseId"]
+    if evse_id < 1:  # a car's schedule on an EVSE: never 0 nor below
+        return {"status": ev_needs.REJECTED, "statusInfo": {"reasonCode": "UnknownEVSE"}}
     row = await db(ev_needs.ev_schedule_check, station_id=station.pk, evse_id=evse_id,
                    time_base=timestamps.parse(payload["timeBase"]),
                    schedule=payload["chargingSchedule"], received_at=received_at)
