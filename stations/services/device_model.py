@@ -307,10 +307,16 @@ def device_report_part_record(*, station_id: int, request_id: int, seq_no: int, 
     if not tbc:
         report.last_seq_no = seq_no
     if (report.completed_at is None and report.last_seq_no is not None
-            and seq_nos >= set(range(report.last_seq_no + 1))):
+            and every_part_came(seq_nos, report.last_seq_no)):
         report.completed_at = at
     report.save(update_fields=["seq_nos", "parts", "last_seq_no", "completed_at"])
     return report
+
+
+def every_part_came(seq_nos: set[int], last: int) -> bool:
+    """Whether parts 0 .. `last` all came: counted in what came, never by listing 0 .. `last`
+    (a station's seqNo may be any 32-bit number: a set of them all would stall the server)."""
+    return sum(1 for n in seq_nos if 0 <= n <= last) == last + 1
 
 
 UNREQUESTED = "Unrequested"

@@ -179,3 +179,16 @@ def test_a_limit_the_model_cannot_hold_is_dropped_and_a_negative_evse_skipped(st
     big = Variable.objects.get(component__station=station, name="Number")
     assert (big.min_limit, big.max_limit) == (None, Decimal("2.5"))
     assert not Variable.objects.filter(component__station=station, name="Power").exists()
+
+
+def test_a_last_part_numbered_in_the_hundreds_of_millions_is_counted_not_listed(station):
+    """Found by the 2.0.1 link fuzz: seqNo 279635229 made a set of every number up to it and
+    stalled a server thread (NotifyReport and NotifyMonitoringReport share this)."""
+    at = datetime(2026, 12, 7, tzinfo=UTC)
+    report = device_report_part_record(station_id=station.pk, request_id=78, seq_no=279635229,
+                                       tbc=False, report_data=[], at=at)
+    assert (report.completed_at, report.last_seq_no) == (None, 279635229)
+    for seq_no in (1, 0):
+        report = device_report_part_record(station_id=station.pk, request_id=79, seq_no=seq_no,
+                                           tbc=seq_no == 0, report_data=[], at=at)
+    assert report.completed_at == at
