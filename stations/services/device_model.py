@@ -90,7 +90,9 @@ def device_model_record(*, station_id: int, reported: list[ReportedVariable], so
     """Store each reported attribute (its value replacing the one learnt before); components
     and variables appear as first reported. `described`: the report tells the attributes'
     mutability, persistence and constancy (a 2.0.1 GetVariables or SetVariables answer does
-    not, so what a report told is kept). Returns how many attributes were stored."""
+    not, so what a report told is kept). Returns how many attributes were stored. A place with
+    a negative EVSE or connector number (schema-valid, but none has one) is skipped."""
+    reported = [r for r in reported if (r.evse_id or 0) >= 0 and (r.connector_id or 0) >= 0]
     if not reported:
         return 0
     at = at or timezone.now()

@@ -12,10 +12,12 @@ import pytest
 from stations.devicemodel.selectors import device_model_matching, items_per_message
 from stations.models import DeviceReport, Variable, VariableAttribute
 from stations.services.device_model import (
+    device_model_record,
     device_model_record_answer,
     device_report_answered,
     device_report_open,
     device_report_part_record,
+    events_reported,
 )
 from tests.factories import make_station
 
@@ -192,3 +194,11 @@ def test_a_last_part_numbered_in_the_hundreds_of_millions_is_counted_not_listed(
         report = device_report_part_record(station_id=station.pk, request_id=79, seq_no=seq_no,
                                            tbc=seq_no == 0, report_data=[], at=at)
     assert report.completed_at == at
+
+
+def test_an_event_on_a_negative_evse_is_not_taken_into_the_model(station):
+    """Found by the 2.0.1 link fuzz: a NotifyEvent's evse id -4017 is schema-valid."""
+    event = {"component": {"name": "Connector", "evse": {"id": -4017}},
+             "variable": {"name": "Problem"}, "actualValue": "true"}
+    assert device_model_record(station_id=station.pk, reported=events_reported([event]),
+                               source="event", described=False) == 0
