@@ -53,7 +53,10 @@ def _chunks(station: Station, items: tuple, make, count: int | None,
     return chunks
 
 
-async def _in_parts(station: Station, action: str, items: tuple, make) -> list[req.VariablesReport]:
+async def in_parts(station: Station, action: str, items: tuple, make) -> list[req.VariablesReport]:
+    """Send `items` with `action` in as many CALLs as the station's ItemsPerMessage and
+    BytesPerMessage allow (`make` builds one CALL's request); each CALL's report, in order.
+    Shared by the device model's Get/SetVariables and the monitoring commands."""
     count = await sync_to_async(items_per_message)(station_id=station.pk, action=action)
     size = await sync_to_async(bytes_per_message)(station_id=station.pk, action=action)
     try:
@@ -74,7 +77,7 @@ def _joined(reports: list[req.VariablesReport], kind: type, key: str) -> req.Var
 async def variables_get(*, station: Station,
                         items: tuple[req.VariableRef, ...]) -> req.VariablesReport:
     """Read the attributes named; one result per attribute, in the order asked."""
-    reports = await _in_parts(station, "GetVariables", tuple(items),
+    reports = await in_parts(station, "GetVariables", tuple(items),
                               lambda chunk: req.VariablesGet(items=chunk))
     return _joined(reports, req.VariablesReport, "getVariableResult")
 
@@ -83,7 +86,7 @@ async def variables_set(*, station: Station,
                         items: tuple[req.VariableSetting, ...]) -> req.VariablesSetReport:
     """Set the attributes given; one result per attribute. What the station accepted is the
     attribute's value in the stored model from now on."""
-    reports = await _in_parts(station, "SetVariables", tuple(items),
+    reports = await in_parts(station, "SetVariables", tuple(items),
                               lambda chunk: req.VariablesSet(items=chunk))
     return _joined(reports, req.VariablesSetReport, "setVariableResult")
 

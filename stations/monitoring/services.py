@@ -12,7 +12,7 @@ from asgiref.sync import sync_to_async
 
 from stations.commands import requests as req
 from stations.commands.sending import CommandInvalid, command_run
-from stations.devicemodel.services import _in_parts, report_asked
+from stations.devicemodel.services import in_parts, report_asked
 from stations.models import DeviceReport, Station
 from stations.monitoring import records
 from stations.services import device_model
@@ -42,7 +42,7 @@ async def monitors_set(*, station: Station,
                        items: tuple[req.MonitorSetting, ...]) -> req.MonitorsSetReport:
     """SetVariableMonitoring: one result per monitor, in the order given; what the station
     accepted is stored under the id it gave."""
-    reports = await _in_parts(station, "SetVariableMonitoring", tuple(items),
+    reports = await in_parts(station, "SetVariableMonitoring", tuple(items),
                               lambda chunk: req.MonitorsSet(items=chunk))
     results = tuple(r for report in reports for r in report.results)
     await sync_to_async(records.monitors_record)(station_id=station.pk,
@@ -58,7 +58,7 @@ async def monitors_clear(*, station: Station,
                          monitor_ids: tuple[int, ...]) -> req.MonitorsClearReport:
     """ClearVariableMonitoring: a status per id (Accepted, Rejected, NotFound); the monitors
     the station no longer has are forgotten."""
-    reports = await _in_parts(station, "ClearVariableMonitoring", tuple(monitor_ids),
+    reports = await in_parts(station, "ClearVariableMonitoring", tuple(monitor_ids),
                               lambda chunk: req.MonitorsClear(monitor_ids=chunk))
     results = tuple(r for report in reports for r in report.results)
     await sync_to_async(records.monitors_forget)(
