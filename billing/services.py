@@ -20,10 +20,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from billing import selectors
+from billing.events import SessionPriced
 from billing.invoices.services import invoice_correct_session, invoice_open_of_session
 from billing.models import LoadGroupTariff, SessionPrice, StationTariff, Tariff
 from billing.pricing import Price
 from loadmgmt.models import LoadGroup, LoadGroupMember
+from stations import events
 from stations.models import ChargingSession, Station
 from stations.selectors import sessions_by_transaction_id
 from tenants.models import Tenant
@@ -132,6 +134,7 @@ def session_price_final(*, session_id: int) -> SessionPrice | None:
         return record
     _price(record, session)
     record.save()
+    events.publish(SessionPriced(session.tenant_id, session.pk, session.station_id))
     return record
 
 
@@ -157,6 +160,8 @@ def session_price_correct(*, session_id: int) -> SessionPrice | None:
     record.final = record.final or invoice is not None  # the invoice states this price: it stays
     if _state(record) != before:
         record.save()
+        events.publish(SessionPriced(session.tenant_id, session.pk, session.station_id,
+                                     corrected=True))
     else:
         record.priced_at = priced_at
     if invoice is not None:

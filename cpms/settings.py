@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "stations.displaymessages",
     "billing",
     "loadmgmt",
+    "alerts",
+    "webhooks",
+    "audit",
     "cpms",
 ]
 
@@ -59,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "audit.middleware.AuditMiddleware",  # who writes: the audit log's context (docs/audit.md)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -16,6 +16,9 @@ urlpatterns = [
     path("api/v1/", include("stations.urls")),
     path("api/v1/", include("billing.urls")),
     path("api/v1/", include("billing.exports.urls")),
+    path("api/v1/", include("alerts.urls")),
+    path("api/v1/", include("webhooks.urls")),
+    path("api/v1/", include("audit.urls")),
     # Firmware downloads and diagnostics/log uploads for stations: the token in the URL is the key.
     path("ocpp-files/", include("stations.firmware.file_urls")),
     # The dashboard, one URL module per app ("/" is stations' overview)
@@ -23,6 +26,9 @@ urlpatterns = [
     path("", include("billing.dashboard_urls")),
     path("", include("loadmgmt.dashboard_urls")),
     path("", include("stations.security.dashboard_urls")),
+    path("", include("alerts.dashboard_urls")),
+    path("", include("webhooks.dashboard_urls")),
+    path("", include("audit.dashboard_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]

@@ -82,6 +82,23 @@ class StationBooted:
 
 
 @dataclass(frozen=True)
+class StationConnected:
+    """A station's WebSocket was accepted (on the event loop, before its first message).
+    A subscriber's follow-up runs as a task of its own."""
+
+    station: Any
+    link: Any = None  # the station's Link (stations/ocpp/link.py)
+
+
+@dataclass(frozen=True)
+class StationDisconnected:
+    """A station's WebSocket closed (on the event loop). Not published for a socket another
+    socket of the same station replaced. A subscriber's follow-up runs as a task of its own."""
+
+    station: Any
+
+
+@dataclass(frozen=True)
 class StatusChanged:
     """A connector's (or the station's, connector 0) status was reported (on the event loop)."""
 
@@ -101,6 +118,23 @@ class CallSent:
     action: str
     payload: dict | None
     link: Any = None  # on the event loop: the station's Link (stations/ocpp/link.py)
+
+
+@dataclass(frozen=True)
+class CommandCompleted:
+    """A CALL the backend asked for (an operator, the API, a service: `stations/commands/
+    sending.py`'s `station_call`) got its outcome, in the process that asked (async code;
+    a subscriber's follow-up is awaited before the caller gets the answer).
+    `outcome`: "result" (the station answered; `response` is its payload), "invalid" (we refused
+    to send it), "refused" (the station is not admitted), "not_connected", "error" (a CALLERROR),
+    "disconnected" or "timeout"."""
+
+    station: Any
+    action: str
+    payload: dict
+    outcome: str
+    response: dict | None = None
+    detail: str = ""
 
 
 # --- Sessions -------------------------------------------------------------------------------

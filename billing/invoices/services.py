@@ -25,11 +25,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
+from billing.events import InvoiceIssued
 from billing.invoices import selectors
 from billing.invoices.tasks import render_invoice_pdf_task
 from billing.models import Customer, Invoice, InvoiceKind, InvoiceLine, InvoiceSequence, Seller, SessionPrice
 from billing.pricing import currency_exponent
 from billing.pricing.money import decimal_text, round_half_up
+from stations import events
 from tenants.models import Tenant
 
 log = logging.getLogger(__name__)
@@ -155,6 +157,7 @@ def invoice_credit(*, invoice: Invoice, render_pdf: bool = True) -> Invoice:
         for line in original.lines.order_by("position")], batch_size=1000)
     if render_pdf:
         _render_after_commit(note.pk)
+    events.publish(InvoiceIssued(note.tenant_id, note.pk))
     return note
 
 
@@ -223,6 +226,7 @@ def _issue(tenant: Tenant, customer: Customer, currency: str, period_start: date
     InvoiceLine.objects.bulk_create(lines, batch_size=1000)
     if render_pdf:
         _render_after_commit(invoice.pk)
+    events.publish(InvoiceIssued(tenant.pk, invoice.pk))
     return invoice
 
 

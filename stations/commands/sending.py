@@ -16,6 +16,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 
+from stations import events
 from stations.commands.requests import CommandResult
 from stations.models import Station
 from stations.ocpp import links
@@ -86,7 +87,18 @@ class StationTimedOut(CommandFailed):
 async def station_call(station, action: str, payload: dict, *,
                        timeout: float | None = None) -> dict:
     """Send `action` to `station` (a Station with `channel_name` and `server_process` loaded,
-    fresh from the database) and return the response payload."""
+    fresh from the database) and return the response payload. Whatever the outcome, the
+    subscribers of `events.CommandCompleted` (the audit log) hear of it first."""
+    try:
+        response = await _station_call(station, action, payload, timeout=timeout)
+    except CommandFailed as failure:
+        await _completed(station, action, payload, _outcome_of(failure), None, str(failure))
+        raise
+    await _completed(station, action, payload, "result", response, "")
+    return response
+
+
+async def _station_call(station, action: str, payload: dict, *, timeout: float | None) -> dict:
     schemas = schemas_for(station)
     try:
         schemas.validate(action, payload)
@@ -102,9 +114,27 @@ async def station_call(station, action: str, payload: dict, *,
         raise StationNotConnected("The station is not connected.")
     outcome = await command_send(address=station.channel_name, action=action, payload=payload,
                                  timeout=timeout or settings.OCPP_COMMAND_TIMEOUT)
-    raise_for_outcome(outcome)
+    try:
+        raise_for_outcome(outcome)
+    except StationNotConnected as gone:
+        gone.outcome = "disconnected"
+        raise
     await adevice_model_record_answer(station.pk, action, payload, outcome["payload"])
     return outcome["payload"]
+
+
+def _outcome_of(failure: CommandFailed) -> str:
+    return getattr(failure, "outcome", None) or {
+        CommandInvalid: "invalid", StationNotAdmitted: "refused",
+        StationNotConnected: "not_connected", StationTimedOut: "timeout",
+    }.get(type(failure), "error")
+
+
+async def _completed(station, action: str, payload: dict, outcome: str, response: dict | None,
+                     detail: str) -> None:
+    for follow_up in events.publish(events.CommandCompleted(
+            station, action, payload, outcome, response=response, detail=detail)):
+        await follow_up()
 
 
 def raise_for_outcome(outcome: dict) -> None:

@@ -1,3 +1,4 @@
+from stations.models.customer_information import CustomerInformation, CustomerInformationPart
 from stations.models.device_model import (
     CONFIGURATION_KEYS,
     AttributeType,
@@ -8,7 +9,6 @@ from stations.models.device_model import (
     VariableAttribute,
     VariableMonitor,
 )
-from stations.models.customer_information import CustomerInformation, CustomerInformationPart
 from stations.models.idtag import IdTag, IdTagStatus, IdTokenType
 from stations.models.message import OcppMessage
 from stations.models.monitoring import StationEvent, StationMonitoring

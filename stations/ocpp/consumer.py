@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from cpms import ws_denial
 from cpms.client_address import scope_address
-from stations import live
+from stations import events, live
 from stations.models import OcppMessage
 from stations.ocpp import frames, links
 from stations.ocpp.dbthreads import db
@@ -94,6 +94,8 @@ class OcppConsumer(AsyncWebsocketConsumer):
                                          self.adapter.VERSION)
         live.publish_soon(self.station.tenant_id, {"type": "station.connected",
                                                    "station": self.station.identity})
+        for follow_up in events.publish(events.StationConnected(self.station, link=self.link)):
+            self._background(follow_up(), "connect")
         if previous:
             try:
                 await links.send(previous, {"type": "station.replaced"})
@@ -145,6 +147,8 @@ class OcppConsumer(AsyncWebsocketConsumer):
         if not self.replaced:  # a replaced socket's station is connected on its new one
             live.publish_soon(self.station.tenant_id, {"type": "station.disconnected",
                                                        "station": self.station.identity})
+            for follow_up in events.publish(events.StationDisconnected(self.station)):
+                self._background(follow_up(), "disconnect")
 
     async def receive(self, text_data=None, bytes_data=None) -> None:
         received_at = timezone.now()

@@ -17,7 +17,7 @@ from collections import deque
 import grimp
 import pytest
 
-PACKAGES = ("stations", "billing", "loadmgmt", "tenants", "cpms")
+PACKAGES = ("stations", "billing", "loadmgmt", "tenants", "cpms", "alerts", "webhooks", "audit")
 CORE = ("stations.models", "stations.services", "stations.ocpp", "stations.events", "stations.selectors",
         "stations.commands", "tenants")
 # The stations app's edges: requests, pages, forms, the admin and the dashboard's socket. The core
@@ -28,7 +28,10 @@ STATIONS_EDGES = ("stations.api", "stations.api_base", "stations.serializers", "
                   "stations.triggers.urls", "stations.tariff_and_group", "stations.devicemodel.api",
                   "stations.devicemodel.urls", "stations.devicemodel.views",
                   "stations.devicemodel.dashboard_urls")
-ABOVE_THE_CORE = ("billing", "loadmgmt")
+ABOVE_THE_CORE = ("billing", "loadmgmt", "alerts", "webhooks", "audit")
+# The operations apps sit above billing and load management, which never import them; among
+# them webhooks may raise alerts (a failing endpoint) and tell of them, never the other way.
+OPERATIONS = ("alerts", "webhooks", "audit")
 LOADMGMT_EDGES = ("loadmgmt.api", "loadmgmt.serializers", "loadmgmt.views", "loadmgmt.forms",
                   "loadmgmt.admin", "loadmgmt.group_tariff", "loadmgmt.urls", "loadmgmt.dashboard_urls")
 # A billing module named so is an edge (requests, pages, the admin); any other is billing's core.
@@ -77,6 +80,22 @@ def test_billings_core_imports_no_edge_of_load_management(graph):
 
     assert "billing.services" in core and "billing.subscriptions" in core
     assert not chains, "billing's core reaches load management's edges:\n" + "\n".join(chains)
+
+
+@pytest.mark.parametrize("below", ["billing", "loadmgmt"])
+def test_billing_and_load_management_import_none_of_the_operations_apps(graph, below):
+    chains = sorted(" -> ".join(chain) for above in OPERATIONS
+                    for chain in graph.find_shortest_chains(importer=below, imported=above, as_packages=True))
+
+    assert not chains, f"{below} reaches an operations app:\n" + "\n".join(chains)
+
+
+@pytest.mark.parametrize(("importer", "imported"), [("alerts", "webhooks"), ("audit", "alerts"),
+                                                    ("audit", "webhooks")])
+def test_the_operations_apps_arrows_run_one_way(graph, importer, imported):
+    chains = graph.find_shortest_chains(importer=importer, imported=imported, as_packages=True)
+
+    assert not chains, f"{importer} reaches {imported}:\n" + "\n".join(" -> ".join(c) for c in sorted(chains))
 
 
 def _modules(graph: grimp.ImportGraph, package: str) -> list[str]:

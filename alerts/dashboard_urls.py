@@ -1,0 +1,3 @@
+"""The alerts dashboard pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""The alerts API (/api/v1/)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""The audit dashboard pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""The audit API (/api/v1/)."""
+
+urlpatterns: list = []

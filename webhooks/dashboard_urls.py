@@ -1,0 +1,3 @@
+"""The webhooks dashboard pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""What this app reacts to: domain events (stations/events.py, billing/events.py)."""

@@ -1,0 +1,3 @@
+"""The webhooks API (/api/v1/)."""
+
+urlpatterns: list = []
