@@ -151,7 +151,33 @@ CELERY_BEAT_SCHEDULE = {
     "invoice-runs-monthly": {"task": "billing.tasks.invoice_runs_monthly", "schedule": 3600.0},
     "fail-stalled-file-jobs": {"task": "stations.firmware.tasks.fail_stalled_jobs",
                                "schedule": env_float("OCPP_STALL_CHECK_INTERVAL", 60.0)},
+    # Operations (docs/alerts.md, docs/webhooks.md, docs/audit.md)
+    "evaluate-alerts": {"task": "alerts.tasks.evaluate_alerts",
+                        "schedule": env_float("ALERT_EVALUATE_INTERVAL", 60.0)},
+    "deliver-alerts": {"task": "alerts.tasks.deliver_alerts",
+                       "schedule": env_float("ALERT_DELIVER_INTERVAL", 30.0)},
+    "deliver-webhooks-due": {"task": "webhooks.tasks.deliver_due",
+                             "schedule": env_float("WEBHOOK_SWEEP_INTERVAL", 15.0)},
+    "purge-audit-entries": {"task": "audit.tasks.purge_audit_entries", "schedule": 3600.0},
 }
+
+# --- Alerts, webhooks and the audit log (docs/alerts.md, docs/webhooks.md, docs/audit.md) --
+# Alerts opened (or resolved) since the last delivery are told one by one up to this many per
+# tenant; more make one summary (a server restart dropping a fleet, a site losing power).
+ALERT_BURST_THRESHOLD = env_int("ALERT_BURST_THRESHOLD", 10)
+# An alert is told once it has been open this long (a flap shorter than this tells no one).
+ALERT_NOTIFY_DELAY = env_float("ALERT_NOTIFY_DELAY", 0.0)
+# The links in alert e-mails point at PUBLIC_BASE_URL (the dashboard's address, below).
+WEBHOOK_TIMEOUT = env_float("WEBHOOK_TIMEOUT", 10.0)  # seconds per HTTP attempt
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 12)  # then the delivery is dead
+WEBHOOK_BACKOFF_BASE = env_float("WEBHOOK_BACKOFF_BASE", 30.0)  # seconds; doubles per attempt
+WEBHOOK_BACKOFF_MAX = env_float("WEBHOOK_BACKOFF_MAX", 6 * 3600.0)
+# Consecutive failed attempts after which an endpoint is disabled (with an alert).
+WEBHOOK_DISABLE_AFTER = env_int("WEBHOOK_DISABLE_AFTER", 30)
+# Endpoints on loopback or private addresses (tests, an integration on the same host); off in
+# production unless set.
+WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", DEBUG)
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 730)  # 0: keep forever
 
 # On the embedded default (no Redis, tasks run eagerly) the server process runs this schedule
 # itself (stations/ocpp/embedded_beat.py); with Redis, `celery beat` does.

@@ -22,6 +22,9 @@ NAV = [
     ("invoices-page", "Invoices"),
     ("exports-page", "Exports"),
     ("security-page", "Security"),
+    ("alerts-page", "Alerts"),
+    ("webhooks-page", "Webhooks"),
+    ("audit-page", "Audit log"),
 ]
 
 
