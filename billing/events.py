@@ -8,6 +8,7 @@ in a savepoint, `transaction.atomic()`, so that its error leaves the caller's tr
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 
 @dataclass(frozen=True)
@@ -26,3 +27,24 @@ class InvoiceIssued:
 
     tenant_id: int
     invoice_id: int
+
+
+@dataclass(frozen=True)
+class InvoiceRunFailed:
+    """A tenant's monthly invoice run failed (published outside any transaction, after the
+    failure was logged; the run is retried on the next beat)."""
+
+    tenant_id: int
+    period_start: date
+    period_end: date
+    error: str
+
+
+@dataclass(frozen=True)
+class InvoiceRunCompleted:
+    """A tenant's monthly invoice run went through (`issued`: invoices issued by this run)."""
+
+    tenant_id: int
+    period_start: date
+    period_end: date
+    issued: int

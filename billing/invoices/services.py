@@ -25,7 +25,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from billing.events import InvoiceIssued
+from billing.events import InvoiceIssued, InvoiceRunCompleted, InvoiceRunFailed
 from billing.invoices import selectors
 from billing.invoices.tasks import render_invoice_pdf_task
 from billing.models import Customer, Invoice, InvoiceKind, InvoiceLine, InvoiceSequence, Seller, SessionPrice
@@ -90,9 +90,13 @@ def invoice_runs_due(*, now: datetime, tenants: Iterable[Tenant] | None = None) 
             continue
         start, end = selectors.previous_month(today)
         try:
-            issued += invoice_run(tenant=tenant, period_start=start, period_end=end).issued
-        except Exception:
+            run = invoice_run(tenant=tenant, period_start=start, period_end=end)
+        except Exception as error:
             log.exception("The invoice run of %s for %s..%s failed", tenant, start, end)
+            events.publish(InvoiceRunFailed(tenant.pk, start, end, f"{type(error).__name__}: {error}"))
+            continue
+        issued += run.issued
+        events.publish(InvoiceRunCompleted(tenant.pk, start, end, len(run.issued)))
     return issued
 
 

@@ -1,0 +1,1 @@
+"""Placeholder: the event-type catalogue endpoint (written by the webhook events work)."""
