@@ -19,3 +19,36 @@
   }), [days, kwh], holder);
   window.addEventListener("resize", function () { plot.setSize(size()); });
 })();
+
+/* The overview's figures follow the live feed: when a station connects, disconnects or changes
+   status (or the feed reconnects), the tiles (online, offline, faulted, ...) and the latest
+   faults are read again from the server, once for a burst of events. */
+(function () {
+  "use strict";
+  var live = window.cpmsLive;
+  var tiles = document.querySelector("ul.tiles");
+  if (!live || !tiles) return;
+  var DELAY = 1000;  // ms: a fleet's burst of events costs one read of the page
+  var PARTS = ["ul.tiles", 'section[aria-labelledby="h-faults"]'];
+  var waiting = null;
+
+  function refresh() {
+    waiting = null;
+    fetch(location.pathname, {credentials: "same-origin", headers: {"X-Requested-With": "fetch"}})
+      .then(function (response) { return response.ok ? response.text() : null; })
+      .then(function (html) {
+        if (!html) return;
+        var fresh = new DOMParser().parseFromString(html, "text/html");
+        PARTS.forEach(function (selector) {
+          var now = document.querySelector(selector), then = fresh.querySelector(selector);
+          if (now && then) now.replaceWith(document.importNode(then, true));
+        });
+      })
+      .catch(function () {});  // the next event tries again
+  }
+
+  function soon() { if (!waiting) waiting = setTimeout(refresh, DELAY); }
+  ["station.connected", "station.disconnected", "station.status", "live.reopened"].forEach(function (type) {
+    live.on(type, soon);
+  });
+})();
