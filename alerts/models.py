@@ -135,3 +135,36 @@ class AlertNotification(models.Model):
 
     class Meta:
         ordering = ["-sent_at"]
+
+
+class RemoteStartWatch(models.Model):
+    """A remote start the station accepted, waiting for its session: a session started on its
+    connector (or EVSE) settles it; still unsettled after the rule's threshold, it is a
+    `remote_start_unused` alert (alerts/conditions/remote_start.py)."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="remote_start_watches")
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="remote_start_watches")
+    connector_id = models.PositiveIntegerField(null=True, blank=True,
+                                               help_text="1.6: the connector asked for (blank: any)")
+    evse_id = models.PositiveIntegerField(null=True, blank=True,
+                                          help_text="2.0.1: the EVSE asked for (blank: any)")
+    id_tag = models.CharField(max_length=36, blank=True)
+    accepted_at = models.DateTimeField()
+    settled_at = models.DateTimeField(null=True, blank=True,
+                                      help_text="A session started on its connector")
+    alerted = models.BooleanField(default=False, help_text="Its alert was raised")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["station"], condition=Q(settled_at__isnull=True),
+                         name="remote_start_unsettled"),
+            models.Index(fields=["accepted_at"], condition=Q(settled_at__isnull=True, alerted=False),
+                         name="remote_start_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"remote start {self.station_id} {self.id_tag}"
+
+    @property
+    def key(self) -> str:
+        return f"remote_start:{self.station_id}:{self.evse_id or self.connector_id or 0}:{self.id_tag}"
