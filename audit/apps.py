@@ -5,4 +5,6 @@ class AuditConfig(AppConfig):
     name = "audit"
 
     def ready(self) -> None:
-        from audit import subscriptions  # noqa: F401  (domain events this app reacts to)
+        from audit import subscriptions  # domain events and model changes this app records
+
+        subscriptions.subscribe()
