@@ -1,13 +1,12 @@
 """A session charging with no meter value for N minutes (docs/alerts.md "Conditions"): the
 station may have lost its meter, or the car charges unbilled.
 
-Charging: the session runs (no stop, not freed, not stale) and its connector's status is
-Charging (1.6) or its 2.0.1 chargingState is. Its last meter value is known cheaply from the
-samples' index on the session (`MeterSample` (session, measurand, timestamp)): the newest one
-received after the cutoff is looked up per session, never a scan of the samples table. A
-session too young to have sent values yet is not silent. Resolved when values come again or
-the session ends (the sweep no longer sees it; a stop resolves it at once,
-alerts/subscriptions.py)."""
+Charging: the session runs (stations/services/session_lifecycle.py `running_sessions`) and
+its connector's status is Charging (1.6) or its 2.0.1 chargingState is. Whether a value came
+since the cutoff is asked per session through the samples' index on the session (`MeterSample`
+(session, measurand, timestamp)), never by scanning the samples table. A session too young to
+have sent values yet is not silent. Resolved when values come again or the session ends (the
+sweep no longer sees it; a stop resolves it at once, alerts/subscriptions.py)."""
 
 from datetime import datetime, timedelta
 
@@ -16,7 +15,8 @@ from django.db.models import Exists, OuterRef, Q
 from alerts import rules
 from alerts.models import AlertKind
 from alerts.services import AlertRaise, alerts_raise_many, alerts_resolve_absent, alerts_resolve_keys
-from stations.models import ChargingSession, Connector, MeterSample
+from stations.models import Connector, MeterSample
+from stations.services.session_lifecycle import running_sessions
 
 KIND = AlertKind.METER_SILENT
 RESOLUTION = "Meter values again, or the session ended"
@@ -40,9 +40,7 @@ def _silent_sessions(cutoff: datetime, tenants: Q) -> list[dict]:
         station_id=OuterRef("station_id"), connector_id=OuterRef("connector_id"),
         status="Charging"))
     recent = MeterSample.objects.filter(session_id=OuterRef("pk"), received_at__gte=cutoff)
-    return list(ChargingSession.objects
-                .filter(tenants, charging, stopped_at__isnull=True, freed_at__isnull=True,
-                        stale_at__isnull=True, started_at__lt=cutoff)
+    return list(running_sessions().filter(tenants, charging, started_at__lt=cutoff)
                 .exclude(Exists(recent))
                 .values("pk", "tenant_id", "station_id", "station__identity", "connector_id"))
 
