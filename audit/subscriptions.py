@@ -4,9 +4,11 @@
 Every command sent to a station through `station_call` (the API's, the dashboard's, a service's)
 is recorded with its outcome: the operator's when an audit context is open (their request),
 else the system's (a schedule, a task). The event comes in the process that sent the command,
-in async code; the entry is written by the follow-up, on a database thread."""
+in async code; the entry is written by the follow-up through `sync_to_async`: on the request's
+own thread when an operator asked (as Django's async views reach the ORM), so its connection is
+the request's, not one a `database_sync_to_async` would close under it."""
 
-from channels.db import database_sync_to_async
+from asgiref.sync import sync_to_async
 
 from audit import capture
 from audit.context import AuditContext, current
@@ -28,7 +30,7 @@ def on_command_completed(event: events.CommandCompleted) -> FollowUp:
     context = current()
 
     async def record() -> None:
-        await database_sync_to_async(command_record)(context, event)
+        await sync_to_async(command_record)(context, event)
     return record
 
 
