@@ -92,7 +92,8 @@ async def station_call(station, action: str, payload: dict, *,
     try:
         response = await _station_call(station, action, payload, timeout=timeout)
     except CommandFailed as failure:
-        await _completed(station, action, payload, _outcome_of(failure), None, str(failure))
+        await _completed(station, action, payload, _outcome_of(failure), None,
+                         failure.body.get("code") or str(failure))  # a CALLERROR's code
         raise
     await _completed(station, action, payload, "result", response, "")
     return response
