@@ -1,0 +1,161 @@
+"""Webhooks end to end (docs/webhooks.md, "Delivery, signatures and retries"): a real HTTP
+receiver in this test checks every signature and fails the first attempts with a 500; the
+server (and with Redis a real Celery worker) retries with back-off until it accepts, with the
+same event id each time; a real charge point's status changes reach it in the order they
+happened although the first ones failed.
+
+The server retries fast here (WEBHOOK_BACKOFF_BASE 0.2 s, the sweep every 0.5 s). Embedded: the
+server runs the sweep itself (EMBEDDED_BEAT). With Redis: `deliver_due` is queued here every
+half second for the worker, as `celery beat` would."""
+
+import asyncio
+import json
+import os
+import threading
+from contextlib import asynccontextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from tests.conftest import _tmp
+from tests.factories import api_client, charge_point, eventually, make_station, make_tenant
+from tests.server import server_env, start_celery_worker, start_server
+from webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEvent
+from webhooks.signing import signature_verify
+from webhooks.tasks import deliver_due
+
+FAST = {"EMBEDDED_BEAT": "1", "WEBHOOK_BACKOFF_BASE": "0.2", "WEBHOOK_BACKOFF_MAX": "1",
+        "WEBHOOK_SWEEP_INTERVAL": "0.5", "WEBHOOK_ALLOW_PRIVATE": "1", "WEBHOOK_TIMEOUT": "5"}
+
+
+class Receiver(ThreadingHTTPServer):
+    """Answers 500 to its first `fail_first` requests, then 200; keeps every request with
+    whether its signature verified against `secret`."""
+
+    daemon_threads = True
+
+    def __init__(self, fail_first: int):
+        super().__init__(("127.0.0.1", 0), Handler)
+        self.fail_first, self.secret, self.requests = fail_first, "", []
+        self.lock = threading.Lock()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/hooks"
+
+    def accepted(self) -> list[dict]:
+        return [r for r in self.requests if r["status"] == 200]
+
+
+class Handler(BaseHTTPRequestHandler):
+    def do_POST(self):  # noqa: N802 (http.server's name)
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        receiver: Receiver = self.server
+        with receiver.lock:
+            status = 500 if len(receiver.requests) < receiver.fail_first else 200
+            receiver.requests.append({
+                "status": status, "id": self.headers["Webhook-Id"], "envelope": json.loads(body),
+                "verified": signature_verify(secret=receiver.secret, body=body,
+                                             header=self.headers["Webhook-Signature"])})
+        self.send_response(status)
+        self.end_headers()
+        self.wfile.write(b"no" if status == 500 else b"thanks")
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def receiver():
+    def start(fail_first: int) -> Receiver:
+        made = Receiver(fail_first)
+        threading.Thread(target=made.serve_forever, daemon=True).start()
+        started.append(made)
+        return made
+    started: list[Receiver] = []
+    yield start
+    for made in started:
+        made.shutdown()
+        made.server_close()
+
+
+@pytest.fixture(scope="module")
+def hooks_server(database):
+    env = server_env() | FAST
+    srv = start_server(env, _tmp)
+    worker = start_celery_worker(env, _tmp) if os.environ.get("REDIS_URL") else None
+    yield srv
+    if worker is not None:
+        worker.stop()
+    srv.stop()
+
+
+@asynccontextmanager
+async def beat():
+    """With Redis, queue the sweep for the worker every half second (celery beat's part)."""
+    if not os.environ.get("REDIS_URL"):
+        yield
+        return
+
+    async def tick():
+        while True:
+            deliver_due.delay()
+            await asyncio.sleep(0.5)
+
+    ticking = asyncio.create_task(tick())
+    try:
+        yield
+    finally:
+        ticking.cancel()
+
+
+async def add_endpoint(api, receiver: Receiver, event_types: list[str]) -> dict:
+    created = await api.post("/api/v1/webhooks/endpoints/", json={"url": receiver.url,
+                                                                  "event_types": event_types})
+    assert created.status_code == 201, created.text
+    receiver.secret = created.json()["secret"]
+    return created.json()
+
+
+async def test_a_test_event_is_retried_until_accepted_signed_and_with_one_id(hooks_server, receiver):
+    tenant = make_tenant()
+    station, password = make_station(tenant)
+    hook = receiver(fail_first=2)
+    async with api_client(hooks_server, tenant) as api, beat(), \
+            charge_point(hooks_server, tenant, station, password):  # the embedded beat starts with a link
+        endpoint = await add_endpoint(api, hook, ["session.started"])
+        sent = await api.post(f"/api/v1/webhooks/endpoints/{endpoint['id']}/test/")
+        assert sent.status_code == 202
+        await eventually(lambda: hook.accepted(), timeout=20)
+        delivery = WebhookDelivery.objects.get(pk=sent.json()["id"])
+        await eventually(lambda: WebhookDelivery.objects.get(pk=delivery.pk).state == "succeeded")
+        log = await api.get("/api/v1/webhooks/deliveries/", params={"event": str(delivery.event_id)})
+    assert [r["status"] for r in hook.requests] == [500, 500, 200]
+    assert {r["id"] for r in hook.requests} == {str(delivery.event_id)}
+    assert all(r["verified"] for r in hook.requests)
+    assert hook.requests[0]["envelope"]["type"] == "webhook.test"
+    assert hook.requests[0]["envelope"]["tenant"] == tenant.slug
+    [row] = log.json()["results"]
+    assert [a["status_code"] for a in row["attempt_log"]] == [500, 500, 200]
+    assert row["attempts"] == 3
+
+
+async def test_a_stations_status_changes_arrive_in_order_after_failures(hooks_server, receiver):
+    tenant = make_tenant()
+    station, password = make_station(tenant)
+    hook = receiver(fail_first=3)
+    statuses = ["Preparing", "Charging", "SuspendedEV", "Charging", "Finishing", "Available"]
+    async with api_client(hooks_server, tenant) as api, beat():
+        await add_endpoint(api, hook, ["station.status_changed"])
+        async with charge_point(hooks_server, tenant, station, password) as cp:
+            written = WebhookEvent.objects.filter(tenant=tenant, type="station.status_changed")
+            for n, status in enumerate(statuses, start=1):
+                await cp.status(1, status)
+                await eventually(lambda n=n: written.count() >= n)  # each event written before the next
+            await eventually(lambda: len(hook.accepted()) >= len(statuses), timeout=30)
+    told = [r["envelope"]["data"]["status"] for r in hook.accepted()]
+    assert told == statuses
+    assert all(r["verified"] for r in hook.requests)
+    failed_ids = {r["id"] for r in hook.requests if r["status"] == 500}
+    assert failed_ids <= {r["id"] for r in hook.accepted()}  # retried with the same event id
+    assert WebhookAttempt.objects.filter(delivery__tenant=tenant, status_code=500).count() == 3
