@@ -52,7 +52,7 @@ class Expiring:
 def check(now: datetime) -> None:
     days = _days_by_tenant()
     horizon = now + timedelta(days=max([days.default, *days.saved.values()]))
-    candidates = [*_tenant_cas(), *_uploaded_cas(horizon), *_issued(horizon), *_installed(),
+    candidates = [*_tenant_cas(), *_uploaded_cas(horizon), *_issued(horizon), *_installed(horizon),
                   *_server(horizon)]
     expiring = [c for c in candidates if c.not_after <= now + timedelta(days=days.of(c.tenant_id))]
     raises = [_raise(c, now) for c in expiring]
@@ -115,18 +115,21 @@ def _issued(horizon: datetime) -> list[Expiring]:
             for pk, tenant_id, station_id, identity, kind, not_after in rows]
 
 
-def _installed() -> list[Expiring]:
-    rows = (InstalledCertificate.objects.filter(installed=True).exclude(certificate_pem="")
-            .exclude(delete_status="Accepted")
-            .values_list("pk", "tenant_id", "station_id", "station__identity", "certificate_type",
-                         "certificate_pem"))
-    found = []
-    for pk, tenant_id, station_id, identity, kind, pem in rows:
+def _installed(horizon: datetime) -> list[Expiring]:
+    """The same root is on many stations: each distinct PEM is read once, then only the rows
+    of those ending soon."""
+    installed = (InstalledCertificate.objects.filter(installed=True).exclude(certificate_pem="")
+                 .exclude(delete_status="Accepted"))
+    ending = {}
+    for pem in installed.values_list("certificate_pem", flat=True).distinct():
         not_after = _not_after(pem)
-        if not_after is not None:
-            found.append(Expiring(tenant_id, f"certificate:installed:{pk}",
-                                  f"The installed {kind}", not_after, station_id, identity))
-    return found
+        if not_after is not None and not_after <= horizon:
+            ending[pem] = not_after
+    rows = installed.filter(certificate_pem__in=ending).values_list(
+        "pk", "tenant_id", "station_id", "station__identity", "certificate_type", "certificate_pem")
+    return [Expiring(tenant_id, f"certificate:installed:{pk}", f"The installed {kind}",
+                     ending[pem], station_id, identity)
+            for pk, tenant_id, station_id, identity, kind, pem in rows]
 
 
 def _server(horizon: datetime) -> list[Expiring]:
