@@ -271,6 +271,7 @@ SPECTACULAR_SETTINGS = {
         "LocalListUpdateStatusEnum": "stations.authlist.models.UpdateStatus",
         "ChargingProfileAnswerEnum": "stations.smartcharging.models.Answer",
         "AttributeTypeEnum": "stations.models.device_model.AttributeType",
+        "AlertKindEnum": "alerts.models.AlertKind",
         # A root certificate's type by either version's name; an issued one's by 2.0.1's
         "RootCertificateTypeEnum": ["CSMSRootCertificate", "ManufacturerRootCertificate",
                                     "V2GRootCertificate", "MORootCertificate",
