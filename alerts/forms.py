@@ -54,12 +54,17 @@ class AlertRuleForm(Form):
     notify_user_ids = forms.TypedMultipleChoiceField(required=False, coerce=int, label="Members",
                                                      widget=forms.CheckboxSelectMultiple)
 
-    def __init__(self, *args, members: list[tuple[int, str]], has_threshold: bool, **kwargs):
+    def __init__(self, *args, members: list[tuple[int, str]], has_threshold: bool, title: str,
+                 **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["notify_user_ids"].choices = members
         self.has_threshold = has_threshold
+        self.html_id = f"rule-form-{self.prefix}"  # a row of the rules table is one form
+        for name, field in self.fields.items():
+            field.widget.attrs["form"] = self.html_id
+            if name not in ("notify_roles", "notify_user_ids"):  # their options have labels
+                field.widget.attrs["aria-label"] = f"{title}: {field.label}"
         if not has_threshold:
-            self.fields["threshold"].help_text = "This kind has no threshold"
             self.fields["threshold"].widget.attrs["disabled"] = True
 
     def clean_threshold(self):

@@ -84,9 +84,9 @@ def _rule_form(tenant_id: int, rule, data=None, members=None) -> AlertRuleForm:
     initial = {"enabled": rule.enabled, "threshold": rule.threshold, "severity": rule.severity,
                "email": rule.email, "notify_roles": list(rule.notify_roles),
                "notify_user_ids": list(rule.notify_user_ids)}
-    return AlertRuleForm(data, initial=initial, prefix=rule.kind,
+    return AlertRuleForm(data, initial=initial, prefix=rule.kind, title=AlertKind(rule.kind).label,
                          members=members if members is not None else _members(tenant_id),
-                         has_threshold=getattr(default, "threshold", None) is not None)
+                         has_threshold=default.threshold is not None)
 
 
 def _rules_page(request, bound: AlertRuleForm | None = None, status: int = 200):

@@ -38,8 +38,9 @@ def open_alert_count(context) -> int:
 def overview_alerts(context) -> dict:
     tenant_id = _tenant_id(context)
     alerts = (list(selectors.alerts_of(tenant_id, state=AlertState.OPEN)
-                   .select_related("station")[:OVERVIEW_SHOWN]) if tenant_id else [])
-    return {"alerts": alerts, "request": context.get("request"),
+                   .select_related("station")[:OVERVIEW_SHOWN + 1]) if tenant_id else [])
+    return {"alerts": alerts[:OVERVIEW_SHOWN], "more": len(alerts) > OVERVIEW_SHOWN,
+            "request": context.get("request"),
             "open_count": open_alert_count(context), "can_act": _can_act(context)}
 
 

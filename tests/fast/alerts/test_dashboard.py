@@ -183,7 +183,7 @@ def test_the_rules_form_puts_its_reasons_next_to_the_fields(tenant, owner, kind,
     response = post(signed_in(owner), f"/alerts/rules/{kind}/", sent, htmx=False)
     assert response.status_code == 400
     assert reason in response.text
-    assert 'class="field invalid"' in response.text
+    assert 'aria-invalid="true"' in response.text
     assert not AlertRule.objects.filter(tenant=tenant).exists()
 
 
