@@ -102,7 +102,7 @@ def session_priced(price: SessionPrice, *, corrected: bool = False) -> dict:
         "price": {
             "currency": currency or None, "net": money(price.net, currency),
             "vat": money(price.vat, currency), "gross": money(price.gross, currency),
-            "energy_wh": None if price.energy_wh is None else str(price.energy_wh.normalize()),
+            "energy_wh": None if price.energy_wh is None else f"{price.energy_wh.normalize():f}",
             "charging_seconds": price.charging_seconds, "parking_seconds": price.parking_seconds,
             "lines": [_cost_line(line) for line in price.lines],
             "priced_at": iso(price.priced_at),
@@ -236,5 +236,6 @@ SCHEMAS: dict[str, dict] = {
                                "free": BOOLEAN, "price": PRICE}),
     "session.closed": _object({"station": STATION, "session": SESSION, "reason": STRING}),
     "invoice.issued": _object({"invoice": INVOICE}),
-    "webhook.test": {"type": "object", "description": "Anything: a test tells nothing"},
+    "webhook.test": _object({"endpoint": {"type": "integer", "description": "The endpoint tested"},
+                             "message": STRING}),
 }
