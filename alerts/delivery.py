@@ -44,7 +44,11 @@ def alerts_deliver(*, now: datetime) -> int:
     _skip_untold_resolved(now)
     sent = 0
     for tenant_round in _claim(now).values():
-        sent += _tenant_deliver(tenant_round, now=now)
+        try:
+            sent += _tenant_deliver(tenant_round, now=now)
+        except Exception:  # a bug or the database: this tenant's alerts are due again next round
+            log.exception("Alert delivery failed for tenant %s", tenant_round.tenant_id)
+            _unclaim({told.alert.id for told in tenant_round.items})
     return sent
 
 
@@ -102,11 +106,12 @@ def _tenant_deliver(tenant_round: Round, *, now: datetime) -> int:
         failed |= _send(tenant_round.tenant_id, message, told, summarized=summarized, now=now)
     _unclaim(failed)
     kept = [told for told in items if told.alert.id not in failed]
-    events.publish(AlertsTold(
-        tenant_round.tenant_id,
-        tuple(sorted(told.alert.id for told in kept if not told.resolved)),
-        tuple(sorted(told.alert.id for told in kept if told.resolved)),
-        summarized))
+    if kept:
+        events.publish(AlertsTold(
+            tenant_round.tenant_id,
+            tuple(sorted(told.alert.id for told in kept if not told.resolved)),
+            tuple(sorted(told.alert.id for told in kept if told.resolved)),
+            summarized))
     return sum(1 for _, told in mails if not {t.alert.id for t in told} & failed)
 
 

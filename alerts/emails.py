@@ -43,7 +43,7 @@ def alerts_page_url() -> str:
 
 
 def alert_subject(told: Told) -> str:
-    title = told.alert.title or told.alert.get_kind_display()
+    title = " ".join((told.alert.title or told.alert.get_kind_display()).split())  # one line
     return SUBJECT_PREFIX + ("Resolved: " if told.resolved else "") + title
 
 

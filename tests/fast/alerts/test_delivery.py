@@ -31,9 +31,9 @@ def person(tenant, role: str, email: str | None = None):
 def alert(tenant, *, kind="station_offline", station=None, minutes_ago=20, **fields) -> Alert:
     opened = timezone.now() - timedelta(minutes=minutes_ago)
     station = station or make_station(tenant)[0]
+    fields.setdefault("title", f"Station {station.identity} offline")
     return Alert.objects.create(tenant=tenant, kind=kind, key=f"station:{station.pk}:{next(_n)}",
-                                station=station, title=f"Station {station.identity} offline",
-                                opened_at=opened, last_seen_at=opened, **fields)
+                                station=station, opened_at=opened, last_seen_at=opened, **fields)
 
 
 @pytest.fixture
@@ -183,13 +183,32 @@ def test_a_refused_mail_is_recorded_and_sent_next_round(tenant, mailoutbox, monk
     assert alerts_deliver(now=timezone.now()) == 0
     failed = AlertNotification.objects.get(tenant=tenant)
     assert "Connection refused" in failed.error
-    assert told == [AlertsTold(tenant.id, (), (), False)]
+    assert told == []  # the webhooks hear of it once it is told
     monkeypatch.undo()
 
     assert alerts_deliver(now=timezone.now()) == 1
     assert len(mailoutbox) == 1
     incident.refresh_from_db()
     assert incident.opened_notified_at is not None
+    assert told == [AlertsTold(tenant.id, (incident.id,), (), False)]
+
+
+def test_a_round_that_breaks_leaves_the_alerts_due(tenant, mailoutbox, monkeypatch):
+    person(tenant, Role.MANAGER)
+    incident = alert(tenant)
+    monkeypatch.setattr("alerts.delivery._one_by_one", lambda items, audience: 1 / 0)
+    alerts_deliver(now=timezone.now())
+    incident.refresh_from_db()
+    assert incident.opened_notified_at is None
+    monkeypatch.undo()
+    assert alerts_deliver(now=timezone.now()) == 1
+
+
+def test_a_title_on_several_lines_is_a_one_line_subject(tenant, mailoutbox):
+    person(tenant, Role.MANAGER)
+    alert(tenant, title="Station X\r\noffline")
+    alerts_deliver(now=timezone.now())
+    assert mailoutbox[0].subject == "[CPMS] Station X offline"
 
 
 def test_a_storm_of_ten_thousand_alerts_is_one_round_of_seconds(tenant, mailoutbox, told):
