@@ -11,6 +11,7 @@ urlpatterns = [
     path("alerts/rules/<str:kind>/", views.alert_rule_edit, name="alert-rule-edit"),
     path("alerts/mute/<str:identity>/", views.station_mute, name="alert-station-mute"),
     path("alerts/unmute/<str:identity>/", views.station_unmute, name="alert-station-unmute"),
+    path("alerts/badge/", views.badge, name="alerts-badge"),
     path("alerts/card/", views.overview_card, name="alerts-overview-card"),
     path("alerts/card/<str:identity>/", views.station_card, name="alerts-station-card"),
 ]

@@ -4,8 +4,8 @@ installers act on them; managers change the rules. Thin: reads through alerts/se
 writes through alerts/services.py, every lookup in the tenant worked in (another tenant's alert
 or station is a 404).
 
-The cards on other apps' pages (the overview, a station's page) are drawn by
-alerts/templatetags/alerts.py; `overview_card` and `station_card` serve them alone, for
+The badge and the cards on other apps' pages (the overview, a station's page) are drawn by
+alerts/templatetags/alerts.py; `badge`, `overview_card` and `station_card` serve them alone, for
 static/js/alerts.js to redraw them when an alert opens or resolves."""
 
 from django.contrib import messages
@@ -159,6 +159,12 @@ def station_unmute(request, identity: str):
         return _station_card(request, station)
     messages.success(request, f"Alerts of {station.identity} unmuted.")
     return redirect("station-page", station.identity)
+
+
+@dashboard_view(*EVERYONE)
+def badge(request):
+    return render(request, "alerts/_badge_link.html",
+                  {"count": selectors.open_alert_count(request.tenant.pk)})
 
 
 @dashboard_view(*EVERYONE)

@@ -64,3 +64,23 @@ async def test_the_station_page_card_follows_its_station(server):
             await _until(page, f"{card}.includes('No open alerts')")
             assert "Recent history" in await page.evaluate(card)
             assert await page.evaluate("window.notReloaded") is True
+
+
+async def test_an_acknowledge_redraws_the_row_and_the_badge_in_place(server):
+    tenant = make_tenant("AlertsAck")
+    station, password = make_station(tenant, identity="ALERT-LIVE-3")
+    user = member(tenant, Role.INSTALLER)
+    async with browser() as chromium, signed_in(chromium, server, user) as page:
+        async with charge_point(server, tenant, station, password) as cp:
+            await page.goto("/alerts/")
+            await _live(page)
+            await page.evaluate("window.notReloaded = true")
+            await cp.status(1, "Faulted", error_code="OverVoltage")
+            button = page.get_by_role("button", name="Acknowledge")
+            await button.wait_for()  # the open list was redrawn live
+            await _until(page, f"{BADGE} === '1'")
+            await button.click()
+            await _until(page, "document.querySelector('#open-alerts').textContent"
+                               f".includes('user {user.username}')")
+            await _until(page, f"{BADGE} === '0'")
+            assert await page.evaluate("window.notReloaded") is True

@@ -57,5 +57,11 @@
   ["alert.opened", "alert.resolved", "alert.acknowledged", "alerts.changed"].forEach(function (type) {
     live.on(type, changed);
   });
-  live.on("live.reopened", function () { changed({}); });
+  live.on("live.reopened", function () {  // the count may have changed while away
+    changed({});
+    var badge = document.getElementById("alerts-badge");
+    if (badge && badge.dataset.url && window.htmx) {
+      htmx.ajax("GET", badge.dataset.url, {target: badge, swap: "outerHTML"});
+    }
+  });
 })();

@@ -18,7 +18,7 @@ from tests.test_admin import make_user
 pytestmark = pytest.mark.django_db
 
 PAGES = ["/alerts/", "/alerts/rules/", "/", "/stations/ALERT-CP/", "/alerts/card/",
-         "/alerts/card/ALERT-CP/"]
+         "/alerts/card/ALERT-CP/", "/alerts/badge/"]
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def test_every_role_sees_the_alerts_pages_and_cards(tenant, station, role):
     for url in PAGES:
         response = client.get(url)
         assert response.status_code == 200, url
-        if url != "/alerts/rules/":
+        if url not in ("/alerts/rules/", "/alerts/badge/"):
             assert alert.title in response.text, url
 
 
@@ -57,9 +57,11 @@ def test_the_badge_counts_open_alerts_no_one_acknowledged(tenant, station, owner
     raised(station, title="one")
     raised(station, title="two", acknowledged_at=timezone.now(), acknowledged_by="user x")
     raised(station, title="three", state=AlertState.RESOLVED)
-    page = signed_in(owner).get("/stations/").text
+    client = signed_in(owner)
+    page = client.get("/stations/").text
     assert 'data-open-count="1"' in page
     assert "js/alerts.js" in page
+    assert 'data-open-count="1"' in client.get("/alerts/badge/").text
 
 
 def test_the_alerts_page_shows_open_ones_and_filters_the_history(tenant, station, owner):
@@ -124,6 +126,7 @@ def test_another_tenants_alert_and_station_are_not_found(station, outsider):
     assert not StationMute.objects.filter(station=station).exists()
     for url in ("/alerts/", "/alerts/card/", "/"):
         assert alert.title not in client.get(url).text, url
+    assert 'data-open-count="0"' in client.get("/alerts/badge/").text
 
 
 def test_a_station_is_muted_and_unmuted_from_its_card(tenant, station, member):
