@@ -177,6 +177,9 @@ WEBHOOK_DISABLE_AFTER = env_int("WEBHOOK_DISABLE_AFTER", 30)
 # Endpoints on loopback or private addresses (tests, an integration on the same host); off in
 # production unless set.
 WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", DEBUG)
+# The PEM certificate the TLS proxy serves to stations and browsers (deploy/nginx.conf's
+# ssl_certificate); set, its expiry is an alert for the tenants with stations on TLS.
+TLS_CERTIFICATE_FILE = env_str("TLS_CERTIFICATE_FILE")
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 730)  # 0: keep forever
 
 # On the embedded default (no Redis, tasks run eagerly) the server process runs this schedule
