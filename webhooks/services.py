@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from alerts.models import AlertKind
 from alerts.services import alert_raise, alert_resolve
-from webhooks import selectors
+from webhooks import dispatch, selectors
 from webhooks.catalogue import EVENT_TYPES, PAYLOAD_VERSION
 from webhooks.crypto import secret_encrypt, secret_new, secret_shown_prefix
 from webhooks.delivery import Outcome, delivery_send, url_check
@@ -104,8 +104,7 @@ def _deliveries_create(events: list[WebhookEvent], endpoints: Iterable[WebhookEn
 
 def _queue_on_commit(delivery_ids: list[int]) -> None:
     if delivery_ids:
-        from webhooks.tasks import deliveries_dispatch  # tasks import this module
-        transaction.on_commit(lambda: deliveries_dispatch(delivery_ids))
+        transaction.on_commit(lambda: dispatch.deliveries_dispatch(delivery_ids))
 
 
 # --- Endpoints -------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from alerts.models import Alert, AlertKind
 from tests.factories import make_station
-from webhooks import selectors, services, tasks
+from webhooks import dispatch, selectors, services, tasks
 from webhooks.delivery import Outcome
 from webhooks.models import WebhookAttempt, WebhookDelivery
 from webhooks.signing import signature_verify
@@ -49,7 +49,7 @@ def receiver(monkeypatch):
 def dispatched(monkeypatch) -> list[int]:
     """The delivery ids queued (to Celery, or the eager threads), instead of queueing them."""
     queued: list[int] = []
-    monkeypatch.setattr(tasks, "deliveries_dispatch", queued.extend)
+    monkeypatch.setattr(dispatch, "deliveries_dispatch", queued.extend)
     return queued
 
 
