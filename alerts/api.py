@@ -115,7 +115,8 @@ class AlertRuleView(APIView):
     def patch(self, request, kind: str):
         _known(kind)
         body = AlertRuleSerializer(data=request.data, partial=True,
-                                   context={"member_ids": _member_ids(request.tenant.pk)})
+                                   context={"member_ids": _member_ids(request.tenant.pk),
+                                            "kind": kind})
         body.is_valid(raise_exception=True)
         try:
             services.alert_rule_update(tenant_id=request.tenant.pk, kind=kind,

@@ -5,7 +5,10 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from alerts.models import Alert, AlertKind, AlertNotification, Severity, StationMute
+from alerts.rules import DEFAULTS
 from tenants.models import Role
+
+MAX_THRESHOLD = 60 * 24 * 366  # a year of minutes (or days): beyond it, a typo
 
 
 class AlertSerializer(serializers.ModelSerializer):
@@ -29,7 +32,7 @@ class AlertRuleSerializer(serializers.Serializer):
                                           help_text="No one changed it: the default rule")
     enabled = serializers.BooleanField(required=False)
     threshold = serializers.IntegerField(
-        required=False, allow_null=True, min_value=0, max_value=2_000_000_000,
+        required=False, allow_null=True, min_value=0, max_value=MAX_THRESHOLD,
         help_text="Minutes (days for certificate_expiring) before it is an alert; "
                   "null: the kind's default")
     severity = serializers.ChoiceField(choices=Severity.choices, required=False)
@@ -41,6 +44,11 @@ class AlertRuleSerializer(serializers.Serializer):
         child=serializers.IntegerField(min_value=1, max_value=2**31 - 1), required=False,
         max_length=1000, source="notify_user_ids",
         help_text="User ids of the tenant's members told by e-mail besides the roles")
+
+    def validate_threshold(self, threshold: int | None) -> int | None:
+        if threshold is not None and DEFAULTS[self.context["kind"]].threshold is None:
+            raise serializers.ValidationError("This kind of alert has no threshold.")
+        return threshold
 
     def validate_notify_users(self, user_ids: list[int]) -> list[int]:
         members = self.context["member_ids"]

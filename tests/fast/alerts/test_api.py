@@ -128,13 +128,22 @@ def test_a_rule_tells_only_the_tenants_members(owner_api, outsider):
     assert "notify_users" in response.json()
 
 
-@pytest.mark.parametrize("body", [{"threshold": -1}, {"severity": "apocalyptic"},
+@pytest.mark.parametrize("body", [{"threshold": -1}, {"threshold": 10**6},
+                                  {"severity": "apocalyptic"},
                                   {"notify_roles": ["driver"]}, {"notify_roles": "manager"},
                                   {"enabled": "perhaps"}])
 def test_a_bad_rule_is_a_400(owner_api, body):
     response = owner_api.patch("/api/v1/alert-rules/station_offline/", json=body)
     assert response.status_code == 400
     assert list(body)[0] in response.json()
+
+
+def test_a_threshold_only_for_a_kind_that_has_one(owner_api):
+    response = owner_api.patch("/api/v1/alert-rules/connector_faulted/", json={"threshold": 5})
+    assert response.status_code == 400
+    assert "threshold" in response.json()
+    assert owner_api.patch("/api/v1/alert-rules/connector_faulted/",
+                           json={"threshold": None}).status_code == 200
 
 
 def test_an_unknown_kind_is_a_404(owner_api):
