@@ -11,7 +11,7 @@ static/js/alerts.js to redraw them when an alert opens or resolves."""
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from alerts import rules, selectors, services
 from alerts.forms import AlertFilterForm, AlertRuleForm, MuteForm
@@ -161,17 +161,20 @@ def station_unmute(request, identity: str):
     return redirect("station-page", station.identity)
 
 
+@require_safe
 @dashboard_view(*EVERYONE)
 def badge(request):
     return render(request, "alerts/_badge_link.html",
                   {"count": selectors.open_alert_count(request.tenant.pk)})
 
 
+@require_safe
 @dashboard_view(*EVERYONE)
 def overview_card(request):
     return render(request, "alerts/_overview_alerts.html")
 
 
+@require_safe
 @dashboard_view(*EVERYONE)
 def station_card(request, identity: str):
     return _station_card(request, _station(request, identity))

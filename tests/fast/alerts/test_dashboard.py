@@ -199,5 +199,11 @@ def test_a_member_of_another_tenant_cannot_be_told(tenant, other_tenant, owner):
     assert not AlertRule.objects.filter(tenant=tenant).exists()
 
 
+def test_the_live_fragments_only_read(station, owner):
+    client = signed_in(owner)
+    for url in ("/alerts/badge/", "/alerts/card/", "/alerts/card/ALERT-CP/"):
+        assert post(client, url, {}).status_code == 405, url
+
+
 def test_an_unknown_kind_is_not_found(owner):
     assert post(signed_in(owner), "/alerts/rules/nope/", {}, htmx=False).status_code == 404
