@@ -121,12 +121,13 @@ def _muted_station_ids(tenant_id: int, now: datetime) -> set[int]:
 
 
 class _Audience:
-    """Who is told of a kind of alert in a tenant: its rule's roles and users, members of the
-    tenant with an e-mail address; no one if the rule is off or sends no e-mail."""
+    """Who is told of a kind of alert in a tenant: its rule's roles and users, active members of
+    the tenant with an e-mail address; no one if the rule is off or sends no e-mail."""
 
     def __init__(self, tenant_id: int):
         self.tenant_id = tenant_id
-        members = Membership.objects.filter(tenant_id=tenant_id).exclude(user__email="")
+        members = (Membership.objects.filter(tenant_id=tenant_id, user__is_active=True)
+                   .exclude(user__email=""))
         self.members = list(members.values_list("user_id", "role", "user__email"))
         self._by_kind: dict[str, list[str]] = {}
 

@@ -47,6 +47,9 @@ def told():
 def test_one_alert_is_one_mail_to_the_managers(tenant, mailoutbox, told):
     manager, installer = person(tenant, Role.MANAGER), person(tenant, Role.INSTALLER)
     person(tenant, Role.MANAGER, email="")  # no address: not told
+    gone = person(tenant, Role.MANAGER)
+    gone.is_active = False  # an account switched off: not told
+    gone.save(update_fields=["is_active"])
     station, _ = make_station(tenant, "CP-7")
     opened = alert(tenant, station=station)
 
