@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import httpx
+from cryptography.fernet import InvalidToken
 from django.conf import settings
 from django.utils import timezone
 
@@ -114,7 +115,11 @@ def delivery_send(delivery: WebhookDelivery) -> Outcome:
     except UnsafeURL as error:
         return Outcome(error=str(error)[:EXCERPT_CHARS])
     body = body_of(delivery.event, delivery.tenant.slug)
-    headers = headers_for(delivery, body, int(time.time()))
+    try:
+        headers = headers_for(delivery, body, int(time.time()))
+    except InvalidToken:
+        return Outcome(error="The endpoint's secret cannot be decrypted (SECRET_KEY changed?): "
+                             "rotate it.")
     return post(url=delivery.endpoint.url, body=body, headers=headers)
 
 

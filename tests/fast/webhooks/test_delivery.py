@@ -13,7 +13,7 @@ from alerts.models import Alert, AlertKind
 from tests.factories import make_station
 from webhooks import dispatch, selectors, services, tasks
 from webhooks.delivery import Outcome
-from webhooks.models import WebhookAttempt, WebhookDelivery
+from webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from webhooks.signing import signature_verify
 
 pytestmark = pytest.mark.django_db
@@ -262,6 +262,16 @@ def test_an_address_that_became_private_is_not_called(settings, tenant, hook, re
     assert attempt(delivery) == "failed"
     delivery.refresh_from_db()
     assert "loopback, private or link-local" in delivery.last_error and got.requests == []
+
+
+def test_a_secret_that_cannot_be_decrypted_fails_the_attempt_with_the_reason(tenant, hook, receiver):
+    endpoint, _ = hook
+    got = receiver(200)
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(secret_encrypted="garbage")
+    delivery = emit(tenant)
+    assert attempt(delivery) == "failed"
+    delivery.refresh_from_db()
+    assert "rotate it" in delivery.last_error and got.requests == []
 
 
 def test_the_sweep_takes_due_deliveries_only(tenant, hook, receiver, dispatched):
