@@ -6,7 +6,8 @@ from django import forms
 
 from cpms.dashboard import Form
 from webhooks.catalogue import EVENT_TYPES
-from webhooks.models import DeliveryState, WebhookEndpoint
+from webhooks.models import DeliveryState
+from webhooks.selectors import endpoints_of
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 TYPE_CHOICES = [(name, name) for name in EVENT_TYPES]
@@ -26,8 +27,7 @@ class EndpointForm(Form):
 
 
 def endpoint_choices(tenant) -> list[tuple[str, str]]:
-    endpoints = WebhookEndpoint.objects.filter(tenant=tenant).order_by("pk")
-    return [("", "every endpoint"), *((str(e.pk), e.url) for e in endpoints)]
+    return [("", "every endpoint"), *((str(e.pk), e.url) for e in endpoints_of(tenant))]
 
 
 class DeliveryFilterForm(Form):
