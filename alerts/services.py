@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from alerts import rules
@@ -33,6 +34,9 @@ log = logging.getLogger(__name__)
 # more (a burst) as one "alerts.changed" event with the counts.
 LIVE_ONE_BY_ONE = 20
 BATCH = 500
+# What a sweep reads of the alerts it refreshes, opens or resolves (not their whole rows).
+SWEPT = ("pk", "tenant_id", "kind", "key", "station_id", "severity", "title", "details",
+         "last_seen_at")
 RULE_FIELDS = {"enabled", "threshold", "severity", "email", "notify_roles", "notify_user_ids"}
 
 
@@ -103,7 +107,7 @@ def alerts_raise_many(*, kind: str, raises: Iterable[AlertRaise],
         return 0
     tenant_ids = {tenant_id for tenant_id, _ in wanted}
     open_now = {(a.tenant_id, a.key): a for a in Alert.objects.filter(
-        kind=kind, state=AlertState.OPEN, tenant_id__in=tenant_ids)}
+        kind=kind, state=AlertState.OPEN, tenant_id__in=tenant_ids).only(*SWEPT)}
     _refresh_many([open_now[k] for k in wanted.keys() & open_now.keys()], wanted, at)
     new = [wanted[k] for k in wanted.keys() - open_now.keys()]
     return len(_open_many(kind, new, saved, default, at))
@@ -111,12 +115,23 @@ def alerts_raise_many(*, kind: str, raises: Iterable[AlertRaise],
 
 def _refresh_many(alerts: list[Alert], wanted: dict[tuple[int, str], AlertRaise],
                   at: datetime) -> None:
+    """One UPDATE per chunk for them all; the few whose title or details changed are also
+    written one by one (a sweep mostly sees the same condition again)."""
+    changed = []
     for alert in alerts:
         seen = wanted[(alert.tenant_id, alert.key)]
-        alert.last_seen_at, alert.occurrences = max(at, alert.last_seen_at), alert.occurrences + 1
-        alert.title, alert.details = seen.title[:300], seen.details
-    Alert.objects.bulk_update(alerts, ["last_seen_at", "occurrences", "title", "details"],
-                              batch_size=BATCH)
+        if (alert.title, alert.details) != (seen.title[:300], seen.details):
+            alert.title, alert.details = seen.title[:300], seen.details
+            changed.append(alert)
+    for chunk in _chunks([alert.pk for alert in alerts]):
+        Alert.objects.filter(pk__in=chunk).update(
+            last_seen_at=Greatest("last_seen_at", Value(at)), occurrences=F("occurrences") + 1)
+    Alert.objects.bulk_update(changed, ["title", "details"], batch_size=BATCH)
+
+
+def _chunks(items: list) -> Iterable[list]:
+    for start in range(0, len(items), BATCH):
+        yield items[start:start + BATCH]
 
 
 def _open_many(kind: str, new: list[AlertRaise], saved: dict, default: rules.Rule,
@@ -133,7 +148,7 @@ def _open_many(kind: str, new: list[AlertRaise], saved: dict, default: rules.Rul
         for r in new], batch_size=BATCH, ignore_conflicts=True)  # opened elsewhere meanwhile: theirs
     keys = {(r.tenant_id, r.key) for r in new}
     opened = [a for a in Alert.objects.filter(kind=kind, state=AlertState.OPEN, opened_at=at,
-                                              tenant_id__in=tenant_ids)
+                                              tenant_id__in=tenant_ids).only(*SWEPT)
               if (a.tenant_id, a.key) in keys]
     _announce_opened(opened)
     return opened
@@ -160,7 +175,8 @@ def alerts_resolve_absent(*, kind: str, present: set[tuple[int, str]], resolutio
                           at: datetime | None = None) -> int:
     """Resolve every open alert of `kind` (all tenants) whose (tenant_id, key) is not in
     `present`: what a sweep no longer sees has cleared. Returns how many were resolved."""
-    gone = [a for a in Alert.objects.select_for_update().filter(kind=kind, state=AlertState.OPEN)
+    gone = [a for a in Alert.objects.select_for_update()
+            .filter(kind=kind, state=AlertState.OPEN).only(*SWEPT)
             if (a.tenant_id, a.key) not in present]
     return len(_resolve_many(gone, resolution=resolution, at=at or timezone.now()))
 
@@ -174,7 +190,7 @@ def alerts_resolve_keys(*, kind: str, keys: Iterable[tuple[int, str]], resolutio
     with transaction.atomic():
         tenant_ids = {tenant_id for tenant_id, _ in keys}
         found = [a for a in Alert.objects.select_for_update().filter(
-            kind=kind, state=AlertState.OPEN, tenant_id__in=tenant_ids)
+            kind=kind, state=AlertState.OPEN, tenant_id__in=tenant_ids).only(*SWEPT)
             if (a.tenant_id, a.key) in keys]
         return len(_resolve_many(found, resolution=resolution, at=at or timezone.now()))
 
@@ -182,7 +198,9 @@ def alerts_resolve_keys(*, kind: str, keys: Iterable[tuple[int, str]], resolutio
 def _resolve_many(alerts: list[Alert], *, resolution: str, at: datetime) -> list[Alert]:
     for alert in alerts:
         alert.state, alert.resolved_at, alert.resolution = AlertState.RESOLVED, at, resolution[:200]
-    Alert.objects.bulk_update(alerts, ["state", "resolved_at", "resolution"], batch_size=BATCH)
+    for chunk in _chunks([alert.pk for alert in alerts]):
+        Alert.objects.filter(pk__in=chunk).update(state=AlertState.RESOLVED, resolved_at=at,
+                                                  resolution=resolution[:200])
     _announce_resolved(alerts)
     return alerts
 
