@@ -12,14 +12,18 @@ import asyncio
 import json
 import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from unittest.mock import patch
 
 import pytest
+from django.db import connection
 
 from tests.conftest import _tmp
 from tests.factories import api_client, charge_point, eventually, make_station, make_tenant
 from tests.server import server_env, start_celery_worker, start_server
+from webhooks import dispatch, services
 from webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEvent
 from webhooks.signing import signature_verify
 from webhooks.tasks import deliver_due
@@ -159,3 +163,27 @@ async def test_a_stations_status_changes_arrive_in_order_after_failures(hooks_se
     failed_ids = {r["id"] for r in hook.requests if r["status"] == 500}
     assert failed_ids <= {r["id"] for r in hook.accepted()}  # retried with the same event id
     assert WebhookAttempt.objects.filter(delivery__tenant=tenant, status_code=500).count() == 3
+
+
+def test_racing_workers_claim_a_delivery_once_and_never_a_stations_second_before_its_first(database):
+    """The claim under real concurrency (committed rows, one connection per thread; on
+    PostgreSQL, READ COMMITTED): a rolled-back fast test cannot race two transactions."""
+    tenant = make_tenant()
+    station, _ = make_station(tenant)
+    services.endpoint_create(tenant=tenant, url="https://hooks.example.com/in", event_types=[])
+    with patch.object(dispatch, "deliveries_dispatch", lambda ids: None):
+        first, second = (services.webhook_emit(tenant_id=tenant.pk, type="station.connected",
+                                               data={"n": n}, station_id=station.pk).deliveries.get()
+                         for n in (1, 2))
+    barrier = threading.Barrier(8)
+
+    def claim(delivery_id: int):
+        try:
+            barrier.wait()
+            return delivery_id, services.delivery_claim(delivery_id=delivery_id)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(8) as pool:
+        claims = list(pool.map(claim, [first.pk, second.pk] * 4))
+    assert [d for d, until in claims if until is not None] == [first.pk]
