@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
@@ -69,9 +69,11 @@ def _subscribed(endpoint: WebhookEndpoint, type: str) -> bool:
 # --- The outbox ------------------------------------------------------------------------------
 
 def webhook_emit(*, tenant_id: int, type: str, data: dict, station_id: int | None = None,
-                 occurred_at: datetime | None = None) -> WebhookEvent | None:
+                 occurred_at: datetime | None = None,
+                 event_id: uuid.UUID | None = None) -> WebhookEvent | None:
     """Write the event and its deliveries in the caller's transaction; None when no endpoint
-    takes it. A failure here is logged and leaves the caller's transaction usable."""
+    takes it, or when an `event_id` given (an event two paths may write) is written already.
+    A failure here is logged and leaves the caller's transaction usable."""
     if type not in EVENT_TYPES:
         raise ValueError(f"Unknown webhook event type {type!r}")
     try:
@@ -81,11 +83,13 @@ def webhook_emit(*, tenant_id: int, type: str, data: dict, station_id: int | Non
             if not endpoints:
                 return None
             event = WebhookEvent.objects.create(
-                tenant_id=tenant_id, type=type, version=PAYLOAD_VERSION, station_id=station_id,
-                occurred_at=occurred_at or timezone.now(), data=data)
+                id=event_id or uuid.uuid4(), tenant_id=tenant_id, type=type, version=PAYLOAD_VERSION,
+                station_id=station_id, occurred_at=occurred_at or timezone.now(), data=data)
             _deliveries_create([event], endpoints)
             return event
-    except Exception:
+    except Exception as error:
+        if event_id is not None and isinstance(error, IntegrityError):
+            return None  # the other path wrote it
         log.exception("Webhook event %s of tenant %s not written", type, tenant_id)
         return None
 
