@@ -23,6 +23,8 @@ from tenants.access import EVERYONE, STATION_ROLES, dashboard_view
 from tenants.actors import closer_of
 from tenants.models import Membership, Role
 
+OPEN_SHOWN = 200
+
 
 def _station(request, identity: str) -> Station:
     return get_object_or_404(station_selectors.stations_of(request.tenant), identity=identity)
@@ -47,9 +49,15 @@ def alerts_page(request):
     history = paged(request, _filtered(request, filters, AlertState.RESOLVED)) if show_history else None
     return render(request, "alerts/alerts.html", {
         "form": form, "show_open": show_open,
-        "open": list(_filtered(request, filters, AlertState.OPEN)) if show_open else [],
+        **(_open_shown(request, filters) if show_open else {"open": [], "open_total": 0}),
         "page": history, "query": query_without_page(request),
         "can_act": request.role in STATION_ROLES})
+
+
+def _open_shown(request, filters: dict) -> dict:
+    """The open alerts, at most OPEN_SHOWN (a storm opens thousands: the rest by filtering)."""
+    alerts = _filtered(request, filters, AlertState.OPEN)
+    return {"open": list(alerts[:OPEN_SHOWN]), "open_total": alerts.count()}
 
 
 @require_POST

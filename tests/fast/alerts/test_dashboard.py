@@ -80,6 +80,14 @@ def test_the_alerts_page_shows_open_ones_and_filters_the_history(tenant, station
     assert "resolved there" not in resolved
 
 
+def test_a_storm_shows_the_newest_open_alerts_and_says_how_many(station, owner, monkeypatch):
+    monkeypatch.setattr("alerts.views.OPEN_SHOWN", 2)
+    for n in range(3):
+        raised(station, title=f"storm {n}")
+    page = signed_in(owner).get("/alerts/").text
+    assert "The newest 2 of 3" in page
+
+
 def test_bad_filters_are_ignored_never_a_500(station, owner):
     response = signed_in(owner).get("/alerts/", {"state": "nope", "kind": "x" * 500,
                                                  "station": "NO-SUCH", "page": "-3"})
