@@ -11,6 +11,7 @@ event is written there, in a savepoint, so that a failure here is logged and nev
 price, the invoice or the alert."""
 
 import logging
+import uuid
 from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
@@ -28,9 +29,11 @@ from stations.events import FollowUp
 from stations.models import ChargingSession, Station
 from stations.ocpp.dbthreads import db
 from webhooks import payloads
+from webhooks.models import WebhookEvent
 from webhooks.services import webhook_emit, webhook_types_of, webhook_wanted
 
 log = logging.getLogger(__name__)
+STOP_IDS = uuid.UUID("5b0a3c1e-8f43-4a6e-9d0e-2f6c8b7d1a90")  # the namespace of stops' event ids
 
 
 def _wanted_now(tenant_id: int, type_: str) -> bool:
@@ -112,13 +115,32 @@ def on_session_started(event: events.SessionStarted) -> FollowUp | None:
 
 
 def on_session_stopped(event: events.SessionStopped) -> FollowUp | None:
-    def build(station: Station) -> dict | None:
-        session = _session(station, event.transaction_id, event.session_id)
-        if session is None:
-            return None
-        return payloads.session_stopped(session, completed_late=event.completed_late)
+    station = event.station
+    if webhook_wanted(station.tenant_id, "session.stopped") is False:
+        return None
+    return lambda: db(_emit_stopped, station=station, transaction_id=event.transaction_id,
+                      session_id=event.session_id, completed_late=event.completed_late)
 
-    return _later(event.station, "session.stopped", build)
+
+def _emit_stopped(*, station, transaction_id: str, session_id: int | None,
+                  completed_late: bool) -> None:
+    if _wanted_now(station.tenant_id, "session.stopped"):
+        session = _session(station, transaction_id, session_id)
+        if session is not None:
+            _emit_stop(session, completed_late=completed_late)
+
+
+def _emit_stop(session: ChargingSession, *, completed_late: bool) -> None:
+    """A session's stop is told once, by whichever comes first: the link's follow-up or its
+    price (billing prices it on another thread, or worker, at the same time; a receiver hears
+    of the stop before its price). One id per session's stop makes the second a no-op."""
+    event_id = uuid.uuid5(STOP_IDS, f"{session.tenant_id}:{session.pk}")
+    if WebhookEvent.objects.filter(tenant_id=session.tenant_id, pk=event_id).exists():
+        return
+    webhook_emit(tenant_id=session.tenant_id, type="session.stopped", station_id=session.station_id,
+                 data=payloads.session_stopped(session, completed_late=completed_late),
+                 occurred_at=session.stop_received_at or session.stopped_at or timezone.now(),
+                 event_id=event_id)
 
 
 # --- Inside the transaction of the change ------------------------------------------------------
@@ -138,11 +160,14 @@ def on_session_priced(event: SessionPriced) -> None:
         return
     price = (SessionPrice.objects.select_related("session__station")
              .filter(tenant_id=event.tenant_id, session_id=event.session_id).first())
-    if price is not None:
-        webhook_emit(tenant_id=event.tenant_id, type="session.priced",
-                     station_id=price.session.station_id,
-                     data=payloads.session_priced(price, corrected=event.corrected),
-                     occurred_at=price.priced_at or timezone.now())
+    if price is None:
+        return
+    if price.session.stop_received_at is not None and _wanted_now(event.tenant_id, "session.stopped"):
+        _emit_stop(price.session, completed_late=event.corrected)  # its stop before its price
+    webhook_emit(tenant_id=event.tenant_id, type="session.priced",
+                 station_id=price.session.station_id,
+                 data=payloads.session_priced(price, corrected=event.corrected),
+                 occurred_at=price.priced_at or timezone.now())
 
 
 @_in_savepoint

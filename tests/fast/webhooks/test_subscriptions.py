@@ -216,6 +216,44 @@ def test_a_price_is_told_with_its_money_as_strings(station):
     assert event.occurred_at == NOW + timedelta(minutes=31)
 
 
+def test_a_price_written_before_the_links_stop_tells_the_stop_first_and_once(station):
+    endpoint(station.tenant, "session.stopped", "session.priced")
+    session = make_session(station, stop_received_at=NOW + timedelta(minutes=30))
+    make_price(session)
+
+    subscriptions.on_session_priced(SessionPriced(station.tenant_id, session.pk, station.pk))
+    run(subscriptions.on_session_stopped(events.SessionStopped(
+        station=station, session_id=session.pk, transaction_id="tx-7")))
+
+    told = WebhookEvent.objects.filter(tenant=station.tenant).order_by("created_at", "type")
+    assert [e.type for e in told] == ["session.stopped", "session.priced"]
+    assert WebhookDelivery.objects.filter(tenant=station.tenant).order_by("id")[0].event.type == \
+        "session.stopped"
+
+
+def test_a_stop_told_by_the_link_is_not_told_again_with_its_price(station):
+    endpoint(station.tenant, "session.stopped", "session.priced")
+    session = make_session(station, stop_received_at=NOW + timedelta(minutes=30))
+    make_price(session)
+
+    run(subscriptions.on_session_stopped(events.SessionStopped(
+        station=station, session_id=session.pk, transaction_id="tx-7")))
+    subscriptions.on_session_priced(SessionPriced(station.tenant_id, session.pk, station.pk))
+
+    assert len(sent(station.tenant, "session.stopped")) == 1
+    assert len(sent(station.tenant, "session.priced")) == 1
+
+
+def test_the_price_of_a_session_the_backend_closed_tells_no_stop(station):
+    endpoint(station.tenant, "session.stopped", "session.priced")
+    session = make_session(station, closed_reason="station_silent")  # no stop came from the station
+    make_price(session)
+
+    subscriptions.on_session_priced(SessionPriced(station.tenant_id, session.pk, station.pk))
+
+    assert not sent(station.tenant, "session.stopped") and sent(station.tenant, "session.priced")
+
+
 def test_a_failing_payload_never_fails_the_price(station, monkeypatch):
     endpoint(station.tenant, "session.priced")
     session = make_session(station)
