@@ -64,14 +64,6 @@ def _active() -> audit_context.AuditContext | None:
     return context
 
 
-def _told() -> audit_context.AuditContext | None:
-    """The active context, counting a change it heard of (no fallback entry for its request)."""
-    context = _active()
-    if context is not None:
-        context.told += 1
-    return context
-
-
 # --- Where an object belongs ------------------------------------------------------------------
 
 def _station_of(instance) -> tuple[int | None, str, int | None]:
@@ -147,7 +139,7 @@ def _same(field: models.Field, before, after) -> bool:
 def on_post_save(sender, instance, created, raw=False, update_fields=None, **kwargs) -> None:
     before = instance.__dict__.pop(_BEFORE, None)
     fields = _fields_saved(sender, update_fields)
-    context = _told() if fields and not raw else None  # a sign-in's last_login is not a change
+    context = _active() if fields and not raw else None  # a sign-in's last_login is not a change
     if context is None:
         return
     if created or before is None:
@@ -171,7 +163,7 @@ def on_pre_delete(sender, instance, **kwargs) -> None:
 
 
 def on_post_delete(sender, instance, **kwargs) -> None:
-    context = _told()
+    context = _active()
     if context is None:
         return
     changes = {f.name: [field_value(f.name, f.value_from_object(instance)), None]
@@ -194,7 +186,7 @@ def _m2m_name(through, instance, reverse: bool) -> str | None:
 
 
 def on_m2m_changed(sender, instance, action, reverse, **kwargs) -> None:
-    context = _told()
+    context = _active()
     name = _m2m_name(sender, instance, reverse) if context is not None else None
     if name is None or not recorded(type(instance)):
         return

@@ -43,8 +43,7 @@ class AuditContext:
     method: str = ""
     path: str = ""
     request_id: uuid.UUID = field(default_factory=uuid.uuid4)
-    entries: int = 0  # written in this context
-    told: int = 0  # model changes the capture heard of (a save that changed nothing too)
+    entries: int = 0  # written in this context: the middleware's fallback writes one if none
     tenants_deleted: set = field(default_factory=set)  # being deleted here: entries leave them
     _actor: Actor | None = field(default=None, repr=False)
 

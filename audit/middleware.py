@@ -2,10 +2,10 @@
 recorded as its operator's (audit/capture.py), with its address, method and path.
 
 A write no model signal tells of (a queryset's `.update()`, `bulk_create`, raw SQL) would leave
-no trace: an unsafe request that succeeded (2xx/3xx) and whose capture heard of no model change
-(a save that changed nothing counts as heard) gets one `request` entry instead, naming the view,
-the object of its URL, the answer's status and the names (never the values) of the fields it
-sent (docs/audit.md)."""
+no trace: an unsafe request that succeeded (2xx/3xx) and wrote no entry gets one `request` entry
+instead, naming the view, the object of its URL, the answer's status and the names (never the
+values) of the fields it sent (docs/audit.md). So every successful write leaves a row, even one
+that changed nothing."""
 
 import json
 
@@ -50,8 +50,7 @@ class AuditMiddleware:
 
 
 def fallback_due(context: AuditContext, response: HttpResponseBase) -> bool:
-    return (context.method in UNSAFE and context.entries == 0 and context.told == 0
-            and 200 <= response.status_code < 400)
+    return context.method in UNSAFE and context.entries == 0 and 200 <= response.status_code < 400
 
 
 def fallback_record(context: AuditContext, request: HttpRequest, response: HttpResponseBase) -> None:

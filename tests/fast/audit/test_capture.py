@@ -10,6 +10,7 @@ from audit.context import audit_context
 from audit.models import AuditEntry
 from stations.models import IdTag, Station, StatusEvent
 from stations.services.stations import station_create
+from tenants.models import Membership
 from tests.factories import make_id_tag, make_station
 from tests.fast.clients import admin_session, post
 from tests.test_admin import make_user
@@ -51,7 +52,9 @@ def test_an_update_records_only_the_fields_that_changed_before_and_after(tenant,
 def test_a_save_that_changes_nothing_writes_no_entry(tenant, owner_api):
     make_station(tenant, "AUD-2", name="Same")
     assert owner_api.patch("/api/v1/stations/AUD-2/", json={"name": "Same"}).status_code == 200
-    assert entries() == []  # nor a fallback entry: the save was heard of
+    assert entries(object_type="stations.station") == []
+    [asked] = entries()  # the request that changed nothing still leaves its row
+    assert (asked.action, asked.object_type, asked.object_id) == ("request", "station-detail", "AUD-2")
 
 
 def test_a_delete_is_recorded_with_what_the_object_held(tenant, owner_api):
@@ -148,17 +151,23 @@ def test_a_system_context_records_the_system(tenant):
 
 # The fallback for writes no model change tells of -------------------------------------------------
 
-def test_an_update_only_write_gets_a_request_entry(tenant, owner_web):
+def test_a_station_admitted_in_the_dashboard_records_before_and_after(tenant, owner_web):
     station, _ = make_station(tenant, "ADMIT-1", admission="Pending")
     answer = post(owner_web, f"/stations/{station.identity}/admission/", {"admission": "Accepted"})
     assert answer.status_code == 302
-    assert Station.objects.get(pk=station.pk).admission == "Accepted"
     [entry] = entries()
-    assert (entry.action, entry.method, entry.path, entry.result) == (
-        "request", "POST", "/stations/ADMIT-1/admission/", "302")
-    assert (entry.object_type, entry.object_id, entry.tenant_id) == (
-        "station-admission", "ADMIT-1", tenant.pk)
-    assert entry.changes == {"fields": ["admission"]}
+    assert (entry.action, entry.changes, entry.via) == (
+        "update", {"admission": ["Pending", "Accepted"]}, "dashboard")
+
+
+def test_a_write_no_model_change_tells_of_gets_a_request_entry(tenant, other_tenant, owner, owner_web):
+    Membership.objects.create(user=owner, tenant=other_tenant, role="manager")
+    answer = post(owner_web, "/tenant/", {"tenant": other_tenant.pk})  # only the session changes
+    assert answer.status_code == 302
+    [entry] = entries()
+    assert (entry.action, entry.method, entry.path, entry.result) == ("request", "POST", "/tenant/", "302")
+    assert (entry.object_type, entry.actor) == ("tenant-switch", owner.username)
+    assert entry.changes == {"fields": ["tenant"]}
 
 
 def test_a_failed_or_read_request_gets_no_fallback_entry(tenant, owner_web, owner_api):
@@ -166,3 +175,25 @@ def test_a_failed_or_read_request_gets_no_fallback_entry(tenant, owner_web, owne
     owner_api.get("/api/v1/stations/")
     assert owner_api.post("/api/v1/id-tags/", json={}).status_code == 400
     assert entries() == []
+
+
+def test_a_station_admitted_through_the_api_records_the_admission_before_and_after(tenant, owner_api):
+    make_station(tenant, "ADMIT-2", admission="Pending")
+    assert owner_api.patch("/api/v1/stations/ADMIT-2/", json={"admission": "Accepted"}).status_code == 200
+    [entry] = entries(action="update")
+    assert (entry.object_type, entry.changes) == ("stations.station", {"admission": ["Pending", "Accepted"]})
+
+
+def test_deleting_a_tenant_deletes_its_entries_but_not_the_entries_of_the_deletion(other_tenant):
+    from tests.test_admin import make_user as make_admin
+
+    admin = make_admin(superuser=True)
+    make_id_tag(other_tenant, "OLD")
+    tenant_id = other_tenant.pk
+    with audit_context(actor=admin):
+        make_id_tag(other_tenant, "NEW")
+        other_tenant.delete()
+    assert not AuditEntry.objects.filter(tenant_id=tenant_id).exists()  # NEW's create went with it
+    [entry] = entries(object_type="tenants.tenant")
+    assert (entry.action, entry.tenant_id, entry.object_id) == ("delete", None, str(tenant_id))
+    assert sorted(e.changes["id_tag"][0] for e in entries(object_type="stations.idtag")) == ["NEW", "OLD"]
