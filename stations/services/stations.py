@@ -76,6 +76,6 @@ def station_admission_set(*, station: Station, admission: str) -> Station:
               .values_list("admission", flat=True).get())
     station.admission = admission
     if before != admission:
-        Station.objects.filter(pk=station.pk).update(admission=admission)
+        station.save(update_fields=["admission"])  # a save: the audit log sees before and after
         station_admission_changed.delay_on_commit(station.pk, before)
     return station
