@@ -14,7 +14,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from alerts import rules
 from alerts.models import AlertKind
-from alerts.services import AlertRaise, alerts_raise_many, alerts_resolve_absent, alerts_resolve_keys
+from alerts.services import AlertRaise, alert_resolve, alerts_raise_many, alerts_resolve_absent
 from stations.models import Connector, MeterSample
 from stations.services.session_lifecycle import running_sessions
 
@@ -56,5 +56,5 @@ def _raise(session: dict, minutes: int) -> AlertRaise:
 
 
 def session_ended(*, tenant_id: int, session_id: int) -> None:
-    alerts_resolve_keys(kind=KIND, keys=[(tenant_id, session_key(session_id))],
-                        resolution="The session ended")
+    alert_resolve(tenant_id=tenant_id, kind=KIND, key=session_key(session_id),
+                  resolution="The session ended")

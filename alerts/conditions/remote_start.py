@@ -41,11 +41,18 @@ def remote_start_watch(*, station_id: int, action: str, payload: dict,
                                            id_tag=id_tag[:36], accepted_at=at, **place)
 
 
-@transaction.atomic
 def remote_start_settle(*, station_id: int, connector_id: int, evse_id: int | None,
                         at: datetime) -> int:
     """A session started on the station: the watches it answers are settled, and the alerts
-    of those that were overdue resolved. Returns how many were settled."""
+    of those that were overdue resolved. Returns how many were settled. Most starts have no
+    watch: one indexed read then, no transaction."""
+    if not RemoteStartWatch.objects.filter(station_id=station_id, settled_at__isnull=True).exists():
+        return 0
+    return _settle(station_id=station_id, connector_id=connector_id, evse_id=evse_id, at=at)
+
+
+@transaction.atomic
+def _settle(*, station_id: int, connector_id: int, evse_id: int | None, at: datetime) -> int:
     place = (Q(evse_id__isnull=True) | Q(evse_id=evse_id)) if evse_id is not None else Q()
     place &= Q(connector_id__isnull=True) | Q(connector_id=connector_id)
     watches = list(RemoteStartWatch.objects.select_for_update()
