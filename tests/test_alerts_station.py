@@ -1,7 +1,7 @@
 """Each station condition raised by a real charge point over a real WebSocket, and resolved by
 the station itself (docs/alerts.md, Conditions): a link dropped (and a server that crashed), a
 Faulted status with its codes, a 2.0.1 fault event, charging without meter values, a remote
-start accepted that never became a session.
+start accepted that never became a session, a session the backend closed.
 
 The sweeps run as the periodic task `evaluate_alerts`, queued here (with Redis a real Celery
 worker runs it; embedded it runs in this process, on the same database); the meter-silence
@@ -19,7 +19,7 @@ from alerts.conditions import meter_silent
 from alerts.models import Alert, RemoteStartWatch
 from alerts.services import alert_rule_update
 from alerts.tasks import evaluate_alerts
-from stations.models import MeterSample, Station
+from stations.models import ChargingSession, MeterSample, Station
 from stations.simulator import SimulatedChargePoint
 from stations.simulator.core import utcnow
 from tests.factories import (
@@ -182,3 +182,21 @@ async def test_a_remote_start_that_became_a_session_is_no_alert(server):
             station=station, settled_at__isnull=False).exists())
     evaluate_alerts()  # here, at once
     assert not Alert.objects.filter(tenant=tenant, kind="remote_start_unused").exists()
+
+
+async def test_a_session_the_backend_closed_is_an_alert_the_stations_late_stop_resolves(server):
+    tenant = make_tenant()
+    station, password = make_station(tenant, "CP-CLOSE")
+    tag = make_id_tag(tenant)
+    async with charge_point(server, tenant, station, password) as cp, \
+            api_client(server, tenant) as api:
+        start = await cp.start_transaction(1, tag.id_tag)
+        session = ChargingSession.objects.get(station=station, transaction_id=start.transaction_id)
+        closed = await api.post(f"/api/v1/sessions/{session.pk}/close/", json={})
+        assert closed.status_code == 200, closed.text
+        alert = _alert(tenant, "session_closed", state="open")  # with the close, in its transaction
+        assert (alert.key, alert.details["reason"]) == (f"session:{session.pk}", "operator")
+        assert alert.title == f"CP-CLOSE: session {session.pk} closed by the backend (Closed by an operator)"
+        await cp.stop_transaction(1)
+        resolved = await eventually(lambda: _alert(tenant, "session_closed", state="resolved"))
+    assert (resolved.pk, resolved.resolution) == (alert.pk, "The station's own stop arrived")
