@@ -15,6 +15,8 @@ import pytest
 from django.urls import URLResolver, get_resolver, resolve
 from django.utils import timezone
 
+from alerts.models import Alert, AlertRule, StationMute
+from audit.models import AuditEntry
 from billing.models import Customer, Invoice, Tariff
 from billing.services import tariff_create
 from loadmgmt.models import LoadGroup
@@ -37,6 +39,7 @@ from stations.security.models import (
 )
 from stations.smartcharging.models import ChargingProfile, ExternalChargingLimit, ProfileReport
 from tests.factories import make_id_tag, make_station
+from webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -128,6 +131,17 @@ ON_AN_OBJECT_OF_A = {
     "api-invoice-detail": lambda o: {"pk": o["invoice"].pk},
     "api-invoice-credit-note": lambda o: {"pk": o["invoice"].pk},
     "api-invoice-pdf": lambda o: {"pk": o["invoice"].pk},
+    "api-alert": lambda o: {"pk": o["alert"].pk},
+    "api-alert-acknowledge": lambda o: {"pk": o["alert"].pk},
+    "api-alert-mute": lambda o: {"identity": o["station"].identity},
+    "api-webhook-endpoint-detail": lambda o: {"pk": o["endpoint"].pk},
+    "api-webhook-endpoint-enable": lambda o: {"pk": o["endpoint"].pk},
+    "api-webhook-endpoint-rotate-secret": lambda o: {"pk": o["endpoint"].pk},
+    "api-webhook-endpoint-test": lambda o: {"pk": o["endpoint"].pk},
+    "api-webhook-event-detail": lambda o: {"pk": str(o["event"].pk)},
+    "api-webhook-event-replay": lambda o: {"pk": str(o["event"].pk)},
+    "api-webhook-delivery-detail": lambda o: {"pk": o["delivery"].pk},
+    "audit-entry-detail": lambda o: {"pk": o["audit_entry"].pk},
 }
 
 # Routes without an object in their path: the caller's tenant's rows, or its own settings.
@@ -140,7 +154,13 @@ TENANT_WIDE = {
     "export-revenue-csv", "export-revenue-json",
     "customer-information", "security-pki", "security-pki-requests",
     "security-contract-certificates",
+    "api-alerts", "api-alert-rules", "api-alert-rule", "api-alert-mutes", "api-alert-notifications",
+    "api-webhook-endpoint-list", "api-webhook-event-list", "api-webhook-delivery-list",
+    "api-webhook-replay", "api-webhook-event-types",
+    "audit-entry-list", "audit-export-csv", "audit-export-json",
 }
+# A tenant-wide route with a parameter that names no object (B's own rule of that kind).
+PARAMETERS_OF_TENANT_WIDE = {"api-alert-rule": lambda o: {"kind": "station_offline"}}
 
 # Tenant A's rows compared before and after the walk.
 MODELS_OF_A = (Station, IdTag, ChargingSession, FirmwareFile, Rollout, FirmwareJob, UploadRequest,
@@ -148,7 +168,8 @@ MODELS_OF_A = (Station, IdTag, ChargingSession, FirmwareFile, Rollout, FirmwareJ
                Reservation, ChargingProfile, InstalledCertificate, IssuedCertificate, SecurityEvent,
                Tariff, Customer, Invoice, LoadGroup, ProfileReport,
                UploadedCertificateAuthority, ExternalChargingLimit, CustomerInformation,
-               DisplayMessage, DisplayMessageReport, ContractCertificate)
+               DisplayMessage, DisplayMessageReport, ContractCertificate, Alert, AlertRule,
+               StationMute, WebhookEndpoint, WebhookEvent, WebhookDelivery, AuditEntry)
 
 
 def api_routes() -> list[tuple[str, str]]:
@@ -170,7 +191,8 @@ def api_routes() -> list[tuple[str, str]]:
 
 def url_of(name: str, route: str, objects: dict) -> str:
     """The route with its parameters filled: A's objects, `json` for a format suffix."""
-    kwargs = ON_AN_OBJECT_OF_A[name](objects) if name in ON_AN_OBJECT_OF_A else {}
+    fill = ON_AN_OBJECT_OF_A.get(name) or PARAMETERS_OF_TENANT_WIDE.get(name)
+    kwargs = fill(objects) if fill else {}
     kwargs["format"] = "json"
     path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda group: str(kwargs.pop(group[1])), route)
     path = path.replace("<drf_format_suffix:format>", ".json")  # the API root's suffix
@@ -195,7 +217,23 @@ def tenant_a(tenant) -> dict:
     firmware = FirmwareFile.objects.create(tenant=tenant, name=f"{SECRET} image", version="2",
                                            file="firmware/a/fw.bin")
     customer = Customer.objects.create(tenant=tenant, name=f"{SECRET} customer")
+    endpoint = WebhookEndpoint.objects.create(tenant=tenant, url="https://a.example/hook",
+                                              description=SECRET, secret_encrypted="-")
+    event = WebhookEvent.objects.create(tenant=tenant, type="webhook.test", occurred_at=now,
+                                        station_id=station.pk, data={"note": SECRET})
+    AlertRule.objects.create(tenant=tenant, kind="station_offline", threshold=3)
+    StationMute.objects.create(tenant=tenant, station=station, reason=SECRET)
     return {
+        "alert": Alert.objects.create(tenant=tenant, kind="station_offline", key=f"station:{station.pk}",
+                                      station=station, title=f"{SECRET} offline", opened_at=now,
+                                      last_seen_at=now),
+        "endpoint": endpoint,
+        "event": event,
+        "delivery": WebhookDelivery.objects.create(endpoint=endpoint, event=event, tenant=tenant,
+                                                   station_id=station.pk, next_attempt_at=now),
+        "audit_entry": AuditEntry.objects.create(tenant=tenant, at=now, via="api", actor_type="user",
+                                                 actor=SECRET, action="update",
+                                                 object_repr=SECRET),
         "station": station,
         "id_tag": make_id_tag(tenant, "AONLY7F3C", name=SECRET),
         "session": ChargingSession.objects.create(
