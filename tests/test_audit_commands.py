@@ -1,6 +1,7 @@
 """Commands to a real charge point in the audit log (docs/audit.md): the API token that asked,
 the request, and what the station answered; a station that does not answer, or answers with a
-CALLERROR, is recorded as such. (Without a station: tests/fast/audit/test_commands.py.)"""
+CALLERROR, is recorded as such. And a plain write through the real server (daphne), whose audit
+context reaches the view's thread. (Without a server: tests/fast/audit/.)"""
 
 import asyncio
 import json
@@ -85,3 +86,14 @@ async def test_a_command_to_a_station_not_connected_is_recorded(server):
     assert response.status_code == 409
     [entry] = command_entries(tenant)
     assert (entry.result, entry.changes) == ("not_connected", {"request": {"type": "Hard"}})
+
+
+async def test_a_write_through_the_real_server_is_recorded_with_its_token(server):
+    """The context crosses daphne's event loop into the sync view's thread (asgiref copies it)."""
+    tenant = make_tenant()
+    async with api_client(server, tenant) as api:
+        created = await api.post("/api/v1/id-tags/", json={"id_tag": "LIVE-1"})
+    assert created.status_code == 201, created.text
+    [entry] = AuditEntry.objects.filter(tenant=tenant)
+    assert (entry.action, entry.object_type, entry.actor_type, entry.via, entry.ip) == (
+        "create", "stations.idtag", "token", "api", "127.0.0.1")
