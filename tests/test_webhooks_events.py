@@ -40,17 +40,23 @@ from webhooks.tasks import deliver_due
 
 FAST = {"EMBEDDED_BEAT": "1", "WEBHOOK_BACKOFF_BASE": "0.2", "WEBHOOK_BACKOFF_MAX": "1",
         "WEBHOOK_SWEEP_INTERVAL": "0.5", "WEBHOOK_ALLOW_PRIVATE": "1", "WEBHOOK_TIMEOUT": "5"}
+TOLERANCE = 300  # seconds
 TOLD = ["station.connected", "station.booted", "station.status_changed", "session.started",
         "session.stopped", "session.priced"]
 
 
 def verified(secret: str, headers, body: bytes) -> bool:
-    """docs/webhooks.md, "Verifying a signature": HMAC-SHA256 of "<t>.<body>", fresh."""
-    parts = [part.split("=", 1) for part in headers["Webhook-Signature"].split(",")]
-    timestamp = next(value for key, value in parts if key == "t")
-    expected = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
-    fresh = abs(time.time() - int(timestamp)) <= 300
-    return fresh and any(hmac.compare_digest(expected, value) for key, value in parts if key == "v1")
+    """docs/webhooks.md, "Verifying a signature (Python)", as a receiver would copy it."""
+    parts = [part.strip().split("=", 1) for part in headers["Webhook-Signature"].split(",")]
+    timestamps = [value for key, value in parts if key == "t"]
+    if not timestamps or not timestamps[0].isdigit():
+        return False
+    timestamp = timestamps[0]
+    if abs(time.time() - int(timestamp)) > TOLERANCE:
+        return False
+    expected = hmac.new(secret.encode(), timestamp.encode() + b"." + body,
+                        hashlib.sha256).hexdigest()
+    return any(hmac.compare_digest(expected, value) for key, value in parts if key == "v1")
 
 
 class Receiver(ThreadingHTTPServer):
