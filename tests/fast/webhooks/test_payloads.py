@@ -191,3 +191,27 @@ def test_a_summary_counts_alerts_per_kind_with_their_ids():
     assert data == {"opened": {"count": 3, "by_kind": {"connector_faulted": 1, "station_offline": 2},
                                "ids": [1, 2, 3]},
                     "resolved": {"count": 0, "by_kind": {}, "ids": []}}
+
+
+# The catalogue (webhooks/event_types_api.py) -------------------------------------------------
+
+def test_the_catalogue_lists_every_type_with_its_version_and_schema(owner_api):
+    response = owner_api.get("/api/v1/webhooks/event-types/")
+
+    assert response.status_code == 200
+    listed = {row["type"]: row for row in response.json()}
+    assert list(listed) == list(EVENT_TYPES)
+    stopped = listed["session.stopped"]
+    assert stopped["version"] == 1 and stopped["description"] == EVENT_TYPES["session.stopped"]
+    assert stopped["schema"]["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert stopped["schema"]["properties"]["session"]["properties"]["energy_wh"] == {
+        "type": ["integer", "null"]}
+
+
+@pytest.mark.parametrize("role", ["installer", "accountant"])
+def test_only_a_managers_token_reads_the_catalogue(tenant, api_for, role):
+    assert api_for(tenant, role).get("/api/v1/webhooks/event-types/").status_code == 403
+
+
+def test_without_a_token_the_catalogue_is_refused(client):
+    assert client.get("/api/v1/webhooks/event-types/").status_code in (401, 403)
