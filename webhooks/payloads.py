@@ -25,7 +25,7 @@ def iso(moment: datetime | None) -> str | None:
 
 
 def money(amount: Decimal | None, currency: str) -> str | None:
-    """An amount in the currency's minor unit ("12.34" EUR, "1234" JPY), as a string."""
+    """An amount rounded to the currency's minor unit ("12.34" EUR, "1234" JPY), as a string."""
     if amount is None:
         return None
     exponent = currency_exponent(currency) if currency else 2
