@@ -56,6 +56,8 @@ class TariffViewSet(TenantModelViewSet):
             raise Conflict(str(error)) from None
 
 
+@extend_schema_view(destroy=extend_schema(responses={
+    204: None, 409: OpenApiResponse(description="Invoices still refer to the customer")}))
 class CustomerViewSet(TenantModelViewSet):
     area = "money"
     queryset = Customer.objects.none()
