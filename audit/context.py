@@ -10,6 +10,7 @@ The request's actor is read lazily: DRF's token authentication sets `request.aut
 token) and `request.tenant` during the view, after the middleware ran.
 """
 
+import ipaddress
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -97,8 +98,17 @@ def via_of(path: str) -> str:
 
 def request_context(request) -> AuditContext:
     return AuditContext(via=via_of(request.path), request=request,
-                        ip=request_address(request.META), method=request.method,
+                        ip=ip_or_none(request_address(request.META)), method=request.method,
                         path=request.path[:500])
+
+
+def ip_or_none(address: str) -> str | None:
+    """The client's address if it is one ("unknown" without REMOTE_ADDR, a proxy's odd header:
+    None; PostgreSQL's inet column would refuse it, and the write with it)."""
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
 
 
 @contextmanager

@@ -20,6 +20,15 @@ def test_behind_a_trusted_proxy_the_address_is_the_one_the_proxy_appended(owner_
     assert AuditEntry.objects.get().ip == "203.0.113.7"
 
 
+def test_an_address_that_is_none_is_left_blank_and_the_write_goes_through(owner_api, settings):
+    settings.OCPP_TRUST_PROXY_HEADERS = True
+    response = owner_api.post("/api/v1/id-tags/", json={"id_tag": "ODDPROXY"},
+                              headers={"X-Forwarded-For": "unknown"})
+
+    assert response.status_code == 201
+    assert AuditEntry.objects.get().ip is None
+
+
 @pytest.mark.parametrize(("path", "via"), [
     ("/api/v1/stations/", "api"), ("/admin/stations/station/", "admin"), ("/stations/", "dashboard"),
 ])
