@@ -43,12 +43,29 @@ def _run(fn, args, kwargs):
     if _check_due(time.monotonic()):
         _thread.failures_seen = _failures
         close_old_connections()
+        # Django tests only a connection it saw fail; this one may have died unseen (PostgreSQL
+        # restarted, or ended it), and raw psycopg work (COPY) skips Django's health check.
+        if connection.connection is not None and not connection.is_usable():
+            connection.close()
     try:
         return fn(*args, **kwargs)
+    except Exception as error:
+        # A connection-level error Django's wrapper never saw (psycopg's COPY on the raw
+        # cursor) leaves errors_occurred unset: other threads' connections may have died with
+        # this one (PostgreSQL restarted, or ended them), so every thread checks its own.
+        if _connection_error(error):
+            _failures += 1
+        raise
     finally:
         _thread.used_at = time.monotonic()
         if connection.errors_occurred:  # e.g. the connection died: every thread checks its own
             _failures += 1
+
+
+def _connection_error(error: Exception) -> bool:
+    """Django's and the drivers' OperationalError and InterfaceError (by name: the driver's own
+    classes are not Django's)."""
+    return any(kind.__name__ in ("OperationalError", "InterfaceError") for kind in type(error).__mro__)
 
 
 async def db(fn, *args, **kwargs):
