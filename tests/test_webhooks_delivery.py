@@ -8,28 +8,20 @@ The server retries fast here (WEBHOOK_BACKOFF_BASE 0.2 s, the sweep every 0.5 s)
 server runs the sweep itself (EMBEDDED_BEAT). With Redis: `deliver_due` is queued here every
 half second for the worker, as `celery beat` would."""
 
-import asyncio
 import json
-import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import asynccontextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from unittest.mock import patch
 
 import pytest
 from django.db import connection
 
-from tests.conftest import _tmp
 from tests.factories import api_client, charge_point, eventually, make_station, make_tenant
-from tests.server import server_env, start_celery_worker, start_server
+from tests.webhook_live import beat, webhook_server
 from webhooks import dispatch, services
 from webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEvent
 from webhooks.signing import signature_verify
-from webhooks.tasks import deliver_due
-
-FAST = {"EMBEDDED_BEAT": "1", "WEBHOOK_BACKOFF_BASE": "0.2", "WEBHOOK_BACKOFF_MAX": "1",
-        "WEBHOOK_SWEEP_INTERVAL": "0.5", "WEBHOOK_ALLOW_PRIVATE": "1", "WEBHOOK_TIMEOUT": "5"}
 
 
 class Receiver(ThreadingHTTPServer):
@@ -85,32 +77,8 @@ def receiver():
 
 @pytest.fixture(scope="module")
 def hooks_server(database):
-    env = server_env() | FAST
-    srv = start_server(env, _tmp)
-    worker = start_celery_worker(env, _tmp) if os.environ.get("REDIS_URL") else None
-    yield srv
-    if worker is not None:
-        worker.stop()
-    srv.stop()
-
-
-@asynccontextmanager
-async def beat():
-    """With Redis, queue the sweep for the worker every half second (celery beat's part)."""
-    if not os.environ.get("REDIS_URL"):
-        yield
-        return
-
-    async def tick():
-        while True:
-            deliver_due.delay()
-            await asyncio.sleep(0.5)
-
-    ticking = asyncio.create_task(tick())
-    try:
-        yield
-    finally:
-        ticking.cancel()
+    with webhook_server() as srv:
+        yield srv
 
 
 async def add_endpoint(api, receiver: Receiver, event_types: list[str]) -> dict:

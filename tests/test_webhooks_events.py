@@ -10,21 +10,17 @@ server sends fast (WEBHOOK_BACKOFF_BASE 0.2 s, the sweep every 0.5 s; embedded, 
 the sweep; with Redis a real Celery worker prices and delivers, and the sweep is queued here
 every half second, as `celery beat` would)."""
 
-import asyncio
 import hashlib
 import hmac
 import json
-import os
 import threading
 import time
-from contextlib import asynccontextmanager
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from billing.services import tariff_create
-from tests.conftest import _tmp
 from tests.factories import (
     api_client,
     charge_point,
@@ -34,12 +30,9 @@ from tests.factories import (
     make_station,
     make_tenant,
 )
-from tests.server import server_env, start_celery_worker, start_server
+from tests.webhook_live import beat, webhook_server
 from webhooks.models import WebhookEvent
-from webhooks.tasks import deliver_due
 
-FAST = {"EMBEDDED_BEAT": "1", "WEBHOOK_BACKOFF_BASE": "0.2", "WEBHOOK_BACKOFF_MAX": "1",
-        "WEBHOOK_SWEEP_INTERVAL": "0.5", "WEBHOOK_ALLOW_PRIVATE": "1", "WEBHOOK_TIMEOUT": "5"}
 TOLERANCE = 300  # seconds
 TOLD = ["station.connected", "station.booted", "station.status_changed", "session.started",
         "session.stopped", "session.priced"]
@@ -105,32 +98,8 @@ def receiver():
 
 @pytest.fixture(scope="module")
 def events_server(database):
-    env = server_env() | FAST
-    srv = start_server(env, _tmp)
-    worker = start_celery_worker(env, _tmp) if os.environ.get("REDIS_URL") else None
-    yield srv
-    if worker is not None:
-        worker.stop()
-    srv.stop()
-
-
-@asynccontextmanager
-async def beat():
-    """With Redis, the sweep queued for the worker every half second (celery beat's part)."""
-    if not os.environ.get("REDIS_URL"):
-        yield
-        return
-
-    async def tick():
-        while True:
-            deliver_due.delay()
-            await asyncio.sleep(0.5)
-
-    ticking = asyncio.create_task(tick())
-    try:
-        yield
-    finally:
-        ticking.cancel()
+    with webhook_server() as srv:
+        yield srv
 
 
 def a_station_with_a_tariff():
