@@ -5,6 +5,7 @@ import asyncio
 import json
 import time
 
+from audit.models import AuditEntry
 from stations.models import OcppMessage, Station
 from stations.simulator import connect
 from tests.conftest import needs_redis
@@ -101,6 +102,10 @@ async def test_a_callerror_from_the_station_is_a_502_with_its_code(server):
     assert response.status_code == 502
     assert response.json()["code"] == "NotImplemented"
     assert response.json()["description"] == "not here"
+    [audited] = await eventually(lambda: list(AuditEntry.objects.filter(tenant=tenant,
+                                                                        action="command")))
+    # the audit log has its code
+    assert audited.result == "error: NotImplemented"
 
 
 async def _raw_station(server, tenant):
