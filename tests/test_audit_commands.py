@@ -1,7 +1,7 @@
 """Commands to a real charge point in the audit log (docs/audit.md): the API token that asked,
 the request, and what the station answered; a station that does not answer is recorded as such
-(a CALLERROR with its code: tests/test_commands.py). And a plain write through the real server (daphne), whose audit
-context reaches the view's thread. (Without a server: tests/fast/audit/.)"""
+(a CALLERROR with its code: tests/test_commands.py). And a plain write through the real server
+(daphne), whose audit context reaches the view's thread. (Without a server: tests/fast/audit/.)"""
 
 from audit.models import AuditEntry
 from tests.factories import api_client, charge_point, make_station, make_tenant
