@@ -20,7 +20,7 @@ from django.db import connection
 from tests.factories import api_client, charge_point, eventually, make_station, make_tenant
 from tests.webhook_live import beat, webhook_server
 from webhooks import dispatch, services
-from webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEvent
+from webhooks.models import WebhookAttempt, WebhookDelivery
 from webhooks.signing import signature_verify
 
 
@@ -120,10 +120,8 @@ async def test_a_stations_status_changes_arrive_in_order_after_failures(hooks_se
     async with api_client(hooks_server, tenant) as api, beat():
         await add_endpoint(api, hook, ["station.status_changed"])
         async with charge_point(hooks_server, tenant, station, password) as cp:
-            written = WebhookEvent.objects.filter(tenant=tenant, type="station.status_changed")
-            for n, status in enumerate(statuses, start=1):
+            for status in statuses:  # back to back, as a station sends them
                 await cp.status(1, status)
-                await eventually(lambda n=n: written.count() >= n)  # each event written before the next
             await eventually(lambda: len(hook.accepted()) >= len(statuses), timeout=30)
     told = [r["envelope"]["data"]["status"] for r in hook.accepted()]
     assert told == statuses

@@ -10,6 +10,7 @@ the event on a database thread. Billing's and alerts' events come inside their t
 event is written there, in a savepoint, so that a failure here is logged and never fails the
 price, the invoice or the alert."""
 
+import asyncio
 import logging
 import uuid
 from collections.abc import Callable
@@ -64,8 +65,25 @@ def _later(station, type_: str, build: Callable[[Station], dict | None]) -> Foll
     if webhook_wanted(station.tenant_id, type_) is False:
         return None
     occurred_at = timezone.now()
-    return lambda: db(_emit_for_station, tenant_id=station.tenant_id, station_id=station.pk,
-                      type_=type_, build=build, occurred_at=occurred_at)
+
+    async def follow_up() -> None:
+        async with _in_turn(station.pk):
+            await db(_emit_for_station, tenant_id=station.tenant_id, station_id=station.pk,
+                     type_=type_, build=build, occurred_at=occurred_at)
+
+    return follow_up
+
+
+_turns: dict[int, asyncio.Lock] = {}
+
+
+def _in_turn(station_id: int) -> asyncio.Lock:
+    """One station's events are written one after the other, in the order its messages came
+    (an asyncio.Lock is taken first come, first served): the follow-ups of messages a station
+    sends back to back would otherwise race on the database threads, and a later event could
+    take a lower id (the order deliveries keep) than an earlier one. A station's link lives on
+    one process, so this process' order is the station's."""
+    return _turns.setdefault(station_id, asyncio.Lock())
 
 
 def _emit_for_station(*, tenant_id: int, station_id: int, type_: str,
@@ -118,8 +136,13 @@ def on_session_stopped(event: events.SessionStopped) -> FollowUp | None:
     station = event.station
     if webhook_wanted(station.tenant_id, "session.stopped") is False:
         return None
-    return lambda: db(_emit_stopped, station=station, transaction_id=event.transaction_id,
-                      session_id=event.session_id, completed_late=event.completed_late)
+
+    async def follow_up() -> None:
+        async with _in_turn(station.pk):
+            await db(_emit_stopped, station=station, transaction_id=event.transaction_id,
+                     session_id=event.session_id, completed_late=event.completed_late)
+
+    return follow_up
 
 
 def _emit_stopped(*, station, transaction_id: str, session_id: int | None,
