@@ -5,22 +5,11 @@ changed there too (alerts/services.py validates them; docs/alerts.md)."""
 from django.contrib import admin
 
 from alerts.models import Alert, AlertNotification, AlertRule, StationMute
-from stations.admin import TenantScopedAdmin
-
-
-class ReadOnlyAdmin(TenantScopedAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+from stations.admin import ReadOnlyTenantScopedAdmin
 
 
 @admin.register(Alert)
-class AlertAdmin(ReadOnlyAdmin):
+class AlertAdmin(ReadOnlyTenantScopedAdmin):
     list_display = ("opened_at", "tenant", "kind", "severity", "station", "title", "state",
                     "occurrences", "acknowledged_by", "muted")
     list_filter = ("tenant", "state", "kind", "severity")
@@ -29,18 +18,18 @@ class AlertAdmin(ReadOnlyAdmin):
 
 
 @admin.register(AlertRule)
-class AlertRuleAdmin(ReadOnlyAdmin):
+class AlertRuleAdmin(ReadOnlyTenantScopedAdmin):
     list_display = ("tenant", "kind", "enabled", "threshold", "severity", "email", "notify_roles")
     list_filter = ("tenant", "kind")
 
 
 @admin.register(StationMute)
-class StationMuteAdmin(ReadOnlyAdmin):
+class StationMuteAdmin(ReadOnlyTenantScopedAdmin):
     list_display = ("station", "tenant", "until", "reason", "created_by", "created_at")
     list_filter = ("tenant",)
 
 
 @admin.register(AlertNotification)
-class AlertNotificationAdmin(ReadOnlyAdmin):
+class AlertNotificationAdmin(ReadOnlyTenantScopedAdmin):
     list_display = ("sent_at", "tenant", "subject", "recipients", "summarized", "error")
     list_filter = ("tenant", "summarized")

@@ -4,24 +4,14 @@ only by retention, docs/audit.md). Staff who are not superusers see their tenant
 from django.contrib import admin
 
 from audit.models import AuditEntry
-from stations.admin import TenantScopedAdmin
+from stations.admin import ReadOnlyTenantScopedAdmin
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(TenantScopedAdmin):
+class AuditEntryAdmin(ReadOnlyTenantScopedAdmin):
     list_display = ["at", "actor", "via", "action", "object_type", "object_repr", "station_identity",
                     "result", "tenant"]
     list_filter = ["action", "via", "actor_type", "object_type", "tenant"]
     search_fields = ["actor", "object_id", "object_repr", "station_identity", "path", "=request_id"]
     date_hierarchy = "at"
     list_select_related = ["tenant"]
-    actions = None
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -65,6 +65,22 @@ class TenantScopedAdmin(ScopedListFilters, admin.ModelAdmin):
         hidden = getattr(self, "money_fields", None) or getattr(self.model, "money_fields", ())
         return type(fields)(f for f in fields if f not in hidden)
 
+
+class ReadOnlyTenantScopedAdmin(TenantScopedAdmin):
+    """What the backend writes (alerts, webhook deliveries, the audit log): staff look, of their
+    tenants only, and change nothing."""
+
+    actions = None
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         for name, field in list(form.base_fields.items()):
