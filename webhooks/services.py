@@ -143,13 +143,14 @@ def endpoint_update(*, endpoint: WebhookEndpoint, **fields) -> WebhookEndpoint:
         url_check(fields["url"])
     if "event_types" in fields:
         fields["event_types"] = _types_checked(fields["event_types"])
+    if enabled is False and endpoint.enabled:
+        fields |= {"enabled": False, "disabled_reason": "Disabled by a manager"}
     for name, value in fields.items():
         setattr(endpoint, name, value)
-    endpoint.save()
+    if fields:  # only these: a worker may have counted failures or disabled it meanwhile
+        endpoint.save(update_fields=[*fields, "updated_at"])
     if enabled is True and not endpoint.enabled:
         endpoint_enable(endpoint=endpoint)
-    elif enabled is False and endpoint.enabled:
-        _endpoint_disable(endpoint, "Disabled by a manager")
     _types_changed(endpoint.tenant_id)
     return endpoint
 
@@ -162,16 +163,18 @@ def endpoint_rotate_secret(*, endpoint: WebhookEndpoint) -> str:
     endpoint.previous_secret_expires_at = timezone.now() + ROTATION_OVERLAP
     endpoint.secret_encrypted = secret_encrypt(secret)
     endpoint.secret_prefix = secret_shown_prefix(secret)
-    endpoint.save()
+    endpoint.save(update_fields=["previous_secret_encrypted", "previous_secret_expires_at",
+                                 "secret_encrypted", "secret_prefix", "updated_at"])
     return secret
 
 
 @transaction.atomic
 def endpoint_enable(*, endpoint: WebhookEndpoint) -> WebhookEndpoint:
     """Back on: its failures forgotten, its alert resolved, its waiting deliveries sent."""
-    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
-        enabled=True, disabled_reason="", consecutive_failures=0, updated_at=timezone.now())
-    endpoint.refresh_from_db()
+    current = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+    current.enabled, current.disabled_reason, current.consecutive_failures = True, "", 0
+    current.save(update_fields=["enabled", "disabled_reason", "consecutive_failures", "updated_at"])
+    endpoint.refresh_from_db()  # saved, not updated: the audit log records who turned it on
     _alert_resolve(endpoint)
     _types_changed(endpoint.tenant_id)
     _queue_on_commit(list(selectors.deliveries_due(endpoint_id=endpoint.pk)))
