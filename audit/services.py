@@ -10,6 +10,7 @@ from audit.context import AuditContext
 from audit.models import AuditAction, AuditEntry
 from audit.values import masked_payload
 from stations.models import Station
+from stations.services.message_log import redacted
 
 REPR_MAX = 300
 
@@ -67,7 +68,7 @@ def audit_command_record(*, context: AuditContext, station: Station, action: str
         context=context, action=AuditAction.COMMAND, tenant_id=station.tenant_id,
         station=(station.pk, station.identity), object_type="stations.station",
         object_id=str(station.pk), object_repr=f"{action} to {station.identity}",
-        changes={"request": masked_payload(payload)},
+        changes={"request": masked_payload(redacted(action, payload))},  # no transfer tokens
         result=command_result(outcome=outcome, response=response, detail=detail))
 
 

@@ -10,6 +10,7 @@ adapter of the station's version (`translator_for`) translate the request and th
 """
 
 import asyncio
+import logging
 from types import ModuleType
 
 from asgiref.sync import async_to_sync
@@ -28,6 +29,8 @@ from stations.ocpp.v201 import commands as v201_commands
 from stations.ocpp.v201.schemas import SCHEMAS as V201_SCHEMAS
 from stations.services.admission import command_refusal
 from stations.services.device_model import adevice_model_record_answer
+
+log = logging.getLogger(__name__)
 
 
 async def command_send(*, address: str, action: str, payload: dict, timeout: float) -> dict:
@@ -135,7 +138,10 @@ async def _completed(station, action: str, payload: dict, outcome: str, response
                      detail: str) -> None:
     for follow_up in events.publish(events.CommandCompleted(
             station, action, payload, outcome, response=response, detail=detail)):
-        await follow_up()
+        try:
+            await follow_up()
+        except Exception:  # an app's bookkeeping never turns the station's answer into an error
+            log.exception("A follow-up of %s to %s failed", action, station.identity)
 
 
 def raise_for_outcome(outcome: dict) -> None:

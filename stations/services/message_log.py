@@ -46,7 +46,7 @@ def _stored(action: str, payload, text: str | None):
     it, still JSON: a note of its size and its first characters)."""
     if text is None or may_be_unstorable(text):
         payload = clean(payload)
-    payload = _redacted(action, payload)
+    payload = redacted(action, payload)
     limit = settings.OCPP_MESSAGE_LOG_MAX_BYTES
     if text is not None and len(text) * 4 <= limit:  # UTF-8 takes at most 4 bytes a character
         return payload
@@ -62,14 +62,12 @@ SECRET_KEYS = frozenset({"authorizationkey"})  # a station's Basic-auth password
 REDACTED = "(redacted)"
 
 
-def _redacted(action: str, payload):
+def redacted(action: str, payload):
     """The payload without the station password a ChangeConfiguration sets (or a station that
     should not reports in GetConfiguration), nor the token in a file transfer's location: the
-    log is listed through the API, secrets are not."""
+    log is listed through the API, secrets are not (nor in the audit log's commands)."""
     if isinstance(payload, dict) and action in SECRET_VARIABLE_LISTS:
         return _without_secret_variables(payload, SECRET_VARIABLE_LISTS[action])
-    if isinstance(payload, dict) and action == "NotifyReport":
-        return _report_without_secrets(payload)
     if isinstance(payload, dict) and action == "NotifyReport":
         return _report_without_secrets(payload)
     if not isinstance(payload, dict) or action not in ("ChangeConfiguration", "GetConfiguration"):

@@ -60,6 +60,16 @@ def test_a_task_acting_for_an_operator_records_them(tenant, owner):
     assert (entry.actor_type, entry.actor_id) == ("user", owner.pk)
 
 
+def test_a_file_transfers_one_time_token_is_not_kept(tenant):
+    station, _ = make_station(tenant, "CMD-5")
+    location = "https://cpms.example.com/ocpp-files/firmware/SeCrEtToKeN123/fw.bin"
+    with pytest.raises(StationNotConnected):
+        async_to_sync(station_call)(Station.objects.get(pk=station.pk), "UpdateFirmware",
+                                    {"location": location, "retrieveDate": "2026-12-07T10:00:00Z"})
+    [entry] = command_entries()
+    assert "SeCrEtToKeN123" not in str(entry.changes)
+
+
 def test_secrets_are_masked_in_a_request_of_either_version():
     from audit.values import masked_payload
 

@@ -8,7 +8,7 @@ from stations.commands import requests as req
 from stations.ocpp.v16 import commands as v16
 from stations.ocpp.v201 import commands as v201
 from stations.ocpp.v201.schemas import SCHEMAS
-from stations.services.message_log import REDACTED, _redacted, secret_variable
+from stations.services.message_log import REDACTED, redacted, secret_variable
 
 HASH = {"hashAlgorithm": "SHA256", "issuerNameHash": "aa", "issuerKeyHash": "bb",
         "serialNumber": "01"}
@@ -86,14 +86,14 @@ def test_the_domains_certificate_types_are_2_0_1s_words():
                                              "variable": {"name": "BasicAuthPassword"}}]}),
 ])
 def test_the_password_is_redacted_from_the_frame_log_in_any_case(action, payload):
-    logged = _redacted(action, payload)
+    logged = redacted(action, payload)
     assert "s3cret-Password-4567" not in str(logged) and REDACTED in str(logged)
 
 
 def test_other_variables_are_logged_as_they_are():
     payload = {"setVariableData": [{"attributeValue": "300", "component": {"name": "OCPPCommCtrlr"},
                                     "variable": {"name": "HeartbeatInterval"}}]}
-    assert _redacted("SetVariables", payload) == payload
+    assert redacted("SetVariables", payload) == payload
     assert secret_variable({"name": "SecurityCtrlr"}, "BasicAuthPassword")
     assert not secret_variable("SecurityCtrlr", {"name": "Identity"})
 
@@ -105,7 +105,7 @@ def test_a_reported_password_is_redacted_from_a_notify_report_too():
                                 "mutability": "WriteOnly"}]},
         {"component": {"name": "OCPPCommCtrlr"}, "variable": {"name": "HeartbeatInterval"},
          "variableAttribute": [{"type": "Actual", "value": "300"}]}]}
-    logged = _redacted("NotifyReport", payload)
+    logged = redacted("NotifyReport", payload)
     assert "s3cret-Password-4567" not in str(logged)
     assert logged["reportData"][0]["variableAttribute"][0]["mutability"] == "WriteOnly"
     assert logged["reportData"][1] == payload["reportData"][1]
