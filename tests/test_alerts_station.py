@@ -15,7 +15,7 @@ from django.utils import timezone
 from ocpp.v16 import call as call16
 from ocpp.v201 import call as call201
 
-from alerts.conditions import meter_silent
+from alerts.conditions import faulted, meter_silent
 from alerts.models import Alert, RemoteStartWatch
 from alerts.services import alert_rule_update
 from alerts.tasks import evaluate_alerts
@@ -97,6 +97,8 @@ async def test_a_faulted_connector_is_an_alert_with_its_codes_and_available_reso
                                       "vendor_id": "ACME", "vendor_error_code": "E42",
                                       "info": "leak"}
         assert alert.title == "CP-FAULT: connector 2 faulted (GroundFailure E42)"
+        faulted.check(timezone.now())  # the sweep keeps a fault that still holds
+        assert _alert(tenant, "connector_faulted", state="open").pk == alert.pk
         await cp.status(1, "Available")  # another connector: not this alert's business
         await cp.status(2, "Available")
         resolved = await eventually(lambda: _alert(tenant, "connector_faulted", state="resolved"))
@@ -119,6 +121,8 @@ async def test_a_2_0_1_fault_event_is_a_faulted_alert_and_its_clearing_resolves_
         await cp.call(event(cleared=False))
         alert = await eventually(lambda: _alert(tenant, "connector_faulted", state="open"))
         assert (alert.key, alert.details["error_code"]) == (f"connector:{station.pk}:1:1", "E-77")
+        faulted.check(timezone.now())  # the sweep reads the 2.0.1 connector's Faulted too
+        assert _alert(tenant, "connector_faulted", state="open").pk == alert.pk
         await cp.call(event(cleared=True))
         await eventually(lambda: _alert(tenant, "connector_faulted", state="resolved"))
 

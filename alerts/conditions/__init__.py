@@ -6,6 +6,7 @@ still sweep them (e.g. an offline alert resolved once its station is back)."""
 
 CHECKS = [
     "alerts.conditions.offline",
+    "alerts.conditions.faulted",
     "alerts.conditions.meter_silent",
     "alerts.conditions.remote_start",
     "alerts.conditions.file_jobs",

@@ -2,6 +2,7 @@
 alerts/subscriptions.py): its codes from the connector's row, resolved by another status."""
 
 import pytest
+from django.utils import timezone
 
 from alerts.conditions import faulted
 from alerts.models import Alert
@@ -38,3 +39,19 @@ def test_another_status_resolves_it_and_only_the_tenants_own(tenant, other_tenan
                                   connector_id=0, status="Available")
     alert = Alert.objects.get()
     assert (alert.state, alert.resolution) == ("resolved", "Connector Available")
+
+
+def test_the_sweep_resolves_a_fault_whose_connector_moved_on_and_keeps_the_others(tenant):
+    """The next status's follow-up may run before the fault's commits (two DB threads): the
+    alert would stay open for ever without the sweep."""
+    station = make_station(tenant)[0]
+    for connector_id, status in ((1, "Available"), (2, "Faulted")):
+        Connector.objects.create(station=station, connector_id=connector_id, evse_id=connector_id,
+                                 status=status)
+        faulted.connector_faulted(station_id=station.pk, evse_id=connector_id,
+                                  connector_id=connector_id, error_code="OtherError")
+
+    faulted.check(timezone.now())
+
+    states = dict(Alert.objects.values_list("key", "state"))
+    assert states == {f"connector:{station.pk}:1:1": "resolved", f"connector:{station.pk}:2:2": "open"}
