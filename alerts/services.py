@@ -73,7 +73,8 @@ def alert_raise(*, tenant_id: int, kind: str, key: str, title: str, station_id: 
                 opened_at=at, last_seen_at=at,
                 muted=station_id is not None and station_muted(station_id, at))
     except IntegrityError:  # another process opened it meanwhile: refresh theirs
-        return _refreshed(_open_locked(tenant_id, kind, key), title=title, details=details, at=at)
+        theirs = _open_locked(tenant_id, kind, key)  # None: resolved again already
+        return _refreshed(theirs, title=title, details=details, at=at) if theirs else None
     _announce_opened([alert])
     return alert
 

@@ -1,8 +1,8 @@
 """Billing's domain events: what the operations apps (webhooks) hear of money, on the station
 core's bus (stations/events.py) without billing importing them.
 
-Both are published with `events.publish` inside the transaction that made the change: a
-subscriber's rows (a webhook's outbox row) commit or roll back with it, and a subscriber that
+SessionPriced and InvoiceIssued are published with `events.publish` inside the transaction
+that made the change: a subscriber's rows (a webhook's outbox row) commit or roll back with it, and a subscriber that
 fails is logged and skipped, never failing the price or the invoice (it must keep its own writes
 in a savepoint, `transaction.atomic()`, so that its error leaves the caller's transaction usable).
 """
