@@ -2,9 +2,10 @@
 core's bus (stations/events.py) without billing importing them.
 
 SessionPriced and InvoiceIssued are published with `events.publish` inside the transaction
-that made the change: a subscriber's rows (a webhook's outbox row) commit or roll back with it, and a subscriber that
-fails is logged and skipped, never failing the price or the invoice (it must keep its own writes
-in a savepoint, `transaction.atomic()`, so that its error leaves the caller's transaction usable).
+that made the change: a subscriber's rows (a webhook's outbox row) commit or roll back with it,
+and a subscriber that fails is logged and skipped, never failing the price or the invoice (it
+must keep its own writes in a savepoint, `transaction.atomic()`, so that its error leaves the
+caller's transaction usable). The invoice runs' outcomes come after the run, outside any.
 """
 
 from dataclasses import dataclass
