@@ -75,13 +75,16 @@ def test_the_admin_shows_entries_and_changes_none(tenant):
         assert shown.status_code == 200 and 'name="actor"' not in shown.text
 
 
-def test_staff_see_only_their_tenants_entries(tenant, other_tenant):
+def test_staff_see_only_the_entries_of_the_tenants_they_manage(tenant, other_tenant):
     from tests.fast.clients import admin_session
     from tests.test_admin import make_user
 
     mine, theirs = entry_aged(tenant, 1), entry_aged(other_tenant, 1)
-    staff = make_user(tenant=tenant, permissions=("view_auditentry",))
-    with admin_session(staff) as session:
+    manager = make_user(tenant=tenant, role="manager", permissions=("view_auditentry",))
+    installer = make_user(tenant=tenant, permissions=("view_auditentry",))
+    with admin_session(manager) as session:
         listed = session.get("/admin/audit/auditentry/").text
     assert f"/admin/audit/auditentry/{mine.pk}/" in listed
     assert f"/admin/audit/auditentry/{theirs.pk}/" not in listed
+    with admin_session(installer) as session:  # the API and the dashboard refuse them too
+        assert f"/admin/audit/auditentry/{mine.pk}/" not in session.get("/admin/audit/auditentry/").text
