@@ -65,6 +65,16 @@ class TenantScopedAdmin(ScopedListFilters, admin.ModelAdmin):
         hidden = getattr(self, "money_fields", None) or getattr(self.model, "money_fields", ())
         return type(fields)(f for f in fields if f not in hidden)
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        for name, field in list(form.base_fields.items()):
+            queryset = getattr(field, "queryset", None)
+            if queryset is not None and queryset.model is not Tenant and _tenant_owned(queryset.model):
+                # a copy: a form's declared fields are shared by every form class made from it
+                form.base_fields[name] = field = copy.deepcopy(field)
+                field.queryset = _of_tenant(queryset, request, obj)
+        return form
+
 
 class ReadOnlyTenantScopedAdmin(TenantScopedAdmin):
     """What the backend writes (alerts, webhook deliveries, the audit log): staff look, of their
@@ -80,16 +90,6 @@ class ReadOnlyTenantScopedAdmin(TenantScopedAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        for name, field in list(form.base_fields.items()):
-            queryset = getattr(field, "queryset", None)
-            if queryset is not None and queryset.model is not Tenant and _tenant_owned(queryset.model):
-                # a copy: a form's declared fields are shared by every form class made from it
-                form.base_fields[name] = field = copy.deepcopy(field)
-                field.queryset = _of_tenant(queryset, request, obj)
-        return form
 
 
 def _tenant_owned(model) -> bool:
