@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "alerts",
     "webhooks",
     "audit",
+    "locations",
+    "reports",
+    "portability",
     "cpms",
 ]
 
@@ -82,6 +85,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # {{ value|when }}: every moment in the tenant's locale and time zone
+            "builtins": ["cpms.templatetags.when"],
         },
     },
 ]
@@ -181,6 +186,12 @@ WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", DEBUG)
 # ssl_certificate); set, its expiry is an alert for the tenants with stations on TLS.
 TLS_CERTIFICATE_FILE = env_str("TLS_CERTIFICATE_FILE")
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 730)  # 0: keep forever
+
+# --- Sites' map (docs/locations.md) ----------------------------------------------------------
+# Map tiles for Leaflet ({z}/{x}/{y}); blank: the sites page shows its list without a map.
+MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION",
+                               '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors')
 
 # On the embedded default (no Redis, tasks run eagerly) the server process runs this schedule
 # itself (stations/ocpp/embedded_beat.py); with Redis, `celery beat` does.

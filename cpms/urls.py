@@ -2,7 +2,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic.base import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from cpms.login_throttle import LoginView
@@ -19,6 +21,9 @@ urlpatterns = [
     path("api/v1/", include("alerts.urls")),
     path("api/v1/", include("webhooks.urls")),
     path("api/v1/", include("audit.urls")),
+    path("api/v1/", include("locations.urls")),
+    path("api/v1/", include("reports.urls")),
+    path("api/v1/", include("portability.urls")),
     # Firmware downloads and diagnostics/log uploads for stations: the token in the URL is the key.
     path("ocpp-files/", include("stations.firmware.file_urls")),
     # The dashboard, one URL module per app ("/" is stations' overview)
@@ -29,6 +34,11 @@ urlpatterns = [
     path("", include("alerts.dashboard_urls")),
     path("", include("webhooks.dashboard_urls")),
     path("", include("audit.dashboard_urls")),
+    path("", include("locations.dashboard_urls")),
+    path("", include("reports.dashboard_urls")),
+    path("", include("portability.dashboard_urls")),
+    path("", include("tenants.dashboard_urls")),
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]

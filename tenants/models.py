@@ -20,6 +20,10 @@ class Tenant(models.Model):
                              "set its own")
     new_stations_pending = models.BooleanField(
         default=False, help_text="New stations are held Pending at boot until an operator accepts them")
+    locale = models.CharField(
+        max_length=35, default="en-GB",
+        validators=[RegexValidator(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", "A BCP 47 tag, e.g. de-DE")],
+        help_text="How the dashboard writes dates, times and numbers (BCP 47, e.g. de-DE, en-GB)")
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

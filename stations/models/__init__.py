@@ -1,3 +1,4 @@
+from stations.models.connection import ConnectionPeriod
 from stations.models.customer_information import CustomerInformation, CustomerInformationPart
 from stations.models.device_model import (
     CONFIGURATION_KEYS,
@@ -10,6 +11,7 @@ from stations.models.device_model import (
     VariableMonitor,
 )
 from stations.models.idtag import IdTag, IdTagStatus, IdTokenType
+from stations.models.location import Location
 from stations.models.message import OcppMessage
 from stations.models.monitoring import StationEvent, StationMonitoring
 from stations.models.presence import ServerProcess
@@ -24,12 +26,14 @@ __all__ = [
     "DeviceReport",
     "Evse",
     "IdTokenType",
+    "Location",
     "Mutability",
     "Variable",
     "VariableAttribute",
     "VariableMonitor",
     "ChargingSession",
     "CloseReason",
+    "ConnectionPeriod",
     "Connector",
     "CustomerInformation",
     "CustomerInformationPart",

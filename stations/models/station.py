@@ -70,6 +70,11 @@ class Station(SameTenantReferences, models.Model):
         ServerProcess, null=True, blank=True, on_delete=models.SET_NULL, editable=False
     )
     connected_since = models.DateTimeField(null=True, blank=True, editable=False)
+    location = models.ForeignKey("stations.Location", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="stations", help_text="The site it stands at")
+    # Removed by an operator: it no longer connects and leaves every list, while its sessions,
+    # invoices and history stay (its identity stays taken; restoring brings it back).
+    removed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -13,8 +13,10 @@ register = template.Library()
 NAV = [
     ("dashboard", "Overview"),
     ("stations-page", "Stations"),
+    ("locations-page", "Sites"),
     ("onboarding", "Add station"),
     ("sessions-page", "Sessions"),
+    ("reports-page", "Reports"),
     ("idtags-page", "Id tags"),
     ("customers-page", "Customers"),
     ("tariffs-page", "Tariffs"),
@@ -25,6 +27,9 @@ NAV = [
     ("alerts-page", "Alerts"),
     ("webhooks-page", "Webhooks"),
     ("audit-page", "Audit log"),
+    ("team-page", "Users"),
+    ("tenant-settings-page", "Settings"),
+    ("portability-page", "Export all data"),
 ]
 
 

@@ -17,7 +17,7 @@ import hashlib
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
@@ -35,7 +35,9 @@ from stations.models import ChargingSession, Station
 from stations.security import ca
 from tenants.models import Tenant
 from tests.factories import make_station
+from tests.fast import walks
 from tests.fast.tenants.test_tenant_isolation_routes import tenant_a  # noqa: F401  (one of each)
+from tests.fast.walks.calls import Write, api, page
 from webhooks.models import WebhookEndpoint, WebhookEvent
 
 pytestmark = pytest.mark.django_db
@@ -144,30 +146,14 @@ def objects(tenant_a, tenant) -> dict:  # noqa: F811
     if "event" not in tenant_a:
         own["event"] = WebhookEvent.objects.create(tenant=tenant, type="station.connected",
                                                    occurred_at=now - timedelta(minutes=5), data={})
+    own.update(walks.more_objects(tenant, {**tenant_a, **own}))
     return {**tenant_a, **own}
 
 
 # ---- The writes ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Write:
-    """A valid call: its URL and body from the tenant's objects, and the statuses it may answer."""
-
-    call: Callable[[dict], tuple[str, dict]]
-    expect: tuple[int, ...] = ()
-    multipart: bool = False
-    extra: dict = field(default_factory=dict)
-
-
-def _api(url: Callable[[dict], str], body: Callable[[dict], dict] | dict | None = None,
-         *expect: int, multipart: bool = False) -> Write:
-    return Write(lambda o: (url(o), body(o) if callable(body) else dict(body or {})), expect, multipart)
-
-
-def _page(url: Callable[[dict], str], body: Callable[[dict], dict] | dict | None = None,
-          *expect: int) -> Write:
-    return _api(url, body, *expect)
+_api, _page = api, page
 
 
 def _s(o) -> str:
@@ -511,6 +497,10 @@ PAGES = {
     "stations/<identity>/monitoring/", "tariffs/", "tariffs/preview/", "tenant/",
     "webhooks/deliveries/",
 }
+
+EXAMPLES.update(walks.merged_dict("EXAMPLES"))
+LIVE_TIER_ONLY.update(walks.merged_dict("LIVE_TIER_ONLY"))
+PAGES |= walks.merged_set("PAGES")
 
 
 # ---- Checking ---------------------------------------------------------------------------------

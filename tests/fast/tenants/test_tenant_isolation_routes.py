@@ -39,6 +39,7 @@ from stations.security.models import (
 )
 from stations.smartcharging.models import ChargingProfile, ExternalChargingLimit, ProfileReport
 from tests.factories import make_id_tag, make_station
+from tests.fast import walks
 from webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 pytestmark = pytest.mark.django_db
@@ -171,6 +172,12 @@ MODELS_OF_A = (Station, IdTag, ChargingSession, FirmwareFile, Rollout, FirmwareJ
                DisplayMessage, DisplayMessageReport, ContractCertificate, Alert, AlertRule,
                StationMute, WebhookEndpoint, WebhookEvent, WebhookDelivery, AuditEntry)
 
+# The areas' own tables (tests/fast/walks/)
+ON_AN_OBJECT_OF_A.update(walks.merged_dict("ON_AN_OBJECT_OF_A"))
+TENANT_WIDE |= walks.merged_set("TENANT_WIDE")
+PARAMETERS_OF_TENANT_WIDE.update(walks.merged_dict("PARAMETERS_OF_TENANT_WIDE"))
+MODELS_OF_A += tuple(walks.merged_set("MODELS_OF_A"))
+
 
 def api_routes() -> list[tuple[str, str]]:
     """(name, route) of every route under /api/v1/, format-suffixed ones included. (By route, not
@@ -223,7 +230,7 @@ def tenant_a(tenant) -> dict:
                                         station_id=station.pk, data={"note": SECRET})
     AlertRule.objects.create(tenant=tenant, kind="station_offline", threshold=3)
     StationMute.objects.create(tenant=tenant, station=station, reason=SECRET)
-    return {
+    objects = {
         "alert": Alert.objects.create(tenant=tenant, kind="station_offline", key=f"station:{station.pk}",
                                       station=station, title=f"{SECRET} offline", opened_at=now,
                                       last_seen_at=now),
@@ -288,6 +295,8 @@ def tenant_a(tenant) -> dict:
             period_end=date(2026, 1, 31), currency="EUR", net=Decimal("1.00"),
             vat=Decimal("0.19"), gross=Decimal("1.19")),
     }
+    objects.update(walks.more_objects(tenant, objects))
+    return objects
 
 
 def test_every_api_route_has_a_way_to_be_walked():

@@ -1,0 +1,5 @@
+"""The locations dashboard pages."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns = []

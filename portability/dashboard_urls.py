@@ -1,0 +1,5 @@
+"""The portability dashboard pages."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns = []

@@ -1,0 +1,5 @@
+"""The reports API routes (under /api/v1/)."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns = []
