@@ -6,7 +6,7 @@ force (the tenant's, cpms/dashboard.py); static/js/dates.js then writes every su
 every time a live update brings, in the tenant's locale and time zone, so a page reads the same
 after a reload as after a live update."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from django import template
 from django.utils import timezone
@@ -25,9 +25,9 @@ def when(value, kind: str = "datetime"):
     kind = kind if kind in FALLBACK else "datetime"
     if isinstance(value, datetime):
         if timezone.is_naive(value):
-            value = timezone.make_aware(value, timezone.utc)
+            value = timezone.make_aware(value, UTC)
         shown = timezone.localtime(value).strftime(FALLBACK[kind])
-        stamp = value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+        stamp = value.astimezone(UTC).isoformat().replace("+00:00", "Z")
     elif isinstance(value, date):
         shown = stamp = value.isoformat()
         kind = "date"
