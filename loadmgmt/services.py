@@ -60,6 +60,22 @@ def load_group_stations_set(*, group: LoadGroup, stations) -> None:
         station_group_set(station=wanted[station_id], group=group)
 
 
+@transaction.atomic
+def load_group_stations_add(*, group: LoadGroup, stations) -> None:
+    """`stations` (of its tenant) join the group, leaving any other (`station_group_set`)."""
+    for station in stations:
+        station_group_set(station=station, group=group)
+
+
+@transaction.atomic
+def load_group_stations_remove(*, group: LoadGroup, station_ids) -> int:
+    """Those of `station_ids` that are the group's leave it; how many did."""
+    leaving = list(Station.objects.filter(pk__in=station_ids, load_group_membership__group=group))
+    for station in leaving:
+        station_group_set(station=station, group=None)
+    return len(leaving)
+
+
 def load_group_delete(*, group: LoadGroup) -> None:
     """Its stations leave it first (their load profiles are taken back)."""
     with transaction.atomic():

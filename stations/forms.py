@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from cpms.pickers import PickerInput, tag_of
 from loadmgmt.models import LoadGroup
 from stations.models import Station
 from stations.security.profiles import is_security_key
@@ -33,13 +34,25 @@ class OnboardingForm(forms.Form):
 
 
 class RemoteStartForm(forms.Form):
-    id_tag = forms.ChoiceField(label="Id tag")
+    """The id tag is typed or picked (cpms/pickers.py: a fleet has thousands, never one
+    <select>) and must be one of the tenant's; it cleans to the tag as stored."""
+
+    id_tag = forms.CharField(label="Id tag", max_length=36, widget=PickerInput("id-tags"),
+                             help_text="Type to search the tenant's id tags.")
     connector_id = forms.IntegerField(label="Connector", min_value=1, required=False,
                                       help_text="Blank: the station chooses.")
 
-    def __init__(self, *args, tags: list[str], **kwargs):
+    def __init__(self, *args, tenant, **kwargs):
+        """`tenant`: the station's tenant (or its id), whose tags alone are accepted."""
         super().__init__(*args, **kwargs)
-        self.fields["id_tag"].choices = [(tag, tag) for tag in tags]
+        self.tenant = tenant
+
+    def clean_id_tag(self) -> str:
+        typed = self.cleaned_data["id_tag"].strip()
+        tag = tag_of(self.tenant, typed)
+        if tag is None:
+            raise ValidationError("No id tag %(tag)s in this tenant.", params={"tag": typed})
+        return tag.id_tag
 
 
 class RemoteStopForm(forms.Form):

@@ -103,7 +103,7 @@ async def test_rebalance_now_allocates_the_group_and_answers_with_its_connectors
     assert response.status_code == 200
     assert "Rebalanced" in response.text and 'data-key="RB-1/1"' in response.text
     assert Allocation.objects.filter(group_id=group["id"], reason="on demand").exists()
-    assert "Car park" in listing and "RB-1" in listing
+    assert "Car park" in listing and 'data-label="Stations">1<' in listing  # counted, not listed
 
 
 async def test_the_tariff_of_a_group_is_offered_only_to_money_roles(server):

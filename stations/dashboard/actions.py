@@ -17,7 +17,6 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from stations import selectors
 from stations.commands.sending import (
     CommandFailed,
     StationAnsweredError,
@@ -105,10 +104,8 @@ def _post_only(view):
 @_post_only
 @station_view
 async def remote_start(request, station: Station):
-    tags = await sync_to_async(lambda: list(
-        selectors.id_tags_of(request.tenant).values_list("id_tag", flat=True)))()
-    form = RemoteStartForm(request.POST, tags=tags)
-    if not form.is_valid():
+    form = RemoteStartForm(request.POST, tenant=request.tenant)
+    if not await sync_to_async(form.is_valid)():  # the tag is looked up in the database
         return await _aanswer(request, station, "RemoteStartTransaction", form=form)
 
     async def send():

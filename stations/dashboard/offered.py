@@ -57,11 +57,12 @@ def _as_16(forms: dict) -> None:
     trigger["connector_id"].label = "Connector"
 
 
-def action_forms(station: Station, *, tags: list[str], running: list[str]) -> dict:
+def action_forms(station: Station, *, running: list[str], tags=None) -> dict:
     """The unbound forms of the station page's actions, as the station's version words them (a
-    station that never connected is offered 1.6's words, the default of a new station)."""
+    station that never connected is offered 1.6's words, the default of a new station). `tags`
+    is ignored: the id tag is searched as typed (cpms/pickers.py), not listed."""
     forms = {
-        "remote_start": RemoteStartForm(tags=tags, auto_id="remote-start-%s"),
+        "remote_start": RemoteStartForm(tenant=station.tenant_id, auto_id="remote-start-%s"),
         "remote_stop": RemoteStopForm(transactions=running, auto_id="remote-stop-%s"),
         "reset": ResetForm(auto_id="reset-%s"), "unlock": UnlockForm(auto_id="unlock-%s"),
         "availability": AvailabilityForm(auto_id="availability-%s"),
