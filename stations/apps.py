@@ -14,3 +14,5 @@ class StationsConfig(AppConfig):
         from stations.ocpp.v201 import device_model  # noqa: F401
         from stations.ocpp.v201 import notify_event as notify_event_201  # noqa: F401
         from stations.ocpp.v201 import transactions as transactions_201  # noqa: F401
+        from stations.dashboard import live_events  # the live dashboard's session and meter events
+        live_events.subscribe()

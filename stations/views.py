@@ -52,6 +52,7 @@ def station_page(request, identity: str):
     if request.htmx and request.htmx.target == "message-log":
         return render(request, "stations/_messages.html", context)
     if context["can_act"]:
+               "readings": reads.live_readings(station),
         running = list(reads.running_sessions(station).values_list("station_transaction_id",
                                                                    flat=True))
         tags = list(selectors.id_tags_of(request.tenant).values_list("id_tag", flat=True))

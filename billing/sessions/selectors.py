@@ -84,6 +84,7 @@ def session_series(session: ChargingSession) -> dict:
         elif measurand == ENERGY_REGISTER and unit == "Wh" and not phase:
             energy[stamp] = value
     start = Decimal(session.meter_start or 0)
+    _with_start_and_stop(session, energy)
     times = sorted(set(power) | set(energy))
     return {
         "t": [int(stamp.timestamp()) for stamp in times],
@@ -91,6 +92,15 @@ def session_series(session: ChargingSession) -> dict:
         "energy_kwh": [float(max(energy[stamp] - start, Decimal(0)) / 1000) if stamp in energy else None
                        for stamp in times],
     }
+
+
+def _with_start_and_stop(session: ChargingSession, energy: dict[datetime, Decimal]) -> None:
+    """The start reading at the start and the stop reading at the stop belong to the plot: it
+    begins at 0 and ends at the session's energy (issue 21), whatever the samples between."""
+    if session.meter_start is not None and session.started_at is not None:
+        energy.setdefault(session.started_at, Decimal(session.meter_start))
+    if session.meter_stop is not None and session.stopped_at is not None:
+        energy[session.stopped_at] = Decimal(session.meter_stop)
 
 
 def _kw(by_phase: dict[str, Decimal] | None) -> float | None:

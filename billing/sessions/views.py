@@ -4,6 +4,8 @@ session with its cost lines and a plot of its meter values, and the list as CSV.
 from decimal import Decimal
 
 from django.contrib import messages
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,11 +17,18 @@ from billing.exports.sessions import COLUMNS, session_cell
 from billing.forms import SessionFilterForm
 from billing.sessions import selectors as session_selectors
 from billing.sessions.selectors import SessionQuery
-from cpms.dashboard import page, paged, query_without_page, sees_money
+from cpms.dashboard import page, sees_money
+from cpms.listing import listing
 from stations.selectors import sessions_of, stations_of
 from stations.services.session_lifecycle import SessionNotOpen, session_close_by_operator
 from tenants.access import EVERYONE, STATION_ROLES
 from tenants.actors import closer_of
+
+# The list's sorts and search (cpms/listing.py; docs/dashboard.md, "Live updates")
+SORTS = {"started": "started_at", "stopped": "stopped_at", "energy": "energy",
+         "station": ("station__identity", "connector_id"), "id_tag": "id_tag"}
+DEFAULT_SORT = "-started"
+SEARCH = ("station__identity", "id_tag")
 
 # Left out for installers: who pays (the customer) is money as much as what is paid.
 MONEY_COLUMNS = {"customer", "tariff", "internal", "currency", "cost_lines", "net", "vat", "gross",
@@ -44,14 +53,19 @@ def _kwh(wh: int | None) -> Decimal | None:
 
 @page(*EVERYONE)
 def sessions_page(request):
+    """The filtered list, sortable and searchable; the first page of the default sort follows
+    the live feed (static/js/sessions.js)."""
     form, query = _filters(request)
-    sessions = paged(request, session_selectors.sessions_filtered(request.tenant, query))
+    sessions = session_selectors.sessions_filtered(request.tenant, query).annotate(
+        energy=Coalesce("meter_stop", "meter_last") - F("meter_start"))
+    listed = listing(request, sessions, sorts=SORTS, default=DEFAULT_SORT, search=SEARCH)
     now, money = timezone.now(), sees_money(request)
     rows = [{"session": s, "energy_kwh": _kwh(s.energy_wh),
              "duration": session_selectors.session_duration(s, now),
-             "cost": selectors.session_cost(s) if money else None} for s in sessions]
+             "cost": selectors.session_cost(s) if money else None} for s in listed.page]
+    live = listed.page.number == 1 and listed.sort == DEFAULT_SORT
     return render(request, "billing/sessions.html", {
-        "form": form, "page": sessions, "rows": rows, "money": money, "query": query_without_page(request),
+        "form": form, "listed": listed, "rows": rows, "money": money, "live": live,
         "csv_query": request.GET.urlencode()})
 
 

@@ -10,6 +10,7 @@
 
   function paint(el, event) {
     el.className = "connector status-" + String(event.status).toLowerCase();
+    el.dataset.status = event.status;
     el.querySelector(".cstatus").textContent = event.status;
     el.querySelector(".cerror").textContent =
       event.error_code && event.error_code !== "NoError" ? " (" + event.error_code + ")" : "";
@@ -60,7 +61,10 @@
         }
         row.insertCell().appendChild(span);
         row.insertCell().textContent = event.error_code + " " + (event.info || "");
-        row.insertCell().textContent = "just now";
+        row.insertCell().className = "live-power";
+        row.lastChild.dataset.power = event.connector_id;
+        row.lastChild.textContent = "–";
+        row.insertCell().innerHTML = window.cpmsDates.html(new Date().toISOString(), "seconds");
       } else if (event.connector_id !== 0) {
         holder.appendChild(span);
         holder.appendChild(document.createTextNode(" "));
@@ -68,15 +72,27 @@
     });
   });
 
+  // An offline station's connectors show their last known status greyed, never a green
+  // "Available" (templates/stations/_connector.html does the same on the server).
+  function connectorsOnline(identity, online) {
+    each('.connector[data-station="' + esc(identity) + '"]', function (el) {
+      var status = el.dataset.status || "";
+      el.className = "connector " + (online ? "status-" + status.toLowerCase() : "offline");
+      el.querySelector(".cstatus").textContent = online ? status : "offline (last known: " + status + ")";
+    });
+  }
+
   function link(identity, online) {
+    var now = window.cpmsDates.html(new Date().toISOString(), "seconds");
     each('[data-link="' + esc(identity) + '"]', function (badge) {
       badge.className = "badge " + (online ? "ok" : "off");
       badge.textContent = online ? "online" : "offline";
     });
-    var since = document.getElementById("link-since");
-    if (since && document.querySelector('[data-station-link="' + esc(identity) + '"]')) {
-      since.textContent = online ? "since just now" : "disconnected just now";
-    }
+    connectorsOnline(identity, online);
+    each('[data-since="' + esc(identity) + '"]', function (since) {
+      since.innerHTML = (online ? "since " : "last seen ") + now;
+    });
+    each('[data-last-seen="' + esc(identity) + '"]', function (cell) { cell.innerHTML = now; });
   }
   live.on("station.connected", function (event) { link(event.station, true); });
   live.on("station.disconnected", function (event) { link(event.station, false); });

@@ -148,3 +148,21 @@ def connectors_by_evse(station: Station) -> list:
 
     return sorted(station.connectors.all(), key=place)
 
+
+
+def live_readings(station: Station) -> dict[int, dict]:
+    """Per connector with a running session: the session, its energy so far and the power of its
+    latest reading (the station page's figures before the live feed updates them; one query per
+    running session, on the (session, measurand, timestamp) index)."""
+    from stations.dashboard.live_events import POWER, meter_reading
+    from stations.models import MeterSample
+
+    readings = {}
+    for session in running_sessions(station).order_by("connector_id"):
+        latest = list(MeterSample.objects.filter(session_id=session.pk, measurand=POWER)
+                      .order_by("-timestamp").values("timestamp", "measurand", "phase", "unit",
+                                                     "value", "location")[:6])
+        at_latest = [row for row in latest if row["timestamp"] == latest[0]["timestamp"]] if latest else []
+        readings[session.connector_id] = {"session": session, "energy_wh": session.energy_wh,
+                                          "power_w": meter_reading(at_latest)["power_w"]}
+    return readings
