@@ -1,0 +1,161 @@
+"""Reading the reports from the daily rollups (reports.StationDay): a table per station and per
+site, and a series per day or month (docs/reports.md). Each is one query, whatever the fleet;
+only a station's own report adds its today, computed live."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, F, FilteredRelation, FloatField, Max, Q, QuerySet, Sum
+from django.db.models.functions import Cast, NullIf, TruncMonth
+from django.utils import timezone
+
+from reports.metrics import percent
+from reports.models import StationDay
+from reports.periods import DAY, MONTH, Period
+from reports.services import station_days_compute
+from stations.models import Location, Station
+from tenants.models import Tenant
+
+SUMMED = ("seconds", "online_s", "uptime_s", "faulted_s", "connector_s", "occupied_cs",
+          "charging_cs", "sessions", "energy_wh", "revenue_net", "revenue_gross")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # the annotation (or attribute) read
+    label: str
+    money: bool = False
+
+
+# What every table and CSV shows, in order (the name columns come first, per table).
+FIGURES = (
+    Column("uptime_pct", "Uptime %"),
+    Column("occupied_pct", "Occupied %"),
+    Column("charging_pct", "Charging %"),
+    Column("total_sessions", "Sessions"),
+    Column("energy_kwh", "Energy kWh"),
+    Column("total_net", "Revenue net", money=True),
+    Column("total_gross", "Revenue gross", money=True),
+    Column("currency", "Currency", money=True),
+)
+
+
+def _total_key(name: str) -> str:
+    """A rollup field's sum: total_uptime for uptime_s, total_net for revenue_net, ..."""
+    return "total_" + name.removeprefix("revenue_").removesuffix("_cs").removesuffix("_s")
+
+
+def _sums(prefix: str) -> dict:
+    return {_total_key(name): Sum(f"{prefix}{name}") for name in SUMMED} | {
+        "currency": Max(f"{prefix}currency")}
+
+
+def _share(part: str, whole: str):
+    return Cast(F(part), FloatField()) * 100.0 / NullIf(F(whole), 0)
+
+
+SHARES = {
+    "uptime_pct": _share("total_uptime", "total_seconds"),
+    "online_pct": _share("total_online", "total_seconds"),
+    "occupied_pct": _share("total_occupied", "total_connector"),
+    "charging_pct": _share("total_charging", "total_connector"),
+    "energy_kwh": Cast(F("total_energy_wh"), FloatField()) / 1000.0,
+}
+# The table's sort keys: the name columns and every figure.
+SORTS = {c.key: c.key for c in FIGURES if c.key != "currency"}
+
+
+def _in(period: Period, relation: str) -> Q:
+    return Q(**{f"{relation}__day__gte": period.start, f"{relation}__day__lte": period.end})
+
+
+def station_table(tenant: Tenant, period: Period) -> QuerySet[Station]:
+    """Every station in use with its figures over the period (blank where never computed)."""
+    return (Station.objects.filter(tenant=tenant, removed_at__isnull=True).select_related("location")
+            .annotate(d=FilteredRelation("report_days", condition=_in(period, "report_days")))
+            .annotate(**_sums("d__")).annotate(**SHARES))
+
+
+def site_table(tenant: Tenant, period: Period) -> QuerySet[Location]:
+    """Every site with the figures of its stations over the period."""
+    days = "stations__report_days"
+    return (Location.objects.filter(tenant=tenant)
+            .annotate(d=FilteredRelation(days, condition=_in(period, days)))
+            .annotate(**_sums("d__"), station_count=Count("stations", distinct=True))
+            .annotate(**SHARES))
+
+
+def series(tenant: Tenant, period: Period, *, station: Station | None = None,
+           location: Location | None = None) -> list[dict]:
+    """The figures per day or month (oldest first) of the tenant, a site or a station; a
+    station's today is computed live, the rollup of it may be 15 minutes old."""
+    rows = StationDay.objects.filter(tenant=tenant, day__gte=period.start, day__lte=period.end)
+    if station is not None:
+        rows = rows.filter(station=station)
+    if location is not None:
+        rows = rows.filter(station__location=location)
+    bucket = TruncMonth("day") if period.interval == MONTH else F("day")
+    buckets = list(rows.annotate(bucket=bucket).values("bucket").annotate(**_sums(""))
+                   .annotate(**SHARES).order_by("bucket"))
+    for row in buckets:
+        row["bucket"] = _as_date(row["bucket"])
+    if station is not None:
+        _with_live_today(buckets, station, period)
+    return buckets
+
+
+def _as_date(value) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _with_live_today(buckets: list[dict], station: Station, period: Period) -> None:
+    """Replace the stored today of one station by its figures as of now."""
+    today = timezone.now().astimezone(ZoneInfo(station.effective_timezone or "UTC")).date()
+    if not period.start <= today <= period.end:
+        return
+    fresh = station_days_compute([station], today, today, timezone.now())
+    if not fresh:
+        return
+    stored = StationDay.objects.filter(station=station, day=today).first()
+    key = today.replace(day=1) if period.interval == MONTH else today
+    bucket = next((b for b in buckets if b["bucket"] == key), None)
+    if bucket is None:
+        bucket = {"bucket": key} | {name: None for name in _sums("")}
+        buckets.append(bucket)
+    _add(bucket, fresh[0], sign=1)
+    if stored is not None:
+        _add(bucket, stored, sign=-1)
+    _shares_of(bucket)
+
+
+def _add(bucket: dict, day: StationDay, *, sign: int) -> None:
+    for name in SUMMED:
+        key = _total_key(name)
+        bucket[key] = (bucket.get(key) or 0) + sign * getattr(day, name)
+    bucket["currency"] = bucket.get("currency") or day.currency
+
+
+def _shares_of(bucket: dict) -> None:
+    bucket["uptime_pct"] = percent(bucket["total_uptime"], bucket["total_seconds"])
+    bucket["online_pct"] = percent(bucket["total_online"], bucket["total_seconds"])
+    bucket["occupied_pct"] = percent(bucket["total_occupied"], bucket["total_connector"])
+    bucket["charging_pct"] = percent(bucket["total_charging"], bucket["total_connector"])
+    bucket["energy_kwh"] = (bucket["total_energy_wh"] or 0) / 1000
+
+
+def totals(buckets: list[dict]) -> dict:
+    """The whole period's figures from its buckets."""
+    whole: dict = {"currency": next((b["currency"] for b in buckets if b.get("currency")), "")}
+    for key in _sums(""):
+        if key != "currency":
+            whole[key] = sum((b.get(key) or 0) for b in buckets)
+    _shares_of(whole)
+    return whole
+
+
+def station_card(station: Station, today: date | None = None) -> dict:
+    """The station page's card: the last 30 days (today live)."""
+    today = today or timezone.now().astimezone(ZoneInfo(station.effective_timezone or "UTC")).date()
+    period = Period(today - timedelta(days=29), today, DAY)
+    return totals(series(station.tenant, period, station=station))

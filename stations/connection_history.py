@@ -1,0 +1,95 @@
+"""Connection history: one `ConnectionPeriod` per accepted station link, from the accept to the
+close, the ground truth of the uptime reports (docs/reports.md, "Connection history").
+
+Subscribed to `StationConnected` and `StationDisconnected` (stations/events.py). On the link's
+event loop nothing may block, so each subscriber returns a follow-up that writes on a database
+thread. One station's follow-ups run one after the other, in the order its link events came (an
+asyncio.Lock is first come, first served), so a link that closes at once never has its close
+written before its open.
+
+A disconnect closes only the period its own link opened: this process remembers, per station,
+the station object of the link that opened the latest period (the consumer hands the same object
+to both events). A link that replaced another closes the older open periods at its start; the
+reports merge what overlaps anyway. A server process that dies leaves its periods open:
+`periods_of_dead_processes_close` (run by the reports' periodic task) ends them at the process's
+last beat."""
+
+import asyncio
+from datetime import datetime
+
+from django.db.models import F, OuterRef, Subquery
+from django.utils import timezone
+
+from stations import events
+from stations.events import FollowUp
+from stations.models import ConnectionPeriod, ServerProcess, Station
+from stations.ocpp.dbthreads import db
+from stations.ocpp.process import process_id
+
+_opened: dict[int, tuple[object, datetime]] = {}  # station pk -> (its link's station object, start)
+_turns: dict[int, asyncio.Lock] = {}
+
+
+def _in_turn(station_id: int) -> asyncio.Lock:
+    return _turns.setdefault(station_id, asyncio.Lock())
+
+
+def period_open(*, station_id: int, started_at: datetime, process) -> None:
+    """The link is up from `started_at`: older open periods of the station end there (a link
+    that replaced another). Idempotent: a period already written is left as it is."""
+    ConnectionPeriod.objects.filter(station_id=station_id, ended_at__isnull=True,
+                                    started_at__lt=started_at).update(ended_at=started_at)
+    if not ConnectionPeriod.objects.filter(station_id=station_id, started_at=started_at).exists():
+        ConnectionPeriod.objects.create(station_id=station_id, started_at=started_at,
+                                        server_process_id=process)
+
+
+def period_close(*, station_id: int, started_at: datetime, ended_at: datetime) -> None:
+    """The link that opened at `started_at` closed; a period another link already ended stays."""
+    ConnectionPeriod.objects.filter(station_id=station_id, started_at=started_at,
+                                    ended_at__isnull=True).update(ended_at=ended_at)
+
+
+def on_station_connected(event: events.StationConnected) -> FollowUp:
+    station, started_at = event.station, timezone.now()
+    _opened[station.pk] = (station, started_at)
+
+    async def follow_up() -> None:
+        process = await process_id()
+        async with _in_turn(station.pk):
+            await db(period_open, station_id=station.pk, started_at=started_at, process=process)
+
+    return follow_up
+
+
+def on_station_disconnected(event: events.StationDisconnected) -> FollowUp | None:
+    station, ended_at = event.station, timezone.now()
+    opened = _opened.get(station.pk)
+    if opened is None or opened[0] is not station:
+        return None  # a newer link of this station opened here since (it ended our period)
+    del _opened[station.pk]
+
+    async def follow_up() -> None:
+        async with _in_turn(station.pk):
+            await db(period_close, station_id=station.pk, started_at=opened[1], ended_at=ended_at)
+
+    return follow_up
+
+
+def periods_of_dead_processes_close() -> int:
+    """Open periods whose server process stopped beating (a crash, a kill) end at its last
+    beat; those whose process row is gone end at the station's last message, or their start."""
+    cutoff = ServerProcess.alive_cutoff()
+    open_ = ConnectionPeriod.objects.filter(ended_at__isnull=True)
+    beat = ServerProcess.objects.filter(pk=OuterRef("server_process_id")).values("last_beat")
+    ended = open_.filter(server_process__last_beat__lt=cutoff).update(
+        ended_at=Subquery(beat))
+    seen = Station.objects.filter(pk=OuterRef("station_id")).values("last_seen")
+    orphans = open_.exclude(server_process_id__in=ServerProcess.objects.values("pk"))
+    ended += orphans.filter(station__last_seen__gte=F("started_at")).update(ended_at=Subquery(seen))
+    ended += orphans.update(ended_at=F("started_at"))
+    return ended
+
+
+events.subscribe(events.StationConnected, on_station_connected)
+events.subscribe(events.StationDisconnected, on_station_disconnected)
