@@ -1,12 +1,14 @@
 """Tariffs and customers. Views translate; billing.services writes, billing.selectors reads."""
 
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, NotFound
+from rest_framework.response import Response
 
 from billing import selectors
 from billing.models import Customer, Tariff
 from billing.serializers import CustomerSerializer, TariffSerializer
-from billing.services import TariffInUse, tariff_create, tariff_delete, tariff_update
+from billing.services import TariffInUse, tariff_change_cancel, tariff_create, tariff_delete, tariff_update
 from tenants.api import TenantModelViewSet
 
 
@@ -54,6 +56,18 @@ class TariffViewSet(TenantModelViewSet):
             tariff_delete(tariff=instance)
         except TariffInUse as error:
             raise Conflict(str(error)) from None
+
+    @extend_schema(request=None, responses={200: TariffSerializer, 409: OpenApiResponse(
+        description="No change pending on this version")})
+    @action(detail=True, methods=["post"], url_path="cancel-change")
+    def cancel_change(self, request, pk=None, format=None):
+        """Cancel a scheduled price change (this version, not in force yet): the version before it
+        is current again; the answer is that version."""
+        try:
+            previous = tariff_change_cancel(tariff=self.get_object())
+        except TariffInUse as error:
+            raise Conflict(str(error)) from None
+        return Response(self.get_serializer(previous).data)
 
 
 @extend_schema_view(destroy=extend_schema(responses={

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from billing.models import Customer, LoadGroupTariff, SessionPrice, StationTariff, Tariff
@@ -76,10 +77,23 @@ def group_tariff_of(*, group_id: int) -> Tariff | None:
 
 
 def tariff_version_at(tariff: Tariff, at: datetime | None) -> Tariff | None:
-    """The version of `tariff`'s family in force at `at`; None if the family did not exist yet."""
+    """The version of `tariff`'s family in force at `at`: the newest one in force from then on
+    (its `valid_from`, a scheduled change, else its creation); None if the family did not exist
+    yet (docs/pricing.md, "Scheduled price changes")."""
     if at is None:
         return tariff
-    return Tariff.objects.filter(family=tariff.family, created_at__lte=at).order_by("-version").first()
+    return (Tariff.objects.filter(family=tariff.family).annotate(starts=Coalesce("valid_from", "created_at"))
+            .filter(starts__lte=at).order_by("-version").first())
+
+
+def tariff_is_pending(tariff: Tariff) -> bool:
+    """A scheduled change not in force yet (its `valid_from` is still ahead)."""
+    return tariff.valid_from is not None and tariff.valid_from > timezone.now()
+
+
+def tariff_versions(tariff: Tariff) -> QuerySet[Tariff]:
+    """Every version of the tariff's family, newest first (the tariff page's history)."""
+    return Tariff.objects.filter(family=tariff.family).order_by("-version")
 
 
 def session_began(session: ChargingSession) -> datetime | None:
@@ -126,9 +140,12 @@ def tariff_family_in_use(tariff: Tariff) -> bool:
 
 
 def tariff_in_use(tariff: Tariff) -> bool:
-    """This version may not change in place: a session is priced with it or runs under it."""
+    """This version may not change in place: a session is priced with it or runs under it. A
+    pending scheduled version is priced with by no session yet: it changes in place."""
     if SessionPrice.objects.filter(tariff=tariff).exists():
         return True
+    if tariff_is_pending(tariff):
+        return False
     return tariff.superseded_at is None and sessions_unpriced_resolving_to(tariff).exists()
 
 
@@ -371,6 +388,8 @@ def station_price_text(station_id: int, session_id: int | None = None) -> PriceL
     else:
         station = Station.objects.select_related(*STATION_TARIFFS).filter(pk=station_id).first()
         tariff = tariff_for_station(station) if station is not None else None
+        if tariff is not None:  # a scheduled change is told from its date on, not before
+            tariff = tariff_version_at(tariff, timezone.now())
     return tariff_driver_line(tariff) if tariff is not None else None
 
 

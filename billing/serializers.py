@@ -4,11 +4,13 @@ import re
 from datetime import date
 from decimal import Decimal
 
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.relations import PKOnlyObject
 
+from billing.invoices.selectors import seller_of
 from billing.models import Customer, Tariff
 from billing.pricing.money import decimal_text
 from billing.selectors import session_cost
@@ -198,10 +200,28 @@ class TariffSerializer(serializers.ModelSerializer):
         model = Tariff
         fields = ["id", "name", "currency", "vat_rate", "idle_grace_minutes", "min_price", "max_price",
                   "is_default", "elements", "driver_text", "driver_language",
-                  "family", "version", "superseded_at", "created_at"]
+                  "family", "version", "valid_from", "superseded_at", "created_at"]
         read_only_fields = ["family", "version", "superseded_at", "created_at"]
+        extra_kwargs = {
+            "vat_rate": {"help_text": "Percent; default on create: the seller's default_vat_rate"},
+            "valid_from": {"help_text": "On an update: new prices from this future time, as a new "
+                                        "version; sessions starting before it keep the current one "
+                                        "(docs/pricing.md). Not on create."}}
+
+    def validate_valid_from(self, value):
+        if value is not None and value <= timezone.now():
+            raise serializers.ValidationError("Must be in the future (a change from now needs no date).")
+        return value
 
     def validate(self, attrs: dict) -> dict:
+        if self.instance is None:
+            if attrs.get("valid_from") is not None:
+                raise serializers.ValidationError(
+                    {"valid_from": ["A new tariff applies from now: schedule changes on an existing one."]})
+            attrs.pop("valid_from", None)
+            request = self.context.get("request")
+            if "vat_rate" not in attrs and getattr(request, "tenant", None) is not None:
+                attrs["vat_rate"] = seller_of(request.tenant).default_vat_rate
         low = attrs.get("min_price", getattr(self.instance, "min_price", None))
         high = attrs.get("max_price", getattr(self.instance, "max_price", None))
         if low is not None and high is not None and low > high:

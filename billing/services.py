@@ -14,6 +14,7 @@ for the sessions that start from now on. A session keeps the version it started 
 
 import logging
 import uuid
+from datetime import datetime
 from decimal import Decimal
 
 from django.db import transaction
@@ -263,10 +264,17 @@ def tariff_create(*, tenant: Tenant, **fields) -> Tariff:
 
 
 @transaction.atomic
-def tariff_update(*, tariff: Tariff, **changes) -> Tariff:
+def tariff_update(*, tariff: Tariff, valid_from: datetime | None = None, **changes) -> Tariff:
     """Apply `changes`; return the version that now holds them (the same one, or a new one when
-    this version is in use and a price changes)."""
+    this version is in use and a price changes). With `valid_from` (future): a scheduled price
+    change, a new version that sessions starting from then get (docs/pricing.md); a pending
+    version is changed in place, its date too."""
     current = Tariff.objects.select_for_update().get(pk=tariff.pk)
+    if valid_from is not None and not selectors.tariff_is_pending(current):
+        if current.superseded_at is None:
+            return _new_version(current, changes, valid_from=valid_from)
+    elif valid_from is not None:
+        _reschedule(current, valid_from)
     if current.superseded_at is not None:
         newest = Tariff.objects.filter(family=current.family, superseded_at__isnull=True).first()
         raise TariffInUse(f"Version {current.version} was replaced"
@@ -289,17 +297,46 @@ def tariff_update(*, tariff: Tariff, **changes) -> Tariff:
     return _new_version(current, changes)
 
 
-def _new_version(current: Tariff, changes: dict) -> Tariff:
+def _new_version(current: Tariff, changes: dict, valid_from: datetime | None = None) -> Tariff:
+    """The next version (in force from `valid_from`, else now): what pointed at `current` points
+    at it; a session keeps the version in force at its start (selectors.tariff_version_at)."""
     sessions_snapshot_running(tariff=current)
     fields = {name: getattr(current, name) for name in TARIFF_FIELDS} | changes
-    current.superseded_at = timezone.now()
+    current.superseded_at = valid_from or timezone.now()
     current.is_default = False  # one default per tenant: the new version takes it over
     current.save(update_fields=["superseded_at", "is_default"])
     new = Tariff.objects.create(tenant_id=current.tenant_id, family=current.family,
-                                version=current.version + 1, **fields)
+                                version=current.version + 1, valid_from=valid_from, **fields)
     StationTariff.objects.filter(tariff=current).update(tariff=new)
     LoadGroupTariff.objects.filter(tariff=current).update(tariff=new)
     return new
+
+
+def _reschedule(pending: Tariff, valid_from: datetime) -> None:
+    """Move a pending change's date (its predecessor is superseded then)."""
+    Tariff.objects.filter(family=pending.family, version=pending.version - 1).update(superseded_at=valid_from)
+    pending.valid_from = valid_from
+    pending.save(update_fields=["valid_from"])
+
+
+@transaction.atomic
+def tariff_change_cancel(*, tariff: Tariff) -> Tariff:
+    """Cancel a scheduled price change not in force yet: its version goes, the one before it is
+    current again (and gets back what pointed at the pending one). Returns that version."""
+    pending = Tariff.objects.select_for_update().get(pk=tariff.pk)
+    if not selectors.tariff_is_pending(pending) or pending.superseded_at is not None:
+        raise TariffInUse("No price change is pending on this tariff (it is in force already).")
+    previous = (Tariff.objects.select_for_update().filter(family=pending.family, version__lt=pending.version)
+                .order_by("-version").first())
+    if previous is None or SessionPrice.objects.filter(tariff=pending).exists():
+        raise TariffInUse("Sessions are priced with this version: it stays.")
+    was_default = pending.is_default
+    StationTariff.objects.filter(tariff=pending).update(tariff=previous)
+    LoadGroupTariff.objects.filter(tariff=pending).update(tariff=previous)
+    pending.delete()
+    previous.superseded_at, previous.is_default = None, was_default
+    previous.save(update_fields=["superseded_at", "is_default"])
+    return previous
 
 
 @transaction.atomic

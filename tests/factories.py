@@ -20,9 +20,24 @@ from tenants.services import api_token_create, tenant_create
 _seq = itertools.count(1)
 
 
-def make_tenant(name: str = "Operator"):
+def make_tenant(name: str = "Operator", *, seller: bool = True):
+    """A tenant; with `seller`, its seller's details complete (invoices can be issued only then,
+    billing.invoices.services.seller_ready) and a default VAT rate of 0 for new tariffs."""
     n = next(_seq)
-    return tenant_create(slug=f"t{n}-{name.lower().replace(' ', '-')}"[:60], name=f"{name} {n}")
+    tenant = tenant_create(slug=f"t{n}-{name.lower().replace(' ', '-')}"[:60], name=f"{name} {n}")
+    if seller:
+        seller_complete(tenant)
+    return tenant
+
+
+def seller_complete(tenant, **fields):
+    """Fill the seller's legal name (the tenant's name), address and VAT id, so that invoices
+    can be issued; `fields` overrides any of them (and other seller fields)."""
+    from billing.invoices.services import seller_update
+
+    details = {"legal_name": tenant.name, "address": "Teststraße 1\n10115 Berlin",
+               "vat_id": "DE123456789", "default_vat_rate": 0} | fields
+    return seller_update(tenant=tenant, **details)
 
 
 def make_station(tenant, identity: str | None = None, *, tariff=None, load_group=None, **fields):

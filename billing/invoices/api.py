@@ -3,6 +3,7 @@ the seller's details. Views translate; billing/invoices/services.py writes."""
 
 import django_filters
 from django.http import HttpResponse
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.decorators import action
@@ -11,9 +12,24 @@ from rest_framework.response import Response
 
 from billing.api import Conflict
 from billing.invoices import selectors
+from billing.invoices.email import InvoiceNotEmailable, invoice_email_queue
 from billing.invoices.pdf import invoice_pdf_render
-from billing.invoices.serializers import InvoiceRunSerializer, InvoiceSerializer, SellerSerializer
-from billing.invoices.services import InvoiceNotCreditable, invoice_credit, invoice_run, seller_update
+from billing.invoices.serializers import (
+    CreditNoteSerializer,
+    InvoicePaidSerializer,
+    InvoiceRunSerializer,
+    InvoiceSerializer,
+    SellerSerializer,
+)
+from billing.invoices.services import (
+    InvoiceNotCreditable,
+    SellerIncomplete,
+    invoice_credit,
+    invoice_paid_set,
+    invoice_reissue,
+    invoice_run,
+    seller_update,
+)
 from billing.models import Invoice
 from cpms.api_filters import UtcIsoDateTimeFilter
 from tenants.api import TenantReadOnlyModelViewSet
@@ -24,10 +40,12 @@ class InvoiceFilter(django_filters.FilterSet):
     since = UtcIsoDateTimeFilter(field_name="issued_at", lookup_expr="gte")
     until = UtcIsoDateTimeFilter(field_name="issued_at", lookup_expr="lt")
     kind = django_filters.ChoiceFilter(choices=[("invoice", "invoice"), ("credit_note", "credit_note")])
+    paid = django_filters.BooleanFilter(field_name="paid_at", lookup_expr="isnull", exclude=True,
+                                        help_text="true: paid ones; false: unpaid ones")
 
     class Meta:
         model = Invoice
-        fields = ["customer", "since", "until", "kind"]
+        fields = ["customer", "since", "until", "kind", "paid"]
 
 
 class InvoiceViewSet(TenantReadOnlyModelViewSet):
@@ -52,24 +70,66 @@ class InvoiceViewSet(TenantReadOnlyModelViewSet):
         idempotent; answers every invoice of the period, 201 if this call issued any."""
         serializer = InvoiceRunSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        done = invoice_run(tenant=request.tenant, **serializer.validated_data)
+        try:
+            done = invoice_run(tenant=request.tenant, **serializer.validated_data)
+        except SellerIncomplete as error:
+            raise Conflict(str(error)) from None
         ids = [invoice.pk for invoice in done.invoices]
         invoices = self.get_queryset().filter(pk__in=ids).order_by("number")
         body = InvoiceSerializer(invoices, many=True, context=self.get_serializer_context()).data
         return Response(body, status=status.HTTP_201_CREATED if done.issued else status.HTTP_200_OK)
 
-    @extend_schema(request=None, responses={201: InvoiceSerializer, 409: OpenApiResponse(
-        description="A credit note of a credit note, or the invoice has one already")})
+    @extend_schema(request=CreditNoteSerializer, responses={201: InvoiceSerializer, 409: OpenApiResponse(
+        description="A credit note of a credit note, the invoice has one already, or (reissue) "
+                    "the seller's details are incomplete")})
     @action(detail=True, methods=["post"], url_path="credit-note")
     def credit_note(self, request, pk=None, format=None):
-        """A full credit note of the invoice (negative amounts, referring to it). Its sessions
-        are not invoiced again."""
+        """A full credit note of the invoice (negative amounts, referring to it), with an
+        optional `reason`. Its sessions are not invoiced again, unless `reissue`: then a
+        replacement invoice with the current seller and customer details follows (the answer
+        is still the credit note; its replacement is the invoice's `replaced_by`)."""
+        body = CreditNoteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        invoice, reason = self.get_object(), body.validated_data.get("reason", "")
         try:
-            note = invoice_credit(invoice=self.get_object())
-        except InvoiceNotCreditable as error:
+            if body.validated_data["reissue"]:
+                invoice_reissue(invoice=invoice, reason=reason)
+                note = invoice.credit_notes.get()
+            else:
+                note = invoice_credit(invoice=invoice, reason=reason)
+        except (InvoiceNotCreditable, SellerIncomplete) as error:
             raise Conflict(str(error)) from None
         note = self.get_queryset().get(pk=note.pk)
         return Response(self.get_serializer(note).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=InvoicePaidSerializer, responses={200: InvoiceSerializer})
+    @action(detail=True, methods=["post"], url_path="paid")
+    def paid(self, request, pk=None, format=None):
+        """Mark the invoice paid (`paid_at`, default now)."""
+        body = InvoicePaidSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        when = body.validated_data.get("paid_at") or timezone.now()
+        invoice = invoice_paid_set(invoice=self.get_object(), paid_at=when)
+        return Response(self.get_serializer(self.get_queryset().get(pk=invoice.pk)).data)
+
+    @extend_schema(request=None, responses={200: InvoiceSerializer})
+    @action(detail=True, methods=["post"], url_path="unpaid")
+    def unpaid(self, request, pk=None, format=None):
+        """Mark the invoice unpaid again (a payment recorded by mistake, a charge-back)."""
+        invoice = invoice_paid_set(invoice=self.get_object(), paid_at=None)
+        return Response(self.get_serializer(self.get_queryset().get(pk=invoice.pk)).data)
+
+    @extend_schema(request=None, responses={202: OpenApiResponse(description='{"emailed_to": address}'),
+                                            400: OpenApiResponse(description="The customer has no e-mail")})
+    @action(detail=True, methods=["post"], url_path="email")
+    def email(self, request, pk=None, format=None):
+        """E-mail the invoice, its PDF attached, to its customer's address (sent by a task; the
+        invoice's `emailed_at` and `emailed_to` record it once sent)."""
+        try:
+            address = invoice_email_queue(invoice=self.get_object())
+        except InvoiceNotEmailable as error:
+            return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
+        return Response({"emailed_to": address}, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(description="The invoice as a PDF")})
     @action(detail=True, methods=["get"], url_path="pdf")

@@ -20,11 +20,21 @@ def _money(amount: Decimal, currency: str) -> str:
 
 class SellerSerializer(serializers.ModelSerializer):
     legal_name = serializers.CharField(max_length=200, required=False, allow_blank=True,
-                                       help_text="Blank: the tenant's name")
+                                       help_text="Blank: the tenant's name (but invoices need it set)")
+    ready_for_invoices = serializers.SerializerMethodField(
+        help_text="Legal name, address and VAT id are set: invoices may be issued")
+    missing_for_invoices = serializers.SerializerMethodField(help_text="What is still missing for that")
+
+    def get_ready_for_invoices(self, seller) -> bool:
+        return not seller.missing_for_invoices()
+
+    def get_missing_for_invoices(self, seller) -> list[str]:
+        return seller.missing_for_invoices()
 
     class Meta:
         model = Seller
-        fields = ["legal_name", "address", "vat_id", "email", "logo", "invoice_prefix", "updated_at"]
+        fields = ["legal_name", "address", "vat_id", "email", "logo", "invoice_prefix", "default_vat_rate",
+                  "ready_for_invoices", "missing_for_invoices", "updated_at"]
         read_only_fields = ["updated_at"]
 
     def to_representation(self, seller):
@@ -102,7 +112,8 @@ class InvoiceSerializer(serializers.ModelSerializer):
         model = Invoice
         fields = ["id", "number", "kind", "credits", "credited_by", "replaces", "replaced_by", "customer",
                   "buyer", "seller", "issued_at", "period_start", "period_end", "currency", "net", "vat",
-                  "gross", "vat_breakdown", "lines", "pdf", "pdf_rendered_at"]
+                  "gross", "vat_breakdown", "lines", "pdf", "pdf_rendered_at", "reason", "paid_at",
+                  "emailed_at", "emailed_to"]
 
     def get_credited_by(self, invoice) -> int | None:
         notes = [note.pk for note in invoice.credit_notes.all()]
@@ -155,3 +166,15 @@ class InvoiceRunSerializer(serializers.Serializer):
         if attrs["period_end"] < attrs["period_start"]:
             raise serializers.ValidationError({"period_end": ["Must not be before period_start."]})
         return attrs
+
+
+class InvoicePaidSerializer(serializers.Serializer):
+    paid_at = serializers.DateTimeField(required=False, allow_null=True,
+                                        help_text="When it was paid (default: now)")
+
+
+class CreditNoteSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True,
+                                   help_text="Why: printed on the credit note")
+    reissue = serializers.BooleanField(
+        default=False, help_text="Also issue a replacement with the current seller and customer details")

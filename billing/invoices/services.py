@@ -45,6 +45,25 @@ class SessionInvoicedElsewhere(Exception):
     """A replacement would put a session on a second invoice that has not been credited."""
 
 
+class SellerIncomplete(Exception):
+    """The seller's details an invoice must state are not all set: nothing is issued."""
+
+    def __init__(self, missing: list[str]):
+        self.missing = missing
+        super().__init__(f"Invoices cannot be issued until the seller's {', '.join(missing)} "
+                         f"{'is' if len(missing) == 1 else 'are'} set (Settings → Seller details).")
+
+
+def seller_ready(tenant: Tenant) -> None:
+    """Raise SellerIncomplete unless the seller's legal name, address and VAT id are set: an EU
+    invoice without them is not a valid invoice (docs/invoicing.md). Every issue of new invoices
+    checks it (a run from the dashboard, the API or the monthly task; a re-issue by hand);
+    credit notes do not (correcting what was issued must stay possible)."""
+    missing = selectors.seller_of(tenant).missing_for_invoices()
+    if missing:
+        raise SellerIncomplete(missing)
+
+
 @dataclass
 class InvoiceRun:
     invoices: list[Invoice]  # every invoice of the period, issued now or before
@@ -65,6 +84,7 @@ def invoice_run(*, tenant: Tenant, period_start: date, period_end: date,
     time zone, both included) that are not invoiced yet. Idempotent and restartable."""
     if period_end < period_start:
         raise ValueError("period_end is before period_start")
+    seller_ready(tenant)
     since, until = selectors.period_bounds(tenant, period_start, period_end)
     issued = []
     for (customer_id, currency), session_ids in selectors.groups_to_invoice(tenant, since, until).items():
@@ -91,6 +111,10 @@ def invoice_runs_due(*, now: datetime, tenants: Iterable[Tenant] | None = None) 
         start, end = selectors.previous_month(today)
         try:
             run = invoice_run(tenant=tenant, period_start=start, period_end=end)
+        except SellerIncomplete as error:  # the operator's to fix, not a crash: no traceback
+            log.warning("The invoice run of %s for %s..%s: %s", tenant, start, end, error)
+            events.publish(InvoiceRunFailed(tenant.pk, start, end, str(error)))
+            continue
         except Exception as error:
             log.exception("The invoice run of %s for %s..%s failed", tenant, start, end)
             events.publish(InvoiceRunFailed(tenant.pk, start, end, f"{type(error).__name__}: {error}"))
@@ -124,7 +148,7 @@ def invoice_issue(*, tenant: Tenant, customer_id: int, currency: str, period_sta
 
 
 @transaction.atomic
-def invoice_credit(*, invoice: Invoice, render_pdf: bool = True) -> Invoice:
+def invoice_credit(*, invoice: Invoice, render_pdf: bool = True, reason: str = "") -> Invoice:
     """A full credit note of `invoice`: every line and total negated, referring to it. Made by
     hand (the API), it leaves the sessions invoiced: no run invoices them again, and a later
     correction of one of them re-prices it without touching these invoices (crediting may have
@@ -144,6 +168,7 @@ def invoice_credit(*, invoice: Invoice, render_pdf: bool = True) -> Invoice:
         with transaction.atomic():
             note = Invoice.objects.create(
                 number=number, kind=InvoiceKind.CREDIT_NOTE, credits=original, issued_at=issued_at,
+                reason=reason.strip()[:300],
                 net=_negated(original.net), vat=_negated(original.vat), gross=_negated(original.gross),
                 vat_breakdown=[{key: _negated_text(value) if key != "rate" else value
                                 for key, value in row.items()} for row in original.vat_breakdown],
@@ -325,3 +350,24 @@ def _negated_text(value: str) -> str:
 
 def _render_after_commit(invoice_id: int) -> None:
     render_invoice_pdf_task.delay_on_commit(invoice_id)
+
+
+@transaction.atomic
+def invoice_reissue(*, invoice: Invoice, reason: str = "", render_pdf: bool = True) -> Invoice:
+    """By hand: credit `invoice` (with `reason`) and issue its replacement with the seller's and
+    the customer's details as they are now; the seller's must be complete. Returns the
+    replacement."""
+    seller_ready(invoice.tenant)
+    replacement = invoice_replace(invoice=invoice, render_pdf=render_pdf)
+    if reason:
+        Invoice.objects.filter(credits=invoice).update(reason=reason.strip()[:300])
+    return replacement
+
+
+def invoice_paid_set(*, invoice: Invoice, paid_at: datetime | None) -> Invoice:
+    """Mark the invoice paid at `paid_at` (None: unpaid). Not a detail the invoice states, so
+    it is set on the issued row (docs/invoicing.md)."""
+    invoice.paid_at = paid_at
+    invoice.save(update_fields=["paid_at"])
+    return invoice
+

@@ -13,3 +13,4 @@ def render_invoice_pdf_task(invoice_id: int) -> str:
     """Render an issued invoice's PDF (queued after the commit that issued it). A stored PDF is
     kept as it is, so a redelivery is harmless."""
     return invoice_pdf_render(invoice_id=invoice_id).pdf.name
+

@@ -1,5 +1,6 @@
 """Invoices and credit notes (docs/invoicing.md). Rows are written once, at issue, and never changed
-(only the rendered PDF is attached later)."""
+(only the rendered PDF, the payment status and the e-mail record are set later: none of them is a
+detail the invoice states)."""
 
 from django.db import models
 
@@ -44,6 +45,8 @@ class Invoice(models.Model):
                                  related_name="replaced_by",
                                  help_text="A replacement invoice: the credited invoice it replaces "
                                            "(docs/billing-corrections.md)")
+    reason = models.CharField(max_length=300, blank=True,
+                              help_text="A credit note: why it was issued (printed on it)")
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="invoices")
     buyer_name = models.CharField(max_length=200)
     buyer_address = models.TextField(blank=True)
@@ -63,6 +66,10 @@ class Invoice(models.Model):
     vat_breakdown = models.JSONField(default=list, help_text='[{"rate", "net", "vat", "gross"}], strings')
     pdf = models.FileField(upload_to=_pdf_path, blank=True)
     pdf_rendered_at = models.DateTimeField(null=True, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True,
+                                   help_text="When the customer paid; blank: unpaid (docs/invoicing.md)")
+    emailed_at = models.DateTimeField(null=True, blank=True, help_text="Last sent to the customer")
+    emailed_to = models.EmailField(blank=True, help_text="The address it was last sent to")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,7 +1,14 @@
 """The tenant as a seller: the details every invoice carries (EU VAT Directive Art. 226)."""
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator, RegexValidator
+from django.core.validators import (
+    FileExtensionValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+)
 from django.db import models
 from PIL import Image, UnidentifiedImageError
 
@@ -56,6 +63,10 @@ class Seller(models.Model):
         max_length=20, blank=True, validators=[RegexValidator(r"^[A-Za-z0-9/_-]*$",
                                                               "Letters, digits, '-', '_' and '/' only.")],
         help_text='Put before every number: "INV-" gives INV-2026-000001')
+    default_vat_rate = models.DecimalField(
+        max_digits=5, decimal_places=2, default=Decimal(19),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="Percent: what a new tariff's VAT rate starts at (the dashboard form and the API)")
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -64,3 +75,10 @@ class Seller(models.Model):
     @property
     def name(self) -> str:
         return self.legal_name or self.tenant.name
+
+    def missing_for_invoices(self) -> list[str]:
+        """What an EU invoice needs of the seller and is not set (VAT Directive Art. 226: the
+        supplier's full name, address and VAT identification number); empty: invoices may be
+        issued (docs/invoicing.md)."""
+        named = {"legal name": self.legal_name, "address": self.address, "VAT id": self.vat_id}
+        return [label for label, value in named.items() if not (value or "").strip()]

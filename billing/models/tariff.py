@@ -30,6 +30,10 @@ class Tariff(models.Model):
     family = models.UUIDField(help_text="Shared by every version of one tariff")
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
+    valid_from = models.DateTimeField(
+        null=True, blank=True,
+        help_text="A scheduled price change: sessions starting from then get this version "
+                  "(blank: from its creation; docs/pricing.md)")
     superseded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -3,7 +3,8 @@ import os
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from billing.models import Customer, Tariff
+from billing.invoices.services import seller_update
+from billing.models import Customer, Seller, Tariff
 from billing.services import tariff_create
 from loadmgmt.models import LoadGroup
 from loadmgmt.selectors import group_id_of
@@ -33,6 +34,10 @@ class Command(BaseCommand):
         customer, _ = Customer.objects.get_or_create(
             tenant=tenant, name="Demo Fleet GmbH",
             defaults={"address": "Hauptstraße 1\n10115 Berlin", "email": "fleet@example.com"})
+        if not Seller.objects.filter(tenant=tenant).exists():  # invoices need these (docs/invoicing.md)
+            seller_update(tenant=tenant, legal_name="Demo Operator GmbH", vat_id="DE000000000",
+                          address="Musterweg 2\n10115 Berlin", email="billing@example.com",
+                          default_vat_rate="19")
         IdTag.objects.get_or_create(tenant=tenant, id_tag=TAG,
                                     defaults={"name": "Demo driver", "customer": customer})
         if not Tariff.objects.filter(tenant=tenant, is_default=True).exists():
