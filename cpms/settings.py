@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and Redoc from static/ (no CDN)
     "django_htmx",
     "tenants",
     "stations",
@@ -144,6 +145,10 @@ CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
+    # Report rollups of today and yesterday; closes the connection periods of dead processes
+    # (docs/reports.md)
+    "rollup-reports": {"task": "reports.tasks.rollup_recent",
+                       "schedule": env_float("REPORTS_ROLLUP_INTERVAL", 900.0)},
     "purge-ocpp-messages": {"task": "stations.tasks.purge_ocpp_messages", "schedule": 3600.0},
     "expire-reservations": {"task": "stations.reservations.tasks.expire_reservations",
                             "schedule": 60.0},
@@ -273,6 +278,9 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
                              "cpms.api_schema.document_common_errors"],
     # Choice sets that share a field name get names of their own (else drf_spectacular.W001).
@@ -420,7 +428,8 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS el
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", HTTPS)
 # Everything the pages load is ours (static/, no CDN, no inline script); the feed is a WebSocket
-# to the same host. The API docs page (Swagger UI) loads its script from a CDN: its own policy.
+# to the same host. The API docs page (Swagger UI, served from static/ by drf-spectacular-sidecar)
+# has its own policy.
 CONTENT_SECURITY_POLICY = env_str("CONTENT_SECURITY_POLICY", "; ".join([
     "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data:", "connect-src 'self' ws: wss:", "font-src 'self'",

@@ -5,7 +5,7 @@ from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic.base import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from cpms.login_throttle import LoginView
 
@@ -38,9 +38,10 @@ urlpatterns = [
     path("", include("reports.dashboard_urls")),
     path("", include("portability.dashboard_urls")),
     path("", include("tenants.dashboard_urls")),
+    path("", include("cpms.picker_urls")),  # /pick/…: the search pickers' matches
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
 ]
 
 if settings.DEBUG:  # in production the proxy serves /static/ (deploy/nginx.conf)

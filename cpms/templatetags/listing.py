@@ -2,6 +2,7 @@
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -16,7 +17,7 @@ def sort_th(rows, key: str, label: str, numeric: bool = False):
     else:
         state, arrow, next_sort = "none", "", key
     return format_html('<th aria-sort="{}"{}><a class="sort" href="?{}">{}{}</a></th>', state,
-                       format_html(' class="num"') if numeric else "", rows.query(sort=next_sort, page=None),
+                       mark_safe(' class="num"') if numeric else "", rows.query(sort=next_sort, page=None),
                        label, format_html(' <span aria-hidden="true">{}</span>', arrow) if arrow else "")
 
 
