@@ -1,5 +1,10 @@
 """The locations API routes (under /api/v1/)."""
 
-from django.urls import path  # noqa: F401
+from rest_framework.routers import SimpleRouter
 
-urlpatterns = []
+from locations import api
+
+router = SimpleRouter()
+router.register("locations", api.LocationViewSet, basename="location")
+
+urlpatterns = router.urls

@@ -1,6 +1,6 @@
 from asgiref.sync import async_to_sync
 from django.db import transaction
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -30,7 +30,13 @@ from stations.serializers import (
 from stations.services.id_tags import IdTagExists, id_tag_create, id_tag_delete, id_tag_update
 from stations.services.session_lifecycle import SessionNotOpen, session_close_by_operator
 from stations.services.station_commands import transaction_status_get
-from stations.services.stations import station_create, station_update
+from stations.services.stations import (
+    identity_taken,
+    station_create,
+    station_remove,
+    station_restore,
+    station_update,
+)
 from stations.tariff_and_group import (
     TARIFF_AND_GROUP_RELATED,
     station_tariff_and_group_set,
@@ -50,7 +56,36 @@ class StationViewSet(TenantModelViewSet):
     lookup_value_regex = IDENTITY
 
     def tenant_queryset(self, tenant):
-        return selectors.stations_of(tenant).select_related(*TARIFF_AND_GROUP_RELATED)
+        """The stations in use; `?removed=true`, and restore, the removed ones."""
+        if self.action == "restore" or self.request.query_params.get("removed") == "true":
+            stations = selectors.stations_with_removed_of(tenant).filter(removed_at__isnull=False)
+        else:
+            stations = selectors.stations_of(tenant)
+        return stations.select_related(*TARIFF_AND_GROUP_RELATED, "location")
+
+    @extend_schema(parameters=[OpenApiParameter(
+        "removed", bool, description="true: the removed stations (restore brings one back)")])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(responses={204: OpenApiResponse(description="Removed, its data kept")})
+    def destroy(self, request, *args, **kwargs):
+        """Remove the station with its data kept (docs/dashboard.md, "Stations"): it leaves the
+        lists and is refused at connect; its sessions, invoices and history stay. Restore with
+        POST stations/<identity>/restore/."""
+        station_remove(station=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, responses={200: StationCreatedSerializer,
+                                            404: OpenApiResponse(description="No such removed station")})
+    @action(detail=True, methods=["post"])
+    def restore(self, request, identity=None):
+        """Bring a removed station back, enabled, with a new password (in this answer only)."""
+        station, password = station_restore(station=self.get_object())
+        body = (StationCreatedSerializer(self.get_queryset().model.objects.get(pk=station.pk),
+                                         context=self.get_serializer_context()).data
+                | {"password": password})
+        return Response(body)
 
     @extend_schema(responses={201: StationCreatedSerializer})
     def create(self, request, *args, **kwargs):
@@ -58,8 +93,10 @@ class StationViewSet(TenantModelViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         tariff_and_group = tariff_and_group_pop(data)
-        if selectors.stations_of(request.tenant).filter(identity=data["identity"]).exists():
-            raise ValidationError({"identity": ["A station with this identity exists already."]})
+        existing = (selectors.stations_with_removed_of(request.tenant)
+                    .filter(identity=data["identity"]).first())
+        if existing is not None:
+            raise ValidationError({"identity": [identity_taken(existing)]})
         with transaction.atomic():
             station, password = station_create(tenant=request.tenant, **data)
             station_tariff_and_group_set(station=station, **tariff_and_group)

@@ -3,7 +3,7 @@
 from django.urls import include, path
 
 from stations import views
-from stations.dashboard import actions
+from stations.dashboard import actions, manage
 from tenants.views import tenant_switch
 
 urlpatterns = [
@@ -14,6 +14,12 @@ urlpatterns = [
     path("stations/<str:identity>/", views.station_page, name="station-page"),
     path("stations/<str:identity>/admission/", views.station_admission,
          name="station-admission"),
+    # Managing a station (stations/dashboard/manage.py)
+    path("stations/<str:identity>/edit/", manage.station_edit, name="station-edit"),
+    path("stations/<str:identity>/enabled/", manage.station_enabled, name="station-enabled"),
+    path("stations/<str:identity>/remove/", manage.station_remove_view, name="station-remove"),
+    path("stations/<str:identity>/restore/", manage.station_restore_view, name="station-restore"),
+    path("stations/<str:identity>/password/", manage.station_password, name="station-password-page"),
     path("", include("stations.devicemodel.dashboard_urls")),
     path("", include("stations.customerinfo.dashboard_urls")),  # logs and customer data
     path("", include("stations.monitoring.dashboard_urls")),  # monitoring/, events/

@@ -7,6 +7,7 @@ from cpms.pickers import PickerInput, tag_of
 from loadmgmt.models import LoadGroup
 from stations.models import Station
 from stations.security.profiles import is_security_key
+from stations.services.stations import identity_taken
 from stations.triggers.services import ANY
 from tenants.validators import validate_url_segment
 
@@ -28,8 +29,9 @@ class OnboardingForm(forms.Form):
 
     def clean_identity(self) -> str:
         identity = self.cleaned_data["identity"].strip()
-        if Station.objects.filter(tenant=self.tenant, identity=identity).exists():
-            raise ValidationError("A station with this identity exists already.")
+        existing = Station.objects.filter(tenant=self.tenant, identity=identity).first()
+        if existing is not None:
+            raise ValidationError(identity_taken(existing))
         return identity
 
 
@@ -112,3 +114,50 @@ class ConfigurationForm(forms.Form):
             raise ValidationError(f"{key.strip()} is changed on the station's security page "
                                   f"(password rotation, profile upgrade), never directly.")
         return key
+
+
+def timezone_choices(blank: str) -> list[tuple[str, str]]:
+    """Every IANA time zone name, sorted, after a blank choice meaning `blank` (inherit)."""
+    from zoneinfo import available_timezones
+
+    return [("", blank)] + [(name, name) for name in sorted(available_timezones())
+                            if "/" in name or name == "UTC"]
+
+
+class StationEditForm(forms.Form):
+    """The station's own settings (docs/dashboard.md, "Stations"); checked by the API's
+    StationSerializer too (stations/dashboard/manage.py), so the rules are the API's."""
+
+    name = forms.CharField(max_length=200, required=False, help_text="Where it is, for people.")
+    location = forms.ModelChoiceField(queryset=Station.objects.none(), required=False,
+                                      label="Site", empty_label="No site")
+    timezone = forms.ChoiceField(required=False, label="Time zone")
+    max_current = forms.DecimalField(label="Max current (A)", min_value=0, max_digits=7,
+                                     decimal_places=1, help_text="Amperes per phase it may draw.")
+    security_profile = forms.TypedChoiceField(coerce=int, label="Security profile",
+                                              help_text="Only upward: a station's profile is never lowered.")
+    file_transfer = forms.ChoiceField(required=False, label="File transfer",
+                                      choices=[("", "Its model's default")] + Station._meta.get_field(
+                                          "file_transfer").choices)
+    admission = forms.ChoiceField(choices=Station._meta.get_field("admission").choices,
+                                  help_text="What its BootNotification is answered.")
+
+    def __init__(self, *args, station: Station, **kwargs):
+        from stations.models import Location
+
+        kwargs.setdefault("initial", {
+            "name": station.name, "location": station.location_id, "timezone": station.timezone,
+            "max_current": station.max_current, "security_profile": station.security_profile,
+            "file_transfer": station.file_transfer, "admission": station.admission})
+        super().__init__(*args, **kwargs)
+        self.fields["location"].queryset = Location.objects.filter(tenant=station.tenant).order_by("name")
+        self.fields["timezone"].choices = timezone_choices(f"The tenant's ({station.tenant.timezone})")
+        self.fields["security_profile"].choices = [
+            (value, label) for value, label in Station._meta.get_field("security_profile").choices
+            if value >= station.security_profile]
+
+    def api_data(self) -> dict:
+        """The form's values as the API's body (the site by its id)."""
+        data = dict(self.cleaned_data)
+        data["location"] = data["location"].pk if data["location"] else None
+        return data

@@ -17,6 +17,13 @@ from tenants.models import Tenant
 
 
 def stations_of(tenant: Tenant):
+    """The tenant's stations in use: a removed one (docs/dashboard.md, "Stations") leaves every
+    list and picker; its sessions and history keep pointing at it."""
+    return stations_with_removed_of(tenant).filter(removed_at__isnull=True)
+
+
+def stations_with_removed_of(tenant: Tenant):
+    """The tenant's stations, removed ones too: a station's own page, restore, history."""
     return (Station.objects.filter(tenant=tenant)
             .select_related("tenant", "server_process").prefetch_related("connectors"))
 

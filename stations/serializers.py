@@ -68,6 +68,8 @@ class StationSerializer(MoneyFields, SameTenantSerializer, serializers.ModelSeri
                   "3 TLS + client certificate. Connections below it are refused. Only upward "
                   "here (a downgrade is 400; an installer corrects one in the admin).",
     )
+    location = TenantObjectField("stations.Location", missing="No such site.", required=False,
+                                 allow_null=True, help_text="The id of its site (/api/v1/locations/)")
 
     class Meta:
         model = Station
@@ -75,11 +77,12 @@ class StationSerializer(MoneyFields, SameTenantSerializer, serializers.ModelSeri
                   "firmware_version", "timezone", "connected", "last_seen", "last_boot_at",
                   "firmware_status", "diagnostics_status", "connectors", "ocpp_url",
                   "security_profile", "max_current", "load_group", "tariff", "file_transfer",
-                  "created_at", "ocpp_version", "evses", "admission", "boot_reason"]
+                  "created_at", "ocpp_version", "evses", "admission", "boot_reason", "location",
+                  "removed_at"]
         money_fields = ("tariff",)  # for money roles only (tenants.permissions)
         read_only_fields = ["vendor", "model", "serial_number", "firmware_version", "last_seen",
                             "last_boot_at", "firmware_status", "diagnostics_status", "created_at",
-                            "boot_reason"]
+                            "boot_reason", "removed_at"]
 
     @extend_schema_field(EvseSerializer(many=True))
     def get_evses(self, station: Station) -> list:

@@ -12,7 +12,9 @@ from django.views.decorators.http import require_POST
 from stations import selectors
 from stations.dashboard import offered
 from stations.dashboard import selectors as reads
+from stations.dashboard.station_list import station_rows
 from stations.forms import OnboardingForm
+from stations.models import Location
 from stations.services.admission import ACCEPTED, REJECTED
 from stations.services.stations import station_admission_set, station_create
 from stations.tariff_and_group import station_tariff_and_group_set
@@ -29,10 +31,12 @@ def overview(request):
 
 @dashboard_view(*EVERYONE)
 def stations_page(request):
-    filters = {"q": request.GET.get("q", "").strip(), "status": request.GET.get("status", ""),
-               "connected": request.GET.get("connected", "")}
-    stations = reads.stations_filtered(request.tenant, **filters)
-    context = {"stations": stations, "filters": filters, "statuses": reads.CONNECTOR_STATUSES}
+    """The stations list at fleet size (docs/dashboard.md, "Stations"): 50 a page, sortable,
+    searchable, filtered by site, status, link and removal; live rows (static/js/stations.js)."""
+    rows, filters = station_rows(request)
+    sites = Location.objects.filter(tenant=request.tenant).order_by("name").only("pk", "name")
+    context = {"rows": rows, "stations": rows.page, "filters": filters, "sites": sites,
+               "statuses": reads.CONNECTOR_STATUSES}
     if request.htmx and request.htmx.target == "stations-table":
         return render(request, "stations/_table.html", context)
     return render(request, "stations/list.html", context)
@@ -40,7 +44,8 @@ def stations_page(request):
 
 @dashboard_view(*EVERYONE)
 def station_page(request, identity: str):
-    station = get_object_or_404(selectors.stations_of(request.tenant), identity=identity)
+    station = get_object_or_404(selectors.stations_with_removed_of(request.tenant)  # says "removed"
+                                .select_related("location"), identity=identity)
     log_filters = {"action": request.GET.get("action", "").strip(),
                    "direction": request.GET.get("direction", "")}
     messages = Paginator(reads.messages_filtered(station, **log_filters), MESSAGES_PER_PAGE)
@@ -48,15 +53,14 @@ def station_page(request, identity: str):
     context = {"station": station, "page": page, "log_filters": log_filters,
                "connectors": reads.connectors_by_evse(station),
                "sessions": selectors.sessions_of(request.tenant).filter(station=station)[:10],
+               "readings": reads.live_readings(station),
                "can_act": request.role in STATION_ROLES}
     if request.htmx and request.htmx.target == "message-log":
         return render(request, "stations/_messages.html", context)
     if context["can_act"]:
-               "readings": reads.live_readings(station),
         running = list(reads.running_sessions(station).values_list("station_transaction_id",
                                                                    flat=True))
-        tags = list(selectors.id_tags_of(request.tenant).values_list("id_tag", flat=True))
-        context["forms"] = offered.action_forms(station, tags=tags, running=running)
+        context["forms"] = offered.action_forms(station, running=running)  # tags: a search field
         context["running"] = running
         context["configuration"] = selectors.configuration_of(station)  # as last learnt
     return render(request, "stations/detail.html", context)

@@ -12,6 +12,7 @@ class Station(SameTenantReferences, models.Model):
 
     # Its tariff and load group are billing's and load management's (billing.StationTariff,
     # loadmgmt.LoadGroupMember): the core knows neither app (docs/architecture.md).
+    tenant_references = ("location",)  # its site must be its tenant's (clean)
 
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="stations")
     identity = models.CharField(

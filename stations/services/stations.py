@@ -79,3 +79,55 @@ def station_admission_set(*, station: Station, admission: str) -> Station:
         station.save(update_fields=["admission"])  # a save: the audit log sees before and after
         station_admission_changed.delay_on_commit(station.pk, before)
     return station
+
+
+class StationConnected(Exception):
+    """A connected station's password is rotated through the station (security actions), not
+    set here: the station would keep the old one and be refused at its next connect."""
+
+
+@transaction.atomic
+def station_enabled_set(*, station: Station, enabled: bool) -> Station:
+    """Enable or disable the station: a disabled one is refused at the handshake
+    (stations/ocpp/handshake.py) until it is enabled again (docs/dashboard.md, "Stations")."""
+    station.enabled = enabled
+    station.save(update_fields=["enabled"])
+    return station
+
+
+@transaction.atomic
+def station_remove(*, station: Station) -> Station:
+    """Remove the station with its data kept (docs/dashboard.md, "Stations"): it leaves every
+    list and picker (`selectors.stations_of`) and is refused at connect (disabled, no password),
+    while its sessions, invoices, messages and history stay. `station_restore` undoes it."""
+    station.removed_at = timezone.now()
+    station.enabled = False
+    station.password_hash = ""
+    station.pending_password_hash = ""
+    station.save(update_fields=["removed_at", "enabled", "password_hash", "pending_password_hash"])
+    return station
+
+
+@transaction.atomic
+def station_restore(*, station: Station) -> tuple[Station, str]:
+    """Bring a removed station back, enabled, with a new password (its old one was cleared at
+    removal): returned, to be shown once as at onboarding."""
+    station.removed_at = None
+    station.enabled = True
+    station.save(update_fields=["removed_at", "enabled"])
+    return station, station_set_password(station=station)
+
+
+def station_password_reset(*, station: Station) -> str:
+    """A new password for a station that is not connected, shown once. A connected one is asked
+    to change it (security actions' `password_change`, AuthorizationKey): StationConnected."""
+    if station.connected:
+        raise StationConnected(station.identity)
+    return station_set_password(station=station)
+
+
+def identity_taken(existing: Station) -> str:
+    """Why a new station cannot have `existing`'s identity (a removed one is restored instead)."""
+    if existing.removed_at is not None:
+        return "A removed station has this identity: restore it (Removed stations) instead."
+    return "A station with this identity exists already."
