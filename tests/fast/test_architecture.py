@@ -17,7 +17,8 @@ from collections import deque
 import grimp
 import pytest
 
-PACKAGES = ("stations", "billing", "loadmgmt", "tenants", "cpms", "alerts", "webhooks", "audit")
+PACKAGES = ("stations", "billing", "loadmgmt", "tenants", "cpms", "alerts", "webhooks", "audit",
+            "locations", "reports", "portability")
 CORE = ("stations.models", "stations.services", "stations.ocpp", "stations.events", "stations.selectors",
         "stations.commands", "tenants")
 # The stations app's edges: requests, pages, forms, the admin and the dashboard's socket. The core
@@ -28,7 +29,8 @@ STATIONS_EDGES = ("stations.api", "stations.api_base", "stations.serializers", "
                   "stations.triggers.urls", "stations.tariff_and_group", "stations.devicemodel.api",
                   "stations.devicemodel.urls", "stations.devicemodel.views",
                   "stations.devicemodel.dashboard_urls")
-ABOVE_THE_CORE = ("billing", "loadmgmt", "alerts", "webhooks", "audit")
+ABOVE_THE_CORE = ("billing", "loadmgmt", "alerts", "webhooks", "audit", "locations", "reports",
+                  "portability")
 # The operations apps sit above billing and load management, which never import them; among
 # them webhooks may raise alerts (a failing endpoint) and tell of them, never the other way.
 OPERATIONS = ("alerts", "webhooks", "audit")
@@ -93,6 +95,20 @@ def test_billing_and_load_management_import_none_of_the_operations_apps(graph, b
 @pytest.mark.parametrize(("importer", "imported"), [("alerts", "webhooks"), ("audit", "alerts"),
                                                     ("audit", "webhooks")])
 def test_the_operations_apps_arrows_run_one_way(graph, importer, imported):
+    chains = graph.find_shortest_chains(importer=importer, imported=imported, as_packages=True)
+
+    assert not chains, f"{importer} reaches {imported}:\n" + "\n".join(" -> ".join(c) for c in sorted(chains))
+
+
+# Issue 21's apps: sites (locations) sit on the core; reports read the core, billing's prices and
+# the sites; the tenant export (portability) reads every app, and no app imports it.
+@pytest.mark.parametrize(("importer", "imported"), [
+    *[(below, "reports") for below in ("billing", "loadmgmt", "alerts", "webhooks", "audit", "locations")],
+    *[(other, "portability") for other in ("stations", "billing", "loadmgmt", "alerts", "webhooks",
+                                           "audit", "locations", "reports", "tenants")],
+    *[(below, "locations") for below in ("billing", "loadmgmt", "alerts", "webhooks", "audit")],
+])
+def test_the_new_apps_arrows_run_one_way(graph, importer, imported):
     chains = graph.find_shortest_chains(importer=importer, imported=imported, as_packages=True)
 
     assert not chains, f"{importer} reaches {imported}:\n" + "\n".join(" -> ".join(c) for c in sorted(chains))
