@@ -62,9 +62,11 @@ class IdTagForm(Form):
     personal_message = forms.CharField(max_length=512, required=False, label="Personal message",
                                        help_text="Shown to the driver by 2.0.1 stations at authorization")
 
-    def __init__(self, *args, customers, editing: bool = False, **kwargs):
+    def __init__(self, *args, customers, editing: bool = False, money: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["customer"].queryset = customers
+        if not money:  # the API's MoneyFields: an installer neither sees nor sets them
+            del self.fields["customer"], self.fields["internal"]
         if editing:
             self.fields["id_tag"].disabled = True
             self.fields["id_tag"].help_text = "An id tag cannot be renamed; create a new one."
@@ -73,13 +75,34 @@ class IdTagForm(Form):
         data = self.cleaned_data
         expiry = data.get("expiry_date")
         token_type = {"token_type": data["token_type"]} if data.get("token_type") else {}
+        money = {"customer": data["customer"].pk if data.get("customer") else None,
+                 "internal": bool(data.get("internal"))} if "customer" in self.fields else {}
         return {"id_tag": data["id_tag"], "name": data.get("name", ""), "status": data["status"],
                 "expiry_date": expiry.isoformat() if expiry else None,
                 "parent_id_tag": data.get("parent_id_tag", ""), "priority": data["priority"],
-                "customer": data["customer"].pk if data.get("customer") else None,
-                "internal": bool(data.get("internal")), "max_sessions": data.get("max_sessions"),
+                "max_sessions": data.get("max_sessions"),
                 "language": data.get("language", ""), "personal_message": data.get("personal_message", ""),
-                **token_type}
+                **token_type, **money}
+
+
+class IdTagFilterForm(Form):
+    """The id tags page's status filter (the search box and sorting are cpms.listing's)."""
+
+    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *IdTagStatus.choices])
+
+
+class IdTagImportForm(Form):
+    file = forms.FileField(label="CSV file", help_text="UTF-8; the first line is the header "
+                           "(docs/dashboard.md, Id tags as CSV)")
+    update_existing = forms.BooleanField(
+        required=False, label="Update existing id tags",
+        help_text="Unticked, a row naming an id tag that exists (in any case) is an error")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError("At most 5 MB (about 10,000 rows); split the file.")
+        return upload
 
 
 class CustomerForm(Form):

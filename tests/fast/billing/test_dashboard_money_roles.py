@@ -27,7 +27,7 @@ _n = itertools.count(1)
 
 PAGES = {  # GET: who may open it
     "/sessions/": ALL, "/sessions/{session}/": ALL, "/sessions/export.csv": ALL,
-    "/id-tags/": ALL, "/id-tags/new/": {M}, "/id-tags/{tag}/": {M},
+    "/id-tags/": ALL, "/id-tags/new/": STATIONS, "/id-tags/{tag}/": STATIONS,
     "/customers/": MONEY, "/customers/new/": MONEY, "/customers/{customer}/": MONEY,
     "/tariffs/": MONEY, "/tariffs/new/": {M}, "/tariffs/{tariff}/": {M},
     "/invoices/": MONEY, "/invoices/{invoice}/pdf/": MONEY,
@@ -48,8 +48,8 @@ def actions(world: dict) -> dict:
     tag = {"status": "Accepted", "priority": "0", "name": f"tag {n}"}
     today = datetime.now(UTC).date()
     return {
-        "/id-tags/new/": ({M}, tag | {"id_tag": f"ROLE-{n}"}),
-        "/id-tags/{tag}/": ({M}, tag | {"id_tag": "ROLE-TAG"}),
+        "/id-tags/new/": (STATIONS, tag | {"id_tag": f"ROLE-{n}"}),  # as the API: installers too
+        "/id-tags/{tag}/": (STATIONS, tag | {"id_tag": "ROLE-TAG"}),
         "/customers/new/": (MONEY, {"name": f"Customer {n}"}),
         "/customers/{customer}/": (MONEY, {"name": f"Customer renamed {n}"}),
         "/tariffs/new/": ({M}, tariff),
