@@ -95,7 +95,7 @@ def energy_per_day(tenant: Tenant, tz: ZoneInfo, last_day: date, days: int = 30)
 def overview(tenant: Tenant, *, with_money: bool, now: datetime | None = None) -> dict:
     tz = ZoneInfo(tenant.timezone or "UTC")
     today, month, local_date = _local_periods(tz, now or timezone.now())
-    stations = Station.objects.filter(tenant=tenant)
+    stations = Station.objects.filter(tenant=tenant, removed_at__isnull=True)  # removed: no longer counted
     total = stations.count()
     online = stations.filter(online_q()).count()
     figures = {
@@ -105,6 +105,7 @@ def overview(tenant: Tenant, *, with_money: bool, now: datetime | None = None) -
         "stations_offline": total - online,
         "stations_faulted": stations.filter(connectors__status="Faulted").distinct().count(),
         "sessions_running": lifecycle.running_sessions().filter(tenant=tenant).count(),
+        "sessions_today": _started_in(tenant, today).count(),
         "energy_today_kwh": Decimal(_energy_wh(_started_in(tenant, today))) / 1000,
         "energy_month_kwh": Decimal(_energy_wh(_started_in(tenant, month))) / 1000,
         "energy_per_day": energy_per_day(tenant, tz, local_date),
