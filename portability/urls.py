@@ -1,5 +1,10 @@
 """The portability API routes (under /api/v1/)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from portability import api
+
+urlpatterns = [
+    path("tenant/export/", api.TenantExport.as_view(), name="tenant-export"),
+    path("exports/meter-values.csv", api.MeterValuesExport.as_view(), name="export-meter-values-csv"),
+]
