@@ -1,6 +1,8 @@
 """The locations API's body (docs/locations.md): a site with its address, coordinates, time zone,
 opening hours (OCPI Hours) and the identities of its stations."""
 
+import re
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -33,6 +35,8 @@ class LocationSerializer(serializers.ModelSerializer):
     stations = StationIdentitiesField(source="*", required=False,
                                       help_text="Identities of the stations at this site; given "
                                                 "on a change, exactly these stand there")
+    country = serializers.CharField(required=False, allow_blank=True, max_length=3,
+                                    help_text="ISO 3166-1 alpha-2, e.g. DE (any case)")
     timezone = serializers.CharField(required=False, allow_blank=True, validators=[validate_timezone_name],
                                      help_text="IANA name; blank: the tenant's")
     latitude = serializers.DecimalField(max_digits=9, decimal_places=6, min_value=-90, max_value=90,
@@ -58,7 +62,10 @@ class LocationSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(refused.messages) from None
 
     def validate_country(self, value: str) -> str:
-        return value.upper()
+        value = value.strip().upper()
+        if value and not re.fullmatch(r"[A-Z]{2}", value):
+            raise serializers.ValidationError("ISO 3166-1 alpha-2, e.g. DE.")
+        return value
 
     def validate_name(self, value: str) -> str:
         value = value.strip()

@@ -18,7 +18,7 @@ urlpatterns = [
     path("stations/<str:identity>/edit/", manage.station_edit, name="station-edit"),
     path("stations/<str:identity>/enabled/", manage.station_enabled, name="station-enabled"),
     path("stations/<str:identity>/remove/", manage.station_remove_view, name="station-remove"),
-    path("stations/<str:identity>/restore/", manage.station_restore_view, name="station-restore"),
+    path("stations/<str:identity>/restore/", manage.station_restore_view, name="station-restore-page"),
     path("stations/<str:identity>/password/", manage.station_password, name="station-password-page"),
     path("", include("stations.devicemodel.dashboard_urls")),
     path("", include("stations.customerinfo.dashboard_urls")),  # logs and customer data
