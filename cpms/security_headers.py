@@ -1,6 +1,6 @@
 """The Content-Security-Policy header (Django 5.2 has none of its own): the dashboard and the
 admin load scripts only from this host, so an injected <script> or inline handler does not run.
-Swagger UI (/api/docs/) is drf-spectacular's page with its script from a CDN and inline. The
+Swagger UI (/api/docs/) is served from static/ too, with a policy of its own (below). The
 sites' map loads its tiles from settings.MAP_TILE_URL's host (docs/locations.md): that host,
 and no other, is added to img-src."""
 
@@ -10,9 +10,12 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
-DOCS_POLICY = ("default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-               "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: "
-               "https://cdn.jsdelivr.net; object-src 'none'; base-uri 'self'; frame-ancestors 'none'")
+# Swagger UI comes from static/ (drf-spectacular-sidecar) and its start script from
+# /api/docs/?script (the split view): no other origin, no inline script. Its page and the
+# interface it builds keep inline styles.
+DOCS_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+               "img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; "
+               "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 
 
 def tile_source(tile_url: str) -> str:
