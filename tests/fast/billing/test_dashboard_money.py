@@ -170,25 +170,24 @@ def test_an_id_tag_saved_in_the_dashboard_is_due_on_the_stations_local_lists():
 
 # Tariffs ---------------------------------------------------------------------------------------
 
-def test_a_manager_makes_a_tariff_with_the_simple_form_and_a_wrong_element_is_explained():
+def test_a_manager_makes_a_tariff_with_the_editor_and_a_wrong_band_is_explained():
     tenant = make_tenant("Tariffs")
     http = signed_in(member(tenant, Role.MANAGER))
     base = {"name": "Car park", "currency": "EUR", "vat_rate": "19", "idle_grace_minutes": "15"}
-    simple = post(http, "/tariffs/new/", base | {"mode": "simple", "energy_price": "0.30",
-                         "parking_price": "6.00"}, htmx=False)
-    wrong = post(http, "/tariffs/new/", base | {"mode": "elements", "elements_json": (
-        '[{"price_components": [{"type": "ENERGIE", "price": "0.30"}]}]')}, htmx=False)
-    not_json = post(http, "/tariffs/new/", base | {"mode": "elements", "elements_json": "[{"},
-                          htmx=False)
+    simple = post(http, "/tariffs/new/", base | {"energy_price": "0.30", "parking_price": "6.00"},
+                  htmx=False)
+    wrong = post(http, "/tariffs/new/", base | {
+        "name": "Other", "energy_price": "0.30", "band-TOTAL_FORMS": "1", "band-INITIAL_FORMS": "0",
+        "band-0-start_time": "25:00", "band-0-end_time": "06:00", "band-0-energy_price": "0.20"}, htmx=False)
+    nothing = post(http, "/tariffs/new/", base | {"name": "Empty"}, htmx=False)
     listing = (http.get("/tariffs/")).text
     assert simple.status_code == 302
     tariff = Tariff.objects.get(tenant=tenant, name="Car park")
     assert tariff.idle_grace_minutes == 15 and tariff.elements == [{"price_components": [
         {"type": "ENERGY", "price": "0.30", "step_size": 1}, {"type": "PARKING_TIME", "price": "6.00",
                      "step_size": 1}]}]
-    assert wrong.status_code == 400
-    assert "elements[0].price_components[0].type" in wrong.text and "ENERGIE" in wrong.text
-    assert not_json.status_code == 400 and "Not valid JSON" in not_json.text
+    assert wrong.status_code == 400 and "Enter a valid time" in wrong.text
+    assert nothing.status_code == 400 and "at least one price" in nothing.text
     assert "0.30/kWh" in listing and "6.00/h parking" in listing
 
 
@@ -201,8 +200,8 @@ def test_editing_the_prices_of_a_tariff_in_use_makes_a_new_version():
     form = (http.get(f"/tariffs/{tariff.pk}/")).text
     response = post(http, f"/tariffs/{tariff.pk}/", {
         "name": "Standard", "currency": "EUR", "vat_rate": "19", "idle_grace_minutes": "0",
-        "is_default": "on", "mode": "simple", "energy_price": "0.35"}, htmx=False)
-    assert 'value="0.30' in form  # the simple form is filled from the tariff's one element
+        "is_default": "on", "energy_price": "0.35"}, htmx=False)
+    assert 'value="0.30' in form  # the editor is filled from the tariff's one element
     assert response.status_code == 302
     versions = list(Tariff.objects.filter(family=tariff.family).order_by("version"))
     assert [(t.version, t.elements[0]["price_components"][0]["price"], t.superseded_at is None)
