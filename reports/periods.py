@@ -4,6 +4,7 @@ takes whole months."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from urllib.parse import urlencode
 
 DAY, MONTH = "day", "month"
 MAX_DAYS = 366  # per day: a year of daily rows
@@ -23,6 +24,10 @@ class Period:
     @property
     def days(self) -> int:
         return (self.end - self.start).days + 1
+
+    @property
+    def querystring(self) -> str:
+        return urlencode(self.query())
 
     def query(self) -> dict[str, str]:
         if self.interval == MONTH:
