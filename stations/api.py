@@ -79,7 +79,7 @@ class StationViewSet(TenantModelViewSet):
     @extend_schema(request=None, responses={200: StationCreatedSerializer,
                                             404: OpenApiResponse(description="No such removed station")})
     @action(detail=True, methods=["post"])
-    def restore(self, request, identity=None):
+    def restore(self, request, identity=None, format=None):
         """Bring a removed station back, enabled, with a new password (in this answer only)."""
         station, password = station_restore(station=self.get_object())
         body = (StationCreatedSerializer(self.get_queryset().model.objects.get(pk=station.pk),

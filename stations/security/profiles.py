@@ -88,8 +88,9 @@ def tenant_ca_pems(tenant_id: int) -> list[str]:
 
 def link_still_trusted(*, station_id: int, link: LinkSecurity) -> bool:
     """Whether an open link still meets its station's profile (after the tenant's CAs changed:
-    a deleted upload ends the links its certificates opened). Runs on a DB thread."""
-    found = (Station.objects.filter(pk=station_id)
+    a deleted upload ends the links its certificates opened) and its station is still enabled
+    (disabled or removed in the dashboard: stations/services/stations.py). Runs on a DB thread."""
+    found = (Station.objects.filter(pk=station_id, enabled=True)
              .values_list("security_profile", "tenant_id", "identity").first())
     if found is None:
         return False

@@ -1,3 +1,5 @@
+import logging
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -6,6 +8,8 @@ from stations.services.admission import ADMISSIONS, initial_admission
 from stations.tasks import station_admission_changed
 from tenants.models import Tenant
 from tenants.secrets import hash_password, new_station_password
+
+log = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -58,6 +62,8 @@ def station_update(*, station: Station, password: str | None = None, **fields) -
     for name, value in fields.items():
         setattr(station, name, value)
     station.save()
+    if fields.get("enabled") is False:  # its open link closes too
+        _link_recheck_on_commit(station)
     if password:
         station_set_password(station=station, password=password)
     if admission is not None:
@@ -92,6 +98,8 @@ def station_enabled_set(*, station: Station, enabled: bool) -> Station:
     (stations/ocpp/handshake.py) until it is enabled again (docs/dashboard.md, "Stations")."""
     station.enabled = enabled
     station.save(update_fields=["enabled"])
+    if not enabled:
+        _link_recheck_on_commit(station)
     return station
 
 
@@ -105,6 +113,7 @@ def station_remove(*, station: Station) -> Station:
     station.password_hash = ""
     station.pending_password_hash = ""
     station.save(update_fields=["removed_at", "enabled", "password_hash", "pending_password_hash"])
+    _link_recheck_on_commit(station)
     return station
 
 
@@ -131,3 +140,23 @@ def identity_taken(existing: Station) -> str:
     if existing.removed_at is not None:
         return "A removed station has this identity: restore it (Removed stations) instead."
     return "A station with this identity exists already."
+
+
+def _link_recheck_on_commit(station: Station) -> None:
+    """A connected station's live link checks its station again once this commits, and closes
+    when it is disabled or removed (`link_still_trusted`, the consumer's `station.trust_changed`):
+    it is refused when it reconnects."""
+    address = station.channel_name
+
+    def tell() -> None:
+        from asgiref.sync import async_to_sync
+
+        from stations.ocpp import links
+
+        try:
+            async_to_sync(links.send)(address, {"type": "station.trust_changed"})
+        except Exception:  # that process is gone, and its sockets with it
+            log.warning("Could not reach the link of %s at %s", station.identity, address)
+
+    if address:
+        transaction.on_commit(tell)
