@@ -15,6 +15,7 @@ from billing.invoices import selectors
 from billing.models import Invoice, InvoiceKind
 from billing.models.seller import LOGO_FORMATS, LOGO_MAX_BYTES, logo_format
 from billing.pricing import currency_exponent
+from billing.templatetags.money import quantity_text
 
 log = logging.getLogger(__name__)
 COMPONENTS = {"ENERGY": "Energy", "TIME": "Charging time", "PARKING_TIME": "Parking", "FLAT": "Session fee",
@@ -94,7 +95,8 @@ def invoice_document(invoice: Invoice) -> dict:
             "unit": line.unit, "unit_price": None if line.unit_price is None else _price(line.unit_price),
             "net": money(line.net), "vat_rate": "mixed" if line.vat_rate is None else _rate(line.vat_rate),
             "components": [{"name": COMPONENTS.get(c.get("component"), c.get("component")),
-                            "quantity": c.get("quantity"), "unit": c.get("unit"),
+                            "quantity": quantity_text(c.get("quantity"), c.get("unit", "")),
+                            "per": c.get("unit") if c.get("unit") in ("h", "kWh") else "",
                             "unit_price": _price(Decimal(c.get("unit_price", "0"))),
                             "net": money(Decimal(c.get("net", "0"))) if invoice.kind == InvoiceKind.INVOICE
                             else money(Decimal(0) - Decimal(c.get("net", "0")))}

@@ -23,6 +23,25 @@ def duration_text(value: timedelta | None) -> str:
 
 
 @register.filter
+def cost_quantity(line) -> str:
+    """A cost line's quantity for people: hours as a duration ("1 h 22 min", "1 min", never
+    "0.022778 h"), the others as they are ("10.000 kWh", "1 session"). The CSV exports keep the
+    decimal hours (a machine format, named so in their header)."""
+    quantity = line.get("quantity") if isinstance(line, dict) else getattr(line, "quantity", None)
+    unit = line.get("unit") if isinstance(line, dict) else getattr(line, "unit", "")
+    return quantity_text(quantity, unit)
+
+
+def quantity_text(quantity, unit: str) -> str:
+    if unit == "h" and quantity not in (None, ""):
+        try:
+            return duration_text(timedelta(hours=float(quantity))) or "0 s"
+        except (TypeError, ValueError):
+            pass
+    return f"{quantity} {unit}".strip()
+
+
+@register.filter
 def iso_local(value: str | None) -> str:
     """An ISO 8601 time (as in an allocation's event) in the current time zone."""
     moment = parse_datetime(value) if value else None
