@@ -44,26 +44,45 @@ def stations_page(request):
 
 @dashboard_view(*EVERYONE)
 def station_page(request, identity: str):
+    """The station, live: its parts in LIVE_PARTS and the message log are also answered alone,
+    for static/js/station-page.js to read again on live events (docs/dashboard.md, "Live updates")."""
     station = get_object_or_404(selectors.stations_with_removed_of(request.tenant)  # says "removed"
                                 .select_related("location"), identity=identity)
+    target = request.htmx.target if request.htmx else None
+    if target in LIVE_PARTS:
+        return render(request, LIVE_PARTS[target], _live_context(request, station))
     log_filters = {"action": request.GET.get("action", "").strip(),
                    "direction": request.GET.get("direction", "")}
     messages = Paginator(reads.messages_filtered(station, **log_filters), MESSAGES_PER_PAGE)
     page = messages.get_page(request.GET.get("page"))
-    context = {"station": station, "page": page, "log_filters": log_filters,
+    if target == "message-log":
+        return render(request, "stations/_messages.html",
+                      {"station": station, "page": page, "log_filters": log_filters})
+    context = {**_live_context(request, station), "page": page, "log_filters": log_filters,
                "connectors": reads.connectors_by_evse(station),
-               "sessions": selectors.sessions_of(request.tenant).filter(station=station)[:10],
-               "readings": reads.live_readings(station),
-               "can_act": request.role in STATION_ROLES}
-    if request.htmx and request.htmx.target == "message-log":
-        return render(request, "stations/_messages.html", context)
+               "readings": reads.live_readings(station)}
+    if context["can_act"]:
+        context["configuration"] = selectors.configuration_of(station)  # as last learnt
+    return render(request, "stations/detail.html", context)
+
+
+# The parts of the station page read again on live events, by their element's id.
+LIVE_PARTS = {"station-sessions": "stations/_sessions.html",
+              "remote-stop-slot": "stations/_remote_stop.html",
+              "station-limit": "stations/_limit.html"}
+
+
+def _live_context(request, station) -> dict:
+    """What the live parts show: the latest sessions, and the actions' forms with the running
+    transactions for those who may act."""
+    context = {"station": station, "can_act": request.role in STATION_ROLES,
+               "sessions": selectors.sessions_of(request.tenant).filter(station=station)[:10]}
     if context["can_act"]:
         running = list(reads.running_sessions(station).values_list("station_transaction_id",
                                                                    flat=True))
         context["forms"] = offered.action_forms(station, running=running)  # tags: a search field
         context["running"] = running
-        context["configuration"] = selectors.configuration_of(station)  # as last learnt
-    return render(request, "stations/detail.html", context)
+    return context
 
 
 @dashboard_view(*STATION_ROLES)

@@ -44,7 +44,8 @@ async def test_the_station_page_follows_a_session_and_a_disconnect_without_reloa
             tx = str(started.transaction_id)
             await _until(page, f"{SESSIONS}.includes('running') && {SESSIONS}.includes('LIVE-TAG')")
             await _until(page, "!!document.querySelector('#remote-stop-slot select')")
-            options = await page.eval_on_selector_all("#remote-stop-slot select option", "os => os.map(o => o.value)")
+            options = await page.eval_on_selector_all("#remote-stop-slot select option",
+                                                      "os => os.map(o => o.value)")
             assert options == [tx]
             assert "0 Wh" in await page.evaluate(SESSIONS)  # the start reading, 0: never "–"
             await cp.meter_values(1, 204, power_w=6900.0)
@@ -54,10 +55,12 @@ async def test_the_station_page_follows_a_session_and_a_disconnect_without_reloa
             live_started = await page.evaluate(STARTED)
             await cp.stop_transaction(1)
             await _until(page, f"!{SESSIONS}.includes('running')")
-            await _until(page, "document.querySelector('#station-sessions [data-energy]').textContent === '204 Wh'")
+            await _until(page, "document.querySelector('#station-sessions [data-energy]')"
+                               ".textContent === '204 Wh'")
             await _until(page, f"{STOP}.includes('No transaction is running')")
             assert await page.evaluate(POWER) == "–"
-            await _until(page, "document.querySelector('#message-log').textContent.includes('StopTransaction')")
+            await _until(page, "document.querySelector('#message-log')"
+                               ".textContent.includes('StopTransaction')")
         # The charge point is gone: its connector is no longer a green "Available".
         connector = "document.querySelector('.connector[data-station=\"LIVE-PAGE-1\"]')"
         await _until(page, f"{connector}.textContent.includes('offline (last known: Available)')")
@@ -94,7 +97,8 @@ async def test_the_overview_and_the_sessions_list_follow_without_reload(server):
             await _until(overview, f"{figure.format('running')} === '1'")
             await _until(overview, f"{figure.format('sessions-today')} === '1'")
             row = "document.querySelector('#sessions-list tbody tr')"
-            await _until(sessions, f"{row}.textContent.includes('LIVE-OV-1') && {row}.textContent.includes('running')")
+            await _until(sessions, f"{row}.textContent.includes('LIVE-OV-1')"
+                                   f" && {row}.textContent.includes('running')")
             await cp.meter_values(1, 1500, power_w=7000.0)
             await _until(sessions, f"{row}.querySelector('[data-energy-kwh]').textContent === '1.500'")
             await cp.status(1, "Faulted", error_code="GroundFailure")

@@ -46,7 +46,8 @@ def _profile_rows(station: Station, now: datetime) -> list[dict]:
     ours = set(LimitSent.objects.filter(station=station, profile__isnull=False)
                .values_list("profile_id", flat=True))
     rows = []
-    for profile in installed_profiles_of(station).exclude(pk__in=ours).order_by("connector_id", "-stack_level"):
+    profiles = installed_profiles_of(station).exclude(pk__in=ours).order_by("connector_id", "-stack_level")
+    for profile in profiles:
         if profile.valid_to and profile.valid_to <= now:
             continue
         period = _period_now(profile, now)
@@ -54,7 +55,8 @@ def _profile_rows(station: Station, now: datetime) -> list[dict]:
             continue
         rows.append({"connector_id": profile.connector_id, "limit": period.limit,
                      "unit": profile.charging_rate_unit, "source": "charging profile",
-                     "detail": f"{profile.purpose} #{profile.charging_profile_id}, stack level {profile.stack_level}",
+                     "detail": f"{profile.purpose} #{profile.charging_profile_id}, "
+                               f"stack level {profile.stack_level}",
                      "status": profile.status, "held": False, "at": profile.sent_at})
     return rows
 

@@ -3,7 +3,7 @@
    on a load allocation of its group, the limit; MeterValues (at most one event per station every
    2 s, stations/dashboard/live_events.py) update the power per connector and the running
    session's energy in place; the message log's first page is read again after a quiet second.
-   The parts are read again from this page's own URL, in one request for a burst of events. */
+   A burst of events costs one read of each part concerned. */
 (function () {
   "use strict";
   var live = window.cpmsLive;
@@ -26,26 +26,34 @@
     return !page || page === "1";
   }
 
+  // Each part is answered alone by the station page's view (stations/views.py, LIVE_PARTS and
+  // the message log, chosen by the HX-Target header): a few small reads, not the whole page.
+  function readPart(selector) {
+    var now = document.querySelector(selector);
+    if (!now) return;
+    fetch(location.href, {credentials: "same-origin",
+                          headers: {"HX-Request": "true", "HX-Target": now.id}})
+      .then(function (response) { return response.ok ? response.text() : null; })
+      .then(function (html) {
+        var current = document.querySelector(selector);
+        if (!html || !current) return;
+        if (current.contains(document.activeElement) && document.activeElement !== document.body) return;  // not under the user's hands
+        var holder = document.createElement("template");
+        holder.innerHTML = html.trim();
+        var node = holder.content.querySelector(selector);
+        if (!node) return;
+        current.replaceWith(node);
+        if (window.cpmsDates) window.cpmsDates.apply(node);  // the tenant's format, as on load
+        if (window.htmx) window.htmx.process(node);  // its forms post through htmx again
+      })
+      .catch(function () {});  // the next event reads again
+  }
+
   function read() {
     timer = null;
     var selectors = Object.keys(wanted);
     wanted = {};
-    fetch(location.href, {credentials: "same-origin", headers: {"X-Requested-With": "fetch"}})
-      .then(function (response) { return response.ok ? response.text() : null; })
-      .then(function (html) {
-        if (!html) return;
-        var fresh = new DOMParser().parseFromString(html, "text/html");
-        selectors.forEach(function (selector) {
-          var now = document.querySelector(selector), then = fresh.querySelector(selector);
-          if (!now || !then) return;
-          if (now.contains(document.activeElement) && document.activeElement !== document.body) return;  // not under the user's hands
-          var node = document.importNode(then, true);
-          now.replaceWith(node);
-          if (window.cpmsDates) window.cpmsDates.apply(node);
-          if (window.htmx) window.htmx.process(node);
-        });
-      })
-      .catch(function () {});  // the next event reads again
+    selectors.forEach(readPart);
   }
 
   var dueAt = 0;

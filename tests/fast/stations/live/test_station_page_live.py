@@ -28,9 +28,9 @@ def running_station(tenant, identity: str, *, meter_start: int = 0):
     station, _ = make_station(tenant, identity)
     Connector.objects.create(station=station, connector_id=1, status="Available", updated_at=NOW)
     session = ChargingSession.objects.create(
-        tenant=tenant, station=station, connector_id=1, transaction_id=7, id_tag="CARD",
-        id_tag_status="Accepted", started_at=NOW - timedelta(minutes=5), meter_start=meter_start,
-        meter_last=meter_start)
+        tenant=tenant, station=station, connector_id=1, transaction_id=7, station_transaction_id="7",
+        id_tag="CARD", id_tag_status="Accepted", started_at=NOW - timedelta(minutes=5),
+        meter_start=meter_start, meter_last=meter_start)
     return station, session
 
 
@@ -162,3 +162,34 @@ def test_session_events_go_to_the_feed(monkeypatch):
     assert [e["type"] for _, e in sent] == ["session.started", "session.stopped"]
     assert sent[0] == (5, {"type": "session.started", "station": "SESS-1", "connector_id": 1,
                            "evse_id": 1, "transaction_id": "42"})
+
+
+@pytest.mark.parametrize("part, expected", [
+    ("station-sessions", 'id="station-sessions"'), ("remote-stop-slot", 'id="remote-stop-slot"'),
+    ("station-limit", 'id="station-limit"'), ("message-log", 'id="message-log"')])
+def test_each_live_part_is_answered_alone(part, expected):
+    tenant = make_tenant("Parts")
+    running_station(tenant, "PART-1")
+    client = signed_in(member(tenant, Role.INSTALLER))
+    response = client.get("/stations/PART-1/", HTTP_HX_REQUEST="true", HTTP_HX_TARGET=part)
+    body = response.content.decode()
+    assert response.status_code == 200 and expected in body and "<html" not in body
+    if part == "remote-stop-slot":
+        assert 'value="7"' in body
+
+
+def test_the_parts_of_another_tenants_station_are_not_found():
+    tenant, other = make_tenant("PartsMine"), make_tenant("PartsTheirs")
+    running_station(other, "PART-THEIRS")
+    client = signed_in(member(tenant, Role.MANAGER))
+    response = client.get("/stations/PART-THEIRS/", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="station-sessions")
+    assert response.status_code == 404
+
+
+def test_an_accountant_gets_no_remote_stop():
+    tenant = make_tenant("PartsAccountant")
+    running_station(tenant, "PART-ACC")
+    client = signed_in(member(tenant, Role.ACCOUNTANT))
+    body = client.get("/stations/PART-ACC/", HTTP_HX_REQUEST="true",
+                      HTTP_HX_TARGET="remote-stop-slot").content.decode()
+    assert "<form" not in body
