@@ -2,9 +2,10 @@
 
 from django.urls import include, path
 
-from billing import people_views, tariff_views, views
+from billing import tariff_views, views
 from billing.exports import views as export_views
 from billing.invoices import views as invoice_views
+from billing.people import views as people_views
 from billing.sessions import views as session_views
 
 urlpatterns = [
@@ -12,7 +13,7 @@ urlpatterns = [
     path("sessions/export.csv", session_views.sessions_csv, name="sessions-csv"),
     path("sessions/<int:pk>/", session_views.session_page, name="session-page"),
     path("sessions/<int:pk>/close/", session_views.session_close, name="session-close"),
-    # -- people: id tags and customers (billing/people_views.py)
+    # -- people: id tags and customers (billing/people/views.py)
     path("id-tags/", people_views.idtags_page, name="idtags-page"),
     path("id-tags/new/", people_views.idtag_edit, name="idtag-new"),
     path("id-tags/import/", people_views.idtags_import, name="idtags-import"),

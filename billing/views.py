@@ -1,4 +1,4 @@
-"""The tariff pages (id tags and customers: billing/people_views.py); writes go through the
+"""The tariff pages (id tags and customers: billing/people/views.py); writes go through the
 API's serializers and the same path as the API, so the rules are one. Tariffs: managers create
 and edit them (an edit of a tariff in use makes a new version, as through the API), accountants
 read them; both preview what a sample session would cost."""

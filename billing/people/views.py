@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 
 from billing import selectors
 from billing.forms import CustomerForm, IdTagFilterForm, IdTagForm, IdTagImportForm
-from billing.id_tag_csv import export_rows as id_tag_csv_rows
-from billing.id_tag_csv import header, id_tags_import
 from billing.invoices.selectors import invoices_of
+from billing.people.id_tag_csv import export_rows as id_tag_csv_rows
+from billing.people.id_tag_csv import header, id_tags_import
 from billing.serializers import CustomerSerializer
 from cpms.dashboard import page, sees_money, serializer_into_form
 from cpms.listing import MAX_SEARCH, listing
