@@ -9,10 +9,15 @@ from uuid import UUID
 
 from django.db import models
 
+PLAIN = frozenset({str, int, bool, float, type(None), dict, list})
+
 
 def encode(value: object) -> object:
+    if type(value) in PLAIN:
+        return value
     if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+        value = value if value.tzinfo is UTC else value.astimezone(UTC)
+        return value.isoformat().replace("+00:00", "Z")
     if isinstance(value, date | time):
         return value.isoformat()
     if isinstance(value, Decimal | UUID):

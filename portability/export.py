@@ -8,7 +8,7 @@ tables that others refer to are kept (8 bytes a row), to turn references into ro
 import io
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from hashlib import sha256
 from pathlib import PurePosixPath
@@ -65,35 +65,39 @@ def rows_of(table: Table, context: ExportContext) -> Iterator[dict]:
     if horizon is None:
         return
     columns = cols.columns_of(table)
+    writers = [(column.name, column.attname, _writer(table, column, context)) for column in columns]
     m2m = _m2m_values(table, context)
     queryset = (cols.model_of(table).objects.filter(**{table.scope: context.tenant}, pk__lte=horizon)
                 .order_by("pk").values("pk", *[column.attname for column in columns]))
-    keep = table.label in context.kept and context.pks.setdefault(table.label, array("q"))
+    keep = context.pks.setdefault(table.label, array("q")) if table.label in context.kept else None
     for position, values in enumerate(queryset.iterator(chunk_size=ROWS_PER_QUERY), start=1):
-        if keep is not False:
+        if keep is not None:
             keep.append(values["pk"])
-        row = {column.name: _cell(table, column, values, position, context) for column in columns}
-        row.update({name: sorted(links.get(values["pk"], ())) for name, links in m2m.items()})
+        row = {name: write(values[attname], position) for name, attname, write in writers}
+        for name, links in m2m.items():
+            row[name] = sorted(links.get(values["pk"], ()))
         yield row
 
 
-def _cell(table: Table, column: cols.Column, values: dict, position: int, context: ExportContext):
-    value = values[column.attname]
+def _writer(table: Table, column: cols.Column, context: ExportContext) -> Callable[[object, int], object]:
+    """How the column's value is written (chosen once per table, not per row)."""
     if column.field.name in table.blank:
-        return table.blank[column.field.name]
+        blank = table.blank[column.field.name]
+        return lambda value, position: blank
     if column.kind == cols.ID:
-        return position
+        return lambda value, position: position
     if column.kind in (cols.REF, cols.INT_REF):
-        return context.row_id(column.target, value)
+        return lambda value, position: context.row_id(column.target, value)
     if column.kind == cols.USER:
-        return context.username(value)
+        return lambda value, position: context.username(value)
     if column.kind == cols.NULL:
-        return None
+        return lambda value, position: None
     if column.kind == cols.FILE:
-        return file_path(table, column, position, value) if value else ""
+        return lambda value, position: file_path(table, column, position, value) if value else ""
     if column.kind == cols.GROUP:
-        return context.groups.setdefault((table.label, column.name), {}).setdefault(value, position)
-    return encode(value)
+        firsts = context.groups.setdefault((table.label, column.name), {})
+        return lambda value, position: firsts.setdefault(value, position)
+    return lambda value, position: encode(value)
 
 
 def file_path(table: Table, column: cols.Column, position: int, stored_name: str) -> str:

@@ -88,6 +88,8 @@ def import_archive(*, source, slug: str, name: str | None = None) -> ImportRepor
     newer version, a damaged one, and a tenant that already holds data."""
     try:
         archive = zipfile.ZipFile(source)
+    except FileNotFoundError as error:
+        raise ArchiveRefused(f"No file {source}.") from error
     except (zipfile.BadZipFile, OSError) as error:
         raise ArchiveRefused("Not a zip archive.") from error
     with archive:

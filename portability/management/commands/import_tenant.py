@@ -19,8 +19,6 @@ class Command(BaseCommand):
             report = import_archive(source=file, slug=slug, name=name)
         except ArchiveRefused as refused:
             raise CommandError(str(refused)) from refused
-        except FileNotFoundError as missing:
-            raise CommandError(f"No file {file}.") from missing
         self.stdout.write(f"Imported into tenant {report.tenant.slug} ({report.tenant.name}).")
         for table, rows in report.rows.items():
             if rows:
