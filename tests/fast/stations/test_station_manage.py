@@ -116,6 +116,8 @@ def test_remove_keeps_the_data_hides_the_station_and_refuses_it(owner_web, stati
     assert b'data-station-row="MANAGE-1"' in owner_web.get("/stations/?removed=yes").content
     page = owner_web.get(f"/stations/{station.identity}/")
     assert page.status_code == 200 and b"data-removed" in page.content
+    session_page = owner_web.get(f"/sessions/{session.pk}/")
+    assert session_page.status_code == 200 and b"MANAGE-1" in session_page.content
 
 
 def test_restore_brings_it_back_with_a_new_password_shown_once(owner_web, station, tenant):
