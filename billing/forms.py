@@ -1,13 +1,11 @@
 """Forms of the money pages. They parse what the browser sends; the rules are the API's: each
 form's data goes through the API's serializer (see cpms/dashboard.py serializer_into_form)."""
 
-import json
 from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
 
-from billing.models import Tariff
 from cpms.dashboard import Form
 from stations.models import IdTagStatus, IdTokenType
 
@@ -117,78 +115,8 @@ class CustomerForm(Form):
         return {name: self.cleaned_data.get(name, "") for name in ("name", "address", "email", "vat_id")}
 
 
-SIMPLE, ELEMENTS = "simple", "elements"
 SIMPLE_TYPES = {"ENERGY": "energy_price", "PARKING_TIME": "parking_price", "TIME": "time_price",
                 "FLAT": "flat_fee"}
-
-
-class TariffForm(Form):
-    name = forms.CharField(max_length=200)
-    currency = forms.CharField(max_length=3, initial="EUR", help_text="ISO 4217, e.g. EUR")
-    vat_rate = forms.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100, initial=0,
-                                  label="VAT rate (%)")
-    idle_grace_minutes = forms.IntegerField(min_value=0, initial=0, label="Parking grace (minutes)",
-                                            help_text="Parking is billed only beyond it")
-    min_price = forms.DecimalField(**MONEY, required=False, label="Minimum price (net)")
-    max_price = forms.DecimalField(**MONEY, required=False, label="Maximum price (net)")
-    is_default = forms.BooleanField(required=False, label="The tenant's default tariff")
-    mode = forms.ChoiceField(choices=[(SIMPLE, "Simple prices"), (ELEMENTS, "Elements (OCPI JSON)")],
-                             initial=SIMPLE, widget=forms.RadioSelect, label="Prices given as")
-    energy_price = forms.DecimalField(**MONEY, required=False, label="Energy (per kWh)")
-    parking_price = forms.DecimalField(**MONEY, required=False, label="Parking (per hour)")
-    time_price = forms.DecimalField(**MONEY, required=False, label="Charging time (per hour)")
-    flat_fee = forms.DecimalField(**MONEY, required=False, label="Session fee (once)")
-    elements_json = forms.CharField(
-        required=False, label="Elements", widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}),
-        help_text='OCPI 2.2.1 elements: [{"price_components": [{"type": "ENERGY", "price": "0.30"}], '
-                  '"restrictions": {"start_time": "22:00", "end_time": "06:00"}}, ...]')
-    driver_text = forms.CharField(
-        required=False, max_length=512, label="Text for drivers",
-        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 512}),
-        help_text="Shown by OCPP 2.0.1 stations when a driver's card is accepted. "
-                  "Leave blank for the generated price line.")
-    driver_language = forms.CharField(required=False, max_length=8, label="Its language",
-                                      help_text="RFC 5646, e.g. de")
-
-    def clean(self):
-        data = super().clean()
-        if data.get("mode") == ELEMENTS:
-            try:
-                data["elements"] = json.loads(data.get("elements_json") or "")
-            except ValueError as error:
-                self.add_error("elements_json", f"Not valid JSON: {error}.")
-        else:
-            components = [{"type": kind, "price": str(data[field])} for kind, field in SIMPLE_TYPES.items()
-                          if data.get(field) is not None]
-            if not components:
-                self.add_error("energy_price", "Give at least one price (0 for free).")
-            data["elements"] = [{"price_components": components}]
-        return data
-
-    def api_data(self) -> dict:
-        data = self.cleaned_data
-        return {"name": data["name"], "currency": data["currency"].upper(), "vat_rate": str(data["vat_rate"]),
-                "idle_grace_minutes": data["idle_grace_minutes"],
-                "min_price": _text(data.get("min_price")), "max_price": _text(data.get("max_price")),
-                "is_default": bool(data.get("is_default")), "elements": data["elements"],
-                "driver_text": data.get("driver_text", ""),
-                "driver_language": data.get("driver_language", "")}
-
-
-def _text(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
-
-
-def tariff_initial(tariff: Tariff) -> dict:
-    """A tariff as the form's initial values: simple prices where the elements are that simple."""
-    initial = {"name": tariff.name, "currency": tariff.currency, "vat_rate": tariff.vat_rate,
-               "idle_grace_minutes": tariff.idle_grace_minutes, "min_price": tariff.min_price,
-               "max_price": tariff.max_price, "is_default": tariff.is_default,
-               "elements_json": json.dumps(tariff.elements, indent=2),
-               "driver_text": tariff.driver_text, "driver_language": tariff.driver_language}
-    simple = simple_prices(tariff.elements)
-    initial["mode"] = SIMPLE if simple is not None else ELEMENTS
-    return initial | (simple or {})
 
 
 def simple_prices(elements: list) -> dict | None:

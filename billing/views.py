@@ -1,22 +1,14 @@
-"""The tariff pages (id tags and customers: billing/people/views.py); writes go through the
-API's serializers and the same path as the API, so the rules are one. Tariffs: managers create
-and edit them (an edit of a tariff in use makes a new version, as through the API), accountants
-read them; both preview what a sample session would cost."""
+"""The tariffs list and its price preview (id tags and customers: billing/people/views.py; the
+tariff editor: billing/tariff_views.py). Managers create and edit tariffs, accountants read them;
+both preview what a sample session would cost."""
 
-from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 
 from billing import selectors
-from billing.forms import (
-    TariffForm,
-    TariffPreviewForm,
-    simple_prices,
-    tariff_initial,
-)
-from billing.serializers import TariffSerializer
-from billing.services import TariffInUse, tariff_create, tariff_update
-from cpms.dashboard import page, serializer_into_form
+from billing.forms import TariffPreviewForm, simple_prices
+from cpms.dashboard import page
+from cpms.listing import listing
 from tenants.access import MONEY_ROLES
 from tenants.models import Role
 
@@ -25,37 +17,22 @@ def _preview_form(request, data=None) -> TariffPreviewForm:
     return TariffPreviewForm(data, tariffs=selectors.tariffs_of(request.tenant))
 
 
+def _listed(request) -> dict:
+    """One page of the current tariffs (sorted, searched: cpms/listing.py), each with its
+    simple prices when it has only those."""
+    listed = listing(request, selectors.tariffs_of(request.tenant),
+                     sorts={"name": ("name", "id"), "version": ("version", "id"),
+                            "vat": ("vat_rate", "id")},
+                     default="name", search=("name",))
+    rows = [{"tariff": t, "simple": simple_prices(t.elements)} for t in listed.page]
+    return {"list": listed, "rows": rows,
+            "can_edit": request.role == Role.MANAGER}
+
+
 @page(*MONEY_ROLES)
 def tariffs_page(request):
-    tariffs = selectors.tariffs_of(request.tenant)
-    rows = [{"tariff": t, "simple": simple_prices(t.elements)} for t in tariffs]
-    return render(request, "billing/tariffs.html", {
-        "rows": rows, "can_edit": request.role == Role.MANAGER, "preview_form": _preview_form(request)})
-
-
-@page(Role.MANAGER)
-def tariff_edit(request, pk: int | None = None):
-    tariff = get_object_or_404(selectors.tariffs_of(request.tenant), pk=pk) if pk else None
-    form = TariffForm(request.POST or None, initial=tariff_initial(tariff) if tariff else {})
-    if request.method == "POST" and form.is_valid():
-        serializer = TariffSerializer(tariff, data=form.api_data(), context={"request": request})
-        if serializer_into_form(form, serializer, {"elements": "elements_json"}):
-            try:
-                saved = (tariff_create(tenant=request.tenant, **serializer.validated_data) if tariff is None
-                         else tariff_update(tariff=tariff, **serializer.validated_data))
-            except TariffInUse as error:
-                form.add_error(None, str(error))
-            else:
-                if tariff is not None and saved.pk != tariff.pk:
-                    messages.success(request, f"{saved.name} is in use: the new prices are version "
-                                              f"{saved.version}, for the sessions that start from now.")
-                else:
-                    messages.success(request, f"Tariff {saved.name} saved.")
-                return redirect("tariffs-page")
-    generated = selectors.tariff_generated_text(tariff) if tariff else ""
-    return render(request, "billing/tariff_form.html",
-                  {"form": form, "tariff": tariff, "generated_text": generated},
-                  status=400 if form.is_bound and form.errors else 200)
+    context = _listed(request) | {"preview_form": _preview_form(request)}
+    return render(request, "billing/tariffs.html", context)
 
 
 @page(*MONEY_ROLES)
@@ -72,7 +49,5 @@ def tariff_preview(request):
     status = 400 if form.is_bound and form.errors else 200
     if request.headers.get("HX-Request"):
         return render(request, "billing/_tariff_preview.html", context, status=200)
-    tariffs = selectors.tariffs_of(request.tenant)
-    context |= {"rows": [{"tariff": t, "simple": simple_prices(t.elements)} for t in tariffs],
-                "can_edit": request.role == Role.MANAGER}
+    context |= _listed(request)
     return render(request, "billing/tariffs.html", context, status=status)
