@@ -66,7 +66,8 @@ def test_a_201_station_page_shows_its_evses_with_their_connectors(tenant, http):
     # EVSE 1 with its connectors 1/1 and 1/2, then EVSE 2: each EVSE named once
     assert rows.index("EVSE 1") < rows.index(">1/2<") < rows.index("EVSE 2")
     assert rows.count("EVSE 1<") == 1
-    assert 'class="connector status-occupied" data-station="DASH-201" data-connector="1001"' in rows
+    # not connected: its last known status, greyed (templates/stations/_connector.html)
+    assert 'class="connector offline" data-station="DASH-201" data-connector="1001" data-status="Occupied"' in rows
     assert 'title="EVSE 1, connector 2"' in rows
 
 
@@ -97,8 +98,8 @@ def test_the_station_list_names_201_connectors_by_evse_and_filters_occupied(tena
     station_16(tenant)
     page = http.get("/stations/").text
     assert "OCPP 2.0.1" in page and "OCPP 1.6" in page
-    assert '<span class="cid">1/2</span>: <span class="cstatus">Occupied</span>' in page
-    assert '<span class="cid">2</span>: <span class="cstatus">Available</span>' in page
+    assert '<span class="cid">1/2</span>: <span class="cstatus">offline (last known: Occupied)</span>' in page
+    assert '<span class="cid">2</span>: <span class="cstatus">offline (last known: Available)</span>' in page
     assert page.count('data-evses="1"') == 1
     occupied = http.get("/stations/", {"status": "Occupied"}).text
     assert "DASH-201" in occupied and "DASH-16" not in occupied
