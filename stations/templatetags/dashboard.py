@@ -22,6 +22,7 @@ NAV = [
     ("tariffs-page", "Tariffs"),
     ("loadgroups-page", "Load groups"),
     ("invoices-page", "Invoices"),
+    ("seller-page", "Seller details"),
     ("exports-page", "Exports"),
     ("security-page", "Security"),
     ("alerts-page", "Alerts"),

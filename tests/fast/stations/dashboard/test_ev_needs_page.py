@@ -42,7 +42,7 @@ def test_the_station_page_shows_what_the_car_asked_and_still_needs_to_an_account
     session = car_with_needs(tenant, "NEEDS-201")
     page = signed_in(member(tenant, Role.ACCOUNTANT)).get("/stations/NEEDS-201/").content.decode()
     assert "Charging needs" in page and f"session {session.pk}" in page
-    assert "2031-05-06 17:30 UTC" in page
+    assert 'datetime="2031-05-06T17:30:00Z"' in page
     assert "30000 Wh" in page and "6000 Wh" in page and "26000 Wh" in page
     assert "16 A" in page and ">Accepted</span>" in page
 
