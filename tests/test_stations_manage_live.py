@@ -125,3 +125,23 @@ async def test_manage_a_station_and_its_site_in_the_browser(server, viewport):
         station.refresh_from_db()
         assert station.removed_at is None and station.enabled
         await _no_overflow(page)
+
+
+@needs_chromium
+async def test_a_sites_counts_follow_its_stations_without_reload(server):
+    tenant = make_tenant("SiteLive")
+    site = Location.objects.create(tenant=tenant, name="Live yard")
+    station, password = make_station(tenant, identity="SITE-LIVE-1", location=site)
+    user = member(tenant, Role.ACCOUNTANT)  # reads a site's page
+    count = "document.querySelector('[data-site-summary] [data-count=\"{}\"]').textContent.trim()"
+    async with browser() as chromium, signed_in(chromium, server, user) as page:
+        await page.goto(f"/sites/{site.pk}/")
+        await page.wait_for_function("() => document.documentElement.dataset.live === 'open'")
+        await page.evaluate("window.notReloaded = true")
+        assert await page.evaluate(count.format("online")) == "0"
+        async with charge_point(server, tenant, station, password) as cp:
+            await page.wait_for_function(f"() => {count.format('online')} === '1'", timeout=15_000)
+            await cp.status(1, "Charging")
+            await page.wait_for_function(f"() => {count.format('charging')} === '1'", timeout=15_000)
+        await page.wait_for_function(f"() => {count.format('online')} === '0'", timeout=15_000)
+        assert await page.evaluate("window.notReloaded") is True
