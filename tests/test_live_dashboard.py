@@ -134,3 +134,26 @@ async def test_a_201_transaction_event_session_shows_live(server):
             await _until(page, f"!{SESSIONS}.includes('running')")
             await asyncio.sleep(0)
             assert await page.evaluate("window.notReloaded") is True
+
+
+async def test_the_stations_list_greys_a_station_that_goes_and_colours_it_again(server):
+    tenant = make_tenant("LiveList")
+    station, password = make_station(tenant, identity="LIVE-LIST-1")
+    user = member(tenant, Role.INSTALLER)
+    connector = "document.querySelector('.connector[data-station=\"LIVE-LIST-1\"]')"
+    seen = "document.querySelector('[data-last-seen=\"LIVE-LIST-1\"]').textContent"
+    async with browser() as chromium, signed_in(chromium, server, user) as page:
+        await page.goto("/stations/")
+        await _live(page)
+        await page.evaluate("window.notReloaded = true")
+        assert await page.evaluate(seen) == "never"
+        async with charge_point(server, tenant, station, password) as cp:
+            await _until(page, f"{seen} !== 'never'")  # a fresh station is seen at once
+            await cp.status(1, "Available")
+            await _until(page, f"{connector} && {connector}.className === 'connector status-available'")
+        await _until(page, f"{connector}.textContent.includes('offline (last known: Available)')")
+        assert await page.evaluate(f"{connector}.className") == "connector offline"
+        async with charge_point(server, tenant, station, password):
+            await _until(page, f"{connector}.className === 'connector status-available'")
+            assert "offline" not in await page.evaluate(f"{connector}.textContent")
+        assert await page.evaluate("window.notReloaded") is True
