@@ -36,6 +36,10 @@ class IdTagFilter(django_filters.FilterSet):
 
 
 class StationFilter(django_filters.FilterSet):
+    # by id, not as a choice: another tenant's site id finds nothing, as a missing one does
+    location = django_filters.NumberFilter(field_name="location_id",
+                                           help_text="The stations of this site (its id)")
+
     class Meta:
         model = Station
-        fields = ["admission", "ocpp_version"]
+        fields = ["admission", "ocpp_version", "location"]

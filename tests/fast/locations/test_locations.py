@@ -180,3 +180,12 @@ def test_tile_source_of_the_csp():
     assert tile_source("https://{s}.tile.example.org/{z}/{x}/{y}.png") == "https://*.tile.example.org"
     assert tile_source("") == "" and tile_source("javascript:alert(1)") == ""
     assert "img-src 'self' data: https://t.example" in with_tiles("img-src 'self' data:", "https://t.example/{z}")
+
+
+def test_the_stations_api_filters_by_site(owner_api, outsider_api, tenant, site):
+    make_station(tenant, "AT-SITE", location=site)
+    make_station(tenant, "ELSEWHERE")
+    rows = owner_api.get(f"/api/v1/stations/?location={site.pk}").json()["results"]
+    assert [row["identity"] for row in rows] == ["AT-SITE"]
+    assert outsider_api.get(f"/api/v1/stations/?location={site.pk}").json()["count"] == 0
+    assert outsider_api.get("/api/v1/stations/?location=999999").json()["count"] == 0
