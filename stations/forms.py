@@ -21,11 +21,16 @@ class OnboardingForm(forms.Form):
                                      help_text="Amperes per phase the station may draw.")
     load_group = forms.ModelChoiceField(queryset=LoadGroup.objects.none(), required=False,
                                         help_text="Optional: the group whose cap it shares.")
+    location = forms.ModelChoiceField(queryset=LoadGroup.objects.none(), required=False, label="Site",
+                                      empty_label="No site", help_text="Optional: where it stands.")
 
     def __init__(self, *args, tenant, **kwargs):
+        from stations.models import Location
+
         super().__init__(*args, **kwargs)
         self.tenant = tenant
         self.fields["load_group"].queryset = LoadGroup.objects.filter(tenant=tenant).order_by("name")
+        self.fields["location"].queryset = Location.objects.filter(tenant=tenant).order_by("name")
 
     def clean_identity(self) -> str:
         identity = self.cleaned_data["identity"].strip()

@@ -108,7 +108,7 @@ def onboarding(request):
         with transaction.atomic():
             station, password = station_create(
                 tenant=request.tenant, identity=data["identity"], name=data["name"],
-                max_current=data["max_current"])
+                max_current=data["max_current"], location=data.get("location"))
             station_tariff_and_group_set(station=station, load_group=data["load_group"])
         # The password is in this answer only: it is stored hashed.
         return render(request, "stations/onboarded.html", {"station": station, "password": password})

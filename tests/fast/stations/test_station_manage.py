@@ -201,3 +201,14 @@ def test_the_list_is_a_fixed_number_of_queries_per_page(owner_web, tenant):
     with CaptureQueriesContext(connection) as many:
         owner_web.get("/stations/")
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_onboarding_places_the_new_station_at_a_site(owner_web, tenant, other_tenant):
+    site = Location.objects.create(tenant=tenant, name="Front")
+    theirs = Location.objects.create(tenant=other_tenant, name="Theirs")
+    refused = owner_web.post("/stations/new/", {"identity": "NEW-AT-SITE", "max_current": "16",
+                                                "location": theirs.pk})
+    assert refused.status_code == 400 and "location" in refused.context["form"].errors
+    assert owner_web.post("/stations/new/", {"identity": "NEW-AT-SITE", "max_current": "16",
+                                             "location": site.pk}).status_code == 200
+    assert Station.objects.get(tenant=tenant, identity="NEW-AT-SITE").location == site
