@@ -13,6 +13,7 @@ from decimal import Decimal
 from django import forms
 
 from billing.forms import DATETIME, MONEY
+from billing.selectors import tariff_is_pending
 from billing.serializers import DAYS
 from cpms.dashboard import Form
 
@@ -174,4 +175,5 @@ def tariff_editor_initial(tariff, default_vat_rate: Decimal) -> dict:
     return {"name": tariff.name, "currency": tariff.currency, "vat_rate": tariff.vat_rate,
             "idle_grace_minutes": tariff.idle_grace_minutes, "min_price": tariff.min_price,
             "max_price": tariff.max_price, "is_default": tariff.is_default,
-            "driver_text": tariff.driver_text, "driver_language": tariff.driver_language} | base
+            "driver_text": tariff.driver_text, "driver_language": tariff.driver_language,
+            "valid_from": tariff.valid_from if tariff_is_pending(tariff) else None} | base
