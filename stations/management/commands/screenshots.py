@@ -4,7 +4,7 @@
 
 Drives headless Chromium (Debian's `chromium`, through Playwright; no browser download). It
 starts nothing and changes nothing: it signs in, opens each page and saves a PNG per page, at
-desktop width and (with --phone) at phone width too."""
+desktop width and (with --phone) at phone width too, with the phone's menu opened."""
 
 import asyncio
 import os
@@ -14,8 +14,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 PAGES = [("overview", "/"), ("stations", "/stations/"), ("onboarding", "/stations/new/"),
-         ("sessions", "/sessions/"), ("tariffs", "/tariffs/"), ("load-groups", "/load-groups/"),
-         ("invoices", "/invoices/")]
+         ("sites", "/sites/"), ("sessions", "/sessions/"), ("reports", "/reports/"),
+         ("id-tags", "/id-tags/"), ("tariffs", "/tariffs/"), ("load-groups", "/load-groups/"),
+         ("invoices", "/invoices/"), ("alerts", "/alerts/"), ("users", "/team/")]
 
 
 class Command(BaseCommand):
@@ -75,7 +76,17 @@ class Command(BaseCommand):
                         target = out / f"{name}{suffix}.png"
                         await page.screenshot(path=str(target), full_page=True)
                         saved.append(target)
+                    if suffix:  # the phone's menu, opened (docs/dashboard.md, "On a phone")
+                        saved.append(await self._menu(page, out / f"menu{suffix}.png"))
                     await context.close()
             finally:
                 await chromium.close()
         return saved
+
+    @staticmethod
+    async def _menu(page, target: Path) -> Path:
+        await page.goto("/")
+        await page.wait_for_load_state("networkidle")
+        await page.locator("nav.site .nav-toggle").click()
+        await page.screenshot(path=str(target))
+        return target
