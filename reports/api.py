@@ -53,7 +53,13 @@ class StationReportsView(TenantListAPIView):
     serializer_class = StationRowSerializer
 
     def tenant_queryset(self, tenant):
-        return selectors.station_table(tenant, _period(self.request)).order_by("identity", "pk")
+        return selectors.station_list(tenant).order_by("identity", "pk")
+
+    def paginate_queryset(self, queryset):
+        """Only the page's stations get their figures (reports.selectors.figures_into)."""
+        period = _period(self.request)
+        page = super().paginate_queryset(queryset)
+        return selectors.figures_into(list(page if page is not None else queryset), period)
 
 
 @extend_schema(parameters=PERIOD_PARAMETERS)
@@ -64,7 +70,12 @@ class SiteReportsView(TenantListAPIView):
     serializer_class = SiteRowSerializer
 
     def tenant_queryset(self, tenant):
-        return selectors.site_table(tenant, _period(self.request)).order_by("name", "pk")
+        return selectors.site_list(tenant).order_by("name", "pk")
+
+    def paginate_queryset(self, queryset):
+        period = _period(self.request)
+        page = super().paginate_queryset(queryset)
+        return selectors.figures_into(list(page if page is not None else queryset), period, of="site")
 
 
 def _report(request, view, *, name: str, key: dict, **which) -> Response:

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reports.metrics import figures, merged, percent, spans, without
@@ -67,12 +67,13 @@ def test_without_cuts_the_middle_out():
 
 
 hours = st.floats(min_value=-30, max_value=54, allow_nan=False)
-intervals = st.lists(st.tuples(hours, hours).map(lambda p: (at(min(p)), at(max(p)))), max_size=12)
+intervals = st.lists(st.tuples(hours, hours).map(lambda p: (at(min(p)), at(max(p)))), max_size=8)
 statuses = st.sampled_from(["Available", "Faulted", "Charging", "Occupied", "Preparing", "Unavailable"])
-changes = st.lists(st.tuples(hours, statuses), max_size=10).map(
+changes = st.lists(st.tuples(hours, statuses), max_size=6).map(
     lambda c: sorted(((at(h), s) for h, s in c), key=lambda x: x[0]))
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(online=intervals, connectors=st.dictionaries(st.integers(0, 3), st.tuples(
     st.none() | statuses, changes), max_size=4))
 def test_every_share_lies_between_0_and_100(online, connectors):
