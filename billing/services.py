@@ -270,10 +270,8 @@ def tariff_update(*, tariff: Tariff, valid_from: datetime | None = None, **chang
     change, a new version that sessions starting from then get (docs/pricing.md); a pending
     version is changed in place, its date too."""
     current = Tariff.objects.select_for_update().get(pk=tariff.pk)
-    if valid_from is not None and not selectors.tariff_is_pending(current):
-        if current.superseded_at is None:
-            return _new_version(current, changes, valid_from=valid_from)
-    elif valid_from is not None:
+    pending = selectors.tariff_is_pending(current)
+    if valid_from is not None and pending and current.superseded_at is None:
         _reschedule(current, valid_from)
     if current.superseded_at is not None:
         newest = Tariff.objects.filter(family=current.family, superseded_at__isnull=True).first()
@@ -289,6 +287,8 @@ def tariff_update(*, tariff: Tariff, valid_from: datetime | None = None, **chang
             sessions_snapshot_running(tariff=default)
         if changes["is_default"]:
             _default_unset(tenant_id=current.tenant_id)
+    if valid_from is not None and not pending:  # a scheduled change: always a version of its own
+        return _new_version(current, changes, valid_from=valid_from)
     if set(changes) <= NOT_PRICES or not selectors.tariff_in_use(current):
         for name, value in changes.items():
             setattr(current, name, value)
