@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from alerts.models import AlertKind, AlertState, Severity
 from cpms.dashboard import Form
+from cpms.pickers import PickerInput
 from tenants.models import Role
 
 WHEN = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -16,7 +17,8 @@ MAX_THRESHOLD = 60 * 24 * 366  # a year of minutes: beyond it a threshold is a t
 class AlertFilterForm(Form):
     state = forms.ChoiceField(required=False, choices=[("", "Open and resolved"), *AlertState.choices])
     kind = forms.ChoiceField(required=False, choices=[("", "Every kind"), *AlertKind.choices])
-    station = forms.CharField(required=False, max_length=100, label="Station (identity)")
+    station = forms.CharField(required=False, max_length=100, label="Station (identity)",
+                              widget=PickerInput("stations"))
 
     def filters(self) -> dict:
         """The valid filters (an invalid one is ignored, never a 500)."""

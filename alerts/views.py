@@ -16,14 +16,13 @@ from django.views.decorators.http import require_POST, require_safe
 from alerts import rules, selectors, services
 from alerts.forms import AlertFilterForm, AlertRuleForm, MuteForm
 from alerts.models import Alert, AlertKind, AlertState
-from cpms.dashboard import page, paged, query_without_page
+from cpms.dashboard import page
+from cpms.listing import listing
 from stations import selectors as station_selectors
 from stations.models import Station
 from tenants.access import EVERYONE, STATION_ROLES, dashboard_view
 from tenants.actors import closer_of
 from tenants.models import Membership, Role
-
-OPEN_SHOWN = 200
 
 
 def _station(request, identity: str) -> Station:
@@ -40,24 +39,28 @@ def _filtered(request, filters: dict, state: str):
                                station_id=station_id).select_related("station")
 
 
+SORTS = {"opened": "opened_at", "seen": "last_seen_at", "severity": "severity", "kind": "kind",
+         "station": "station__identity", "occurrences": "occurrences", "resolved": "resolved_at"}
+SEARCH = ("title", "station__identity")
+RESOLVED_SHOWN = 10  # beside the open ones; all of them (a list of their own) with state=resolved
+
+
 @page(*EVERYONE)
 def alerts_page(request):
+    """The open alerts as a list (paginated, sortable, searchable: a storm opens thousands), and
+    the latest resolved ones; with the state filter "resolved", those are the list."""
     form = AlertFilterForm(request.GET or None)
     filters = form.filters() if form.is_bound else {"state": "", "kind": "", "station": ""}
-    show_open = filters["state"] != AlertState.RESOLVED
-    show_history = filters["state"] != AlertState.OPEN
-    history = paged(request, _filtered(request, filters, AlertState.RESOLVED)) if show_history else None
+    listed_state = AlertState.RESOLVED if filters["state"] == AlertState.RESOLVED else AlertState.OPEN
+    rows = listing(request, _filtered(request, filters, listed_state), sorts=SORTS, search=SEARCH,
+                   default="-resolved" if listed_state == AlertState.RESOLVED else "-opened")
+    resolved = _filtered(request, filters, AlertState.RESOLVED).order_by("-resolved_at", "-pk")
+    latest_resolved = list(resolved[:RESOLVED_SHOWN]) if not filters["state"] else []
     return render(request, "alerts/alerts.html", {
-        "form": form, "show_open": show_open,
-        **(_open_shown(request, filters) if show_open else {"open": [], "open_total": 0}),
-        "page": history, "query": query_without_page(request),
+        "form": form, "rows": rows, "show_open": listed_state == AlertState.OPEN,
+        "latest_resolved": latest_resolved,
+        "resolved_rows": latest_resolved if listed_state == AlertState.OPEN else rows.page,
         "can_act": request.role in STATION_ROLES})
-
-
-def _open_shown(request, filters: dict) -> dict:
-    """The open alerts, at most OPEN_SHOWN (a storm opens thousands: the rest by filtering)."""
-    alerts = _filtered(request, filters, AlertState.OPEN)
-    return {"open": list(alerts[:OPEN_SHOWN]), "open_total": alerts.count()}
 
 
 @require_POST

@@ -209,3 +209,21 @@ def _stale(event, users, settled_sum) -> bool:
     """A fill event computed before one of the resource's users settled."""
     _, _, r, count, settled = event
     return count != len(users[r]) or settled != settled_sum[r]
+
+
+def group_phases(phases: int) -> list[str]:
+    """A group's phases as the allocation's JSON names them."""
+    return ["1", "2", "3"] if phases == 3 else ["1"]
+
+
+def measured_total(connectors: list[dict], phases_of_group: int) -> Decimal | None:
+    """The most loaded phase's measured current over the connectors (None: nothing measured); a
+    car counts on the phases it loads (all of the group's if unknown)."""
+    phases = group_phases(phases_of_group)
+    measured = dict.fromkeys(phases, Decimal(0))
+    drawn = [entry for entry in connectors if entry.get("measured_current") is not None]
+    for entry in drawn:
+        for phase in [str(p) for p in entry.get("phases") or []] or phases:
+            if phase in measured:
+                measured[phase] += Decimal(entry["measured_current"])
+    return max(measured.values()) if drawn else None

@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from loadmgmt.allocation import group_phases as _phases
+from loadmgmt.allocation import measured_total
 from loadmgmt.allocation_serializers import AllocationSerializer
 from loadmgmt.models import Allocation
 from stations.live import publish
@@ -19,25 +21,28 @@ def allocation_event(allocation: Allocation) -> dict:
     """JSON-ready: the allocation as the API gives it, with the measured current and numbers for
     the plot."""
     body = AllocationSerializer(allocation).data
-    phases = ["1", "2", "3"] if allocation.group.phases == 3 else ["1"]
-    measured = dict.fromkeys(phases, Decimal(0))
-    drawn = [entry for entry in allocation.connectors if entry.get("measured_current") is not None]
-    for entry in drawn:  # a car counts on the phases it loads (all of the group's if unknown)
-        for phase in [str(p) for p in entry.get("phases") or []] or phases:
-            if phase in measured:
-                measured[phase] += Decimal(entry["measured_current"])
-    total_measured = max(measured.values()) if drawn else None
-    created = allocation.created_at
+    total_measured = measured_total(allocation.connectors, allocation.group.phases)
     return {
         "type": EVENT, "group": allocation.group_id,
         **{key: body[key] for key in ("id", "reason", "max_current", "available_current",
                                       "allocated_current", "connectors")},
-        "at": body["created_at"], "t": created.timestamp() if created else None,
-        "measured_current": None if total_measured is None else str(total_measured),
-        "plot": {"cap": float(allocation.max_current),
-                 "allocated": [float(allocation.allocated.get(p, 0)) for p in phases],
-                 "measured": None if total_measured is None else float(total_measured)},
+        "at": body["created_at"], "measured_current": None if total_measured is None else str(total_measured),
+        **plot_point(allocation, total_measured),
     }
+
+
+def plot_point(allocation: Allocation, total_measured: Decimal | None = ...) -> dict:
+    """What the plot needs of an allocation: its time, cap, allocated and measured currents. For
+    the history, from the stored `measured` (the connectors, hundreds per row, are not read)."""
+    if total_measured is ...:
+        total_measured = allocation.measured
+    created, phases = allocation.created_at, _phases(allocation.group.phases)
+    return {"t": created.timestamp() if created else None,
+            "plot": {"cap": float(allocation.max_current),
+                     "allocated": [float(allocation.allocated.get(p, 0)) for p in phases],
+                     "measured": None if total_measured is None else float(total_measured)}}
+
+
 
 
 def allocation_published(allocation: Allocation) -> None:

@@ -1,6 +1,6 @@
 """Dashboard pages of this app (see tenants/access.py for who may see them)."""
 
-from django.urls import include, path
+from django.urls import path
 
 from loadmgmt import views
 
@@ -13,6 +13,4 @@ urlpatterns = [
     path("load-groups/<int:pk>/members/add/", views.loadgroup_members_add, name="loadgroup-members-add"),
     path("load-groups/<int:pk>/members/remove/", views.loadgroup_members_remove,
          name="loadgroup-members-remove"),
-    # The search pickers (cpms/pickers.py) until the lead includes cpms.picker_urls in cpms/urls.py
-    path("", include("cpms.picker_urls")),
 ]

@@ -1,6 +1,6 @@
 """The load group forms: they parse what the browser sends; the rules are the API's
 (loadmgmt/serializers.py), applied by the view. Stations are typed or picked (cpms/pickers.py),
-never listed whole: a group of a fleet has hundreds of them (docs/load-management.md)."""
+never listed whole: a group of a fleet has hundreds of them (docs/smart-charging.md, "Load groups")."""
 
 from decimal import Decimal
 

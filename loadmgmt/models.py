@@ -157,6 +157,10 @@ class Allocation(models.Model):
     reserved = models.JSONField(help_text="Per phase, held for offline or uncontrollable stations")
     base_load = models.JSONField(help_text="Per phase")
     connectors = models.JSONField(help_text="One entry per connector: limit, measured, status")
+    measured = models.DecimalField(
+        max_digits=9, decimal_places=1, null=True, blank=True,
+        help_text="The most loaded phase's measured current over the connectors (A), for the plot of "
+                  "the history: read without the connectors (hundreds per row in a large group)")
 
     class Meta:
         ordering = ["-created_at", "-id"]

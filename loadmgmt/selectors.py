@@ -23,6 +23,7 @@ from loadmgmt.allocation import (
     Group,
     allocate,
     available,
+    measured_total,
 )
 from loadmgmt.charging_needs import with_charging_needs
 from loadmgmt.external_limits import capped, external_ceilings
@@ -335,7 +336,7 @@ def allocation_build(*, state: GroupState, limits: dict, reason: str) -> Allocat
         group=state.group, reason=reason[:50], max_current=state.cap,
         available=_per_phase(available(spec)), allocated=_per_phase(allocated),
         reserved=_per_phase(state.reserved), base_load=_per_phase(state.base_load),
-        connectors=connectors)
+        connectors=connectors, measured=measured_total(connectors, state.group.phases))
 
 
 def _str(value: Decimal | None) -> str | None:

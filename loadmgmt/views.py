@@ -15,7 +15,7 @@ from billing.selectors import group_tariff_of, tariffs_of
 from cpms.dashboard import page, sees_money, serializer_into_form
 from cpms.listing import listing
 from loadmgmt import selectors
-from loadmgmt.allocation_feed import allocation_event
+from loadmgmt.allocation_feed import allocation_event, plot_point
 from loadmgmt.forms import LoadGroupForm, MembersAddForm
 from loadmgmt.group_tariff import load_group_with_tariff_create, load_group_with_tariff_update
 from loadmgmt.models import Allocation, LoadGroup, LoadGroupMember
@@ -25,6 +25,7 @@ from loadmgmt.services import load_group_stations_add, load_group_stations_remov
 from tenants.access import STATION_ROLES
 
 HISTORY = 500  # allocations in the plot
+HEAVY = ("connectors", "available", "reserved", "base_load")  # not read for the plot's history
 
 
 def _groups_listed(tenant):
@@ -59,12 +60,13 @@ def loadgroup_page(request, pk: int):
 
 
 def _group_page(request, group: LoadGroup, add_form: MembersAddForm):
-    history = list(group.allocations.select_related("group")[:HISTORY])
-    latest = history[0] if history else selectors.allocation_preview(group=group)
+    history = list(group.allocations.select_related("group").defer(*HEAVY)[:HISTORY])
+    latest = (group.allocations.select_related("group").first() if history
+              else selectors.allocation_preview(group=group))
     money = sees_money(request)
     return render(request, "loadmgmt/loadgroup.html", {
         "group": group, "latest": allocation_event(latest), "cap": selectors.group_cap(group),
-        "history": [allocation_event(a) for a in reversed(history)], "money": money,
+        "history": [plot_point(a) for a in reversed(history)], "money": money,
         "tariff": group_tariff_of(group_id=group.pk) if money else None,
         "members": _members(request, group), "add_form": add_form},
         status=400 if add_form.is_bound else 200)
