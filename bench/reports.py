@@ -88,6 +88,9 @@ def build(args) -> None:
                                      "faulted_s", "connectors", "connector_s", "occupied_cs",
                                      "charging_cs", "sessions", "energy_wh", "currency",
                                      "revenue_net", "revenue_gross", "computed_at"], rows())
+    from reports.services import totals_rollup
+
+    totals_rollup(since=first, until=date.today())
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     print(f"  {len(stations):,} stations, {written:,} station days in {time.perf_counter() - began:.0f} s",

@@ -40,3 +40,45 @@ class StationDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.station_id} {self.day}"
+
+
+class _Totals(models.Model):
+    """The sums of the StationDay rows of a tenant's or a site's day (the same fields), so that
+    a series over a year reads a row per day, not one per station and day."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    seconds = models.PositiveBigIntegerField(default=0)
+    online_s = models.PositiveBigIntegerField(default=0)
+    uptime_s = models.PositiveBigIntegerField(default=0)
+    faulted_s = models.PositiveBigIntegerField(default=0)
+    connectors = models.PositiveIntegerField(default=0)
+    connector_s = models.PositiveBigIntegerField(default=0)
+    occupied_cs = models.PositiveBigIntegerField(default=0)
+    charging_cs = models.PositiveBigIntegerField(default=0)
+    sessions = models.PositiveIntegerField(default=0)
+    energy_wh = models.BigIntegerField(default=0)
+    currency = models.CharField(max_length=3, blank=True)
+    revenue_net = models.DecimalField(**MONEY)
+    revenue_gross = models.DecimalField(**MONEY)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        abstract = True
+        ordering = ["day"]
+
+
+class TenantDay(_Totals):
+    """A tenant's day: the sum of its stations' days."""
+
+    class Meta(_Totals.Meta):
+        constraints = [models.UniqueConstraint(fields=["tenant", "day"], name="tenant_day_once")]
+
+
+class SiteDay(_Totals):
+    """A site's day: the sum of the days of the stations placed there when it was computed."""
+
+    location = models.ForeignKey("stations.Location", on_delete=models.CASCADE, related_name="+")
+
+    class Meta(_Totals.Meta):
+        constraints = [models.UniqueConstraint(fields=["location", "day"], name="site_day_once")]

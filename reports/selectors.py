@@ -11,7 +11,7 @@ from django.db.models.functions import Cast, NullIf, TruncMonth
 from django.utils import timezone
 
 from reports.metrics import percent
-from reports.models import StationDay
+from reports.models import SiteDay, StationDay, TenantDay
 from reports.periods import DAY, MONTH, Period
 from reports.services import station_days_compute
 from stations.models import Location, Station
@@ -101,9 +101,9 @@ def site_list(tenant: Tenant) -> QuerySet[Location]:
 
 def figures_into(items: list, period: Period, *, of: str = "station") -> list:
     """Set the period's figures on a page of stations (or of sites, `of="site"`), in one query."""
-    field = "station_id" if of == "station" else "station__location_id"
+    field, model = ("station_id", StationDay) if of == "station" else ("location_id", SiteDay)
     found = {row[field]: row for row in (
-        StationDay.objects.filter(**{f"{field}__in": [i.pk for i in items]}, day__gte=period.start,
+        model.objects.filter(**{f"{field}__in": [i.pk for i in items]}, day__gte=period.start,
                                   day__lte=period.end)
         .values(field).annotate(**_sums("")).order_by())}
     for item in items:
@@ -121,13 +121,16 @@ def figures_into(items: list, period: Period, *, of: str = "station") -> list:
 
 def series(tenant: Tenant, period: Period, *, station: Station | None = None,
            location: Location | None = None) -> list[dict]:
-    """The figures per day or month (oldest first) of the tenant, a site or a station; a
-    station's today is computed live, the rollup of it may be 15 minutes old."""
-    rows = StationDay.objects.filter(tenant=tenant, day__gte=period.start, day__lte=period.end)
+    """The figures per day or month (oldest first) of the tenant, a site or a station, from
+    their own daily rows (reports.models); a station's today is computed live, the rollup of it
+    may be 15 minutes old."""
     if station is not None:
-        rows = rows.filter(station=station)
-    if location is not None:
-        rows = rows.filter(station__location=location)
+        rows = StationDay.objects.filter(tenant=tenant, station=station)
+    elif location is not None:
+        rows = SiteDay.objects.filter(tenant=tenant, location=location)
+    else:
+        rows = TenantDay.objects.filter(tenant=tenant)
+    rows = rows.filter(day__gte=period.start, day__lte=period.end)
     bucket = TruncMonth("day") if period.interval == MONTH else F("day")
     buckets = list(rows.annotate(bucket=bucket).values("bucket").annotate(**_sums(""))
                    .annotate(**SHARES).order_by("bucket"))

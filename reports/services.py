@@ -14,11 +14,11 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from reports import metrics
-from reports.models import StationDay
+from reports.models import SiteDay, StationDay, TenantDay
 from stations.models import ChargingSession, ConnectionPeriod, Connector, ServerProcess, Station, StatusEvent
 
 log = logging.getLogger(__name__)
@@ -65,6 +65,29 @@ def station_days_compute(chunk: list[Station], since: date, until: date,
     end = min(datetime.combine(until + timedelta(days=2), time.min, tzinfo=UTC), now)
     inputs = _inputs([s.pk for s in chunk], start, end, now)
     return [row for station in chunk for row in _station_days(station, inputs, since, until, now)]
+
+
+SUMMED = ("seconds", "online_s", "uptime_s", "faulted_s", "connectors", "connector_s",
+          "occupied_cs", "charging_cs", "sessions", "energy_wh", "revenue_net", "revenue_gross")
+
+
+def totals_rollup(*, since: date, until: date, tenant_ids: list[int] | None = None,
+                  now: datetime | None = None) -> None:
+    """The tenants' and sites' days from their stations' (after the stations' rollup)."""
+    now = now or timezone.now()
+    days = StationDay.objects.filter(day__gte=since, day__lte=until)
+    if tenant_ids is not None:
+        days = days.filter(tenant_id__in=tenant_ids)
+    sums = {name: Sum(name) for name in SUMMED} | {"top_currency": Max("currency")}
+    for model, keys, unique in ((TenantDay, ("tenant_id", "day"), ["tenant", "day"]),
+                                (SiteDay, ("tenant_id", "station__location_id", "day"), ["location", "day"])):
+        rows = [model(**{k.replace("station__location_id", "location_id"): row[k] for k in keys},
+                      **{name: row[name] or 0 for name in SUMMED}, currency=row["top_currency"] or "",
+                      computed_at=now)
+                for row in days.exclude(**({"station__location_id": None} if model is SiteDay else {}))
+                .values(*keys).annotate(**sums).order_by()]
+        model.objects.bulk_create(rows, update_conflicts=True, unique_fields=unique,
+                                  update_fields=[*SUMMED, "currency", "computed_at"], batch_size=2000)
 
 
 def _rollup_chunk(chunk: list[Station], since: date, until: date, now: datetime) -> int:
@@ -187,5 +210,7 @@ def rollup_recent(now: datetime | None = None) -> int:
     now = now or timezone.now()
     today = now.date()
     stations = Station.objects.filter(Q(removed_at__isnull=True) | Q(removed_at__gte=now - timedelta(days=3)))
-    return rollup_stations(stations=stations, since=today - timedelta(days=2),
-                           until=today + timedelta(days=1), now=now)
+    since, until = today - timedelta(days=2), today + timedelta(days=1)
+    written = rollup_stations(stations=stations, since=since, until=until, now=now)
+    totals_rollup(since=since, until=until, now=now)
+    return written

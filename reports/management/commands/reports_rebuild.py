@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from reports.services import rollup_stations
+from reports.services import rollup_stations, totals_rollup
 from stations.models import Station
 
 WEEK = 7  # days per round: keeps each round's status history small
@@ -33,6 +33,8 @@ class Command(BaseCommand):
         while day <= until:
             last = min(day + timedelta(days=WEEK - 1), until)
             written += rollup_stations(stations=stations, since=day, until=last)
+            totals_rollup(since=day, until=last, tenant_ids=list(
+                stations.values_list("tenant_id", flat=True).distinct()) if tenant else None)
             day = last + timedelta(days=1)
         self.stdout.write(f"{written} station days written ({since} to {until}).")
 

@@ -7,9 +7,17 @@ from decimal import Decimal
 import pytest
 
 from billing.models import SessionPrice
-from reports.models import StationDay
-from reports.services import rollup_recent, rollup_stations
-from stations.models import ChargingSession, ConnectionPeriod, Connector, ServerProcess, Station, StatusEvent
+from reports.models import SiteDay, StationDay, TenantDay
+from reports.services import rollup_recent, rollup_stations, totals_rollup
+from stations.models import (
+    ChargingSession,
+    ConnectionPeriod,
+    Connector,
+    Location,
+    ServerProcess,
+    Station,
+    StatusEvent,
+)
 from tests.factories import make_station
 
 pytestmark = pytest.mark.django_db
@@ -109,3 +117,19 @@ def test_the_periodic_rollup_leaves_other_days_and_computes_every_tenant(tenant,
     rollup_recent(now=at(12))
     assert set(StationDay.objects.values_list("station_id", flat=True)) == {mine.pk, theirs.pk}
     assert StationDay.objects.filter(day__lt=DAY - timedelta(days=2)).count() == 0
+
+
+def test_a_tenants_and_a_sites_day_are_the_sums_of_their_stations(tenant, other_tenant):
+    site = Location.objects.create(tenant=tenant, name="Depot")
+    one, two, theirs = station_on(tenant, location=site), station_on(tenant), station_on(other_tenant)
+    a_day_of(one)
+    rollup_stations(stations=Station.objects.all(), since=DAY, until=DAY, now=at(30))
+    totals_rollup(since=DAY, until=DAY, now=at(30))
+    totals_rollup(since=DAY, until=DAY, now=at(30))  # again: the same rows
+    mine = TenantDay.objects.get(tenant=tenant, day=DAY)
+    assert (mine.seconds, mine.online_s, mine.uptime_s, mine.connectors) == (2 * 86400, 72000, 64800, 1)
+    assert (mine.sessions, mine.energy_wh, mine.revenue_gross, mine.currency) == (
+        1, 12000, Decimal("4.20"), "EUR")
+    assert SiteDay.objects.get(location=site, day=DAY).uptime_s == 64800
+    assert TenantDay.objects.get(tenant=other_tenant).online_s == 0
+    assert SiteDay.objects.count() == 1 and two.pk and theirs.pk

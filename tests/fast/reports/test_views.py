@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from reports.services import rollup_stations
+from reports.services import rollup_stations, totals_rollup
 from stations.models import Location, Station
 from tests.fast.reports.test_services import a_day_of, at, station_on
 
@@ -20,6 +20,7 @@ def reported(tenant):
     a_day_of(station)
     rollup_stations(stations=Station.objects.filter(pk=station.pk), since=at(-24).date(),
                     until=at(30).date(), now=at(30))
+    totals_rollup(since=at(-24).date(), until=at(30).date(), now=at(30))
     return station
 
 
@@ -61,13 +62,16 @@ def test_a_station_report_per_day_and_month(owner_web, reported):
     monthly = owner_web.get("/reports/stations/CP-REPORT/", {"interval": "month", "from": "2026-01",
                                                              "to": "2026-03"})
     assert monthly.status_code == 200 and "2026-03" in monthly.content.decode()
-    csv = owner_web.get("/reports/stations/CP-REPORT/", PERIOD | {"format": "csv"}).content.decode("utf-8-sig").splitlines()
+    csv = (owner_web.get("/reports/stations/CP-REPORT/", PERIOD | {"format": "csv"}).content
+           .decode("utf-8-sig").splitlines())
     assert csv[0].startswith("Day,Uptime %") and csv[2].startswith("2026-03-02,75.0,8.3,8.3,1,12.0,3.53,4.20")
 
 
 def test_a_site_report(owner_web, reported):
     response = owner_web.get(f"/reports/sites/{reported.location_id}/", PERIOD)
     assert response.status_code == 200 and "Depot North" in response.content.decode()
+    csv = owner_web.get(f"/reports/sites/{reported.location_id}/", PERIOD | {"format": "csv"}).content
+    assert "2026-03-02,75.0,8.3,8.3,1,12.0,3.53,4.20,EUR" in csv.decode("utf-8-sig")
 
 
 def test_a_bad_period_is_explained_not_a_failure(owner_web, reported):

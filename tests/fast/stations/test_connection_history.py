@@ -58,7 +58,8 @@ def test_the_periods_of_a_dead_process_end_at_its_last_beat(tenant):
     alive = ServerProcess.objects.create(hostname="here", pid=2, last_beat=datetime.now(UTC))
     ConnectionPeriod.objects.create(station=station, started_at=T0, server_process=dead)
     ConnectionPeriod.objects.create(station=station, started_at=T0 + timedelta(hours=2), server_process=alive)
-    ConnectionPeriod.objects.create(station=other, started_at=T0, server_process_id="00000000-0000-0000-0000-000000000001")
+    ConnectionPeriod.objects.create(station=other, started_at=T0,
+                                    server_process_id="00000000-0000-0000-0000-000000000001")
     assert periods_of_dead_processes_close() == 2
     assert periods(station) == [(T0, T0 + timedelta(hours=1)), (T0 + timedelta(hours=2), None)]
     assert periods(other) == [(T0, T0 + timedelta(minutes=30))]
