@@ -11,7 +11,7 @@ from tenants.models import Role
 from tests.browser import member
 from tests.factories import make_station, make_tenant
 from tests.fast.billing.test_dashboard_money import charged, make_tariff
-from tests.fast.clients import post, signed_in
+from tests.fast.clients import api_client, post, signed_in
 
 pytestmark = pytest.mark.django_db
 BASE = {"name": "Car park", "currency": "EUR", "vat_rate": "19", "idle_grace_minutes": "15"}
@@ -121,3 +121,26 @@ def test_cancelling_a_pending_change_restores_the_current_version():
     refused = http.post(f"/tariffs/{tariff.pk}/", BASE | {"energy_price": "0.5",
                                                           "valid_from": "2001-01-01T00:00"} | bands())
     assert refused.status_code == 400 and "future" in refused.text
+
+
+def test_the_api_schedules_a_change_refuses_a_past_date_and_cancels_it():
+    tenant = make_tenant()
+    tariff = make_tariff(tenant, is_default=True)
+    switch = (datetime.now(UTC) + timedelta(days=3)).isoformat()
+    elements = [{"price_components": [{"type": "ENERGY", "price": "0.45"}]}]
+    with api_client(tenant) as api:
+        past = api.patch(f"/api/v1/tariffs/{tariff.pk}/", json={"elements": elements,
+                                                                 "valid_from": "2001-01-01T00:00:00Z"})
+        scheduled = api.patch(f"/api/v1/tariffs/{tariff.pk}/", json={"elements": elements,
+                                                                      "valid_from": switch})
+        on_create = api.post("/api/v1/tariffs/", json={"name": "N", "elements": elements,
+                                                        "valid_from": switch})
+        nothing_pending = api.post(f"/api/v1/tariffs/{tariff.pk}/cancel-change/")
+        cancelled = api.post(f"/api/v1/tariffs/{scheduled.json()['id']}/cancel-change/")
+    assert past.status_code == 400 and "future" in str(past.json())
+    assert scheduled.status_code == 200 and scheduled.json()["version"] == 2
+    assert scheduled.json()["valid_from"] is not None
+    assert on_create.status_code == 400 and "valid_from" in on_create.json()
+    assert nothing_pending.status_code == 409
+    assert cancelled.status_code == 200 and cancelled.json()["id"] == tariff.pk
+    assert Tariff.objects.filter(family=tariff.family).count() == 1
