@@ -152,7 +152,8 @@ def time_cases(args) -> None:
               f"{len(connection.queries):>8}{flag}", flush=True)
     began = time.perf_counter()
     written = rollup_recent()
-    print(f"periodic rollup (4 days of {written // 4:,} stations): {time.perf_counter() - began:.1f} s")
+    print(f"periodic rollup ({written:,} station days, with the tenants' and sites'): "
+          f"{time.perf_counter() - began:.1f} s")
 
 
 def main(argv=None) -> None:
