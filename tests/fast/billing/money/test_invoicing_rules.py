@@ -172,3 +172,21 @@ def test_the_seller_page_saves_and_names_what_is_missing():
     assert "VAT id" in client.get("/invoices/").content.decode()
     make_customer(tenant, "unused")
     make_id_tag(tenant)
+
+
+def test_the_seller_page_takes_a_png_logo_and_refuses_an_svg():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from billing.models import Seller
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 0, 0)).save(buffer, "PNG")
+    tenant = make_tenant()
+    client = signed_in(member(tenant, Role.MANAGER))
+    details = {"legal_name": "Logo GmbH", "address": "Weg 1", "vat_id": "DE1", "default_vat_rate": "19"}
+    svg = client.post("/seller/", details | {"logo": SimpleUploadedFile("x.svg", b"<svg/>", "image/svg+xml")})
+    logo = SimpleUploadedFile("x.png", buffer.getvalue(), "image/png")
+    png = client.post("/seller/", details | {"logo": logo})
+    assert svg.status_code == 400 and png.status_code == 302
+    assert Seller.objects.get(tenant=tenant).logo.name.endswith(".png")
