@@ -4,9 +4,11 @@ form's data goes through the API's serializer (see cpms/dashboard.py serializer_
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cpms.dashboard import Form
+from cpms.pickers import PickerInput
 from stations.models import IdTagStatus, IdTokenType
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -15,19 +17,42 @@ MONEY = {"max_digits": 12, "decimal_places": 4, "min_value": Decimal(0)}
 
 
 class SessionFilterForm(Form):
+    """The sessions list's (and its CSV's) filters. The station is typed or picked
+    (cpms/pickers.py: a fleet has thousands, never one <select>) and must be one of `stations`,
+    the tenant's (removed ones too: their sessions stay listed); it cleans to the identity as
+    stored. The id tag stays free text: a session may carry a tag the tenant never registered."""
+
     since = forms.DateField(required=False, widget=DATE, label="Started from")
     until = forms.DateField(required=False, widget=DATE, label="Started until")
-    station = forms.ChoiceField(required=False)
-    id_tag = forms.CharField(required=False, max_length=20, label="Id tag")
+    station = forms.CharField(required=False, max_length=64, widget=PickerInput("stations"),
+                              help_text="Type to search; blank: any station.")
+    id_tag = forms.CharField(required=False, max_length=36, label="Id tag")
     customer = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any customer")
 
-    def __init__(self, *args, stations: list[str], customers=None, **kwargs):
+    def __init__(self, *args, stations, customers=None, pick_id_tags: bool = False, **kwargs):
+        """`stations`: the tenant's stations (a queryset), the only identities accepted;
+        `pick_id_tags`: offer the tenant's id tags as one types (the picker is for station roles)."""
         super().__init__(*args, **kwargs)
-        self.fields["station"].choices = [("", "Any station")] + [(s, s) for s in stations]
+        self.stations = stations
+        if pick_id_tags:
+            self.fields["id_tag"].widget = PickerInput("id-tags")
         if customers is None:
             del self.fields["customer"]
         else:
             self.fields["customer"].queryset = customers
+
+    def clean_station(self) -> str:
+        typed = self.cleaned_data["station"].strip()
+        if not typed:
+            return ""
+        station = (self.stations.filter(identity=typed).first()
+                   or self.stations.filter(identity__iexact=typed).first())
+        if station is None:
+            raise ValidationError("No station %(identity)s in this tenant.", params={"identity": typed})
+        return station.identity
+
+    def clean_id_tag(self) -> str:
+        return self.cleaned_data["id_tag"].strip()
 
     def clean(self):
         data = super().clean()

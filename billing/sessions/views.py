@@ -19,7 +19,7 @@ from billing.sessions import selectors as session_selectors
 from billing.sessions.selectors import SessionQuery
 from cpms.dashboard import page, sees_money
 from cpms.listing import listing
-from stations.selectors import sessions_of, stations_of
+from stations.selectors import sessions_of, stations_with_removed_of
 from stations.services.session_lifecycle import SessionNotOpen, session_close_by_operator
 from tenants.access import EVERYONE, STATION_ROLES
 from tenants.actors import closer_of
@@ -38,7 +38,8 @@ MONEY_COLUMNS = {"customer", "tariff", "internal", "currency", "cost_lines", "ne
 def _filters(request) -> tuple[SessionFilterForm, SessionQuery]:
     customers = selectors.customers_of(request.tenant) if sees_money(request) else None
     form = SessionFilterForm(request.GET or None, customers=customers,
-                             stations=list(stations_of(request.tenant).values_list("identity", flat=True)))
+                             stations=stations_with_removed_of(request.tenant),
+                             pick_id_tags=request.role in STATION_ROLES)
     if not form.is_bound or not form.is_valid():
         return form, SessionQuery()
     data = form.cleaned_data
@@ -58,6 +59,8 @@ def sessions_page(request):
     form, query = _filters(request)
     sessions = session_selectors.sessions_filtered(request.tenant, query).annotate(
         energy=Coalesce("meter_stop", "meter_last") - F("meter_start"))
+    if form.is_bound and form.errors:  # not the whole list under a filter that did not parse
+        sessions = sessions.none()
     listed = listing(request, sessions, sorts=SORTS, default=DEFAULT_SORT, search=SEARCH)
     now, money = timezone.now(), sees_money(request)
     rows = [{"session": s, "energy_kwh": _kwh(s.energy_wh),
