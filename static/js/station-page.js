@@ -10,7 +10,9 @@
   var holder = document.querySelector("[data-station-link]");
   if (!live || !holder) return;
   var identity = holder.dataset.stationLink;
-  var DELAY = {parts: 300, log: 3000, limit: 1500};
+  // limit: after the limits the rebalance sent were answered; limitAgain: once more, for a
+  // station slow to answer (the card shows what it accepted, loadmgmt/records.py).
+  var DELAY = {parts: 300, log: 3000, limit: 1500, limitAgain: 6000};
   var wanted = {};
   var timer = null;
 
@@ -98,6 +100,7 @@
     var card = document.getElementById("station-limit");
     if (card && card.dataset.group && String(event.group) === card.dataset.group) {
       want("#station-limit", DELAY.limit);  // after the limits it sent were answered
+      setTimeout(function () { want("#station-limit", DELAY.parts); }, DELAY.limitAgain);
     }
   });
 
