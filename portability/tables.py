@@ -111,6 +111,8 @@ LEFT_OUT = {
     "webhooks.WebhookDelivery": "the delivery queue of this installation",
     "webhooks.WebhookAttempt": "the delivery log of this installation",
     "reports.StationDay": "derived daily figures, computed again from sessions and connection/status history",
+    "reports.SiteDay": "derived daily figures per site, computed again as the stations' are",
+    "reports.TenantDay": "derived daily figures of the tenant, computed again as the stations' are",
 }
 
 NOT_TENANT_OWNED = {
