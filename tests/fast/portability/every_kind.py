@@ -48,7 +48,7 @@ def every_kind(name: str = "Exporter", *, meter_values: int = 6) -> dict:
     tenant = make_tenant(name)
     seller_update(tenant=tenant, logo=ContentFile(png(), name="logo.png"))
     site = Location.objects.create(tenant=tenant, name="Garage Nord", address="Hauptstr. 1",
-                                   postal_code="10115", city="Berlin", country="DEU",
+                                   postal_code="10115", city="Berlin", country="DE",
                                    latitude=Decimal("52.520008"),
                                    longitude=Decimal("13.404954"), timezone="Europe/Berlin",
                                    opening_hours={"twentyfourseven": True})
