@@ -54,10 +54,13 @@
 
   async function search(input) {
     const url = new URL(input.closest(".picker").dataset.picker, window.location.href);
-    url.searchParams.set("q", parts(input).last);
+    const asked = parts(input).last;
+    url.searchParams.set("q", asked);
     const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
-    if (!response.ok || document.activeElement !== input) return;
-    show(input, (await response.json()).results);
+    const results = response.ok ? (await response.json()).results : null;
+    // A late answer to an older text (typed on, or a match picked meanwhile) is dropped.
+    if (!results || document.activeElement !== input || parts(input).last !== asked) return;
+    show(input, results);
   }
 
   function activate(input, index) {
@@ -109,7 +112,10 @@
   });
   document.addEventListener("mousedown", (event) => {
     const li = event.target.closest && event.target.closest(".picker-options li[role=option]");
-    if (!li) return;
+    if (!li) {  // a click elsewhere (a submit button) closes every open list first
+      document.querySelectorAll(".picker input[aria-expanded=true]").forEach(close);
+      return;
+    }
     event.preventDefault(); // keep the focus in the field
     pick(li.closest(".picker").querySelector("input"), li);
   });
