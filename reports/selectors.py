@@ -66,14 +66,17 @@ SHARES = {
 SORTS = {c.key: c.key for c in FIGURES if c.key != "currency"}
 
 
-def _in(period: Period, relation: str) -> Q:
-    return Q(**{f"{relation}__day__gte": period.start, f"{relation}__day__lte": period.end})
+def _in(period: Period, relation: str, tenant: Tenant) -> Q:
+    """The period's days of the tenant: naming the tenant lets the (tenant, day) index pick the
+    period's rows instead of scanning every day ever rolled up (EXPLAIN ANALYZE: bench/README.md)."""
+    return Q(**{f"{relation}__tenant": tenant, f"{relation}__day__gte": period.start,
+                f"{relation}__day__lte": period.end})
 
 
 def station_table(tenant: Tenant, period: Period) -> QuerySet[Station]:
     """Every station in use with its figures over the period (blank where never computed)."""
     return (Station.objects.filter(tenant=tenant, removed_at__isnull=True).select_related("location")
-            .annotate(d=FilteredRelation("report_days", condition=_in(period, "report_days")))
+            .annotate(d=FilteredRelation("report_days", condition=_in(period, "report_days", tenant)))
             .annotate(**_sums("d__")).annotate(**SHARES))
 
 
@@ -81,7 +84,7 @@ def site_table(tenant: Tenant, period: Period) -> QuerySet[Location]:
     """Every site with the figures of its stations over the period."""
     days = "stations__report_days"
     return (Location.objects.filter(tenant=tenant)
-            .annotate(d=FilteredRelation(days, condition=_in(period, days)))
+            .annotate(d=FilteredRelation(days, condition=_in(period, days, tenant)))
             .annotate(**_sums("d__"), station_count=Count("stations", distinct=True,
                                                      filter=Q(stations__removed_at__isnull=True)))
             .annotate(**SHARES))
