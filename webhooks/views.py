@@ -12,13 +12,20 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from rest_framework.exceptions import ValidationError as ApiValidationError
 
-from cpms.dashboard import page, paged, query_without_page
+from cpms.dashboard import page
+from cpms.listing import listing
 from tenants.models import Role
 from webhooks import selectors, services
 from webhooks.forms import DeliveryFilterForm, EndpointForm, ReplayRangeForm
 from webhooks.models import WebhookEndpoint
 
 REFUSED = (DjangoValidationError, ApiValidationError, ValueError, WebhookEndpoint.DoesNotExist)
+ENDPOINT_SORTS = {"url": "url", "state": ("-enabled", "url"), "failures": "consecutive_failures",
+                  "created": "created_at"}
+ENDPOINT_SEARCH = ("url", "description")
+DELIVERY_SORTS = {"time": "created_at", "type": "event__type", "endpoint": "endpoint__url",
+                  "state": "state", "attempts": "attempts", "status": "last_status_code"}
+DELIVERY_SEARCH = ("event__type", "endpoint__url", "last_error")
 
 
 def _endpoint(request, pk: int) -> WebhookEndpoint:
@@ -38,9 +45,10 @@ def _reason(error: Exception) -> str:
 
 def _endpoints_page(request, *, form: EndpointForm | None = None, secret: dict | None = None,
                     status: int = 200):
-    endpoints = selectors.endpoints_of(request.tenant)
+    rows = listing(request, selectors.endpoints_of(request.tenant), sorts=ENDPOINT_SORTS, default="url",
+                   search=ENDPOINT_SEARCH)
     return render(request, "webhooks/endpoints.html", {
-        "endpoints": endpoints, "form": form or EndpointForm(), "secret": secret}, status=status)
+        "rows": rows, "form": form or EndpointForm(), "secret": secret}, status=status)
 
 
 @page(Role.MANAGER)
@@ -120,7 +128,7 @@ def endpoint_enable(request, pk: int):
 # --- The delivery log ----------------------------------------------------------------------------
 
 def _deliveries(request, form: DeliveryFilterForm) -> QuerySet:
-    deliveries = selectors.deliveries_of(request.tenant).select_related("endpoint").order_by("-id")
+    deliveries = selectors.deliveries_of(request.tenant).select_related("endpoint")
     if not form.is_valid():
         return deliveries
     if form.cleaned_data["type"]:
@@ -135,8 +143,9 @@ def _deliveries(request, form: DeliveryFilterForm) -> QuerySet:
 def _deliveries_page(request, *, replay_form: ReplayRangeForm | None = None, status: int = 200):
     filters = DeliveryFilterForm(request.GET or None, tenant=request.tenant)
     return render(request, "webhooks/deliveries.html", {
-        "filters": filters, "page": paged(request, _deliveries(request, filters)),
-        "query": query_without_page(request),
+        "filters": filters,
+        "rows": listing(request, _deliveries(request, filters), sorts=DELIVERY_SORTS, default="-time",
+                        search=DELIVERY_SEARCH),
         "replay_form": replay_form or ReplayRangeForm(tenant=request.tenant)}, status=status)
 
 
