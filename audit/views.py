@@ -7,8 +7,14 @@ from django.shortcuts import render
 from audit import exports, selectors
 from audit.forms import AuditPageFilter
 from billing.exports.csv_stream import csv_chunks, json_chunks, streamed_response
-from cpms.dashboard import page, paged, query_without_page
+from cpms.dashboard import page, query_without_page
+from cpms.listing import listing
 from tenants.models import Role
+
+# The filter set's `q` is the search (object name, path): the list sorts and pages only, and
+# keeps `q` and every filter in its links (cpms/listing.py).
+SORTS = {"when": "at", "who": "actor", "via": "via", "action": "action",
+         "object": ("object_type", "object_id"), "station": "station_identity", "result": "result"}
 
 
 def _filtered(request) -> AuditPageFilter:
@@ -20,9 +26,9 @@ def audit_page(request):
     filters = _filtered(request)
     valid = filters.is_valid()
     entries = filters.qs if valid else selectors.audit_entries(tenant=request.tenant).none()
-    query = query_without_page(request)
+    rows = listing(request, entries, sorts=SORTS, default="-when")
     return render(request, "audit/log.html", {
-        "form": filters.form, "page": paged(request, entries), "query": query,
+        "form": filters.form, "rows": rows, "query": query_without_page(request),
     }, status=200 if valid else 400)
 
 
@@ -30,7 +36,7 @@ def audit_page(request):
 def audit_export(request, fmt: str):
     filters = _filtered(request)
     if not filters.is_valid():  # not the whole log for a filter that did not parse
-        return render(request, "audit/log.html", {"form": filters.form, "page": None}, status=400)
+        return render(request, "audit/log.html", {"form": filters.form, "rows": None}, status=400)
     rows = exports.entry_rows(filters.qs)
     filename = f"audit-{request.tenant.slug}.{fmt}"
     if fmt == "json":
