@@ -8,10 +8,10 @@ must not hold Django's one sync thread."""
 
 from asgiref.sync import sync_to_async
 from django import forms
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
+from cpms.listing import listing
 from stations.commands import requests as req
 from stations.commands.sending import CommandFailed
 from stations.dashboard.actions import _failure, _post_only, station_view
@@ -21,7 +21,9 @@ from stations.monitoring import selectors, services
 from tenants.access import EVERYONE, dashboard_view
 
 LATEST_EVENTS = 5
-EVENTS_PER_PAGE = 50
+EVENT_SORTS = {"when": "timestamp", "component": ("component", "variable"), "variable": "variable",
+               "trigger": "trigger", "severity": "severity"}
+EVENT_SEARCH = ("component", "variable", "actual_value", "tech_code", "tech_info")
 
 
 class MonitorForm(forms.Form):
@@ -143,7 +145,8 @@ def _station(request, identity: str) -> Station:
 
 @dashboard_view(*EVERYONE)
 def events_page(request, identity: str):
-    """Every event of the station, latest first; by component, cleared or not."""
+    """Every event of the station, latest first (sortable, searchable: cpms/listing.py); by
+    component, cleared or not."""
     station = _station(request, identity)
     events = selectors.events_of(station)
     component = request.GET.get("component", "").strip()[:50]
@@ -152,10 +155,11 @@ def events_page(request, identity: str):
         events = events.filter(component=component)
     if cleared in ("true", "false"):
         events = events.filter(cleared=cleared == "true")
-    page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
-    components = sorted(set(selectors.events_of(station).values_list("component", flat=True)))
+    rows = listing(request, events, sorts=EVENT_SORTS, default="-when", search=EVENT_SEARCH)
+    components = (selectors.events_of(station).order_by("component")
+                  .values_list("component", flat=True).distinct())
     return render(request, "stations/events.html", {
-        "station": station, "page": page, "components": components,
+        "station": station, "rows": rows, "components": components,
         "filters": {"component": component, "cleared": cleared}})
 
 
