@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 
 from cpms.dashboard import Form
 from cpms.pickers import PickerInput, identities_in, stations_named
+from cpms.widgets import FastSelect
 from locations.hours import WEEKDAYS, hours_from, periods_of, text_by_weekday
 from stations.forms import timezone_choices
 from stations.models import Location
@@ -21,7 +22,7 @@ class LocationForm(Form):
                                   required=False, help_text="-90 to 90, e.g. 52.520008")
     longitude = forms.DecimalField(max_digits=9, decimal_places=6, min_value=-180, max_value=180,
                                    required=False, help_text="-180 to 180, e.g. 13.404954")
-    timezone = forms.ChoiceField(required=False, label="Time zone")
+    timezone = forms.ChoiceField(required=False, label="Time zone", widget=FastSelect)
     twentyfourseven = forms.BooleanField(required=False, label="Open 24/7",
                                          help_text="Else the hours per weekday below.")
 

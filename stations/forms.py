@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from cpms.pickers import PickerInput, tag_of
+from cpms.widgets import FastSelect, timezone_names
 from loadmgmt.models import LoadGroup
 from stations.models import Station
 from stations.security.profiles import is_security_key
@@ -123,9 +124,7 @@ class ConfigurationForm(forms.Form):
 
 def timezone_choices(blank: str) -> list[tuple[str, str]]:
     """Every IANA time zone name, sorted, after a blank choice meaning `blank` (inherit)."""
-    from zoneinfo import available_timezones
-
-    return [("", blank)] + [(name, name) for name in sorted(available_timezones())
+    return [("", blank)] + [(name, name) for name in timezone_names()
                             if "/" in name or name == "UTC"]
 
 
@@ -136,7 +135,7 @@ class StationEditForm(forms.Form):
     name = forms.CharField(max_length=200, required=False, help_text="Where it is, for people.")
     location = forms.ModelChoiceField(queryset=Station.objects.none(), required=False,
                                       label="Site", empty_label="No site")
-    timezone = forms.ChoiceField(required=False, label="Time zone")
+    timezone = forms.ChoiceField(required=False, label="Time zone", widget=FastSelect)
     max_current = forms.DecimalField(label="Max current (A)", min_value=0, max_digits=7,
                                      decimal_places=1, help_text="Amperes per phase it may draw.")
     security_profile = forms.TypedChoiceField(coerce=int, label="Security profile",

@@ -19,6 +19,7 @@ from stations.services.meter_values import ENERGY_REGISTER
 from tenants.models import Tenant
 
 PHASES = ("L1", "L2", "L3", "L1-N", "L2-N", "L3-N")
+MAX_POINTS = 1000  # a plot a few hundred pixels wide shows no more; 10,000 took 1.3 s to send
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,8 @@ def session_duration(session: ChargingSession, now: datetime) -> timedelta | Non
 
 def session_series(session: ChargingSession) -> dict:
     """Power (kW, all phases) and energy charged (kWh since the start) over time, for uPlot:
-    parallel arrays, times in Unix seconds; a missing value is null."""
+    parallel arrays, times in Unix seconds; a missing value is null. At most MAX_POINTS, evenly
+    picked, the first and the last (the start and stop readings) always among them."""
     rows = (MeterSample.objects.filter(session_id=session.pk, measurand__in=[ENERGY_REGISTER, POWER])
             .filter(Q(location__in=["", "Outlet"]))
             .exclude(value__isnull=True)
@@ -85,13 +87,21 @@ def session_series(session: ChargingSession) -> dict:
             energy[stamp] = value
     start = Decimal(session.meter_start or 0)
     _with_start_and_stop(session, energy)
-    times = sorted(set(power) | set(energy))
+    times = _thinned(sorted(set(power) | set(energy)))
     return {
         "t": [int(stamp.timestamp()) for stamp in times],
         "power_kw": [_kw(power.get(stamp)) for stamp in times],
         "energy_kwh": [float(max(energy[stamp] - start, Decimal(0)) / 1000) if stamp in energy else None
                        for stamp in times],
     }
+
+
+def _thinned(times: list[datetime], limit: int = MAX_POINTS) -> list[datetime]:
+    """`limit` of `times`, evenly spaced by position, keeping the first and the last."""
+    if len(times) <= limit:
+        return times
+    step = (len(times) - 1) / (limit - 1)
+    return [times[round(i * step)] for i in range(limit)]
 
 
 def _with_start_and_stop(session: ChargingSession, energy: dict[datetime, Decimal]) -> None:

@@ -1,10 +1,9 @@
 """Forms of the team and tenant settings pages."""
 
-from zoneinfo import available_timezones
-
 from django import forms
 
 from cpms.dashboard import Form
+from cpms.widgets import FastSelect, timezone_names
 from tenants.models import Role, Tenant
 
 
@@ -20,8 +19,9 @@ class RoleForm(Form):
 class TenantSettingsForm(forms.ModelForm):
     """The model's validators hold (time zone name, BCP 47 locale)."""
 
-    timezone = forms.ChoiceField(label="Time zone", help_text="Dates in the dashboard, invoices' "
-                                 "periods and tariffs' times of day are in it")
+    timezone = forms.ChoiceField(label="Time zone", widget=FastSelect,
+                                 help_text="Dates in the dashboard, invoices' periods and tariffs' "
+                                           "times of day are in it")
 
     class Meta:
         model = Tenant
@@ -32,4 +32,4 @@ class TenantSettingsForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        self.fields["timezone"].choices = [(z, z) for z in sorted(available_timezones())]
+        self.fields["timezone"].choices = [(z, z) for z in timezone_names()]
