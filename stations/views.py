@@ -4,11 +4,11 @@ Thin: each view checks the role (tenants/access.py), reads through selectors and
 actions that send a CALL to a station are in stations/dashboard/actions.py."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from cpms.listing import listing
 from stations import selectors
 from stations.dashboard import offered
 from stations.dashboard import selectors as reads
@@ -21,6 +21,8 @@ from stations.tariff_and_group import station_tariff_and_group_set
 from tenants.access import EVERYONE, MONEY_ROLES, STATION_ROLES, dashboard_view
 
 MESSAGES_PER_PAGE = 25
+MESSAGE_SORTS = {"time": "created_at"}  # the log reads by its (station, time) index
+MESSAGE_SEARCH = ("action",)
 
 
 @dashboard_view(*EVERYONE)
@@ -53,8 +55,8 @@ def station_page(request, identity: str):
         return render(request, LIVE_PARTS[target], _live_context(request, station))
     log_filters = {"action": request.GET.get("action", "").strip(),
                    "direction": request.GET.get("direction", "")}
-    messages = Paginator(reads.messages_filtered(station, **log_filters), MESSAGES_PER_PAGE)
-    page = messages.get_page(request.GET.get("page"))
+    page = listing(request, reads.messages_filtered(station, **log_filters), sorts=MESSAGE_SORTS,
+                   default="-time", search=MESSAGE_SEARCH, size=MESSAGES_PER_PAGE)
     if target == "message-log":
         return render(request, "stations/_messages.html",
                       {"station": station, "page": page, "log_filters": log_filters})
