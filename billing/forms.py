@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from cpms.dashboard import Form
 from cpms.pickers import PickerInput
+from cpms.widgets import FastSelect
 from stations.models import IdTagStatus, IdTokenType
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -75,7 +76,8 @@ class IdTagForm(Form):
     parent_id_tag = forms.CharField(max_length=36, required=False, label="Parent (group) id tag")
     priority = forms.IntegerField(initial=0, min_value=-32768, max_value=32767,
                                   help_text="Load management: higher is served first")
-    customer = forms.ModelChoiceField(queryset=None, required=False, empty_label="No customer")
+    customer = forms.ModelChoiceField(queryset=None, required=False, empty_label="No customer",
+                                      widget=FastSelect)  # hundreds of customers (cpms/widgets.py)
     internal = forms.BooleanField(required=False, label="Internal (charges for free, still metered)")
     max_sessions = forms.IntegerField(
         required=False, min_value=0, max_value=32767, label="Sessions at once",
