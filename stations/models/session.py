@@ -80,10 +80,8 @@ class ChargingSession(models.Model):
             # Is this id tag charging already (Authorize, StartTransaction)? Running sessions only.
             models.Index(fields=["tenant", "id_tag"], condition=models.Q(stopped_at__isnull=True),
                          name="session_running_by_id_tag"),
-            # The sessions list's default sort (cpms/listing.py: newest first, NULLs last): a
-            # page of 50 read from the index instead of sorting 100,000 sessions (bench/pages.py).
-            models.Index(models.F("tenant"), models.F("started_at").desc(nulls_last=True),
-                         models.F("id").desc(), name="session_newest_first"),
+            # The sessions list's newest-first index (NULLS LAST): PostgreSQL only, made by
+            # migration 0020 (SQLite refuses NULLS LAST in an index).
         ]
         ordering = ["-started_at", "-id"]
 
