@@ -13,11 +13,16 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from cpms.dashboard import page, serializer_into_form
+from cpms.listing import listing
 from stations.security import ca, pki, selectors, services
 from stations.security.serializers import UploadedCertificateAuthoritySerializer
 from tenants.access import STATION_ROLES
 
-RECENT_EVENTS = 20  # the latest security events shown; the API lists them all
+RECENT_EVENTS = 20  # the latest PKI requests and contract certificates shown
+# The security events: every one, a page at a time (cpms/listing.py), latest first.
+EVENT_SORTS = {"received": "received_at", "station": "station__identity", "type": "type",
+               "critical": ("-critical", "-received_at")}
+EVENT_SEARCH = ("station__identity", "type", "tech_info")
 
 
 class UploadForm(forms.Form):
@@ -46,7 +51,8 @@ def security_page(request):
     own = ca.load_certificate(authority.certificate_pem)
     return render(request, "stations/security.html", {
         "form": form, "uploaded": selectors.uploaded_cas_of(request.tenant),
-        "events": selectors.security_events_of(request.tenant)[:RECENT_EVENTS],
+        "events": listing(request, selectors.security_events_of(request.tenant), sorts=EVENT_SORTS,
+                          default="-received", search=EVENT_SEARCH),
         "pki": pki.settings_shown(),
         "pki_requests": selectors.pki_requests_of(request.tenant)[:RECENT_EVENTS],
         "contracts": selectors.contract_certificates_of(request.tenant)[:RECENT_EVENTS],
