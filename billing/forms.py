@@ -28,7 +28,8 @@ class SessionFilterForm(Form):
     station = forms.CharField(required=False, max_length=64, widget=PickerInput("stations"),
                               help_text="Type to search; blank: any station.")
     id_tag = forms.CharField(required=False, max_length=36, label="Id tag")
-    customer = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any customer")
+    customer = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any customer",
+                                      widget=FastSelect)  # hundreds of customers (cpms/widgets.py)
 
     def __init__(self, *args, stations, customers=None, pick_id_tags: bool = False, **kwargs):
         """`stations`: the tenant's stations (a queryset), the only identities accepted;
