@@ -13,5 +13,6 @@ urlpatterns = [
     path("invoices/<int:pk>/unpaid/", invoice_views.invoice_paid, {"paid": False}, name="invoice-unpaid"),
     path("invoices/<int:pk>/email/", invoice_views.invoice_email, name="invoice-email"),
     path("invoices/<int:pk>/credit-note/", invoice_views.invoice_credit_note, name="invoice-credit-note"),
+    path("tariffs/<int:pk>/delete/", tariff_views.tariff_delete_page, name="tariff-delete"),
     path("tariffs/<int:pk>/cancel-change/", tariff_views.tariff_cancel_change, name="tariff-cancel-change"),
 ]

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from billing import selectors
 from billing.invoices.selectors import seller_of
 from billing.serializers import TariffSerializer
-from billing.services import TariffInUse, tariff_change_cancel, tariff_create, tariff_update
+from billing.services import TariffInUse, tariff_change_cancel, tariff_create, tariff_delete, tariff_update
 from billing.tariff_forms import (
     TariffEditorForm,
     band_formset,
@@ -83,3 +83,19 @@ def tariff_cancel_change(request, pk: int):
         return redirect("tariff-edit", tariff.pk)
     messages.success(request, f"The scheduled change of {previous.name} is cancelled.")
     return redirect("tariff-edit", previous.pk)
+
+
+@page(Role.MANAGER)
+def tariff_delete_page(request, pk: int):
+    """GET: what deleting means; POST: delete every version, as the API (a tariff that priced or
+    runs a session, or that a station, load group or the default uses, is kept: the reason shown)."""
+    tariff = get_object_or_404(selectors.tariffs_of(request.tenant), pk=pk)
+    if request.method == "POST":
+        try:
+            tariff_delete(tariff=tariff)
+        except TariffInUse as error:
+            return render(request, "billing/tariff_delete.html", {"tariff": tariff, "refused": str(error)},
+                          status=409)
+        messages.success(request, f"Tariff {tariff.name} deleted.")
+        return redirect("tariffs-page")
+    return render(request, "billing/tariff_delete.html", {"tariff": tariff})

@@ -29,6 +29,20 @@ EXAMPLES = {
     "POST invoices/<pk>/credit-note/": page(lambda o: f"/invoices/{o['invoice'].pk}/credit-note/",
                                             {"reason": "Walk"}),
     "POST tariffs/<pk>/cancel-change/": page(lambda o: f"/tariffs/{o['tariff'].pk}/cancel-change/"),
+    "POST tariffs/<pk>/delete/": page(lambda o: f"/tariffs/{o['spare_tariff'].pk}/delete/"),
 }
+
+
+def objects_of_a(tenant, objects: dict) -> dict:
+    """A tariff nothing uses, for the dashboard's delete (once: both walks call this)."""
+    if "spare_tariff" in objects:
+        return {}
+    from decimal import Decimal
+
+    from billing.services import tariff_create
+
+    return {"spare_tariff": tariff_create(tenant=tenant, name="Walk spare tariff", currency="EUR",
+                                          vat_rate=Decimal("19"), elements=[
+                                              {"price_components": [{"type": "ENERGY", "price": "0.10"}]}])}
 
 PAGES = {"invoices/download.zip"}
