@@ -7,13 +7,14 @@
     DATABASE_URL=... .venv/bin/python bench/pages.py --reuse     # time against it again
 
 `--build` (re)creates the database `cpms_pages` next to DATABASE_URL's, migrates it and fills
-it: the bulk tables (sessions, their prices, meter values, audit entries, OCPP messages) through
-PostgreSQL's COPY, the rest with bulk_create. Then, and with `--reuse` only this, every dashboard
-GET route of the URLconf (not the API, not the downloads) is fetched with Django's test client in
-this process, as each role that may see it: the first page, and for lists a deep page, a sorted
-and a searched variant (found in the page's own sort and pager links). Server time = view time;
-it prints the median and the maximum of `--repeat` fetches and the queries of one, and flags
-each page over `--budget` ms.
+it: the meter values by one server-side INSERT … SELECT generate_series, the other bulk tables
+(sessions, their prices, audit entries, OCPP messages) through PostgreSQL's COPY, the rest with
+bulk_create; then the reports' rollups (manage.py reports_rebuild). Then, and with `--reuse`
+only this, every dashboard GET route of the URLconf (not the API, not the downloads) is fetched
+with Django's test client in this process, as each role that may see it: the first page, and
+for lists a deep page, a sorted and a searched variant (found in the page's own sort and pager
+links). Server time = view time; it prints the median and the maximum of `--repeat` fetches and
+the queries of one, and flags each page over `--budget` ms.
 """
 
 import argparse
