@@ -65,7 +65,10 @@ def sessions_page(request):
     now, money = timezone.now(), sees_money(request)
     rows = [{"session": s, "energy_kwh": _kwh(s.energy_wh),
              "duration": session_selectors.session_duration(s, now),
-             "cost": selectors.session_cost(s) if money else None} for s in listed.page]
+             # A running session's price so far is quoted on its own page (live), not here: a
+             # quote reads its tariff and meter values, five queries a row (bench/README.md).
+             "cost": selectors.session_cost(s) if money and s.stopped_at else None}
+            for s in listed.page]
     live = listed.page.number == 1 and listed.sort == DEFAULT_SORT
     return render(request, "billing/sessions.html", {
         "form": form, "listed": listed, "rows": rows, "money": money, "live": live,
