@@ -195,8 +195,9 @@ AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 730)  # 0: keep forever
 # --- Sites' map (docs/locations.md) ----------------------------------------------------------
 # Map tiles for Leaflet ({z}/{x}/{y}); blank: the sites page shows its list without a map.
 MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
-MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION",
-                               '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors')
+MAP_TILE_ATTRIBUTION = env_str(
+    "MAP_TILE_ATTRIBUTION",
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors')
 
 # On the embedded default (no Redis, tasks run eagerly) the server process runs this schedule
 # itself (stations/ocpp/embedded_beat.py); with Redis, `celery beat` does.

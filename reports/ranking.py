@@ -38,7 +38,8 @@ class Ranked:
         from reports.selectors import SHARES, _sums
 
         value = F(self.key)
-        return (self.model.objects.filter(tenant=self.tenant, day__gte=self.period.start, day__lte=self.period.end,
+        return (self.model.objects.filter(tenant=self.tenant, day__gte=self.period.start,
+                                          day__lte=self.period.end,
                                           **{f"{self.field}__in": self.items.values("pk")})
                 .values(self.field).annotate(**_sums("")).annotate(**SHARES)
                 .filter(**{f"{self.key}__isnull": False})

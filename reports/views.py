@@ -16,8 +16,8 @@ from billing.exports.csv_stream import csv_chunks, safe_text, streamed_response
 from cpms.dashboard import page, sees_money
 from cpms.listing import listing
 from reports import rows, selectors
-from reports.ranking import Ranked
 from reports.periods import DAY, MONTH, Period, PeriodError, period_of
+from reports.ranking import Ranked
 from stations.models import Location, Station
 from tenants.access import EVERYONE
 

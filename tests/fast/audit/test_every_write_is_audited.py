@@ -16,7 +16,6 @@ route stands for it."""
 import hashlib
 import os
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 

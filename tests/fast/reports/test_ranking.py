@@ -3,8 +3,7 @@ listing's: the figure, blanks last, then the key in the same direction), on ever
 the CSV, for stations and sites."""
 
 import random
-from datetime import date, datetime, timedelta
-from datetime import UTC
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -28,7 +27,8 @@ def _day(rng, **owner) -> dict:
             "occupied_cs": rng.choice([0, 10_000]) if connector_s else 0,
             "charging_cs": rng.choice([0, 5_000]) if connector_s else 0,
             "sessions": rng.randrange(0, 3), "energy_wh": rng.choice([0, 12_000]), "currency": "EUR",
-            "revenue_net": Decimal(rng.choice(["0", "3.53"])), "revenue_gross": Decimal(rng.choice(["0", "4.20"])),
+            "revenue_net": Decimal(rng.choice(["0", "3.53"])),
+            "revenue_gross": Decimal(rng.choice(["0", "4.20"])),
             "computed_at": NOW, **owner}
 
 

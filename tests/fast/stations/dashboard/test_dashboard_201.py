@@ -67,7 +67,8 @@ def test_a_201_station_page_shows_its_evses_with_their_connectors(tenant, http):
     assert rows.index("EVSE 1") < rows.index(">1/2<") < rows.index("EVSE 2")
     assert rows.count("EVSE 1<") == 1
     # not connected: its last known status, greyed (templates/stations/_connector.html)
-    assert 'class="connector offline" data-station="DASH-201" data-connector="1001" data-status="Occupied"' in rows
+    assert ('class="connector offline" data-station="DASH-201" data-connector="1001" '
+            'data-status="Occupied"') in rows
     assert 'title="EVSE 1, connector 2"' in rows
 
 
