@@ -89,7 +89,7 @@ def test_billing_prices_a_closed_session_after_the_commit_only(monkeypatch,
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         events.publish(_closed(session_id=42))
         assert queued == []  # not before the commit
-    assert len(callbacks) == 1 and queued == [42]
+    assert queued == [42]  # once, after it (the live dashboard's callback runs beside it)
 
 
 def test_billing_asks_to_price_a_stopped_session_after_the_answer(monkeypatch):
