@@ -86,7 +86,7 @@ def test_billing_prices_a_closed_session_after_the_commit_only(monkeypatch,
                                                                django_capture_on_commit_callbacks):
     queued = []
     monkeypatch.setattr(billing_subscriptions.price_session_task, "delay", queued.append)
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
         events.publish(_closed(session_id=42))
         assert queued == []  # not before the commit
     assert queued == [42]  # once, after it (the live dashboard's callback runs beside it)
