@@ -5,8 +5,11 @@ an accountant marks an invoice paid, e-mails it (the server writes its mail to f
 tests/test_people_browser.py reads them) and downloads the ticked PDFs as one ZIP. No page is
 wider than the screen."""
 
+import asyncio
 import email
 import io
+import os
+import time
 import zipfile
 from datetime import UTC, datetime, timedelta
 from itertools import count
@@ -20,7 +23,7 @@ from tests.browser import browser, member, needs_chromium, signed_in
 from tests.conftest import _tmp
 from tests.factories import make_tenant
 from tests.fast.billing.invoices.test_invoices import customers_with_sessions
-from tests.server import server_env, start_server
+from tests.server import server_env, start_celery_worker, start_server
 
 pytestmark = needs_chromium
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
@@ -34,9 +37,25 @@ def mailing(database, tmp_path_factory):
     env = server_env() | {"EMAIL_BACKEND": "tests.alert_mail.EnvFileEmailBackend",
                           "EMAIL_FILE_PATH": str(mails)}
     srv = start_server(env, _tmp)
+    # With Redis the e-mail task runs on a worker (eager on the embedded default)
+    worker = start_celery_worker(env, _tmp) if os.environ.get("REDIS_URL") else None
     srv.mails = mails
     yield srv
+    if worker is not None:
+        worker.stop()
     srv.stop()
+
+
+async def mails_to(mailing, address: str, timeout: float = 20) -> list:
+    """The mails written to `address` (with Redis a worker sends them a moment after the page
+    says so; eager on the embedded default)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        sent = [email.message_from_string(p.read_text(errors="replace").split("-" * 79)[0].strip() + "\n")
+                for p in mailing.mails.iterdir() if address in p.read_text(errors="replace")]
+        if sent or time.monotonic() > deadline:
+            return sent
+        await asyncio.sleep(0.2)
 
 
 async def not_wider_than_the_screen(page) -> None:
@@ -103,8 +122,7 @@ async def test_an_accountant_marks_paid_emails_and_downloads_invoices(mailing, v
         assert Invoice.objects.get(pk=first.pk).paid_at is not None
         await page.locator(f'tr[data-invoice="{first.number}"]').get_by_role("button", name="E-mail").click()
         await page.get_by_text(f"is being sent to {address}").wait_for()
-        sent = [email.message_from_string(p.read_text(errors="replace").split("-" * 79)[0].strip() + "\n")
-                for p in mailing.mails.iterdir() if address in p.read_text(errors="replace")]
+        sent = await mails_to(mailing, address)
         assert sent and first.number in sent[0]["Subject"]
         await page.get_by_label(f"Select {first.number}").check()
         await page.get_by_label(f"Select {second.number}").check()
