@@ -143,6 +143,13 @@ def editor_parts(elements: list) -> tuple[dict, list[dict], list[dict]]:
     return base, bands, kept
 
 
+def elements_but_base(elements: list) -> list[dict]:
+    """Every element but the base prices, in their order: what a post without the band rows (a
+    client of the plain form) keeps, so it changes the base prices and leaves the bands alone."""
+    base, _, _ = editor_parts(elements)
+    return list(elements[:-1] if base else elements)
+
+
 def _band(restrictions: dict) -> dict:
     return {"start_time": restrictions.get("start_time"), "end_time": restrictions.get("end_time"),
             "days": restrictions.get("day_of_week", [])}

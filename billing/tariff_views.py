@@ -15,6 +15,7 @@ from billing.tariff_forms import (
     TariffEditorForm,
     band_formset,
     editor_parts,
+    elements_but_base,
     elements_of,
     tariff_editor_initial,
 )
@@ -30,9 +31,11 @@ def tariff_edit(request, pk: int | None = None):
     data = request.POST if request.method == "POST" else None
     initial = tariff_editor_initial(tariff, seller_of(request.tenant).default_vat_rate)
     form = TariffEditorForm(data, initial=initial, scheduling=tariff is not None)
-    # A post without the band rows (a client of the plain form) gives no bands.
+    # A post without the band rows (a client of the plain form) keeps the bands as they are.
     given = data is not None and "band-TOTAL_FORMS" in data
     formset = band_formset(data if given else None, bands=bands if data is None else [])
+    if data is not None and not given and tariff is not None:
+        kept = elements_but_base(tariff.elements)
     if data is not None and form.is_valid() and (not given or formset.is_valid()):
         saved = _save(request, form, formset, tariff, kept)
         if saved is not None:

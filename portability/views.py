@@ -3,10 +3,9 @@
 only a chunk."""
 
 from django.shortcuts import render
-from rest_framework.exceptions import ValidationError
 
 from billing.exports.csv_stream import csv_chunks, streamed_response
-from billing.exports.filters import export_filters
+from billing.exports.filters import form_filters
 from cpms.dashboard import page
 from portability.export import archive_name, export_archive
 from portability.forms import MeterValuesForm
@@ -37,14 +36,8 @@ def archive_download(request):
 def meter_values_csv(request):
     """Meter values are station data, not money: every role may read them (as the API)."""
     form = MeterValuesForm(request.GET)
-    if not form.is_valid():
-        return _page(request, form, status=400)
-    try:
-        filters = export_filters(request.tenant, request.GET)
-    except ValidationError as error:
-        for field, reasons in error.detail.items():
-            for reason in reasons:
-                form.add_error(field if field in form.fields else None, str(reason))
+    filters = form_filters(form, request.tenant, request.GET) if form.is_valid() else None
+    if filters is None:
         return _page(request, form, status=400)
     return streamed_response(request, csv_chunks(COLUMNS, meter_value_rows(filters), meter_value_cell),
                              content_type="text/csv; charset=utf-8",

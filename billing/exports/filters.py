@@ -57,6 +57,18 @@ def export_filters(tenant: Tenant, params) -> ExportFilters:
     return ExportFilters(tenant=tenant, since=since, until=until, stations=stations)
 
 
+def form_filters(form, tenant: Tenant, params) -> ExportFilters | None:
+    """The filters of a dashboard form already valid; None after putting each reason on the form
+    (under its field, or the form's own errors for a parameter the form has not)."""
+    try:
+        return export_filters(tenant, params)
+    except ValidationError as error:
+        for field, reasons in error.detail.items():
+            for reason in reasons:
+                form.add_error(field if field in form.fields else None, str(reason))
+        return None
+
+
 def _bound(params, name: str, errors: dict) -> Bound:
     text = params.get(name)
     if text is None or text == "":

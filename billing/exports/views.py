@@ -3,11 +3,10 @@ energy, revenue) with the same filters, as CSV downloads, streamed."""
 
 from django.http import Http404
 from django.shortcuts import render
-from rest_framework.exceptions import ValidationError
 
 from billing.exports import energy, revenue, sessions
 from billing.exports.csv_stream import csv_chunks, streamed_response
-from billing.exports.filters import export_filters
+from billing.exports.filters import form_filters
 from billing.forms import ExportForm
 from cpms.dashboard import page
 from stations.selectors import stations_of
@@ -41,14 +40,8 @@ def export_csv(request, name: str):
         raise Http404("No such export.")
     form = ExportForm(request.GET, stations=_stations(request))
     period = energy.MONTH if request.GET.get("period") == energy.MONTH else energy.DAY
-    if not form.is_valid():
-        return render(request, "billing/exports.html", {"form": form, "exports": list(EXPORTS)}, status=400)
-    try:
-        filters = export_filters(request.tenant, request.GET)
-    except ValidationError as error:
-        for field, reasons in error.detail.items():
-            for reason in reasons:
-                form.add_error(field if field in form.fields else None, str(reason))
+    filters = form_filters(form, request.tenant, request.GET) if form.is_valid() else None
+    if filters is None:
         return render(request, "billing/exports.html", {"form": form, "exports": list(EXPORTS)}, status=400)
     rows_of, cell = EXPORTS[name]
     columns, rows = rows_of(filters, period)

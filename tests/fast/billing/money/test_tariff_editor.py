@@ -144,3 +144,17 @@ def test_the_api_schedules_a_change_refuses_a_past_date_and_cancels_it():
     assert nothing_pending.status_code == 409
     assert cancelled.status_code == 200 and cancelled.json()["id"] == tariff.pk
     assert Tariff.objects.filter(family=tariff.family).count() == 1
+
+
+def test_a_post_without_the_band_rows_changes_the_base_prices_and_keeps_the_bands():
+    tenant = make_tenant()
+    night = {"price_components": [{"type": "ENERGY", "price": "0.20", "step_size": 1}],
+             "restrictions": {"start_time": "22:00", "end_time": "06:00"}}
+    tariff = make_tariff(tenant, elements=[night, {"price_components": [
+        {"type": "ENERGY", "price": "0.30", "step_size": 1}]}])
+    http = signed_in(member(tenant, Role.MANAGER))
+    assert http.post(f"/tariffs/{tariff.pk}/", BASE | {"name": "Standard", "energy_price": "0.32"}
+                     ).status_code == 302  # a client of the plain form: no band-TOTAL_FORMS
+    current = Tariff.objects.get(family=tariff.family, superseded_at__isnull=True)
+    assert current.elements == [night, {"price_components": [
+        {"type": "ENERGY", "price": "0.32", "step_size": 1}]}]
