@@ -6,6 +6,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
+# Test processes (pytest-xdist): each has its own database, server and prefixes (tests/README.md).
+TEST_WORKERS ?= 2
 
 .PHONY: install demo serve test lint
 
@@ -28,7 +30,7 @@ serve: install
 	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) --websocket_timeout -1 cpms.asgi:application
 
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -22,6 +22,7 @@ if "django.conf" in sys.modules and sys.modules["django.conf"].settings.configur
     raise pytest.UsageError("Run the tests without DJANGO_SETTINGS_MODULE and --ds: tests/conftest.py "
                             "sets them after pointing the settings at a fresh database.")
 
+_ENVIRONMENT = dict(os.environ)  # as given: what pytest-xdist's workers start from (pytest_configure)
 TEST_RUN = secrets.token_hex(4)
 _tmp = Path(tempfile.mkdtemp(prefix="cpms-tests-"))
 
@@ -71,6 +72,24 @@ django.setup()
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 from tests.server import server_env, start_celery_worker, start_server  # noqa: E402
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config) -> None:
+    """With `-n` (pytest-xdist, as `make test`) this process only hands tests to workers, which
+    it starts after this hook with its environment: give them the environment as it was given,
+    so each makes its own run (database, prefixes, queue), and drop the database made above."""
+    global _DB_NAME
+    if getattr(config, "workerinput", None) is not None or not config.getoption("numprocesses", default=None):
+        return
+    os.environ.clear()
+    os.environ.update(_ENVIRONMENT)
+    if _DB_NAME:
+        import psycopg
+
+        with psycopg.connect(_ENVIRONMENT["DATABASE_URL"], autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{_DB_NAME}" WITH (FORCE)')
+        _DB_NAME = None
 
 needs_redis = pytest.mark.skipif(not os.environ.get("REDIS_URL"),
                                  reason="needs REDIS_URL: several server processes share a fleet")
