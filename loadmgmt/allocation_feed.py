@@ -1,6 +1,8 @@
-"""An allocation on the dashboard's live feed: the allocation as the dashboard shows it, and its
+"""Load management on the dashboard's live feed: an allocation as the dashboard shows it, and its
 `load.allocation` event, published to the group's tenant once the allocation is committed (the
-load group page updates in place). The feed itself, for every app, is stations/live.py."""
+load group page updates in place); and `load.limit`, once a station's answer to a limit is
+recorded (the station page's current-limit card reads itself again). The feed itself, for every
+app, is stations/live.py."""
 
 import logging
 from decimal import Decimal
@@ -12,9 +14,11 @@ from loadmgmt.allocation import measured_total
 from loadmgmt.allocation_serializers import AllocationSerializer
 from loadmgmt.models import Allocation
 from stations.live import publish
+from stations.models import Station
 
 log = logging.getLogger(__name__)
 EVENT = "load.allocation"
+LIMIT_EVENT = "load.limit"
 
 
 def allocation_event(allocation: Allocation) -> dict:
@@ -43,8 +47,6 @@ def plot_point(allocation: Allocation, total_measured: Decimal | None = ...) -> 
                      "measured": None if total_measured is None else float(total_measured)}}
 
 
-
-
 def allocation_published(allocation: Allocation) -> None:
     """Once committed, to the dashboards of the group's tenant (best effort: a page that misses
     one gets the next; the allocation itself is stored either way)."""
@@ -57,3 +59,19 @@ def _publish(tenant_id: int, allocation: Allocation) -> None:
         publish(tenant_id, allocation_event(allocation))
     except Exception:
         log.exception("Publishing allocation %s failed", allocation.pk)
+
+
+def limit_published(*, station_id: int, connector_id: int) -> None:
+    """Once committed: a limit's outcome on this connector is recorded (best effort, as above)."""
+    station = Station.objects.filter(pk=station_id).values("tenant_id", "identity").first()
+    if station is None:
+        return
+    event = {"type": LIMIT_EVENT, "station": station["identity"], "connector_id": connector_id}
+    transaction.on_commit(lambda: _publish_limit(station["tenant_id"], event))
+
+
+def _publish_limit(tenant_id: int, event: dict) -> None:
+    try:
+        publish(tenant_id, event)
+    except Exception:
+        log.exception("Publishing the limit of %s failed", event["station"])

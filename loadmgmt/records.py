@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from loadmgmt.allocation_feed import allocation_published
+from loadmgmt.allocation_feed import allocation_published, limit_published
 from loadmgmt.models import Allocation, ConnectorLimit, LimitSent, LoadGroup, StationControl
 from loadmgmt.selectors import GroupState, allocation_build
 from stations.selectors import sessions_by_transaction_id
@@ -49,6 +49,7 @@ def limit_result_record(*, station_id: int, connector_id: int, transaction_id: i
         ConnectorLimit.objects.update_or_create(
             station_id=station_id, connector_id=connector_id,
             defaults={**ids, "limit": limit, "status": status, "held": held, "updated_at": now})
+        limit_published(station_id=station_id, connector_id=connector_id)  # the card, live
     if purpose == "TxDefaultProfile" and status in ("Accepted", "Rejected"):
         pass  # says nothing of TxProfiles: some stations take no default but obey a TxProfile
     elif _unknown_transaction(station_id, transaction_id, purpose, status):

@@ -1,6 +1,7 @@
 /* The station page follows its station live (docs/dashboard.md, "Live updates"): on a session
    event the latest sessions, the remote stop's transactions and the current limit are read again;
-   on a load allocation of its group, the limit; MeterValues (at most one event per station every
+   on a load allocation of its group, and on the station's answer to a limit (`load.limit`,
+   loadmgmt/allocation_feed.py), the current-limit card; MeterValues (at most one event per station every
    2 s, stations/dashboard/live_events.py) update the power per connector and the running
    session's energy in place; the message log's first page is read again after a quiet second.
    A burst of events costs one read of each part concerned. */
@@ -10,9 +11,7 @@
   var holder = document.querySelector("[data-station-link]");
   if (!live || !holder) return;
   var identity = holder.dataset.stationLink;
-  // limit: after the limits the rebalance sent were answered; limitAgain: once more, for a
-  // station slow to answer (the card shows what it accepted, loadmgmt/records.py).
-  var DELAY = {parts: 300, log: 3000, limit: 1500, limitAgain: 6000};
+  var DELAY = {parts: 300, log: 3000};
   var wanted = {};
   var timer = null;
 
@@ -96,12 +95,14 @@
     });
   });
 
-  live.on("load.allocation", function (event) {
+  live.on("load.allocation", function (event) {  // the group's share and cap, at once
     var card = document.getElementById("station-limit");
     if (card && card.dataset.group && String(event.group) === card.dataset.group) {
-      want("#station-limit", DELAY.limit);  // after the limits it sent were answered
-      setTimeout(function () { want("#station-limit", DELAY.parts); }, DELAY.limitAgain);
+      want("#station-limit", DELAY.parts);
     }
+  });
+  live.on("load.limit", function (event) {  // the station answered a limit: its outcome
+    if (mine(event)) want("#station-limit", DELAY.parts);
   });
 
   // Every frame of the station lands in its log: the first page is read again after a pause.

@@ -132,3 +132,19 @@ def test_a_201_evses_second_connector_is_steered_by_the_evses_limit():
         {"measurand": "Current.Import", "value": Decimal("5.0")}], link=link)
     assert subscriptions.on_meter_values(event) is not None
     assert memo["load_draws"][1][1] == "under"  # 5 A of the EVSE's 10.6 A
+
+
+@pytest.mark.django_db
+def test_a_recorded_answer_tells_the_station_page_after_the_commit(tenant, monkeypatch,
+                                                                     django_capture_on_commit_callbacks):
+    from loadmgmt import allocation_feed
+
+    station, _ = make_station(tenant)
+    sent = []
+    monkeypatch.setattr(allocation_feed, "publish", lambda tenant_id, event: sent.append((tenant_id, event)))
+    with django_capture_on_commit_callbacks(execute=True):
+        limit_result_record(station_id=station.pk, connector_id=2, transaction_id=7,
+                            purpose="TxProfile", limit=Decimal("6.0"), status="Accepted",
+                            profile_id=None, allocation_id=None)
+        assert sent == []  # not before the answer is stored
+    assert sent == [(tenant.pk, {"type": "load.limit", "station": station.identity, "connector_id": 2})]
