@@ -1,6 +1,7 @@
 """The reports at fleet size (docs/reports.md, "Rollups"): the queries of the report pages and API
-against one tenant of 10,000 stations with a year of daily rollups (3.66 million StationDay rows),
-and the periodic rollup of yesterday and today for the whole fleet.
+against one tenant of 10,000 stations with a year of daily rollups (3.66 million StationDay rows)
+and their monthly ones (StationMonth, SiteMonth), and the periodic rollup of yesterday and today
+for the whole fleet.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
         .venv/bin/python bench/reports.py --build     # make cpms_reports (a few minutes), then time
@@ -90,9 +91,10 @@ def build(args) -> None:
                                      "faulted_s", "connectors", "connector_s", "occupied_cs",
                                      "charging_cs", "sessions", "energy_wh", "currency",
                                      "revenue_net", "revenue_gross", "computed_at"], rows())
-    from reports.services import totals_rollup
+    from reports.services import months_rollup, totals_rollup
 
-    totals_rollup(since=first, until=date.today())
+    totals_rollup(since=first, until=date.today())  # the tenant's and sites' days, the sites' months
+    months_rollup(StationDay.objects.filter(tenant=tenant), since=first, until=date.today())
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     print(f"  {len(stations):,} stations, {written:,} station days in {time.perf_counter() - began:.0f} s",

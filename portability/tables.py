@@ -113,6 +113,8 @@ LEFT_OUT = {
     "reports.StationDay": "derived daily figures, computed again from sessions and connection/status history",
     "reports.SiteDay": "derived daily figures per site, computed again as the stations' are",
     "reports.TenantDay": "derived daily figures of the tenant, computed again as the stations' are",
+    "reports.StationMonth": "derived monthly figures, summed again from the station's days",
+    "reports.SiteMonth": "derived monthly figures per site, summed again from the site's days",
 }
 
 NOT_TENANT_OWNED = {

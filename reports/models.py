@@ -1,6 +1,7 @@
-"""Daily rollups: what a report page reads, so that it renders in one query at fleet size
-(docs/reports.md, "Rollups"). Written by `reports.services.rollup_stations` (every 15 minutes
-for yesterday and today, `manage.py reports_rebuild --since` for history)."""
+"""Daily and monthly rollups: what a report page reads, so that it renders in one query at fleet
+size (docs/reports.md, "Rollups"). Written by `reports.services.rollup_stations` (every 15
+minutes for yesterday and today, `manage.py reports_rebuild --since` for history); a month's rows
+are summed from its days whenever they are written."""
 
 from django.db import models
 
@@ -86,3 +87,56 @@ class SiteDay(_Totals):
     class Meta(_Totals.Meta):
         constraints = [models.UniqueConstraint(fields=["location", "day"], name="site_day_once")]
         indexes = [models.Index(fields=["tenant", "day", "location"], name="site_day_ranked")]
+
+
+class _Month(models.Model):
+    """The sums of one station's or one site's days of a calendar month (their local days), so
+    that a long period reads a row per whole month and only its partial first and last months'
+    days (docs/reports.md, "Rollups"). Written from the day rows, whenever they are written
+    (reports.services.months_rollup); `connectors` is the most on any day of the month (the
+    figures use the connector-seconds, which are summed)."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(help_text="Its first day")
+    seconds = models.PositiveBigIntegerField(default=0)
+    online_s = models.PositiveBigIntegerField(default=0)
+    uptime_s = models.PositiveBigIntegerField(default=0)
+    faulted_s = models.PositiveBigIntegerField(default=0)
+    connectors = models.PositiveIntegerField(default=0, help_text="The most on any day")
+    connector_s = models.PositiveBigIntegerField(default=0)
+    occupied_cs = models.PositiveBigIntegerField(default=0)
+    charging_cs = models.PositiveBigIntegerField(default=0)
+    sessions = models.PositiveIntegerField(default=0)
+    energy_wh = models.BigIntegerField(default=0)
+    currency = models.CharField(max_length=3, blank=True, help_text="The days' (the greatest)")
+    revenue_net = models.DecimalField(**MONEY)
+    revenue_gross = models.DecimalField(**MONEY)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        abstract = True
+        ordering = ["month"]
+
+
+class StationMonth(_Month):
+    """A station's month: the sum of its StationDay rows of that month."""
+
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="report_months")
+
+    class Meta(_Month.Meta):
+        constraints = [models.UniqueConstraint(fields=["station", "month"], name="station_month_once")]
+        # As StationDay's: a sorted table's sum per station reads (tenant, month, station).
+        indexes = [models.Index(fields=["tenant", "month", "station"], name="station_month_ranked")]
+
+    def __str__(self) -> str:
+        return f"{self.station_id} {self.month:%Y-%m}"
+
+
+class SiteMonth(_Month):
+    """A site's month: the sum of its SiteDay rows of that month."""
+
+    location = models.ForeignKey("stations.Location", on_delete=models.CASCADE, related_name="+")
+
+    class Meta(_Month.Meta):
+        constraints = [models.UniqueConstraint(fields=["location", "month"], name="site_month_once")]
+        indexes = [models.Index(fields=["tenant", "month", "location"], name="site_month_ranked")]

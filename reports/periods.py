@@ -29,6 +29,17 @@ class Period:
     def querystring(self) -> str:
         return urlencode(self.query())
 
+    def split(self) -> tuple[tuple[date, date] | None, list[tuple[date, date]]]:
+        """The period as its whole calendar months (the first days of the first and of the last,
+        or None) and the days outside them (ranges, both ends included): what the month and the
+        day rollups are read for (docs/reports.md, "Rollups")."""
+        first = self.start if self.start.day == 1 else month_end(self.start) + timedelta(days=1)
+        last = self.end if self.end == month_end(self.end) else self.end.replace(day=1) - timedelta(days=1)
+        if last < first:
+            return None, [(self.start, self.end)]
+        edges = ((self.start, first - timedelta(days=1)), (last + timedelta(days=1), self.end))
+        return (first, last.replace(day=1)), [(a, b) for a, b in edges if a <= b]
+
     def query(self) -> dict[str, str]:
         if self.interval == MONTH:
             return {"from": self.start.strftime("%Y-%m"), "to": self.end.strftime("%Y-%m"),

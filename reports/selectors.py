@@ -1,9 +1,11 @@
-"""Reading the reports from the daily rollups (reports.StationDay): a table per station and per
-site, and a series per day or month (docs/reports.md). Each is one query, whatever the fleet;
-only a station's own report adds its today, computed live."""
+"""Reading the reports from the daily and monthly rollups (reports.models): a table per station
+and per site, and a series per day or month (docs/reports.md). Each is one query or two, whatever
+the fleet; only a station's own report adds its today, computed live."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import reduce
+from operator import or_
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, F, FilteredRelation, FloatField, Max, Q, QuerySet, Sum
@@ -11,7 +13,7 @@ from django.db.models.functions import Cast, NullIf, TruncMonth
 from django.utils import timezone
 
 from reports.metrics import percent
-from reports.models import SiteDay, StationDay, TenantDay
+from reports.models import SiteDay, SiteMonth, StationDay, StationMonth, TenantDay
 from reports.periods import DAY, MONTH, Period
 from reports.services import station_days_compute
 from stations.models import Location, Station
@@ -102,13 +104,31 @@ def site_list(tenant: Tenant) -> QuerySet[Location]:
         station_count=Count("stations", filter=Q(stations__removed_at__isnull=True)))
 
 
+ROLLUPS = {"station": ("station_id", StationDay, StationMonth),
+           "site": ("location_id", SiteDay, SiteMonth)}
+
+
+def period_rows(period: Period, *, of: str = "station") -> list[QuerySet]:
+    """The rollup rows whose sums are the period's figures per station (or site): its whole
+    months from the month table, its other days (the partial first and last months) from the day
+    table; one queryset or two, unordered, to narrow further (docs/reports.md, "Rollups")."""
+    _, days, months = ROLLUPS[of]
+    whole, rest = period.split()
+    parts = [months.objects.filter(month__gte=whole[0], month__lte=whole[1])] if whole else []
+    if rest:
+        parts.append(days.objects.filter(reduce(or_, (Q(day__gte=a, day__lte=b) for a, b in rest))))
+    return [part.order_by() for part in parts]
+
+
 def figures_into(items: list, period: Period, *, of: str = "station") -> list:
-    """Set the period's figures on a page of stations (or of sites, `of="site"`), in one query."""
-    field, model = ("station_id", StationDay) if of == "station" else ("location_id", SiteDay)
-    found = {row[field]: row for row in (
-        model.objects.filter(**{f"{field}__in": [i.pk for i in items]}, day__gte=period.start,
-                                  day__lte=period.end)
-        .values(field).annotate(**_sums("")).order_by())}
+    """Set the period's figures on a page of stations (or of sites, `of="site"`), in a query per
+    table read (period_rows)."""
+    field = ROLLUPS[of][0]
+    found: dict[int, dict] = {}
+    for rows in period_rows(period, of=of):
+        for row in (rows.filter(**{f"{field}__in": [i.pk for i in items]})
+                    .values(field).annotate(**_sums(""))):
+            _merge(found.setdefault(row[field], {field: row[field]}), row)
     for item in items:
         row = {key: None for key in _sums("")} | found.get(item.pk, {})
         if found.get(item.pk):
@@ -120,6 +140,15 @@ def figures_into(items: list, period: Period, *, of: str = "station") -> list:
             if key != field:
                 setattr(item, key, value)
     return items
+
+
+def _merge(whole: dict, part: dict) -> None:
+    """Add a part's sums to the whole's; the currency is the greatest, as SQL's MAX."""
+    for key in _sums(""):
+        if key == "currency":
+            whole[key] = max(whole.get(key) or "", part[key] or "")
+        else:
+            whole[key] = whole.get(key, 0) + part[key]
 
 
 def series(tenant: Tenant, period: Period, *, station: Station | None = None,

@@ -1,5 +1,6 @@
 """Writing the daily rollups (reports.StationDay) from the connection history, the status history,
-the sessions and their prices (docs/reports.md, "Rollups").
+the sessions and their prices, and the monthly ones (StationMonth, SiteMonth) from the days
+(docs/reports.md, "Rollups").
 
 Stations are taken in chunks; for each chunk every input row of the window is read in a handful
 of queries and the days are computed in memory (reports/metrics.py), then upserted. Computing a
@@ -15,10 +16,12 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from reports import metrics
-from reports.models import SiteDay, StationDay, TenantDay
+from reports.models import SiteDay, SiteMonth, StationDay, StationMonth, TenantDay
+from reports.periods import month_end
 from stations.models import ChargingSession, ConnectionPeriod, Connector, ServerProcess, Station, StatusEvent
 
 log = logging.getLogger(__name__)
@@ -73,7 +76,8 @@ SUMMED = ("seconds", "online_s", "uptime_s", "faulted_s", "connectors", "connect
 
 def totals_rollup(*, since: date, until: date, tenant_ids: list[int] | None = None,
                   now: datetime | None = None) -> None:
-    """The tenants' and sites' days from their stations' (after the stations' rollup)."""
+    """The tenants' and sites' days from their stations' (after the stations' rollup), then the
+    sites' months from their days."""
     now = now or timezone.now()
     days = StationDay.objects.filter(day__gte=since, day__lte=until)
     if tenant_ids is not None:
@@ -88,15 +92,48 @@ def totals_rollup(*, since: date, until: date, tenant_ids: list[int] | None = No
                 .values(*keys).annotate(**sums).order_by()]
         model.objects.bulk_create(rows, update_conflicts=True, unique_fields=unique,
                                   update_fields=[*SUMMED, "currency", "computed_at"], batch_size=2000)
+    sites = SiteDay.objects.all() if tenant_ids is None else SiteDay.objects.filter(tenant_id__in=tenant_ids)
+    months_rollup(sites, since=since, until=until, now=now)
+
+
+MONTHS = {StationDay: (StationMonth, "station"), SiteDay: (SiteMonth, "location")}
+
+
+def months_rollup(days: QuerySet, *, since: date, until: date, now: datetime | None = None) -> int:
+    """Sum the day rows `days` (StationDay or SiteDay, narrowed to the stations or sites wanted)
+    of every month from `since`'s to `until`'s into their month table (StationMonth, SiteMonth):
+    one grouped query. Computing a month again writes the same row. Returns the rows written."""
+    now = now or timezone.now()
+    model, owner = MONTHS[days.model]
+    added = [name for name in SUMMED if name != "connectors"]
+    sums = {name: Sum(name) for name in added} | {"most_connectors": Max("connectors"),
+                                                 "top_currency": Max("currency")}
+    rows = [model(tenant_id=row["tenant_id"], **{f"{owner}_id": row[f"{owner}_id"]},
+                  month=_as_date(row["first"]), **{name: row[name] for name in added},
+                  connectors=row["most_connectors"], currency=row["top_currency"], computed_at=now)
+            for row in days.filter(day__gte=since.replace(day=1), day__lte=month_end(until))
+            .annotate(first=TruncMonth("day")).values("tenant_id", f"{owner}_id", "first")
+            .annotate(**sums).order_by()]
+    model.objects.bulk_create(rows, update_conflicts=True, unique_fields=[owner, "month"],
+                              update_fields=[*SUMMED, "currency", "computed_at"], batch_size=2000)
+    return len(rows)
+
+
+def _as_date(value) -> date:
+    return value.date() if isinstance(value, datetime) else value
 
 
 def _rollup_chunk(chunk: list[Station], since: date, until: date, now: datetime) -> int:
+    """The chunk's days, then their months from them (in one transaction)."""
     rows = station_days_compute(chunk, since, until, now)
     with transaction.atomic():
         StationDay.objects.bulk_create(
             rows, update_conflicts=True, unique_fields=["station", "day"],
             update_fields=[f.name for f in StationDay._meta.concrete_fields
                            if f.name not in ("id", "station", "day", "tenant")])
+        if rows:
+            months_rollup(StationDay.objects.filter(station_id__in=[s.pk for s in chunk]),
+                          since=since, until=until, now=now)
     return len(rows)
 
 
