@@ -29,8 +29,11 @@ serve: install
 	$(PY) manage.py migrate --no-input
 	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) --websocket_timeout -1 cpms.asgi:application
 
+# The fast tier first, then the live tier, each split over TEST_WORKERS processes: a live test
+# commits data (and starts a server) that the fast tier's tests must not share a database with.
 test: install
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile tests/fast $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --ignore=tests/fast $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
