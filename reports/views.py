@@ -92,7 +92,7 @@ def _table(request, table: str, period: Period):
     listed = listing(request, items, **(SITE_LISTING if sites else STATION_LISTING))
     key = listed.sort.lstrip("-")
     if key in selectors.SORTS:
-        ranked = Ranked(listed.page.paginator.object_list, period, key,
+        ranked = Ranked(listed.queryset, period, key,
                         descending=listed.sort.startswith("-"), of="site" if sites else "station",
                         tenant=request.tenant)
         listed.page = Paginator(ranked, listed.page.paginator.per_page).get_page(request.GET.get("page"))
