@@ -1,5 +1,5 @@
 """Every dashboard list the same way at fleet size: paginated, sortable by its columns and
-searchable (`?q=&sort=&page=`), in one query per page (docs/dashboard.md).
+searchable (`?q=&sort=&page=`): a page's keys, then its rows (docs/dashboard.md).
 
     rows = listing(request, Station.objects.filter(tenant=request.tenant),
                    sorts={"identity": "identity", "seen": "last_seen"}, default="identity",
