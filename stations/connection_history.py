@@ -17,7 +17,7 @@ last beat."""
 import asyncio
 from datetime import datetime
 
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from stations import events
@@ -35,19 +35,27 @@ def _in_turn(station_id: int) -> asyncio.Lock:
 
 
 def period_open(*, station_id: int, started_at: datetime, process) -> None:
-    """The link is up from `started_at`: older open periods of the station end there (a link
-    that replaced another). Idempotent: a period already written is left as it is."""
-    ConnectionPeriod.objects.filter(station_id=station_id, ended_at__isnull=True,
-                                    started_at__lt=started_at).update(ended_at=started_at)
-    if not ConnectionPeriod.objects.filter(station_id=station_id, started_at=started_at).exists():
+    """The link is up from `started_at`: older periods of the station still open there end there
+    (a link that replaced another). Written after a newer link's (another process, a late
+    thread), it ends at that link's start: a station's periods never overlap, whatever order
+    their writes come in. Idempotent: a period already written is left as it is."""
+    periods = ConnectionPeriod.objects.filter(station_id=station_id)
+    periods.filter(started_at__lt=started_at).filter(
+        Q(ended_at__isnull=True) | Q(ended_at__gt=started_at)).update(ended_at=started_at)
+    if not periods.filter(started_at=started_at).exists():
+        newer = periods.filter(started_at__gt=started_at).order_by("started_at").first()
         ConnectionPeriod.objects.create(station_id=station_id, started_at=started_at,
+                                        ended_at=newer and newer.started_at,
                                         server_process_id=process)
 
 
 def period_close(*, station_id: int, started_at: datetime, ended_at: datetime) -> None:
-    """The link that opened at `started_at` closed; a period another link already ended stays."""
-    ConnectionPeriod.objects.filter(station_id=station_id, started_at=started_at,
-                                    ended_at__isnull=True).update(ended_at=ended_at)
+    """The link that opened at `started_at` closed: its period ends at the earlier of its close
+    and the start of a link that replaced it (which may have ended it already). A close stamped
+    before its open (a clock stepped back) ends it at its start, never before."""
+    ended_at = max(ended_at, started_at)
+    ConnectionPeriod.objects.filter(station_id=station_id, started_at=started_at).filter(
+        Q(ended_at__isnull=True) | Q(ended_at__gt=ended_at)).update(ended_at=ended_at)
 
 
 def on_station_connected(event: events.StationConnected) -> FollowUp:
