@@ -6,11 +6,13 @@ the overview and the sessions list follow a session without a reload (docs/dashb
 Session events are rare and go out as they come. MeterValues are not: a fleet sends thousands a
 second, so a station's power and energy go out at most once per METER_INTERVAL seconds (the
 latest values of each connector; the last ones of a burst follow when the interval ends). The
-subscriber does no database work on the link's event loop: it reads the samples it is given.
+subscriber does no database work on the link's event loop: it reads the samples it is given, and
+only the fresh ones (a backlog flushed after a reconnect is history, not the power now).
 """
 
 import asyncio
 import time
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -19,6 +21,7 @@ from stations import events, live
 from stations.services.meter_values import ENERGY_REGISTER
 
 METER_INTERVAL = 2.0  # seconds between two meter events of one station
+STALE_AFTER = timedelta(minutes=5)  # a sample older than this when received is no live reading
 MEMO = "dashboard"  # this module's memory of a link (stations/ocpp/link.py)
 POWER = "Power.Active.Import"
 PHASES = ("L1", "L2", "L3", "L1-N", "L2-N", "L3-N")
@@ -92,8 +95,16 @@ def meter_reading(samples: list[dict]) -> dict:
             "meter_wh": None if register is None else int(register)}
 
 
+def fresh(samples: list[dict]) -> list[dict]:
+    """The samples that tell the present: a sample stamped more than STALE_AFTER before it was
+    received is a backlog's (a station flushing its queue after a power cut or a reconnect). It
+    is stored as history, but it is no current power, and its register no current energy."""
+    return [s for s in samples if s.get("timestamp") is None or s.get("received_at") is None
+            or s["received_at"] - s["timestamp"] <= STALE_AFTER]
+
+
 def on_meter_values(event: events.MeterValuesReceived) -> None:
-    reading = meter_reading(event.samples)
+    reading = meter_reading(fresh(event.samples))
     if reading["power_w"] is None and reading["meter_wh"] is None:
         return
     station = event.station
