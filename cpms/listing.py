@@ -8,7 +8,8 @@ searchable (`?q=&sort=&page=`): a page's keys, then its rows (docs/dashboard.md)
 and in the template `{% load listing %}`: `{% search_box rows "Search stations" %}`,
 `{% sort_th rows "identity" "Identity" %}` per sortable column, `{% for s in rows.page %}` and
 `{% pager rows %}`. A sort key not offered, or a page past the end, falls back quietly: a list
-never fails on its query string."""
+never fails on its query string. Two lists on one page: `prefix="ca-"` gives the second its own
+`?ca-q=&ca-sort=&ca-page=`, and each list's links keep the other's parameters."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from django.db.models import F, Q, QuerySet
 
 PAGE_SIZE = 50
 MAX_SEARCH = 100  # characters of `q` used
+OWN = ("q", "sort", "page")  # a list's own query parameters (with its prefix)
 
 
 class KeysFirst:
@@ -75,22 +77,30 @@ class Listing:
     page: Page
     sort: str  # the key in force, "-" first when descending
     search: str
-    params: dict  # the other query parameters (filters), kept by every link
+    params: dict  # the other query parameters (filters, other lists'), kept by every link
     queryset: QuerySet | None = None  # searched and sorted, every page
+    prefix: str = ""  # of this list's own parameters: `<prefix>q`, `<prefix>sort`, `<prefix>page`
 
     def __iter__(self):
         return iter(self.page)
 
     def query(self, **changes) -> str:
-        """The query string of this list with `changes` (None drops a parameter)."""
+        """The query string of this list with `changes` (None drops a parameter; `q`, `sort`
+        and `page` are this list's, prefixed)."""
         from django.http import QueryDict
 
         query = QueryDict(mutable=True)
-        merged = {**self.params, "q": self.search, "sort": self.sort, **changes}
+        own = {self.name(key): value for key, value in {"q": self.search, "sort": self.sort,
+                                                         **changes}.items()}
+        merged = {**self.params, **own}
         for key, value in merged.items():
             if value not in (None, ""):
                 query[key] = value
         return query.urlencode()
+
+    def name(self, key: str) -> str:
+        """The query parameter of this list's `key` (`q`, `sort`, `page`); another is as named."""
+        return f"{self.prefix}{key}" if key in OWN else key
 
 
 def _ordering(expression: str, descending: bool):
@@ -100,19 +110,21 @@ def _ordering(expression: str, descending: bool):
 
 
 def listing(request, queryset: QuerySet, *, sorts: dict[str, str | tuple[str, ...]], default: str,
-            search: tuple[str, ...] = (), size: int = PAGE_SIZE) -> Listing:
+            search: tuple[str, ...] = (), size: int = PAGE_SIZE, prefix: str = "") -> Listing:
     """One page of `queryset`, sorted by `?sort=` (a key of `sorts`, "-key" descending; each maps
-    to one or more model fields) and narrowed by `?q=` (any of `search` contains it, any case)."""
-    text = (request.GET.get("q") or "").strip()[:MAX_SEARCH]
+    to one or more model fields) and narrowed by `?q=` (any of `search` contains it, any case);
+    with a `prefix`, `?<prefix>sort=`, `?<prefix>q=` and `?<prefix>page=`."""
+    text = (request.GET.get(f"{prefix}q") or "").strip()[:MAX_SEARCH]
     if text and search:
         queryset = queryset.filter(reduce(or_, (Q(**{f"{name}__icontains": text}) for name in search)))
-    asked = request.GET.get("sort") or default
+    asked = request.GET.get(f"{prefix}sort") or default
     key = asked.lstrip("-")
     if key not in sorts:
         asked, key = default, default.lstrip("-")
     fields = sorts[key] if isinstance(sorts[key], tuple) else (sorts[key],)
     descending = asked.startswith("-")
     queryset = queryset.order_by(*(_ordering(f, descending) for f in fields), "-pk" if descending else "pk")
-    params = {k: v for k, v in request.GET.items() if k not in ("q", "sort", "page")}
-    return Listing(page=Paginator(KeysFirst(queryset), size).get_page(request.GET.get("page")),
-                   sort=asked, search=text, params=params, queryset=queryset)
+    own = [f"{prefix}{key}" for key in OWN]
+    params = {k: v for k, v in request.GET.items() if k not in own}
+    return Listing(page=Paginator(KeysFirst(queryset), size).get_page(request.GET.get(f"{prefix}page")),
+                   sort=asked, search=text, params=params, queryset=queryset, prefix=prefix)

@@ -1,4 +1,5 @@
-"""Template side of cpms/listing.py: sortable column heads, the search box and the pager."""
+"""Template side of cpms/listing.py: sortable column heads, the search box and the pager. Each
+reads the list's own parameter names from it (a list with a prefix: `?<prefix>sort=`…)."""
 
 from django import template
 from django.utils.html import format_html
@@ -23,8 +24,8 @@ def sort_th(rows, key: str, label: str, numeric: bool = False):
 
 @register.inclusion_tag("cpms/_search_box.html")
 def search_box(rows, placeholder: str = "Search"):
-    hidden = [(k, v) for k, v in rows.params.items()] + ([("sort", rows.sort)] if rows.sort else [])
-    return {"rows": rows, "placeholder": placeholder, "hidden": hidden}
+    hidden = list(rows.params.items()) + ([(rows.name("sort"), rows.sort)] if rows.sort else [])
+    return {"rows": rows, "placeholder": placeholder, "hidden": hidden, "field": rows.name("q")}
 
 
 @register.inclusion_tag("cpms/_pager.html")

@@ -8,6 +8,7 @@ from asgiref.sync import sync_to_async
 from django import forms
 from django.shortcuts import render
 
+from cpms.listing import listing
 from stations.commands.sending import CommandFailed
 from stations.dashboard.actions import _failure, _post_only, station_view
 from stations.models import Station
@@ -16,6 +17,11 @@ from stations.security.models import InstalledCertificate
 from stations.security.serializers import CertificateInstallSerializer
 
 V16_TYPES = (InstalledCertificate.CSMS_ROOT, InstalledCertificate.MANUFACTURER)
+# The root certificates known on the station, a page at a time (cpms/listing.py), latest first;
+# `?cert-…`: the station page's message log has the plain `?q=&sort=&page=`.
+CERTIFICATE_SORTS = {"since": "created_at", "type": ("certificate_type", "-created_at"),
+                     "serial": "serial_number"}
+CERTIFICATE_SEARCH = ("certificate_type", "serial_number", "install_status")
 
 
 class InstallForm(forms.Form):
@@ -30,16 +36,17 @@ class InstallForm(forms.Form):
         self.fields["certificate_type"].choices = [(name, name) for name in types]
 
 
-def _list_context(station: Station) -> dict:
-    return {"station": station, "form": InstallForm(station=station),
-            "certificates": list(selectors.installed_certificates_of(station)
-                                 .filter(installed=True)[:50])}
+def _list_context(request, station: Station) -> dict:
+    rows = listing(request, selectors.installed_certificates_of(station).filter(installed=True),
+                   sorts=CERTIFICATE_SORTS, default="-since", search=CERTIFICATE_SEARCH, prefix="cert-")
+    return {"station": station, "form": InstallForm(station=station), "certificates": rows}
 
 
 @station_view
 async def station_certificates(request, station: Station):
-    """The root certificates known on the station and the install form (htmx: loaded in)."""
-    context = await sync_to_async(_list_context)(station)
+    """The root certificates known on the station and the install form (htmx: loaded in, with
+    the station page's query string, so its `?cert-…` links reload the station page)."""
+    context = await sync_to_async(_list_context)(request, station)
     return await sync_to_async(render)(request, "stations/_certificates_list.html", context)
 
 

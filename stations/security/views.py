@@ -3,8 +3,9 @@ events, the tenant's own CA (its certificate to download) and the CA certificate
 uploaded (its maker's or its own PKI's), which a profile-3 station's client certificate may
 come from too; upload one (the API's serializer checks it) or delete one (its stations'
 certificates no longer open a link, and the links they opened close). docs/api.md, security.
-The ISO 15118 PKI too: which one answers the stations, and their latest questions to it
-(docs/pki.md)."""
+The ISO 15118 PKI too: which one answers the stations, their questions to it and the test PKI's
+contract certificates (docs/pki.md). Each list a page at a time (cpms/listing.py), with its own
+query parameters: the events `?q=&sort=&page=`, the others `?pki-…`, `?contract-…`, `?ca-…`."""
 
 from django import forms
 from django.contrib import messages
@@ -18,11 +19,21 @@ from stations.security import ca, pki, selectors, services
 from stations.security.serializers import UploadedCertificateAuthoritySerializer
 from tenants.access import STATION_ROLES
 
-RECENT_EVENTS = 20  # the latest PKI requests and contract certificates shown
-# The security events: every one, a page at a time (cpms/listing.py), latest first.
+# The security events: every one, latest first.
 EVENT_SORTS = {"received": "received_at", "station": "station__identity", "type": "type",
                "critical": ("-critical", "-received_at")}
 EVENT_SEARCH = ("station__identity", "type", "tech_info")
+# The stations' PKI requests, latest first.
+PKI_SORTS = {"when": "created_at", "station": ("station__identity", "-created_at"),
+             "request": ("action", "-created_at"), "answer": ("status", "-created_at")}
+PKI_SEARCH = ("station__identity", "action", "detail", "status", "reason")
+# The test PKI's contract certificates, latest first.
+CONTRACT_SORTS = {"issued": "created_at", "emaid": "emaid", "serial": "serial_number",
+                  "until": "not_after", "state": ("state", "-created_at")}
+CONTRACT_SEARCH = ("emaid", "serial_number", "state")
+# The uploaded CA certificates, by name.
+CA_SORTS = {"name": ("name", "subject"), "subject": "subject", "from": "not_before", "until": "not_after"}
+CA_SEARCH = ("name", "subject", "issuer", "fingerprint_sha256")
 
 
 class UploadForm(forms.Form):
@@ -50,12 +61,17 @@ def security_page(request):
     authority = services.ca_of(tenant_id=request.tenant.pk)
     own = ca.load_certificate(authority.certificate_pem)
     return render(request, "stations/security.html", {
-        "form": form, "uploaded": selectors.uploaded_cas_of(request.tenant),
+        "form": form,
+        "uploaded": listing(request, selectors.uploaded_cas_of(request.tenant), sorts=CA_SORTS,
+                            default="name", search=CA_SEARCH, prefix="ca-"),
         "events": listing(request, selectors.security_events_of(request.tenant), sorts=EVENT_SORTS,
                           default="-received", search=EVENT_SEARCH),
         "pki": pki.settings_shown(),
-        "pki_requests": selectors.pki_requests_of(request.tenant)[:RECENT_EVENTS],
-        "contracts": selectors.contract_certificates_of(request.tenant)[:RECENT_EVENTS],
+        "pki_requests": listing(request, selectors.pki_requests_of(request.tenant), sorts=PKI_SORTS,
+                                default="-when", search=PKI_SEARCH, prefix="pki-"),
+        "contracts": listing(request, selectors.contract_certificates_of(request.tenant),
+                             sorts=CONTRACT_SORTS, default="-issued", search=CONTRACT_SEARCH,
+                             prefix="contract-"),
         "own": {"subject": own.subject.rfc4514_string(), "not_after": own.not_valid_after_utc,
                 "fingerprint": ca.ca_certificate_facts(authority.certificate_pem)["fingerprint_sha256"]},
     }, status=400 if form.is_bound and form.errors else 200)
