@@ -241,7 +241,11 @@ async def test_allocations_and_profiles_sent_are_recorded(server, celery_worker)
         ("TxProfile", 1, "32.0", "Accepted")
     assert sent.filter(purpose="TxDefaultProfile", connector_id=0, status="Accepted").exists()
     assert all(s.profile_id is not None for s in sent)
-    assert Allocation.objects.filter(group_id=group["id"]).count() >= 2
+    # Recorded: the allocation that gave the limit (the connect and the start may make one
+    # rebalance or two, as the debounce falls), with the TxProfile's row pointing at it.
+    tx_profile = sent.filter(purpose="TxProfile", status="Accepted").last()
+    allocation = Allocation.objects.get(group_id=group["id"], pk=tx_profile.allocation_id)
+    assert [c["limit"] for c in allocation.connectors if c["connector_id"] == 1] == ["32.0"]
 
 
 async def send_currents(cp, connector_id: int, per_phase: dict[str, float]) -> None:
