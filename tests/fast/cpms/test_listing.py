@@ -1,7 +1,7 @@
 """cpms/listing.py: a page reads its keys first, then its rows whole, in the list's order."""
 
 import pytest
-from django.db.models import F, Value
+from django.db.models import F, Q, Value
 from django.test import RequestFactory
 
 from cpms.listing import listing
@@ -36,3 +36,20 @@ def test_the_last_page_and_a_search_page_as_before():
     searched = _listed("q=acme&sort=identity")
     assert [s.identity for s in searched.page] == ["LIST-01", "LIST-03", "LIST-05"]
     assert searched.page.paginator.count == 4
+
+
+def test_a_search_across_a_foreign_key_finds_what_the_join_finds():
+    from stations.models import Location
+
+    tenant = make_tenant()
+    harbour = Location.objects.create(tenant=tenant, name="Harbour car park")
+    for n in range(4):
+        make_station(tenant, f"SITE-{n}", location=harbour if n % 2 else None,
+                     vendor="harbourtech" if n == 2 else "")
+    stations = Station.objects.filter(tenant=tenant)
+    listed = listing(RequestFactory().get("/stations/?q=HARBOUR"), stations, sorts={"identity": "identity"},
+                     default="identity", search=("vendor", "location__name"))
+    joined = stations.filter(Q(vendor__icontains="harbour") | Q(location__name__icontains="harbour"))
+    assert [s.identity for s in listed.page] == sorted(joined.values_list("identity", flat=True)) == [
+        "SITE-1", "SITE-2", "SITE-3"]
+    assert "IN (SELECT" in str(listed.queryset.query)  # the site matched in its own table
