@@ -51,14 +51,14 @@ def allocation_published(allocation: Allocation) -> None:
     """Once committed, to the dashboards of the group's tenant (best effort: a page that misses
     one gets the next; the allocation itself is stored either way)."""
     tenant_id = allocation.group.tenant_id
-    transaction.on_commit(lambda: _publish(tenant_id, allocation))
+    transaction.on_commit(lambda: _publish(tenant_id, lambda: allocation_event(allocation)))
 
 
-def _publish(tenant_id: int, allocation: Allocation) -> None:
+def _publish(tenant_id: int, make_event) -> None:
     try:
-        publish(tenant_id, allocation_event(allocation))
+        publish(tenant_id, make_event())
     except Exception:
-        log.exception("Publishing allocation %s failed", allocation.pk)
+        log.exception("Publishing a load management event to tenant %s failed", tenant_id)
 
 
 def limit_published(*, station_id: int, connector_id: int) -> None:
@@ -67,11 +67,4 @@ def limit_published(*, station_id: int, connector_id: int) -> None:
     if station is None:
         return
     event = {"type": LIMIT_EVENT, "station": station["identity"], "connector_id": connector_id}
-    transaction.on_commit(lambda: _publish_limit(station["tenant_id"], event))
-
-
-def _publish_limit(tenant_id: int, event: dict) -> None:
-    try:
-        publish(tenant_id, event)
-    except Exception:
-        log.exception("Publishing the limit of %s failed", event["station"])
+    transaction.on_commit(lambda: _publish(station["tenant_id"], lambda: event))

@@ -3,7 +3,7 @@ docs/reports.md, "Periods"). Days are local days (each station's time zone); a m
 takes whole months."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from urllib.parse import urlencode
 
 DAY, MONTH = "day", "month"
@@ -45,6 +45,11 @@ class Period:
             return {"from": self.start.strftime("%Y-%m"), "to": self.end.strftime("%Y-%m"),
                     "interval": MONTH}
         return {"from": self.start.isoformat(), "to": self.end.isoformat(), "interval": DAY}
+
+
+def as_date(value: date | datetime) -> date:
+    """A truncated day or month as a date (SQLite's TruncMonth gives a datetime)."""
+    return value.date() if isinstance(value, datetime) else value
 
 
 def month_end(day: date) -> date:

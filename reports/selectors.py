@@ -3,7 +3,7 @@ and per site, and a series per day or month (docs/reports.md). Each is one query
 the fleet; only a station's own report adds its today, computed live."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from functools import reduce
 from operator import or_
 from zoneinfo import ZoneInfo
@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from reports.metrics import percent
 from reports.models import SiteDay, SiteMonth, StationDay, StationMonth, TenantDay
-from reports.periods import DAY, MONTH, Period
+from reports.periods import DAY, MONTH, Period, as_date
 from reports.services import station_days_compute
 from stations.models import Location, Station
 from tenants.models import Tenant
@@ -167,14 +167,10 @@ def series(tenant: Tenant, period: Period, *, station: Station | None = None,
     buckets = list(rows.annotate(bucket=bucket).values("bucket").annotate(**_sums(""))
                    .annotate(**SHARES).order_by("bucket"))
     for row in buckets:
-        row["bucket"] = _as_date(row["bucket"])
+        row["bucket"] = as_date(row["bucket"])
     if station is not None:
         _with_live_today(buckets, station, period)
     return buckets
-
-
-def _as_date(value) -> date:
-    return value.date() if isinstance(value, datetime) else value
 
 
 def _with_live_today(buckets: list[dict], station: Station, period: Period) -> None:

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from reports import metrics
 from reports.models import SiteDay, SiteMonth, StationDay, StationMonth, TenantDay
-from reports.periods import month_end
+from reports.periods import as_date, month_end
 from stations.models import ChargingSession, ConnectionPeriod, Connector, ServerProcess, Station, StatusEvent
 
 log = logging.getLogger(__name__)
@@ -109,7 +109,7 @@ def months_rollup(days: QuerySet, *, since: date, until: date, now: datetime | N
     sums = {name: Sum(name) for name in added} | {"most_connectors": Max("connectors"),
                                                  "top_currency": Max("currency")}
     rows = [model(tenant_id=row["tenant_id"], **{f"{owner}_id": row[f"{owner}_id"]},
-                  month=_as_date(row["first"]), **{name: row[name] for name in added},
+                  month=as_date(row["first"]), **{name: row[name] for name in added},
                   connectors=row["most_connectors"], currency=row["top_currency"], computed_at=now)
             for row in days.filter(day__gte=since.replace(day=1), day__lte=month_end(until))
             .annotate(first=TruncMonth("day")).values("tenant_id", f"{owner}_id", "first")
@@ -117,10 +117,6 @@ def months_rollup(days: QuerySet, *, since: date, until: date, now: datetime | N
     model.objects.bulk_create(rows, update_conflicts=True, unique_fields=[owner, "month"],
                               update_fields=[*SUMMED, "currency", "computed_at"], batch_size=2000)
     return len(rows)
-
-
-def _as_date(value) -> date:
-    return value.date() if isinstance(value, datetime) else value
 
 
 def _rollup_chunk(chunk: list[Station], since: date, until: date, now: datetime) -> int:
