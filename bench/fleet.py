@@ -6,9 +6,17 @@
 
 It registers the stations (`manage.py fleetstations`, same DATABASE_URL as the server), ramps
 them up, keeps them heartbeating and charging, prints a progress line, then the report:
-connections, CALL rates, latency per action, errors, server memory, and a check that every
-session and meter value is in the database exactly once. `--floor` first runs the same fleet
-against a plain `websockets` echo server to show what the machine can do at all.
+connections, CALL rates, latency per action over the whole run, the ramp, the steady window and
+the wind-down (fleet_report.py), errors, server memory, and a check that every session and meter
+value is in the database exactly once. `--floor` first runs the same fleet against a plain
+`websockets` echo server to show what the machine can do at all.
+
+`--processes N` runs the stations in N simulator processes (fleet_processes.py; one tops out
+near 1,250 CALL/s; the bench uses 2 on its 2-core machine), `--closed-loop` has every station
+send its next CALL as soon as the last is answered (the charging share in one session for the
+whole run, the others Heartbeats), `--source-addresses K` connects from 127.0.0.1..K (past the
+~28,000 ephemeral ports of one address), and `--restart-after S --restart-command CMD` runs CMD
+(`bench/servers.sh restart`) S seconds after all stations are held, for a reconnect storm.
 """
 
 import argparse
@@ -17,7 +25,6 @@ import gc
 import os
 import random
 import socket
-import statistics
 import subprocess
 import sys
 import time
@@ -28,6 +35,8 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench import fleet_processes  # noqa: E402
+from bench.fleet_report import merge, report, versus_floor, write_trace  # noqa: E402
 from bench.fleet_station import FleetStation, Options, Stats  # noqa: E402
 from bench.fleet_station_201 import FleetStation201  # noqa: E402
 
@@ -62,6 +71,19 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--floor", action="store_true", help="also run against an echo server")
     p.add_argument("--no-verify", action="store_true")
     p.add_argument("--trace", help="write every answer's time, action and latency to this CSV")
+    p.add_argument("--processes", type=int, default=1,
+                   help="simulator processes (2 on the bench's 2-core machine)")
+    p.add_argument("--closed-loop", action="store_true",
+                   help="every station sends its next CALL as soon as the last is answered")
+    p.add_argument("--source-addresses", type=int, default=1,
+                   help="station n connects from 127.0.0.(1 + n %% K)")
+    p.add_argument("--restart-after", type=float,
+                   help="run --restart-command this many seconds after all stations are held")
+    p.add_argument("--restart-command", help="e.g. 'bench/servers.sh restart'")
+    # a child process of --processes: its share i/N, the shared start, where its results go
+    p.add_argument("--child", help=argparse.SUPPRESS)
+    p.add_argument("--start", type=float, help=argparse.SUPPRESS)
+    p.add_argument("--results", help=argparse.SUPPRESS)
     return p.parse_args(argv)
 
 
@@ -117,11 +139,13 @@ class GcPauses:
         gc.freeze()
         self.pauses.clear()
 
-    def line(self) -> str:
-        long = [p for p in self.pauses if p > 0.01]
-        return (f"simulator GC after the ramp-up: {len(self.pauses)} collections, "
-                f"{len(long)} over 10 ms, "
-                f"{1000 * sum(long):.0f} ms in those, longest {1000 * max(self.pauses, default=0):.0f} ms")
+
+def gc_line(pauses: list[float], processes: int = 1) -> str:
+    long = [p for p in pauses if p > 0.01]
+    where = f" ({processes} processes)" if processes > 1 else ""
+    return (f"simulator GC after the ramp-up{where}: {len(pauses)} collections, "
+            f"{len(long)} over 10 ms, "
+            f"{1000 * sum(long):.0f} ms in those, longest {1000 * max(pauses, default=0):.0f} ms")
 
 
 def rss_kib(pids: list[int]) -> int:
@@ -136,40 +160,8 @@ def rss_kib(pids: list[int]) -> int:
     return total
 
 
-async def run_fleet(url: str, password: str, identities: list[str], args,
-                    pids: list[int], label: str, stats: Stats, gc_pauses: GcPauses) -> float:
-    """Run the fleet until the ramp-up and `args.duration` are over; return the seconds."""
-    options = Options(url=url, password=password, connectors=args.connectors,
-                      heartbeat=args.heartbeat, charging_share=args.charging_share,
-                      meter_interval=args.meter_interval, session_length=args.session_length,
-                      reconnect=args.reconnect, reconnect_jitter=args.reconnect_jitter)
-    ramp = len(identities) / args.rate
-    until = time.monotonic() + ramp + args.duration
-    started = time.monotonic()
-    stats.steady_from = started + ramp + args.warmup
-    # The wind-down: at the end every running session stops at once (a burst of StopTransaction
-    # and StatusNotification no real fleet sends), after its last MeterValues.
-    stats.steady_until = until - 2 - (args.meter_interval if args.charging_share else 0)
-    reporter = asyncio.create_task(_progress(stats, args.progress, label, pids, started))
-    commander = None
-    if args.command_http and args.token and label == "backend":
-        commander = asyncio.create_task(_commands(args, identities, stats, until))
-    tasks = []
-    for n, identity in enumerate(identities):
-        kind = FleetStation201 if speaks_201(n, args.ocpp_mix) else FleetStation
-        tasks.append(asyncio.create_task(kind(identity, options, stats).run(until)))
-        delay = started + (n + 1) / args.rate - time.monotonic()
-        if delay > 0:
-            await asyncio.sleep(delay)
-    while stats.held + stats.dropped < len(identities) and time.monotonic() < stats.steady_from:
-        await asyncio.sleep(0.5)
-    gc_pauses.freeze()  # the fleet's sockets, before the steady window opens
-    await asyncio.gather(*tasks)
-    elapsed = time.monotonic() - started
-    reporter.cancel()
-    if commander:
-        commander.cancel()
-    return elapsed
+def identity(args, n: int) -> str:
+    return f"{args.prefix}-{n:05d}"
 
 
 def speaks_201(n: int, mix: float) -> bool:
@@ -177,78 +169,132 @@ def speaks_201(n: int, mix: float) -> bool:
     return int((n + 1) * mix) > int(n * mix)
 
 
-async def _progress(stats: Stats, every: float, label: str, pids: list[int], started) -> None:
-    last_sent, last_answered, last = 0, 0, time.monotonic()
+def timeline(args, started: float) -> tuple[float, float, float]:
+    """When the run ends, and when the steady window opens and closes."""
+    ramp = args.stations / args.rate
+    until = started + ramp + args.duration
+    # The wind-down: at the end every running session stops at once (a burst of StopTransaction
+    # and StatusNotification no real fleet sends), after its last MeterValues.
+    last_meter = args.meter_interval if args.charging_share and not args.closed_loop else 0
+    return until, started + ramp + args.warmup, until - 2 - last_meter
+
+
+async def run_stations(url: str, password: str, numbers: range, args, started: float,
+                       stats: Stats, gc_pauses: GcPauses) -> None:
+    """Run the fleet's stations `numbers` (all, or a child process's share), station n from
+    `started + n / rate` on, until the ramp-up and `args.duration` are over."""
+    closed = args.closed_loop
+    options = Options(url=url, password=password, connectors=args.connectors,
+                      heartbeat=args.heartbeat, charging_share=args.charging_share,
+                      meter_interval=0 if closed else args.meter_interval,
+                      session_length=float("inf") if closed else args.session_length,
+                      reconnect=args.reconnect, reconnect_jitter=args.reconnect_jitter,
+                      closed_loop=closed)
+    until, stats.steady_from, stats.steady_until = timeline(args, started)
+    tasks = []
+    for n in numbers:
+        delay = started + n / args.rate - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        kind = FleetStation201 if speaks_201(n, args.ocpp_mix) else FleetStation
+        source = f"127.0.0.{1 + n % args.source_addresses}" if args.source_addresses > 1 else None
+        station = kind(identity(args, n), options, stats, source)
+        tasks.append(asyncio.create_task(station.run(until)))
+    while stats.held + stats.dropped < len(numbers) and time.monotonic() < stats.steady_from:
+        await asyncio.sleep(0.5)
+    gc_pauses.freeze()  # the fleet's sockets, before the steady window opens
+    await asyncio.gather(*tasks)
+
+
+async def run(args, url: str, password: str, label: str, pids: list[int], gc_pauses: GcPauses,
+              children: fleet_processes.Children | None):
+    """Run the whole fleet against `url`, in this process or in the children; return its
+    Stats, start and end (monotonic), the server's RSS once all were held, the GC pauses."""
+    own = Stats()  # this process's stations, or (with children) the API commands' answers
+    if children:
+        started = time.monotonic() + fleet_processes.START_DELAY
+        counts = children.counts
+        work = children.run(url, password, label, started)
+        everyone = [identity(args, n) for n in range(args.stations)]
+        online = lambda: everyone if counts()["held"] else ()  # noqa: E731
+    else:
+        started = time.monotonic()
+        counts = lambda: fleet_processes.counts(own)  # noqa: E731
+        work = run_stations(url, password, range(args.stations), args, started, own, gc_pauses)
+        online = lambda: own.online  # noqa: E731
+    until, own.steady_from, own.steady_until = timeline(args, started)
+    sampler = asyncio.create_task(_rss_when_all_held(args, counts, pids))
+    background = [sampler, asyncio.create_task(_progress(counts, args.progress, label, pids,
+                                                         started))]
+    if args.command_http and args.token and label == "backend":
+        background.append(asyncio.create_task(_commands(args, online, own, until)))
+    if args.restart_after is not None and args.restart_command and label == "backend":
+        background.append(asyncio.create_task(_restart(args, counts)))
+    try:
+        done = await work
+    finally:
+        ended = time.monotonic()
+        for task in background:
+            task.cancel()
+    rss_held = sampler.result() if sampler.done() and not sampler.cancelled() else 0
+    if not children:
+        return own, started, ended, rss_held, gc_pauses.pauses
+    parts, pauses = done
+    stats = merge([*parts, own])
+    stats.steady_from, stats.steady_until = own.steady_from, own.steady_until
+    return stats, started, ended, rss_held, pauses
+
+
+async def _all_held(args, counts) -> None:
+    while counts()["held"] < args.stations:
+        await asyncio.sleep(0.5)
+
+
+async def _rss_when_all_held(args, counts, pids: list[int]) -> int:
+    await _all_held(args, counts)
+    return rss_kib(pids)
+
+
+async def _restart(args, counts) -> None:
+    """`--restart-command`, `--restart-after` s after all stations are held (once)."""
+    await _all_held(args, counts)
+    await asyncio.sleep(args.restart_after)
+    print(f"restart: {args.restart_command}", flush=True)
+    done = await asyncio.create_subprocess_shell(args.restart_command, cwd=ROOT)
+    await done.wait()
+
+
+async def _progress(counts, every: float, label: str, pids: list[int], started) -> None:
+    last, last_at = counts(), time.monotonic()
     while True:
         await asyncio.sleep(every)
-        now = time.monotonic()
-        rate_s = (stats.sent - last_sent) / (now - last)
-        rate_a = (stats.answered - last_answered) / (now - last)
-        last_sent, last_answered, last = stats.sent, stats.answered, now
-        print(f"[{label} {now - started:6.0f}s] connections {stats.attempted} attempted, "
-              f"{stats.established} established, {stats.held} held | CALLs {rate_s:.0f}/s sent, "
-              f"{rate_a:.0f}/s answered | errors {sum(stats.errors.values())} | "
+        now, c = time.monotonic(), counts()
+        rate_s = (c["sent"] - last["sent"]) / (now - last_at)
+        rate_a = (c["answered"] - last["answered"]) / (now - last_at)
+        last, last_at = c, now
+        print(f"[{label} {now - started:6.0f}s] connections {c['attempted']} attempted, "
+              f"{c['established']} established, {c['held']} held | CALLs {rate_s:.0f}/s sent, "
+              f"{rate_a:.0f}/s answered | errors {c['errors']} | "
               f"server RSS {rss_kib(pids) / 1024:.0f} MiB", flush=True)
 
 
-async def _commands(args, identities: list[str], stats: Stats, until: float) -> None:
+async def _commands(args, online, stats: Stats, until: float) -> None:
     async with httpx.AsyncClient(base_url=args.command_http, timeout=30,
                                  headers={"Authorization": f"Token {args.token}"}) as api:
-        await asyncio.sleep(min(30.0, len(identities) / args.rate + 5))
+        await asyncio.sleep(min(30.0, args.stations / args.rate + 5))
         while time.monotonic() < until - 5:
-            if not stats.online:
+            if not online():
                 await asyncio.sleep(1)
                 continue
-            identity = random.choice(tuple(stats.online))
+            station = random.choice(tuple(online()))
             began = time.perf_counter()
-            response = await api.post(f"/api/v1/stations/{identity}/commands/",
+            response = await api.post(f"/api/v1/stations/{station}/commands/",
                                       json={"action": "ClearCache", "payload": {}})
             if response.status_code == 200:
                 stats.latency("API command", time.perf_counter() - began)
             else:
                 stats.error(f"command:{response.status_code}")
             await asyncio.sleep(1 / args.commands_per_sec)
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
-def _latency_lines(latencies: dict[str, list[float]]) -> None:
-    everything = [v for k, values in latencies.items() if k != "API command" for v in values]
-    for action, values in sorted(latencies.items()) + [("(all CALLs)", everything)]:
-        if values:
-            print(f"  {action:<20} n={len(values):<8} p50 {1000 * statistics.median(values):7.1f} ms"
-                  f"  p95 {1000 * percentile(values, .95):7.1f}"
-                  f"  p99 {1000 * percentile(values, .99):7.1f}  max {1000 * max(values):7.1f}")
-
-
-def report(stats: Stats, elapsed: float, label: str, rss_before: int, rss_held: int,
-           rss_end: int, stations: int) -> None:
-    print(f"\n== {label}: {elapsed:.0f} s")
-    print(f"connections: {stats.attempted} attempted, {stats.established} established, "
-          f"{stats.dropped} dropped")
-    print(f"CALLs: {stats.sent} sent, {stats.answered} answered = {stats.answered / elapsed:.0f}/s "
-          f"on average")
-    _latency_lines(stats.latencies)
-    steady = min(time.monotonic(), stats.steady_until) - stats.steady_from
-    if steady > 0 and stats.steady_latencies:
-        calls = sum(len(v) for k, v in stats.steady_latencies.items() if k != "API command")
-        print(f"steady state ({steady:.0f} s, after ramp-up and warm-up, before the wind-down "
-              f"where every session stops): {calls / steady:.0f} CALL/s answered")
-        _latency_lines(stats.steady_latencies)
-    print(f"errors: {stats.errors or 'none'}")
-    if stats.drops:
-        first = min(stats.drops)
-        last_boot = max(stats.reboots, default=first)
-        print(f"reconnect: {len(stats.drops)} links dropped, {len(stats.reboots)} stations "
-              f"booted again; the last {last_boot - first:.1f} s after the first drop")
-    if rss_end:
-        per_station = (rss_held - rss_before) / max(stations, 1)
-        print(f"server RSS: {rss_before / 1024:.0f} MiB before, {rss_held / 1024:.0f} MiB with "
-              f"all connected, {rss_end / 1024:.0f} MiB at the end; "
-              f"{per_station:.1f} KiB per connected station")
 
 
 def verify(args, since: datetime, stats: Stats) -> bool:
@@ -281,62 +327,68 @@ def free_port() -> int:
 
 
 async def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = parse_args(argv)
+    if not 1 <= args.source_addresses <= 254 or args.processes < 1:
+        raise SystemExit("--source-addresses: 1 to 254; --processes: at least 1")
     gc_pauses = GcPauses()
     try:
-        return await _main(args, gc_pauses)
+        if args.child:
+            return await _child(args, gc_pauses)
+        return await _main(args, argv, gc_pauses)
     finally:
         gc_pauses.close()
 
 
-async def _main(args, gc_pauses: GcPauses) -> int:
-    identities = [f"{args.prefix}-{n:05d}" for n in range(args.stations)]
+async def _child(args, gc_pauses: GcPauses) -> int:
+    """A simulator process of `--processes`: its share of the stations, its results to a file."""
+    fleet_processes.raise_open_files()
+    index, count = map(int, args.child.split("/"))
+    stats = Stats()
+    progress = asyncio.create_task(fleet_processes.child_progress(stats))
+    await run_stations(args.ws, args.password, range(index, args.stations, count), args,
+                       args.start, stats, gc_pauses)
+    progress.cancel()
+    fleet_processes.save(args.results, stats, gc_pauses.pauses)
+    return 0
+
+
+async def _main(args, argv: list[str], gc_pauses: GcPauses) -> int:
     if args.ocpp_mix:
         count_201 = sum(speaks_201(n, args.ocpp_mix) for n in range(args.stations))
         print(f"fleet: {args.stations - count_201} OCPP 1.6 and {count_201} OCPP 2.0.1 stations")
-    floor = None
-    if args.floor:
-        port = free_port()
-        echo = subprocess.Popen([sys.executable, str(ROOT / "bench" / "echo_server.py"),
-                                 str(port)])
-        time.sleep(1)
-        stats = Stats()
-        try:
-            elapsed = await run_fleet(f"ws://127.0.0.1:{port}/ocpp/x", "x", identities,
-                                      args, [echo.pid], "floor", stats, gc_pauses)
-        finally:
-            echo.terminate()
-        report(stats, elapsed, "floor (plain websockets echo server)", 0, 0, 0, args.stations)
-        floor = stats.answered / elapsed
-    password = args.password or register(args)
-    pids = server_pids(args.server_pids)
-    since = datetime.now(UTC)
-    rss_before = rss_kib(pids)
-    stats = Stats(trace=[] if args.trace else None)
-
-    async def rss_when_all_held() -> int:
-        while stats.held < args.stations:
-            await asyncio.sleep(1)
-        return rss_kib(pids)
-
-    sampler = asyncio.create_task(rss_when_all_held())
-    elapsed = await run_fleet(args.ws, password, identities, args, pids, "backend", stats,
-                              gc_pauses)
-    rss_held = sampler.result() if sampler.done() else 0
-    sampler.cancel()
+    children = fleet_processes.Children(argv, args.processes) if args.processes > 1 else None
+    try:
+        floor = None
+        if args.floor:
+            port = free_port()
+            echo = subprocess.Popen([sys.executable, str(ROOT / "bench" / "echo_server.py"),
+                                     str(port)])
+            time.sleep(1)
+            try:
+                stats, started, ended, _, _ = await run(
+                    args, f"ws://127.0.0.1:{port}/ocpp/x", "x", "floor", [echo.pid], gc_pauses,
+                    children)
+            finally:
+                echo.terminate()
+            floor = report(stats, started, ended, "floor (plain websockets echo server)",
+                           args.stations)
+        password = args.password or register(args)
+        pids = server_pids(args.server_pids)
+        since = datetime.now(UTC)
+        rss_before = rss_kib(pids)
+        stats, started, ended, rss_held, pauses = await run(args, args.ws, password, "backend",
+                                                            pids, gc_pauses, children)
+    finally:
+        if children:
+            children.close()
     if args.trace:
-        with open(args.trace, "w") as out:
-            trace = stats.trace
-            started = trace[0] if trace else 0.0
-            out.write("seconds,action,latency_ms\n")
-            out.writelines(f"{at - started:.3f},{action},{seconds * 1000:.1f}\n"
-                           for at, action, seconds in zip(trace[::3], trace[1::3], trace[2::3], strict=True))
-    report(stats, elapsed, "backend", rss_before, rss_held, rss_kib(pids),
-           args.stations)
-    print(gc_pauses.line())
+        write_trace(stats, started, args.trace)
+    throughput = report(stats, started, ended, "backend", args.stations,
+                        (rss_before, rss_held, rss_kib(pids)))
+    print(gc_line(pauses, args.processes))
     if floor:
-        print(f"throughput vs. floor: {stats.answered / elapsed:.0f} / {floor:.0f} CALL/s = "
-              f"{stats.answered / elapsed / floor:.2f}")
+        versus_floor(throughput, floor)
     if args.reconnect:  # a restart refuses connections while it lasts: that is no failure
         answered_errors = {k: v for k, v in stats.errors.items() if not k.startswith("connect:")}
         ok = not answered_errors and len(stats.reboots) == len(stats.drops)
@@ -350,4 +402,6 @@ async def _main(args, gc_pauses: GcPauses) -> int:
 
 
 if __name__ == "__main__":
+    if "--child" not in sys.argv:
+        fleet_processes.raise_open_files()
     sys.exit(asyncio.run(main()))

@@ -6,6 +6,7 @@ import base64
 import json
 import random
 import time
+from array import array
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -30,6 +31,7 @@ class Options:
     call_timeout: float = 30.0
     reconnect: bool = False            # reconnect (after a random 0..reconnect_jitter s) on a drop
     reconnect_jitter: float = 10.0
+    closed_loop: bool = False          # the next CALL as soon as the last is answered, no sleeps
 
 
 @dataclass
@@ -41,29 +43,40 @@ class Stats:
     sent: int = 0
     answered: int = 0
     errors: dict = field(default_factory=dict)
-    latencies: dict = field(default_factory=dict)
     steady_from: float = float("inf")              # monotonic time the steady window opens
     steady_until: float = float("inf")             # and closes (the wind-down begins)
-    steady_latencies: dict = field(default_factory=dict)
+    booted: int = 0                                # stations whose first boot was answered
+    last_booted: float = 0.0                       # monotonic time of the last of those
     sessions: int = 0
     session_energy_wh: int = 0
     meter_values: int = 0
     online: set = field(default_factory=set)       # identities with a link up now
     drops: list = field(default_factory=list)      # monotonic times of dropped links
     reboots: list = field(default_factory=list)    # monotonic times of boots after a drop
-    # monotonic answer time, action, seconds, ... flat: a tuple per answer would be an object
-    # for the garbage collector to track, a float or an interned action name is none
-    trace: list | None = None
+    # Every answer: its monotonic time, its action (an index into `actions`) and its latency in
+    # seconds, in flat arrays: an object per answer would be one more for the garbage collector
+    # to track, and the report cuts its windows (ramp, steady, wind-down) from these afterwards.
+    actions: list = field(default_factory=list)
+    at: array = field(default_factory=lambda: array("d"))
+    action: array = field(default_factory=lambda: array("H"))
+    seconds: array = field(default_factory=lambda: array("d"))
 
     def error(self, kind: str) -> None:
         self.errors[kind] = self.errors.get(kind, 0) + 1
 
     def latency(self, action: str, seconds: float) -> None:
-        self.latencies.setdefault(action, []).append(seconds)
-        if self.trace is not None:
-            self.trace.extend((time.monotonic(), action, seconds))
-        if self.steady_from <= time.monotonic() < self.steady_until:
-            self.steady_latencies.setdefault(action, []).append(seconds)
+        try:
+            index = self.actions.index(action)
+        except ValueError:
+            index = len(self.actions)
+            self.actions.append(action)
+        self.at.append(time.monotonic())
+        self.action.append(index)
+        self.seconds.append(seconds)
+
+    def first_boot(self) -> None:
+        self.booted += 1
+        self.last_booted = time.monotonic()
 
 
 class FleetStation:
@@ -72,8 +85,10 @@ class FleetStation:
     SUBPROTOCOL = "ocpp1.6"
     FIRST_STATUS = 0  # the first place a boot reports Available on (1.6: connector 0, the station)
 
-    def __init__(self, identity: str, options: Options, stats: Stats):
+    def __init__(self, identity: str, options: Options, stats: Stats,
+                 source: str | None = None):
         self.identity = identity
+        self.source = source  # the local address to connect from (None: the system's choice)
         self.options = options
         self.stats = stats
         self.connection = None
@@ -100,11 +115,13 @@ class FleetStation:
     async def _connect(self) -> bool:
         self.stats.attempted += 1
         token = base64.b64encode(f"{self.identity}:{self.options.password}".encode()).decode()
+        # `local_addr` goes on to loop.create_connection: ~28,000 ephemeral ports per address
+        extra = {"local_addr": (self.source, 0)} if self.source else {}
         try:
             self.connection = await websockets.connect(
                 f"{self.options.url}/{self.identity}", subprotocols=[self.SUBPROTOCOL],
                 additional_headers={"Authorization": f"Basic {token}"}, compression=None,
-                open_timeout=60, ping_interval=None, max_queue=16)
+                open_timeout=60, ping_interval=None, max_queue=16, **extra)
         except Exception as exc:
             self.stats.error(f"connect:{type(exc).__name__}")
             return False
@@ -149,10 +166,17 @@ class FleetStation:
         boot = await self.boot()
         if rebooting:
             self.stats.reboots.append(time.monotonic())
+        else:
+            self.stats.first_boot()
         self.heartbeat_interval = self.options.heartbeat or float(boot.get("interval", 300))
         for place in range(self.FIRST_STATUS, self.options.connectors + 1):
             await self.status(place, "Available")
         charging = random.random() < self.options.charging_share
+        if self.options.closed_loop:
+            # one session for the whole run (no sleeps: Options.meter_interval is 0), or
+            # Heartbeats back to back
+            await (self._session(until) if charging else self._heartbeats_back_to_back(until))
+            return
         tasks = [asyncio.create_task(self._heartbeats(until))]
         if charging:
             tasks.append(asyncio.create_task(self._sessions(until)))
@@ -170,9 +194,15 @@ class FleetStation:
             delay = self.heartbeat_interval
         await asyncio.sleep(max(0.0, until - time.monotonic()))
 
+    async def _heartbeats_back_to_back(self, until: float) -> None:
+        while time.monotonic() < until - 1:
+            await self.call("Heartbeat", {})
+
     async def _sessions(self, until: float) -> None:
         await asyncio.sleep(random.uniform(0, self.options.meter_interval))
-        while time.monotonic() + self.options.meter_interval < until:
+        # a session ends by `until - 1`: begin one only if a meter interval fits before (else
+        # the last second of the run was a burst of empty sessions, one after the other)
+        while time.monotonic() + self.options.meter_interval < until - 1:
             await self._session(until)
 
     async def _session(self, until: float) -> None:
