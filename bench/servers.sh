@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Start the benchmark's servers on PostgreSQL + Redis: `manage.py serve` (2 daphne workers on
-# :8011, the station endpoint) and one more daphne on :8012 (another process, for API commands).
+# Start the benchmark's servers on PostgreSQL + Redis, as the README's production mode runs them:
+# `manage.py serve` (2 daphne workers on :8011, the station endpoint), a Celery worker with beat
+# (billing, load balancing, deliveries), and one more daphne on :8012 (another process, for API
+# commands).
 # Usage: bench/servers.sh start|stop   (env: DATABASE_URL, REDIS_URL; defaults below)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +21,8 @@ case "${1:-start}" in
     ulimit -n 65536 2>/dev/null || true
     nohup .venv/bin/python manage.py serve --host 127.0.0.1 --port 8011 --workers "${WORKERS:-2}" > /tmp/bench-serve.log 2>&1 &
     nohup .venv/bin/daphne -b 127.0.0.1 -p 8012 cpms.asgi:application > /tmp/bench-api.log 2>&1 &
+    nohup .venv/bin/celery -A cpms worker --beat -l warning --concurrency "${CELERY_CONCURRENCY:-1}" \
+      --schedule /tmp/bench-celerybeat-schedule > /tmp/bench-celery.log 2>&1 &
     sleep 4
     echo "token: $(.venv/bin/python manage.py apitoken bench | tail -1)"
     echo "server pids: $(pgrep -f 'daphne --fd' | paste -sd,)"
@@ -31,5 +35,6 @@ case "${1:-start}" in
   stop)
     pkill -f "manage.py serve --host 127.0.0.1 --port 8011" || true
     pkill -f "daphne -b 127.0.0.1 -p 8012" || true
+    pkill -f "celery -A cpms worker --beat -l warning" || true
     ;;
 esac

@@ -17,6 +17,7 @@ last beat."""
 import asyncio
 from datetime import datetime
 
+from django.db import connection
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
@@ -38,15 +39,25 @@ def period_open(*, station_id: int, started_at: datetime, process) -> None:
     """The link is up from `started_at`: older periods of the station still open there end there
     (a link that replaced another). Written after a newer link's (another process, a late
     thread), it ends at that link's start: a station's periods never overlap, whatever order
-    their writes come in. Idempotent: a period already written is left as it is."""
+    their writes come in. Idempotent: a period already written is left as it is.
+
+    Two statements, written out: every station of a reconnect storm opens a period, and the
+    ORM's four (update, exists, first, create) were the largest share of a server process's
+    time in a storm (bench/README.md, issue 22)."""
     periods = ConnectionPeriod.objects.filter(station_id=station_id)
     periods.filter(started_at__lt=started_at).filter(
         Q(ended_at__isnull=True) | Q(ended_at__gt=started_at)).update(ended_at=started_at)
-    if not periods.filter(started_at=started_at).exists():
-        newer = periods.filter(started_at__gt=started_at).order_by("started_at").first()
-        ConnectionPeriod.objects.create(station_id=station_id, started_at=started_at,
-                                        ended_at=newer and newer.started_at,
-                                        server_process_id=process)
+    table = connection.ops.quote_name(ConnectionPeriod._meta.db_table)
+    at = connection.ops.adapt_datetimefield_value(started_at)
+    process = ConnectionPeriod._meta.get_field("server_process").get_db_prep_value(process,
+                                                                                 connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (station_id, started_at, ended_at, server_process_id) "
+            f"SELECT %s, %s, (SELECT MIN(started_at) FROM {table} "
+            f"WHERE station_id = %s AND started_at > %s), %s "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {table} WHERE station_id = %s AND started_at = %s)",
+            [station_id, at, station_id, at, process, station_id, at])
 
 
 def period_close(*, station_id: int, started_at: datetime, ended_at: datetime) -> None:

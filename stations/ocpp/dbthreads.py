@@ -1,4 +1,5 @@
-"""The ORM for station traffic runs on a pool of threads of its own.
+"""The ORM for station traffic runs on a pool of threads of its own, and the group commit on a
+thread of its own.
 
 Channels' `database_sync_to_async` runs every call on one thread per process, which would
 serialize a whole fleet's traffic. Each pool thread keeps its own (persistent) DB connection.
@@ -20,6 +21,7 @@ from django.db import close_old_connections, connection
 CHECK_AFTER_IDLE_SECONDS = 5.0
 
 _executor: ThreadPoolExecutor | None = None
+_writer_executor: ThreadPoolExecutor | None = None
 _thread = threading.local()
 _failures = 0  # connections that failed in this process; a thread checks when it sees a new one
 
@@ -30,6 +32,13 @@ def _pool() -> ThreadPoolExecutor:
         _executor = ThreadPoolExecutor(max_workers=settings.OCPP_DB_THREADS,
                                        thread_name_prefix="ocpp-db")
     return _executor
+
+
+def _writer_pool() -> ThreadPoolExecutor:
+    global _writer_executor
+    if _writer_executor is None:
+        _writer_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ocpp-writer")
+    return _writer_executor
 
 
 def _check_due(now: float) -> bool:
@@ -71,3 +80,11 @@ def _connection_error(error: Exception) -> bool:
 async def db(fn, *args, **kwargs):
     loop = asyncio.get_running_loop()
     return await loop.run_in_executor(_pool(), functools.partial(_run, fn, args, kwargs))
+
+
+async def db_writer(fn, *args, **kwargs):
+    """`db` on the group commit's own thread (stations/ocpp/writer.py): a batch never waits in
+    the pool's queue behind a reconnect storm's handshakes (a thousand a second), which held the
+    boots and statuses of a ramp-up for seconds (bench/README.md, issue 22)."""
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(_writer_pool(), functools.partial(_run, fn, args, kwargs))

@@ -11,31 +11,35 @@ from stations.firmware.models import FirmwareJob
 from stations.models import Station
 from stations.ocpp.link import FIRMWARE, LOCAL_LIST
 from stations.security.profiles import PLAIN_LINK, TLS_CLIENT_CERTIFICATE, LinkSecurity, link_refusal
+from tenants.models import Tenant
 from tenants.secrets import check_password
 
 log = logging.getLogger(__name__)
 IDENTITY_MAX_CHARS = Station._meta.get_field("identity").max_length
 
 
-# What a BootNotification may have to do, learnt in the handshake's one query so that a boot
-# with nothing due (nearly every boot of a reconnect storm) makes no round trip of its own. The
-# link carries them in `Link.due` (stations/ocpp/link.py). Raw EXISTS snippets: the
-# ORM's Exists() subqueries made the handshake's Python cost, which a storm pays for every
-# station, several times dearer (bench/README.md, "What a boot must check").
-def _boot_work() -> dict[str, str]:
+# The handshake's one query, written out: a reconnect storm authenticates a thousand stations a
+# second, and compiling the ORM's query was most of what a handshake cost a server process
+# (bench/README.md, "What a boot must check", and issue 22). Besides the station it learns
+# what a BootNotification may have to do, so that a boot with nothing due (nearly every boot of
+# a storm) makes no round trip of its own. The link carries them in `Link.due`
+# (stations/ocpp/link.py).
+def _handshake_query() -> str:
     quote = connection.ops.quote_name
-    station = quote(Station._meta.db_table)
+    station, tenant = quote(Station._meta.db_table), quote(Tenant._meta.db_table)
     jobs, lists = quote(FirmwareJob._meta.db_table), quote(LocalList._meta.db_table)
     open_states = ", ".join(f"'{state}'" for state in (FirmwareJob.PENDING, FirmwareJob.SENT))
-    return {
-        "firmware_due": f"EXISTS(SELECT 1 FROM {jobs} j WHERE j.station_id = {station}.id "
-                        f"AND j.state IN ({open_states}))",
-        "local_list_due": f"EXISTS(SELECT 1 FROM {lists} l WHERE l.station_id = {station}.id "
-                          f"AND l.sync_due)",
-    }
+    return (
+        f"SELECT s.id, s.tenant_id, s.enabled, s.password_hash, s.vendor, s.model, "
+        f"s.security_profile, s.admission, s.pending_password_hash, "
+        f"EXISTS(SELECT 1 FROM {jobs} j WHERE j.station_id = s.id "
+        f"AND j.state IN ({open_states})), "
+        f"EXISTS(SELECT 1 FROM {lists} l WHERE l.station_id = s.id AND l.sync_due) "
+        f"FROM {station} s JOIN {tenant} t ON t.id = s.tenant_id "
+        f"WHERE t.slug = %s AND s.identity = %s")
 
 
-_BOOT_WORK = _boot_work()
+_HANDSHAKE_QUERY = _handshake_query()
 
 
 @dataclass
@@ -68,11 +72,9 @@ def station_authenticate(*, tenant_slug: str, identity: str, password: str | Non
     learn the rest on the link (its memo)."""
     if not _plausible(tenant_slug) or not _plausible(identity):
         return Refused.UNAUTHORIZED
-    found = (Station.objects.filter(tenant__slug=tenant_slug, identity=identity)
-             .extra(select=_BOOT_WORK)
-             .values_list("pk", "tenant_id", "enabled", "password_hash", "vendor", "model",
-                          "security_profile", "admission",
-                          "pending_password_hash", "firmware_due", "local_list_due").first())
+    with connection.cursor() as cursor:
+        cursor.execute(_HANDSHAKE_QUERY, [tenant_slug, identity])
+        found = cursor.fetchone()
     if found is None:
         return Refused.UNAUTHORIZED
     (pk, tenant_id, enabled, password_hash, vendor, model, profile, admission, pending_hash,

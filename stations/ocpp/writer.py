@@ -15,7 +15,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from stations.models import StatusEvent
-from stations.ocpp.dbthreads import db
+from stations.ocpp.dbthreads import db_writer
 from stations.services.batch import (
     WAITED,
     Attach,
@@ -107,11 +107,11 @@ class BatchWriter:
 
     async def _write(self, batch: Batch, waiters: list[tuple[str, int, asyncio.Future]]) -> None:
         try:
-            await db(batch_write, batch)
+            await db_writer(batch_write, batch)
             errors = {kind: [None] * len(getattr(batch, kind)) for kind in WAITED}
         except Exception:
             log.exception("A batch of %d items failed; writing item by item", len(batch))
-            errors = await db(batch_write_each, batch)
+            errors = await db_writer(batch_write_each, batch)
         for kind, index, waiter in waiters:
             if waiter.done():
                 continue

@@ -24,7 +24,7 @@ from stations.models import (
 )
 from stations.services import meter_values
 from stations.services.evses import evse_connector_of, evse_of_connector
-from stations.services.rows import insert_rows
+from stations.services.rows import insert_rows, update_rows
 from stations.services.session_lifecycle import FREE_STATUSES, sessions_free
 
 log = logging.getLogger(__name__)
@@ -80,31 +80,65 @@ class Batch:
 
 
 def batch_write(batch: Batch) -> None:
+    """Store the batch in one transaction, a few statements per kind of item whatever their
+    number: under load a database thread waits for the interpreter between every two
+    statements, so a statement per item made a reconnect storm's batches take seconds
+    (bench/README.md, issue 22)."""
     with transaction.atomic():
-        for attach in batch.attaches:
-            _attach(attach)
-        for boot in batch.boots:
-            Station.objects.filter(pk=boot.station_id).update(**boot.fields)
+        _attach_all(batch.attaches)
+        _write_boots(batch.boots)
         _write_meter_values(batch.meter_values)
         _write_statuses(batch.statuses)
         insert_rows(OcppMessage, batch.messages)
         _write_seen(batch.seen)
-        for detach in batch.detaches:  # unless a newer socket of the station took over
-            Station.objects.filter(pk=detach.station_id, channel_name=detach.address).update(
-                channel_name="", server_process=None, connected_since=None, last_seen=detach.at)
+        _detach_all(batch.detaches)
 
 
-def _attach(attach: Attach) -> None:
-    """Take the station over, learning which socket held it: under the row's lock, so that of
-    any number of sockets attaching at once, in any processes, each learns the one before it
-    (and tells it to close) and the last one to attach is the one that stays."""
-    previous = (Station.objects.select_for_update(of=("self",)).filter(pk=attach.station_id)
-                .values_list("channel_name", "server_process_id", "server_process__last_beat").first())
-    Station.objects.filter(pk=attach.station_id).update(
-        channel_name=attach.address, server_process_id=attach.process_id,
-        connected_since=attach.at, last_seen=attach.at, ocpp_version=attach.ocpp_version)
-    address, process_id, last_beat = previous or ("", None, None)
-    attach.previous = address if _alive(process_id, last_beat) and address != attach.address else ""
+def _attach_all(attaches: list[Attach]) -> None:
+    """Take the stations over, learning which socket held each: under the rows' locks (taken in
+    id order), so that of any number of sockets attaching at once, in any processes, each learns
+    the one before it (and tells it to close) and the last one to attach is the one that stays.
+    Two sockets of one station in this batch: the later takes over from the earlier."""
+    if not attaches:
+        return
+    held = {pk: (address, process_id, last_beat) for pk, address, process_id, last_beat in
+            Station.objects.select_for_update(of=("self",))
+            .filter(pk__in={a.station_id for a in attaches}).order_by("pk")
+            .values_list("pk", "channel_name", "server_process_id", "server_process__last_beat")}
+    latest: dict[int, Attach] = {}
+    for attach in attaches:  # in arrival order
+        address, process_id, last_beat = held.get(attach.station_id, ("", None, None))
+        alive = _alive(process_id, last_beat) and address != attach.address
+        attach.previous = address if alive else ""
+        held[attach.station_id] = (attach.address, attach.process_id, None)  # this process: alive
+        latest[attach.station_id] = attach
+    update_rows(Station, [
+        {"id": a.station_id, "channel_name": a.address, "server_process_id": a.process_id,
+         "connected_since": a.at, "last_seen": a.at, "ocpp_version": a.ocpp_version}
+        for a in latest.values()], key="id")
+
+
+def _write_boots(boots: list[Boot]) -> None:
+    """Each station's latest boot's fields, one statement per set of fields (a version's)."""
+    latest = {boot.station_id: boot.fields for boot in boots}
+    by_fields: dict[tuple, list[dict]] = defaultdict(list)
+    for station_id, fields in latest.items():
+        by_fields[tuple(fields)].append({"id": station_id, **fields})
+    for rows in by_fields.values():
+        update_rows(Station, rows, key="id")
+
+
+def _detach_all(detaches: list[Detach]) -> None:
+    """The stations are disconnected, unless a newer socket took over (the station's address is
+    no longer the closed socket's)."""
+    if not detaches:
+        return
+    update_rows(Station, list({(d.station_id, d.address): {
+        "id": d.station_id, "channel_name": d.address, "last_seen": d.at} for d in detaches}.values()),
+        key="id", match=("channel_name",))
+    Station.objects.filter(pk__in={d.station_id for d in detaches},
+                           channel_name__in={d.address for d in detaches}).update(
+        channel_name="", server_process=None, connected_since=None)
 
 
 def _alive(process_id, last_beat: datetime | None) -> bool:
@@ -278,10 +312,24 @@ def _write_connectors(events: list[StatusEvent]) -> None:
         update_fields=["evse_id", "evse_connector_id", "status", "error_code", "info",
                        "vendor_id", "vendor_error_code", "updated_at"],
     )
-    for event in events:  # in arrival order: the first free status after a start frees it
-        if event.status in FREE_STATUSES and event.connector_id > 0:
+    freed = [e for e in events if e.status in FREE_STATUSES and e.connector_id > 0]
+    open_on = _open_sessions_on({(e.station_id, e.connector_id) for e in freed})
+    for event in freed:  # in arrival order: the first free status after a start frees it
+        if (event.station_id, event.connector_id) in open_on:
             sessions_free(station_id=event.station_id, connector_id=event.connector_id,
                           at=event.received_at, station_stamp=event.station_timestamp)
+
+
+def _open_sessions_on(pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """Of these (station, connector) pairs, those with a session not yet freed: one query, so
+    that a batch of boots' Available statuses (nearly every free status) frees nothing one
+    statement at a time."""
+    if not pairs:
+        return set()
+    rows = ChargingSession.objects.filter(
+        station_id__in={s for s, _ in pairs}, stopped_at__isnull=True,
+        freed_at__isnull=True).values_list("station_id", "connector_id")
+    return set(rows) & pairs
 
 
 def _write_seen(seen: dict[int, datetime]) -> None:
