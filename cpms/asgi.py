@@ -8,9 +8,14 @@ django_asgi_app = get_asgi_application()
 # autobahn (under daphne) pretty-prints ~40 settings for a debug log line on every new
 # WebSocket, whether debug logging is on or not: a reconnect storm pays it for every station
 # (the figure: bench/README.md, "autobahn's debug formatting").
+# It also colours (click.style) the arguments of a debug line for every frame it sends and every
+# handshake, logged or not: 2 % of a server process's time in a closed loop (issue 22).
+import autobahn.twisted.websocket  # noqa: E402
 import autobahn.websocket.protocol  # noqa: E402
 
 autobahn.websocket.protocol.pformat = lambda _: ""
+for _module in (autobahn.websocket.protocol, autobahn.twisted.websocket):
+    _module.hltype = _module.hlval = lambda *args, **kwargs: ""
 
 from cpms import ws_denial  # noqa: E402
 

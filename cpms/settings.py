@@ -331,6 +331,9 @@ OCPP_BATCH_DELAY = env_float("OCPP_BATCH_DELAY", 0.02)
 OCPP_BATCH_MAX = env_int("OCPP_BATCH_MAX", 2000)
 # Threads that run the ORM for station traffic in each server process.
 OCPP_DB_THREADS = env_int("OCPP_DB_THREADS", 8)
+# Threads for what comes after an answer (follow-ups: connection periods, alerts, load groups),
+# so that it never queues before a station's handshake or answer.
+OCPP_DB_BACKGROUND_THREADS = env_int("OCPP_DB_BACKGROUND_THREADS", 4)
 # The server processes' garbage-collection thresholds (see cpms/gc_tuning.py).
 PYTHON_GC_THRESHOLDS = env_ints("PYTHON_GC_THRESHOLDS", (50_000, 50, 100))
 # Public base of the station link, shown to installers, e.g. wss://cpms.example.com. Unset: the

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from loadmgmt.allocation import (
@@ -289,9 +290,13 @@ def _meter_reading(station_id: int, since: datetime) -> dict[int, Decimal]:
 
 
 def group_id_of(*, station_id: int) -> int | None:
-    """The load group the station is in, if any."""
-    return (LoadGroupMember.objects.filter(station_id=station_id)
-            .values_list("group_id", flat=True).first())
+    """The load group the station is in, if any: asked on every link's first boot, so written
+    out (bench/README.md, issue 22)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT group_id FROM {LoadGroupMember._meta.db_table} "
+                       f"WHERE station_id = %s LIMIT 1", [station_id])
+        found = cursor.fetchone()
+    return found and found[0]
 
 
 def load_groups_of(tenant):

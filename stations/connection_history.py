@@ -44,14 +44,14 @@ def period_open(*, station_id: int, started_at: datetime, process) -> None:
     Two statements, written out: every station of a reconnect storm opens a period, and the
     ORM's four (update, exists, first, create) were the largest share of a server process's
     time in a storm (bench/README.md, issue 22)."""
-    periods = ConnectionPeriod.objects.filter(station_id=station_id)
-    periods.filter(started_at__lt=started_at).filter(
-        Q(ended_at__isnull=True) | Q(ended_at__gt=started_at)).update(ended_at=started_at)
     table = connection.ops.quote_name(ConnectionPeriod._meta.db_table)
     at = connection.ops.adapt_datetimefield_value(started_at)
     process = ConnectionPeriod._meta.get_field("server_process").get_db_prep_value(process,
                                                                                  connection)
     with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET ended_at = %s WHERE station_id = %s AND started_at < %s "
+            f"AND (ended_at IS NULL OR ended_at > %s)", [at, station_id, at, at])
         cursor.execute(
             f"INSERT INTO {table} (station_id, started_at, ended_at, server_process_id) "
             f"SELECT %s, %s, (SELECT MIN(started_at) FROM {table} "

@@ -20,7 +20,7 @@ from cpms.client_address import scope_address
 from stations import events, live
 from stations.models import OcppMessage
 from stations.ocpp import frames, links
-from stations.ocpp.dbthreads import db
+from stations.ocpp.dbthreads import db, in_background
 from stations.ocpp.handshake import Refused
 from stations.ocpp.handshake_throttle import station_authenticate_throttled
 from stations.ocpp.link import Link
@@ -174,7 +174,7 @@ class OcppConsumer(AsyncWebsocketConsumer):
             log.info("Unexpected answer %s from %s", frame.unique_id, self.station.identity)
 
     def _background(self, work, action: str) -> None:
-        task = asyncio.create_task(work)
+        task = asyncio.create_task(in_background(work))
         _follow_ups.add(task)
         task.add_done_callback(lambda done: _follow_up_finished(done, self.station, action))
 

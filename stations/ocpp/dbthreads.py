@@ -9,7 +9,9 @@ import asyncio
 import functools
 import threading
 import time
+from collections.abc import Awaitable
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.db import close_old_connections, connection
@@ -21,7 +23,9 @@ from django.db import close_old_connections, connection
 CHECK_AFTER_IDLE_SECONDS = 5.0
 
 _executor: ThreadPoolExecutor | None = None
+_background_executor: ThreadPoolExecutor | None = None
 _writer_executor: ThreadPoolExecutor | None = None
+_in_background: ContextVar[bool] = ContextVar("ocpp_db_in_background", default=False)
 _thread = threading.local()
 _failures = 0  # connections that failed in this process; a thread checks when it sees a new one
 
@@ -32,6 +36,14 @@ def _pool() -> ThreadPoolExecutor:
         _executor = ThreadPoolExecutor(max_workers=settings.OCPP_DB_THREADS,
                                        thread_name_prefix="ocpp-db")
     return _executor
+
+
+def _background_pool() -> ThreadPoolExecutor:
+    global _background_executor
+    if _background_executor is None:
+        _background_executor = ThreadPoolExecutor(
+            max_workers=settings.OCPP_DB_BACKGROUND_THREADS, thread_name_prefix="ocpp-db-later")
+    return _background_executor
 
 
 def _writer_pool() -> ThreadPoolExecutor:
@@ -78,8 +90,20 @@ def _connection_error(error: Exception) -> bool:
 
 
 async def db(fn, *args, **kwargs):
+    """Run `fn` on a DB thread: the pool of work a station waits for (a handshake, an answer),
+    or, inside `in_background`, the pool of what comes after the answer."""
     loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(_pool(), functools.partial(_run, fn, args, kwargs))
+    pool = _background_pool() if _in_background.get() else _pool()
+    return await loop.run_in_executor(pool, functools.partial(_run, fn, args, kwargs))
+
+
+async def in_background(work: Awaitable):
+    """Await `work` (a follow-up, run as a task of its own) with its `db` calls on the pool of
+    their own: in a reconnect storm every connect's follow-ups (its connection period, its
+    offline alert, its load group) queued before the next stations' handshakes, which daphne
+    refuses after 5 s (bench/README.md, issue 22)."""
+    _in_background.set(True)  # in this task's own copy of the context
+    return await work
 
 
 async def db_writer(fn, *args, **kwargs):
