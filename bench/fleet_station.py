@@ -96,6 +96,10 @@ class FleetStation:
         self.seq = 0
         self.meter_wh = random.randint(0, 10_000_000)
         self.heartbeat_interval = 300.0
+        # OCPP-J: a station sends no CALL while one of its own is unanswered; its Heartbeat
+        # due during a StartTransaction waits for that answer, then goes (and is timed from
+        # then: what the server took to answer it, not the station's own queue).
+        self.one_call_at_a_time = asyncio.Lock()
 
     async def run(self, until: float) -> None:
         """Connect and live until `until`; with `reconnect`, come back after every drop."""
@@ -251,6 +255,10 @@ class FleetStation:
                                                "status": status, "timestamp": now_iso()})
 
     async def call(self, action: str, payload: dict) -> dict:
+        async with self.one_call_at_a_time:
+            return await self._call(action, payload)
+
+    async def _call(self, action: str, payload: dict) -> dict:
         self.seq += 1
         unique_id = f"{self.seq}"
         future = asyncio.get_running_loop().create_future()

@@ -35,7 +35,11 @@ class Command(BaseCommand):
             Station.objects.bulk_update(
                 list(_with_password(owner, identities, password)), ["password_hash"],
                 batch_size=2000)
-            IdTag.objects.get_or_create(tenant=owner, id_tag=id_tag)
+            # The fleet's one card stands for its drivers' many: it may run any number of
+            # sessions at once (with the tenant's default of one, every session but the first
+            # was refused ConcurrentTx, and the fleet measured no running sessions).
+            IdTag.objects.update_or_create(tenant=owner, id_tag=id_tag,
+                                           defaults={"max_sessions": 0})
         self.stdout.write(f"{count} stations {prefix}-00000… in {owner.slug}; password:")
         self.stdout.write(password)
 

@@ -30,7 +30,8 @@ from stations.smartcharging import services as smartcharging
 log = logging.getLogger(__name__)
 
 V201 = "2.0.1"
-MEMO = "transactions"  # this module's memory of a link: when each session's cost was last sent
+MEMO = "transactions"  # this module's memory of a link: when each session's cost was last worked
+# out, and the cost last sent
 
 
 @handles(V201, "Authorize")
@@ -60,7 +61,8 @@ async def transaction_event(link: Link, payload: dict, received_at: datetime) ->
     elif outcome.id_token_info is not None:  # the price before charging (I01, I05)
         answer["idTokenInfo"] = await db(price_text.with_price_message, outcome.id_token_info,
                                          station_id=station.pk, session_id=outcome.session_id)
-    if outcome.stopped or (outcome.running and outcome.samples and not outcome.started):
+    if outcome.stopped or (outcome.running and outcome.samples and not outcome.started
+                           and _cost_due(link, outcome.session_id)):
         cost = await db(running_cost.session_running_cost, session_id=outcome.session_id)
         if cost is not None and outcome.stopped:
             answer["totalCost"] = float(cost)  # the final cost (OCPP 2.0.1 I03)
@@ -109,15 +111,26 @@ async def meter_values_(link: Link, payload: dict, received_at: datetime) -> dic
 
 
 # Running cost -----------------------------------------------------------------------------------
-def _cost_sent(link: Link, session_id: int, total_cost: Decimal) -> bool:
-    """Note that the station learns the session's cost now; False if it was told less than
-    COST_UPDATE_SECONDS ago, or told this cost already (then it is not told again)."""
-    sent = link.memo_of(MEMO).setdefault("cost_sent", {})
+def _cost_due(link: Link, session_id: int) -> bool:
+    """Whether a running session's cost is worth working out now: not within
+    COST_UPDATE_SECONDS of the last time (the station would not be told it; pricing a session
+    on each of its meter values was half of a server process's time in a 2.0.1 fleet,
+    bench/README.md, issue 22)."""
+    checked = link.memo_of(MEMO).setdefault("cost_checked", {})
     now = time.monotonic()
-    last_at, last_cost = sent.get(session_id, (-float("inf"), None))
-    if now - last_at < settings.COST_UPDATE_SECONDS or total_cost == last_cost:
+    if now - checked.get(session_id, -float("inf")) < settings.COST_UPDATE_SECONDS:
         return False
-    sent[session_id] = (now, total_cost)
+    checked[session_id] = now
+    return True
+
+
+def _cost_sent(link: Link, session_id: int, total_cost: Decimal) -> bool:
+    """Note that the station learns the session's cost now; False if it was told this cost
+    already (then it is not told again). How often it is worked out at all: `_cost_due`."""
+    sent = link.memo_of(MEMO).setdefault("cost_sent", {})
+    if sent.get(session_id) == total_cost:
+        return False
+    sent[session_id] = total_cost
     return True
 
 
