@@ -170,8 +170,8 @@ def alert_resolve(*, tenant_id: int, kind: str, key: str, resolution: str = "",
     return _resolve(tenant_id=tenant_id, kind=kind, key=key, resolution=resolution, at=at)
 
 
-_OPEN_ALERT_EXISTS = (f"SELECT 1 FROM {Alert._meta.db_table} WHERE tenant_id = %s AND kind = %s "
-                      f"AND key = %s AND state = %s LIMIT 1")
+_OPEN_ALERT_EXISTS = (f"SELECT 1 FROM {connection.ops.quote_name(Alert._meta.db_table)} "
+                      f"WHERE tenant_id = %s AND kind = %s AND key = %s AND state = %s LIMIT 1")
 
 
 @transaction.atomic

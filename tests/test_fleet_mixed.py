@@ -33,3 +33,6 @@ async def test_a_mixed_1_6_and_2_0_1_fleet_runs_without_error_and_is_persisted_e
         station__tenant=tenant, station__ocpp_version=version, stopped_at__isnull=False).count()
         for version in ("1.6", "2.0.1")}
     assert by_version["1.6"] >= 2 and by_version["2.0.1"] >= 2
+    # The fleet's one card runs all four stations' sessions at once (fleetstations): none refused
+    assert set(ChargingSession.objects.filter(station__tenant=tenant)
+               .values_list("id_tag_status", flat=True)) == {"Accepted"}
