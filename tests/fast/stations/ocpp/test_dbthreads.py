@@ -6,7 +6,12 @@ issue 22)."""
 import asyncio
 import threading
 
+import pytest
+
 from stations.ocpp.dbthreads import db, db_writer, in_background
+
+# The pool threads keep their connections and check them after 5 s idle: database access allowed
+pytestmark = pytest.mark.django_db
 
 
 def thread_name() -> str:
