@@ -58,6 +58,10 @@ os.environ["SESSION_STOP_GRACE_SECONDS"] = "2"  # the lifecycle closes orphans w
 os.environ["EMBEDDED_BEAT"] = "0"  # periodic work only where a test asks for it (test_embedded_beat)
 os.environ["FTP_ENABLED"] = "0"  # FTP only where a test starts its server (test_file_transfer_ftp)
 os.environ["MEDIA_ROOT"] = str(_tmp / "media")  # shared by the tests and their servers
+# Two workers' servers, Celery workers and tests share one PostgreSQL (100 connections by
+# default): each server holds one connection per DB thread it has used (README, settings).
+os.environ.setdefault("OCPP_DB_THREADS", "4")
+os.environ.setdefault("OCPP_DB_BACKGROUND_THREADS", "2")
 # Every test connects from 127.0.0.1: throttling by address and identity only where a test
 # starts a server with its own limits (test_throttling).
 for _limit in ("LOGIN_FAILURES_PER_ADDRESS", "LOGIN_FAILURES_PER_ACCOUNT",
@@ -71,7 +75,23 @@ django.setup()
 # Tests build data with the ORM from inside their event loop; the server is another process.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
+from tests import server as servers  # noqa: E402
 from tests.server import server_env, start_celery_worker, start_server  # noqa: E402
+
+SERVER_LOG_LINES = 80
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failing live test's report ends with the logs of the servers that ran with it (their
+    tracebacks: a CI run keeps nothing else of them)."""
+    report = (yield).get_result()
+    if not report.failed:
+        return
+    for srv in servers.started:
+        lines = srv.log().splitlines()[-SERVER_LOG_LINES:]
+        report.sections.append((f"log of {srv.log_path.name} (last {len(lines)} lines)",
+                                "\n".join(lines)))
 
 
 @pytest.hookimpl(tryfirst=True)

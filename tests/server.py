@@ -45,6 +45,17 @@ class Server:
         return self.log_path.read_text(errors="replace")
 
 
+# The servers and workers this process started that may still run: a failing live test's report
+# shows their logs' ends (tests/conftest.py), as a CI run keeps nothing else of them.
+started: list[Server] = []
+
+
+def _started(server: Server) -> Server:
+    started[:] = [s for s in started if s.process.poll() is None]
+    started.append(server)
+    return server
+
+
 def start_server(env: dict, log_dir: Path) -> Server:
     port = free_port()
     log_path = log_dir / f"daphne-{port}.log"
@@ -60,7 +71,7 @@ def start_server(env: dict, log_dir: Path) -> Server:
             raise RuntimeError(f"daphne exited:\n{log_path.read_text()}")
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return Server(port, process, log_path)
+            return _started(Server(port, process, log_path))
         except OSError:
             time.sleep(0.1)
     process.kill()
@@ -87,7 +98,7 @@ def start_celery_worker(env: dict, log_dir: Path) -> Server:
         if process.poll() is not None:
             raise RuntimeError(f"celery exited:\n{log_path.read_text()}")
         if " ready." in log_path.read_text(errors="replace"):
-            return Server(0, process, log_path)
+            return _started(Server(0, process, log_path))
         time.sleep(0.1)
     process.kill()
     raise RuntimeError(f"celery did not start:\n{log_path.read_text()}")

@@ -2,7 +2,8 @@
 
 Every socket hands its rows to the writer; it writes them all in one transaction at most
 `OCPP_BATCH_DELAY` seconds after the first arrived (sooner when `OCPP_BATCH_MAX` items wait).
-An answer that promises persistence (MeterValues, StatusNotification, BootNotification) is
+An answer that promises persistence (MeterValues, StatusNotification, BootNotification, a
+2.0.1 TransactionEvent Updated that only reports) is
 sent only after its batch committed; frame-log rows and last-seen marks hold nothing up, and a
 closing socket's detach (which it awaits) commits them with it.
 """
@@ -26,6 +27,7 @@ from stations.services.batch import (
     batch_write,
     batch_write_each,
 )
+from stations.services.transaction_updates import TransactionUpdate
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +72,12 @@ class BatchWriter:
 
     async def status(self, event: StatusEvent) -> None:
         await self._add("statuses", event)
+
+    async def transaction_update(self, update: TransactionUpdate) -> TransactionUpdate:
+        """Apply a plain 2.0.1 Updated event (transaction_updates.py); its `handled` says
+        whether it was."""
+        await self._add("transaction_updates", update)
+        return update
 
     def _arrived(self) -> None:
         self._items += 1

@@ -1,8 +1,9 @@
 """Writing what many stations sent in one transaction (group commit).
 
-The station link collects frame-log rows, meter values, status notifications and "seen" marks
-from every socket of the process into a `Batch`; `batch_write` stores it with one commit, so the
-database pays one WAL flush per batch instead of one per message.
+The station link collects frame-log rows, meter values, status notifications, a 2.0.1
+transaction's plain Updated events (transaction_updates.py) and "seen" marks from every socket
+of the process into a `Batch`; `batch_write` stores it with one commit, so the database pays
+one WAL flush per batch instead of one per message.
 """
 
 import logging
@@ -26,6 +27,7 @@ from stations.services import meter_values
 from stations.services.evses import evse_connector_of, evse_of_connector
 from stations.services.rows import insert_rows, update_rows
 from stations.services.session_lifecycle import FREE_STATUSES, sessions_free
+from stations.services.transaction_updates import TransactionUpdate, write_transaction_updates
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +64,7 @@ class Boot:
 
 
 # The kinds of item a caller waits for; each failing alone when its batch fails.
-WAITED = ("attaches", "boots", "meter_values", "statuses", "detaches")
+WAITED = ("attaches", "boots", "meter_values", "statuses", "transaction_updates", "detaches")
 
 
 @dataclass
@@ -71,6 +73,7 @@ class Batch:
     boots: list[Boot] = field(default_factory=list)
     meter_values: list[MeterValuesItem] = field(default_factory=list)
     statuses: list[StatusEvent] = field(default_factory=list)
+    transaction_updates: list[TransactionUpdate] = field(default_factory=list)
     detaches: list[Detach] = field(default_factory=list)
     messages: list[dict] = field(default_factory=list)  # OcppMessage fields, see message_row
     seen: dict[int, datetime] = field(default_factory=dict)
@@ -89,6 +92,7 @@ def batch_write(batch: Batch) -> None:
         _write_boots(batch.boots)
         _write_meter_values(batch.meter_values)
         _write_statuses(batch.statuses)
+        write_transaction_updates(batch.transaction_updates)
         insert_rows(OcppMessage, batch.messages)
         _write_seen(batch.seen)
         _detach_all(batch.detaches)

@@ -57,14 +57,22 @@ def update_rows(model: type[models.Model], rows: list[dict], *, key: str,
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     changed = [c for c in columns if c != key and c not in match]
-    assignments = ", ".join(f"{quote(_column(model, c))} = v.{quote(c)}" for c in changed)
-    condition = " AND ".join(f"{table}.{quote(_column(model, c))} = v.{quote(c)}"
+    assignments = ", ".join(f"{quote(_column(model, c))} = {_typed(model, c)}" for c in changed)
+    condition = " AND ".join(f"{table}.{quote(_column(model, c))} = {_typed(model, c)}"
                              for c in (key, *match))
     placeholders = ", ".join([f"({', '.join(['%s'] * len(columns))})"] * len(values))
     with connection.cursor() as cursor:
         cursor.execute(f"WITH v({', '.join(quote(c) for c in columns)}) AS (VALUES {placeholders}) "
                        f"UPDATE {table} SET {assignments} FROM v WHERE {condition}",
                        [value for row in values for value in row])
+
+
+def _typed(model: type[models.Model], attname: str) -> str:
+    """A VALUES column as the field's type: PostgreSQL takes a column of only NULLs for text."""
+    name = f"v.{connection.ops.quote_name(attname)}"
+    if connection.vendor != "postgresql":
+        return name
+    return f"{name}::{_fields(model)[attname].db_type(connection)}"
 
 
 def _copy_rows(model: type[models.Model], columns: tuple[str, ...], values: list[tuple],

@@ -21,7 +21,8 @@ from stations.models import Station
 from stations.ocpp.dbthreads import db
 from stations.ocpp.link import Link
 from stations.ocpp.registry import after_answer, follow, handles
-from stations.services import meter_values
+from stations.ocpp.writer import writer
+from stations.services import meter_values, transaction_updates
 from stations.services.authorization import station_id_token_info
 from stations.services.evses import connector_of_evse
 from stations.services.transaction_events import EventOutcome, transaction_event_apply
@@ -50,8 +51,10 @@ async def authorize(link: Link, payload: dict, received_at: datetime) -> dict:
 @handles(V201, "TransactionEvent")
 async def transaction_event(link: Link, payload: dict, received_at: datetime) -> dict:
     station = link.station
-    outcome = await db(transaction_event_apply, station=station, payload=payload,
-                       received_at=received_at)
+    outcome = await _reported(station, payload, received_at)
+    if outcome is None:
+        outcome = await db(transaction_event_apply, station=station, payload=payload,
+                           received_at=received_at)
     transaction_id = payload["transactionInfo"]["transactionId"]
     if not outcome.repeated:
         await _publish(link, outcome, transaction_id, received_at)
@@ -70,6 +73,19 @@ async def transaction_event(link: Link, payload: dict, received_at: datetime) ->
             after_answer(lambda: cost_update_send(link, session_id=outcome.session_id,
                                                   transaction_id=transaction_id, total_cost=cost))
     return answer
+
+
+async def _reported(station: Station, payload: dict, received_at: datetime) -> EventOutcome | None:
+    """A plain Updated event through the group commit, as a 1.6 station's MeterValues go
+    (stations/services/transaction_updates.py); None if it was not applied there."""
+    if not transaction_updates.plain(payload):
+        return None
+    update = await writer().transaction_update(
+        transaction_updates.TransactionUpdate(station.pk, payload, received_at))
+    if not update.handled:
+        return None
+    return EventOutcome(update.session_id, update.connector_id, update.evse_id, None,
+                        repeated=update.repeated, running=update.running, samples=update.samples)
 
 
 async def _publish(link: Link, outcome: EventOutcome, transaction_id: str,
