@@ -19,6 +19,7 @@ from collections.abc import Callable
 from functools import cache
 from operator import itemgetter
 
+import orjson
 from django.db import connection, models, transaction
 
 # Per database connection, the staging tables it has made (temporary tables live as long as it).
@@ -126,6 +127,22 @@ def _values(rows: list[dict], columns: tuple[str, ...],
     return converted
 
 
+_JSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+
+
+def _json_text(value) -> str | None:
+    """A JSON column's text, by orjson: the frame log stores every frame's payload, and the
+    standard library's encoder took a dozen times as long (bench/README.md, issue 22). What
+    orjson refuses (an integer beyond 64 bits, a key that is no string) goes the standard way;
+    anything else JSON cannot say is written as its str(), as the ORM's encoder here would."""
+    if value is None:
+        return None
+    try:
+        return orjson.dumps(value, default=str, option=_JSON_OPTIONS).decode()
+    except TypeError:
+        return json.dumps(value, default=str)
+
+
 @cache
 def _converters(model: type[models.Model], columns: tuple[str, ...],
                 vendor: str) -> tuple[tuple[int, Callable], ...]:
@@ -136,7 +153,7 @@ def _converters(model: type[models.Model], columns: tuple[str, ...],
     for index, name in enumerate(columns):
         field = _fields(model)[name]
         if isinstance(field, models.JSONField):
-            converters.append((index, lambda v: None if v is None else json.dumps(v, default=str)))
+            converters.append((index, _json_text))
         elif vendor == "postgresql":
             continue
         elif isinstance(getattr(field, "target_field", field), models.UUIDField):
