@@ -27,10 +27,17 @@ def id_tag_info(*, tenant_id: int, id_tag: str, check_concurrent: bool = True,
     """The idTagInfo for `id_tag`: a blocked or expired parent group blocks its members too; a
     tag running as many live sessions as it may gets ConcurrentTx. A `token_type` (2.0.1's
     IdToken type) must be the tag's too; a 1.6 idTag comes without one."""
-    now = timezone.now()
     tag = id_tag_known(tenant_id=tenant_id, id_tag=id_tag, token_type=token_type)
+    return tag_info(tag, check_concurrent=check_concurrent, exclude_session_id=exclude_session_id)
+
+
+def tag_info(tag: IdTag | None, *, check_concurrent: bool = True,
+             exclude_session_id: int | None = None) -> dict:
+    """id_tag_info of a tag looked up already (None: not known): a session's start looks its
+    tag up once (each lookup is a query the ORM compiles: a third of a start's time)."""
     if tag is None:
         return {"status": INVALID}
+    now, tenant_id = timezone.now(), tag.tenant_id
     info: dict = {"status": _own_status(tag, now)}
     if tag.expiry_date is not None:
         info["expiryDate"] = tag.expiry_date.isoformat().replace("+00:00", "Z")
@@ -81,8 +88,7 @@ def id_token_info(*, tenant_id: int, id_token: dict, check_concurrent: bool = Tr
     tag = id_tag_known(tenant_id=tenant_id, id_tag=id_token["idToken"], token_type=token_type)
     if tag is None:
         return {"status": UNKNOWN}
-    info = id_tag_info(tenant_id=tenant_id, id_tag=tag.id_tag, check_concurrent=check_concurrent,
-                       exclude_session_id=exclude_session_id)
+    info = tag_info(tag, check_concurrent=check_concurrent, exclude_session_id=exclude_session_id)
     return _in_201_words(tenant_id, tag, info)
 
 

@@ -13,7 +13,7 @@ from stations.quirks import id_tag_from_station, quirks_of
 from stations.reservations.services import reservation_use
 from stations.selectors import sessions_by_transaction_id
 from stations.services import meter_values
-from stations.services.authorization import id_tag_info, id_tag_known
+from stations.services.authorization import id_tag_info, id_tag_known, tag_info
 from stations.services.evses import evse_of_connector
 from stations.services.session_lifecycle import sessions_supersede
 
@@ -37,7 +37,7 @@ def transaction_start(*, station: Station, payload: dict,
     started_at = timestamps.effective(stamp, received_at)
     sessions_supersede(station_id=station.pk, connector_id=payload["connectorId"],
                        started_at=started_at, station_started_at=stamp)
-    info = id_tag_info(tenant_id=station.tenant_id, id_tag=fields["id_tag"])
+    info = tag_info(tag)
     session = ChargingSession.objects.create(
         tenant_id=station.tenant_id, started_at=started_at, start_received_at=received_at,
         evse_id=evse_of_connector(payload["connectorId"])[0],
