@@ -63,8 +63,8 @@ def write_transaction_updates(updates: list[TransactionUpdate]) -> None:
     """Apply the updates under their sessions' row locks, in arrival order."""
     if not updates:
         return
-    for update in updates:
-        update.handled, update.samples = False, []
+    for update in updates:  # afresh: a failed batch is written again item by item
+        update.handled, update.repeated, update.samples = False, False, []
     sessions = _sessions_locked({update.key for update in updates})
     ours = [u for u in updates if _applicable(u, sessions.get(u.key))]
     if not ours:
