@@ -13,7 +13,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Value
@@ -158,27 +158,34 @@ def _open_many(kind: str, new: list[AlertRaise], saved: dict, default: rules.Rul
 # --- Resolving ------------------------------------------------------------------------------
 
 def alert_resolve(*, tenant_id: int, kind: str, key: str, resolution: str = "",
-                  at: datetime | None = None) -> Alert | None:
-    """Resolve the open alert of (tenant, kind, key); None when there is none. Every status
-    change and connect of a fleet asks this, and almost always there is none: that costs one
-    indexed read, written out (compiling the ORM's was most of its cost, a tenth of a server
-    process's time in a reconnect storm: bench/README.md, issue 22), no transaction."""
+                  at: datetime | None = None, opened_before: datetime | None = None) -> Alert | None:
+    """Resolve the open alert of (tenant, kind, key), if it was opened before `opened_before`
+    (when given: what cleared it happened then, and a newer alert is about something later);
+    None when there is none. Every status change and connect of a fleet asks this, and almost
+    always there is none: that costs one indexed read, written out (compiling the ORM's was
+    most of its cost, a tenth of a server process's time in a reconnect storm:
+    bench/README.md, issue 22), no transaction."""
+    before = opened_before or _NEVER_OPENED
     with connection.cursor() as cursor:
-        cursor.execute(_OPEN_ALERT_EXISTS, [tenant_id, kind, key, AlertState.OPEN.value])
+        cursor.execute(_OPEN_ALERT_EXISTS, [tenant_id, kind, key, AlertState.OPEN.value,
+                                            connection.ops.adapt_datetimefield_value(before)])
         if cursor.fetchone() is None:
             return None
-    return _resolve(tenant_id=tenant_id, kind=kind, key=key, resolution=resolution, at=at)
+    return _resolve(tenant_id=tenant_id, kind=kind, key=key, resolution=resolution, at=at,
+                    opened_before=before)
 
 
 _OPEN_ALERT_EXISTS = (f"SELECT 1 FROM {connection.ops.quote_name(Alert._meta.db_table)} "
-                      f"WHERE tenant_id = %s AND kind = %s AND key = %s AND state = %s LIMIT 1")
+                      f"WHERE tenant_id = %s AND kind = %s AND key = %s AND state = %s "
+                      f"AND opened_at < %s LIMIT 1")
+_NEVER_OPENED = datetime.max.replace(tzinfo=UTC)  # no alert was opened at or after it
 
 
 @transaction.atomic
 def _resolve(*, tenant_id: int, kind: str, key: str, resolution: str,
-             at: datetime | None) -> Alert | None:
+             at: datetime | None, opened_before: datetime) -> Alert | None:
     alert = _open_locked(tenant_id, kind, key)
-    if alert is None:
+    if alert is None or alert.opened_at >= opened_before:
         return None
     alert.state, alert.resolved_at = AlertState.RESOLVED, at or timezone.now()
     alert.resolution = resolution[:200]

@@ -21,8 +21,9 @@ log = logging.getLogger(__name__)
 
 
 def on_station_connected(event: events.StationConnected) -> FollowUp:
-    station = event.station
-    return lambda: db(offline.station_online, tenant_id=station.tenant_id, station_id=station.pk)
+    station, at = event.station, timezone.now()
+    return lambda: db(offline.station_online, tenant_id=station.tenant_id, station_id=station.pk,
+                      connected_at=at)
 
 
 def on_status_changed(event: events.StatusChanged) -> FollowUp:

@@ -55,7 +55,9 @@ def _raise(station: dict, now: datetime) -> AlertRaise:
         details={"last_seen": since.isoformat(), "ocpp_version": station["ocpp_version"]})
 
 
-def station_online(*, tenant_id: int, station_id: int) -> None:
-    """Its socket was accepted: its offline alert, if any, is resolved now."""
+def station_online(*, tenant_id: int, station_id: int, connected_at: datetime) -> None:
+    """Its socket was accepted at `connected_at`: its offline alert opened before then, if any,
+    is resolved now. One opened since is about a later drop (in a storm this runs a while after
+    the connect, when the station may be gone again)."""
     alert_resolve(tenant_id=tenant_id, kind=KIND, key=station_key(station_id),
-                  resolution=RESOLUTION)
+                  resolution=RESOLUTION, opened_before=connected_at)

@@ -86,10 +86,23 @@ def test_a_sweep_again_refreshes_and_a_station_back_is_resolved(tenant):
 def test_a_station_connecting_resolves_its_alert_at_once(tenant, other_tenant):
     station = _seen(make_station(tenant)[0], 11)
     offline.check(timezone.now())
-    offline.station_online(tenant_id=other_tenant.pk, station_id=station.pk)  # not theirs
+    now = timezone.now()
+    offline.station_online(tenant_id=other_tenant.pk, station_id=station.pk,
+                           connected_at=now)  # not theirs
     assert Alert.objects.get().state == "open"
-    offline.station_online(tenant_id=tenant.pk, station_id=station.pk)
+    offline.station_online(tenant_id=tenant.pk, station_id=station.pk, connected_at=now)
     assert Alert.objects.get().state == "resolved"
+
+
+def test_a_connect_told_late_leaves_the_alert_of_a_later_drop_open(tenant):
+    """In a storm a connect's follow-up runs a while after it: the station may have dropped
+    again meanwhile, and the alert of that drop stays open."""
+    station = make_station(tenant)[0]
+    connected_at = timezone.now()
+    _seen(station, 11)  # dropped again since
+    offline.check(timezone.now())
+    offline.station_online(tenant_id=tenant.pk, station_id=station.pk, connected_at=connected_at)
+    assert Alert.objects.get().state == "open"
 
 
 def test_a_fleet_dropped_at_once_is_one_quick_sweep(tenant):
