@@ -6,7 +6,7 @@ concurrent runs and the PDF after the commit: tests/test_invoices.py)."""
 import itertools
 import subprocess
 import tempfile
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
@@ -27,6 +27,12 @@ YEAR = datetime.now(UTC).year  # the numbers' year (fresh tenants' time zones ar
 
 def today() -> date:
     return datetime.now(UTC).date()
+
+
+def earlier_today() -> datetime:
+    """A few minutes ago, but today (UTC) even just after midnight."""
+    return max(datetime.now(UTC) - timedelta(minutes=5),
+               datetime.combine(today(), time.min, tzinfo=UTC))
 
 
 def number(n: int, prefix: str = "") -> str:
@@ -136,7 +142,7 @@ def test_numbers_follow_one_another_per_tenant_and_year_with_the_sellers_prefix(
     first = invoice_run(tenant=tenant, period_start=today() - timedelta(days=3), period_end=today(),
                         render_pdf=False)
     seller_update(tenant=tenant, invoice_prefix="INV-")
-    customers_with_sessions(tenant, 1, 1, stopped_at=datetime.now(UTC) - timedelta(minutes=5))
+    customers_with_sessions(tenant, 1, 1, stopped_at=earlier_today())
     later = invoice_run(tenant=tenant, period_start=today(), period_end=today(), render_pdf=False)
     elsewhere = invoice_run(tenant=other, period_start=today() - timedelta(days=3), period_end=today(),
                             render_pdf=False)
